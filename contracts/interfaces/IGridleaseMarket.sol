@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EndReason, LeaseView, OfferParams} from "../types/DataTypes.sol";
+
+/// @title IGridleaseMarket
+/// @notice A marketplace for GPU capacity. Providers list offers; buyers lease units of them and escrow ERC-20
+/// tokens that stream to the provider per second of service. Every state change emits an event that carries
+/// enough to rebuild all state without calling the contract.
+interface IGridleaseMarket {
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    event ProviderRegistered(address indexed provider, string metadataURI);
+    event ProviderUpdated(address indexed provider, string metadataURI);
+    event BondDeposited(address indexed provider, uint256 amount, uint256 newBond);
+    event BondWithdrawn(address indexed provider, uint256 amount, uint256 newBond);
+
+    /// @param terms Everything the provider listed, as given to `createOffer`.
+    event OfferCreated(
+        uint256 indexed offerId,
+        address indexed provider,
+        address indexed paymentToken,
+        OfferParams terms
+    );
+    event OfferPriceChanged(uint256 indexed offerId, uint256 oldPrice, uint256 newPrice);
+    event OfferUnitsChanged(uint256 indexed offerId, uint256 oldTotalUnits, uint256 newTotalUnits);
+    event OfferPausedSet(uint256 indexed offerId, bool paused);
+
+    /// @param activationDeadline The provider must activate before this time, else the buyer may cancel.
+    /// @param buyerPublicKey The buyer's X25519 public key; access details are encrypted to it.
+    event LeaseOpened(
+        uint256 indexed leaseId,
+        uint256 indexed offerId,
+        address indexed buyer,
+        uint256 units,
+        uint256 duration,
+        uint256 pricePerGpuHour,
+        uint256 deposit,
+        uint256 feeBps,
+        uint256 activationDeadline,
+        bytes32 buyerPublicKey
+    );
+    /// @param encryptedAccess Connection details sealed to the buyer's public key.
+    event LeaseActivated(uint256 indexed leaseId, uint256 start, uint256 end, bytes encryptedAccess);
+    event LeaseAccessRotated(uint256 indexed leaseId, bytes encryptedAccess);
+    /// @param addedDuration Seconds added to the lease; its end (or, while pending, its duration) moves by as much.
+    event LeaseExtended(uint256 indexed leaseId, address indexed payer, uint256 addedDuration, uint256 topUp);
+    /// @param accrued Gross amount the provider earned over the lease's life (fee included).
+    /// @param refund Paid back to the buyer now, in the payment token.
+    /// @param penalty Paid from the provider's bond to the buyer, in the marketplace token.
+    event LeaseEnded(
+        uint256 indexed leaseId,
+        EndReason reason,
+        uint256 endTime,
+        uint256 accrued,
+        uint256 refund,
+        uint256 penalty
+    );
+    /// @param gross Amount released from the lease's escrow; `gross - fee` went to the provider.
+    event EarningsClaimed(uint256 indexed leaseId, address indexed provider, uint256 gross, uint256 fee);
+
+    event ProtocolFeeSet(uint256 oldFeeBps, uint256 newFeeBps);
+    event TreasurySet(address oldTreasury, address newTreasury);
+    event ActivationWindowSet(uint256 oldWindow, uint256 newWindow);
+    event PaymentTokenSet(address indexed token, bool allowed);
+    event MarketPausedSet(bool paused);
+    event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                               PROVIDERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers the caller as a provider with a metadata URI (name, sites, contact: whatever it wants public).
+    /// Requirements:
+    /// - The caller is not yet registered.
+    function registerProvider(string calldata metadataURI) external;
+
+    /// @notice Replaces the caller's metadata URI.
+    /// Requirements:
+    /// - The caller is registered.
+    function updateProvider(string calldata metadataURI) external;
+
+    /// @notice Adds `amount` of the marketplace token to the caller's bond.
+    /// Requirements:
+    /// - The caller is registered; `amount` > 0; the token arrives in full.
+    function depositBond(uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's bond.
+    /// Requirements:
+    /// - `amount` > 0 and at most the bond.
+    /// - No pending or active lease of the caller depends on the bond: none of its offers has units in use.
+    /// Notes:
+    /// - Works while the market is paused.
+    function withdrawBond(uint256 amount) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 OFFERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lists capacity. Returns the new offer's id.
+    /// Requirements:
+    /// - The market is not paused; the caller is registered; the payment token is allowed.
+    /// - 1 <= gpusPerUnit <= MAX_GPUS_PER_UNIT; 1 <= totalUnits <= MAX_UNITS; 0 < price <= type(uint96).max.
+    /// - 0 < minDuration <= maxDuration <= MAX_LEASE_DURATION.
+    function createOffer(OfferParams calldata params) external returns (uint256 offerId);
+
+    /// @notice Sets the price per GPU-hour for leases opened from now on. Open leases keep their price.
+    /// Requirements:
+    /// - The caller is the offer's provider; 0 < newPrice <= type(uint96).max.
+    function setOfferPrice(uint256 offerId, uint256 newPrice) external;
+
+    /// @notice Sets the offer's total units.
+    /// Requirements:
+    /// - The caller is the offer's provider; newTotalUnits is at least the units in use and at most MAX_UNITS.
+    function setOfferUnits(uint256 offerId, uint256 newTotalUnits) external;
+
+    /// @notice Stops (`paused` true) or resumes new leases on an offer. Open leases are unaffected.
+    /// Requirements:
+    /// - The caller is the offer's provider; the offer is not already in that state.
+    function setOfferPaused(uint256 offerId, bool paused) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 LEASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Leases `units` units of an offer for `duration` seconds and pulls the deposit from the caller.
+    /// Returns the new lease's id; it is pending until the provider activates it.
+    /// Requirements:
+    /// - The market and the offer are not paused; the payment token is still allowed.
+    /// - 0 < units <= units available; minDuration <= duration <= maxDuration.
+    /// - The offer's price is at most `maxPricePerGpuHour` (protection against a front-run price rise).
+    /// - The provider's bond is at least the offer's minimum; the offer's buyer policy, if any, allows the caller.
+    /// - `buyerPublicKey` is not zero; the deposit arrives in full (fee-on-transfer tokens are rejected).
+    function openLease(
+        uint256 offerId,
+        uint256 units,
+        uint256 duration,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey
+    ) external returns (uint256 leaseId);
+
+    /// @notice `openLease` with an EIP-2612 permit signed by the caller for the payment token, in one transaction.
+    /// Notes:
+    /// - If the permit fails (for example because someone front-ran it) the call still succeeds when the
+    ///   allowance already suffices.
+    function openLeaseWithPermit(
+        uint256 offerId,
+        uint256 units,
+        uint256 duration,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey,
+        uint256 permitValue,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 leaseId);
+
+    /// @notice Starts a pending lease and posts the connection details, encrypted to the buyer's key.
+    /// Requirements:
+    /// - The caller is the lease's provider; the lease is pending; the activation deadline has not passed.
+    /// - 0 < encryptedAccess.length <= MAX_ACCESS_BYTES.
+    function activateLease(uint256 leaseId, bytes calldata encryptedAccess) external;
+
+    /// @notice Posts new encrypted connection details for an active lease.
+    /// Requirements:
+    /// - The caller is the lease's provider; the lease is active and not expired; payload as in `activateLease`.
+    function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external;
+
+    /// @notice Adds `addedDuration` seconds to a pending or active lease at its locked price; the caller pays.
+    /// Requirements:
+    /// - The lease is pending, or active and not expired; `addedDuration` > 0.
+    /// - The new duration is at most the offer's maximum.
+    /// Notes:
+    /// - Anyone may pay for anyone's lease. Works while the market is paused: pausing stops only new offers
+    ///   and new leases.
+    function extendLease(uint256 leaseId, uint256 addedDuration) external;
+
+    /// @notice Ends a lease early. The buyer may end an active lease; the provider may end a pending or active one.
+    /// The buyer gets the unused part of the deposit back; when the provider ends it, the buyer also gets the
+    /// bond penalty.
+    /// Requirements:
+    /// - The caller is the lease's buyer or provider; the lease is in a state that caller may end; not expired.
+    /// Notes:
+    /// - Works while the market is paused.
+    function terminateLease(uint256 leaseId) external;
+
+    /// @notice Cancels a lease the provider failed to activate in time: full refund plus the bond penalty.
+    /// Requirements:
+    /// - The caller is the buyer; the lease is pending; its activation deadline has passed.
+    /// Notes:
+    /// - Works while the market is paused.
+    function cancelLease(uint256 leaseId) external;
+
+    /// @notice Ends an expired lease and frees its units. Anyone may call it. The provider's earnings stay
+    /// claimable through `claim`; the buyer's deposit was fully used, so nothing is refunded.
+    /// Requirements:
+    /// - The lease is active and its end has passed.
+    function closeLease(uint256 leaseId) external;
+
+    /// @notice Pays the caller the accrued, unclaimed earnings of its leases, less the protocol fee.
+    /// Requirements:
+    /// - 1 <= leaseIds.length <= MAX_CLAIM_BATCH; the caller is the provider of every lease; something accrued.
+    /// Notes:
+    /// - Leases with nothing to claim are skipped; leases in different payment tokens are paid per token.
+    /// - Works while the market is paused.
+    function claim(uint256[] calldata leaseIds) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets the protocol fee for leases opened from now on. Requirements: owner; at most MAX_FEE_BPS.
+    function setProtocolFee(uint256 feeBps) external;
+
+    /// @notice Sets where protocol fees go. Requirements: owner; not zero.
+    function setTreasury(address treasury) external;
+
+    /// @notice Sets the activation window for leases opened from now on. Requirements: owner; within bounds.
+    function setActivationWindow(uint256 window) external;
+
+    /// @notice Allows or disallows a payment token for new offers and leases. Requirements: owner; not zero.
+    function setPaymentToken(address token, bool allowed) external;
+
+    /// @notice Pauses or resumes new offers, new leases and extensions. Nothing else is ever blocked.
+    function setPaused(bool paused) external;
+
+    /// @notice Sends the accumulated protocol fees in `token` to the treasury. Anyone may call it.
+    function withdrawFees(address token) external returns (uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                                 READS
+    //////////////////////////////////////////////////////////////*/
+
+    function getLease(uint256 leaseId) external view returns (LeaseView memory);
+}

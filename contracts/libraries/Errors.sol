@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {LeaseStatus} from "../types/DataTypes.sol";
+
+/// @notice Every custom error of the Gridlease contracts. Each carries the values that explain it.
+library Errors {
+    // Configuration
+    error Market_ZeroAddress();
+    error Market_FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    error Market_ActivationWindowOutOfRange(uint256 window, uint256 min, uint256 max);
+    error Market_Paused();
+    error Market_TokenNotAllowed(address token);
+    error Market_TooManyPaymentTokens(uint256 max);
+    error Market_FeeOnTransferToken(address token, uint256 expected, uint256 received);
+    error Market_TokenCallFailed(address token);
+    error Market_NothingToWithdraw(address token);
+
+    // Providers
+    error Market_ProviderNotRegistered(address provider);
+    error Market_ProviderAlreadyRegistered(address provider);
+    error Market_ZeroAmount();
+    error Market_InsufficientBond(address provider, uint256 bond, uint256 required);
+    error Market_BondLocked(address provider, uint256 offerId, uint256 unitsInUse);
+
+    // Offers
+    error Market_UnknownOffer(uint256 offerId);
+    error Market_NotOfferProvider(uint256 offerId, address caller);
+    error Market_InvalidGpusPerUnit(uint256 gpusPerUnit, uint256 max);
+    error Market_InvalidUnits(uint256 units, uint256 max);
+    error Market_InvalidPrice(uint256 price, uint256 max);
+    error Market_InvalidDurationRange(uint256 minDuration, uint256 maxDuration, uint256 cap);
+    error Market_InvalidBond(uint256 bond, uint256 max);
+    error Market_UnitsBelowInUse(uint256 offerId, uint256 requested, uint256 inUse);
+    error Market_OfferPaused(uint256 offerId);
+    error Market_OfferAlreadyInState(uint256 offerId, bool paused);
+    error Market_TooManyOffers(address provider, uint256 max);
+
+    // Leases
+    error Market_UnknownLease(uint256 leaseId);
+    error Market_ZeroUnits();
+    error Market_DepositZero(uint256 offerId, uint256 units, uint256 duration);
+    error Market_UnitsUnavailable(uint256 offerId, uint256 requested, uint256 available);
+    error Market_DurationOutOfRange(uint256 duration, uint256 minDuration, uint256 maxDuration);
+    error Market_PriceAboveMax(uint256 offerId, uint256 price, uint256 maxPrice);
+    error Market_DepositTooLarge(uint256 deposit);
+    error Market_BuyerNotAllowed(uint256 offerId, address buyer);
+    error Market_InvalidPublicKey();
+    error Market_EmptyAccessPayload();
+    error Market_AccessPayloadTooLarge(uint256 length, uint256 max);
+    error Market_NotLeaseBuyer(uint256 leaseId, address caller);
+    error Market_NotLeaseProvider(uint256 leaseId, address caller);
+    error Market_NotLeaseParty(uint256 leaseId, address caller);
+    error Market_InvalidPenalty(uint256 penaltyBps, uint256 max);
+    error Market_UnexpectedStatus(uint256 leaseId, LeaseStatus status);
+    error Market_ActivationWindowMissed(uint256 leaseId, uint256 deadline);
+    error Market_ActivationWindowOpen(uint256 leaseId, uint256 deadline);
+    error Market_LeaseNotExpired(uint256 leaseId, uint256 end);
+    error Market_ZeroDuration();
+    error Market_EmptyLeaseList();
+    error Market_NothingToClaim();
+    error Market_TooManyLeases();
+
+    // Buyer policy
+    error Allowlist_NotManager(address caller);
+}

@@ -1,0 +1,43 @@
+import { createRequire } from "node:module";
+import { configVariable, defineConfig } from "hardhat/config";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+
+const require = createRequire(import.meta.url);
+
+// CI (CI=true) runs the invariant suite at the depth the issue asks for; local runs stay quicker.
+const inCi = process.env.CI === "true";
+
+export default defineConfig({
+  plugins: [hardhatViem, hardhatIgnitionViem, hardhatKeystore, hardhatNetworkHelpers],
+  solidity: {
+    // Compiled offline from the npm solc package: Hardhat cannot download compilers here.
+    version: "0.8.30",
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+      viaIR: true,
+    },
+  },
+  paths: {
+    tests: { solidity: "test/contracts" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: inCi ? 512 : 256 },
+      invariant: { runs: 256, depth: 50, failOnRevert: false },
+    },
+  },
+  networks: {
+    localhost: { type: "http", url: "http://127.0.0.1:8545" },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});

@@ -1,0 +1,138 @@
+/**
+ * Gas benchmark: runs the lease lifecycle on a fresh in-process chain and records the gasUsed of whole
+ * transactions (21,000 base cost included). Prints a table and writes bench/gas.json.
+ *
+ * Conditions match the targets: the buyer's first lease, exact approvals, a 96-byte access payload.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { network } from "hardhat";
+import { keccak256, toHex, type Hex } from "viem";
+import { deposit } from "@gridlease/sdk/pricing";
+import { deployMarket, GRID, h100Offer, signPermit, wait } from "./lib/fixture.ts";
+
+const TARGETS: Record<string, number> = {
+  openLease: 110_000,
+  activateLease: 60_000,
+  extendLease: 55_000,
+  terminateLease: 75_000,
+  closeLease: 60_000,
+  claim10: 200_000,
+};
+
+const connection = await network.create();
+const m = await deployMarket(connection);
+const { publicClient, provider, buyer, other, networkHelpers } = { ...m, networkHelpers: connection.networkHelpers };
+const chainId = await publicClient.getChainId();
+const asProvider = await m.marketAs(provider);
+const asBuyer = await m.marketAs(buyer);
+const asOther = await m.marketAs(other);
+const usdBuyer = await m.usdAs(buyer);
+const usdOther = await m.usdAs(other);
+const gridProvider = await m.gridAs(provider);
+
+const gas: Record<string, number> = {};
+const record = async (key: string, hash: Hex) => {
+  gas[key] = Number((await wait(publicClient, hash)).gasUsed);
+};
+
+// Provider setup.
+await wait(publicClient, await asProvider.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
+await wait(publicClient, await gridProvider.write.approve([m.market.address, GRID("5000")]));
+await wait(publicClient, await asProvider.write.depositBond([GRID("5000")]));
+const offer = h100Offer(m.usd.address, { totalUnits: 64n });
+await record("createOffer", await asProvider.write.createOffer([offer]));
+const offerId = 1n;
+
+const pubKey = keccak256(toHex("buyer x25519 public key")); // any non-zero 32 bytes
+const access = toHex(new Uint8Array(96).fill(7)); // 96-byte sealed payload
+const terms = (units: bigint, duration: bigint) => ({
+  pricePerGpuHour: offer.pricePerGpuHour,
+  gpusPerUnit: offer.gpusPerUnit,
+  units,
+  duration,
+  feeBps: 250n,
+});
+const DAY = 86_400n;
+
+// A live market already escrows other leases' deposits, so the market's token balance is not zero when a buyer
+// arrives: a warm-up lease by another account (lease 1) sets that up.
+const asDeployer = await m.marketAs(m.deployer);
+await wait(publicClient, await m.usd.write.mint([m.deployer.account.address, deposit(terms(1n, DAY))]));
+await wait(publicClient, await m.usd.write.approve([m.market.address, deposit(terms(1n, DAY))]));
+await wait(publicClient, await asDeployer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]));
+
+// openLease: the buyer's first lease, approving exactly the deposit.
+const leaseId = 2n;
+const d1 = deposit(terms(2n, DAY));
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1]));
+await record("openLease", await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]));
+
+// openLeaseWithPermit: another buyer's first lease, in one transaction.
+const d2 = deposit(terms(1n, DAY));
+const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600 * 24 * 365);
+const sig = await signPermit(m.usd, other, m.market.address, d2, deadline, chainId);
+await record(
+  "openLeaseWithPermit",
+  await asOther.write.openLeaseWithPermit([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey, d2, deadline, sig.v, sig.r, sig.s]),
+);
+
+await record("activateLease", await asProvider.write.activateLease([leaseId, access]));
+await wait(publicClient, await asProvider.write.activateLease([3n, access]));
+
+// extendLease: the buyer adds 12 hours, approving exactly the top-up.
+const topUp = deposit(terms(2n, DAY + DAY / 2n)) - d1;
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, topUp]));
+await record("extendLease", await asBuyer.write.extendLease([leaseId, DAY / 2n]));
+
+await networkHelpers.time.increase(6 * 3600);
+await record("terminateLease", await asBuyer.write.terminateLease([leaseId]));
+
+// cancelLease: a lease the provider never activates.
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1]));
+await wait(publicClient, await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]));
+await networkHelpers.time.increase(3601);
+await record("cancelLease", await asBuyer.write.cancelLease([4n]));
+
+// closeLease after expiry of lease 3.
+await networkHelpers.time.increase(Number(DAY));
+await record("closeLease", await asOther.write.closeLease([3n]));
+
+// claim1 and claim10 on leases with accrued earnings.
+await record("claim1", await asProvider.write.claim([[3n]]));
+const ids: bigint[] = [];
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1 * 10n]));
+for (let i = 0; i < 10; i++) {
+  await wait(publicClient, await asBuyer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]));
+  const id = (await m.market.read.leaseCount()) as bigint;
+  await wait(publicClient, await asProvider.write.activateLease([id, access]));
+  ids.push(id);
+}
+await networkHelpers.time.increase(3600);
+await record("claim10", await asProvider.write.claim([ids]));
+
+const order = [
+  "createOffer",
+  "openLease",
+  "openLeaseWithPermit",
+  "activateLease",
+  "extendLease",
+  "terminateLease",
+  "cancelLease",
+  "closeLease",
+  "claim1",
+  "claim10",
+];
+const result = Object.fromEntries(order.map((k) => [k, gas[k]]));
+console.log("\nGas per whole transaction (21,000 base included)\n");
+console.log("operation            gasUsed   target    ");
+console.log("-------------------  --------  ----------");
+let misses = 0;
+for (const k of order) {
+  const target = TARGETS[k];
+  const verdict = target === undefined ? "" : gas[k] <= target ? `<= ${target} ok` : `> ${target} MISS`;
+  if (target !== undefined && gas[k] > target) misses++;
+  console.log(`${k.padEnd(19)}  ${String(gas[k]).padStart(8)}  ${verdict}`);
+}
+mkdirSync("bench", { recursive: true });
+writeFileSync("bench/gas.json", JSON.stringify(result, null, 2) + "\n");
+console.log(`\nwrote bench/gas.json${misses ? ` (${misses} target(s) missed)` : ""}`);
