@@ -284,7 +284,10 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (token != address(0)) {
             // A permit that fails (already used by a front-runner, or not supported) is not fatal: the pull below
             // still succeeds when the allowance is there, and reverts with the token's own error when it is not.
-            try IERC20Permit(token).permit(msg.sender, address(this), permitValue, permitDeadline, v, r, s) {} catch {}
+            // solhint-disable-next-line no-empty-blocks
+            try
+                IERC20Permit(token).permit(msg.sender, address(this), permitValue, permitDeadline, v, r, s)
+            {} catch {}
         }
         return _openLease(offerId, units, duration, maxPricePerGpuHour, buyerPublicKey);
     }
@@ -295,7 +298,8 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         uint8 phase = lease.phase;
         // Checks
         if (phase == 0) revert Errors.Market_UnknownLease(leaseId);
-        if (msg.sender != _offers[lease.offerId].provider) revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
+        if (msg.sender != _offers[lease.offerId].provider)
+            revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         if (phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
         uint256 deadline = lease.start;
         if (block.timestamp > deadline) revert Errors.Market_ActivationWindowMissed(leaseId, deadline);
@@ -311,7 +315,8 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         Lease storage lease = _leases[leaseId];
         // Checks
         if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
-        if (msg.sender != _offers[lease.offerId].provider) revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
+        if (msg.sender != _offers[lease.offerId].provider)
+            revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         LeaseStatus status = _status(lease);
         if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
         _checkAccessPayload(encryptedAccess);
@@ -498,12 +503,13 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (token == address(0)) revert Errors.Market_ZeroAddress();
         uint256 index = _tokenIndex[token];
         if (index == 0) {
-            if (_tokenList.length == MAX_PAYMENT_TOKENS) revert Errors.Market_TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
+            if (_tokenList.length == MAX_PAYMENT_TOKENS)
+                revert Errors.Market_TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
             _tokenList.push(token);
             index = _tokenList.length;
             _tokenIndex[token] = index;
         }
-        uint64 bit = uint64(1) << (index - 1);
+        uint64 bit = uint64(1 << (index - 1));
         Config storage config = _config;
         config.allowedTokens = allowed ? config.allowedTokens | bit : config.allowedTokens & ~bit;
         emit PaymentTokenSet(token, allowed);
@@ -553,9 +559,14 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         v.end = pending ? 0 : uint256(lease.start) + lease.duration;
         v.activationDeadline = pending ? lease.start : 0;
         v.deposit = LeaseMath.cost(lease.pricePerGpuHour, gpus, lease.duration);
-        v.accrued = pending
-            ? 0
-            : LeaseMath.cost(lease.pricePerGpuHour, gpus, LeaseMath.elapsed(lease.start, lease.duration, block.timestamp));
+        v.accrued =
+            pending
+                ? 0
+                : LeaseMath.cost(
+                    lease.pricePerGpuHour,
+                    gpus,
+                    LeaseMath.elapsed(lease.start, lease.duration, block.timestamp)
+                );
         v.settled = lease.settled;
         v.claimable = v.accrued - v.settled;
         v.status = _status(lease);
@@ -696,9 +707,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             revert Errors.Market_DurationOutOfRange(duration, offer.minDuration, offer.maxDuration);
         }
         price = offer.pricePerGpuHour;
-        if (price > maxPricePerGpuHour) revert Errors.Market_PriceAboveMax(offerId, price, maxPricePerGpuHour);
+        if (price > maxPricePerGpuHour)
+            revert Errors.Market_PriceAboveMax(offerId, price, maxPricePerGpuHour);
         uint256 bond = _providers[provider].bond;
-        if (bond < offer.minProviderBond) revert Errors.Market_InsufficientBond(provider, bond, offer.minProviderBond);
+        if (bond < offer.minProviderBond)
+            revert Errors.Market_InsufficientBond(provider, bond, offer.minProviderBond);
         if (offer.hasPolicy && !_policyAllows(offer.buyerPolicy, provider, offerId)) {
             revert Errors.Market_BuyerNotAllowed(offerId, msg.sender);
         }
@@ -761,6 +774,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     /// every deposit, so its overhead counts. Uses only the scratch space (0x00-0x3f).
     function _selfBalance(IERC20 token) private view returns (uint256 amount) {
         bool ok;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, 0x70a08231) // balanceOf(address)
             mstore(0x20, address())
@@ -798,13 +812,17 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (phase == 0) return LeaseStatus.None;
         if (phase == PHASE_PENDING) return LeaseStatus.Pending;
         if (phase == PHASE_ACTIVE) {
-            return block.timestamp >= uint256(lease.start) + lease.duration ? LeaseStatus.Expired : LeaseStatus.Active;
+            return
+                block.timestamp >= uint256(lease.start) + lease.duration
+                    ? LeaseStatus.Expired
+                    : LeaseStatus.Active;
         }
         return LeaseStatus.Ended;
     }
 
     function _checkPrice(uint256 price) private pure {
-        if (price == 0 || price > type(uint96).max) revert Errors.Market_InvalidPrice(price, type(uint96).max);
+        if (price == 0 || price > type(uint96).max)
+            revert Errors.Market_InvalidPrice(price, type(uint96).max);
     }
 
     function _checkTotalUnits(uint256 units) private pure {
@@ -820,7 +838,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     function _checkActivationWindow(uint256 window) private pure {
         if (window < MIN_ACTIVATION_WINDOW || window > MAX_ACTIVATION_WINDOW) {
-            revert Errors.Market_ActivationWindowOutOfRange(window, MIN_ACTIVATION_WINDOW, MAX_ACTIVATION_WINDOW);
+            revert Errors.Market_ActivationWindowOutOfRange(
+                window,
+                MIN_ACTIVATION_WINDOW,
+                MAX_ACTIVATION_WINDOW
+            );
         }
     }
 }

@@ -21,7 +21,10 @@ const TARGETS: Record<string, number> = {
 
 const connection = await network.create();
 const m = await deployMarket(connection);
-const { publicClient, provider, buyer, other, networkHelpers } = { ...m, networkHelpers: connection.networkHelpers };
+const { publicClient, provider, buyer, other, networkHelpers } = {
+  ...m,
+  networkHelpers: connection.networkHelpers,
+};
 const chainId = await publicClient.getChainId();
 const asProvider = await m.marketAs(provider);
 const asBuyer = await m.marketAs(buyer);
@@ -57,15 +60,24 @@ const DAY = 86_400n;
 // A live market already escrows other leases' deposits, so the market's token balance is not zero when a buyer
 // arrives: a warm-up lease by another account (lease 1) sets that up.
 const asDeployer = await m.marketAs(m.deployer);
-await wait(publicClient, await m.usd.write.mint([m.deployer.account.address, deposit(terms(1n, DAY))]));
+await wait(
+  publicClient,
+  await m.usd.write.mint([m.deployer.account.address, deposit(terms(1n, DAY))]),
+);
 await wait(publicClient, await m.usd.write.approve([m.market.address, deposit(terms(1n, DAY))]));
-await wait(publicClient, await asDeployer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]));
+await wait(
+  publicClient,
+  await asDeployer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]),
+);
 
 // openLease: the buyer's first lease, approving exactly the deposit.
 const leaseId = 2n;
 const d1 = deposit(terms(2n, DAY));
 await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1]));
-await record("openLease", await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]));
+await record(
+  "openLease",
+  await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]),
+);
 
 // openLeaseWithPermit: another buyer's first lease, in one transaction.
 const d2 = deposit(terms(1n, DAY));
@@ -73,7 +85,18 @@ const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600 * 24 * 365);
 const sig = await signPermit(m.usd, other, m.market.address, d2, deadline, chainId);
 await record(
   "openLeaseWithPermit",
-  await asOther.write.openLeaseWithPermit([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey, d2, deadline, sig.v, sig.r, sig.s]),
+  await asOther.write.openLeaseWithPermit([
+    offerId,
+    1n,
+    DAY,
+    offer.pricePerGpuHour,
+    pubKey,
+    d2,
+    deadline,
+    sig.v,
+    sig.r,
+    sig.s,
+  ]),
 );
 
 await record("activateLease", await asProvider.write.activateLease([leaseId, access]));
@@ -89,7 +112,10 @@ await record("terminateLease", await asBuyer.write.terminateLease([leaseId]));
 
 // cancelLease: a lease the provider never activates.
 await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1]));
-await wait(publicClient, await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]));
+await wait(
+  publicClient,
+  await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]),
+);
 await networkHelpers.time.increase(3601);
 await record("cancelLease", await asBuyer.write.cancelLease([4n]));
 
@@ -102,7 +128,10 @@ await record("claim1", await asProvider.write.claim([[3n]]));
 const ids: bigint[] = [];
 await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1 * 10n]));
 for (let i = 0; i < 10; i++) {
-  await wait(publicClient, await asBuyer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]));
+  await wait(
+    publicClient,
+    await asBuyer.write.openLease([offerId, 1n, DAY, offer.pricePerGpuHour, pubKey]),
+  );
   const id = (await m.market.read.leaseCount()) as bigint;
   await wait(publicClient, await asProvider.write.activateLease([id, access]));
   ids.push(id);
@@ -129,7 +158,8 @@ console.log("-------------------  --------  ----------");
 let misses = 0;
 for (const k of order) {
   const target = TARGETS[k];
-  const verdict = target === undefined ? "" : gas[k] <= target ? `<= ${target} ok` : `> ${target} MISS`;
+  const verdict =
+    target === undefined ? "" : gas[k] <= target ? `<= ${target} ok` : `> ${target} MISS`;
   if (target !== undefined && gas[k] > target) misses++;
   console.log(`${k.padEnd(19)}  ${String(gas[k]).padStart(8)}  ${verdict}`);
 }

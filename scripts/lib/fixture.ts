@@ -18,7 +18,10 @@ export async function deployMarket(connection: NetworkConnection) {
   const [deployer, treasury, provider, buyer, other] = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
 
-  const grid = await viem.deployContract("GridleaseToken", [deployer.account.address, GRID("100000000")]);
+  const grid = await viem.deployContract("GridleaseToken", [
+    deployer.account.address,
+    GRID("100000000"),
+  ]);
   const usd = await viem.deployContract("TestUSD");
   const policy = await viem.deployContract("AllowlistPolicy");
   const market = await viem.deployContract("GridleaseMarket", [
@@ -38,7 +41,9 @@ export async function deployMarket(connection: NetworkConnection) {
   }
 
   const as = <C extends { address: Address }>(name: string, contract: C, wallet: typeof deployer) =>
-    viem.getContractAt(name as never, contract.address, { client: { wallet } }) as unknown as Promise<C>;
+    viem.getContractAt(name as never, contract.address, {
+      client: { wallet },
+    }) as unknown as Promise<C>;
 
   return {
     viem,
@@ -103,14 +108,20 @@ export interface OfferParams {
 
 /** Signs an EIP-2612 permit for `spender` with the owner's wallet. */
 export async function signPermit(
-  token: { address: Address; read: { name: () => Promise<string>; nonces: (a: [Address]) => Promise<bigint> } },
+  token: {
+    address: Address;
+    read: { name: () => Promise<string>; nonces: (a: [Address]) => Promise<bigint> };
+  },
   owner: { account: { address: Address }; signTypedData: Function; chain?: { id: number } },
   spender: Address,
   value: bigint,
   deadline: bigint,
   chainId: number,
 ) {
-  const [name, nonce] = await Promise.all([token.read.name(), token.read.nonces([owner.account.address])]);
+  const [name, nonce] = await Promise.all([
+    token.read.name(),
+    token.read.nonces([owner.account.address]),
+  ]);
   const signature: Hex = await owner.signTypedData({
     domain: { name, version: "1", chainId, verifyingContract: token.address },
     types: {

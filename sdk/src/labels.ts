@@ -27,8 +27,10 @@ export const REGIONS = {
 export type RegionCode = keyof typeof REGIONS;
 
 function encodeAscii(value: string, size: 8 | 32, what: string): Hex {
-  if (!/^[\x20-\x7e]+$/.test(value)) throw new RangeError(`${what} must be printable ASCII, got ${JSON.stringify(value)}`);
-  if (value.length > size) throw new RangeError(`${what} is at most ${size} characters, got ${value.length}`);
+  if (!/^[\x20-\x7e]+$/.test(value))
+    throw new RangeError(`${what} must be printable ASCII, got ${JSON.stringify(value)}`);
+  if (value.length > size)
+    throw new RangeError(`${what} is at most ${size} characters, got ${value.length}`);
   return stringToHex(value, { size });
 }
 
@@ -46,6 +48,8 @@ export const encodeRegion = (code: string): Hex => encodeAscii(code, 8, "Region 
 export const decodeRegion = (hex: Hex): string => decodeAscii(hex);
 
 /** Human label for a GPU model code, or the code itself when unknown. */
-export const gpuModelLabel = (code: string): string => (GPU_MODELS as Record<string, string>)[code] ?? code;
+export const gpuModelLabel = (code: string): string =>
+  (GPU_MODELS as Record<string, string>)[code] ?? code;
 /** Human label for a region code, or the code itself when unknown. */
-export const regionLabel = (code: string): string => (REGIONS as Record<string, string>)[code] ?? code;
+export const regionLabel = (code: string): string =>
+  (REGIONS as Record<string, string>)[code] ?? code;

@@ -8,7 +8,8 @@ export const BPS = 10_000n;
 
 /** Cost of `gpus` GPUs for `seconds` seconds at `pricePerGpuHour` (token base units), rounded down. */
 export function cost(pricePerGpuHour: bigint, gpus: bigint, seconds: bigint): bigint {
-  if (pricePerGpuHour < 0n || gpus < 0n || seconds < 0n) throw new RangeError("cost: negative input");
+  if (pricePerGpuHour < 0n || gpus < 0n || seconds < 0n)
+    throw new RangeError("cost: negative input");
   return (pricePerGpuHour * gpus * seconds) / SECONDS_PER_HOUR;
 }
 
@@ -42,7 +43,10 @@ export function deposit(t: LeaseTerms): bigint {
 /** The top-up `extendLease` pulls for `addedSeconds` more. */
 export function extensionCost(t: LeaseTerms, addedSeconds: bigint): bigint {
   const gpus = t.gpusPerUnit * t.units;
-  return cost(t.pricePerGpuHour, gpus, t.duration + addedSeconds) - cost(t.pricePerGpuHour, gpus, t.duration);
+  return (
+    cost(t.pricePerGpuHour, gpus, t.duration + addedSeconds) -
+    cost(t.pricePerGpuHour, gpus, t.duration)
+  );
 }
 
 /** How a lease's deposit splits if it ends after `usedSeconds` of service. */
