@@ -189,6 +189,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (p.minProviderBond > type(uint128).max) {
             revert Errors.Market_InvalidBond(p.minProviderBond, type(uint128).max);
         }
+        if (p.gpuModel == bytes32(0) || p.region == bytes8(0)) revert Errors.Market_EmptyLabel();
+        // A policy without code would make every `openLease` revert with no reason.
+        if (p.buyerPolicy != address(0) && p.buyerPolicy.code.length == 0) {
+            revert Errors.Market_PolicyNotContract(p.buyerPolicy);
+        }
         offerId = config.nextOfferId;
         // Lease records keep the offer id in 32 bits.
         if (offerId > type(uint32).max) revert Errors.Market_TooManyOffers(address(0), type(uint32).max);
@@ -284,10 +289,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (token != address(0)) {
             // A permit that fails (already used by a front-runner, or not supported) is not fatal: the pull below
             // still succeeds when the allowance is there, and reverts with the token's own error when it is not.
-            // solhint-disable-next-line no-empty-blocks
+            // solhint-disable no-empty-blocks
             try
                 IERC20Permit(token).permit(msg.sender, address(this), permitValue, permitDeadline, v, r, s)
             {} catch {}
+            // solhint-enable no-empty-blocks
         }
         return _openLease(offerId, units, duration, maxPricePerGpuHour, buyerPublicKey);
     }
@@ -466,7 +472,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
         // Interactions
         for (uint256 t = 0; t < tokenCount; ++t) {
-            IERC20(tokens[t]).safeTransfer(msg.sender, gross[t] - fees[t]);
+            // A claim of one base unit can be all fee; some tokens revert on zero transfers.
+            uint256 net = gross[t] - fees[t];
+            if (net != 0) IERC20(tokens[t]).safeTransfer(msg.sender, net);
         }
     }
 

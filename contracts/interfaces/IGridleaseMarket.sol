@@ -104,6 +104,7 @@ interface IGridleaseMarket {
     /// - The market is not paused; the caller is registered; the payment token is allowed.
     /// - 1 <= gpusPerUnit <= MAX_GPUS_PER_UNIT; 1 <= totalUnits <= MAX_UNITS; 0 < price <= type(uint96).max.
     /// - 0 < minDuration <= maxDuration <= MAX_LEASE_DURATION.
+    /// - gpuModel and region are not empty; buyerPolicy is zero or a contract.
     function createOffer(OfferParams calldata params) external returns (uint256 offerId);
 
     /// @notice Sets the price per GPU-hour for leases opened from now on. Open leases keep their price.

@@ -31,6 +31,8 @@ library Errors {
     error Market_InvalidPrice(uint256 price, uint256 max);
     error Market_InvalidDurationRange(uint256 minDuration, uint256 maxDuration, uint256 cap);
     error Market_InvalidBond(uint256 bond, uint256 max);
+    error Market_EmptyLabel();
+    error Market_PolicyNotContract(address policy);
     error Market_UnitsBelowInUse(uint256 offerId, uint256 requested, uint256 inUse);
     error Market_OfferPaused(uint256 offerId);
     error Market_OfferAlreadyInState(uint256 offerId, bool paused);
