@@ -1,2 +1,4 @@
 export * from "./pricing.ts";
 export * from "./labels.ts";
+export * from "./generated/abis.ts";
+export * from "./generated/deployments.ts";
