@@ -32,7 +32,16 @@ export default defineConfig({
     },
   },
   networks: {
-    localhost: { type: "http", url: "http://127.0.0.1:8545" },
+    // The chain `npm run dev` runs (`hardhat node --network devnode`): genesis set back in time by the dev stack so
+    // that the seeded history ends at the present.
+    devnode: {
+      type: "edr-simulated",
+      chainType: "l1",
+      ...(process.env.GRIDLEASE_GENESIS_DATE
+        ? { initialDate: process.env.GRIDLEASE_GENESIS_DATE }
+        : {}),
+    },
+    localhost: { type: "http", url: process.env.GRIDLEASE_RPC_URL ?? "http://127.0.0.1:8545" },
     baseSepolia: {
       type: "http",
       chainType: "op",

@@ -1,0 +1,182 @@
+/**
+ * `npm run dev`: the whole Gridlease market on one machine.
+ *
+ *   1. compiles the contracts;
+ *   2. starts `hardhat node` on 127.0.0.1 (genesis set back in time so the seeded history ends at the present);
+ *   3. deploys the GridleaseLocal Ignition module and checks it landed where sdk/ says;
+ *   4. seeds a realistic market (skip with --no-seed);
+ *   5. starts the indexer and the app when those workspaces exist;
+ *   6. prints the URLs and the funded dev accounts, then runs until Ctrl-C, which stops every child it started.
+ *
+ * Options: --no-seed, --seed N, --port N (chain, default 8545), --indexer-port N (42069), --app-port N (5173).
+ * Exit codes: 0 after Ctrl-C, 2 bad arguments, 3 a port is taken, 1 any other failure.
+ */
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  ensurePortFree,
+  rpcReady,
+  startService,
+  stopService,
+  waitUntilReady,
+  type Service,
+} from "./lib/services.ts";
+
+const root = process.cwd();
+const DAY_MS = 86_400_000;
+/** How far back the chain's genesis is set: a little more than the seeded history spans. */
+const HISTORY_DAYS = 16;
+
+let options;
+try {
+  options = parseArgs({
+    options: {
+      "no-seed": { type: "boolean", default: false },
+      seed: { type: "string", default: "1" },
+      port: { type: "string", default: "8545" },
+      "indexer-port": { type: "string", default: "42069" },
+      "app-port": { type: "string", default: "5173" },
+      help: { type: "boolean", default: false },
+    },
+  }).values;
+} catch (err) {
+  console.error(
+    `${(err as Error).message}\nUsage: npm run dev -- [--no-seed] [--seed N] [--port N] [--indexer-port N] [--app-port N]`,
+  );
+  process.exit(2);
+}
+if (options.help) {
+  console.log(
+    "Usage: npm run dev -- [--no-seed] [--seed N] [--port N] [--indexer-port N] [--app-port N]",
+  );
+  process.exit(0);
+}
+const port = Number(options.port);
+const indexerPort = Number(options["indexer-port"]);
+const appPort = Number(options["app-port"]);
+for (const [name, value, raw] of [
+  ["--port", port, options.port],
+  ["--indexer-port", indexerPort, options["indexer-port"]],
+  ["--app-port", appPort, options["app-port"]],
+] as const) {
+  if (!Number.isInteger(value) || value < 1024 || value > 65535) {
+    console.error(`${name} must be a whole number from 1024 to 65535, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+}
+const rpcUrl = `http://127.0.0.1:${port}`;
+
+const services: Service[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const s of [...services].reverse()) await stopService(s);
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => {
+  console.log("\nStopping…");
+  void shutdown(0);
+});
+process.on("SIGTERM", () => void shutdown(0));
+
+function step(text: string) {
+  console.log(`• ${text}`);
+}
+
+async function main() {
+  const started = Date.now();
+  await ensurePortFree(port, "chain");
+  const hasIndexer = existsSync(join(root, "indexer", "package.json"));
+  const hasApp = existsSync(join(root, "app", "package.json"));
+  if (hasIndexer) await ensurePortFree(indexerPort, "indexer");
+  if (hasApp) await ensurePortFree(appPort, "app");
+
+  step("Compiling contracts");
+  const build = startService("hardhat build", "npx", ["hardhat", "build", "--quiet"]);
+  services.push(build);
+  const buildCode = await build.exited;
+  services.pop();
+  if (buildCode !== 0) throw new Error(`compilation failed:\n${build.tail()}`);
+
+  step(`Starting the chain on ${rpcUrl}`);
+  const genesis = new Date(Date.now() - HISTORY_DAYS * DAY_MS).toISOString();
+  const node = startService(
+    "hardhat node",
+    "npx",
+    ["hardhat", "node", "--network", "devnode", "--hostname", "127.0.0.1", "--port", String(port)],
+    { env: { GRIDLEASE_GENESIS_DATE: genesis } },
+  );
+  services.push(node);
+  await waitUntilReady(node, () => rpcReady(rpcUrl), 60_000);
+
+  // Hardhat is imported only now, so that a bad argument or a taken port fails fast.
+  const { network } = await import("hardhat");
+  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const { deployments } = await import("@gridlease/sdk/deployments");
+  const expected = deployments["31337"].contracts;
+
+  step("Deploying the contracts");
+  // The dev chain is new every run, so an Ignition journal from an earlier run is stale.
+  rmSync(join(root, "ignition", "deployments", "chain-31337"), { recursive: true, force: true });
+  const { default: GridleaseLocal } = await import("../ignition/modules/GridleaseLocal.ts");
+  const deployed = await connection.ignition.deploy(GridleaseLocal, {
+    parameters: join(root, "ignition", "parameters", "localhost.json"),
+    displayUi: false,
+  });
+  if (deployed.market.address.toLowerCase() !== expected.GridleaseMarket.address.toLowerCase()) {
+    throw new Error(
+      `the market deployed at ${deployed.market.address}, but sdk/ expects ${expected.GridleaseMarket.address}. Run \`npm run codegen\`.`,
+    );
+  }
+
+  let summary = "";
+  if (!options["no-seed"]) {
+    step(`Seeding a market (seed ${options.seed})`);
+    const seedModule = join(root, "scripts", "lib", "seed.ts");
+    if (existsSync(seedModule)) {
+      const { seedMarket } = await import(seedModule);
+      const result = await seedMarket(connection, { seed: Number(options.seed) });
+      summary = typeof result?.text === "string" ? result.text : "";
+    } else {
+      console.log("  (no seed script yet: the market is empty)");
+    }
+  }
+
+  if (hasIndexer) step("Starting the indexer (not yet wired)");
+  if (hasApp) step("Starting the app (not yet wired)");
+
+  const accounts = [
+    [
+      "deployer, owner and treasury",
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    ],
+  ] as const;
+  console.log(`\nGridlease is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`  chain     ${rpcUrl}  (chain id 31337)`);
+  console.log(`  market    ${deployed.market.address}`);
+  console.log(`  GRID      ${deployed.grid.address}`);
+  console.log(`  TestUSD   ${deployed.usd.address}`);
+  if (summary) console.log(`\n${summary}`);
+  console.log("\nDev accounts (Hardhat's public test keys: never use them on a real network)");
+  for (const [role, key] of accounts) {
+    console.log(`  ${role.padEnd(30)} ${privateKeyToAccount(key).address}  key ${key}`);
+  }
+  console.log("\nPress Ctrl-C to stop.");
+
+  // Runs until Ctrl-C; if a service dies on its own, stop the rest and fail.
+  const dead = await Promise.race(services.map((s) => s.exited.then((code) => ({ s, code }))));
+  if (!stopping) {
+    console.error(`\n${dead.s.name} stopped unexpectedly (code ${dead.code}):\n${dead.s.tail()}`);
+    await shutdown(1);
+  }
+}
+
+main().catch(async (err: Error) => {
+  console.error(`\nnpm run dev failed: ${err.message}`);
+  await shutdown(/already in use/.test(err.message) ? 3 : 1);
+});
