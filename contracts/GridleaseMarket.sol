@@ -792,12 +792,13 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (!ok) revert Errors.Market_TokenCallFailed(address(token));
     }
 
+    /// @dev Any failure of the policy (a revert, no code, short or odd return data) counts as "not allowed". A
+    /// low-level call because `try` cannot catch a decoding failure of the policy's answer.
     function _policyAllows(address policy, address provider, uint256 offerId) private view returns (bool) {
-        try IBuyerPolicy(policy).isAllowed(provider, offerId, msg.sender) returns (bool allowed) {
-            return allowed;
-        } catch {
-            return false;
-        }
+        (bool ok, bytes memory answer) = policy.staticcall(
+            abi.encodeCall(IBuyerPolicy.isAllowed, (provider, offerId, msg.sender))
+        );
+        return ok && answer.length >= 32 && abi.decode(answer, (uint256)) == 1;
     }
 
     /// @dev The token's index in the allowed-token bitmap; reverts if it is not allowed now.

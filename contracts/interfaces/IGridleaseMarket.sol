@@ -225,7 +225,7 @@ interface IGridleaseMarket {
     /// @notice Allows or disallows a payment token for new offers and leases. Requirements: owner; not zero.
     function setPaymentToken(address token, bool allowed) external;
 
-    /// @notice Pauses or resumes new offers, new leases and extensions. Nothing else is ever blocked.
+    /// @notice Pauses or resumes new offers and new leases. Nothing else is ever blocked.
     function setPaused(bool paused) external;
 
     /// @notice Sends the accumulated protocol fees in `token` to the treasury. Anyone may call it.

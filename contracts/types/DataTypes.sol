@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @notice Why a lease ended. Stored in the lease and emitted in `LeaseEnded`.
+enum EndReason {
+    None,
+    Expired,
+    BuyerTerminated,
+    ProviderTerminated,
+    NoShowCancelled
+}
+
+/// @notice The status of a lease as seen from outside: `Expired` is derived (active and past its end).
+enum LeaseStatus {
+    None,
+    Pending,
+    Active,
+    Expired,
+    Ended
+}
+
+/// @notice What a provider fills in to list capacity. Prices are in payment-token base units per GPU-hour.
+struct OfferParams {
+    bytes32 gpuModel; // ASCII label, e.g. "H100-SXM-80GB"
+    uint256 gpusPerUnit; // GPUs in one unit (a unit is a server), 1..MAX_GPUS_PER_UNIT
+    uint256 totalUnits; // servers offered, 1..MAX_UNITS
+    bytes8 region; // ISO 3166-2 style code, e.g. "AU-QLD"
+    address paymentToken;
+    uint256 pricePerGpuHour;
+    uint256 minDuration; // seconds
+    uint256 maxDuration; // seconds
+    uint256 minProviderBond; // marketplace-token base units the provider must hold for leases to open
+    address buyerPolicy; // zero for "anyone may lease"
+    bytes32 specHash; // keccak256 of the spec JSON (CPU, RAM, NVMe, interconnect)
+    string specURI;
+}
+
+/// @notice An offer in storage. Packed so that `openLease` reads three slots and writes one.
+struct Offer {
+    // slot 0
+    address provider;
+    uint16 gpusPerUnit;
+    uint16 totalUnits;
+    uint16 unitsInUse; // units of pending and active (including expired, not yet closed) leases
+    bool paused;
+    bool hasPolicy;
+    uint32 maxDuration;
+    // slot 1
+    address paymentToken;
+    uint96 pricePerGpuHour;
+    // slot 2
+    uint32 minDuration;
+    uint128 minProviderBond;
+    bytes8 region;
+    uint8 tokenIndex; // the payment token's bit in the market's allowed-token bitmap
+    // slot 3
+    address buyerPolicy;
+    // slot 4
+    bytes32 gpuModel;
+    // slot 5
+    bytes32 specHash;
+}
+
+/// @notice A lease in storage: two slots, so that opening one costs two fresh SSTOREs.
+/// @dev `duration` is the billed duration: set at open, grown by extensions, cut to the time used when the
+/// lease ends early. The escrowed deposit is always derived from it, so it needs no slot of its own.
+struct Lease {
+    // slot 0
+    address buyer;
+    uint32 offerId;
+    uint16 units;
+    uint40 start; // activation deadline while pending; activation time once active
+    uint8 phase; // 0 none, 1 pending, 2 active, 2 + EndReason once ended
+    // slot 1
+    uint32 duration;
+    uint96 pricePerGpuHour; // locked at open
+    uint112 settled; // gross amount already paid out to the provider (fee included)
+    uint16 feeBps; // locked at open
+}
+
+/// @notice A provider's record. Bond is in the marketplace token.
+/// @dev Live leases are not counted here, which would cost every lease two more writes; `withdrawBond` instead
+/// checks the units in use of the provider's offers, of which there are at most MAX_OFFERS_PER_PROVIDER.
+struct Provider {
+    // slot 0
+    uint128 bond;
+    uint32 offerCount;
+    bool registered;
+}
+
+/// @notice Everything about one lease, decoded, for reads by apps and scripts.
+struct LeaseView {
+    uint256 leaseId;
+    uint256 offerId;
+    address buyer;
+    address provider;
+    address paymentToken;
+    uint256 units;
+    uint256 gpusPerUnit;
+    uint256 pricePerGpuHour;
+    uint256 feeBps;
+    uint256 duration;
+    uint256 start; // zero while pending
+    uint256 end; // zero while pending
+    uint256 activationDeadline; // zero once active
+    uint256 deposit; // escrow owed for the billed duration (after an early end: what was accrued)
+    uint256 accrued; // gross amount earned up to now
+    uint256 settled; // gross amount already paid out
+    uint256 claimable; // accrued - settled
+    LeaseStatus status;
+    EndReason endReason;
+}
