@@ -51,7 +51,7 @@ export const ACTORS = ["deployer", "treasury", "provider", "buyer", "other"] as 
 export type Actor = (typeof ACTORS)[number];
 /** Every account whose balances a test watches: the actors and the market itself. */
 export type Holder = Actor | "market";
-type Token = "usd" | "grid";
+export type Token = "usd" | "grid";
 export type Balances = Record<Token, Record<Holder, bigint>>;
 export type BalanceDeltas = Partial<Record<Token, Partial<Record<Holder, bigint>>>>;
 
@@ -103,6 +103,10 @@ async function harness(
     buyer: getAddress(m.buyer.account.address),
     other: getAddress(m.other.account.address),
     market: getAddress(market.address),
+  };
+  const tokenAddress: Record<Token, Address> = {
+    usd: getAddress(usd.address),
+    grid: getAddress(grid.address),
   };
 
   /** The market and both tokens with each actor as sender. */
@@ -165,12 +169,12 @@ async function harness(
       args,
     }),
     transfer: (token: Token, from: Address, to: Address, value: bigint): ExpectedLog => ({
-      address: getAddress(token === "usd" ? usd.address : grid.address),
+      address: tokenAddress[token],
       eventName: "Transfer",
       args: { from: getAddress(from), to: getAddress(to), value },
     }),
     approval: (token: Token, owner: Address, spender: Address, value: bigint): ExpectedLog => ({
-      address: getAddress(token === "usd" ? usd.address : grid.address),
+      address: tokenAddress[token],
       eventName: "Approval",
       args: { owner: getAddress(owner), spender: getAddress(spender), value },
     }),
@@ -220,7 +224,7 @@ async function harness(
     const escrow = { usd: 0n, grid: 0n };
     for (let id = 1n; id <= leaseCount; id++) {
       const v = await market.read.getLease([id]);
-      const token = getAddress(v.paymentToken) === getAddress(usd.address) ? "usd" : "grid";
+      const token = getAddress(v.paymentToken) === tokenAddress.usd ? "usd" : "grid";
       escrow[token] += await market.read.escrowOf([id]);
     }
     let bonds = 0n;
@@ -267,7 +271,7 @@ async function harness(
     duration: bigint,
   ): Promise<{ leaseId: bigint; tx: SentTx }> {
     const offer = await market.read.getOffer([offerId]);
-    const token = getAddress(offer.paymentToken) === getAddress(usd.address) ? "usd" : "grid";
+    const token = getAddress(offer.paymentToken) === tokenAddress.usd ? "usd" : "grid";
     const amount = deposit({
       pricePerGpuHour: offer.pricePerGpuHour,
       gpusPerUnit: BigInt(offer.gpusPerUnit),
@@ -310,6 +314,7 @@ async function harness(
     time,
     wallets,
     address,
+    tokenAddress,
     as,
     config,
     send,
