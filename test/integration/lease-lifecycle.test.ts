@@ -603,7 +603,8 @@ describe("ending a lease", () => {
     await h.time.increase(12_345);
     const before = await h.balances();
     const tx = await h.send(h.as.other.market.write.closeLease([leaseId]));
-    const s = settle(terms, terms.duration);
+    // Closed well after its end, the lease is billed for its duration and no more.
+    const s = settle(terms, tx.timestamp - activation.timestamp);
     h.expectLogs(tx, [
       h.log.market("LeaseEnded", {
         leaseId,
