@@ -721,8 +721,8 @@ describe("claims and fees", () => {
       return tx;
     }
 
-    // One call, both tokens; the pending and the cancelled lease are skipped.
-    const first = await claimAndCheck(all);
+    // One call, both tokens; the pending and the cancelled lease are skipped, a repeated id pays once.
+    const first = await claimAndCheck([...all, usdActive]);
     expect(first.logs.map((l) => [l.eventName, l.args.leaseId ?? l.address])).toEqual([
       ["EarningsClaimed", usdActive],
       ["EarningsClaimed", usdEnded],
@@ -806,5 +806,50 @@ describe("claims and fees", () => {
       );
     }
     await h.expectConservation();
+  });
+
+  it("locks the protocol fee and activation window of a lease when it opens", async () => {
+    const { leaseId: before } = await h.openLease("buyer", usdOfferId, 1n, DAY);
+    const oldFee = h.config.feeBps;
+    const oldWindow = h.config.activationWindow;
+    const newFee = oldFee * 4n;
+    const newWindow = oldWindow * 2n;
+    h.expectLogs(await h.send(h.market.write.setProtocolFee([newFee])), [
+      h.log.market("ProtocolFeeSet", { oldFeeBps: oldFee, newFeeBps: newFee }),
+    ]);
+    h.expectLogs(await h.send(h.market.write.setActivationWindow([newWindow])), [
+      h.log.market("ActivationWindowSet", { oldWindow, newWindow }),
+    ]);
+    const { leaseId: after, tx } = await h.openLease("buyer", usdOfferId, 1n, DAY);
+    expect(tx.logs[0].args).toMatchObject({
+      feeBps: newFee,
+      activationDeadline: tx.timestamp + newWindow,
+    });
+
+    // Both run 5 hours; each pays the fee it opened with.
+    const starts = [(await h.activate(before)).timestamp, (await h.activate(after)).timestamp];
+    await h.time.increaseTo(starts[1] + 5n * HOUR);
+    const claim = await h.send(h.as.provider.market.write.claim([[before, after]]));
+    const expected = [before, after].map((id, i) => {
+      const s = settle(
+        {
+          pricePerGpuHour: h.usdOffer.pricePerGpuHour,
+          gpusPerUnit: h.usdOffer.gpusPerUnit,
+          units: 1n,
+          duration: DAY,
+          feeBps: i === 0 ? oldFee : newFee,
+        },
+        claim.timestamp - starts[i],
+      );
+      return { leaseId: id, gross: s.accrued, fee: s.fee };
+    });
+    expect(
+      claim.logs
+        .filter((l) => l.eventName === "EarningsClaimed")
+        .map(({ args }) => ({ leaseId: args.leaseId, gross: args.gross, fee: args.fee })),
+    ).toEqual(expected);
+    expect(await h.market.read.protocolFees([h.tokenAddress.usd])).toBe(
+      expected[0].fee + expected[1].fee,
+    );
   });
 });
