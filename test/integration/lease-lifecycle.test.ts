@@ -4,6 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deposit, extensionCost, feeOn, settle, type LeaseTerms } from "@gridlease/sdk/pricing";
+import { GRID } from "../../scripts/lib/fixture.ts";
 import {
   BUYER_KEY,
   connectMarket,
@@ -458,7 +459,7 @@ describe("ending a lease", () => {
     const activation = await h.activate(leaseId);
     await h.time.increase(3 * 3600 + 1);
 
-    const penalty = (h.usdOffer.minProviderBond * h.config.penaltyBps) / 10_000n;
+    const penalty = h.penaltyFor(h.usdOffer);
     const before = await h.balances();
     const tx = await h.send(h.as.provider.market.write.terminateLease([leaseId]));
     const used = tx.timestamp - activation.timestamp;
@@ -489,7 +490,7 @@ describe("ending a lease", () => {
   it("by the provider while still pending refunds everything and pays the penalty", async () => {
     const { leaseId } = await h.openLease("buyer", gridOfferId, 2n, HOUR);
     const depositHeld = (await h.market.read.getLease([leaseId])).deposit;
-    const penalty = (h.gridOffer.minProviderBond * h.config.penaltyBps) / 10_000n;
+    const penalty = h.penaltyFor(h.gridOffer);
     const before = await h.balances();
     const tx = await h.send(h.as.provider.market.write.terminateLease([leaseId]));
     // Deposit and penalty are both in GRID here: two transfers to the buyer.
@@ -509,6 +510,51 @@ describe("ending a lease", () => {
       grid: { buyer: depositHeld + penalty, market: -(depositHeld + penalty) },
     });
     await expectRevert(h.as.provider.market.write.claim([[leaseId]]), "Market_NothingToClaim");
+    await h.expectConservation();
+  });
+
+  it("pays penalties only up to the bond the provider has left", async () => {
+    // A second provider bonds exactly one offer's minimum: enough for two half-bond penalties.
+    const small = { ...h.usdOffer, minProviderBond: GRID("1000") };
+    const o = h.as.other;
+    await h.send(o.market.write.registerProvider(["ipfs://provider/osaka-1"]));
+    await h.send(o.grid.write.approve([h.market.address, small.minProviderBond]));
+    await h.send(o.market.write.depositBond([small.minProviderBond]));
+    await h.send(o.market.write.createOffer([small]));
+    const offerId = await h.market.read.offerCount();
+    const leases = [];
+    for (let i = 0; i < 3; i++)
+      leases.push((await h.openLease("buyer", offerId, 1n, HOUR)).leaseId);
+
+    let bond = small.minProviderBond;
+    for (const leaseId of leases) {
+      const held = (await h.market.read.getLease([leaseId])).deposit;
+      const penalty = h.penaltyFor(small) < bond ? h.penaltyFor(small) : bond;
+      const before = await h.balances();
+      const tx = await h.send(o.market.write.terminateLease([leaseId]));
+      h.expectLogs(tx, [
+        h.log.market("LeaseEnded", {
+          leaseId,
+          reason: EndReason.ProviderTerminated,
+          endTime: tx.timestamp,
+          accrued: 0n,
+          refund: held,
+          penalty,
+        }),
+        h.log.transfer("usd", h.address.market, h.address.buyer, held),
+        ...(penalty === 0n
+          ? []
+          : [h.log.transfer("grid", h.address.market, h.address.buyer, penalty)]),
+      ]);
+      await h.expectBalanceChanges(before, {
+        usd: { buyer: held, market: -held },
+        grid: { buyer: penalty, market: -penalty },
+      });
+      bond -= penalty;
+      expect((await h.market.read.getProvider([h.address.other])).bond).toBe(bond);
+    }
+    // Two full penalties emptied the bond; the third buyer got its deposit back and no penalty.
+    expect(bond).toBe(0n);
     await h.expectConservation();
   });
 
@@ -546,7 +592,7 @@ describe("ending a lease", () => {
       h.address.other,
     ]);
 
-    const penalty = (h.usdOffer.minProviderBond * h.config.penaltyBps) / 10_000n;
+    const penalty = h.penaltyFor(h.usdOffer);
     const before = await h.balances();
     const tx = await h.send(h.as.buyer.market.write.cancelLease([leaseId]));
     h.expectLogs(tx, [

@@ -114,7 +114,7 @@ describe("provider onboarding", () => {
     ]);
 
     // The provider refuses the pending lease: that costs the penalty, and frees the bond.
-    const penalty = (h.usdOffer.minProviderBond * h.config.penaltyBps) / 10_000n;
+    const penalty = h.penaltyFor(h.usdOffer);
     await h.send(h.as.provider.market.write.terminateLease([leaseId]));
     const left = h.bond - penalty;
     expect((await h.market.read.getProvider([h.address.provider])).bond).toBe(left);

@@ -16,7 +16,7 @@ import {
   type Hex,
   type Log,
 } from "viem";
-import { deposit, type LeaseTerms } from "@gridlease/sdk/pricing";
+import { BPS, deposit, type LeaseTerms } from "@gridlease/sdk/pricing";
 import { encodeGpuModel } from "@gridlease/sdk/labels";
 import {
   deployMarket,
@@ -96,12 +96,10 @@ async function harness(
     buyer: m.buyer,
     other: m.other,
   };
-  const address: Record<Holder, Address> = {
-    deployer: getAddress(m.deployer.account.address),
-    treasury: getAddress(m.treasury.account.address),
-    provider: getAddress(m.provider.account.address),
-    buyer: getAddress(m.buyer.account.address),
-    other: getAddress(m.other.account.address),
+  const address = {
+    ...(Object.fromEntries(
+      ACTORS.map((who) => [who, getAddress(wallets[who].account.address)]),
+    ) as Record<Actor, Address>),
     market: getAddress(market.address),
   };
   const tokenAddress: Record<Token, Address> = {
@@ -202,6 +200,13 @@ async function harness(
     }
     expect(actual).toEqual(expected);
   }
+
+  /**
+   * What the buyer gets from the provider's bond when the provider fails a lease on `offer`, before the cap at
+   * the bond left (the SDK has no helper for it yet).
+   */
+  const penaltyFor = (offer: { minProviderBond: bigint }) =>
+    (offer.minProviderBond * config.penaltyBps) / BPS;
 
   /** The terms the SDK prices a lease with, read from the chain. */
   async function termsOf(leaseId: bigint): Promise<LeaseTerms> {
@@ -323,6 +328,7 @@ async function harness(
     balances,
     expectBalanceChanges,
     termsOf,
+    penaltyFor,
     expectConservation,
     bond,
     usdOffer,
