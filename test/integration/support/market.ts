@@ -4,6 +4,7 @@
  * account in both tokens, decoded custom errors, and the market's token conservation.
  */
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import { expect } from "vitest";
 import {
   BaseError,
@@ -24,7 +25,7 @@ import {
   h100Offer,
   signPermit,
   wait,
-  type OfferParams,
+  type Market,
 } from "../../../scripts/lib/fixture.ts";
 
 /** Mirrors `EndReason` in contracts/types/DataTypes.sol (ABI-encoded as uint8). */
@@ -83,10 +84,7 @@ export async function connectMarket() {
 
 export type Harness = Awaited<ReturnType<typeof harness>>;
 
-async function harness(
-  connection: Awaited<ReturnType<typeof network.create>>,
-  m: Awaited<ReturnType<typeof deployMarket>>,
-) {
+async function harness(connection: NetworkConnection, m: Market) {
   const { publicClient, market, usd, grid, policy } = m;
   const { time } = connection.networkHelpers;
   const wallets = {
@@ -190,15 +188,16 @@ async function harness(
   /** Asserts every holder's balance in both tokens moved by exactly `deltas` (unlisted: unchanged). */
   async function expectBalanceChanges(before: Balances, deltas: BalanceDeltas) {
     const after = await balances();
-    const actual: Balances = { usd: { ...after.usd }, grid: { ...after.grid } };
-    const expected: Balances = { usd: { ...after.usd }, grid: { ...after.grid } };
-    for (const token of ["usd", "grid"] as const) {
-      for (const h of Object.keys(address) as Holder[]) {
-        actual[token][h] = after[token][h] - before[token][h];
-        expected[token][h] = deltas[token]?.[h] ?? 0n;
-      }
-    }
-    expect(actual).toEqual(expected);
+    const table = (cell: (token: Token, holder: Holder) => bigint) =>
+      Object.fromEntries(
+        (["usd", "grid"] as const).map((t) => [
+          t,
+          Object.fromEntries((Object.keys(address) as Holder[]).map((h) => [h, cell(t, h)])),
+        ]),
+      );
+    expect(table((t, h) => after[t][h] - before[t][h])).toEqual(
+      table((t, h) => deltas[t]?.[h] ?? 0n),
+    );
   }
 
   /**
@@ -358,5 +357,3 @@ export async function expectRevert(
   const data = (reverted as ContractFunctionRevertedError).data;
   expect({ errorName: data?.errorName, args: data?.args ?? [] }).toEqual({ errorName, args });
 }
-
-export type { OfferParams };
