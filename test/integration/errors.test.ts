@@ -265,13 +265,23 @@ describe("custom errors", () => {
     );
   });
 
-  // BUG (see the integration report): `_policyAllows` means any policy failure to read as "not allowed", but a
-  // policy address without code (an EOA, a typo) makes the `try` call's return-data decoding revert in the
-  // market itself, which `catch` does not cover. openLease then reverts with empty data, not with
-  // Market_BuyerNotAllowed, and createOffer accepted the policy in the first place. This test fails until fixed.
-  it("an offer whose buyer policy has no code rejects buyers with Market_BuyerNotAllowed", async () => {
+  // A policy address without code (an EOA, a typo) would make every openLease revert with empty data, so
+  // createOffer refuses it; a policy contract that cannot answer (here: a token, which has no isAllowed) counts
+  // as "not allowed".
+  it("an offer cannot name a buyer policy without code", async () => {
     const policy = h.address.treasury; // any account without code
     expect(await h.publicClient.getCode({ address: policy })).toBeUndefined();
+    const before = await state();
+    await expectRevert(
+      h.as.provider.market.write.createOffer([{ ...h.usdOffer, buyerPolicy: policy }]),
+      "Market_PolicyNotContract",
+      [policy],
+    );
+    expect(await state()).toEqual(before);
+  });
+
+  it("a buyer policy contract that cannot answer rejects buyers with Market_BuyerNotAllowed", async () => {
+    const policy = h.tokenAddress.usd; // has code, but no isAllowed function
     await h.send(h.as.provider.market.write.createOffer([{ ...h.usdOffer, buyerPolicy: policy }]));
     const offerId = await h.market.read.offerCount();
     await h.send(h.as.buyer.usd.write.approve([h.market.address, USD("1000")]));
