@@ -1,4 +1,5 @@
 export * from "./pricing.ts";
 export * from "./labels.ts";
+export * from "./accessKeys.ts";
 export * from "./generated/abis.ts";
 export * from "./generated/deployments.ts";
