@@ -1,5 +1,7 @@
 export * from "./pricing.ts";
 export * from "./labels.ts";
+export * from "./contracts.ts";
+export * from "./actions.ts";
 export * from "./status.ts";
 export * from "./errors.ts";
 export * from "./accessKeys.ts";
