@@ -350,6 +350,10 @@ function findRevertData(errors: Record<string, unknown>[]): Hex | undefined {
   return undefined;
 }
 
+// geth and most nodes say "insufficient funds for gas * price + value"; Hardhat says the sender "doesn't have
+// enough funds to send tx".
+const NO_GAS_MONEY = /insufficient funds|doesn't have enough funds to send/i;
+
 const text = (e: Record<string, unknown>) =>
   `${typeof e.message === "string" ? e.message : ""} ${typeof e.details === "string" ? e.details : ""}`;
 
@@ -405,7 +409,7 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
   if (
     is(InsufficientFundsError) ||
     code("INSUFFICIENT_FUNDS") ||
-    errors.some((e) => /insufficient funds/i.test(text(e)))
+    errors.some((e) => NO_GAS_MONEY.test(text(e)))
   )
     return {
       kind: "funds",
