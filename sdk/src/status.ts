@@ -41,9 +41,9 @@ const STATUS_LABELS: Record<DerivedStatus, string> = {
 };
 
 /** The name of an `EndReason` number ("ProviderTerminated" for 3); throws on an unknown number. */
-export function endReasonName(reason: number): EndReasonName {
-  const name = END_REASON_NAMES[reason];
-  if (name === undefined || !Number.isInteger(reason))
+export function endReasonName(reason: number | bigint): EndReasonName {
+  const name = END_REASON_NAMES[Number(reason)];
+  if (name === undefined || !Number.isInteger(Number(reason)))
     throw new RangeError(`Unknown end reason ${reason}`);
   return name;
 }
@@ -56,14 +56,14 @@ export function endReasonFromName(name: EndReasonName): number {
 }
 
 /** Plain label of an end reason, by number or name ("Ended early by the provider"). */
-export function endReasonLabel(reason: number | EndReasonName): string {
-  return END_REASON_LABELS[typeof reason === "number" ? endReasonName(reason) : reason];
+export function endReasonLabel(reason: number | bigint | EndReasonName): string {
+  return END_REASON_LABELS[typeof reason === "string" ? reason : endReasonName(reason)];
 }
 
 /** The name of a `LeaseStatus` number ("Active" for 2); throws on an unknown number. */
-export function leaseStatusName(status: number): LeaseStatusName {
-  const name = STATUS_NAMES[status];
-  if (name === undefined || !Number.isInteger(status))
+export function leaseStatusName(status: number | bigint): LeaseStatusName {
+  const name = STATUS_NAMES[Number(status)];
+  if (name === undefined || !Number.isInteger(Number(status)))
     throw new RangeError(`Unknown lease status ${status}`);
   return name;
 }
@@ -73,10 +73,10 @@ export function leaseStatusLabel(status: DerivedStatus): string {
   return STATUS_LABELS[status];
 }
 
-/** The fields of `getLease` (a `LeaseView`) that status derivation reads. */
+/** The fields of `getLease` (a `LeaseView`) that status derivation reads; enums as numbers (viem) or bigints (ethers). */
 export interface LeaseSnapshot {
-  status: number;
-  endReason: number;
+  status: number | bigint;
+  endReason: number | bigint;
   units: bigint;
   gpusPerUnit: bigint;
   pricePerGpuHour: bigint;
@@ -126,7 +126,7 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
   };
   const endReason = endReasonName(lease.endReason);
   let status: DerivedStatus;
-  switch (lease.status) {
+  switch (Number(lease.status)) {
     case LeaseStatus.Pending:
       // `activateLease` is allowed up to and including the deadline; `cancelLease` only after it.
       status = now > lease.activationDeadline ? "ActivationOverdue" : "Pending";

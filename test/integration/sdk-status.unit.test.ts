@@ -113,6 +113,13 @@ describe("lease status at a time", () => {
     );
   });
 
+  it("accepts the enums as bigints, as ethers decodes them", () => {
+    expect(leaseStateAt({ ...active, status: 2n, endReason: 0n }, T0 + 3600n)).toEqual(
+      leaseStateAt(active, T0 + 3600n),
+    );
+    expect(endReasonName(4n)).toBe("NoShowCancelled");
+  });
+
   it("subtracts what was already claimed from what the provider can claim", () => {
     const state = leaseStateAt({ ...active, settled: 10_000_000n }, T0 + 3600n);
     expect(state.claimable).toBe(5_600_000n);
