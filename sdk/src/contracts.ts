@@ -74,24 +74,27 @@ export function gridleaseDeployment(chainId: number): GridleaseDeployment {
 }
 
 /**
- * The contract addresses on `chainId`, with `overrides` taking precedence. With market, grid and policy all
- * overridden no deployment is needed (`chainId` may then be undefined).
+ * The contract addresses on `chainId`, with `overrides` taking precedence. Overriding market, grid and policy
+ * all together names another deployment: the generated one is then ignored (`chainId` may be undefined).
  */
 export function gridleaseAddresses(
   chainId: number | undefined,
   overrides: Partial<GridleaseAddresses> = {},
 ): GridleaseAddresses {
-  const complete = overrides.market && overrides.grid && overrides.policy;
-  if (!complete && chainId === undefined)
-    throw new Error(
-      "Cannot tell which chain to use: give the client a chain, pass chainId, or pass every address",
-    );
-  const known = complete && chainId === undefined ? undefined : tryDeployment(chainId!, !complete);
+  const complete = Boolean(overrides.market && overrides.grid && overrides.policy);
+  let known: GridleaseDeployment | undefined;
+  if (!complete) {
+    if (chainId === undefined)
+      throw new Error(
+        "Cannot tell which chain to use: give the client a chain, pass chainId, or pass every address",
+      );
+    known = gridleaseDeployment(chainId);
+  }
   const pick = (name: GridleaseContractName) => known?.contracts[name]?.address;
   const market = overrides.market ?? pick("GridleaseMarket");
   const grid = overrides.grid ?? pick("GridleaseToken");
   const policy = overrides.policy ?? pick("AllowlistPolicy");
-  const usd = overrides.usd ?? (overrides.market ? undefined : pick("TestUSD"));
+  const usd = overrides.usd ?? pick("TestUSD");
   if (!market || !grid || !policy)
     throw new Error(`The Gridlease deployment on chain ${chainId} is incomplete`);
   return {
@@ -100,15 +103,6 @@ export function gridleaseAddresses(
     policy: getAddress(policy),
     ...(usd ? { usd: getAddress(usd) } : {}),
   };
-}
-
-function tryDeployment(chainId: number, required: boolean): GridleaseDeployment | undefined {
-  try {
-    return gridleaseDeployment(chainId);
-  } catch (e) {
-    if (required) throw e;
-    return undefined;
-  }
 }
 
 /** A viem client, or a public and a wallet client together (reads go to the public one). */

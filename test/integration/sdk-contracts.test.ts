@@ -23,6 +23,8 @@ describe("deployment lookup", () => {
     const all = { market, grid: market, policy: market } as const;
     expect(sdk.gridleaseAddresses(8453, all).market).toBe(getAddress(market));
     expect(sdk.gridleaseAddresses(undefined, all).usd).toBeUndefined();
+    // A complete override is another deployment: nothing is taken from the generated one.
+    expect(sdk.gridleaseAddresses(31337, all).usd).toBeUndefined();
     expect(() => sdk.gridleaseAddresses(8453, { market })).toThrow(sdk.UnknownChainError);
     expect(sdk.gridleaseAddresses(31337, { market })).toMatchObject({
       market: getAddress(market),
