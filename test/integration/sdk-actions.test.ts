@@ -457,6 +457,7 @@ describe("status derivation against the chain", () => {
       await time().increaseTo(at);
       const { lease, state, now } = await sdk.getLeaseState(m.buyer, { market, leaseId });
       expect(now).toBe(at);
+      expect(await sdk.chainTime(m.publicClient)).toBe(at);
       const chainStatus = sdk.leaseStatusName(lease.status);
       expect(chainStatus).toBe(state.status === "ActivationOverdue" ? "Pending" : state.status);
       expect({
