@@ -9,6 +9,7 @@ import {
   isAddressEqual,
   parseEventLogs,
   parseSignature,
+  zeroAddress,
   type Account,
   type Address,
   type BlockNumber,
@@ -250,7 +251,7 @@ export async function openLeaseWithPermit(
   p: LeaseRequest & { permitValue?: bigint; permitDeadline?: bigint },
 ): Promise<Sent<{ leaseId: bigint }>> {
   const offer = await getOffer(w, p);
-  if (isAddressEqual(offer.provider, ZERO_ADDRESS))
+  if (isAddressEqual(offer.provider, zeroAddress))
     throw new Error(describeRevert("Market_UnknownOffer", [p.offerId]));
   const value =
     p.permitValue ?? cost(p.maxPricePerGpuHour, BigInt(offer.gpusPerUnit) * p.units, p.duration);
@@ -511,7 +512,7 @@ export async function quoteLease(
     read(c, p.market, "feeBps", []),
     read(c, p.market, "paused", []),
   ]);
-  if (isAddressEqual(offer.provider, ZERO_ADDRESS))
+  if (isAddressEqual(offer.provider, zeroAddress))
     throw new Error(describeRevert("Market_UnknownOffer", [p.offerId]));
   const [provider, tokenAllowed] = await Promise.all([
     getProvider(c, { market: p.market, provider: offer.provider }),
@@ -577,8 +578,6 @@ export async function quoteLease(
 /*//////////////////////////////////////////////////////////////
                           ACCESS DETAILS
 //////////////////////////////////////////////////////////////*/
-
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /** Where event scans start: the deployment's start block for a known market, else the chain's first block. */
 function defaultFromBlock(c: ReadClient, market: Address): BlockNumber | BlockTag {
