@@ -147,7 +147,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         // Checks
         if (amount == 0) revert Errors.Market_ZeroAmount();
         uint256 bond = provider.bond;
-        if (amount > bond) revert Errors.Market_InsufficientBond(msg.sender, bond, amount);
+        if (amount > bond) revert Errors.Market_WithdrawalExceedsBond(msg.sender, bond, amount);
         uint256[] storage offerIds = _providerOffers[msg.sender];
         for (uint256 i = 0; i < offerIds.length; ++i) {
             uint256 inUse = _offers[offerIds[i]].unitsInUse;
@@ -196,7 +196,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         }
         offerId = config.nextOfferId;
         // Lease records keep the offer id in 32 bits.
-        if (offerId > type(uint32).max) revert Errors.Market_TooManyOffers(address(0), type(uint32).max);
+        if (offerId > type(uint32).max) revert Errors.Market_OfferIdsExhausted();
 
         // Effects
         _config.nextOfferId = uint64(offerId + 1);

@@ -21,6 +21,7 @@ library Errors {
     error Market_ProviderAlreadyRegistered(address provider);
     error Market_ZeroAmount();
     error Market_InsufficientBond(address provider, uint256 bond, uint256 required);
+    error Market_WithdrawalExceedsBond(address provider, uint256 bond, uint256 requested);
     error Market_BondLocked(address provider, uint256 offerId, uint256 unitsInUse);
 
     // Offers
@@ -37,6 +38,7 @@ library Errors {
     error Market_OfferPaused(uint256 offerId);
     error Market_OfferAlreadyInState(uint256 offerId, bool paused);
     error Market_TooManyOffers(address provider, uint256 max);
+    error Market_OfferIdsExhausted();
 
     // Leases
     error Market_UnknownLease(uint256 leaseId);
@@ -62,7 +64,4 @@ library Errors {
     error Market_EmptyLeaseList();
     error Market_NothingToClaim();
     error Market_TooManyLeases();
-
-    // Buyer policy
-    error Allowlist_NotManager(address caller);
 }

@@ -163,7 +163,9 @@ const MESSAGES: Messages = {
     `${provider} is already registered as a provider.`,
   Market_ZeroAmount: () => "The amount must be more than zero.",
   Market_InsufficientBond: ([provider, bond, required], f) =>
-    `The bond of ${provider} is ${f.bond(bond)}, less than the ${f.bond(required)} needed.`,
+    `The provider ${provider} has a bond of ${f.bond(bond)}, less than the ${f.bond(required)} this offer requires, so it takes no new leases.`,
+  Market_WithdrawalExceedsBond: ([, bond, requested], f) =>
+    `Cannot withdraw ${f.bond(requested)}: the bond is only ${f.bond(bond)}.`,
   Market_BondLocked: ([, offerId, inUse]) =>
     `The bond cannot be withdrawn while leases depend on it: offer #${offerId} has ${count(inUse, "unit")} in use.`,
 
@@ -191,9 +193,8 @@ const MESSAGES: Messages = {
   Market_OfferAlreadyInState: ([offerId, paused]) =>
     `Offer #${offerId} is already ${paused ? "paused" : "open for leases"}.`,
   Market_TooManyOffers: ([provider, max]) =>
-    BigInt(provider) === 0n
-      ? "The market has reached its maximum number of offers."
-      : `${provider} already has the maximum of ${num(max)} offers.`,
+    `${provider} already has the maximum of ${num(max)} offers.`,
+  Market_OfferIdsExhausted: () => "The market has reached its maximum number of offers.",
 
   // Market: leases
   Market_UnknownLease: ([leaseId]) => `There is no lease #${leaseId}.`,

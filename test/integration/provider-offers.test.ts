@@ -121,7 +121,7 @@ describe("provider onboarding", () => {
 
     await expectRevert(
       h.as.provider.market.write.withdrawBond([left + 1n]),
-      "Market_InsufficientBond",
+      "Market_WithdrawalExceedsBond",
       [h.address.provider, left, left + 1n],
     );
     const before = await h.balances();

@@ -132,7 +132,7 @@ describe("market reverts read as plain English", () => {
     await listOffer();
     expect(
       (await explain(() => sdk.withdrawBond(m.provider, { market, amount: GRID("6000") }))).message,
-    ).toBe(`The bond of ${addr(m.provider)} is 5,000 GRID, less than the 6,000 GRID needed.`);
+    ).toBe("Cannot withdraw 6,000 GRID: the bond is only 5,000 GRID.");
     expect((await explain(() => sdk.depositBond(m.buyer, { market, amount: 1n }))).message).toBe(
       `${addr(m.buyer)} is not registered as a provider: register first.`,
     );

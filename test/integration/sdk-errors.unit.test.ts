@@ -128,7 +128,9 @@ describe("messages work the arguments in", () => {
       errorMessage(
         encode("Market_InsufficientBond", [ADDRESS, 3000n * 10n ** 18n, 5000n * 10n ** 18n]),
       ),
-    ).toBe(`The bond of ${ADDRESS} is 3,000 GRID, less than the 5,000 GRID needed.`);
+    ).toBe(
+      `The provider ${ADDRESS} has a bond of 3,000 GRID, less than the 5,000 GRID this offer requires, so it takes no new leases.`,
+    );
     expect(
       errorMessage(viemRevert(encode("ERC20InsufficientAllowance", [ADDRESS, 0n, 15_600_000n])), {
         token: tUSD,

@@ -489,6 +489,11 @@ export const gridleaseMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "Market_OfferIdsExhausted",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -690,6 +695,27 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_UnknownOffer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_WithdrawalExceedsBond",
     "type": "error"
   },
   {
