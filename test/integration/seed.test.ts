@@ -405,6 +405,27 @@ describe("seed", () => {
     await other.close();
   });
 
+  it("builds the same market, shifted in time, from another start time", async () => {
+    const shift = 3n * DAY + 5n * HOUR;
+    const later = await network.create();
+    await seedMarket(later, { seed: SEED, startTime: START + shift });
+    const timeArgs: Record<string, string[]> = {
+      LeaseOpened: ["activationDeadline"],
+      LeaseActivated: ["start", "end"],
+      LeaseEnded: ["endTime"],
+    };
+    const unshifted = (await chainEvents(later)).map((e) => ({
+      ...e,
+      timestamp: e.timestamp === null ? null : e.timestamp - shift,
+      args: {
+        ...e.args,
+        ...Object.fromEntries((timeArgs[e.eventName] ?? []).map((k) => [k, e.args[k] - shift])),
+      },
+    }));
+    expect(unshifted).toEqual(events);
+    await later.close();
+  });
+
   it("refuses to seed a market twice", async () => {
     await expect(seedMarket(connection, { seed: SEED })).rejects.toThrow(/already has/);
     // And leaves automine on.
