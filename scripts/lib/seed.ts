@@ -511,6 +511,14 @@ class Seeder {
       usd: getAddress(result.usd.address),
       policy: getAddress(result.policy.address),
     };
+    const deployedCode = await this.chain.request<Hex>("eth_getCode", [deployed.market, "latest"]);
+    if (deployedCode === "0x")
+      throw new Error(
+        `seed: Ignition reports GridleaseLocal at ${deployed.market}, but there is no code there: its journal ` +
+          `(ignition/deployments/chain-${this.chainId}) is from an earlier chain. Delete that folder, or deploy ` +
+          "with `npx hardhat ignition deploy ignition/modules/GridleaseLocal.ts --network localhost --reset`, " +
+          "then seed again.",
+      );
     if (deployed.market !== generated.market)
       this.log(
         `warning: the market landed at ${deployed.market}, not at the generated ${generated.market}`,
