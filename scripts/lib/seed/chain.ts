@@ -1,0 +1,168 @@
+/**
+ * Sends the seed's transactions fast and deterministically: automine off, every transaction fully specified
+ * (nonce, gas, fees) so the node does no estimation, and one block mined per point in time with an explicit
+ * timestamp. Each block's receipts are checked, so a failed transaction stops the seed at once.
+ */
+import type { EthereumProvider } from "hardhat/types/providers";
+import { getAddress, numberToHex, type Address, type Hex } from "viem";
+
+/** Gas limits of the transactions in one block stay under this (Hardhat's blocks hold 60M by default). */
+const BLOCK_GAS_BUDGET = 25_000_000n;
+
+interface Sent {
+  hash: Hex;
+  label: string;
+  gas: bigint;
+}
+
+export interface GasReport {
+  label: string;
+  count: number;
+  maxUsed: bigint;
+  maxLimitShare: number;
+}
+
+export class Chain {
+  private readonly nonces = new Map<Address, bigint>();
+  private pending: Sent[] = [];
+  private pendingGas = 0n;
+  private readonly gasStats = new Map<string, GasReport>();
+  /** Timestamp of the block being filled. */
+  private blockTime = 0n;
+  private lastMinedTime = 0n;
+  private maxFeePerGas = 0n;
+  blocks = 0;
+  transactions = 0;
+  firstBlock = 0n;
+  lastBlock = 0n;
+
+  constructor(
+    readonly provider: EthereumProvider,
+    private readonly trackGas = false,
+  ) {}
+
+  request<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    return this.provider.request({ method, params }) as Promise<T>;
+  }
+
+  async latestBlock() {
+    const block = await this.request<{ number: Hex; timestamp: Hex; baseFeePerGas?: Hex }>(
+      "eth_getBlockByNumber",
+      ["latest", false],
+    );
+    return {
+      number: BigInt(block.number),
+      timestamp: BigInt(block.timestamp),
+      baseFee: BigInt(block.baseFeePerGas ?? "0x0"),
+    };
+  }
+
+  /** Turns automine off and learns the fee level; call `finish` (in a `finally`) to turn it back on. */
+  async start() {
+    const latest = await this.latestBlock();
+    this.lastMinedTime = latest.timestamp;
+    // The seed's blocks stay under half full, so the base fee only falls from here.
+    this.maxFeePerGas = latest.baseFee * 4n + 10n ** 9n;
+    await this.request("evm_setAutomine", [false]);
+  }
+
+  async finish() {
+    await this.request("evm_setAutomine", [true]);
+  }
+
+  /** Lets the seed send from `address` (impersonated if the node holds no key for it) and funds it with ETH. */
+  async addSender(address: Address, impersonate: boolean) {
+    const a = getAddress(address);
+    if (impersonate) {
+      await this.request("hardhat_impersonateAccount", [a]);
+      await this.request("hardhat_setBalance", [a, numberToHex(10n ** 21n)]);
+    }
+    this.nonces.set(a, BigInt(await this.request<Hex>("eth_getTransactionCount", [a, "pending"])));
+  }
+
+  /** Starts filling the block at `timestamp` (strictly after the last mined block). */
+  at(timestamp: bigint) {
+    if (this.pending.length) throw new Error("at(): the previous block was not mined");
+    this.blockTime = timestamp > this.lastMinedTime ? timestamp : this.lastMinedTime + 1n;
+  }
+
+  /** The timestamp the next transaction will be mined at. */
+  get now(): bigint {
+    return this.blockTime;
+  }
+
+  async send(from: Address, to: Address, data: Hex, gas: bigint, label: string) {
+    if (this.pendingGas + gas > BLOCK_GAS_BUDGET) {
+      // The block is full: mine it and continue in the next second.
+      await this.mine();
+      this.blockTime = this.lastMinedTime + 1n;
+    }
+    const sender = getAddress(from);
+    const nonce = this.nonces.get(sender);
+    if (nonce === undefined) throw new Error(`unknown sender ${sender} (${label})`);
+    const hash = await this.request<Hex>("eth_sendTransaction", [
+      {
+        from: sender,
+        to,
+        data,
+        gas: numberToHex(gas),
+        nonce: numberToHex(nonce),
+        maxFeePerGas: numberToHex(this.maxFeePerGas),
+        maxPriorityFeePerGas: "0x1",
+      },
+    ]);
+    this.nonces.set(sender, nonce + 1n);
+    this.pending.push({ hash, label, gas });
+    this.pendingGas += gas;
+  }
+
+  /** Mines the pending transactions into one block at the current time and checks every receipt. */
+  async mine() {
+    if (!this.pending.length) return;
+    await this.request("evm_mine", [Number(this.blockTime)]);
+    const sent = this.pending;
+    this.pending = [];
+    this.pendingGas = 0n;
+    this.lastMinedTime = this.blockTime;
+    const receipts = await Promise.all(
+      sent.map((s) =>
+        this.request<{ status: Hex; gasUsed: Hex; blockNumber: Hex } | null>(
+          "eth_getTransactionReceipt",
+          [s.hash],
+        ),
+      ),
+    );
+    let blockNumber: bigint | undefined;
+    receipts.forEach((receipt, i) => {
+      const { label, hash, gas } = sent[i];
+      if (!receipt) throw new Error(`seed: ${label} was not mined (${hash})`);
+      if (receipt.status !== "0x1") throw new Error(`seed: ${label} reverted (${hash})`);
+      const bn = BigInt(receipt.blockNumber);
+      if (blockNumber !== undefined && bn !== blockNumber)
+        throw new Error(`seed: ${label} landed in block ${bn}, not ${blockNumber}`);
+      blockNumber = bn;
+      if (this.trackGas) {
+        const used = BigInt(receipt.gasUsed);
+        const kind = label.split(" ")[0];
+        const stat = this.gasStats.get(kind) ?? {
+          label: kind,
+          count: 0,
+          maxUsed: 0n,
+          maxLimitShare: 0,
+        };
+        stat.count++;
+        if (used > stat.maxUsed) stat.maxUsed = used;
+        stat.maxLimitShare = Math.max(stat.maxLimitShare, Number(used) / Number(gas));
+        this.gasStats.set(kind, stat);
+      }
+    });
+    if (!this.blocks) this.firstBlock = blockNumber!;
+    this.lastBlock = blockNumber!;
+    this.blocks++;
+    this.transactions += sent.length;
+  }
+
+  gasReport(): GasReport[] {
+    return [...this.gasStats.values()];
+  }
+}

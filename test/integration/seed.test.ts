@@ -1,0 +1,434 @@
+/**
+ * The seed (scripts/lib/seed.ts) on Hardhat's in-process chain. Everything is asserted from the chain (event
+ * logs and reads), not from the seed's own summary: the market it builds is big, realistic, covers every
+ * lifecycle state and end reason, keeps the token conservation invariant, and is the same for the same seed.
+ */
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  getAddress,
+  keccak256,
+  parseEventLogs,
+  toBytes,
+  zeroAddress,
+  type Address,
+  type Log,
+} from "viem";
+import {
+  allowlistPolicyAbi,
+  gridleaseMarketAbi,
+  gridleaseTokenAbi,
+  testUSDAbi,
+} from "@gridlease/sdk/abis";
+import { deployments } from "@gridlease/sdk/deployments";
+import { decodeGpuModel, decodeRegion, GPU_MODELS } from "@gridlease/sdk/labels";
+import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
+import { seedMarket, type SeedAddresses } from "../../scripts/lib/seed.ts";
+import { EndReason, LeaseStatus } from "./support/market.ts";
+
+const DAY = 86_400n;
+const HOUR = 3_600n;
+const SEED = "integration";
+/** Both runs of a seed start at the same time, so their logs can be compared as they are. */
+const START = (BigInt(Math.floor(Date.now() / 1000)) / DAY + 2n) * DAY;
+
+const abi = [...gridleaseMarketAbi, ...gridleaseTokenAbi, ...testUSDAbi, ...allowlistPolicyAbi];
+const generated = deployments["31337"].contracts;
+
+type Connection = NetworkConnection;
+
+interface ChainEvent {
+  blockNumber: bigint;
+  logIndex: number;
+  /** Block time, for blocks the seed mined (deployment blocks carry the wall-clock time). */
+  timestamp: bigint | null;
+  address: Address;
+  eventName: string;
+  args: Record<string, any>;
+}
+
+/** Every log of the chain, decoded against the generated ABIs, with its block time. */
+async function chainEvents(connection: Connection): Promise<ChainEvent[]> {
+  const client = await connection.viem.getPublicClient();
+  const logs = (await client.getLogs({ fromBlock: 0n, toBlock: "latest" })) as Log[];
+  const decoded = parseEventLogs({ abi, logs, strict: true });
+  expect(decoded.length, "every log decodes against the generated ABIs").toBe(logs.length);
+  const blockNumbers = [...new Set(decoded.map((e) => e.blockNumber))];
+  const times = new Map(
+    await Promise.all(
+      blockNumbers.map(
+        async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const,
+      ),
+    ),
+  );
+  return decoded.map((e) => {
+    const t = times.get(e.blockNumber)!;
+    return {
+      blockNumber: e.blockNumber,
+      logIndex: e.logIndex,
+      timestamp: t >= START ? t : null,
+      address: getAddress(e.address),
+      eventName: e.eventName,
+      args: e.args as Record<string, any>,
+    };
+  });
+}
+
+const addressesOf = (result: Record<string, { address: string }>): SeedAddresses => ({
+  market: getAddress(result.market.address),
+  grid: getAddress(result.grid.address),
+  usd: getAddress(result.usd.address),
+  policy: getAddress(result.policy.address),
+});
+
+describe("seed", () => {
+  let connection: Connection;
+  let addresses: SeedAddresses;
+  let events: ChainEvent[];
+  let now: bigint;
+  const market = (name: string) =>
+    events.filter((e) => e.address === addresses.market && e.eventName === name);
+  const read = async (functionName: string, args: unknown[] = []): Promise<any> =>
+    (await connection.viem.getPublicClient()).readContract({
+      address: addresses.market,
+      abi: gridleaseMarketAbi,
+      functionName: functionName as never,
+      args: args as never,
+    });
+
+  beforeAll(async () => {
+    // The seed deploys GridleaseLocal itself on a fresh chain, at the generated addresses.
+    connection = await network.create();
+    const summary = await seedMarket(connection, { seed: SEED, startTime: START });
+    addresses = summary.addresses;
+    expect(addresses.market).toBe(getAddress(generated.GridleaseMarket.address));
+    events = await chainEvents(connection);
+    now = (await (await connection.viem.getPublicClient()).getBlock()).timestamp;
+  });
+
+  it("registers at least 12 bonded providers with name and site metadata, across at least 6 regions", async () => {
+    const registered = market("ProviderRegistered");
+    const providers = new Set(registered.map((e) => getAddress(e.args.provider)));
+    expect(providers.size).toBeGreaterThanOrEqual(12);
+    for (const e of registered) {
+      expect(e.args.metadataURI).toMatch(/^data:application\/json,/);
+      const meta = JSON.parse(
+        decodeURIComponent(e.args.metadataURI.slice("data:application/json,".length)),
+      );
+      expect(meta.name).toEqual(expect.any(String));
+      expect(meta.sites[0]).toMatchObject({
+        region: expect.any(String),
+        location: expect.any(String),
+      });
+    }
+    const bonded = new Set(market("BondDeposited").map((e) => getAddress(e.args.provider)));
+    expect(bonded).toEqual(providers);
+    for (const p of providers) {
+      const record = await read("getProvider", [p]);
+      expect(record.registered).toBe(true);
+      expect(record.bond).toBeGreaterThan(0n);
+    }
+    const regions = new Set(market("OfferCreated").map((e) => decodeRegion(e.args.terms.region)));
+    expect(regions.size).toBeGreaterThanOrEqual(6);
+    const providerRegions = new Set(
+      market("OfferCreated").map((e) => `${e.args.provider}:${decodeRegion(e.args.terms.region)}`),
+    );
+    expect(new Set([...providerRegions].map((k) => k.split(":")[0]))).toEqual(providers);
+  });
+
+  it("lists at least 40 offers over all seven GPU models, in both tokens, on demand and reserved, at realistic prices", () => {
+    const offers = market("OfferCreated").map((e): Record<string, any> => ({
+      id: e.args.offerId as bigint,
+      provider: getAddress(e.args.provider),
+      ...(e.args.terms as Record<string, any>),
+      gpu: decodeGpuModel(e.args.terms.gpuModel),
+    }));
+    expect(offers.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(offers.map((o) => o.gpu))).toEqual(new Set(Object.keys(GPU_MODELS)));
+    expect(new Set(offers.map((o) => getAddress(o.paymentToken)))).toEqual(
+      new Set([addresses.usd, addresses.grid]),
+    );
+
+    const reserved = offers.filter((o) => o.minDuration >= 30n * DAY);
+    const onDemand = offers.filter((o) => o.minDuration <= 4n * HOUR && o.maxDuration <= 30n * DAY);
+    expect(reserved.length).toBeGreaterThan(0);
+    expect(onDemand.length).toBeGreaterThan(0);
+    expect(reserved.length + onDemand.length).toBe(offers.length);
+    for (const o of reserved) expect(o.maxDuration).toBeLessThanOrEqual(1096n * DAY);
+    // Reserved is cheaper than the same provider's on-demand price for the same GPU.
+    let compared = 0;
+    for (const r of reserved) {
+      const od = onDemand.find(
+        (o) => o.provider === r.provider && o.gpu === r.gpu && o.paymentToken === r.paymentToken,
+      );
+      if (od) {
+        expect(r.pricePerGpuHour).toBeLessThan(od.pricePerGpuHour);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+
+    // DESIGN.md's prices per GPU-hour, for on-demand offers in TestUSD.
+    const range: Record<string, [number, number]> = {
+      "A100-80GB": [1.0, 1.4],
+      "H100-SXM-80GB": [1.8, 2.5],
+      "H200-141GB": [3.0, 3.6],
+      "B200-192GB": [4.5, 6.0],
+      "B300-288GB": [6.0, 8.0],
+      "L40S-48GB": [0.7, 0.9],
+      "RTX4090-24GB": [0.3, 0.45],
+    };
+    for (const o of onDemand.filter((o) => getAddress(o.paymentToken) === addresses.usd)) {
+      const usd = Number(o.pricePerGpuHour) / 1e6;
+      expect(usd, `${o.gpu} offer ${o.id}`).toBeGreaterThanOrEqual(range[o.gpu][0]);
+      expect(usd, `${o.gpu} offer ${o.id}`).toBeLessThanOrEqual(range[o.gpu][1]);
+    }
+
+    for (const o of offers) {
+      // 8 GPUs per HGX server; fewer in L40S and RTX 4090 boxes.
+      const hgx = !["L40S-48GB", "RTX4090-24GB"].includes(o.gpu);
+      if (hgx) expect(o.gpusPerUnit).toBe(8n);
+      else expect(o.gpusPerUnit).toBeLessThan(8n);
+      expect(o.totalUnits).toBeLessThanOrEqual(400n);
+      // The spec is a data: URI whose JSON hashes to specHash and lists CPU, RAM, NVMe and interconnect.
+      expect(o.specURI).toMatch(/^data:application\/json,/);
+      const json = decodeURIComponent(o.specURI.slice("data:application/json,".length));
+      expect(keccak256(toBytes(json))).toBe(o.specHash);
+      const spec = JSON.parse(json);
+      expect(spec.gpu).toMatchObject({ model: o.gpu, count: Number(o.gpusPerUnit) });
+      expect(spec.server.cpu.cores).toBeGreaterThan(0);
+      expect(spec.server.ramGB).toBeGreaterThan(0);
+      expect(spec.server.nvme.totalTB).toBeGreaterThan(0);
+      expect(spec.interconnect.fabric).toEqual(expect.any(String));
+      expect(spec.site.region).toBe(decodeRegion(o.region));
+    }
+  });
+
+  it("opens at least 150 leases from many buyers over at least 14 days", () => {
+    const opened = market("LeaseOpened");
+    expect(opened.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(opened.map((e) => e.args.buyer)).size).toBeGreaterThanOrEqual(20);
+    const times = opened.map((e) => e.timestamp!);
+    const span = times.reduce((a, b) => (b > a ? b : a)) - times.reduce((a, b) => (b < a ? b : a));
+    expect(span).toBeGreaterThanOrEqual(14n * DAY);
+    const seeded = events.filter((e) => e.timestamp !== null).map((e) => e.timestamp!);
+    expect(seeded[seeded.length - 1] - seeded[0]).toBeGreaterThanOrEqual(14n * DAY);
+  });
+
+  it("leaves leases in every status and ended for every reason", async () => {
+    const count: bigint = await read("leaseCount");
+    const views = await Promise.all(
+      Array.from({ length: Number(count) }, (_, i) => read("getLease", [BigInt(i + 1)])),
+    );
+    const statuses = views.map((v) => v.status as number);
+    const pendingInWindow = views.filter(
+      (v) => v.status === LeaseStatus.Pending && v.activationDeadline >= now,
+    );
+    const pendingPastWindow = views.filter(
+      (v) => v.status === LeaseStatus.Pending && v.activationDeadline < now,
+    );
+    expect(pendingInWindow.length).toBeGreaterThan(0);
+    expect(pendingPastWindow.length).toBeGreaterThan(0);
+    expect(statuses).toContain(LeaseStatus.Active);
+    expect(statuses).toContain(LeaseStatus.Expired);
+    expect(statuses).toContain(LeaseStatus.Ended);
+
+    const reasons = new Set(market("LeaseEnded").map((e) => Number(e.args.reason)));
+    expect(reasons).toEqual(
+      new Set([
+        EndReason.Expired,
+        EndReason.BuyerTerminated,
+        EndReason.ProviderTerminated,
+        EndReason.NoShowCancelled,
+      ]),
+    );
+    // The provider both refused a pending lease and cut an active one short.
+    const activated = new Set(market("LeaseActivated").map((e) => e.args.leaseId));
+    const providerEnded = market("LeaseEnded").filter(
+      (e) => Number(e.args.reason) === EndReason.ProviderTerminated,
+    );
+    expect(providerEnded.some((e) => activated.has(e.args.leaseId))).toBe(true);
+    expect(providerEnded.some((e) => !activated.has(e.args.leaseId))).toBe(true);
+    expect(providerEnded.every((e) => e.args.penalty > 0n)).toBe(true);
+  });
+
+  it("extends, rotates access, claims partially and fully, and withdraws fees", async () => {
+    const extended = market("LeaseExtended");
+    expect(extended.length).toBeGreaterThan(0);
+    // One extension while the lease was still pending, and one paid by someone other than the buyer.
+    const activatedAt = new Map(
+      market("LeaseActivated").map((e) => [e.args.leaseId, e.blockNumber]),
+    );
+    expect(
+      extended.some(
+        (e) => !activatedAt.has(e.args.leaseId) || activatedAt.get(e.args.leaseId)! > e.blockNumber,
+      ),
+    ).toBe(true);
+    const buyerOf = new Map(market("LeaseOpened").map((e) => [e.args.leaseId, e.args.buyer]));
+    expect(extended.some((e) => e.args.payer !== buyerOf.get(e.args.leaseId))).toBe(true);
+    expect(market("LeaseAccessRotated").length).toBeGreaterThan(0);
+
+    const claims = market("EarningsClaimed");
+    const claimed = new Map<bigint, bigint>();
+    for (const c of claims)
+      claimed.set(c.args.leaseId, (claimed.get(c.args.leaseId) ?? 0n) + c.args.gross);
+    // Full: a lease that ended and whose whole accrual was claimed.
+    expect(
+      market("LeaseEnded").some(
+        (e) => e.args.accrued > 0n && claimed.get(e.args.leaseId) === e.args.accrued,
+      ),
+    ).toBe(true);
+    // Partial: a claim made before the lease's end.
+    const partial = [];
+    for (const c of claims.slice(0, 60)) {
+      const v = await read("getLease", [c.args.leaseId]);
+      if (c.timestamp! < v.end) partial.push(c);
+    }
+    expect(partial.length).toBeGreaterThan(0);
+
+    const withdrawn = market("FeesWithdrawn");
+    expect(new Set(withdrawn.map((e) => getAddress(e.args.token)))).toEqual(
+      new Set([addresses.usd, addresses.grid]),
+    );
+  });
+
+  it("changes prices (leases before and after keep their own), units and pause state", async () => {
+    const opened = market("LeaseOpened");
+    const changes = market("OfferPriceChanged");
+    expect(changes.length).toBeGreaterThan(0);
+    const bothSides = changes.filter((c) => {
+      const onOffer = opened.filter((o) => o.args.offerId === c.args.offerId);
+      const before = onOffer.filter((o) => o.blockNumber < c.blockNumber);
+      const after = onOffer.filter((o) => o.blockNumber > c.blockNumber);
+      return (
+        before.some((o) => o.args.pricePerGpuHour === c.args.oldPrice) &&
+        after.some((o) => o.args.pricePerGpuHour === c.args.newPrice)
+      );
+    });
+    expect(bothSides.length).toBeGreaterThan(0);
+
+    expect(market("OfferUnitsChanged").length).toBeGreaterThan(0);
+    const pauses = market("OfferPausedSet");
+    expect(pauses.some((e) => e.args.paused === false)).toBe(true);
+    const pausedNow = pauses.filter((e) => e.args.paused).map((e) => e.args.offerId as bigint);
+    const states = await Promise.all(pausedNow.map((id) => read("getOffer", [id])));
+    expect(states.some((o) => o.paused)).toBe(true);
+  });
+
+  it("has a provider that serves only its allowlisted buyers", () => {
+    const policyOffers = market("OfferCreated").filter(
+      (e) => getAddress(e.args.terms.buyerPolicy) === addresses.policy,
+    );
+    expect(policyOffers.length).toBeGreaterThan(0);
+    const providers = new Set(policyOffers.map((e) => getAddress(e.args.provider)));
+    expect(providers.size).toBe(1);
+    const [provider] = providers;
+    const ids = new Set(policyOffers.map((e) => e.args.offerId));
+    expect(
+      market("OfferCreated").every(
+        (e) => ids.has(e.args.offerId) || e.args.terms.buyerPolicy === zeroAddress,
+      ),
+    ).toBe(true);
+
+    // Replay the allowlist and the openings in chain order: every buyer was allowed when it leased.
+    const allowed = new Set<Address>();
+    let leases = 0;
+    for (const e of events) {
+      if (
+        e.address === addresses.policy &&
+        e.eventName === "BuyerAllowed" &&
+        getAddress(e.args.provider) === provider
+      ) {
+        if (e.args.allowed) allowed.add(getAddress(e.args.buyer));
+        else allowed.delete(getAddress(e.args.buyer));
+      }
+      if (
+        e.address === addresses.market &&
+        e.eventName === "LeaseOpened" &&
+        ids.has(e.args.offerId)
+      ) {
+        expect(allowed.has(getAddress(e.args.buyer))).toBe(true);
+        leases++;
+      }
+    }
+    expect(leases).toBeGreaterThan(0);
+    const removed = events.filter((e) => e.eventName === "BuyerAllowed" && !e.args.allowed);
+    expect(removed.length).toBeGreaterThan(0);
+  });
+
+  it("holds exactly the escrow, the unclaimed fees and the bonds", async () => {
+    const client = await connection.viem.getPublicClient();
+    const count: bigint = await read("leaseCount");
+    const escrow = { [addresses.usd]: 0n, [addresses.grid]: 0n } as Record<Address, bigint>;
+    for (let id = 1n; id <= count; id++) {
+      const [v, left] = await Promise.all([read("getLease", [id]), read("escrowOf", [id])]);
+      escrow[getAddress(v.paymentToken)] += left;
+    }
+    let bonds = 0n;
+    for (const p of new Set(market("ProviderRegistered").map((e) => e.args.provider as Address)))
+      bonds += (await read("getProvider", [p])).bond;
+    const balance = (token: Address) =>
+      client.readContract({
+        address: token,
+        abi: testUSDAbi,
+        functionName: "balanceOf",
+        args: [addresses.market],
+      });
+    expect(await balance(addresses.usd)).toBe(
+      escrow[addresses.usd] + (await read("protocolFees", [addresses.usd])),
+    );
+    expect(await balance(addresses.grid)).toBe(
+      escrow[addresses.grid] + (await read("protocolFees", [addresses.grid])) + bonds,
+    );
+  });
+
+  it("builds the same chain for the same seed, and a different one for another seed", async () => {
+    // Same seed, but deployed by the test and handed over: identical logs and block times.
+    const again = await network.create();
+    const deployed = addressesOf(
+      (await again.ignition.deploy(GridleaseLocal, { displayUi: false })) as never,
+    );
+    await seedMarket(again, { seed: SEED, startTime: START, addresses: deployed });
+    const replay = await chainEvents(again);
+    expect(replay.length).toBe(events.length);
+    expect(replay).toEqual(events);
+    await again.close();
+
+    const other = await network.create();
+    await seedMarket(other, { seed: `${SEED}-other`, startTime: START });
+    const different = await chainEvents(other);
+    expect(different).not.toEqual(events);
+    const opened = (list: ChainEvent[]) =>
+      list.filter((e) => e.eventName === "LeaseOpened").map((e) => e.args);
+    expect(opened(different)).not.toEqual(opened(events));
+    await other.close();
+  });
+
+  it("builds the same market, shifted in time, from another start time", async () => {
+    const shift = 3n * DAY + 5n * HOUR;
+    const later = await network.create();
+    await seedMarket(later, { seed: SEED, startTime: START + shift });
+    const timeArgs: Record<string, string[]> = {
+      LeaseOpened: ["activationDeadline"],
+      LeaseActivated: ["start", "end"],
+      LeaseEnded: ["endTime"],
+    };
+    const unshifted = (await chainEvents(later)).map((e) => ({
+      ...e,
+      timestamp: e.timestamp === null ? null : e.timestamp - shift,
+      args: {
+        ...e.args,
+        ...Object.fromEntries((timeArgs[e.eventName] ?? []).map((k) => [k, e.args[k] - shift])),
+      },
+    }));
+    expect(unshifted).toEqual(events);
+    await later.close();
+  });
+
+  it("refuses to seed a market twice", async () => {
+    await expect(seedMarket(connection, { seed: SEED })).rejects.toThrow(/already has/);
+    // And leaves automine on.
+    expect(await connection.provider.request({ method: "hardhat_getAutomine" })).toBe(true);
+  });
+});
