@@ -7,19 +7,25 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 
 const require = createRequire(import.meta.url);
 
+const solcPath = require.resolve("solc/soljson.js");
+const compilerSettings = {
+  optimizer: { enabled: true, runs: 10_000 },
+  evmVersion: "cancun",
+  // The market's events and lease packing need more stack than the legacy pipeline gives.
+  viaIR: true,
+};
+
 // CI (CI=true) runs the invariant suite at the depth the issue asks for; local runs stay quicker.
 const inCi = process.env.CI === "true";
 
 export default defineConfig({
   plugins: [hardhatViem, hardhatIgnitionViem, hardhatKeystore, hardhatNetworkHelpers],
   solidity: {
-    // Compiled offline from the npm solc package: Hardhat cannot download compilers here.
-    version: "0.8.30",
-    path: require.resolve("solc/soljson.js"),
-    settings: {
-      optimizer: { enabled: true, runs: 10_000 },
-      evmVersion: "cancun",
-      viaIR: true,
+    // Compiled offline from the npm solc package: Hardhat cannot download compilers here. The production profile
+    // (used by `hardhat ignition deploy`) must match the default one, or the deployed bytecode would differ.
+    profiles: {
+      default: { version: "0.8.30", path: solcPath, settings: compilerSettings },
+      production: { version: "0.8.30", path: solcPath, settings: compilerSettings },
     },
   },
   paths: {

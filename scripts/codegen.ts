@@ -14,7 +14,9 @@ const files = render(root, [await localDeployment(connection), ...publicDeployme
 if (process.env.CODEGEN_CHECK === "1") {
   const stale = staleFiles(root, files);
   if (stale.length) {
-    console.error(`Generated files are stale: ${stale.join(", ")}\nRun \`npm run codegen\` and commit the result.`);
+    console.error(
+      `Generated files are stale: ${stale.join(", ")}\nRun \`npm run codegen\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(`Generated files are up to date (${files.size} files).`);

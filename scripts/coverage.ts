@@ -16,7 +16,16 @@
  * Usage: node scripts/coverage.ts [--min 95] [--keep]
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -80,7 +89,8 @@ function astOf(sources: Record<string, string>): Record<string, Node> {
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (output.errors ?? []).filter((e: { severity: string }) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e: { formattedMessage: string }) => e.formattedMessage).join("\n"));
+  if (errors.length)
+    throw new Error(errors.map((e: { formattedMessage: string }) => e.formattedMessage).join("\n"));
   return Object.fromEntries(Object.keys(sources).map((k) => [k, output.sources[k].ast as Node]));
 }
 
@@ -142,13 +152,23 @@ function rewrite(text: string, ast: Node): string {
 const sources = productionSources();
 const originals = Object.fromEntries(sources.map((s) => [s, readFileSync(join(root, s), "utf8")]));
 const originalAst = astOf(originals);
-const rewritten = Object.fromEntries(sources.map((s) => [s, rewrite(originals[s], originalAst[s])]));
+const rewritten = Object.fromEntries(
+  sources.map((s) => [s, rewrite(originals[s], originalAst[s])]),
+);
 const rewrittenAst = astOf(rewritten);
 
 const work = mkdtempSync(join(tmpdir(), "gridlease-coverage-"));
 try {
-  for (const entry of ["contracts", "test", "sdk", "hardhat.config.ts", "package.json", "tsconfig.json"]) {
-    if (existsSync(join(root, entry))) cpSync(join(root, entry), join(work, entry), { recursive: true });
+  for (const entry of [
+    "contracts",
+    "test",
+    "sdk",
+    "hardhat.config.ts",
+    "package.json",
+    "tsconfig.json",
+  ]) {
+    if (existsSync(join(root, entry)))
+      cpSync(join(root, entry), join(work, entry), { recursive: true });
   }
   symlinkSync(join(root, "node_modules"), join(work, "node_modules"), "dir");
   for (const s of sources) writeFileSync(join(work, s), rewritten[s]);
@@ -204,7 +224,8 @@ try {
       const [s, e] = range(node.src, text);
       let best: { start: number; end: number; ran: boolean } | undefined;
       for (const st of statements) {
-        if (st.start <= s && st.end >= e && (!best || st.end - st.start < best.end - best.start)) best = st;
+        if (st.start <= s && st.end >= e && (!best || st.end - st.start < best.end - best.start))
+          best = st;
       }
       return best?.ran;
     };
@@ -262,7 +283,8 @@ try {
     LH += r.linesHit;
     B += r.branches;
     BH += r.branchesHit;
-    const list = (xs: (string | number)[]) => xs.slice(0, 30).join(",") + (xs.length > 30 ? `,… (${xs.length})` : "");
+    const list = (xs: (string | number)[]) =>
+      xs.slice(0, 30).join(",") + (xs.length > 30 ? `,… (${xs.length})` : "");
     const missed = [
       r.missedLines.length ? `lines ${list(r.missedLines)}` : "",
       r.missedBranches.length ? `branches ${list(r.missedBranches)}` : "",
@@ -276,8 +298,12 @@ try {
   const lp = pct(LH, L);
   const bp = pct(BH, B);
   const ternaries = rows.reduce((a, r) => a + r.ternaries, 0);
-  console.log(`${"total".padEnd(44)} ${`${LH}/${L} ${lp.toFixed(1)}%`.padStart(14)} ${`${BH}/${B} ${bp.toFixed(1)}%`.padStart(14)}`);
-  console.log(`(${ternaries} ternary expressions hold no statements and are not measured as branches)`);
+  console.log(
+    `${"total".padEnd(44)} ${`${LH}/${L} ${lp.toFixed(1)}%`.padStart(14)} ${`${BH}/${B} ${bp.toFixed(1)}%`.padStart(14)}`,
+  );
+  console.log(
+    `(${ternaries} ternary expressions hold no statements and are not measured as branches)`,
+  );
   if (lp < min || bp < min) {
     console.error(`\nCoverage below ${min}%: lines ${lp.toFixed(1)}%, branches ${bp.toFixed(1)}%`);
     process.exit(1);

@@ -10,7 +10,8 @@ import { formatUnits, keccak256, parseEventLogs, toHex } from "viem";
 import { deposit as depositFor, settle } from "@gridlease/sdk/pricing";
 import { deployMarket, GRID, h100Offer, wait } from "./lib/fixture.ts";
 
-const usd = (v: bigint) => `$${Number(formatUnits(v, 6)).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
+const usd = (v: bigint) =>
+  `$${Number(formatUnits(v, 6)).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 const step = (n: number, text: string) => console.log(`\n${n}. ${text}`);
 
 const connection = await network.create();
@@ -24,34 +25,69 @@ console.log(`  market   ${m.market.address}`);
 console.log(`  provider ${provider.account.address}`);
 console.log(`  buyer    ${buyer.account.address}`);
 
-step(1, "The provider registers, posts a 5,000 GRID bond and lists 8xH100 servers in Brisbane (AU-QLD)");
+step(
+  1,
+  "The provider registers, posts a 5,000 GRID bond and lists 8xH100 servers in Brisbane (AU-QLD)",
+);
 await wait(publicClient, await asProvider.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
-await wait(publicClient, await (await m.gridAs(provider)).write.approve([m.market.address, GRID("5000")]));
+await wait(
+  publicClient,
+  await (await m.gridAs(provider)).write.approve([m.market.address, GRID("5000")]),
+);
 await wait(publicClient, await asProvider.write.depositBond([GRID("5000")]));
 const offer = h100Offer(m.usd.address);
 const created = await wait(publicClient, await asProvider.write.createOffer([offer]));
-const [{ args: offerEvent }] = parseEventLogs({ abi: m.market.abi, logs: created.logs as never, eventName: "OfferCreated" });
+const [{ args: offerEvent }] = parseEventLogs({
+  abi: m.market.abi,
+  logs: created.logs as never,
+  eventName: "OfferCreated",
+});
 const offerId = offerEvent.offerId;
-console.log(`   offer #${offerId}: ${offer.totalUnits} servers x 8 H100 at ${usd(offer.pricePerGpuHour)} per GPU-hour, 1 h to 30 days`);
+console.log(
+  `   offer #${offerId}: ${offer.totalUnits} servers x 8 H100 at ${usd(offer.pricePerGpuHour)} per GPU-hour, 1 h to 30 days`,
+);
 
 step(2, "The buyer rents 2 servers (16 GPUs) for 24 hours");
-const terms = { pricePerGpuHour: offer.pricePerGpuHour, gpusPerUnit: 8n, units: 2n, duration: 24n * 3600n, feeBps: await m.market.read.feeBps() };
+const terms = {
+  pricePerGpuHour: offer.pricePerGpuHour,
+  gpusPerUnit: 8n,
+  units: 2n,
+  duration: 24n * 3600n,
+  feeBps: await m.market.read.feeBps(),
+};
 const deposit = depositFor(terms);
 console.log(`   deposit: 16 GPUs x 24 h x ${usd(offer.pricePerGpuHour)} = ${usd(deposit)}`);
 const buyerStart = await m.usd.read.balanceOf([buyer.account.address]);
 await wait(publicClient, await (await m.usdAs(buyer)).write.approve([m.market.address, deposit]));
 const opened = await wait(
   publicClient,
-  await asBuyer.write.openLease([offerId, 2n, terms.duration, offer.pricePerGpuHour, keccak256(toHex("demo buyer key"))]),
+  await asBuyer.write.openLease([
+    offerId,
+    2n,
+    terms.duration,
+    offer.pricePerGpuHour,
+    keccak256(toHex("demo buyer key")),
+  ]),
 );
-const [{ args: openEvent }] = parseEventLogs({ abi: m.market.abi, logs: opened.logs as never, eventName: "LeaseOpened" });
+const [{ args: openEvent }] = parseEventLogs({
+  abi: m.market.abi,
+  logs: opened.logs as never,
+  eventName: "LeaseOpened",
+});
 const leaseId = openEvent.leaseId;
-console.log(`   lease #${leaseId} opened, ${usd(openEvent.deposit)} escrowed; the provider has until ${new Date(Number(openEvent.activationDeadline) * 1000).toISOString()} to activate`);
+console.log(
+  `   lease #${leaseId} opened, ${usd(openEvent.deposit)} escrowed; the provider has until ${new Date(Number(openEvent.activationDeadline) * 1000).toISOString()} to activate`,
+);
 
 step(3, "The provider activates the lease and posts the (encrypted) connection details");
-await wait(publicClient, await asProvider.write.activateLease([leaseId, toHex("sealed connection details for the buyer")]));
+await wait(
+  publicClient,
+  await asProvider.write.activateLease([leaseId, toHex("sealed connection details for the buyer")]),
+);
 const active = await m.market.read.getLease([leaseId]);
-console.log(`   active from ${new Date(Number(active.start) * 1000).toISOString()} to ${new Date(Number(active.end) * 1000).toISOString()}`);
+console.log(
+  `   active from ${new Date(Number(active.start) * 1000).toISOString()} to ${new Date(Number(active.end) * 1000).toISOString()}`,
+);
 
 step(4, "Six hours later the buyer stops and terminates the lease");
 await connection.networkHelpers.time.increaseTo(active.start + 6n * 3600n - 1n); // the next block is mined at +6 h
@@ -72,7 +108,9 @@ const expected = settle(terms, ended.duration);
 console.log("\nSettlement");
 console.log(`   deposit              ${usd(deposit)}`);
 console.log(`   refunded to buyer    ${usd(refund)}   (18 h unused)`);
-console.log(`   paid to provider     ${usd(earned)}   (6 h x 16 GPUs, less ${Number(terms.feeBps) / 100}% fee)`);
+console.log(
+  `   paid to provider     ${usd(earned)}   (6 h x 16 GPUs, less ${Number(terms.feeBps) / 100}% fee)`,
+);
 console.log(`   protocol fee         ${usd(fee)}`);
 console.log(`   sum                  ${usd(refund + earned + fee)}`);
 const buyerSpent = buyerStart - (await m.usd.read.balanceOf([buyer.account.address]));
@@ -86,4 +124,6 @@ if (!ok) {
   console.error("\nThe settlement does not add up: this is a bug.");
   process.exit(1);
 }
-console.log(`\nRefund + provider + fee = deposit, to the last base unit. The buyer paid ${usd(buyerSpent)} for 6 hours.`);
+console.log(
+  `\nRefund + provider + fee = deposit, to the last base unit. The buyer paid ${usd(buyerSpent)} for 6 hours.`,
+);

@@ -42,7 +42,7 @@ const names: Record<string, string> = {
   policy: "AllowlistPolicy",
   usd: "TestUSD",
 };
-const contracts = Object.fromEntries(
+const contracts: Record<string, { address: string; startBlock: number }> = Object.fromEntries(
   Object.entries(result)
     .map(([key, c]) => [
       names[key],

@@ -14,7 +14,9 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { privateKeyToAccount } from "viem/accounts";
+import { toHex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { formatSummary, seedMarket } from "./lib/seed.ts";
 import {
   ensurePortFree,
   rpcReady,
@@ -28,19 +30,23 @@ const root = process.cwd();
 const DAY_MS = 86_400_000;
 /** How far back the chain's genesis is set: a little more than the seeded history spans. */
 const HISTORY_DAYS = 16;
+/** Days of market history the seed writes. */
+const SEED_DAYS = 15;
+/** Hardhat's default accounts: public test keys. */
+const TEST_MNEMONIC = "test test test test test test test test test test test junk";
+const account = (addressIndex: number) => mnemonicToAccount(TEST_MNEMONIC, { addressIndex });
 
-let options;
+const cli = {
+  "no-seed": { type: "boolean", default: false },
+  seed: { type: "string", default: "gridlease" },
+  port: { type: "string", default: "8545" },
+  "indexer-port": { type: "string", default: "42069" },
+  "app-port": { type: "string", default: "5173" },
+  help: { type: "boolean", default: false },
+} as const;
+let options: ReturnType<typeof parseArgs<{ options: typeof cli }>>["values"];
 try {
-  options = parseArgs({
-    options: {
-      "no-seed": { type: "boolean", default: false },
-      seed: { type: "string", default: "1" },
-      port: { type: "string", default: "8545" },
-      "indexer-port": { type: "string", default: "42069" },
-      "app-port": { type: "string", default: "5173" },
-      help: { type: "boolean", default: false },
-    },
-  }).values;
+  options = parseArgs({ options: cli }).values;
 } catch (err) {
   console.error(
     `${(err as Error).message}\nUsage: npm run dev -- [--no-seed] [--seed N] [--port N] [--indexer-port N] [--app-port N]`,
@@ -135,27 +141,22 @@ async function main() {
   }
 
   let summary = "";
+  const roles: [string, number][] = [["deployer, owner and treasury", 0]];
   if (!options["no-seed"]) {
-    step(`Seeding a market (seed ${options.seed})`);
-    const seedModule = join(root, "scripts", "lib", "seed.ts");
-    if (existsSync(seedModule)) {
-      const { seedMarket } = await import(seedModule);
-      const result = await seedMarket(connection, { seed: Number(options.seed) });
-      summary = typeof result?.text === "string" ? result.text : "";
-    } else {
-      console.log("  (no seed script yet: the market is empty)");
-    }
+    step(
+      `Seeding a market (seed ${JSON.stringify(options.seed)}): ${SEED_DAYS} days of history ending now`,
+    );
+    const startTime = BigInt(Math.floor(Date.now() / 1000) - SEED_DAYS * 86_400);
+    const seeded = await seedMarket(connection, { seed: options.seed, startTime });
+    summary = formatSummary(seeded);
+    const provider = seeded.actors.providers.find((p) => p.address === account(1).address);
+    if (provider) roles.push([`provider (${provider.name}, ${provider.region})`, 1]);
+    if (seeded.actors.buyers.includes(account(15).address)) roles.push(["buyer", 15]);
   }
 
   if (hasIndexer) step("Starting the indexer (not yet wired)");
   if (hasApp) step("Starting the app (not yet wired)");
 
-  const accounts = [
-    [
-      "deployer, owner and treasury",
-      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    ],
-  ] as const;
   console.log(`\nGridlease is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`  chain     ${rpcUrl}  (chain id 31337)`);
   console.log(`  market    ${deployed.market.address}`);
@@ -163,8 +164,9 @@ async function main() {
   console.log(`  TestUSD   ${deployed.usd.address}`);
   if (summary) console.log(`\n${summary}`);
   console.log("\nDev accounts (Hardhat's public test keys: never use them on a real network)");
-  for (const [role, key] of accounts) {
-    console.log(`  ${role.padEnd(30)} ${privateKeyToAccount(key).address}  key ${key}`);
+  for (const [role, index] of roles) {
+    const a = account(index);
+    console.log(`  ${role.padEnd(40)} ${a.address}  key ${toHex(a.getHdKey().privateKey!)}`);
   }
   console.log("\nPress Ctrl-C to stop.");
 

@@ -298,10 +298,12 @@ class Seeder {
   private readonly queue = new Map<number, Action[]>();
   private slot = -1;
 
-  constructor(
-    readonly connection: NetworkConnection,
-    readonly options: SeedOptions,
-  ) {
+  readonly connection: NetworkConnection;
+  readonly options: SeedOptions;
+
+  constructor(connection: NetworkConnection, options: SeedOptions) {
+    this.connection = connection;
+    this.options = options;
     this.seed = String(options.seed ?? DEFAULT_SEED);
     this.rng = new Random(this.seed);
     this.chain = new Chain(connection.provider, options.trackGas);

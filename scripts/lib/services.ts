@@ -107,5 +107,5 @@ export async function rpcReady(url: string): Promise<boolean> {
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
     signal: AbortSignal.timeout(2_000),
   });
-  return res.ok && typeof (await res.json()).result === "string";
+  return res.ok && typeof ((await res.json()) as { result?: unknown }).result === "string";
 }

@@ -80,11 +80,11 @@ export type AccessErrorCode =
 /** A failure to seal or open access details, with a message fit to show a person. */
 export class AccessPayloadError extends Error {
   override name = "AccessPayloadError";
-  constructor(
-    readonly code: AccessErrorCode,
-    message: string,
-  ) {
+  readonly code: AccessErrorCode;
+
+  constructor(code: AccessErrorCode, message: string) {
     super(message);
+    this.code = code;
   }
 }
 

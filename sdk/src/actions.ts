@@ -80,8 +80,11 @@ export interface Sent<R extends object = object> {
 /** Thrown by `wait()` when a transaction was mined but reverted. */
 export class TransactionRevertedError extends Error {
   override name = "TransactionRevertedError";
-  constructor(readonly receipt: TransactionReceipt) {
+  readonly receipt: TransactionReceipt;
+
+  constructor(receipt: TransactionReceipt) {
     super(`Transaction ${receipt.transactionHash} reverted in block ${receipt.blockNumber}`);
+    this.receipt = receipt;
   }
 }
 

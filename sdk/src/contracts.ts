@@ -45,7 +45,9 @@ export interface GridleaseAddresses {
 /** Thrown when no deployment is known for a chain. */
 export class UnknownChainError extends Error {
   override name = "UnknownChainError";
-  constructor(readonly chainId: number) {
+  readonly chainId: number;
+
+  constructor(chainId: number) {
     super(
       `Gridlease is not deployed on chain ${chainId}. Known chains: ${
         gridleaseChainIds()
@@ -53,6 +55,7 @@ export class UnknownChainError extends Error {
           .join(", ") || "none"
       }. Pass the contract addresses explicitly to use another deployment.`,
     );
+    this.chainId = chainId;
   }
 }
 

@@ -36,10 +36,13 @@ export class Chain {
   firstBlock = 0n;
   lastBlock = 0n;
 
-  constructor(
-    readonly provider: EthereumProvider,
-    private readonly trackGas = false,
-  ) {}
+  readonly provider: EthereumProvider;
+  private readonly trackGas: boolean;
+
+  constructor(provider: EthereumProvider, trackGas = false) {
+    this.provider = provider;
+    this.trackGas = trackGas;
+  }
 
   request<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     return this.provider.request({ method, params }) as Promise<T>;
