@@ -22,6 +22,7 @@ abstract contract MarketStateTest is BaseTest {
     }
 
     address[] internal trackedTokens;
+    address[] internal extraHolders;
 
     function setUp() public virtual override {
         super.setUp();
@@ -34,12 +35,29 @@ abstract contract MarketStateTest is BaseTest {
         trackedTokens.push(token);
     }
 
-    function _holders() internal view returns (address[8] memory) {
-        return [address(market), provider, provider2, buyer, buyer2, stranger, treasury, address(this)];
+    /// @dev Adds an account (an attacker contract, a second market) whose balances must not change either.
+    function _trackHolder(address holder) internal {
+        extraHolders.push(holder);
+    }
+
+    function _holders() internal view returns (address[] memory list) {
+        address[8] memory fixed_ = [
+            address(market),
+            provider,
+            provider2,
+            buyer,
+            buyer2,
+            stranger,
+            treasury,
+            address(this)
+        ];
+        list = new address[](fixed_.length + extraHolders.length);
+        for (uint256 i = 0; i < fixed_.length; ++i) list[i] = fixed_[i];
+        for (uint256 i = 0; i < extraHolders.length; ++i) list[fixed_.length + i] = extraHolders[i];
     }
 
     function _captureState() internal view returns (MarketState memory s) {
-        address[8] memory holders = _holders();
+        address[] memory holders = _holders();
         uint256 n = trackedTokens.length;
         s.balances = new uint256[](n * holders.length);
         s.fees = new uint256[](n);
