@@ -15,7 +15,7 @@ contract ActivateLease_Unit_Test is MarketStateTest {
         super.setUp();
         offerId = _createDefaultOffer();
         leaseId = _open(buyer, offerId, 2, 24 hours);
-        deadline = block.timestamp + WINDOW;
+        deadline = START_TIME + WINDOW;
     }
 
     function test_RevertGiven_UnknownLease() public {
@@ -54,7 +54,7 @@ contract ActivateLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_LeaseExpired() public {
         _activate(leaseId);
-        vm.warp(block.timestamp + 24 hours);
+        vm.warp(START_TIME + 24 hours);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_UnexpectedStatus.selector, leaseId, LeaseStatus.Expired)
         );
@@ -91,19 +91,20 @@ contract ActivateLease_Unit_Test is MarketStateTest {
     }
 
     function test_WhenValid_Activate() public {
-        vm.warp(block.timestamp + 20 minutes); // the provider takes a while; the buyer pays from activation on
+        uint256 at = START_TIME + 20 minutes; // the provider takes a while; the buyer pays from activation on
+        vm.warp(at);
         uint256 marketBefore = usd.balanceOf(address(market));
         bytes memory payload = _access();
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseActivated(leaseId, block.timestamp, block.timestamp + 24 hours, payload);
+        emit IGridleaseMarket.LeaseActivated(leaseId, at, at + 24 hours, payload);
         vm.prank(provider);
         market.activateLease(leaseId, payload);
 
         LeaseView memory l = market.getLease(leaseId);
         assertEq(uint8(l.status), uint8(LeaseStatus.Active), "active");
-        assertEq(l.start, block.timestamp, "start");
-        assertEq(l.end, block.timestamp + 24 hours, "end");
+        assertEq(l.start, at, "start");
+        assertEq(l.end, at + 24 hours, "end");
         assertEq(l.activationDeadline, 0, "no deadline once active");
         assertEq(l.accrued, 0, "nothing accrued yet");
         assertEq(usd.balanceOf(address(market)), marketBefore, "no tokens move");
@@ -120,7 +121,7 @@ contract ActivateLease_Unit_Test is MarketStateTest {
         bytes memory largest = new bytes(4_096);
         largest[4_095] = 0xff;
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseActivated(leaseId, block.timestamp, block.timestamp + 24 hours, largest);
+        emit IGridleaseMarket.LeaseActivated(leaseId, START_TIME, START_TIME + 24 hours, largest);
         vm.prank(provider);
         market.activateLease(leaseId, largest);
 

@@ -327,7 +327,7 @@ contract Admin_Unit_Test is MarketStateTest {
         p.pricePerGpuHour = 1e18;
         uint256 gridOffer = _createOffer(p);
         uint256 id = _openActive(gridOffer, 1, 1 hours);
-        vm.warp(block.timestamp + 1 hours);
+        vm.warp(START_TIME + 2 hours);
         uint256[] memory ids = new uint256[](1);
         ids[0] = id;
         vm.prank(provider);
@@ -407,7 +407,7 @@ contract Admin_Unit_Test is MarketStateTest {
     function _earnFees() internal returns (uint256 fee) {
         uint256 offerId = _createDefaultOffer();
         uint256 id = _openActive(offerId, 1, 2 hours);
-        vm.warp(block.timestamp + 1 hours);
+        vm.warp(START_TIME + 1 hours); // called at START_TIME
         uint256[] memory ids = new uint256[](1);
         ids[0] = id;
         vm.prank(provider);

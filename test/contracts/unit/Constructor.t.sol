@@ -82,7 +82,7 @@ contract Constructor_Unit_Test is MarketStateTest {
         assertEq(b.PENALTY_BPS(), 0, "no penalty");
     }
 
-    function test_Constants() public view {
+    function test_WhenDeployed_Constants() public view {
         assertEq(market.MAX_FEE_BPS(), 1_000, "fee cap");
         assertEq(market.MAX_UNITS(), 65_535, "units cap");
         assertEq(market.MAX_GPUS_PER_UNIT(), 1_024, "gpus cap");

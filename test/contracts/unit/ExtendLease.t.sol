@@ -23,7 +23,7 @@ contract ExtendLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_LeaseExpired() public {
         uint256 id = _openActive(offerId, 1, 2 hours);
-        vm.warp(block.timestamp + 2 hours);
+        vm.warp(START_TIME + 2 hours);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_UnexpectedStatus.selector, id, LeaseStatus.Expired)
         );
@@ -110,14 +110,18 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         assertEq(l.deposit, _cost(H100_PRICE, 16, 6 hours), "deposit");
         assertEq(uint8(l.status), uint8(LeaseStatus.Pending), "still pending");
 
-        vm.warp(block.timestamp + 10 minutes);
+        vm.warp(START_TIME + 10 minutes);
         _activate(id);
-        assertEq(market.getLease(id).end, block.timestamp + 6 hours, "end counts the whole new duration");
+        assertEq(
+            market.getLease(id).end,
+            START_TIME + 10 minutes + 6 hours,
+            "end counts the whole new duration"
+        );
     }
 
     function test_GivenActive_Extend() public {
         uint256 id = _openActive(offerId, 1, 2 hours);
-        uint256 start = START_TIME; // block.timestamp, spelled out: via-IR may re-read TIMESTAMP after a warp
+        uint256 start = START_TIME;
         vm.warp(start + 90 minutes);
         uint256 topUp = _cost(H100_PRICE, 8, 3 hours) - _cost(H100_PRICE, 8, 2 hours);
 

@@ -432,7 +432,7 @@ contract Offers_Unit_Test is MarketStateTest {
         _activate(leaseId);
         vm.prank(buyer);
         market.extendLease(leaseId, 1 hours);
-        vm.warp(block.timestamp + 3 hours);
+        vm.warp(START_TIME + 3 hours);
         market.closeLease(leaseId);
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
     }

@@ -199,7 +199,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
             H100_PRICE,
             deposit,
             FEE_BPS,
-            block.timestamp + WINDOW,
+            START_TIME + WINDOW,
             PUBKEY
         );
         vm.prank(buyer);
@@ -224,7 +224,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
         assertEq(l.duration, 24 hours, "duration");
         assertEq(l.pricePerGpuHour, H100_PRICE, "locked at the listed price");
         assertEq(l.feeBps, FEE_BPS, "fee locked");
-        assertEq(l.activationDeadline, block.timestamp + WINDOW, "deadline");
+        assertEq(l.activationDeadline, START_TIME + WINDOW, "deadline");
         assertEq(l.deposit, deposit, "deposit");
         assertEq(l.start, 0, "not started");
         assertEq(uint8(l.status), uint8(LeaseStatus.Pending), "pending");
@@ -277,7 +277,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
 
     function test_WhenFeeAndWindowChangeLater_TermsStayLocked() public {
         uint256 id = _open(buyer, offerId, 1, 1 hours);
-        uint256 deadline = block.timestamp + WINDOW;
+        uint256 deadline = START_TIME + WINDOW;
         vm.startPrank(owner);
         market.setProtocolFee(1_000);
         market.setActivationWindow(7 days);
@@ -287,7 +287,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
         assertEq(l.activationDeadline, deadline, "deadline locked at open");
         uint256 later = _open(buyer, offerId, 1, 1 hours);
         assertEq(market.getLease(later).feeBps, 1_000, "new fee for new leases");
-        assertEq(market.getLease(later).activationDeadline, block.timestamp + 7 days, "new window");
+        assertEq(market.getLease(later).activationDeadline, START_TIME + 7 days, "new window");
     }
 
     function test_WhenOpenedSeveralTimes_IdsIncrease() public {

@@ -22,7 +22,7 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         super.setUp();
         offerId = _createDefaultOffer();
         deposit = _cost(H100_PRICE, 8, 1 hours);
-        deadline = block.timestamp + 10 minutes;
+        deadline = START_TIME + 10 minutes;
         // The buyers start without any allowance: the permit is what grants it.
         vm.prank(buyer);
         usd.approve(address(market), 0);
@@ -61,7 +61,7 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
             H100_PRICE,
             deposit,
             FEE_BPS,
-            block.timestamp + WINDOW,
+            START_TIME + WINDOW,
             PUBKEY
         );
         uint256 id = _openWithPermit(buyer, deposit, v, r, s);

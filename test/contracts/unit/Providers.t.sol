@@ -157,7 +157,7 @@ contract Providers_Unit_Test is MarketStateTest {
     function test_RevertGiven_ExpiredLeaseNotClosed() public {
         uint256 offerId = _createDefaultOffer();
         _openActive(offerId, 2, 1 hours);
-        vm.warp(block.timestamp + 2 hours);
+        vm.warp(START_TIME + 2 hours);
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, offerId, 2));
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND);
@@ -203,7 +203,7 @@ contract Providers_Unit_Test is MarketStateTest {
         uint256 offerId = _createDefaultOffer();
         uint256 a = _openActive(offerId, 1, 1 hours);
         uint256 b = _openActive(offerId, 1, 2 hours);
-        vm.warp(block.timestamp + 1 hours);
+        vm.warp(START_TIME + 1 hours);
         market.closeLease(a);
         vm.prank(buyer);
         market.terminateLease(b);

@@ -38,7 +38,7 @@ contract RotateAccess_Unit_Test is MarketStateTest {
     }
 
     function test_RevertGiven_LeaseExpired() public {
-        vm.warp(block.timestamp + 2 hours);
+        vm.warp(START_TIME + 2 hours);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_UnexpectedStatus.selector, leaseId, LeaseStatus.Expired)
         );
@@ -69,7 +69,7 @@ contract RotateAccess_Unit_Test is MarketStateTest {
     }
 
     function test_WhenPayloadValid_Rotate() public {
-        vm.warp(block.timestamp + 30 minutes);
+        vm.warp(START_TIME + 30 minutes);
         MarketState memory before = _captureState();
 
         _expectMarketEvent();

@@ -42,7 +42,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_BuyerAndExpired() public {
         uint256 id = _openActive(offerId, 2, 24 hours);
-        vm.warp(block.timestamp + 24 hours);
+        vm.warp(START_TIME + 24 hours);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_UnexpectedStatus.selector, id, LeaseStatus.Expired)
         );
@@ -63,7 +63,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_ProviderAndExpired() public {
         uint256 id = _openActive(offerId, 2, 24 hours);
-        vm.warp(block.timestamp + 25 hours);
+        vm.warp(START_TIME + 25 hours);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_UnexpectedStatus.selector, id, LeaseStatus.Expired)
         );
@@ -73,7 +73,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_ProviderAndEnded() public {
         uint256 id = _open(buyer, offerId, 2, 24 hours);
-        vm.warp(block.timestamp + WINDOW + 1);
+        vm.warp(START_TIME + WINDOW + 1);
         vm.prank(buyer);
         market.cancelLease(id);
         vm.expectRevert(
@@ -85,7 +85,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
     function test_GivenBuyerAndActive_Terminate() public {
         uint256 id = _openActive(offerId, 2, 24 hours);
-        uint256 start = START_TIME; // block.timestamp, spelled out: via-IR may re-read TIMESTAMP after a warp
+        uint256 start = START_TIME;
         vm.warp(start + 6 hours);
         uint256 accrued = _cost(H100_PRICE, 16, 6 hours);
         uint256 refund = deposit - accrued;
@@ -93,7 +93,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, block.timestamp, accrued, refund, 0);
+        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, start + 6 hours, accrued, refund, 0);
         vm.prank(buyer);
         market.terminateLease(id);
 
@@ -115,7 +115,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         assertEq(l.claimable, accrued, "claimable");
 
         // Later, the provider is paid exactly what was used.
-        vm.warp(block.timestamp + 10 days);
+        vm.warp(START_TIME + 10 days);
         assertEq(market.getLease(id).accrued, accrued, "accrual stopped");
         _claimAs(provider, id);
         assertEq(usd.balanceOf(address(market)), (accrued * FEE_BPS) / 10_000, "only the fee is left");
@@ -125,7 +125,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 id = _openActive(offerId, 2, 24 hours);
         uint256 before = usd.balanceOf(buyer);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, block.timestamp, 0, deposit, 0);
+        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME, 0, deposit, 0);
         vm.prank(buyer);
         market.terminateLease(id);
         assertEq(usd.balanceOf(buyer) - before, deposit, "whole deposit back");
@@ -138,11 +138,11 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         p.pricePerGpuHour = 1;
         uint256 cheap = _createOffer(p);
         uint256 id = _openActive(cheap, 1, 2 hours - 1); // deposit floor(7199 / 3600) = 1
-        vm.warp(block.timestamp + 1 hours); // accrued floor(3600 / 3600) = 1
+        vm.warp(START_TIME + 1 hours); // accrued floor(3600 / 3600) = 1
         uint256 before = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, block.timestamp, 1, 0, 0);
+        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME + 1 hours, 1, 0, 0);
         vm.prank(buyer);
         market.terminateLease(id);
         assertEq(usd.balanceOf(buyer), before, "nothing refunded");
@@ -151,7 +151,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
     function test_GivenProviderAndPending_Terminate() public {
         uint256 id = _open(buyer, offerId, 2, 24 hours);
-        vm.warp(block.timestamp + 10 minutes);
+        vm.warp(START_TIME + 10 minutes);
         uint256 buyerUsd = usd.balanceOf(buyer);
         uint256 buyerGrid = grid.balanceOf(buyer);
 
@@ -159,7 +159,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         emit IGridleaseMarket.LeaseEnded(
             id,
             EndReason.ProviderTerminated,
-            block.timestamp,
+            START_TIME + 10 minutes,
             0,
             deposit,
             PENALTY
@@ -176,15 +176,15 @@ contract TerminateLease_Unit_Test is MarketStateTest {
 
         LeaseView memory l = market.getLease(id);
         assertEq(uint8(l.endReason), uint8(EndReason.ProviderTerminated), "reason");
-        assertEq(l.start, block.timestamp, "start is the end time");
-        assertEq(l.end, block.timestamp, "zero length");
+        assertEq(l.start, START_TIME + 10 minutes, "start is the end time");
+        assertEq(l.end, START_TIME + 10 minutes, "zero length");
         assertEq(l.deposit, 0, "nothing billed");
         assertEq(market.escrowOf(id), 0, "no escrow");
     }
 
     function test_GivenProviderAndActive_Terminate() public {
         uint256 id = _openActive(offerId, 2, 24 hours);
-        vm.warp(block.timestamp + 5 hours + 17 seconds);
+        vm.warp(START_TIME + 5 hours + 17 seconds);
         uint256 accrued = _cost(H100_PRICE, 16, 5 hours + 17);
         uint256 refund = deposit - accrued;
         uint256 buyerUsd = usd.balanceOf(buyer);
@@ -194,7 +194,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         emit IGridleaseMarket.LeaseEnded(
             id,
             EndReason.ProviderTerminated,
-            block.timestamp,
+            START_TIME + 5 hours + 17,
             accrued,
             refund,
             PENALTY
@@ -225,7 +225,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
             emit IGridleaseMarket.LeaseEnded(
                 ids[i],
                 EndReason.ProviderTerminated,
-                block.timestamp,
+                START_TIME,
                 0,
                 _cost(H100_PRICE, 8, 1 hours),
                 expected[i]

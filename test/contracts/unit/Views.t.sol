@@ -144,7 +144,7 @@ contract Views_Unit_Test is MarketStateTest {
         assertEq(l.activationDeadline, 0, "no deadline once ended");
     }
 
-    function test_EscrowOf_ThroughLife() public {
+    function test_GivenLeaseExists_EscrowOfThroughLife() public {
         assertEq(market.escrowOf(1), 0, "unknown lease");
         uint256 id = _open(buyer, offerId, 2, 10 hours);
         assertEq(market.escrowOf(id), deposit, "pending");
@@ -170,7 +170,7 @@ contract Views_Unit_Test is MarketStateTest {
         assertEq(usd.balanceOf(address(market)), market.protocolFees(address(usd)), "only fees held");
     }
 
-    function test_Counts() public {
+    function test_WhenOffersAndLeasesAdded_CountsGrow() public {
         assertEq(market.offerCount(), 1, "one offer from setUp");
         assertEq(market.leaseCount(), 0, "no leases");
         _createDefaultOffer();
@@ -180,7 +180,7 @@ contract Views_Unit_Test is MarketStateTest {
         assertEq(market.leaseCount(), 2, "two leases");
     }
 
-    function test_PaymentTokens() public {
+    function test_WhenTokensListedAndDisallowed_PaymentTokens() public {
         address[] memory list = market.paymentTokens();
         assertEq(list.length, 2, "two listed");
         assertEq(list[0], address(usd), "usd first");
@@ -196,7 +196,7 @@ contract Views_Unit_Test is MarketStateTest {
         assertEq(market.paymentTokens().length, 2, "still listed");
     }
 
-    function test_EmptyRecords() public view {
+    function test_GivenUnknownIds_EmptyRecords() public view {
         Offer memory o = market.getOffer(999);
         assertEq(o.provider, address(0), "no offer");
         assertEq(o.totalUnits, 0, "no units");
