@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AdversarialBase} from "./AdversarialBase.sol";
+import {FalseReturnToken} from "../mocks/FalseReturnToken.sol";
+import {NoReturnToken} from "../mocks/NoReturnToken.sol";
+import {BrokenBalanceToken} from "../mocks/BrokenBalanceToken.sol";
+import {Errors} from "../../../contracts/libraries/Errors.sol";
+import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
+
+contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
+    FalseReturnToken internal falsy;
+    uint256 internal falsyOffer;
+
+    function setUp() public override {
+        super.setUp();
+        falsy = new FalseReturnToken();
+        falsyOffer = _listToken(address(falsy));
+        _track(address(falsy));
+        falsy.mint(buyer, 1_000_000e6);
+        vm.prank(buyer);
+        falsy.approve(address(market), type(uint256).max);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           FALSE-RETURNING TOKEN
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertWhen_OpenWithFalseReturn() public {
+        falsy.setFailing(true);
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
+        _open(buyer, falsyOffer, 1, 1 hours);
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_ExtendWithFalseReturn() public {
+        uint256 id = _openActive(falsyOffer, 1, 1 hours);
+        falsy.setFailing(true);
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
+        vm.prank(buyer);
+        market.extendLease(id, 1 hours);
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_PayoutsWithFalseReturn() public {
+        uint256 active = _openActive(falsyOffer, 1, 10 hours);
+        uint256 pending = _open(buyer, falsyOffer, 1, 10 hours);
+        vm.warp(NOW + 2 hours);
+        vm.prank(provider);
+        market.claim(_ids(active)); // fees in the token, while it still works
+        vm.warp(NOW + 3 hours);
+        falsy.setFailing(true);
+        MarketState memory before = _captureState();
+        bytes memory failed = abi.encodeWithSelector(
+            SafeERC20.SafeERC20FailedOperation.selector,
+            address(falsy)
+        );
+
+        vm.expectRevert(failed);
+        vm.prank(buyer);
+        market.terminateLease(active);
+
+        vm.expectRevert(failed);
+        vm.prank(provider);
+        market.terminateLease(pending);
+
+        vm.expectRevert(failed);
+        vm.prank(buyer);
+        market.cancelLease(pending);
+
+        vm.expectRevert(failed);
+        vm.prank(provider);
+        market.claim(_ids(active));
+
+        vm.expectRevert(failed);
+        market.withdrawFees(address(falsy));
+
+        _assertUnchanged(before);
+
+        // Once the token behaves, nothing was lost.
+        falsy.setFailing(false);
+        vm.prank(buyer);
+        market.terminateLease(active);
+        vm.prank(buyer);
+        market.cancelLease(pending);
+        vm.prank(provider);
+        market.claim(_ids(active));
+        market.withdrawFees(address(falsy));
+        assertEq(falsy.balanceOf(address(market)), 0, "every unit paid out");
+    }
+
+    function test_RevertWhen_BondWithFalseReturn() public {
+        GridleaseMarket bonded = new GridleaseMarket(
+            owner,
+            treasury,
+            IERC20(address(falsy)),
+            FEE_BPS,
+            WINDOW,
+            0
+        );
+        _trackHolder(address(bonded));
+        falsy.mint(provider2, 100e6);
+        vm.startPrank(provider2);
+        falsy.approve(address(bonded), type(uint256).max);
+        bonded.registerProvider("");
+        bonded.depositBond(60e6);
+        falsy.setFailing(true);
+        MarketState memory before = _captureState();
+
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
+        bonded.depositBond(10e6);
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
+        bonded.withdrawBond(10e6);
+        vm.stopPrank();
+
+        _assertUnchanged(before);
+        assertEq(bonded.getProvider(provider2).bond, 60e6, "bond unchanged");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            NO-RETURN TOKEN
+    //////////////////////////////////////////////////////////////*/
+
+    function test_GivenNoReturnToken_WholeLease() public {
+        NoReturnToken usdt = new NoReturnToken();
+        uint256 offerId = _listToken(address(usdt));
+        usdt.mint(buyer, 1_000e6);
+        vm.prank(buyer);
+        usdt.approve(address(market), type(uint256).max);
+
+        uint256 id = _openActive(offerId, 1, 2 hours);
+        vm.prank(buyer);
+        market.extendLease(id, 1 hours);
+        vm.warp(NOW + 1 hours);
+        vm.prank(provider);
+        market.claim(_ids(id));
+        vm.prank(buyer);
+        market.terminateLease(id);
+        market.withdrawFees(address(usdt));
+
+        uint256 used = _cost(H100_PRICE, 8, 1 hours);
+        uint256 fee = (used * FEE_BPS) / 10_000;
+        assertEq(usdt.balanceOf(buyer), 1_000e6 - used, "buyer paid for one hour");
+        assertEq(usdt.balanceOf(provider), used - fee, "provider paid");
+        assertEq(usdt.balanceOf(treasury), fee, "treasury paid");
+        assertEq(usdt.balanceOf(address(market)), 0, "market empty");
+        assertEq(uint8(market.getLease(id).endReason), uint8(EndReason.BuyerTerminated), "ended");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           BROKEN BALANCE OF
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertWhen_BalanceOfReverts() public {
+        _assertOpenFailsWith(BrokenBalanceToken.Mode.Reverts);
+    }
+
+    function test_RevertWhen_BalanceOfReturnsNothing() public {
+        _assertOpenFailsWith(BrokenBalanceToken.Mode.ReturnsNothing);
+    }
+
+    function test_RevertWhen_BalanceOfReturnsShort() public {
+        BrokenBalanceToken broken = new BrokenBalanceToken();
+        uint256 offerId = _listToken(address(broken));
+        _track(address(broken));
+        broken.mint(buyer, 1_000e6);
+        vm.prank(buyer);
+        broken.approve(address(market), type(uint256).max);
+        uint256 id = _openActive(offerId, 1, 1 hours);
+
+        MarketState memory before = _captureState();
+        broken.setMode(BrokenBalanceToken.Mode.ReturnsShort);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_TokenCallFailed.selector, address(broken)));
+        vm.prank(buyer);
+        market.extendLease(id, 1 hours);
+        broken.setMode(BrokenBalanceToken.Mode.Normal);
+        _assertUnchanged(before);
+        assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Active), "lease unaffected");
+    }
+
+    function test_RevertWhen_BondTokenBalanceOfReverts() public {
+        BrokenBalanceToken broken = new BrokenBalanceToken();
+        GridleaseMarket bonded = new GridleaseMarket(
+            owner,
+            treasury,
+            IERC20(address(broken)),
+            FEE_BPS,
+            WINDOW,
+            0
+        );
+        broken.mint(provider2, 100e6);
+        vm.startPrank(provider2);
+        broken.approve(address(bonded), type(uint256).max);
+        bonded.registerProvider("");
+        vm.stopPrank();
+        broken.setMode(BrokenBalanceToken.Mode.Reverts);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_TokenCallFailed.selector, address(broken)));
+        vm.prank(provider2);
+        bonded.depositBond(100e6);
+        broken.setMode(BrokenBalanceToken.Mode.Normal);
+        assertEq(broken.balanceOf(provider2), 100e6, "nothing pulled");
+        assertEq(bonded.getProvider(provider2).bond, 0, "nothing credited");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _listToken(address token) internal returns (uint256 offerId) {
+        vm.prank(owner);
+        market.setPaymentToken(token, true);
+        OfferParams memory p = _h100Params();
+        p.paymentToken = token;
+        offerId = _createOffer(p);
+    }
+
+    function _assertOpenFailsWith(BrokenBalanceToken.Mode mode) internal {
+        BrokenBalanceToken broken = new BrokenBalanceToken();
+        uint256 offerId = _listToken(address(broken));
+        _track(address(broken));
+        broken.mint(buyer, 1_000e6);
+        vm.prank(buyer);
+        broken.approve(address(market), type(uint256).max);
+
+        MarketState memory before = _captureState();
+        broken.setMode(mode);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_TokenCallFailed.selector, address(broken)));
+        _open(buyer, offerId, 1, 1 hours);
+        broken.setMode(BrokenBalanceToken.Mode.Normal);
+        _assertUnchanged(before);
+    }
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {AdversarialBase} from "./AdversarialBase.sol";
+import {Errors} from "../../../contracts/libraries/Errors.sol";
+
+contract Unauthorized_Adversarial_Test is AdversarialBase {
+    function test_RevertWhen_NonProviderClaims() public {
+        address[3] memory intruders = [buyer, stranger, provider2];
+        vm.prank(provider2);
+        market.registerProvider("");
+        MarketState memory before = _captureState();
+        for (uint256 i = 0; i < intruders.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, ACTIVE, intruders[i])
+            );
+            vm.prank(intruders[i]);
+            market.claim(_ids(ACTIVE));
+        }
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_ClaimListMixesOwners() public {
+        vm.startPrank(provider2);
+        market.registerProvider("");
+        market.depositBond(MIN_BOND);
+        uint256 theirOffer = market.createOffer(_h100Params());
+        vm.stopPrank();
+        uint256 theirs = _open(buyer, theirOffer, 1, 2 hours);
+        vm.prank(provider2);
+        market.activateLease(theirs, _access());
+        vm.warp(NOW + 1 hours);
+
+        MarketState memory before = _captureState();
+        // provider2 slips provider's lease in after its own: nothing is paid for either.
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, ACTIVE, provider2));
+        vm.prank(provider2);
+        market.claim(_ids(theirs, ACTIVE));
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_NonProviderActivatesOrRotates() public {
+        uint256 fresh = _open(buyer, USD_OFFER, 1, 1 hours);
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, fresh, buyer));
+        vm.prank(buyer);
+        market.activateLease(fresh, _access());
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, fresh, stranger));
+        vm.prank(stranger);
+        market.activateLease(fresh, _access());
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, ACTIVE, buyer));
+        vm.prank(buyer);
+        market.rotateAccess(ACTIVE, _access());
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_NonBuyerCancels() public {
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseBuyer.selector, PENDING, provider));
+        vm.prank(provider);
+        market.cancelLease(PENDING);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseBuyer.selector, PENDING, buyer2));
+        vm.prank(buyer2);
+        market.cancelLease(PENDING);
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_NonPartyTerminates() public {
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseParty.selector, ACTIVE, stranger));
+        vm.prank(stranger);
+        market.terminateLease(ACTIVE);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseParty.selector, ACTIVE, buyer2));
+        vm.prank(buyer2);
+        market.terminateLease(ACTIVE);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotLeaseParty.selector, PENDING, owner));
+        vm.prank(owner);
+        market.terminateLease(PENDING);
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_NonProviderChangesOffer() public {
+        MarketState memory before = _captureState();
+        vm.startPrank(buyer);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotOfferProvider.selector, USD_OFFER, buyer));
+        market.setOfferPrice(USD_OFFER, 1);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotOfferProvider.selector, USD_OFFER, buyer));
+        market.setOfferUnits(USD_OFFER, 3);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_NotOfferProvider.selector, GRID_OFFER, buyer));
+        market.setOfferPaused(GRID_OFFER, true);
+        vm.stopPrank();
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_WithdrawingSomeoneElsesBond() public {
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, buyer, 0, 1));
+        vm.prank(buyer);
+        market.withdrawBond(1);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, buyer));
+        vm.prank(buyer);
+        market.depositBond(1);
+        _assertUnchanged(before);
+    }
+
+    function test_RevertWhen_NonOwnerAdministers() public {
+        MarketState memory before = _captureState();
+        bytes memory denied = abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, provider);
+        vm.startPrank(provider);
+        vm.expectRevert(denied);
+        market.setProtocolFee(0);
+        vm.expectRevert(denied);
+        market.setTreasury(provider);
+        vm.expectRevert(denied);
+        market.setActivationWindow(7 days);
+        vm.expectRevert(denied);
+        market.setPaymentToken(address(usd), false);
+        vm.expectRevert(denied);
+        market.setPaused(true);
+        vm.expectRevert(denied);
+        market.transferOwnership(provider);
+        vm.expectRevert(denied);
+        market.renounceOwnership();
+        vm.expectRevert(denied);
+        market.acceptOwnership();
+        vm.stopPrank();
+        _assertUnchanged(before);
+        assertEq(market.owner(), owner, "owner");
+        assertEq(market.treasury(), treasury, "treasury");
+        assertEq(market.activationWindow(), WINDOW, "window");
+        assertTrue(market.isPaymentToken(address(usd)), "token");
+    }
+}

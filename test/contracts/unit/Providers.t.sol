@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {MarketStateTest} from "../utils/MarketStateTest.sol";
+import {Errors} from "../../../contracts/libraries/Errors.sol";
+import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {Provider} from "../../../contracts/types/DataTypes.sol";
+
+contract Providers_Unit_Test is MarketStateTest {
+    /*//////////////////////////////////////////////////////////////
+                            REGISTER PROVIDER
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertGiven_AlreadyRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderAlreadyRegistered.selector, provider));
+        vm.prank(provider);
+        market.registerProvider("ipfs://again");
+    }
+
+    function test_GivenNotRegistered_Register() public {
+        _expectMarketEvent();
+        emit IGridleaseMarket.ProviderRegistered(provider2, "ipfs://provider/osaka");
+        vm.prank(provider2);
+        market.registerProvider("ipfs://provider/osaka");
+
+        Provider memory p = market.getProvider(provider2);
+        assertTrue(p.registered, "registered");
+        assertEq(p.bond, 0, "no bond");
+        assertEq(p.offerCount, 0, "no offers");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             UPDATE PROVIDER
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertGiven_UpdateNotRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, stranger));
+        vm.prank(stranger);
+        market.updateProvider("ipfs://x");
+    }
+
+    function test_GivenRegistered_Update() public {
+        Provider memory before = market.getProvider(provider);
+        _expectMarketEvent();
+        emit IGridleaseMarket.ProviderUpdated(provider, "ipfs://provider/brisbane-dc2");
+        vm.prank(provider);
+        market.updateProvider("ipfs://provider/brisbane-dc2");
+        assertEq(abi.encode(market.getProvider(provider)), abi.encode(before), "record unchanged");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              DEPOSIT BOND
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertGiven_DepositNotRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, provider2));
+        vm.prank(provider2);
+        market.depositBond(1e18);
+    }
+
+    function test_RevertWhen_DepositZero() public {
+        vm.expectRevert(Errors.Market_ZeroAmount.selector);
+        vm.prank(provider);
+        market.depositBond(0);
+    }
+
+    function test_RevertWhen_DepositAboveUint128() public {
+        // A market bonded in the mintable test dollar, so that more than 2^128 base units can exist.
+        GridleaseMarket m = new GridleaseMarket(owner, treasury, IERC20(address(usd)), FEE_BPS, WINDOW, 0);
+        usd.mint(provider2, uint256(type(uint128).max) + 1);
+        vm.startPrank(provider2);
+        usd.approve(address(m), type(uint256).max);
+        m.registerProvider("");
+        m.depositBond(type(uint128).max); // exactly the cap is fine
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                Errors.Market_InvalidBond.selector,
+                uint256(type(uint128).max) + 1,
+                type(uint128).max
+            )
+        );
+        m.depositBond(1);
+        vm.stopPrank();
+        assertEq(m.getProvider(provider2).bond, type(uint128).max, "bond at the cap");
+        assertEq(usd.balanceOf(address(m)), type(uint128).max, "market holds the cap");
+    }
+
+    function test_RevertWhen_DepositAllowanceTooSmall() public {
+        vm.prank(provider);
+        grid.approve(address(market), 1e18 - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IERC20Errors.ERC20InsufficientAllowance.selector,
+                address(market),
+                1e18 - 1,
+                1e18
+            )
+        );
+        vm.prank(provider);
+        market.depositBond(1e18);
+    }
+
+    function test_WhenDepositValid() public {
+        uint256 providerBefore = grid.balanceOf(provider);
+        uint256 marketBefore = grid.balanceOf(address(market));
+
+        _expectMarketEvent();
+        emit IGridleaseMarket.BondDeposited(provider, 250e18, PROVIDER_BOND + 250e18);
+        vm.prank(provider);
+        market.depositBond(250e18);
+
+        assertEq(market.getProvider(provider).bond, PROVIDER_BOND + 250e18, "bond");
+        assertEq(grid.balanceOf(provider), providerBefore - 250e18, "provider paid");
+        assertEq(grid.balanceOf(address(market)), marketBefore + 250e18, "market received");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              WITHDRAW BOND
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertWhen_WithdrawZero() public {
+        vm.expectRevert(Errors.Market_ZeroAmount.selector);
+        vm.prank(provider);
+        market.withdrawBond(0);
+    }
+
+    function test_RevertWhen_WithdrawAboveBond() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                Errors.Market_InsufficientBond.selector,
+                provider,
+                PROVIDER_BOND,
+                PROVIDER_BOND + 1
+            )
+        );
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND + 1);
+    }
+
+    function test_RevertWhen_WithdrawWithoutBond() public {
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, stranger, 0, 1));
+        vm.prank(stranger);
+        market.withdrawBond(1);
+    }
+
+    function test_RevertGiven_PendingLease() public {
+        uint256 offerId = _createDefaultOffer();
+        _open(buyer, offerId, 3, 1 hours);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, offerId, 3));
+        vm.prank(provider);
+        market.withdrawBond(1);
+    }
+
+    function test_RevertGiven_ExpiredLeaseNotClosed() public {
+        uint256 offerId = _createDefaultOffer();
+        _openActive(offerId, 2, 1 hours);
+        vm.warp(START_TIME + 2 hours);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, offerId, 2));
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND);
+    }
+
+    function test_RevertGiven_LaterOfferInUse() public {
+        uint256 first = _createDefaultOffer();
+        uint256 second = _createDefaultOffer();
+        uint256 third = _createDefaultOffer();
+        _open(buyer, third, 5, 1 hours);
+        assertEq(market.getOffer(first).unitsInUse, 0, "first idle");
+        assertEq(market.getOffer(second).unitsInUse, 0, "second idle");
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, third, 5));
+        vm.prank(provider);
+        market.withdrawBond(1);
+    }
+
+    function test_GivenNoUnitsInUse_WithdrawPart() public {
+        _createDefaultOffer(); // an idle offer does not lock the bond
+        uint256 before = grid.balanceOf(provider);
+
+        _expectMarketEvent();
+        emit IGridleaseMarket.BondWithdrawn(provider, 1_500e18, PROVIDER_BOND - 1_500e18);
+        vm.prank(provider);
+        market.withdrawBond(1_500e18);
+
+        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - 1_500e18, "bond");
+        assertEq(grid.balanceOf(provider), before + 1_500e18, "provider received");
+        assertEq(grid.balanceOf(address(market)), PROVIDER_BOND - 1_500e18, "market keeps the rest");
+    }
+
+    function test_GivenNoUnitsInUse_WithdrawAll() public {
+        _expectMarketEvent();
+        emit IGridleaseMarket.BondWithdrawn(provider, PROVIDER_BOND, 0);
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND);
+        assertEq(market.getProvider(provider).bond, 0, "bond empty");
+        assertEq(grid.balanceOf(address(market)), 0, "market empty");
+        assertTrue(market.getProvider(provider).registered, "still registered");
+    }
+
+    function test_GivenEveryLeaseEnded_Withdraw() public {
+        uint256 offerId = _createDefaultOffer();
+        uint256 a = _openActive(offerId, 1, 1 hours);
+        uint256 b = _openActive(offerId, 1, 2 hours);
+        vm.warp(START_TIME + 1 hours);
+        market.closeLease(a);
+        vm.prank(buyer);
+        market.terminateLease(b);
+
+        uint256 before = grid.balanceOf(provider);
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND);
+        assertEq(grid.balanceOf(provider), before + PROVIDER_BOND, "whole bond back");
+    }
+}
