@@ -511,6 +511,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (token == address(0)) revert Errors.Market_ZeroAddress();
         uint256 index = _tokenIndex[token];
         if (index == 0) {
+            // Disallowing a token that was never allowed changes nothing; it must not take one of the 64 places.
+            if (!allowed) {
+                emit PaymentTokenSet(token, false);
+                return;
+            }
             if (_tokenList.length == MAX_PAYMENT_TOKENS)
                 revert Errors.Market_TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
             _tokenList.push(token);
@@ -816,9 +821,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (offer.provider != msg.sender) revert Errors.Market_NotOfferProvider(offerId, msg.sender);
     }
 
+    /// @dev Callers have ruled out an unknown lease (phase 0).
     function _status(Lease storage lease) private view returns (LeaseStatus) {
         uint8 phase = lease.phase;
-        if (phase == 0) return LeaseStatus.None;
         if (phase == PHASE_PENDING) return LeaseStatus.Pending;
         if (phase == PHASE_ACTIVE) {
             return

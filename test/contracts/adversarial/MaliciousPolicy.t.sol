@@ -48,33 +48,24 @@ contract MaliciousPolicy_Adversarial_Test is AdversarialBase {
         assertFalse(market.getProvider(address(evil)).registered, "policy did not register");
     }
 
-    // The two malformed answers below revert (the buyer is refused) but, like the code-less policy further down,
-    // without Market_BuyerNotAllowed: the failed decoding escapes the `try`. Only the revert is asserted here.
+    // Malformed answers (no data, or a word other than 0 or 1) count as "not allowed", with the clear error.
     function test_GivenPolicyReturnsTwo() public {
-        uint256 offerId = _offerWithPolicy(address(new MalformedPolicy(false)));
-        MarketState memory before = _captureState();
-        vm.expectRevert();
-        _open(buyer, offerId, 1, 1 hours);
-        _assertUnchanged(before);
+        _assertRefused(_offerWithPolicy(address(new MalformedPolicy(false))));
     }
 
     function test_GivenPolicyReturnsNothing() public {
-        uint256 offerId = _offerWithPolicy(address(new MalformedPolicy(true)));
-        MarketState memory before = _captureState();
-        vm.expectRevert();
-        _open(buyer, offerId, 1, 1 hours);
-        _assertUnchanged(before);
+        _assertRefused(_offerWithPolicy(address(new MalformedPolicy(true))));
     }
 
-    /// @dev BUG: IBuyerPolicy says a failing policy counts as "not allowed", and rule 8 of the design asks for a
-    /// clear custom error. An offer whose policy address has no code (a typo, or a policy not deployed on this
-    /// chain) makes `openLease` revert with empty data: the `try` in `_policyAllows` cannot catch the failed
-    /// decoding of an empty return. Fix: call the policy with a low-level staticcall and treat anything but a
-    /// successful 32-byte return equal to 1 as "not allowed" (and optionally refuse a code-less policy in
-    /// createOffer).
-    function test_Bug_PolicyWithoutCodeGivesNoCustomError() public {
-        uint256 offerId = _offerWithPolicy(address(0xBAD));
-        _assertRefused(offerId);
+    /// @dev A policy address without code (a typo, a policy not deployed on this chain) is refused when listing.
+    function test_RevertWhen_PolicyHasNoCode() public {
+        OfferParams memory p = _h100Params();
+        p.buyerPolicy = address(0xBAD);
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_PolicyNotContract.selector, address(0xBAD)));
+        vm.prank(provider);
+        market.createOffer(p);
+        _assertUnchanged(before);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -108,7 +108,7 @@ contract Replays_Adversarial_Test is AdversarialBase {
         vm.stopPrank();
         MarketState memory before = _captureState();
         vm.expectRevert(
-            abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, provider2, 0, MIN_BOND)
+            abi.encodeWithSelector(Errors.Market_WithdrawalExceedsBond.selector, provider2, 0, MIN_BOND)
         );
         vm.prank(provider2);
         market.withdrawBond(MIN_BOND);

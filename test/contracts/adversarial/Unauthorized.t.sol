@@ -95,7 +95,7 @@ contract Unauthorized_Adversarial_Test is AdversarialBase {
 
     function test_RevertWhen_WithdrawingSomeoneElsesBond() public {
         MarketState memory before = _captureState();
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, buyer, 0, 1));
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_WithdrawalExceedsBond.selector, buyer, 0, 1));
         vm.prank(buyer);
         market.withdrawBond(1);
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, buyer));

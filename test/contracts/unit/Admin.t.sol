@@ -250,11 +250,10 @@ contract Admin_Unit_Test is MarketStateTest {
         assertEq(market.paymentTokens().length, 2, "not listed twice");
     }
 
-    /// @dev BUG: `paymentTokens()` is documented as "every token that was ever allowed", but disallowing a token
-    /// that was never listed appends it to the list, and so spends one of the MAX_PAYMENT_TOKENS bitmap slots for
-    /// good on a token that was never allowed. Fix: in `setPaymentToken`, when the token has no index and
-    /// `allowed` is false, emit `PaymentTokenSet(token, false)` (or revert) without pushing it to `_tokenList`.
-    function test_Bug_DisallowingUnlistedTokenListsIt() public {
+    /// @dev Disallowing a token that was never allowed must not spend one of the MAX_PAYMENT_TOKENS places.
+    function test_WhenOwner_DisallowUnlistedToken() public {
+        _expectMarketEvent();
+        emit IGridleaseMarket.PaymentTokenSet(address(0xABCD), false);
         vm.prank(owner);
         market.setPaymentToken(address(0xABCD), false);
         assertFalse(market.isPaymentToken(address(0xABCD)), "not allowed");

@@ -153,6 +153,29 @@ contract Claim_Unit_Test is MarketStateTest {
         assertEq(market.protocolFees(address(usd)), (39 * 40 * FEE_BPS) / 10_000, "39, as one claim would");
     }
 
+    function test_GivenClaimAllFee_NoTransferToProvider() public {
+        // One base unit per second at 2.5%: the 40th unit carries the whole fee of the first 40, so a claim of
+        // just that unit is all fee and pays the provider nothing (no zero-amount transfer is made).
+        OfferParams memory p = _h100Params();
+        p.gpusPerUnit = 1;
+        p.pricePerGpuHour = 3600;
+        uint256 tiny = _createOffer(p);
+        uint256 id = _openActive(tiny, 1, 1 hours);
+        vm.warp(START_TIME + 39);
+        vm.prank(provider);
+        market.claim(_list(id));
+        assertEq(market.protocolFees(address(usd)), 0, "no fee on the first 39 units");
+        uint256 providerBefore = usd.balanceOf(provider);
+
+        vm.warp(START_TIME + 40);
+        vm.expectEmit(true, true, false, true, address(market));
+        emit IGridleaseMarket.EarningsClaimed(id, provider, 1, 1);
+        vm.prank(provider);
+        market.claim(_list(id));
+        assertEq(usd.balanceOf(provider), providerBefore, "nothing paid");
+        assertEq(market.protocolFees(address(usd)), 1, "the unit went to the fee");
+    }
+
     function test_GivenEndedEarly_ClaimAccrued() public {
         uint256 id = _openActive(offerId, 1, 10 hours);
         vm.warp(START_TIME + 3 hours);

@@ -25,6 +25,20 @@ contract Offers_Unit_Test is MarketStateTest {
         _createOffer(p);
     }
 
+    function test_RevertWhen_GpuModelEmpty() public {
+        OfferParams memory p = _h100Params();
+        p.gpuModel = bytes32(0);
+        vm.expectRevert(Errors.Market_EmptyLabel.selector);
+        _createOffer(p);
+    }
+
+    function test_RevertWhen_RegionEmpty() public {
+        OfferParams memory p = _h100Params();
+        p.region = bytes8(0);
+        vm.expectRevert(Errors.Market_EmptyLabel.selector);
+        _createOffer(p);
+    }
+
     function test_RevertGiven_ProviderNotRegistered() public {
         OfferParams memory p = _h100Params();
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, provider2));
@@ -46,9 +60,7 @@ contract Offers_Unit_Test is MarketStateTest {
     function test_RevertGiven_OfferIdSpaceExhausted() public {
         _setNextOfferId(uint256(type(uint32).max) + 1);
         OfferParams memory p = _h100Params();
-        vm.expectRevert(
-            abi.encodeWithSelector(Errors.Market_TooManyOffers.selector, address(0), type(uint32).max)
-        );
+        vm.expectRevert(Errors.Market_OfferIdsExhausted.selector);
         _createOffer(p);
     }
 

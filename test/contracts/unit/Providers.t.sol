@@ -130,7 +130,7 @@ contract Providers_Unit_Test is MarketStateTest {
     function test_RevertWhen_WithdrawAboveBond() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                Errors.Market_InsufficientBond.selector,
+                Errors.Market_WithdrawalExceedsBond.selector,
                 provider,
                 PROVIDER_BOND,
                 PROVIDER_BOND + 1
@@ -141,7 +141,7 @@ contract Providers_Unit_Test is MarketStateTest {
     }
 
     function test_RevertWhen_WithdrawWithoutBond() public {
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, stranger, 0, 1));
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_WithdrawalExceedsBond.selector, stranger, 0, 1));
         vm.prank(stranger);
         market.withdrawBond(1);
     }
