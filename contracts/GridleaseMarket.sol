@@ -32,7 +32,6 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     uint256 public constant MAX_ACTIVATION_WINDOW = 7 days;
     uint256 public constant MAX_ACCESS_BYTES = 4_096;
     uint256 public constant MAX_CLAIM_BATCH = 200;
-    uint256 public constant MAX_OFFERS_PER_PROVIDER = 256;
     uint256 public constant MAX_PAYMENT_TOKENS = 64;
 
     /// @notice The marketplace token, in which providers post bonds.
@@ -69,7 +68,6 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     mapping(address provider => Provider) private _providers;
     mapping(uint256 offerId => Offer) private _offers;
     mapping(uint256 leaseId => Lease) private _leases;
-    mapping(address provider => uint256[] offerIds) private _providerOffers;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -148,11 +146,8 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (amount == 0) revert Errors.Market_ZeroAmount();
         uint256 bond = provider.bond;
         if (amount > bond) revert Errors.Market_WithdrawalExceedsBond(msg.sender, bond, amount);
-        uint256[] storage offerIds = _providerOffers[msg.sender];
-        for (uint256 i = 0; i < offerIds.length; ++i) {
-            uint256 inUse = _offers[offerIds[i]].unitsInUse;
-            if (inUse != 0) revert Errors.Market_BondLocked(msg.sender, offerIds[i], inUse);
-        }
+        uint256 locked = provider.lockedBond;
+        if (amount > bond - locked) revert Errors.Market_BondLocked(msg.sender, locked, bond - locked);
         // Effects
         // unchecked: amount <= bond was checked just above.
         unchecked {
@@ -170,13 +165,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     /// @inheritdoc IGridleaseMarket
     function createOffer(OfferParams calldata p) external override returns (uint256 offerId) {
         Config memory config = _config;
-        Provider storage provider = _providers[msg.sender];
         // Checks
         if (config.paused) revert Errors.Market_Paused();
-        if (!provider.registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
-        if (provider.offerCount >= MAX_OFFERS_PER_PROVIDER) {
-            revert Errors.Market_TooManyOffers(msg.sender, MAX_OFFERS_PER_PROVIDER);
-        }
+        if (!_providers[msg.sender].registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
         uint256 tokenIndex = _allowedTokenIndex(config.allowedTokens, p.paymentToken);
         if (p.gpusPerUnit == 0 || p.gpusPerUnit > MAX_GPUS_PER_UNIT) {
             revert Errors.Market_InvalidGpusPerUnit(p.gpusPerUnit, MAX_GPUS_PER_UNIT);
@@ -200,8 +191,6 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
         // Effects
         _config.nextOfferId = uint64(offerId + 1);
-        provider.offerCount += 1;
-        _providerOffers[msg.sender].push(offerId);
         _offers[offerId] = Offer({
             provider: msg.sender,
             gpusPerUnit: uint16(p.gpusPerUnit),
@@ -413,6 +402,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         uint16 units = lease.units;
         lease.phase = PHASE_ENDED_BASE + uint8(EndReason.Expired);
         offer.unitsInUse -= units;
+        uint256 reserved = _penaltyOf(offer);
+        // unchecked: the reservation was added when the lease opened.
+        unchecked {
+            if (reserved != 0) _providers[offer.provider].lockedBond -= uint128(reserved);
+        }
         uint256 accrued = LeaseMath.cost(lease.pricePerGpuHour, uint256(offer.gpusPerUnit) * units, duration);
         emit LeaseEnded(leaseId, EndReason.Expired, end, accrued, 0, 0);
     }
@@ -660,7 +654,13 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
         // Checks
         if (config.paused) revert Errors.Market_Paused();
-        (uint256 price, uint256 deposit) = _checkOpen(offer, offerId, units, duration, maxPricePerGpuHour);
+        (uint256 price, uint256 deposit, uint256 penalty) = _checkOpen(
+            offer,
+            offerId,
+            units,
+            duration,
+            maxPricePerGpuHour
+        );
         if ((config.allowedTokens >> offer.tokenIndex) & 1 == 0) {
             revert Errors.Market_TokenNotAllowed(offer.paymentToken);
         }
@@ -670,9 +670,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         leaseId = config.nextLeaseId;
         uint256 deadline = block.timestamp + config.activationWindow;
         _config.nextLeaseId = uint64(leaseId + 1);
-        // unchecked: units <= totalUnits - unitsInUse (checked), so the sum fits in uint16.
+        // unchecked: units <= totalUnits - unitsInUse and penalty <= bond - lockedBond (both checked), so neither
+        // sum can overflow.
         unchecked {
             offer.unitsInUse += uint16(units);
+            if (penalty != 0) _providers[offer.provider].lockedBond += uint128(penalty);
         }
         _leases[leaseId] = Lease({
             buyer: msg.sender,
@@ -709,7 +711,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         uint256 units,
         uint256 duration,
         uint256 maxPricePerGpuHour
-    ) private view returns (uint256 price, uint256 deposit) {
+    ) private view returns (uint256 price, uint256 deposit, uint256 penalty) {
         address provider = offer.provider;
         if (provider == address(0)) revert Errors.Market_UnknownOffer(offerId);
         if (offer.paused) revert Errors.Market_OfferPaused(offerId);
@@ -722,9 +724,13 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         price = offer.pricePerGpuHour;
         if (price > maxPricePerGpuHour)
             revert Errors.Market_PriceAboveMax(offerId, price, maxPricePerGpuHour);
-        uint256 bond = _providers[provider].bond;
+        Provider storage providerRecord = _providers[provider];
+        uint256 bond = providerRecord.bond;
         if (bond < offer.minProviderBond)
             revert Errors.Market_InsufficientBond(provider, bond, offer.minProviderBond);
+        penalty = _penaltyOf(offer);
+        uint256 freeBond = bond - providerRecord.lockedBond;
+        if (freeBond < penalty) revert Errors.Market_BondCommitted(provider, freeBond, penalty);
         if (offer.hasPolicy && !_policyAllows(offer.buyerPolicy, provider, offerId)) {
             revert Errors.Market_BuyerNotAllowed(offerId, msg.sender);
         }
@@ -750,12 +756,10 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         uint256 refund = deposit - accrued;
         address buyer = lease.buyer;
 
-        uint256 penalty;
-        if (reason != EndReason.BuyerTerminated) {
-            penalty = (uint256(offer.minProviderBond) * PENALTY_BPS) / LeaseMath.BPS;
-            uint256 bond = _providers[offer.provider].bond;
-            if (penalty > bond) penalty = bond;
-        }
+        // The penalty was reserved out of the bond when the lease opened: release it, and pay it out if the
+        // provider is at fault.
+        uint256 reserved = _penaltyOf(offer);
+        uint256 penalty = reason == EndReason.BuyerTerminated ? 0 : reserved;
 
         // Effects
         if (lease.phase == PHASE_PENDING) lease.start = uint40(block.timestamp);
@@ -763,9 +767,13 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         // `used` < duration here, so this cannot grow; the escrow left is now exactly the provider's accrual.
         lease.duration = uint32(used);
         offer.unitsInUse -= units;
-        // unchecked: penalty <= bond by construction.
-        unchecked {
-            if (penalty != 0) _providers[offer.provider].bond -= uint128(penalty);
+        if (reserved != 0) {
+            Provider storage providerRecord = _providers[offer.provider];
+            // unchecked: the reservation is part of both the locked and the whole bond.
+            unchecked {
+                providerRecord.lockedBond -= uint128(reserved);
+                providerRecord.bond -= uint128(penalty);
+            }
         }
         emit LeaseEnded(leaseId, reason, block.timestamp, accrued, refund, penalty);
 
@@ -804,6 +812,12 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             abi.encodeCall(IBuyerPolicy.isAllowed, (provider, offerId, msg.sender))
         );
         return ok && answer.length >= 32 && abi.decode(answer, (uint256)) == 1;
+    }
+
+    /// @dev The penalty a lease on `offer` reserves from the provider's bond while live, and pays its buyer when the
+    /// provider fails it. Fixed per offer: its minimum bond and PENALTY_BPS never change.
+    function _penaltyOf(Offer storage offer) private view returns (uint256) {
+        return (uint256(offer.minProviderBond) * PENALTY_BPS) / LeaseMath.BPS;
     }
 
     /// @dev The token's index in the allowed-token bitmap; reverts if it is not allowed now.

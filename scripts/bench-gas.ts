@@ -40,8 +40,8 @@ const record = async (key: string, hash: Hex) => {
 
 // Provider setup.
 await wait(publicClient, await asProvider.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
-await wait(publicClient, await gridProvider.write.approve([m.market.address, GRID("5000")]));
-await wait(publicClient, await asProvider.write.depositBond([GRID("5000")]));
+await wait(publicClient, await gridProvider.write.approve([m.market.address, GRID("20000")]));
+await wait(publicClient, await asProvider.write.depositBond([GRID("20000")])); // covers the penalties its leases reserve
 const offer = h100Offer(m.usd.address, { totalUnits: 64n });
 await record("createOffer", await asProvider.write.createOffer([offer]));
 const offerId = 1n;

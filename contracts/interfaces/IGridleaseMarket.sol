@@ -90,7 +90,7 @@ interface IGridleaseMarket {
     /// @notice Withdraws `amount` of the caller's bond.
     /// Requirements:
     /// - `amount` > 0 and at most the bond.
-    /// - No pending or active lease of the caller depends on the bond: none of its offers has units in use.
+    /// - `amount` is at most the free bond: the penalties reserved by the caller's pending and active leases stay.
     /// Notes:
     /// - Works while the market is paused.
     function withdrawBond(uint256 amount) external;
@@ -132,7 +132,8 @@ interface IGridleaseMarket {
     /// - The market and the offer are not paused; the payment token is still allowed.
     /// - 0 < units <= units available; minDuration <= duration <= maxDuration.
     /// - The offer's price is at most `maxPricePerGpuHour` (protection against a front-run price rise).
-    /// - The provider's bond is at least the offer's minimum; the offer's buyer policy, if any, allows the caller.
+    /// - The provider's bond is at least the offer's minimum, and its free part (not reserved by live leases)
+    ///   covers this lease's penalty, which it then reserves; the offer's buyer policy, if any, allows the caller.
     /// - `buyerPublicKey` is not zero; the deposit arrives in full (fee-on-transfer tokens are rejected).
     function openLease(
         uint256 offerId,

@@ -22,7 +22,8 @@ library Errors {
     error Market_ZeroAmount();
     error Market_InsufficientBond(address provider, uint256 bond, uint256 required);
     error Market_WithdrawalExceedsBond(address provider, uint256 bond, uint256 requested);
-    error Market_BondLocked(address provider, uint256 offerId, uint256 unitsInUse);
+    error Market_BondLocked(address provider, uint256 lockedBond, uint256 freeBond);
+    error Market_BondCommitted(address provider, uint256 freeBond, uint256 penalty);
 
     // Offers
     error Market_UnknownOffer(uint256 offerId);
@@ -37,7 +38,6 @@ library Errors {
     error Market_UnitsBelowInUse(uint256 offerId, uint256 requested, uint256 inUse);
     error Market_OfferPaused(uint256 offerId);
     error Market_OfferAlreadyInState(uint256 offerId, bool paused);
-    error Market_TooManyOffers(address provider, uint256 max);
     error Market_OfferIdsExhausted();
 
     // Leases

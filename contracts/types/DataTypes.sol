@@ -79,12 +79,14 @@ struct Lease {
 }
 
 /// @notice A provider's record. Bond is in the marketplace token.
-/// @dev Live leases are not counted here, which would cost every lease two more writes; `withdrawBond` instead
-/// checks the units in use of the provider's offers, of which there are at most MAX_OFFERS_PER_PROVIDER.
+/// @dev Each pending or active lease reserves its penalty out of the bond when it opens, so the bond that live
+/// leases depend on can neither be withdrawn nor promised twice — not even by a provider leasing its own offer
+/// from another address and refusing the lease to collect the penalty itself.
 struct Provider {
     // slot 0
     uint128 bond;
-    uint32 offerCount;
+    uint128 lockedBond; // penalties reserved for the provider's pending and active leases
+    // slot 1
     bool registered;
 }
 

@@ -425,7 +425,6 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
     r("MAX_ACTIVATION_WINDOW"),
     r("MAX_ACCESS_BYTES"),
     r("MAX_CLAIM_BATCH"),
-    r("MAX_OFFERS_PER_PROVIDER"),
     r("MAX_PAYMENT_TOKENS"),
   ]);
   const [
@@ -437,7 +436,6 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
     maxActivationWindow,
     maxAccessBytes,
     maxClaimBatch,
-    maxOffersPerProvider,
     maxPaymentTokens,
   ] = limits;
   return {
@@ -458,7 +456,6 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
       maxActivationWindow,
       maxAccessBytes,
       maxClaimBatch,
-      maxOffersPerProvider,
       maxPaymentTokens,
     },
   };

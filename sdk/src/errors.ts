@@ -166,8 +166,10 @@ const MESSAGES: Messages = {
     `The provider ${provider} has a bond of ${f.bond(bond)}, less than the ${f.bond(required)} this offer requires, so it takes no new leases.`,
   Market_WithdrawalExceedsBond: ([, bond, requested], f) =>
     `Cannot withdraw ${f.bond(requested)}: the bond is only ${f.bond(bond)}.`,
-  Market_BondLocked: ([, offerId, inUse]) =>
-    `The bond cannot be withdrawn while leases depend on it: offer #${offerId} has ${count(inUse, "unit")} in use.`,
+  Market_BondLocked: ([, locked, free], f) =>
+    `${f.bond(locked)} of the bond is reserved for live leases' penalties; at most ${f.bond(free)} can be withdrawn now.`,
+  Market_BondCommitted: ([provider, free, penalty], f) =>
+    `The provider ${provider} has only ${f.bond(free)} of its bond free, less than the ${f.bond(penalty)} penalty this lease must reserve, so it takes no new leases until leases end or it adds bond.`,
 
   // Market: offers
   Market_UnknownOffer: ([offerId]) => `There is no offer #${offerId}.`,
@@ -192,8 +194,6 @@ const MESSAGES: Messages = {
     `Offer #${offerId} is paused by its provider and takes no new leases.`,
   Market_OfferAlreadyInState: ([offerId, paused]) =>
     `Offer #${offerId} is already ${paused ? "paused" : "open for leases"}.`,
-  Market_TooManyOffers: ([provider, max]) =>
-    `${provider} already has the maximum of ${num(max)} offers.`,
   Market_OfferIdsExhausted: () => "The market has reached its maximum number of offers.",
 
   // Market: leases

@@ -37,7 +37,7 @@ describe("provider onboarding", () => {
     ]);
     expect(await h.market.read.getProvider([provider])).toEqual({
       bond: 0n,
-      offerCount: 0,
+      lockedBond: 0n,
       registered: true,
     });
 
@@ -82,7 +82,7 @@ describe("provider onboarding", () => {
     expect(await h.market.read.offerCount()).toBe(2n);
     expect(await h.market.read.getProvider([provider])).toEqual({
       bond: first + second,
-      offerCount: 2,
+      lockedBond: 0n,
       registered: true,
     });
     const stored = await h.market.read.getOffer([2n]);
@@ -104,17 +104,18 @@ describe("provider onboarding", () => {
     expect(decodeRegion(stored.region)).toBe("AU-QLD");
   });
 
-  it("lets the provider withdraw its bond only once no lease depends on it", async () => {
+  it("lets the provider withdraw only the bond no live lease has reserved", async () => {
     const { usdOfferId } = await h.listOffers();
     const { leaseId } = await h.openLease("buyer", usdOfferId, 1n, 3600n);
-    await expectRevert(h.as.provider.market.write.withdrawBond([1n]), "Market_BondLocked", [
+    const penalty = h.penaltyFor(h.usdOffer);
+    expect((await h.market.read.getProvider([h.address.provider])).lockedBond).toBe(penalty);
+    await expectRevert(h.as.provider.market.write.withdrawBond([h.bond]), "Market_BondLocked", [
       h.address.provider,
-      usdOfferId,
-      1n,
+      penalty,
+      h.bond - penalty,
     ]);
 
-    // The provider refuses the pending lease: that costs the penalty, and frees the bond.
-    const penalty = h.penaltyFor(h.usdOffer);
+    // The provider refuses the pending lease: that pays the buyer the reserved penalty and frees the rest.
     await h.send(h.as.provider.market.write.terminateLease([leaseId]));
     const left = h.bond - penalty;
     expect((await h.market.read.getProvider([h.address.provider])).bond).toBe(left);

@@ -113,7 +113,7 @@ describe("provider and buyer actions", () => {
     await (await sdk.updateProvider(m.provider, { market, metadataURI: "ipfs://v2" })).wait();
     expect(await sdk.getProvider(m.buyer, { market, provider: addr(m.provider) })).toEqual({
       bond: GRID("5000"),
-      offerCount: 1,
+      lockedBond: 0n,
       registered: true,
     });
 
@@ -400,7 +400,6 @@ describe("market reads and admin actions", () => {
         maxActivationWindow: 7n * 86400n,
         maxAccessBytes: BigInt(sdk.MAX_ACCESS_PAYLOAD_BYTES),
         maxClaimBatch: 200n,
-        maxOffersPerProvider: 256n,
         maxPaymentTokens: 64n,
       },
     });

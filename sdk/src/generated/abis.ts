@@ -116,12 +116,33 @@ export const gridleaseMarketAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "offerId",
+        "name": "freeBond",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "unitsInUse",
+        "name": "penalty",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_BondCommitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lockedBond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "freeBond",
         "type": "uint256"
       }
     ],
@@ -588,22 +609,6 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [],
     "name": "Market_TooManyLeases",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_TooManyOffers",
     "type": "error"
   },
   {
@@ -1493,19 +1498,6 @@ export const gridleaseMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "MAX_OFFERS_PER_PROVIDER",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "MAX_PAYMENT_TOKENS",
     "outputs": [
       {
@@ -2012,9 +2004,9 @@ export const gridleaseMarketAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "uint32",
-            "name": "offerCount",
-            "type": "uint32"
+            "internalType": "uint128",
+            "name": "lockedBond",
+            "type": "uint128"
           },
           {
             "internalType": "bool",

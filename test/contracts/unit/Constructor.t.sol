@@ -91,7 +91,6 @@ contract Constructor_Unit_Test is MarketStateTest {
         assertEq(market.MAX_ACTIVATION_WINDOW(), 7 days, "max window");
         assertEq(market.MAX_ACCESS_BYTES(), 4_096, "payload cap");
         assertEq(market.MAX_CLAIM_BATCH(), 200, "batch cap");
-        assertEq(market.MAX_OFFERS_PER_PROVIDER(), 256, "offers cap");
         assertEq(market.MAX_PAYMENT_TOKENS(), 64, "tokens cap");
     }
 }

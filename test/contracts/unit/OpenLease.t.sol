@@ -108,6 +108,15 @@ contract OpenLease_Unit_Test is MarketStateTest {
         _open(buyer, offerId, 1, 1 hours);
     }
 
+    function test_RevertGiven_BondFullyReserved() public {
+        // Each live lease reserves half the offer's minimum bond: ten leases take the whole 5,000 GRID bond.
+        uint256 penalty = (MIN_BOND * PENALTY_BPS) / 10_000;
+        for (uint256 i = 0; i < PROVIDER_BOND / penalty; ++i) _open(buyer, offerId, 1, 1 hours);
+        assertEq(market.getProvider(provider).lockedBond, PROVIDER_BOND, "all reserved");
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, 0, penalty));
+        _open(buyer2, offerId, 1, 1 hours);
+    }
+
     function test_RevertGiven_PolicyRefusesBuyer() public {
         OfferParams memory p = _h100Params();
         p.buyerPolicy = address(policy);

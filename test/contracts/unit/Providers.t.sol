@@ -29,7 +29,7 @@ contract Providers_Unit_Test is MarketStateTest {
         Provider memory p = market.getProvider(provider2);
         assertTrue(p.registered, "registered");
         assertEq(p.bond, 0, "no bond");
-        assertEq(p.offerCount, 0, "no offers");
+        assertEq(p.lockedBond, 0, "nothing reserved");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -146,33 +146,55 @@ contract Providers_Unit_Test is MarketStateTest {
         market.withdrawBond(1);
     }
 
+    uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000; // 500 GRID reserved per live lease
+
     function test_RevertGiven_PendingLease() public {
         uint256 offerId = _createDefaultOffer();
         _open(buyer, offerId, 3, 1 hours);
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, offerId, 3));
+        assertEq(market.getProvider(provider).lockedBond, PENALTY, "one penalty reserved");
+        vm.expectRevert(
+            abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, PENALTY, PROVIDER_BOND - PENALTY)
+        );
         vm.prank(provider);
-        market.withdrawBond(1);
+        market.withdrawBond(PROVIDER_BOND - PENALTY + 1);
     }
 
     function test_RevertGiven_ExpiredLeaseNotClosed() public {
         uint256 offerId = _createDefaultOffer();
-        _openActive(offerId, 2, 1 hours);
+        uint256 id = _openActive(offerId, 2, 1 hours);
         vm.warp(START_TIME + 2 hours);
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, offerId, 2));
+        vm.expectRevert(
+            abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, PENALTY, PROVIDER_BOND - PENALTY)
+        );
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND);
+        market.closeLease(id);
+        assertEq(market.getProvider(provider).lockedBond, 0, "closing releases the reservation");
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND);
     }
 
-    function test_RevertGiven_LaterOfferInUse() public {
+    function test_GivenLeasesOnTwoOffers_LocksTwoPenalties() public {
         uint256 first = _createDefaultOffer();
         uint256 second = _createDefaultOffer();
-        uint256 third = _createDefaultOffer();
-        _open(buyer, third, 5, 1 hours);
-        assertEq(market.getOffer(first).unitsInUse, 0, "first idle");
-        assertEq(market.getOffer(second).unitsInUse, 0, "second idle");
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, third, 5));
+        _open(buyer, first, 1, 1 hours);
+        _open(buyer2, second, 5, 1 hours);
+        uint256 free = PROVIDER_BOND - 2 * PENALTY;
+        vm.prank(provider);
+        market.withdrawBond(free);
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, 2 * PENALTY, 0));
         vm.prank(provider);
         market.withdrawBond(1);
+        assertEq(market.getProvider(provider).bond, 2 * PENALTY, "exactly the reservations stay");
+    }
+
+    function test_GivenLiveLease_WithdrawFreePart() public {
+        _open(buyer, _createDefaultOffer(), 1, 1 hours);
+        uint256 before = grid.balanceOf(provider);
+        vm.prank(provider);
+        market.withdrawBond(PROVIDER_BOND - PENALTY);
+        assertEq(grid.balanceOf(provider), before + PROVIDER_BOND - PENALTY, "free part paid");
+        assertEq(market.getProvider(provider).bond, PENALTY, "the reservation stays");
     }
 
     function test_GivenNoUnitsInUse_WithdrawPart() public {
