@@ -35,4 +35,5 @@ interface Vm {
     function getRecordedLogs() external returns (Log[] memory);
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
+    function getBlockTimestamp() external view returns (uint256 timestamp);
 }
