@@ -7,7 +7,14 @@ import {Vm} from "../../utils/Vm.sol";
 import {Assertions} from "../../utils/Assertions.sol";
 import {MarketStore} from "./MarketStore.sol";
 import {GridleaseMarket} from "../../../../contracts/GridleaseMarket.sol";
-import {EndReason, LeaseStatus, LeaseView, Offer, Provider} from "../../../../contracts/types/DataTypes.sol";
+import {Errors} from "../../../../contracts/libraries/Errors.sol";
+import {
+    EndReason,
+    LeaseStatus,
+    LeaseView,
+    Offer,
+    OfferParams
+} from "../../../../contracts/types/DataTypes.sol";
 
 /// @notice Drives the market through random but mostly valid sequences of calls for the invariant suite.
 /// @dev Every action:
@@ -29,6 +36,7 @@ abstract contract MarketHandler is Assertions {
     uint256 internal constant MAX_EXTRA_DURATION = 3 days; // above the offer's minimum, so leases do end
     uint256 internal constant MAX_EXTENSION = 1 days;
     uint256 internal constant MAX_WARP = 1 days;
+    uint256 internal constant MAX_OFFERS = 12; // the test lists six; the handler may add six more
 
     GridleaseMarket public immutable market;
     MarketStore public immutable store;
@@ -43,6 +51,10 @@ abstract contract MarketHandler is Assertions {
     address[] internal _providers;
     address[] internal _payers; // who may pay for an extension: buyers, providers, a stranger
     mapping(uint256 offerId => uint256) internal _basePrice;
+    // The admin state as the handler set it; the market's own flags are checked against it.
+    bool internal _ghostPaused;
+    uint256 internal _ghostFeeBps;
+    mapping(address token => bool) internal _ghostAllowed;
 
     constructor(
         GridleaseMarket market_,
@@ -77,6 +89,10 @@ abstract contract MarketHandler is Assertions {
         }
         uint256 offers = market.offerCount();
         for (uint256 id = 1; id <= offers; ++id) _basePrice[id] = market.getOffer(id).pricePerGpuHour;
+        _ghostPaused = market.paused();
+        _ghostFeeBps = market.feeBps();
+        _ghostAllowed[usd] = market.isPaymentToken(usd);
+        _ghostAllowed[grid] = market.isPaymentToken(grid);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -153,23 +169,25 @@ abstract contract MarketHandler is Assertions {
         _close(id);
     }
 
-    /// @notice A provider claims a random subset of its leases (all of them when the subset comes out empty).
+    /// @notice A provider claims a random subset of its leases (all of them when the subset comes out empty);
+    /// when the seed's top bit is set the first lease is listed twice, which must pay it only once.
     function claim(uint256 providerSeed, uint256 subsetSeed) external {
         address p = _providers[providerSeed % _providers.length];
         uint256[] memory all = store.leasesOf(p);
         if (all.length == 0) return;
-        uint256[] memory ids = new uint256[](all.length);
+        uint256 maxBatch = market.MAX_CLAIM_BATCH();
+        uint256[] memory ids = new uint256[](all.length + 1);
         uint256 n;
-        for (uint256 i = 0; i < all.length && n < market.MAX_CLAIM_BATCH(); ++i) {
-            if ((subsetSeed >> (i % 256)) & 1 == 1) ids[n++] = all[i];
+        for (uint256 i = 0; i < all.length && n < maxBatch; ++i) {
+            if ((subsetSeed >> (i % 255)) & 1 == 1) ids[n++] = all[i];
         }
         if (n == 0) {
-            ids = all;
-        } else {
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                mstore(ids, n)
-            }
+            for (uint256 i = 0; i < all.length && n < maxBatch; ++i) ids[n++] = all[i];
+        }
+        if (subsetSeed >> 255 == 1 && n < maxBatch) ids[n++] = ids[0];
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(ids, n)
         }
         _claim(p, ids);
     }
@@ -177,6 +195,75 @@ abstract contract MarketHandler is Assertions {
     /*//////////////////////////////////////////////////////////////
                           OFFER AND ADMIN ACTIONS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice A provider lists a new offer (up to MAX_OFFERS in all): refused while the market is paused.
+    function createOffer(
+        uint256 providerSeed,
+        uint256 tokenSeed,
+        uint256 sizeSeed,
+        uint256 priceSeed,
+        uint256 durationSeed
+    ) external {
+        if (market.offerCount() >= MAX_OFFERS) return;
+        address p = _providers[providerSeed % _providers.length];
+        OfferParams memory params;
+        params.gpuModel = bytes32("H200-SXM-141GB");
+        params.region = bytes8("JP-13");
+        params.paymentToken = tokenSeed % 2 == 0 ? usd : grid;
+        params.gpusPerUnit = bound(sizeSeed, 1, 8);
+        params.totalUnits = bound(sizeSeed >> 8, 1, 8);
+        params.pricePerGpuHour = bound(priceSeed, 1, params.paymentToken == usd ? 5e6 : 5e18);
+        params.minDuration = bound(durationSeed, 1, 2 hours);
+        params.maxDuration = params.minDuration + bound(durationSeed >> 32, 0, 7 days);
+        params.minProviderBond = bound(tokenSeed >> 1, 0, 3_000e18);
+        params.specHash = keccak256("invariant offer");
+        params.specURI = "ipfs://spec/invariant";
+        bool expectOk = !_ghostPaused && _ghostAllowed[params.paymentToken];
+        vm.prank(p);
+        try market.createOffer(params) returns (uint256 offerId) {
+            _outcome("createOffer", expectOk, true, "");
+            _expectEq("offer id", offerId, market.offerCount());
+            _basePrice[offerId] = params.pricePerGpuHour;
+        } catch (bytes memory err) {
+            _outcome("createOffer", expectOk, false, err);
+        }
+    }
+
+    /// @notice Someone with no part in a lease or offer tries to act on it. Every attempt must be refused with the
+    /// custom error that names the wrong caller, whatever state the lease is in.
+    function strangerMeddles(uint256 leaseSeed, uint256 kindSeed) external {
+        uint256 count = store.leaseCount();
+        if (count == 0) return;
+        uint256 id = 1 + (leaseSeed % count);
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = id;
+        bytes memory data;
+        bytes memory expected;
+        uint256 kind = kindSeed % 5;
+        if (kind == 0) {
+            data = abi.encodeCall(market.terminateLease, (id));
+            expected = abi.encodeWithSelector(Errors.Market_NotLeaseParty.selector, id, stranger);
+        } else if (kind == 1) {
+            data = abi.encodeCall(market.cancelLease, (id));
+            expected = abi.encodeWithSelector(Errors.Market_NotLeaseBuyer.selector, id, stranger);
+        } else if (kind == 2) {
+            data = abi.encodeCall(market.activateLease, (id, hex"01"));
+            expected = abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, id, stranger);
+        } else if (kind == 3) {
+            data = abi.encodeCall(market.claim, (ids));
+            expected = abi.encodeWithSelector(Errors.Market_NotLeaseProvider.selector, id, stranger);
+        } else {
+            uint256 offerId = store.lease(id).offerId;
+            data = abi.encodeCall(market.setOfferPrice, (offerId, 1));
+            expected = abi.encodeWithSelector(Errors.Market_NotOfferProvider.selector, offerId, stranger);
+        }
+        vm.prank(stranger);
+        (bool ok, bytes memory err) = address(market).call(data);
+        _outcome("stranger", false, ok, err);
+        if (!ok && keccak256(err) != keccak256(expected)) {
+            store.recordMismatch("stranger: wrong error", uint256(bytes32(err)), uint256(bytes32(expected)));
+        }
+    }
 
     function setOfferPrice(uint256 offerSeed, uint256 priceSeed) external {
         uint256 offerId = 1 + (offerSeed % market.offerCount());
@@ -226,8 +313,25 @@ abstract contract MarketHandler is Assertions {
         vm.prank(owner);
         try market.setPaused(pause) {
             _outcome("setPaused", true, true, "");
+            _ghostPaused = pause;
+            _expectEq("paused flag", market.paused() ? 1 : 0, pause ? 1 : 0);
         } catch (bytes memory err) {
             _outcome("setPaused", true, false, err);
+        }
+    }
+
+    /// @notice Disallows a payment token one time in four, allows it otherwise. A disallowed token stops new
+    /// offers and leases in it; its open leases must still extend, end, refund and pay out.
+    function setTokenAllowed(uint256 tokenSeed, uint256 allowSeed) external {
+        address token = tokenSeed % 2 == 0 ? usd : grid;
+        bool allow = allowSeed % 4 != 0;
+        vm.prank(owner);
+        try market.setPaymentToken(token, allow) {
+            _outcome("setPaymentToken", true, true, "");
+            _ghostAllowed[token] = allow;
+            _expectEq("token allowed flag", market.isPaymentToken(token) ? 1 : 0, allow ? 1 : 0);
+        } catch (bytes memory err) {
+            _outcome("setPaymentToken", true, false, err);
         }
     }
 
@@ -238,6 +342,7 @@ abstract contract MarketHandler is Assertions {
         vm.prank(owner);
         try market.setProtocolFee(fee) {
             _outcome("setProtocolFee", expectOk, true, "");
+            _ghostFeeBps = fee;
         } catch (bytes memory err) {
             _outcome("setProtocolFee", expectOk, false, err);
         }
@@ -331,13 +436,14 @@ abstract contract MarketHandler is Assertions {
         r.token = o.paymentToken;
         r.gpus = uint256(o.gpusPerUnit) * r.units;
         r.price = o.pricePerGpuHour;
-        r.feeBps = market.feeBps();
+        r.feeBps = _ghostFeeBps;
         r.deadline = _now() + market.activationWindow();
         // One time in ten the price rose above what the buyer accepts: a front-run the lease must refuse.
         uint256 maxPrice = priceSeed % 10 == 0 ? r.price - 1 : type(uint256).max;
         uint256 deposit = _cost(r.price, r.gpus, r.bookedDuration);
         bool expectOk =
-            !market.paused() &&
+            !_ghostPaused &&
+                _ghostAllowed[r.token] &&
                 !o.paused &&
                 r.units <= available &&
                 r.price <= maxPrice &&
@@ -389,7 +495,7 @@ abstract contract MarketHandler is Assertions {
             (s == LeaseStatus.Pending || s == LeaseStatus.Active) &&
                 newDuration <= market.getOffer(r.offerId).maxDuration &&
                 _cost(r.price, r.gpus, newDuration) <= type(uint112).max;
-        bool paused = market.paused();
+        bool paused = _ghostPaused;
         uint256 before = _bal(r.token, payer);
         vm.prank(payer);
         try market.extendLease(id, added) {
@@ -456,7 +562,7 @@ abstract contract MarketHandler is Assertions {
     function _close(uint256 id) internal {
         MarketStore.LeaseRecord memory r = store.lease(id);
         bool expectOk = _modelStatus(r) == LeaseStatus.Expired;
-        bool paused = market.paused();
+        bool paused = _ghostPaused;
         uint256 marketBefore = _bal(r.token, address(market));
         vm.prank(stranger);
         try market.closeLease(id) {
@@ -487,7 +593,7 @@ abstract contract MarketHandler is Assertions {
 
     function _claim(address p, uint256[] memory ids) internal {
         bool expectOk = _anyClaimable(ids);
-        bool paused = market.paused();
+        bool paused = _ghostPaused;
         ClaimTotals memory t;
         t.usdBefore = _bal(usd, p);
         t.gridBefore = _bal(grid, p);
@@ -547,7 +653,7 @@ abstract contract MarketHandler is Assertions {
     function _withdrawBond(address p, uint256 amount) internal {
         uint256 bond = store.ghostBond(p);
         bool expectOk = amount != 0 && amount <= bond && !_hasLiveLease(p);
-        bool paused = market.paused();
+        bool paused = _ghostPaused;
         uint256 before = _bal(grid, p);
         vm.prank(p);
         try market.withdrawBond(amount) {
@@ -594,7 +700,7 @@ abstract contract MarketHandler is Assertions {
         }
         e.buyerTokenBefore = _bal(r.token, r.buyer);
         e.buyerGridBefore = _bal(grid, r.buyer);
-        e.paused = market.paused();
+        e.paused = _ghostPaused;
     }
 
     /// @dev Measures and books an early end: refund in the payment token, penalty in GRID from the bond.
@@ -644,9 +750,14 @@ abstract contract MarketHandler is Assertions {
         return _modelAccrued(store.lease(id));
     }
 
-    /// @notice Units the offer's live leases hold, from the ghost records alone.
-    function modelUnitsInUse(uint256 offerId) external view returns (uint256) {
-        return _modelUnitsInUse(offerId);
+    /// @notice Units each offer's live leases hold (indexed by offer id), from the ghost records alone.
+    function modelUnitsInUse() external view returns (uint256[] memory units) {
+        units = new uint256[](market.offerCount() + 1);
+        uint256 count = store.leaseCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            MarketStore.LeaseRecord memory r = store.lease(id);
+            if (!r.ended) units[r.offerId] += r.units;
+        }
     }
 
     function providers() external view returns (address[] memory) {
