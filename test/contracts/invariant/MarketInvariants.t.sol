@@ -129,6 +129,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     /// @notice Rule 1. For each token, the market's balance is exactly what it owes: the escrow of every lease
     /// (claimable earnings included), the unwithdrawn fees and, for GRID, the bonds. The same balance also
     /// equals every measured payment in minus every measured payment out.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_Conservation() public view {
         address[2] memory tokens = [address(usd), address(grid)];
@@ -171,6 +173,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     /// the accrual is floor(price x GPUs x seconds used / 3600); an ended lease refunded exactly deposit - accrual
     /// and holds exactly its accrual less what was released; once fully claimed, provider + fee == accrual.
     /// Every floor is within one base unit of the exact rational amount, and never above it.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_PayForTimeUsed() public view {
         uint256 count = store.leaseCount();
@@ -212,6 +216,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
 
     /// @notice Rule 4. Each offer's units in use are exactly the units of its pending, active and expired (not yet
     /// closed) leases, and never exceed its total units.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_Capacity() public view {
         uint256 offers = market.offerCount();
@@ -232,6 +238,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
 
     /// @notice Rule 3. A lease's price, fee, units, parties and offer are the ones of the moment it opened,
     /// whatever happened to the offer's price or the market's fee since.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_LockedTerms() public view {
         uint256 count = store.leaseCount();
@@ -252,6 +260,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     /// @notice The lease status machine: Pending -> Active -> (Expired) -> Ended, never back. The market's status,
     /// end reason, start, end and settled amount always match the ghost model, which only moves forward; the
     /// settled amount never decreased in any claim.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_StatusMachine() public view {
         uint256 count = store.leaseCount();
@@ -275,6 +285,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
 
     /// @notice Rule 6. While the market is paused, every terminate, cancel, close, claim, extension and bond
     /// withdrawal that the model deems valid succeeds.
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_PauseNeverTrapsFunds() public view {
         assertEq(store.exitFailuresWhilePaused(), 0, "an exit failed while paused");
@@ -284,6 +296,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     /// deems invalid (paused market or offer, units or window or price or bond out of bounds, wrong status) is
     /// refused, and every payment measured at the counterparty is the formula's amount to the base unit
     /// (deposits, top-ups, refunds, penalties, claims, fees, bonds).
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_CallsBehaveAsModelled() public view {
         _assertNoHandlerIssue();
