@@ -38,4 +38,5 @@ interface Vm {
     function load(address target, bytes32 slot) external view returns (bytes32 data);
     function store(address target, bytes32 slot, bytes32 value) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function getBlockTimestamp() external view returns (uint256 timestamp);
 }
