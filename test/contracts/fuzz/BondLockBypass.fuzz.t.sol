@@ -22,10 +22,16 @@ contract BondLockBypassFuzzTest is BaseTest {
             leases[i] = _open(buyers[i], offerId, 1, 1 hours);
         }
         uint256 freeBefore = PROVIDER_BOND - honest * penalty;
-        assertEq(market.getProvider(provider).lockedBond, honest * penalty, "one penalty reserved per honest lease");
+        assertEq(
+            market.getProvider(provider).lockedBond,
+            honest * penalty,
+            "one penalty reserved per honest lease"
+        );
 
         // A plain withdrawal of reserved bond is refused.
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, honest * penalty, freeBefore));
+        vm.expectRevert(
+            abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, honest * penalty, freeBefore)
+        );
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND);
 
@@ -46,7 +52,9 @@ contract BondLockBypassFuzzTest is BaseTest {
 
         // Once the free bond is spent, a new lease cannot reserve a penalty and is refused.
         uint256 free = market.getProvider(provider).bond - market.getProvider(provider).lockedBond;
-        vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, free, penalty));
+        vm.expectRevert(
+            abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, free, penalty)
+        );
         _open(buyer, offerId, 1, 1 hours);
 
         // The provider no-shows the honest leases: every buyer gets the full penalty.

@@ -200,8 +200,8 @@ contract LeaseAccountingFuzzTest is BaseTest {
     }
 
     /// @notice A lease the provider never activates: after the window the buyer cancels and gets the whole
-    /// deposit back plus the penalty; the provider has nothing to claim. Across penalty rates, bonds and minimum
-    /// bonds, including a bond that earlier penalties have drained below the penalty.
+    /// deposit back plus the penalty, which each lease reserved out of the bond when it opened; the provider has
+    /// nothing to claim. Across penalty rates, bonds and minimum bonds.
     function testFuzz_NoShowCancelRefundsDepositPlusPenalty(
         bool inGrid,
         uint256 gpusSeed,
@@ -219,16 +219,17 @@ contract LeaseAccountingFuzzTest is BaseTest {
         m.setPaymentToken(address(usd), true);
         m.setPaymentToken(address(grid), true);
         vm.stopPrank();
-        // The provider posts exactly the offer's minimum, so that a few penalties drain it.
+        // The provider posts the offer's minimum plus exactly the penalties its leases will reserve.
         uint256 minBond = bound(minBondSeed, 1, 100_000e18);
+        uint256 count = bound(leasesSeed, 1, 4);
+        uint256 reserve = (minBond * penaltyBps) / 10_000;
         vm.startPrank(provider2);
         grid.approve(address(m), type(uint256).max);
         m.registerProvider("ipfs://provider/no-show");
-        m.depositBond(minBond);
+        m.depositBond(minBond + count * reserve);
         vm.stopPrank();
 
         Terms memory t = _terms(inGrid, gpusSeed, unitsSeed, durationSeed, priceSeed, 4);
-        uint256 count = bound(leasesSeed, 1, 4);
         OfferParams memory p = _paramsFor(t);
         p.totalUnits = t.units * count;
         p.minProviderBond = minBond;
@@ -254,9 +255,10 @@ contract LeaseAccountingFuzzTest is BaseTest {
         vm.prank(provider2);
         m.activateLease(ids[0], _access());
 
-        uint256 bond = minBond;
+        uint256 bond = minBond + count * reserve;
+        assertEq(m.getProvider(provider2).lockedBond, count * reserve, "one penalty reserved per lease");
         for (uint256 i = 0; i < count; ++i) {
-            uint256 penalty = _min(bond, (minBond * penaltyBps) / 10_000);
+            uint256 penalty = reserve;
             uint256 buyerBefore = _bal(t.token, buyer);
             uint256 buyerGridBefore = _bal(address(grid), buyer);
             vm.prank(buyer);

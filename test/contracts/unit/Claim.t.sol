@@ -268,8 +268,10 @@ contract Claim_Unit_Test is MarketStateTest {
     }
 
     function test_GivenMaxBatch_Claim() public {
-        vm.prank(provider);
+        vm.startPrank(provider);
         market.setOfferUnits(offerId, 200);
+        market.depositBond(100_000e18); // 200 live leases reserve 500 GRID each
+        vm.stopPrank();
         uint256[] memory ids = new uint256[](200);
         for (uint256 i = 0; i < 200; ++i) ids[i] = _openActive(offerId, 1, 1 hours);
         vm.warp(START_TIME + 1 hours);

@@ -153,7 +153,12 @@ contract Providers_Unit_Test is MarketStateTest {
         _open(buyer, offerId, 3, 1 hours);
         assertEq(market.getProvider(provider).lockedBond, PENALTY, "one penalty reserved");
         vm.expectRevert(
-            abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, PENALTY, PROVIDER_BOND - PENALTY)
+            abi.encodeWithSelector(
+                Errors.Market_BondLocked.selector,
+                provider,
+                PENALTY,
+                PROVIDER_BOND - PENALTY
+            )
         );
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND - PENALTY + 1);
@@ -164,7 +169,12 @@ contract Providers_Unit_Test is MarketStateTest {
         uint256 id = _openActive(offerId, 2, 1 hours);
         vm.warp(START_TIME + 2 hours);
         vm.expectRevert(
-            abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, PENALTY, PROVIDER_BOND - PENALTY)
+            abi.encodeWithSelector(
+                Errors.Market_BondLocked.selector,
+                provider,
+                PENALTY,
+                PROVIDER_BOND - PENALTY
+            )
         );
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND);

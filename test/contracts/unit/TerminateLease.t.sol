@@ -209,18 +209,19 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         assertEq(uint8(market.getLease(id).endReason), uint8(EndReason.ProviderTerminated), "reason");
     }
 
-    function test_GivenBondBelowPenalty_PaysWhatIsLeft() public {
-        // The offer asks for 4,000 GRID, so the penalty is 2,000; the 5,000 bond covers two and a half.
+    function test_GivenPenaltiesReserved_PaysEachInFull() public {
+        // The offer asks for 4,000 GRID, so each lease reserves a 2,000 penalty; the 5,000 bond covers two.
         OfferParams memory p = _h100Params();
         p.minProviderBond = 4_000e18;
         uint256 strict = _createOffer(p);
-        uint256[4] memory ids;
-        for (uint256 i = 0; i < 4; ++i) ids[i] = _openActive(strict, 1, 1 hours);
+        uint256[2] memory ids = [_openActive(strict, 1, 1 hours), _openActive(strict, 1, 1 hours)];
+        vm.expectRevert(
+            abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, 1_000e18, 2_000e18)
+        );
+        _open(buyer2, strict, 1, 1 hours);
 
-        uint256[4] memory expected = [uint256(2_000e18), 2_000e18, 1_000e18, 0];
-        for (uint256 i = 0; i < 4; ++i) {
+        for (uint256 i = 0; i < 2; ++i) {
             uint256 buyerGrid = grid.balanceOf(buyer);
-            uint256 bond = market.getProvider(provider).bond;
             _expectMarketEvent();
             emit IGridleaseMarket.LeaseEnded(
                 ids[i],
@@ -228,15 +229,15 @@ contract TerminateLease_Unit_Test is MarketStateTest {
                 START_TIME,
                 0,
                 _cost(H100_PRICE, 8, 1 hours),
-                expected[i]
+                2_000e18
             );
             vm.prank(provider);
             market.terminateLease(ids[i]);
-            assertEq(grid.balanceOf(buyer) - buyerGrid, expected[i], "penalty paid");
-            assertEq(bond - market.getProvider(provider).bond, expected[i], "bond slashed by as much");
+            assertEq(grid.balanceOf(buyer) - buyerGrid, 2_000e18, "the full penalty");
         }
-        assertEq(market.getProvider(provider).bond, 0, "bond exhausted");
-        assertEq(grid.balanceOf(address(market)), 0, "no GRID left");
+        assertEq(market.getProvider(provider).bond, 1_000e18, "the free part is left");
+        assertEq(market.getProvider(provider).lockedBond, 0, "nothing reserved");
+        assertEq(grid.balanceOf(address(market)), 1_000e18, "GRID left is the bond");
     }
 
     function test_GivenOfferWithoutBond_NoPenalty() public {
