@@ -40,7 +40,7 @@ const as =
 const providerCli = (args: string[], env?: NodeJS.ProcessEnv) => as(PROVIDER_KEY)(args, env);
 const buyerCli = (args: string[], env?: NodeJS.ProcessEnv) => as(BUYER_KEY)(args, env);
 
-const ok = (r: { code: number | null; stderr: string; stdout: string }) => {
+const ok = <T extends { code: number | null; stderr: string; stdout: string }>(r: T): T => {
   expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
   return r;
 };
