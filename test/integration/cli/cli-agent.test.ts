@@ -4,7 +4,7 @@
  * missed lease; the RPC going away and coming back (through a TCP proxy the test controls); a failing hook
  * (the lease is never activated and the buyer cancels for a full refund); graceful SIGTERM.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -201,6 +201,27 @@ describe("gridlease provider serve", () => {
     expect(await a2.stop()).toBe(0);
     await ok(run(BUYER_KEY, ["lease", "terminate", "--lease", id1]));
     await ok(run(BUYER_KEY, ["lease", "terminate", "--lease", id2]));
+  });
+
+  it("re-runs the hook after a crash between provisioning and activation, and activates once", async () => {
+    const { a: a1, hookLog, statePath } = agent("midhook", [], chain.url, "slow");
+    const id = await openLease("1h");
+    await a1.waitFor((e) => e.event === "provisioning" && e.leaseId === id);
+    while (!existsSync(hookLog) || hookLines(hookLog).length === 0)
+      await new Promise((r) => setTimeout(r, 100));
+    await a1.kill(); // while the hook runs
+    process.kill(hookLines(hookLog)[0].pid, "SIGKILL"); // the orphaned hook
+    expect(JSON.parse(readFileSync(statePath, "utf8")).leases[id].phase).toBe("provisioning");
+    expect((await leaseShow(id)).status).toBe("Pending");
+    const { a: a2 } = agent("midhook");
+    await a2.waitFor((e) => e.event === "lease-activated" && e.leaseId === id);
+    expect([...a1.logs, ...a2.logs].filter((e) => e.event === "lease-activated")).toHaveLength(1);
+    expect(hookLines(hookLog).map((h) => [h.mode, h.input.leaseId])).toEqual([
+      ["slow", id],
+      ["provision", id],
+    ]);
+    expect(await a2.stop()).toBe(0);
+    await ok(run(BUYER_KEY, ["lease", "terminate", "--lease", id]));
   });
 
   it("rides out the RPC going away and coming back", async () => {

@@ -3,6 +3,7 @@
  * bond, offers (including --detect on each recorded server), a buyer opening leases by permit and by approval,
  * the agent activating one, `lease access` decrypting it, extension, termination, claims, and decoded reverts.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateKeyToAccount } from "viem/accounts";
@@ -121,6 +122,34 @@ describe("provider and buyer commands", () => {
 
     const info = ok(await providerCli(["provider", "info"]));
     expect(info.json.offers).toHaveLength(5);
+  });
+
+  it("signs with an encrypted keystore named in a config file", async () => {
+    const keystore = join(dir, "provider-keystore.json");
+    ok(
+      await cli(["account", "import", "--out", keystore], {
+        env: {
+          GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY,
+          GRIDLEASE_KEYSTORE_PASSWORD: "s3cret passphrase",
+        },
+      }),
+    );
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ rpcUrl: chain.url, market: chain.market, keystore }));
+    const info = ok(
+      await cli(["provider", "info", "--config", config, "--json"], {
+        env: { GRIDLEASE_KEYSTORE_PASSWORD: "s3cret passphrase" },
+      }),
+    );
+    expect(info.json).toMatchObject({ provider, registered: true });
+    const wrong = await cli(["offer", "pause", "--offer", "1", "--config", config], {
+      env: { GRIDLEASE_KEYSTORE_PASSWORD: "not it" },
+    });
+    expect(wrong.code).toBe(5);
+    expect(wrong.stderr).toMatch(/Wrong keystore passphrase/);
+    const noTty = await cli(["offer", "pause", "--offer", "1", "--config", config]);
+    expect(noTty.code).toBe(5);
+    expect(noTty.stderr).toMatch(/GRIDLEASE_KEYSTORE_PASSWORD/);
   });
 
   it("changes price and units, pauses and resumes an offer", async () => {
