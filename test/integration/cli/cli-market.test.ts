@@ -156,9 +156,30 @@ describe("provider and buyer commands", () => {
     expect(
       ok(await providerCli(["offer", "set-price", "--offer", "2", "--price", "2.10"])).json.price,
     ).toBe("$2.10");
-    expect(
-      ok(await providerCli(["offer", "set-units", "--offer", "2", "--units", "6"])).json.totalUnits,
-    ).toBe("6");
+    // Human mode: progress on stderr while the transaction confirms, the result on stdout.
+    const human = await cli(
+      [
+        "offer",
+        "set-units",
+        "--offer",
+        "2",
+        "--units",
+        "6",
+        "--rpc-url",
+        chain.url,
+        "--market",
+        chain.market,
+      ],
+      {
+        env: { GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY },
+      },
+    );
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(
+      /Setting offer #2 to 6 units…\n {2}sent 0x[0-9a-f]{64}, waiting for confirmation…\n {2}confirmed in block \d+/,
+    );
+    expect(human.stdout).toBe("Offer #2 updated.\n");
+    expect(ok(await providerCli(["offer", "show", "--offer", "2"])).json.totalUnits).toBe("6");
     expect(ok(await providerCli(["offer", "pause", "--offer", "2"])).json.paused).toBe(true);
     const twice = await providerCli(["offer", "pause", "--offer", "2"]);
     expect(twice.code).toBe(3);
