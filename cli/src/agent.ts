@@ -57,6 +57,8 @@ export interface LeaseRecord {
   closeTx?: Hex;
   endReason?: string;
   error?: string;
+  /** Ended and fully paid out: nothing more to claim, so claims skip it. */
+  settled?: boolean;
   updatedAt: string;
 }
 
@@ -522,12 +524,15 @@ export class Agent {
     if (!this.options.claimThreshold) return;
     const byToken = new Map<Address, { ids: bigint[]; total: bigint }>();
     for (const [id, record] of Object.entries(this.state.leases)) {
-      if (record.phase !== "active" && record.phase !== "done") continue;
-      const { lease } = await getLeaseState(this.ctx.client, {
+      if ((record.phase !== "active" && record.phase !== "done") || record.settled) continue;
+      const { lease, state } = await getLeaseState(this.ctx.client, {
         market: this.ctx.market,
         leaseId: BigInt(id),
       });
-      if (lease.claimable === 0n) continue;
+      if (lease.claimable === 0n) {
+        if (state.status === "Ended") this.setLease(id, { settled: true });
+        continue;
+      }
       const entry = byToken.get(lease.paymentToken) ?? { ids: [], total: 0n };
       entry.ids.push(BigInt(id));
       entry.total += lease.claimable;

@@ -151,13 +151,15 @@ describe("gridlease provider serve", () => {
       gpusPerUnit: "8",
       duration: "3600",
     });
+    while (!JSON.parse(readFileSync(statePath, "utf8")).leases[id].settled)
+      await new Promise((r) => setTimeout(r, 100)); // the next pass sees it fully paid out
     expect(await a.stop()).toBe(0);
     expect(a.logs.at(-1)).toMatchObject({ event: "stopped" });
     const state = JSON.parse(readFileSync(statePath, "utf8"));
     expect(state).toMatchObject({
       version: 1,
       offers: ["1"],
-      leases: { [id]: { phase: "done", provisioned: false, endReason: "Expired" } },
+      leases: { [id]: { phase: "done", provisioned: false, endReason: "Expired", settled: true } },
     });
     expect(Number(state.lastBlock)).toBeGreaterThan(0);
     // Nothing secret is logged: not the access details, not the key.
