@@ -1,0 +1,367 @@
+/** Buyer commands: open, list, show, extend, terminate and cancel leases, and read their access details. */
+import { isHex, type Address, type Hex } from "viem";
+import { readContract } from "viem/actions";
+import {
+  cancelLease,
+  decodeGpuModel,
+  ensureAllowance,
+  extendLease,
+  extensionCost,
+  formatDuration,
+  formatTime,
+  formatTokenAmount,
+  getLeaseState,
+  gridleaseTokenAbi,
+  openLease,
+  openLeaseWithPermit,
+  quoteLease,
+  readAccessDetails,
+  terminateLease,
+  type LeaseView,
+} from "@gridlease/sdk";
+import type { Command } from "../main.ts";
+import { parseAddressArg, parseCount, parseDuration } from "../args.ts";
+import { confirm, type Context } from "../context.ts";
+import { CliError, EXIT, usage } from "../exit.ts";
+import { readAccessKeyFile } from "../accessKeyFile.ts";
+import { leasesOpened, providerOfferIds, scanStart } from "../chainData.ts";
+import { loadOffer } from "./provider.ts";
+
+async function balanceOf(c: Context, token: Address, owner: Address): Promise<bigint> {
+  return readContract(c.client, {
+    address: token,
+    abi: gridleaseTokenAbi,
+    functionName: "balanceOf",
+    args: [owner],
+  });
+}
+
+async function leaseOrFail(c: Context, leaseId: bigint) {
+  const s = await getLeaseState(c.client, { market: c.market, leaseId });
+  if (Number(s.lease.status) === 0)
+    throw new CliError(EXIT.NOT_FOUND, `Lease #${leaseId} does not exist.`, "not-found");
+  const token = await c.token(s.lease.paymentToken);
+  c.errorContext = { ...c.errorContext, token };
+  return { ...s, token };
+}
+
+function leaseSummary(lease: LeaseView, state: Awaited<ReturnType<typeof getLeaseState>>["state"]) {
+  return {
+    leaseId: lease.leaseId,
+    offerId: lease.offerId,
+    buyer: lease.buyer,
+    provider: lease.provider,
+    status: state.status,
+    label: state.label,
+    units: lease.units,
+    gpusPerUnit: lease.gpusPerUnit,
+    pricePerGpuHour: lease.pricePerGpuHour,
+    paymentToken: lease.paymentToken,
+    duration: lease.duration,
+    start: lease.start,
+    end: lease.end,
+    activationDeadline: lease.activationDeadline,
+    remainingSeconds: state.remainingSeconds,
+    deposit: state.deposit,
+    accrued: state.accrued,
+    refundableNow: state.refundableNow,
+    claimable: state.claimable,
+    endReason: state.endReason,
+  };
+}
+
+const leaseOpenCommand: Command = {
+  name: "lease open",
+  summary: "Rent capacity: escrow the deposit and open a lease (permit by default, or --approve)",
+  help: `--offer ID --units N --duration D (--key FILE | --public-key HEX) [--slippage-bps N] [--approve]
+
+  --offer ID          offer to rent from
+  --units N           servers to rent
+  --duration D        e.g. 2h, 1d (durations: 3600, 90m, 1h, 7d)
+  --key FILE          your access key file (gridlease keys generate); its public key goes on chain
+  --public-key HEX    or the X25519 public key itself
+  --slippage-bps N    accept a price up to N basis points above the current one (default 0)
+  --approve           use an ERC-20 approval transaction instead of a permit signature`,
+  options: {
+    offer: { type: "string" },
+    units: { type: "string" },
+    duration: { type: "string" },
+    key: { type: "string" },
+    "public-key": { type: "string" },
+    "slippage-bps": { type: "string" },
+    approve: { type: "boolean", default: false },
+  },
+  async run({ values, out, connect, settings }) {
+    const offerId = parseCount(values.offer as string, "--offer");
+    const units = parseCount(values.units as string, "--units");
+    const duration = parseDuration(values.duration as string, "--duration");
+    const slippageBps = values["slippage-bps"]
+      ? parseCount(values["slippage-bps"] as string, "--slippage-bps", { min: 0n })
+      : 0n;
+    let publicKey: Hex;
+    if (values["public-key"]) {
+      publicKey = values["public-key"] as Hex;
+      if (!isHex(publicKey) || publicKey.length !== 66)
+        throw usage("--public-key must be 32 bytes of hex (0x + 64 digits)");
+    } else
+      publicKey = readAccessKeyFile(
+        (values.key as string | undefined) ?? settings.accessKey,
+      ).publicKeyHex;
+    const c = await connect();
+    await loadOffer(c, offerId);
+    const quote = await quoteLease(c.client, {
+      market: c.market,
+      offerId,
+      units,
+      duration,
+      slippageBps,
+    });
+    const token = await c.token(quote.paymentToken);
+    c.errorContext = { ...c.errorContext, token };
+    if (quote.problems.length > 0)
+      throw new CliError(
+        EXIT.REJECTED,
+        `The market would refuse this lease: ${quote.problems.join(" ")}`,
+        "quote",
+      );
+    const w = await c.wallet();
+    const balance = await balanceOf(c, quote.paymentToken, w.account.address);
+    if (balance < quote.maxDeposit)
+      throw new CliError(
+        EXIT.FUNDS,
+        `Your balance of ${formatTokenAmount(balance, token)} does not cover the deposit of ${formatTokenAmount(quote.maxDeposit, token)}.`,
+        "balance",
+      );
+    out.progress(
+      `Deposit ${formatTokenAmount(quote.deposit, token)} for ${units}× ${quote.gpusPerUnit} GPUs over ${formatDuration(duration)} at ${formatTokenAmount(quote.pricePerGpuHour, token)}/GPU-hour`,
+    );
+    const request = {
+      market: c.market,
+      offerId,
+      units,
+      duration,
+      maxPricePerGpuHour: quote.maxPricePerGpuHour,
+      buyerPublicKey: publicKey,
+    };
+    let mined;
+    if (values.approve) {
+      const { approval } = await ensureAllowance(w, {
+        token: quote.paymentToken,
+        spender: c.market,
+        amount: quote.maxDeposit,
+      });
+      if (approval)
+        await confirm(
+          c,
+          `Approving ${formatTokenAmount(quote.maxDeposit, token)} for the market`,
+          async () => approval,
+        );
+      mined = await confirm(c, "Opening the lease", () => openLease(w, request));
+    } else {
+      mined = await confirm(c, "Signing a permit and opening the lease", () =>
+        openLeaseWithPermit(w, { ...request, permitValue: quote.maxDeposit }),
+      );
+    }
+    const { lease, state } = await leaseOrFail(c, mined.leaseId);
+    out.result(
+      { ...leaseSummary(lease, state), tx: mined.hash },
+      () =>
+        `Opened lease #${mined.leaseId}. The provider must activate it by ${formatTime(lease.activationDeadline)}; then run \`gridlease lease access --lease ${mined.leaseId}\`.`,
+    );
+  },
+};
+
+const leaseList: Command = {
+  name: "lease list",
+  summary:
+    "List your leases (as buyer, or --provider for leases of your offers), read from chain events",
+  help: "[--provider] [--address ADDRESS] [--active]",
+  options: {
+    provider: { type: "boolean", default: false },
+    address: { type: "string" },
+    active: { type: "boolean", default: false },
+  },
+  async run({ values, out, connect }) {
+    const address = values.address
+      ? parseAddressArg(values.address as string, "--address")
+      : undefined;
+    const c = await connect();
+    const who = address ?? (await c.wallet()).account.address;
+    const opened = values.provider
+      ? await leasesOpened(c, { offerIds: await providerOfferIds(c, who) })
+      : await leasesOpened(c, { buyer: who });
+    const leases: ReturnType<typeof leaseSummary>[] = [];
+    for (const log of opened) {
+      const { lease, state } = await getLeaseState(c.client, {
+        market: c.market,
+        leaseId: log.args.leaseId,
+      });
+      if (values.active && state.status === "Ended") continue;
+      leases.push(leaseSummary(lease, state));
+    }
+    out.result({ account: who, role: values.provider ? "provider" : "buyer", leases }, () =>
+      leases.length === 0
+        ? "No leases."
+        : leases
+            .map(
+              (l) =>
+                `#${l.leaseId}  offer #${l.offerId}  ${l.units}× ${l.gpusPerUnit} GPUs  ${l.status}: ${l.label}${l.status === "Active" ? ` (${formatDuration(l.remainingSeconds)} left)` : ""}`,
+            )
+            .join("\n"),
+    );
+  },
+};
+
+const leaseShow: Command = {
+  name: "lease show",
+  summary: "Show one lease: status, times and amounts",
+  help: "--lease ID",
+  options: { lease: { type: "string" } },
+  async run({ values, out, connect }) {
+    const leaseId = parseCount(values.lease as string, "--lease");
+    const c = await connect();
+    const { lease, state, token } = await leaseOrFail(c, leaseId);
+    const offer = await loadOffer(c, lease.offerId);
+    out.result({ ...leaseSummary(lease, state), gpuModel: decodeGpuModel(offer.gpuModel) }, () =>
+      [
+        `Lease #${leaseId}: ${state.label}`,
+        `  ${lease.units}× ${lease.gpusPerUnit} ${decodeGpuModel(offer.gpuModel)} at ${formatTokenAmount(lease.pricePerGpuHour, token)}/GPU-hour`,
+        `  deposit ${formatTokenAmount(state.deposit, token)}, accrued ${formatTokenAmount(state.accrued, token)}, refundable now ${formatTokenAmount(state.refundableNow, token)}`,
+        state.status === "Active"
+          ? `  ends ${formatTime(lease.end)} (${formatDuration(state.remainingSeconds)} left)`
+          : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    );
+  },
+};
+
+const leaseExtend: Command = {
+  name: "lease extend",
+  summary:
+    "Add time to a pending or active lease at its locked price (approves the top-up if needed)",
+  help: "--lease ID --by D",
+  options: { lease: { type: "string" }, by: { type: "string" } },
+  async run({ values, out, connect }) {
+    const leaseId = parseCount(values.lease as string, "--lease");
+    const addedDuration = parseDuration(values.by as string, "--by");
+    const c = await connect();
+    const { lease, token } = await leaseOrFail(c, leaseId);
+    const topUp = extensionCost(
+      {
+        pricePerGpuHour: lease.pricePerGpuHour,
+        gpusPerUnit: lease.gpusPerUnit,
+        units: lease.units,
+        duration: lease.duration,
+        feeBps: lease.feeBps,
+      },
+      addedDuration,
+    );
+    const w = await c.wallet();
+    const { approval } = await ensureAllowance(w, {
+      token: lease.paymentToken,
+      spender: c.market,
+      amount: topUp,
+    });
+    if (approval)
+      await confirm(
+        c,
+        `Approving ${formatTokenAmount(topUp, token)} for the market`,
+        async () => approval,
+      );
+    const mined = await confirm(
+      c,
+      `Extending lease #${leaseId} by ${formatDuration(addedDuration)} for ${formatTokenAmount(topUp, token)}`,
+      () => extendLease(w, { market: c.market, leaseId, addedDuration }),
+    );
+    const after = await leaseOrFail(c, leaseId);
+    out.result(
+      { ...leaseSummary(after.lease, after.state), topUp, tx: mined.hash },
+      () => `Lease #${leaseId} extended by ${formatDuration(addedDuration)}.`,
+    );
+  },
+};
+
+function endCommand(kind: "terminate" | "cancel"): Command {
+  return {
+    name: `lease ${kind}`,
+    summary:
+      kind === "terminate"
+        ? "End an active lease early; the unused deposit comes back"
+        : "Cancel a lease the provider did not activate in time: full refund plus a penalty from its bond",
+    help: "--lease ID",
+    options: { lease: { type: "string" } },
+    async run({ values, out, connect }) {
+      const leaseId = parseCount(values.lease as string, "--lease");
+      const c = await connect();
+      const { token } = await leaseOrFail(c, leaseId);
+      const w = await c.wallet();
+      const mined = await confirm(
+        c,
+        `${kind === "terminate" ? "Terminating" : "Cancelling"} lease #${leaseId}`,
+        () =>
+          (kind === "terminate" ? terminateLease : cancelLease)(w, { market: c.market, leaseId }),
+      );
+      const ended = mined.events.find((e) => e.eventName === "LeaseEnded");
+      const args = ended?.eventName === "LeaseEnded" ? ended.args : undefined;
+      out.result(
+        { leaseId, refund: args?.refund, penalty: args?.penalty, tx: mined.hash },
+        () =>
+          `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${args.penalty} GRID base units` : ""}` : ""}.`,
+      );
+    },
+  };
+}
+
+const leaseAccess: Command = {
+  name: "lease access",
+  summary: "Decrypt and print a lease's connection details with your access key file",
+  help: "--lease ID [--key FILE]\n\n  --key FILE  access key file the lease was opened with (env GRIDLEASE_ACCESS_KEY)",
+  options: { lease: { type: "string" }, key: { type: "string" } },
+  async run({ values, out, connect, settings }) {
+    const leaseId = parseCount(values.lease as string, "--lease");
+    const pair = readAccessKeyFile((values.key as string | undefined) ?? settings.accessKey);
+    const c = await connect();
+    const { state } = await leaseOrFail(c, leaseId);
+    let details;
+    try {
+      details = await readAccessDetails(c.client, {
+        market: c.market,
+        leaseId,
+        secretKey: pair.secretKey,
+        fromBlock: scanStart(c),
+      });
+    } catch (err) {
+      if (/has no access details yet/.test((err as Error).message))
+        throw new CliError(
+          EXIT.NOT_FOUND,
+          `Lease #${leaseId} has no access details yet (${state.label}).`,
+          "not-activated",
+        );
+      throw err;
+    }
+    out.result({ leaseId, status: state.status, access: details }, () =>
+      [
+        `Lease #${leaseId} (${state.label})`,
+        `  host ${details.host}  port ${details.port}  user ${details.user}`,
+        ...Object.entries(details)
+          .filter(([k]) => !["host", "port", "user"].includes(k))
+          .map(
+            ([k, v]) =>
+              `  ${k}: ${typeof v === "string" && v.includes("\n") ? `\n${v}` : JSON.stringify(v)}`,
+          ),
+      ].join("\n"),
+    );
+  },
+};
+
+export const buyerCommands: Command[] = [
+  leaseOpenCommand,
+  leaseList,
+  leaseShow,
+  leaseExtend,
+  endCommand("terminate"),
+  endCommand("cancel"),
+  leaseAccess,
+];

@@ -1,0 +1,116 @@
+/** `gridlease provider serve`: the provider agent (see agent.ts). */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Address } from "viem";
+import { getProvider } from "@gridlease/sdk";
+import type { Command } from "../main.ts";
+import { parseAmount, parseCount, required } from "../args.ts";
+import { createContext } from "../context.ts";
+import { CliError, EXIT, usage } from "../exit.ts";
+import { acquireLock, Agent } from "../agent.ts";
+
+function seconds(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw usage(`${flag} must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+  return n * 1000;
+}
+
+export const serveCommand: Command = {
+  name: "provider serve",
+  summary:
+    "Run the provider agent: provision, activate, deprovision, close and claim your leases unattended",
+  help: `--provision-hook CMD [--deprovision-hook CMD] [--state FILE] [--claim-threshold AMOUNT]
+       [--poll-interval S] [--hook-timeout S] [--backoff-max S] [--from-block N] [--max-block-range N]
+
+  --provision-hook CMD    shell command run for each new lease: the lease as JSON on stdin; prints the
+                          connection details as JSON ({"host","port","user","key"|"token",…}) on stdout
+  --deprovision-hook CMD  shell command run when a lease it provisioned ends (lease JSON + "reason" on stdin)
+  --state FILE            progress file (default $XDG_STATE_HOME/gridlease/provider-<chain>-<address>.json)
+  --claim-threshold AMT   claim once a payment token's claimable total reaches AMT (in that token); off if unset
+  --poll-interval S       seconds between passes (default 5)
+  --hook-timeout S        seconds a hook may run (default 300)
+  --backoff-max S         longest wait between retries while the RPC is down (default 60)
+  --from-block N          first block to scan on the very first run (default: the market's deployment block)
+  --max-block-range N     blocks per log query (default 5000)
+
+Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the current step (exit 0).`,
+  options: {
+    "provision-hook": { type: "string" },
+    "deprovision-hook": { type: "string" },
+    state: { type: "string" },
+    "claim-threshold": { type: "string" },
+    "poll-interval": { type: "string" },
+    "hook-timeout": { type: "string" },
+    "backoff-max": { type: "string" },
+    "from-block": { type: "string" },
+    "max-block-range": { type: "string" },
+  },
+  async run({ values, settings, out }) {
+    const provisionHook = required(values["provision-hook"] as string, "--provision-hook");
+    const pollMs = seconds(values["poll-interval"] as string, "--poll-interval", 5);
+    const hookTimeoutMs = seconds(values["hook-timeout"] as string, "--hook-timeout", 300);
+    const backoffMaxMs = seconds(values["backoff-max"] as string, "--backoff-max", 60);
+    const fromBlock =
+      values["from-block"] !== undefined
+        ? parseCount(values["from-block"] as string, "--from-block", { min: 0n })
+        : undefined;
+    const maxBlockRange =
+      values["max-block-range"] !== undefined
+        ? parseCount(values["max-block-range"] as string, "--max-block-range")
+        : 5000n;
+    const thresholdRaw = values["claim-threshold"] as string | undefined;
+    if (thresholdRaw !== undefined && !/^\d+(\.\d+)?$/.test(thresholdRaw))
+      throw usage(
+        `--claim-threshold must be a decimal amount, got ${JSON.stringify(thresholdRaw)}`,
+      );
+
+    // The first connection must work (a wrong URL should fail at once); later outages are ridden out.
+    const ctx = await createContext(settings, out, { retryCount: 0 });
+    const wallet = await ctx.wallet();
+    const provider = wallet.account.address;
+    const record = await getProvider(ctx.client, { market: ctx.market, provider });
+    if (!record.registered)
+      throw new CliError(
+        EXIT.CONFIG,
+        `${provider} is not a registered provider: run \`gridlease provider register\` first.`,
+      );
+    const statePath =
+      (values.state as string | undefined) ??
+      join(
+        process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"),
+        "gridlease",
+        `provider-${ctx.chain.id}-${provider.toLowerCase()}.json`,
+      );
+    const release = acquireLock(statePath);
+    const agent = new Agent(ctx, wallet, {
+      statePath,
+      provisionHook,
+      deprovisionHook: values["deprovision-hook"] as string | undefined,
+      hookTimeoutMs,
+      pollMs,
+      backoffMaxMs,
+      fromBlock,
+      maxBlockRange,
+      claimThreshold:
+        thresholdRaw === undefined
+          ? undefined
+          : async (token: Address) =>
+              parseAmount(thresholdRaw, "--claim-threshold", (await ctx.token(token)).decimals),
+    });
+    const onSignal = (signal: string) => {
+      agent.log("info", "stopping", { signal });
+      agent.stop();
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    try {
+      await agent.run();
+    } finally {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      release();
+    }
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * Settings come from, in order of precedence: command-line flags, environment variables, a JSON config file
+ * (--config, GRIDLEASE_CONFIG, or ~/.config/gridlease/config.json when it exists), built-in defaults.
+ *
+ * The private key is never a flag (flags end up in shell history and `ps`): it comes from GRIDLEASE_PRIVATE_KEY
+ * or from an encrypted keystore file (--keystore / GRIDLEASE_KEYSTORE / "keystore" in the config file) unlocked
+ * with GRIDLEASE_KEYSTORE_PASSWORD or a passphrase typed at the terminal.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { getAddress, isAddress, type Address } from "viem";
+import { CliError, EXIT, usage } from "./exit.ts";
+
+export interface Settings {
+  rpcUrl: string;
+  /** The chain the RPC must serve, when given; checked against eth_chainId. */
+  chainId?: number;
+  /** Market address; default: the SDK's deployment for the chain. */
+  market?: Address;
+  indexerUrl?: string;
+  keystore?: string;
+  /** Buyer's access key file (from `gridlease keys generate`). */
+  accessKey?: string;
+  /** Where the settings came from, for `gridlease config show`. */
+  sources: Record<string, "flag" | "env" | "file" | "default">;
+  configFile?: string;
+}
+
+export const GLOBAL_OPTIONS = {
+  "rpc-url": { type: "string" },
+  "chain-id": { type: "string" },
+  market: { type: "string" },
+  "indexer-url": { type: "string" },
+  keystore: { type: "string" },
+  config: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+export const GLOBAL_HELP = `Global options:
+  --rpc-url URL       JSON-RPC endpoint (env GRIDLEASE_RPC_URL; default http://127.0.0.1:8545)
+  --chain-id N        refuse to run unless the RPC serves this chain (env GRIDLEASE_CHAIN_ID)
+  --market ADDRESS    market contract (env GRIDLEASE_MARKET; default: the SDK's deployment for the chain)
+  --indexer-url URL   Gridlease indexer (env GRIDLEASE_INDEXER_URL)
+  --keystore FILE     encrypted account keystore (env GRIDLEASE_KEYSTORE); or set GRIDLEASE_PRIVATE_KEY
+  --config FILE       JSON config file (env GRIDLEASE_CONFIG; default ~/.config/gridlease/config.json)
+  --json              machine-readable output: one JSON document on stdout
+  -h, --help          this help`;
+
+type Flags = Partial<Record<keyof typeof GLOBAL_OPTIONS, string | boolean | undefined>>;
+
+export function defaultConfigPath(env = process.env): string {
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), ".config"), "gridlease", "config.json");
+}
+
+function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
+  if (!existsSync(path)) {
+    if (explicit) throw new CliError(EXIT.CONFIG, `Config file ${path} does not exist.`);
+    return {};
+  }
+  try {
+    const data = JSON.parse(readFileSync(path, "utf8"));
+    if (typeof data !== "object" || data === null || Array.isArray(data))
+      throw new Error("it is not a JSON object");
+    if ("privateKey" in data)
+      throw new Error(
+        'it holds a "privateKey": keep keys out of config files (use a keystore or GRIDLEASE_PRIVATE_KEY)',
+      );
+    return data as Record<string, unknown>;
+  } catch (err) {
+    throw new CliError(EXIT.CONFIG, `Cannot use config file ${path}: ${(err as Error).message}`);
+  }
+}
+
+export function resolveSettings(flags: Flags, env = process.env): Settings {
+  const explicit = (flags.config as string | undefined) ?? (env.GRIDLEASE_CONFIG || undefined);
+  const configFile = explicit ?? defaultConfigPath(env);
+  const file = readConfigFile(configFile, explicit !== undefined);
+  const sources: Settings["sources"] = {};
+  const pick = (flag: keyof Flags, envName: string, key: string): string | undefined => {
+    const fromFlag = flags[flag];
+    if (typeof fromFlag === "string") return ((sources[key] = "flag"), fromFlag);
+    if (env[envName]) return ((sources[key] = "env"), env[envName]);
+    if (file[key] !== undefined && file[key] !== null)
+      return ((sources[key] = "file"), String(file[key]));
+    return undefined;
+  };
+  let rpcUrl = pick("rpc-url", "GRIDLEASE_RPC_URL", "rpcUrl");
+  if (!rpcUrl) {
+    rpcUrl = "http://127.0.0.1:8545";
+    sources.rpcUrl = "default";
+  }
+  if (!/^(https?|wss?):\/\//.test(rpcUrl))
+    throw usage(
+      `The RPC URL must start with http://, https://, ws:// or wss://, got ${JSON.stringify(rpcUrl)}`,
+    );
+  const chainIdRaw = pick("chain-id", "GRIDLEASE_CHAIN_ID", "chainId");
+  let chainId: number | undefined;
+  if (chainIdRaw !== undefined) {
+    chainId = Number(chainIdRaw);
+    if (!Number.isSafeInteger(chainId) || chainId <= 0)
+      throw usage(
+        `The chain id must be a positive whole number, got ${JSON.stringify(chainIdRaw)}`,
+      );
+  }
+  const marketRaw = pick("market", "GRIDLEASE_MARKET", "market");
+  if (marketRaw !== undefined && !isAddress(marketRaw))
+    throw usage(`The market must be a 0x address, got ${JSON.stringify(marketRaw)}`);
+  return {
+    rpcUrl,
+    chainId,
+    market: marketRaw ? getAddress(marketRaw) : undefined,
+    indexerUrl: pick("indexer-url", "GRIDLEASE_INDEXER_URL", "indexerUrl"),
+    keystore: pick("keystore", "GRIDLEASE_KEYSTORE", "keystore"),
+    accessKey:
+      env.GRIDLEASE_ACCESS_KEY ?? (typeof file.accessKey === "string" ? file.accessKey : undefined),
+    sources,
+    configFile: existsSync(configFile) ? configFile : undefined,
+  };
+}

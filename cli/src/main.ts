@@ -1,0 +1,139 @@
+/**
+ * `gridlease`: the command-line client of the Gridlease market. Dispatches `gridlease <group> <command>` to the
+ * command table, parses flags with node:util parseArgs, and turns every failure into a plain message and an
+ * exit code (see exit.ts and cli/README.md).
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { GLOBAL_HELP, GLOBAL_OPTIONS, resolveSettings } from "./config.ts";
+import { createContext, toCliError, type Context } from "./context.ts";
+import { CliError, EXIT, usage } from "./exit.ts";
+import { createOutput, toJson, type Output } from "./output.ts";
+import { providerCommands } from "./commands/provider.ts";
+import { buyerCommands } from "./commands/buyer.ts";
+import { keyCommands } from "./commands/keys.ts";
+import { serveCommand } from "./commands/serve.ts";
+
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface Command {
+  /** "provider register" */
+  name: string;
+  summary: string;
+  /** Usage lines after the command name, and option descriptions. */
+  help: string;
+  options: ParseArgsOptionsConfig;
+  run(args: {
+    values: Values;
+    positionals: string[];
+    out: Output;
+    /** Connects to the RPC (after the command has checked its arguments). */
+    connect: () => Promise<Context>;
+    settings: ReturnType<typeof resolveSettings>;
+  }): Promise<void>;
+}
+
+export const COMMANDS: Command[] = [
+  ...providerCommands,
+  serveCommand,
+  ...buyerCommands,
+  ...keyCommands,
+];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "Usage: gridlease <command> [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `gridlease <command> --help` for a command's options.",
+    "",
+    GLOBAL_HELP,
+    "",
+    "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC unreachable,",
+    "5 configuration or key problem, 6 not enough funds, 7 not found or not ready.",
+  ].join("\n");
+}
+
+function commandHelp(c: Command): string {
+  return [`Usage: gridlease ${c.name} ${c.help}`, "", c.summary, "", GLOBAL_HELP].join("\n");
+}
+
+/** Finds the longest command name matching the first words of argv. */
+function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith("-")) break;
+    words.push(a);
+  }
+  for (let n = Math.min(words.length, 3); n > 0; n--) {
+    const name = words.slice(0, n).join(" ");
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(n), words };
+  }
+  return { rest: argv, words };
+}
+
+export async function run(
+  argv: string[],
+  streams = { out: process.stdout, err: process.stderr },
+): Promise<number> {
+  const wantsJson = argv.includes("--json");
+  const out = createOutput(wantsJson, streams);
+  const fail = (err: unknown): number => {
+    const e = toCliError(err);
+    if (wantsJson)
+      streams.out.write(
+        `${toJson({ error: { code: e.exitCode, kind: e.kind, message: e.message } }, 2)}\n`,
+      );
+    streams.err.write(`gridlease: ${e.message}\n`);
+    if (e.exitCode === EXIT.USAGE && !wantsJson)
+      streams.err.write("Run `gridlease --help` (or `<command> --help`) for usage.\n");
+    return e.exitCode;
+  };
+  try {
+    const { command, rest, words } = findCommand(argv);
+    if (!command) {
+      if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+        streams.out.write(`${overview()}\n`);
+        return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+      }
+      if (words.length > 0 && (argv.includes("--help") || argv.includes("-h"))) {
+        const group = COMMANDS.filter((c) => c.name.startsWith(`${words[0]} `));
+        if (group.length > 0) {
+          streams.out.write(
+            `Usage: gridlease ${words[0]} <command>\n\n${group.map((c) => `  ${c.name}  ${c.summary}`).join("\n")}\n`,
+          );
+          return EXIT.OK;
+        }
+      }
+      throw usage(`Unknown command: ${words.join(" ") || argv[0]}`);
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: false,
+        strict: true,
+      });
+    } catch (err) {
+      throw usage(`${(err as Error).message.replace(/\. To specify a positional.*$/s, "")}`);
+    }
+    const values = parsed.values as Values;
+    if (values.help) {
+      streams.out.write(`${commandHelp(command)}\n`);
+      return EXIT.OK;
+    }
+    const settings = resolveSettings(values as never);
+    let ctx: Promise<Context> | undefined;
+    const connect = () => (ctx ??= createContext(settings, out));
+    await command.run({ values, positionals: parsed.positionals, out, connect, settings });
+    return EXIT.OK;
+  } catch (err) {
+    return fail(err);
+  }
+}
+
+export { CliError };
