@@ -70,21 +70,30 @@ afterAll(() => {
 
 describe("npm run dev", () => {
   it("serves a seeded market on spare ports and stops every process on Ctrl-C", async () => {
-    const [chainPort, indexerPort, appPort] = [
-      await sparePort(),
-      await sparePort(),
-      await sparePort(),
-    ];
-    const dev = startDev([
-      "--port",
-      `${chainPort}`,
-      "--indexer-port",
-      `${indexerPort}`,
-      "--app-port",
-      `${appPort}`,
-    ]);
-    started.push(dev.child);
-    await dev.waitFor("Press Ctrl-C to stop.", 180_000);
+    // Other test files start nodes on spare ports too: if one takes a port between the check and the start,
+    // the stack says so (exit 3) and the test tries fresh ports.
+    let dev: ReturnType<typeof startDev> | undefined;
+    let chainPort = 0;
+    for (let attempt = 0; attempt < 3 && !dev; attempt++) {
+      const ports = [await sparePort(), await sparePort(), await sparePort()];
+      chainPort = ports[0];
+      const run = startDev([
+        "--port",
+        `${ports[0]}`,
+        "--indexer-port",
+        `${ports[1]}`,
+        "--app-port",
+        `${ports[2]}`,
+      ]);
+      started.push(run.child);
+      const ready = await run.waitFor("Press Ctrl-C to stop.", 180_000).then(
+        () => true,
+        () => false,
+      );
+      if (ready) dev = run;
+      else if ((await run.exited) !== 3) throw new Error(`npm run dev failed:\n${run.output()}`);
+    }
+    if (!dev) throw new Error("npm run dev found no free ports in three attempts");
     expect(dev.output()).toContain(`http://127.0.0.1:${chainPort}`);
 
     const client = createPublicClient({ transport: http(`http://127.0.0.1:${chainPort}`) });

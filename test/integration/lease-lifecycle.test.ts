@@ -513,8 +513,8 @@ describe("ending a lease", () => {
     await h.expectConservation();
   });
 
-  it("pays penalties only up to the bond the provider has left", async () => {
-    // A second provider bonds exactly one offer's minimum: enough for two half-bond penalties.
+  it("reserves each live lease's penalty, so every buyer a provider fails is paid in full", async () => {
+    // A second provider bonds exactly one offer's minimum: enough to reserve two half-bond penalties.
     const small = { ...h.usdOffer, minProviderBond: GRID("1000") };
     const o = h.as.other;
     await h.send(o.market.write.registerProvider(["ipfs://provider/osaka-1"]));
@@ -522,14 +522,23 @@ describe("ending a lease", () => {
     await h.send(o.market.write.depositBond([small.minProviderBond]));
     await h.send(o.market.write.createOffer([small]));
     const offerId = await h.market.read.offerCount();
+    const penalty = h.penaltyFor(small);
     const leases = [];
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 2; i++)
       leases.push((await h.openLease("buyer", offerId, 1n, HOUR)).leaseId);
+    expect((await h.market.read.getProvider([h.address.other])).lockedBond).toBe(2n * penalty);
+    // A third lease cannot reserve a penalty: it is refused and nothing moves.
+    const before3 = await h.balances();
+    await expectRevert(
+      h.as.buyer.market.write.openLease([offerId, 1n, HOUR, small.pricePerGpuHour, BUYER_KEY]),
+      "Market_BondCommitted",
+      [h.address.other, 0n, penalty],
+    );
+    await h.expectBalanceChanges(before3, {});
 
     let bond = small.minProviderBond;
     for (const leaseId of leases) {
       const held = (await h.market.read.getLease([leaseId])).deposit;
-      const penalty = h.penaltyFor(small) < bond ? h.penaltyFor(small) : bond;
       const before = await h.balances();
       const tx = await h.send(o.market.write.terminateLease([leaseId]));
       h.expectLogs(tx, [
@@ -542,9 +551,7 @@ describe("ending a lease", () => {
           penalty,
         }),
         h.log.transfer("usd", h.address.market, h.address.buyer, held),
-        ...(penalty === 0n
-          ? []
-          : [h.log.transfer("grid", h.address.market, h.address.buyer, penalty)]),
+        h.log.transfer("grid", h.address.market, h.address.buyer, penalty),
       ]);
       await h.expectBalanceChanges(before, {
         usd: { buyer: held, market: -held },
@@ -553,8 +560,9 @@ describe("ending a lease", () => {
       bond -= penalty;
       expect((await h.market.read.getProvider([h.address.other])).bond).toBe(bond);
     }
-    // Two full penalties emptied the bond; the third buyer got its deposit back and no penalty.
+    // Two full penalties used the whole bond; nothing is reserved any more.
     expect(bond).toBe(0n);
+    expect((await h.market.read.getProvider([h.address.other])).lockedBond).toBe(0n);
     await h.expectConservation();
   });
 
