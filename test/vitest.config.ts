@@ -11,7 +11,7 @@ process.env.HARDHAT_CONFIG ??= fileURLToPath(new URL("../hardhat.config.ts", imp
 export default defineConfig({
   test: {
     root,
-    include: ["test/integration/**/*.test.ts"],
+    include: ["test/integration/**/*.test.ts", "test/indexer/**/*.test.ts"],
     // Compiles the contracts once, before any worker starts: the workers only read artifacts.
     globalSetup: ["test/integration/support/build.ts"],
     // Everything runs on an in-process chain, but the machine may be busy: the limits only catch hangs.
