@@ -39,7 +39,7 @@ export async function scenarioContext(connection: NetworkConnection, start = SCE
   const wallets = await viem.getWalletClients();
   let now = start;
   const latest = (await publicClient.getBlock()).timestamp;
-  if (latest >= now)
+  if (latest > now)
     throw new Error(`the chain's time (${latest}) is past the scenario start (${now})`);
 
   async function nextBlockAt() {
@@ -310,6 +310,35 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       expired2,
     },
   };
+}
+
+/**
+ * More activity after the scenario, continuing its clock from the chain's latest block: `count` leases of one unit
+ * of offer 1 opened by wallet `buyer` for `hours` hours, every other one activated. Returns the last block.
+ */
+export async function moreLeases(
+  connection: NetworkConnection,
+  market: Address,
+  opts: { count: number; buyer: number; hours: bigint },
+): Promise<bigint> {
+  const publicClient = await connection.viem.getPublicClient();
+  const ctx = await scenarioContext(connection, (await publicClient.getBlock()).timestamp);
+  const wallets = ctx.wallets;
+  const buyer = await ctx.viem.getContractAt("GridleaseMarket", market, {
+    client: { wallet: wallets[opts.buyer]! },
+  });
+  const provider = await ctx.viem.getContractAt("GridleaseMarket", market, {
+    client: { wallet: wallets[2]! },
+  });
+  const key = `0x${"cd".repeat(32)}` as Hex;
+  for (let i = 0; i < opts.count; i++) {
+    await ctx.send(() => buyer.write.openLease([1n, 1n, opts.hours * HOUR, maxUint256, key]));
+    if (i % 2 === 0) {
+      const id = await buyer.read.leaseCount();
+      await ctx.send(() => provider.write.activateLease([id, `0x${"ee".repeat(40)}`]));
+    }
+  }
+  return publicClient.getBlockNumber();
 }
 
 /** One decoded market log with the block and transaction metadata a subgraph handler sees. */

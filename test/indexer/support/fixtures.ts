@@ -24,5 +24,5 @@ export function buildSubgraph() {
     timeout: 480_000,
   });
   if (res.status !== 0) throw new Error(`subgraph build failed:\n${res.stdout}\n${res.stderr}`);
-  return res.stdout;
+  return `${res.stdout}\n${res.stderr}`;
 }
