@@ -102,11 +102,16 @@ export async function startPonder(opts: {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(
-    service,
-    async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok,
-    180_000,
-  );
+  try {
+    await waitUntilReady(
+      service,
+      async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok,
+      180_000,
+    );
+  } catch (err) {
+    await stopService(service, 10_000);
+    throw err;
+  }
   const stop = () => stopService(service, 10_000);
   return {
     url,
