@@ -11,9 +11,9 @@ process.env.HARDHAT_CONFIG ??= fileURLToPath(new URL("../hardhat.config.ts", imp
 export default defineConfig({
   test: {
     root,
-    include: ["test/integration/**/*.test.ts"],
+    include: ["test/integration/**/*.test.ts", "test/indexer/**/*.test.ts"],
     // Compiles the contracts once, before any worker starts: the workers only read artifacts.
-    globalSetup: ["test/integration/support/build.ts"],
+    globalSetup: ["test/integration/support/build.ts", "test/indexer/support/build-subgraph.ts"],
     // Everything runs on an in-process chain, but the machine may be busy: the limits only catch hangs.
     testTimeout: 120_000,
     // A cold compile (in the global setup) takes tens of seconds on two cores.

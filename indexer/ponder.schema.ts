@@ -1,0 +1,382 @@
+/**
+ * The Gridlease entities, rebuilt from market events alone. The subgraph (subgraph/schema.graphql) defines the
+ * same entities with the same fields; test/indexer/schema-parity.test.ts keeps the two in step.
+ *
+ * Conventions shared with the subgraph:
+ * - every id is text: addresses lowercase hex, offers and leases their decimal id, log-derived rows
+ *   `<txHash>-<logIndex>`, statistics `<label>:<token>[:<day>]`;
+ * - a reference to another entity is a text column holding that entity's id;
+ * - uint256 values are bigint; counters are integer; other addresses and bytes are hex.
+ * GPU time is counted in GPU-seconds (exact integers); GPU-hours = GPU-seconds / 3600. See indexer/README.md.
+ */
+import { index, onchainTable, relations, type PgColumnsBuilders } from "ponder";
+
+/** The market contract: its configuration and global counters. */
+export const market = onchainTable("market", (t) => ({
+  id: t.text().primaryKey(),
+  treasury: t.hex().notNull(),
+  feeBps: t.bigint().notNull(),
+  activationWindow: t.bigint().notNull(),
+  paused: t.boolean().notNull(),
+  providerCount: t.integer().notNull(),
+  offerCount: t.integer().notNull(),
+  leaseCount: t.integer().notNull(),
+  updatedAt: t.bigint().notNull(),
+}));
+
+/** An ERC-20 the market has allowed (now or before), with the flows through it. */
+export const paymentToken = onchainTable("payment_token", (t) => ({
+  id: t.text().primaryKey(),
+  allowed: t.boolean().notNull(),
+  leaseCount: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+  refunded: t.bigint().notNull(),
+  paidToProviders: t.bigint().notNull(),
+  feesAccrued: t.bigint().notNull(),
+  feesWithdrawn: t.bigint().notNull(),
+  firstSeenAt: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}));
+
+/** A provider and its track record. */
+export const provider = onchainTable(
+  "provider",
+  (t) => ({
+    id: t.text().primaryKey(),
+    metadataURI: t.text().notNull(),
+    bond: t.bigint().notNull(),
+    offerCount: t.integer().notNull(),
+    leaseCount: t.integer().notNull(),
+    leasesServed: t.integer().notNull(),
+    gpuSecondsServed: t.bigint().notNull(),
+    noShows: t.integer().notNull(),
+    providerTerminations: t.integer().notNull(),
+    penaltiesPaid: t.bigint().notNull(),
+    firstSeenAt: t.bigint().notNull(),
+    lastSeenAt: t.bigint().notNull(),
+  }),
+  (table) => ({ lastSeenIdx: index().on(table.lastSeenAt) }),
+);
+
+/** A provider's earnings in one payment token (amounts in different tokens are never added up). */
+export const providerEarning = onchainTable(
+  "provider_earning",
+  (t) => ({
+    id: t.text().primaryKey(),
+    provider: t.text().notNull(),
+    paymentToken: t.text().notNull(),
+    earningsAccrued: t.bigint().notNull(),
+    earningsClaimed: t.bigint().notNull(),
+    feesPaid: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider) }),
+);
+
+/** A listing of capacity, with its current terms. */
+export const offer = onchainTable(
+  "offer",
+  (t) => ({
+    id: t.text().primaryKey(),
+    offerId: t.bigint().notNull(),
+    provider: t.text().notNull(),
+    paymentToken: t.text().notNull(),
+    gpuModel: t.text().notNull(),
+    region: t.text().notNull(),
+    gpusPerUnit: t.bigint().notNull(),
+    totalUnits: t.bigint().notNull(),
+    unitsInUse: t.bigint().notNull(),
+    pricePerGpuHour: t.bigint().notNull(),
+    initialPricePerGpuHour: t.bigint().notNull(),
+    minDuration: t.bigint().notNull(),
+    maxDuration: t.bigint().notNull(),
+    minProviderBond: t.bigint().notNull(),
+    buyerPolicy: t.hex().notNull(),
+    specHash: t.hex().notNull(),
+    specURI: t.text().notNull(),
+    paused: t.boolean().notNull(),
+    leaseCount: t.integer().notNull(),
+    createdAt: t.bigint().notNull(),
+    createdAtBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    providerIdx: index().on(table.provider),
+    modelIdx: index().on(table.gpuModel),
+  }),
+);
+
+/** One change of an offer's price: the offer's price history. */
+export const offerPriceChange = onchainTable(
+  "offer_price_change",
+  (t) => ({
+    id: t.text().primaryKey(),
+    offer: t.text().notNull(),
+    oldPrice: t.bigint().notNull(),
+    newPrice: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ offerIdx: index().on(table.offer, table.timestamp) }),
+);
+
+/** A lease: its locked terms, its parties, its timeline and its settlement breakdown. */
+export const lease = onchainTable(
+  "lease",
+  (t) => ({
+    id: t.text().primaryKey(),
+    leaseId: t.bigint().notNull(),
+    offer: t.text().notNull(),
+    provider: t.text().notNull(),
+    buyer: t.text().notNull(),
+    paymentToken: t.text().notNull(),
+    gpuModel: t.text().notNull(),
+    region: t.text().notNull(),
+    units: t.bigint().notNull(),
+    gpusPerUnit: t.bigint().notNull(),
+    gpus: t.bigint().notNull(),
+    pricePerGpuHour: t.bigint().notNull(),
+    feeBps: t.bigint().notNull(),
+    duration: t.bigint().notNull(),
+    initialDuration: t.bigint().notNull(),
+    status: t.text().notNull(),
+    endReason: t.text().notNull(),
+    buyerPublicKey: t.hex().notNull(),
+    activationDeadline: t.bigint().notNull(),
+    openedAt: t.bigint().notNull(),
+    openedAtBlock: t.bigint().notNull(),
+    startTime: t.bigint(),
+    endTime: t.bigint(),
+    closedAt: t.bigint(),
+    deposit: t.bigint().notNull(),
+    topUps: t.bigint().notNull(),
+    extensionCount: t.integer().notNull(),
+    accrued: t.bigint().notNull(),
+    claimedGross: t.bigint().notNull(),
+    paidToProvider: t.bigint().notNull(),
+    fee: t.bigint().notNull(),
+    refunded: t.bigint().notNull(),
+    penalty: t.bigint().notNull(),
+    encryptedAccess: t.hex(),
+    accessPostedAt: t.bigint(),
+    accessRotatedAt: t.bigint(),
+    accessRotations: t.integer().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    modelOpenedIdx: index().on(table.gpuModel, table.openedAt),
+    regionOpenedIdx: index().on(table.region, table.openedAt),
+    openedIdx: index().on(table.openedAt),
+    providerIdx: index().on(table.provider, table.openedAt),
+    buyerIdx: index().on(table.buyer, table.openedAt),
+    offerIdx: index().on(table.offer),
+    statusIdx: index().on(table.status),
+  }),
+);
+
+/** Every state change of a lease, in order. */
+export const leaseEvent = onchainTable(
+  "lease_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    lease: t.text().notNull(),
+    type: t.text().notNull(),
+    account: t.hex(),
+    txHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+    amount: t.bigint(),
+    fee: t.bigint(),
+    refund: t.bigint(),
+    penalty: t.bigint(),
+    duration: t.bigint(),
+    startTime: t.bigint(),
+    endTime: t.bigint(),
+    endReason: t.text(),
+  }),
+  (table) => ({ leaseIdx: index().on(table.lease, table.blockNumber, table.logIndex) }),
+);
+
+/** An address as a buyer. */
+export const account = onchainTable("account", (t) => ({
+  id: t.text().primaryKey(),
+  leaseCount: t.integer().notNull(),
+  gpuSecondsBought: t.bigint().notNull(),
+  penaltiesReceived: t.bigint().notNull(),
+  firstSeenAt: t.bigint().notNull(),
+  lastSeenAt: t.bigint().notNull(),
+}));
+
+/** A buyer's spending in one payment token: deposits and top-ups of its leases, less refunds. */
+export const accountSpending = onchainTable(
+  "account_spending",
+  (t) => ({
+    id: t.text().primaryKey(),
+    account: t.text().notNull(),
+    paymentToken: t.text().notNull(),
+    spent: t.bigint().notNull(),
+    refunded: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+/** Columns every market statistic has, all-time or per day. */
+const statColumns = (t: PgColumnsBuilders) => ({
+  paymentToken: t.text().notNull(),
+  leasesOpened: t.integer().notNull(),
+  leasesEnded: t.integer().notNull(),
+  gpuSecondsLeased: t.bigint().notNull(),
+  gpuSecondsReleased: t.bigint().notNull(),
+  volume: t.bigint().notNull(),
+  refunded: t.bigint().notNull(),
+  avgPricePerGpuHour: t.bigint().notNull(),
+  activeLeases: t.integer().notNull(),
+  updatedAt: t.bigint().notNull(),
+});
+
+/** All-time statistics of one GPU model in one payment token. */
+export const gpuModelStat = onchainTable("gpu_model_stat", (t) => ({
+  id: t.text().primaryKey(),
+  gpuModel: t.text().notNull(),
+  ...statColumns(t),
+}));
+
+/** One UTC day of one GPU model in one payment token: the price index and the volume charts. */
+export const gpuModelDayStat = onchainTable(
+  "gpu_model_day_stat",
+  (t) => ({
+    id: t.text().primaryKey(),
+    gpuModel: t.text().notNull(),
+    day: t.integer().notNull(),
+    date: t.bigint().notNull(),
+    ...statColumns(t),
+  }),
+  (table) => ({ modelDayIdx: index().on(table.gpuModel, table.day) }),
+);
+
+/** All-time statistics of one region in one payment token. */
+export const regionStat = onchainTable("region_stat", (t) => ({
+  id: t.text().primaryKey(),
+  region: t.text().notNull(),
+  ...statColumns(t),
+}));
+
+/** One UTC day of one region in one payment token. */
+export const regionDayStat = onchainTable(
+  "region_day_stat",
+  (t) => ({
+    id: t.text().primaryKey(),
+    region: t.text().notNull(),
+    day: t.integer().notNull(),
+    date: t.bigint().notNull(),
+    ...statColumns(t),
+  }),
+  (table) => ({ regionDayIdx: index().on(table.region, table.day) }),
+);
+
+export const providerRelations = relations(provider, ({ many }) => ({
+  offers: many(offer),
+  leases: many(lease),
+  earnings: many(providerEarning),
+}));
+
+export const providerEarningRelations = relations(providerEarning, ({ one }) => ({
+  provider: one(provider, { fields: [providerEarning.provider], references: [provider.id] }),
+  paymentToken: one(paymentToken, {
+    fields: [providerEarning.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+
+export const offerRelations = relations(offer, ({ one, many }) => ({
+  provider: one(provider, { fields: [offer.provider], references: [provider.id] }),
+  paymentToken: one(paymentToken, { fields: [offer.paymentToken], references: [paymentToken.id] }),
+  priceChanges: many(offerPriceChange),
+  leases: many(lease),
+}));
+
+export const offerPriceChangeRelations = relations(offerPriceChange, ({ one }) => ({
+  offer: one(offer, { fields: [offerPriceChange.offer], references: [offer.id] }),
+}));
+
+export const leaseRelations = relations(lease, ({ one, many }) => ({
+  offer: one(offer, { fields: [lease.offer], references: [offer.id] }),
+  provider: one(provider, { fields: [lease.provider], references: [provider.id] }),
+  buyer: one(account, { fields: [lease.buyer], references: [account.id] }),
+  paymentToken: one(paymentToken, { fields: [lease.paymentToken], references: [paymentToken.id] }),
+  events: many(leaseEvent),
+}));
+
+export const leaseEventRelations = relations(leaseEvent, ({ one }) => ({
+  lease: one(lease, { fields: [leaseEvent.lease], references: [lease.id] }),
+}));
+
+export const accountRelations = relations(account, ({ many }) => ({
+  leases: many(lease),
+  spending: many(accountSpending),
+}));
+
+export const accountSpendingRelations = relations(accountSpending, ({ one }) => ({
+  account: one(account, { fields: [accountSpending.account], references: [account.id] }),
+  paymentToken: one(paymentToken, {
+    fields: [accountSpending.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+
+export const gpuModelStatRelations = relations(gpuModelStat, ({ one }) => ({
+  paymentToken: one(paymentToken, {
+    fields: [gpuModelStat.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+export const gpuModelDayStatRelations = relations(gpuModelDayStat, ({ one }) => ({
+  paymentToken: one(paymentToken, {
+    fields: [gpuModelDayStat.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+export const regionStatRelations = relations(regionStat, ({ one }) => ({
+  paymentToken: one(paymentToken, {
+    fields: [regionStat.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+export const regionDayStatRelations = relations(regionDayStat, ({ one }) => ({
+  paymentToken: one(paymentToken, {
+    fields: [regionDayStat.paymentToken],
+    references: [paymentToken.id],
+  }),
+}));
+
+/**
+ * Workaround for Ponder 0.16.10's indexing cache on PGlite. Once the cache is not complete (after a restart on an
+ * existing database, a reorg, or an eviction), Ponder prefetches the rows it predicts the next events will touch.
+ * Its profiler learns that `lease.id = "5"` "is" `event.args.leaseId` (it compares with toString()), then queries
+ * `WHERE id = $1` with the raw bigint 5n, which PGlite's text serializer rejects ("Invalid input for string type"),
+ * so live indexing retries and exits with code 75. Converting a bigint bound to a text primary key to its decimal
+ * string, as drizzle does for every parameter through `mapToDriverValue`, makes that prediction the id it stands for.
+ */
+for (const table of [
+  market,
+  paymentToken,
+  provider,
+  providerEarning,
+  offer,
+  offerPriceChange,
+  lease,
+  leaseEvent,
+  account,
+  accountSpending,
+  gpuModelStat,
+  gpuModelDayStat,
+  regionStat,
+  regionDayStat,
+]) {
+  const id = table.id as unknown as { mapToDriverValue: (value: unknown) => unknown };
+  const toDriver = id.mapToDriverValue.bind(id);
+  id.mapToDriverValue = (value) => toDriver(typeof value === "bigint" ? value.toString() : value);
+}

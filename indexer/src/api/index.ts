@@ -1,0 +1,17 @@
+/**
+ * The indexer's HTTP API, read-only: GraphQL at /graphql (and /), SQL over HTTP at /sql/* for @ponder/client.
+ * Ponder itself serves /health (the process is up), /ready (historical indexing is complete: 200, else 503),
+ * /status (latest indexed block per chain) and /metrics.
+ */
+import { db } from "ponder:api";
+import schema from "ponder:schema";
+import { Hono } from "hono";
+import { client, graphql } from "ponder";
+
+const app = new Hono();
+
+app.use("/sql/*", client({ db, schema }));
+app.use("/graphql", graphql({ db, schema }));
+app.use("/", graphql({ db, schema }));
+
+export default app;

@@ -1,0 +1,320 @@
+/**
+ * Leases: LeaseOpened, LeaseActivated, LeaseAccessRotated, LeaseExtended, LeaseEnded, EarningsClaimed.
+ * Each updates the lease, its parties and the statistics, and records one LeaseEvent.
+ */
+import { ponder } from "ponder:registry";
+import { account, lease, leaseEvent, market, offer, paymentToken, provider } from "ponder:schema";
+import {
+  addEarnings,
+  addSpending,
+  END_REASONS,
+  idOf,
+  logId,
+  recordStats,
+  touchAccount,
+  touchMarket,
+  touchPaymentToken,
+  touchProvider,
+} from "./store.ts";
+
+type Hex = `0x${string}`;
+
+interface LogMeta {
+  block: { number: bigint; timestamp: bigint };
+  transaction: { hash: Hex };
+  log: { logIndex: number };
+}
+
+/** The LeaseEvent row for one log; fields an event type does not carry stay null. */
+function leaseEventRow(
+  event: LogMeta,
+  leaseId: string,
+  type: string,
+  fields: Partial<typeof leaseEvent.$inferInsert> = {},
+): typeof leaseEvent.$inferInsert {
+  return {
+    id: logId(event.transaction.hash, event.log.logIndex),
+    lease: leaseId,
+    type,
+    account: null,
+    txHash: idOf(event.transaction.hash) as Hex,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+    amount: null,
+    fee: null,
+    refund: null,
+    penalty: null,
+    duration: null,
+    startTime: null,
+    endTime: null,
+    endReason: null,
+    ...fields,
+  };
+}
+
+ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const a = event.args;
+  const id = a.leaseId.toString();
+  const o = await db.update(offer, { id: a.offerId.toString() }).set((row) => ({
+    unitsInUse: row.unitsInUse + a.units,
+    leaseCount: row.leaseCount + 1,
+    updatedAt: timestamp,
+  }));
+  const gpus = o.gpusPerUnit * a.units;
+  const buyer = idOf(a.buyer);
+
+  await db.insert(lease).values({
+    id,
+    leaseId: a.leaseId,
+    offer: o.id,
+    provider: o.provider,
+    buyer,
+    paymentToken: o.paymentToken,
+    gpuModel: o.gpuModel,
+    region: o.region,
+    units: a.units,
+    gpusPerUnit: o.gpusPerUnit,
+    gpus,
+    pricePerGpuHour: a.pricePerGpuHour,
+    feeBps: a.feeBps,
+    duration: a.duration,
+    initialDuration: a.duration,
+    status: "Pending",
+    endReason: "None",
+    buyerPublicKey: idOf(a.buyerPublicKey) as Hex,
+    activationDeadline: a.activationDeadline,
+    openedAt: timestamp,
+    openedAtBlock: event.block.number,
+    startTime: null,
+    endTime: null,
+    closedAt: null,
+    deposit: a.deposit,
+    topUps: 0n,
+    extensionCount: 0,
+    accrued: 0n,
+    claimedGross: 0n,
+    paidToProvider: 0n,
+    fee: 0n,
+    refunded: 0n,
+    penalty: 0n,
+    encryptedAccess: null,
+    accessPostedAt: null,
+    accessRotatedAt: null,
+    accessRotations: 0,
+    updatedAt: timestamp,
+  });
+
+  await touchProvider(db, o.provider, timestamp);
+  await db.update(provider, { id: o.provider }).set((row) => ({ leaseCount: row.leaseCount + 1 }));
+  await touchAccount(db, buyer, timestamp);
+  await db.update(account, { id: buyer }).set((row) => ({
+    leaseCount: row.leaseCount + 1,
+    gpuSecondsBought: row.gpuSecondsBought + gpus * a.duration,
+  }));
+  await addSpending(db, buyer, o.paymentToken, { spent: a.deposit }, timestamp);
+  await touchPaymentToken(db, o.paymentToken, timestamp);
+  await db.update(paymentToken, { id: o.paymentToken }).set((row) => ({
+    leaseCount: row.leaseCount + 1,
+    volume: row.volume + a.deposit,
+  }));
+  await touchMarket(db, event.log.address, timestamp);
+  await db
+    .update(market, { id: idOf(event.log.address) })
+    .set((row) => ({ leaseCount: row.leaseCount + 1 }));
+  await recordStats(
+    db,
+    o,
+    { leasesOpened: 1, gpuSecondsLeased: gpus * a.duration, volume: a.deposit },
+    timestamp,
+  );
+  await db.insert(leaseEvent).values(
+    leaseEventRow(event, id, "Opened", {
+      account: buyer as Hex,
+      amount: a.deposit,
+      duration: a.duration,
+    }),
+  );
+});
+
+ponder.on("GridleaseMarket:LeaseActivated", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const a = event.args;
+  const l = await db.update(lease, { id: a.leaseId.toString() }).set({
+    status: "Active",
+    startTime: a.start,
+    endTime: a.end,
+    encryptedAccess: idOf(a.encryptedAccess) as Hex,
+    accessPostedAt: timestamp,
+    updatedAt: timestamp,
+  });
+  await touchProvider(db, l.provider, timestamp);
+  await db
+    .update(provider, { id: l.provider })
+    .set((row) => ({ leasesServed: row.leasesServed + 1 }));
+  await recordStats(db, l, { activeLeases: 1 }, timestamp);
+  await db.insert(leaseEvent).values(
+    leaseEventRow(event, l.id, "Activated", {
+      account: l.provider as Hex,
+      startTime: a.start,
+      endTime: a.end,
+    }),
+  );
+});
+
+ponder.on("GridleaseMarket:LeaseAccessRotated", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const l = await db.update(lease, { id: event.args.leaseId.toString() }).set((row) => ({
+    encryptedAccess: idOf(event.args.encryptedAccess) as Hex,
+    accessRotatedAt: timestamp,
+    accessRotations: row.accessRotations + 1,
+    updatedAt: timestamp,
+  }));
+  await touchProvider(db, l.provider, timestamp);
+  await db
+    .insert(leaseEvent)
+    .values(leaseEventRow(event, l.id, "AccessRotated", { account: l.provider as Hex }));
+});
+
+ponder.on("GridleaseMarket:LeaseExtended", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const a = event.args;
+  const l = await db.update(lease, { id: a.leaseId.toString() }).set((row) => ({
+    duration: row.duration + a.addedDuration,
+    endTime:
+      row.status === "Active" && row.endTime !== null ? row.endTime + a.addedDuration : row.endTime,
+    deposit: row.deposit + a.topUp,
+    topUps: row.topUps + a.topUp,
+    extensionCount: row.extensionCount + 1,
+    updatedAt: timestamp,
+  }));
+  const gpuSeconds = l.gpus * a.addedDuration;
+  await touchProvider(db, l.provider, timestamp);
+  await touchAccount(db, l.buyer, timestamp);
+  await db.update(account, { id: l.buyer }).set((row) => ({
+    gpuSecondsBought: row.gpuSecondsBought + gpuSeconds,
+  }));
+  await addSpending(db, l.buyer, l.paymentToken, { spent: a.topUp }, timestamp);
+  await touchPaymentToken(db, l.paymentToken, timestamp);
+  await db
+    .update(paymentToken, { id: l.paymentToken })
+    .set((row) => ({ volume: row.volume + a.topUp }));
+  await recordStats(db, l, { gpuSecondsLeased: gpuSeconds, volume: a.topUp }, timestamp);
+  await db.insert(leaseEvent).values(
+    leaseEventRow(event, l.id, "Extended", {
+      account: idOf(a.payer) as Hex,
+      amount: a.topUp,
+      duration: a.addedDuration,
+    }),
+  );
+});
+
+ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const a = event.args;
+  const id = a.leaseId.toString();
+  const before = await db.find(lease, { id });
+  if (!before) throw new Error(`LeaseEnded for unknown lease ${id}`);
+  const reason = END_REASONS[a.reason] ?? "None";
+  const wasActive = before.status === "Active";
+  // Seconds billed: from activation to the end (never past the billed duration); none if never activated.
+  let used = 0n;
+  if (wasActive && before.startTime !== null) {
+    used = a.endTime > before.startTime ? a.endTime - before.startTime : 0n;
+    if (used > before.duration) used = before.duration;
+  }
+  const unused = before.duration - used;
+  await db.update(lease, { id }).set({
+    status: "Ended",
+    endReason: reason,
+    duration: used,
+    endTime: a.endTime,
+    closedAt: timestamp,
+    accrued: a.accrued,
+    refunded: a.refund,
+    penalty: a.penalty,
+    updatedAt: timestamp,
+  });
+  await db.update(offer, { id: before.offer }).set((row) => ({
+    unitsInUse: row.unitsInUse - before.units,
+    updatedAt: timestamp,
+  }));
+  await touchProvider(db, before.provider, timestamp);
+  await db.update(provider, { id: before.provider }).set((row) => ({
+    gpuSecondsServed: row.gpuSecondsServed + before.gpus * used,
+    penaltiesPaid: row.penaltiesPaid + a.penalty,
+    bond: row.bond - a.penalty,
+    noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
+    providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
+  }));
+  await touchAccount(db, before.buyer, timestamp);
+  await db.update(account, { id: before.buyer }).set((row) => ({
+    gpuSecondsBought: row.gpuSecondsBought - before.gpus * unused,
+    penaltiesReceived: row.penaltiesReceived + a.penalty,
+  }));
+  await addEarnings(db, before.provider, before.paymentToken, { accrued: a.accrued }, timestamp);
+  await addSpending(
+    db,
+    before.buyer,
+    before.paymentToken,
+    { spent: -a.refund, refunded: a.refund },
+    timestamp,
+  );
+  await touchPaymentToken(db, before.paymentToken, timestamp);
+  await db
+    .update(paymentToken, { id: before.paymentToken })
+    .set((row) => ({ refunded: row.refunded + a.refund }));
+  await recordStats(
+    db,
+    before,
+    {
+      leasesEnded: 1,
+      gpuSecondsReleased: before.gpus * unused,
+      refunded: a.refund,
+      activeLeases: wasActive ? -1 : 0,
+    },
+    timestamp,
+  );
+  await db.insert(leaseEvent).values(
+    leaseEventRow(event, id, "Ended", {
+      amount: a.accrued,
+      refund: a.refund,
+      penalty: a.penalty,
+      endTime: a.endTime,
+      endReason: reason,
+    }),
+  );
+});
+
+ponder.on("GridleaseMarket:EarningsClaimed", async ({ event, context }) => {
+  const { db } = context;
+  const { timestamp } = event.block;
+  const a = event.args;
+  const net = a.gross - a.fee;
+  const l = await db.update(lease, { id: a.leaseId.toString() }).set((row) => ({
+    claimedGross: row.claimedGross + a.gross,
+    paidToProvider: row.paidToProvider + net,
+    fee: row.fee + a.fee,
+    updatedAt: timestamp,
+  }));
+  await touchProvider(db, a.provider, timestamp);
+  await addEarnings(db, a.provider, l.paymentToken, { claimed: net, fees: a.fee }, timestamp);
+  await touchPaymentToken(db, l.paymentToken, timestamp);
+  await db.update(paymentToken, { id: l.paymentToken }).set((row) => ({
+    paidToProviders: row.paidToProviders + net,
+    feesAccrued: row.feesAccrued + a.fee,
+  }));
+  await db.insert(leaseEvent).values(
+    leaseEventRow(event, l.id, "EarningsClaimed", {
+      account: idOf(a.provider) as Hex,
+      amount: a.gross,
+      fee: a.fee,
+    }),
+  );
+});

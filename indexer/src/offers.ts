@@ -1,0 +1,83 @@
+/** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet. */
+import { ponder } from "ponder:registry";
+import { market, offer, offerPriceChange, provider } from "ponder:schema";
+import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
+import { idOf, logId, touchMarket, touchPaymentToken, touchProvider } from "./store.ts";
+
+ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
+  const { timestamp, number } = event.block;
+  const { offerId, terms } = event.args;
+  const providerId = idOf(event.args.provider);
+  await touchProvider(context.db, providerId, timestamp);
+  await context.db
+    .update(provider, { id: providerId })
+    .set((row) => ({ offerCount: row.offerCount + 1 }));
+  await touchPaymentToken(context.db, event.args.paymentToken, timestamp);
+  await touchMarket(context.db, event.log.address, timestamp);
+  await context.db
+    .update(market, { id: idOf(event.log.address) })
+    .set((row) => ({ offerCount: row.offerCount + 1 }));
+  await context.db
+    .insert(offer)
+    .values({
+      id: offerId.toString(),
+      offerId,
+      provider: providerId,
+      paymentToken: idOf(event.args.paymentToken),
+      gpuModel: decodeGpuModel(terms.gpuModel),
+      region: decodeRegion(terms.region),
+      gpusPerUnit: terms.gpusPerUnit,
+      totalUnits: terms.totalUnits,
+      unitsInUse: 0n,
+      pricePerGpuHour: terms.pricePerGpuHour,
+      initialPricePerGpuHour: terms.pricePerGpuHour,
+      minDuration: terms.minDuration,
+      maxDuration: terms.maxDuration,
+      minProviderBond: terms.minProviderBond,
+      buyerPolicy: idOf(terms.buyerPolicy) as `0x${string}`,
+      specHash: idOf(terms.specHash) as `0x${string}`,
+      specURI: terms.specURI,
+      paused: false,
+      leaseCount: 0,
+      createdAt: timestamp,
+      createdAtBlock: number,
+      updatedAt: timestamp,
+    })
+    .onConflictDoNothing();
+});
+
+ponder.on("GridleaseMarket:OfferPriceChanged", async ({ event, context }) => {
+  const { timestamp } = event.block;
+  const row = await context.db
+    .update(offer, { id: event.args.offerId.toString() })
+    .set({ pricePerGpuHour: event.args.newPrice, updatedAt: timestamp });
+  await touchProvider(context.db, row.provider, timestamp);
+  await context.db
+    .insert(offerPriceChange)
+    .values({
+      id: logId(event.transaction.hash, event.log.logIndex),
+      offer: row.id,
+      oldPrice: event.args.oldPrice,
+      newPrice: event.args.newPrice,
+      timestamp,
+      blockNumber: event.block.number,
+      txHash: idOf(event.transaction.hash) as `0x${string}`,
+    })
+    .onConflictDoNothing();
+});
+
+ponder.on("GridleaseMarket:OfferUnitsChanged", async ({ event, context }) => {
+  const { timestamp } = event.block;
+  const row = await context.db
+    .update(offer, { id: event.args.offerId.toString() })
+    .set({ totalUnits: event.args.newTotalUnits, updatedAt: timestamp });
+  await touchProvider(context.db, row.provider, timestamp);
+});
+
+ponder.on("GridleaseMarket:OfferPausedSet", async ({ event, context }) => {
+  const { timestamp } = event.block;
+  const row = await context.db
+    .update(offer, { id: event.args.offerId.toString() })
+    .set({ paused: event.args.paused, updatedAt: timestamp });
+  await touchProvider(context.db, row.provider, timestamp);
+});

@@ -1,0 +1,272 @@
+/**
+ * Load-or-create helpers and the statistics bookkeeping shared by every handler. The subgraph mirrors these in
+ * subgraph/src/common/*.ts; both follow the definitions in indexer/README.md.
+ */
+import type { Context } from "ponder:registry";
+import {
+  account,
+  accountSpending,
+  providerEarning,
+  gpuModelDayStat,
+  gpuModelStat,
+  market,
+  paymentToken,
+  provider,
+  regionDayStat,
+  regionStat,
+} from "ponder:schema";
+
+export const SECONDS_PER_DAY = 86_400n;
+export const SECONDS_PER_HOUR = 3_600n;
+
+/** End reasons in the order of `EndReason` in contracts/types/DataTypes.sol. */
+export const END_REASONS = [
+  "None",
+  "Expired",
+  "BuyerTerminated",
+  "ProviderTerminated",
+  "NoShowCancelled",
+] as const;
+
+type Db = Context["db"];
+
+/** Ids are lowercase hex for addresses. */
+export const idOf = (address: string) => address.toLowerCase();
+/** Rows derived from one log: `<txHash>-<logIndex>`. */
+export const logId = (txHash: string, logIndex: number) => `${txHash.toLowerCase()}-${logIndex}`;
+
+export async function touchMarket(db: Db, address: string, timestamp: bigint) {
+  const id = idOf(address);
+  return db
+    .insert(market)
+    .values({
+      id,
+      treasury: "0x0000000000000000000000000000000000000000",
+      feeBps: 0n,
+      activationWindow: 0n,
+      paused: false,
+      providerCount: 0,
+      offerCount: 0,
+      leaseCount: 0,
+      updatedAt: timestamp,
+    })
+    .onConflictDoUpdate({ updatedAt: timestamp });
+}
+
+export async function touchPaymentToken(db: Db, address: string, timestamp: bigint) {
+  return db
+    .insert(paymentToken)
+    .values({
+      id: idOf(address),
+      allowed: false,
+      leaseCount: 0,
+      volume: 0n,
+      refunded: 0n,
+      paidToProviders: 0n,
+      feesAccrued: 0n,
+      feesWithdrawn: 0n,
+      firstSeenAt: timestamp,
+      updatedAt: timestamp,
+    })
+    .onConflictDoUpdate({ updatedAt: timestamp });
+}
+
+export async function touchProvider(db: Db, address: string, timestamp: bigint) {
+  return db
+    .insert(provider)
+    .values({
+      id: idOf(address),
+      metadataURI: "",
+      bond: 0n,
+      offerCount: 0,
+      leaseCount: 0,
+      leasesServed: 0,
+      gpuSecondsServed: 0n,
+      noShows: 0,
+      providerTerminations: 0,
+      penaltiesPaid: 0n,
+      firstSeenAt: timestamp,
+      lastSeenAt: timestamp,
+    })
+    .onConflictDoUpdate({ lastSeenAt: timestamp });
+}
+
+export async function touchAccount(db: Db, address: string, timestamp: bigint) {
+  return db
+    .insert(account)
+    .values({
+      id: idOf(address),
+      leaseCount: 0,
+      gpuSecondsBought: 0n,
+      penaltiesReceived: 0n,
+      firstSeenAt: timestamp,
+      lastSeenAt: timestamp,
+    })
+    .onConflictDoUpdate({ lastSeenAt: timestamp });
+}
+
+/** Adds to a provider's earnings in one token. */
+export async function addEarnings(
+  db: Db,
+  providerId: string,
+  token: string,
+  d: { accrued?: bigint; claimed?: bigint; fees?: bigint },
+  timestamp: bigint,
+) {
+  const id = `${idOf(providerId)}:${idOf(token)}`;
+  const row = await db.find(providerEarning, { id });
+  const values = {
+    earningsAccrued: (row?.earningsAccrued ?? 0n) + (d.accrued ?? 0n),
+    earningsClaimed: (row?.earningsClaimed ?? 0n) + (d.claimed ?? 0n),
+    feesPaid: (row?.feesPaid ?? 0n) + (d.fees ?? 0n),
+    updatedAt: timestamp,
+  };
+  await db
+    .insert(providerEarning)
+    .values({ id, provider: idOf(providerId), paymentToken: idOf(token), ...values })
+    .onConflictDoUpdate(values);
+}
+
+/** Adds to a buyer's spending in one token. */
+export async function addSpending(
+  db: Db,
+  accountId: string,
+  token: string,
+  d: { spent?: bigint; refunded?: bigint },
+  timestamp: bigint,
+) {
+  const id = `${idOf(accountId)}:${idOf(token)}`;
+  const row = await db.find(accountSpending, { id });
+  const values = {
+    spent: (row?.spent ?? 0n) + (d.spent ?? 0n),
+    refunded: (row?.refunded ?? 0n) + (d.refunded ?? 0n),
+    updatedAt: timestamp,
+  };
+  await db
+    .insert(accountSpending)
+    .values({ id, account: idOf(accountId), paymentToken: idOf(token), ...values })
+    .onConflictDoUpdate(values);
+}
+
+/** A change to the market statistics caused by one event. */
+export interface StatDelta {
+  leasesOpened?: number;
+  leasesEnded?: number;
+  gpuSecondsLeased?: bigint;
+  gpuSecondsReleased?: bigint;
+  volume?: bigint;
+  refunded?: bigint;
+  activeLeases?: number;
+}
+
+interface StatRow {
+  leasesOpened: number;
+  leasesEnded: number;
+  gpuSecondsLeased: bigint;
+  gpuSecondsReleased: bigint;
+  volume: bigint;
+  refunded: bigint;
+  avgPricePerGpuHour: bigint;
+  activeLeases: number;
+  updatedAt: bigint;
+}
+
+/** Volume-weighted price per GPU-hour of what was leased: volume × 3600 / GPU-seconds, rounded down. */
+export const avgPrice = (volume: bigint, gpuSeconds: bigint) =>
+  gpuSeconds === 0n ? 0n : (volume * SECONDS_PER_HOUR) / gpuSeconds;
+
+function applied(row: StatRow, d: StatDelta, timestamp: bigint, activeLeases: number): StatRow {
+  const gpuSecondsLeased = row.gpuSecondsLeased + (d.gpuSecondsLeased ?? 0n);
+  const volume = row.volume + (d.volume ?? 0n);
+  return {
+    leasesOpened: row.leasesOpened + (d.leasesOpened ?? 0),
+    leasesEnded: row.leasesEnded + (d.leasesEnded ?? 0),
+    gpuSecondsLeased,
+    gpuSecondsReleased: row.gpuSecondsReleased + (d.gpuSecondsReleased ?? 0n),
+    volume,
+    refunded: row.refunded + (d.refunded ?? 0n),
+    avgPricePerGpuHour: avgPrice(volume, gpuSecondsLeased),
+    activeLeases,
+    updatedAt: timestamp,
+  };
+}
+
+const ZERO: StatRow = {
+  leasesOpened: 0,
+  leasesEnded: 0,
+  gpuSecondsLeased: 0n,
+  gpuSecondsReleased: 0n,
+  volume: 0n,
+  refunded: 0n,
+  avgPricePerGpuHour: 0n,
+  activeLeases: 0,
+  updatedAt: 0n,
+};
+
+/**
+ * Applies `d` to the all-time and the daily statistics of the lease's GPU model and region. A day's
+ * `activeLeases` is the all-time running count after the day's latest event.
+ */
+export async function recordStats(
+  db: Db,
+  key: { gpuModel: string; region: string; paymentToken: string },
+  d: StatDelta,
+  timestamp: bigint,
+) {
+  const day = timestamp / SECONDS_PER_DAY;
+  const token = idOf(key.paymentToken);
+
+  const modelTotalId = `${key.gpuModel}:${token}`;
+  const modelTotal = await db.find(gpuModelStat, { id: modelTotalId });
+  const modelRow = applied(
+    modelTotal ?? ZERO,
+    d,
+    timestamp,
+    (modelTotal?.activeLeases ?? 0) + (d.activeLeases ?? 0),
+  );
+  await db
+    .insert(gpuModelStat)
+    .values({ id: modelTotalId, gpuModel: key.gpuModel, paymentToken: token, ...modelRow })
+    .onConflictDoUpdate(modelRow);
+  const modelDayId = `${modelTotalId}:${day}`;
+  const modelDay = await db.find(gpuModelDayStat, { id: modelDayId });
+  const modelDayRow = applied(modelDay ?? ZERO, d, timestamp, modelRow.activeLeases);
+  await db
+    .insert(gpuModelDayStat)
+    .values({
+      id: modelDayId,
+      gpuModel: key.gpuModel,
+      paymentToken: token,
+      day: Number(day),
+      date: day * SECONDS_PER_DAY,
+      ...modelDayRow,
+    })
+    .onConflictDoUpdate(modelDayRow);
+
+  const regionTotalId = `${key.region}:${token}`;
+  const regionTotal = await db.find(regionStat, { id: regionTotalId });
+  const regionRow = applied(
+    regionTotal ?? ZERO,
+    d,
+    timestamp,
+    (regionTotal?.activeLeases ?? 0) + (d.activeLeases ?? 0),
+  );
+  await db
+    .insert(regionStat)
+    .values({ id: regionTotalId, region: key.region, paymentToken: token, ...regionRow })
+    .onConflictDoUpdate(regionRow);
+  const regionDayId = `${regionTotalId}:${day}`;
+  const regionDay = await db.find(regionDayStat, { id: regionDayId });
+  const regionDayRow = applied(regionDay ?? ZERO, d, timestamp, regionRow.activeLeases);
+  await db
+    .insert(regionDayStat)
+    .values({
+      id: regionDayId,
+      region: key.region,
+      paymentToken: token,
+      day: Number(day),
+      date: day * SECONDS_PER_DAY,
+      ...regionDayRow,
+    })
+    .onConflictDoUpdate(regionDayRow);
+}

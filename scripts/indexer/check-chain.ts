@@ -1,0 +1,83 @@
+/**
+ * Checks indexed entities against the contract's own view of the same chain (getLease, getOffer, getProvider,
+ * protocolFees, config reads). The indexers never call the contract; this check does, so that the expected
+ * entities committed as fixtures are not merely what one indexer happened to compute.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import type { Address } from "viem";
+import type { EntityDump } from "../../test/indexer/support/subgraph-runtime.ts";
+
+const STATUS = ["None", "Pending", "Active", "Active", "Ended"]; // LeaseStatus; Expired is still Active until closed
+const END_REASON = ["None", "Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCancelled"];
+
+/** Returns every mismatch as text; empty when the entities agree with the chain. */
+export async function checkAgainstChain(
+  connection: NetworkConnection,
+  market: Address,
+  dump: EntityDump,
+): Promise<string[]> {
+  const c = await connection.viem.getContractAt("GridleaseMarket", market);
+  const problems: string[] = [];
+  const expect = (what: string, indexed: unknown, onChain: unknown) => {
+    if (String(indexed) !== String(onChain))
+      problems.push(`${what}: indexed ${indexed}, on chain ${onChain}`);
+  };
+  for (const [id, lease] of Object.entries(dump.Lease ?? {})) {
+    const v = await c.read.getLease([BigInt(id)]);
+    expect(`lease ${id} status`, lease.status, STATUS[v.status]);
+    expect(`lease ${id} endReason`, lease.endReason, END_REASON[v.endReason]);
+    expect(`lease ${id} buyer`, lease.buyer, v.buyer.toLowerCase());
+    expect(`lease ${id} provider`, lease.provider, v.provider.toLowerCase());
+    expect(`lease ${id} paymentToken`, lease.paymentToken, v.paymentToken.toLowerCase());
+    expect(`lease ${id} units`, lease.units, v.units);
+    expect(`lease ${id} price`, lease.pricePerGpuHour, v.pricePerGpuHour);
+    expect(`lease ${id} feeBps`, lease.feeBps, v.feeBps);
+    expect(`lease ${id} duration`, lease.duration, v.duration);
+    expect(`lease ${id} claimedGross`, lease.claimedGross, v.settled);
+    // A lease ended before activation never started: the index keeps startTime null, the contract the end time.
+    if (lease.startTime !== null) expect(`lease ${id} startTime`, lease.startTime, v.start);
+    if (lease.status === "Ended") {
+      expect(`lease ${id} accrued`, lease.accrued, v.accrued);
+      expect(
+        `lease ${id} deposit`,
+        lease.deposit,
+        BigInt(lease.accrued!) + BigInt(lease.refunded!),
+      );
+    } else {
+      expect(`lease ${id} deposit`, lease.deposit, v.deposit);
+    }
+  }
+  for (const [id, offer] of Object.entries(dump.Offer ?? {})) {
+    const o = await c.read.getOffer([BigInt(id)]);
+    expect(`offer ${id} totalUnits`, offer.totalUnits, o.totalUnits);
+    expect(`offer ${id} unitsInUse`, offer.unitsInUse, o.unitsInUse);
+    expect(`offer ${id} price`, offer.pricePerGpuHour, o.pricePerGpuHour);
+    expect(`offer ${id} paused`, offer.paused, o.paused);
+    expect(`offer ${id} provider`, offer.provider, o.provider.toLowerCase());
+  }
+  for (const [id, provider] of Object.entries(dump.Provider ?? {})) {
+    const p = await c.read.getProvider([id as Address]);
+    expect(`provider ${id} bond`, provider.bond, p.bond);
+    expect(`provider ${id} offerCount`, provider.offerCount, p.offerCount);
+  }
+  for (const [id, token] of Object.entries(dump.PaymentToken ?? {})) {
+    const fees = await c.read.protocolFees([id as Address]);
+    expect(
+      `token ${id} unwithdrawn fees`,
+      BigInt(token.feesAccrued!) - BigInt(token.feesWithdrawn!),
+      fees,
+    );
+    expect(`token ${id} allowed`, token.allowed, await c.read.isPaymentToken([id as Address]));
+  }
+  const m = dump.Market?.[market.toLowerCase()];
+  if (!m) problems.push(`no Market ${market.toLowerCase()}`);
+  else {
+    expect("market feeBps", m.feeBps, await c.read.feeBps());
+    expect("market activationWindow", m.activationWindow, await c.read.activationWindow());
+    expect("market treasury", m.treasury, (await c.read.treasury()).toLowerCase());
+    expect("market paused", m.paused, await c.read.paused());
+    expect("market offerCount", m.offerCount, await c.read.offerCount());
+    expect("market leaseCount", m.leaseCount, await c.read.leaseCount());
+  }
+  return problems;
+}

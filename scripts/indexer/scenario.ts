@@ -1,0 +1,418 @@
+/**
+ * The indexer parity scenario: a small market history that emits every market event and ends leases for every
+ * reason, with every block's timestamp fixed, so that replaying it on any fresh Hardhat chain (in-process or
+ * `hardhat node`) produces the same blocks, transactions and logs.
+ *
+ * The contracts are deployed from the first account in the order that puts the market at the address
+ * @gridlease/sdk records for chain 31337, so the Ponder config (which reads that address) indexes it.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import { getAddress, maxUint256, parseEventLogs, type Address, type Hex, type Log } from "viem";
+import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import { deployments } from "@gridlease/sdk/deployments";
+import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { GRID, USD } from "../lib/fixture.ts";
+
+/** 2030-01-01T00:00:00Z: every scenario block is timed from here, on UTC day boundaries. */
+export const SCENARIO_START = 1_893_456_000n;
+export const HOUR = 3600n;
+export const DAY = 86_400n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Address;
+
+/** A fixed clock: each transaction lands in its own block, `STEP` seconds after the previous one. */
+const STEP = 12n;
+
+export interface ScenarioResult {
+  market: Address;
+  usd: Address;
+  grid: Address;
+  /** Number of the last block the scenario mined. */
+  lastBlock: bigint;
+  /** Lease ids by the path they took. */
+  leases: Record<string, bigint>;
+}
+
+/** Connects the wallet clients and a deterministic clock to `connection`. */
+export async function scenarioContext(connection: NetworkConnection, start = SCENARIO_START) {
+  const { viem } = connection;
+  const publicClient = await viem.getPublicClient();
+  const wallets = await viem.getWalletClients();
+  let now = start;
+  const latest = (await publicClient.getBlock()).timestamp;
+  if (latest > now)
+    throw new Error(`the chain's time (${latest}) is past the scenario start (${now})`);
+
+  async function nextBlockAt() {
+    now += STEP;
+    await connection.networkHelpers.time.setNextBlockTimestamp(now);
+  }
+  /** Sends one transaction in a block of its own at the next clock tick and waits for success. */
+  async function send(call: () => Promise<Hex>) {
+    await nextBlockAt();
+    const hash = await call();
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    return receipt;
+  }
+  return {
+    viem,
+    publicClient,
+    wallets,
+    send,
+    nextBlockAt,
+    /** Moves the clock forward; the next transaction lands `seconds` + one step later. */
+    advance: (seconds: bigint) => {
+      now += seconds;
+    },
+    /** Moves the clock to `t` (the next transaction lands one step after it). */
+    advanceTo: (t: bigint) => {
+      if (t < now) throw new Error(`cannot move the clock back from ${now} to ${t}`);
+      now = t;
+    },
+    now: () => now,
+  };
+}
+
+export type ScenarioContext = Awaited<ReturnType<typeof scenarioContext>>;
+
+/** Deploys GRID, TestUSD, the allowlist policy and the market as sdk/ expects, and allows both tokens. */
+export async function deployForIndexer(ctx: ScenarioContext) {
+  const { viem, wallets } = ctx;
+  const [deployer, treasury] = wallets;
+  await ctx.nextBlockAt();
+  const grid = await viem.deployContract("GridleaseToken", [
+    deployer.account.address,
+    GRID("1000000000"),
+  ]);
+  await ctx.nextBlockAt();
+  const usd = await viem.deployContract("TestUSD");
+  await ctx.nextBlockAt();
+  await viem.deployContract("AllowlistPolicy");
+  await ctx.nextBlockAt();
+  const market = await viem.deployContract("GridleaseMarket", [
+    deployer.account.address,
+    treasury.account.address,
+    grid.address,
+    250n,
+    3600n,
+    5_000n,
+  ]);
+  const expected = deployments["31337"].contracts.GridleaseMarket.address;
+  if (getAddress(market.address) !== getAddress(expected)) {
+    throw new Error(
+      `the market deployed at ${market.address}, but sdk/ expects ${expected}: deploy on a fresh chain, or run \`npm run codegen\``,
+    );
+  }
+  await ctx.send(() => market.write.setPaymentToken([usd.address, true]));
+  await ctx.send(() => market.write.setPaymentToken([grid.address, true]));
+  return { market, usd, grid };
+}
+
+/** Runs the whole parity scenario on a fresh chain. */
+export async function runScenario(connection: NetworkConnection): Promise<ScenarioResult> {
+  const ctx = await scenarioContext(connection);
+  const { viem, wallets, send } = ctx;
+  const [, , providerW, buyerW, otherW, provider2W, buyer2W] = wallets;
+  const { market, usd, grid } = await deployForIndexer(ctx);
+
+  const at = async (wallet: (typeof wallets)[number]) => ({
+    market: await viem.getContractAt("GridleaseMarket", market.address, { client: { wallet } }),
+    usd: await viem.getContractAt("TestUSD", usd.address, { client: { wallet } }),
+    grid: await viem.getContractAt("GridleaseToken", grid.address, { client: { wallet } }),
+  });
+  const owner = await at(wallets[0]);
+  const provider = await at(providerW);
+  const provider2 = await at(provider2W);
+  const buyer = await at(buyerW);
+  const buyer2 = await at(buyer2W);
+  const other = await at(otherW);
+
+  // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
+  for (const w of [buyerW, buyer2W, otherW]) {
+    await send(() => owner.usd.write.mint([w.account.address, USD("1000000")]));
+  }
+  for (const w of [providerW, provider2W, buyerW, buyer2W, otherW]) {
+    await send(() => owner.grid.write.transfer([w.account.address, GRID("100000")]));
+  }
+  for (const who of [provider, provider2, buyer, buyer2, other]) {
+    await send(() => who.usd.write.approve([market.address, maxUint256]));
+    await send(() => who.grid.write.approve([market.address, maxUint256]));
+  }
+
+  // Providers and offers.
+  await send(() => provider.market.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
+  await send(() => provider.market.write.depositBond([GRID("5000")]));
+  await send(() => provider2.market.write.registerProvider(["ipfs://provider/fremont-1"]));
+  await send(() => provider2.market.write.depositBond([GRID("3000")]));
+  const offer = (o: {
+    model: string;
+    units: bigint;
+    region: string;
+    token: Address;
+    price: bigint;
+    min: bigint;
+    max: bigint;
+    bond: bigint;
+    spec: string;
+  }) => ({
+    gpuModel: encodeGpuModel(o.model),
+    gpusPerUnit: 8n,
+    totalUnits: o.units,
+    region: encodeRegion(o.region),
+    paymentToken: o.token,
+    pricePerGpuHour: o.price,
+    minDuration: o.min,
+    maxDuration: o.max,
+    minProviderBond: o.bond,
+    buyerPolicy: ZERO_ADDRESS,
+    specHash: `0x${o.spec.padStart(2, "0").repeat(32)}` as Hex,
+    specURI: `ipfs://spec/${o.model.toLowerCase()}`,
+  });
+  const h100 = 1n;
+  const h200 = 2n;
+  const b200 = 3n;
+  await send(() =>
+    provider.market.write.createOffer([
+      offer({
+        model: "H100-SXM-80GB",
+        units: 16n,
+        region: "AU-QLD",
+        token: usd.address,
+        price: USD("1.95"),
+        min: HOUR,
+        max: 30n * DAY,
+        bond: GRID("1000"),
+        spec: "11",
+      }),
+    ]),
+  );
+  await send(() =>
+    provider.market.write.createOffer([
+      offer({
+        model: "H200-141GB",
+        units: 4n,
+        region: "SG",
+        token: grid.address,
+        price: GRID("3.3"),
+        min: 600n,
+        max: 7n * DAY,
+        bond: GRID("2000"),
+        spec: "22",
+      }),
+    ]),
+  );
+  await send(() =>
+    provider2.market.write.createOffer([
+      offer({
+        model: "B200-192GB",
+        units: 8n,
+        region: "US-CA",
+        token: usd.address,
+        price: USD("5.2"),
+        min: HOUR,
+        max: 14n * DAY,
+        bond: GRID("1000"),
+        spec: "33",
+      }),
+    ]),
+  );
+  await send(() => provider.market.write.updateProvider(["ipfs://provider/brisbane-dc1-v2"]));
+  await send(() => provider.market.write.setOfferPrice([h100, USD("1.85")]));
+  await send(() => provider.market.write.setOfferUnits([h100, 20n]));
+
+  const key = `0x${"ab".repeat(32)}` as Hex;
+  const access = (n: number) => `0x${n.toString(16).padStart(2, "0").repeat(48)}` as Hex;
+  let leaseCount = 0n;
+  const open = async (
+    who: typeof buyer,
+    offerId: bigint,
+    units: bigint,
+    duration: bigint,
+  ): Promise<bigint> => {
+    await send(() => who.market.write.openLease([offerId, units, duration, maxUint256, key]));
+    return ++leaseCount;
+  };
+
+  // Day 0. Lease 1: activated, extended while active, access rotated, left to expire, closed by a third party.
+  const expired = await open(buyer, h100, 2n, 4n * HOUR);
+  await send(() => provider.market.write.activateLease([expired, access(1)]));
+  const expiredStart = ctx.now();
+  await send(() => buyer.market.write.extendLease([expired, 2n * HOUR]));
+  await send(() => provider.market.write.rotateAccess([expired, access(2)]));
+
+  // Lease 2: the buyer stops after six hours.
+  const buyerTerminated = await open(buyer2, b200, 1n, 24n * HOUR);
+  await send(() => provider2.market.write.activateLease([buyerTerminated, access(3)]));
+  const buyerTerminatedStart = ctx.now();
+
+  // Lease 3 (priced in GRID): the provider ends it after half an hour and pays the bond penalty.
+  const providerTerminated = await open(buyer, h200, 1n, 2n * HOUR);
+  await send(() => provider.market.write.activateLease([providerTerminated, access(4)]));
+  ctx.advance(30n * 60n);
+  await send(() => provider.market.write.terminateLease([providerTerminated]));
+
+  // Lease 4: never activated; the buyer cancels after the activation window.
+  const noShow = await open(buyer2, h100, 1n, HOUR);
+  ctx.advance(HOUR + 1n);
+  await send(() => buyer2.market.write.cancelLease([noShow]));
+
+  // Lease 5: the provider refuses a pending lease.
+  const refused = await open(buyer, b200, 1n, HOUR);
+  await send(() => provider2.market.write.terminateLease([refused]));
+
+  ctx.advanceTo(buyerTerminatedStart + 6n * HOUR);
+  await send(() => buyer2.market.write.terminateLease([buyerTerminated]));
+  ctx.advanceTo(expiredStart + 6n * HOUR + 60n);
+  await send(() => other.market.write.closeLease([expired]));
+  await send(() => provider.market.write.claim([[expired, providerTerminated]]));
+  await send(() => provider2.market.write.claim([[buyerTerminated]]));
+
+  // Day 1. Lease 6: extended by a third party while pending, then active and claimed mid-way (left active).
+  ctx.advanceTo(SCENARIO_START + DAY + HOUR);
+  const active = await open(buyer2, h100, 1n, 2n * HOUR);
+  await send(() => other.market.write.extendLease([active, HOUR]));
+  await send(() => provider.market.write.activateLease([active, access(6)]));
+  ctx.advance(HOUR);
+  await send(() => provider.market.write.claim([[active]]));
+  // Lease 7: left pending.
+  const pending = await open(buyer, h100, 3n, 5n * HOUR);
+
+  await send(() => provider.market.write.setOfferPaused([h200, true]));
+  await send(() => owner.market.write.setPaused([true]));
+  await send(() => owner.market.write.setPaused([false]));
+  await send(() => owner.market.write.setProtocolFee([300n]));
+  await send(() => owner.market.write.setActivationWindow([7200n]));
+  await send(() => other.market.write.withdrawFees([usd.address]));
+  await send(() => owner.market.write.setTreasury([otherW.account.address]));
+  await send(() => provider2.market.write.withdrawBond([GRID("500")]));
+
+  // Day 2. Lease 8: at the new fee, expires and is closed by its buyer.
+  ctx.advanceTo(SCENARIO_START + 2n * DAY + 2n * HOUR);
+  const expired2 = await open(buyer, b200, 2n, HOUR);
+  await send(() => provider2.market.write.activateLease([expired2, access(8)]));
+  ctx.advance(2n * HOUR);
+  await send(() => buyer.market.write.closeLease([expired2]));
+  await send(() => owner.market.write.setPaymentToken([grid.address, false]));
+
+  return {
+    market: getAddress(market.address),
+    usd: getAddress(usd.address),
+    grid: getAddress(grid.address),
+    lastBlock: await ctx.publicClient.getBlockNumber(),
+    leases: {
+      expired,
+      buyerTerminated,
+      providerTerminated,
+      noShow,
+      refused,
+      active,
+      pending,
+      expired2,
+    },
+  };
+}
+
+/**
+ * More activity after the scenario, continuing its clock from the chain's latest block: `count` leases of one unit
+ * of offer 1 opened by wallet `buyer` for `hours` hours, every other one activated. Returns the last block.
+ */
+export async function moreLeases(
+  connection: NetworkConnection,
+  market: Address,
+  opts: { count: number; buyer: number; hours: bigint },
+): Promise<bigint> {
+  const publicClient = await connection.viem.getPublicClient();
+  const ctx = await scenarioContext(connection, (await publicClient.getBlock()).timestamp);
+  const wallets = ctx.wallets;
+  const buyer = await ctx.viem.getContractAt("GridleaseMarket", market, {
+    client: { wallet: wallets[opts.buyer]! },
+  });
+  const provider = await ctx.viem.getContractAt("GridleaseMarket", market, {
+    client: { wallet: wallets[2]! },
+  });
+  const key = `0x${"cd".repeat(32)}` as Hex;
+  for (let i = 0; i < opts.count; i++) {
+    await ctx.send(() => buyer.write.openLease([1n, 1n, opts.hours * HOUR, maxUint256, key]));
+    if (i % 2 === 0) {
+      const id = await buyer.read.leaseCount();
+      await ctx.send(() => provider.write.activateLease([id, `0x${"ee".repeat(40)}`]));
+    }
+  }
+  return publicClient.getBlockNumber();
+}
+
+/** One decoded market log with the block and transaction metadata a subgraph handler sees. */
+export interface EventVector {
+  event: string;
+  address: Address;
+  /** Decoded arguments; integers as decimal strings, tuples as objects. */
+  args: Record<string, unknown>;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: string;
+  blockHash: Hex;
+  parentHash: Hex;
+  blockTimestamp: string;
+  txHash: Hex;
+  txIndex: number;
+  txFrom: Address;
+  txTo: Address | null;
+  logIndex: number;
+}
+
+const jsonable = (value: unknown): unknown => {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonable);
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonable(v)]));
+  return value;
+};
+
+/** Every log of the market from `fromBlock`, decoded, in chain order. */
+export async function exportVectors(
+  publicClient: {
+    getLogs: (a: { address: Address; fromBlock: bigint; toBlock?: bigint }) => Promise<Log[]>;
+    getBlock: (a: {
+      blockNumber: bigint;
+    }) => Promise<{ timestamp: bigint; hash: Hex | null; parentHash: Hex }>;
+    getTransaction: (a: { hash: Hex }) => Promise<{ from: Address; to: Address | null }>;
+  },
+  market: Address,
+  fromBlock = 0n,
+  toBlock?: bigint,
+): Promise<EventVector[]> {
+  const logs = await publicClient.getLogs({ address: market, fromBlock, toBlock });
+  const decoded = parseEventLogs({ abi: gridleaseMarketAbi, logs, strict: true });
+  const blocks = new Map<bigint, { timestamp: bigint; hash: Hex | null; parentHash: Hex }>();
+  const txs = new Map<Hex, { from: Address; to: Address | null }>();
+  const vectors: EventVector[] = [];
+  for (const log of decoded) {
+    const blockNumber = log.blockNumber!;
+    if (!blocks.has(blockNumber))
+      blocks.set(blockNumber, await publicClient.getBlock({ blockNumber }));
+    if (!txs.has(log.transactionHash!))
+      txs.set(
+        log.transactionHash!,
+        await publicClient.getTransaction({ hash: log.transactionHash! }),
+      );
+    const block = blocks.get(blockNumber)!;
+    const tx = txs.get(log.transactionHash!)!;
+    vectors.push({
+      event: log.eventName,
+      address: getAddress(log.address),
+      args: jsonable(log.args) as Record<string, unknown>,
+      topics: log.topics as Hex[],
+      data: log.data,
+      blockNumber: blockNumber.toString(),
+      blockHash: log.blockHash!,
+      parentHash: block.parentHash,
+      blockTimestamp: block.timestamp.toString(),
+      txHash: log.transactionHash!,
+      txIndex: log.transactionIndex!,
+      txFrom: getAddress(tx.from),
+      txTo: tx.to ? getAddress(tx.to) : null,
+      logIndex: log.logIndex!,
+    });
+  }
+  return vectors;
+}

@@ -1,0 +1,118 @@
+// Load-or-create helpers: the same defaults as the `touch*` helpers in indexer/src/store.ts.
+import { Address, BigInt } from "@graphprotocol/graph-ts";
+import {
+  Account,
+  AccountSpending,
+  Market,
+  PaymentToken,
+  Provider,
+  ProviderEarning,
+} from "../../generated/schema";
+import { ZERO } from "./ids";
+
+/** The market row; `updatedAt` moves to `timestamp`. */
+export function touchMarket(id: string, timestamp: BigInt): Market {
+  let market = Market.load(id);
+  if (market == null) {
+    market = new Market(id);
+    market.treasury = Address.zero();
+    market.feeBps = ZERO;
+    market.activationWindow = ZERO;
+    market.paused = false;
+    market.providerCount = 0;
+    market.offerCount = 0;
+    market.leaseCount = 0;
+  }
+  market.updatedAt = timestamp;
+  return market;
+}
+
+export function touchPaymentToken(id: string, timestamp: BigInt): PaymentToken {
+  let token = PaymentToken.load(id);
+  if (token == null) {
+    token = new PaymentToken(id);
+    token.allowed = false;
+    token.leaseCount = 0;
+    token.volume = ZERO;
+    token.refunded = ZERO;
+    token.paidToProviders = ZERO;
+    token.feesAccrued = ZERO;
+    token.feesWithdrawn = ZERO;
+    token.firstSeenAt = timestamp;
+  }
+  token.updatedAt = timestamp;
+  return token;
+}
+
+/** The provider row; `lastSeenAt` moves to `timestamp`. */
+export function touchProvider(id: string, timestamp: BigInt): Provider {
+  let provider = Provider.load(id);
+  if (provider == null) {
+    provider = new Provider(id);
+    provider.metadataURI = "";
+    provider.bond = ZERO;
+    provider.offerCount = 0;
+    provider.leaseCount = 0;
+    provider.leasesServed = 0;
+    provider.gpuSecondsServed = ZERO;
+    provider.noShows = 0;
+    provider.providerTerminations = 0;
+    provider.penaltiesPaid = ZERO;
+    provider.firstSeenAt = timestamp;
+  }
+  provider.lastSeenAt = timestamp;
+  return provider;
+}
+
+/** The buyer row; `lastSeenAt` moves to `timestamp`. */
+export function touchAccount(id: string, timestamp: BigInt): Account {
+  let account = Account.load(id);
+  if (account == null) {
+    account = new Account(id);
+    account.leaseCount = 0;
+    account.gpuSecondsBought = ZERO;
+    account.penaltiesReceived = ZERO;
+    account.firstSeenAt = timestamp;
+  }
+  account.lastSeenAt = timestamp;
+  return account;
+}
+
+/** A provider's earnings row in one token (saved by the caller). */
+export function touchEarning(
+  providerId: string,
+  token: string,
+  timestamp: BigInt,
+): ProviderEarning {
+  let id = providerId + ":" + token;
+  let row = ProviderEarning.load(id);
+  if (row == null) {
+    row = new ProviderEarning(id);
+    row.provider = providerId;
+    row.paymentToken = token;
+    row.earningsAccrued = ZERO;
+    row.earningsClaimed = ZERO;
+    row.feesPaid = ZERO;
+  }
+  row.updatedAt = timestamp;
+  return row;
+}
+
+/** A buyer's spending row in one token (saved by the caller). */
+export function touchSpending(
+  accountId: string,
+  token: string,
+  timestamp: BigInt,
+): AccountSpending {
+  let id = accountId + ":" + token;
+  let row = AccountSpending.load(id);
+  if (row == null) {
+    row = new AccountSpending(id);
+    row.account = accountId;
+    row.paymentToken = token;
+    row.spent = ZERO;
+    row.refunded = ZERO;
+  }
+  row.updatedAt = timestamp;
+  return row;
+}

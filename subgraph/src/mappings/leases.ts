@@ -1,0 +1,293 @@
+// Leases, as indexer/src/leases.ts: each handler updates the lease, its parties and the statistics, and records
+// one LeaseEvent.
+import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
+import {
+  EarningsClaimed,
+  LeaseAccessRotated,
+  LeaseActivated,
+  LeaseEnded,
+  LeaseExtended,
+  LeaseOpened,
+} from "../../generated/GridleaseMarket/GridleaseMarket";
+import { Lease, LeaseEvent, Offer } from "../../generated/schema";
+import {
+  touchAccount,
+  touchEarning,
+  touchMarket,
+  touchPaymentToken,
+  touchProvider,
+  touchSpending,
+} from "../common/entities";
+import { endReasonName, idOf, logId, ZERO } from "../common/ids";
+import { recordStats, StatDelta } from "../common/stats";
+
+/** The LeaseEvent for one log; fields its type does not carry stay null. */
+function leaseEvent(event: ethereum.Event, leaseId: string, type: string): LeaseEvent {
+  let row = new LeaseEvent(logId(event));
+  row.lease = leaseId;
+  row.type = type;
+  row.txHash = event.transaction.hash;
+  row.blockNumber = event.block.number;
+  row.logIndex = event.logIndex.toI32();
+  row.timestamp = event.block.timestamp;
+  return row;
+}
+
+function loadLease(leaseId: BigInt): Lease | null {
+  let lease = Lease.load(leaseId.toString());
+  if (lease == null) log.error("event for unknown lease {}", [leaseId.toString()]);
+  return lease;
+}
+
+export function handleLeaseOpened(event: LeaseOpened): void {
+  let timestamp = event.block.timestamp;
+  let p = event.params;
+  let id = p.leaseId.toString();
+  let offer = Offer.load(p.offerId.toString());
+  if (offer == null) {
+    log.error("lease {} opened on unknown offer {}", [id, p.offerId.toString()]);
+    return;
+  }
+  offer.unitsInUse = offer.unitsInUse.plus(p.units);
+  offer.leaseCount += 1;
+  offer.updatedAt = timestamp;
+  offer.save();
+  let gpus = offer.gpusPerUnit.times(p.units);
+  let buyerId = idOf(p.buyer);
+
+  let lease = new Lease(id);
+  lease.leaseId = p.leaseId;
+  lease.offer = offer.id;
+  lease.provider = offer.provider;
+  lease.buyer = buyerId;
+  lease.paymentToken = offer.paymentToken;
+  lease.gpuModel = offer.gpuModel;
+  lease.region = offer.region;
+  lease.units = p.units;
+  lease.gpusPerUnit = offer.gpusPerUnit;
+  lease.gpus = gpus;
+  lease.pricePerGpuHour = p.pricePerGpuHour;
+  lease.feeBps = p.feeBps;
+  lease.duration = p.duration;
+  lease.initialDuration = p.duration;
+  lease.status = "Pending";
+  lease.endReason = "None";
+  lease.buyerPublicKey = p.buyerPublicKey;
+  lease.activationDeadline = p.activationDeadline;
+  lease.openedAt = timestamp;
+  lease.openedAtBlock = event.block.number;
+  lease.deposit = p.deposit;
+  lease.topUps = ZERO;
+  lease.extensionCount = 0;
+  lease.accrued = ZERO;
+  lease.claimedGross = ZERO;
+  lease.paidToProvider = ZERO;
+  lease.fee = ZERO;
+  lease.refunded = ZERO;
+  lease.penalty = ZERO;
+  lease.accessRotations = 0;
+  lease.updatedAt = timestamp;
+  lease.save();
+
+  let provider = touchProvider(offer.provider, timestamp);
+  provider.leaseCount += 1;
+  provider.save();
+  let account = touchAccount(buyerId, timestamp);
+  account.leaseCount += 1;
+  account.gpuSecondsBought = account.gpuSecondsBought.plus(gpus.times(p.duration));
+  account.save();
+  let spending = touchSpending(buyerId, offer.paymentToken, timestamp);
+  spending.spent = spending.spent.plus(p.deposit);
+  spending.save();
+  let token = touchPaymentToken(offer.paymentToken, timestamp);
+  token.leaseCount += 1;
+  token.volume = token.volume.plus(p.deposit);
+  token.save();
+  let market = touchMarket(idOf(event.address), timestamp);
+  market.leaseCount += 1;
+  market.save();
+
+  let d = new StatDelta();
+  d.leasesOpened = 1;
+  d.gpuSecondsLeased = gpus.times(p.duration);
+  d.volume = p.deposit;
+  recordStats(offer.gpuModel, offer.region, offer.paymentToken, d, timestamp);
+
+  let row = leaseEvent(event, id, "Opened");
+  row.account = p.buyer;
+  row.amount = p.deposit;
+  row.duration = p.duration;
+  row.save();
+}
+
+export function handleLeaseActivated(event: LeaseActivated): void {
+  let timestamp = event.block.timestamp;
+  let lease = loadLease(event.params.leaseId);
+  if (lease == null) return;
+  lease.status = "Active";
+  lease.startTime = event.params.start;
+  lease.endTime = event.params.end;
+  lease.encryptedAccess = event.params.encryptedAccess;
+  lease.accessPostedAt = timestamp;
+  lease.updatedAt = timestamp;
+  lease.save();
+  let provider = touchProvider(lease.provider, timestamp);
+  provider.leasesServed += 1;
+  provider.save();
+  let d = new StatDelta();
+  d.activeLeases = 1;
+  recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
+  let row = leaseEvent(event, lease.id, "Activated");
+  row.account = Bytes.fromHexString(lease.provider);
+  row.startTime = event.params.start;
+  row.endTime = event.params.end;
+  row.save();
+}
+
+export function handleLeaseAccessRotated(event: LeaseAccessRotated): void {
+  let timestamp = event.block.timestamp;
+  let lease = loadLease(event.params.leaseId);
+  if (lease == null) return;
+  lease.encryptedAccess = event.params.encryptedAccess;
+  lease.accessRotatedAt = timestamp;
+  lease.accessRotations += 1;
+  lease.updatedAt = timestamp;
+  lease.save();
+  touchProvider(lease.provider, timestamp).save();
+  let row = leaseEvent(event, lease.id, "AccessRotated");
+  row.account = Bytes.fromHexString(lease.provider);
+  row.save();
+}
+
+export function handleLeaseExtended(event: LeaseExtended): void {
+  let timestamp = event.block.timestamp;
+  let p = event.params;
+  let lease = loadLease(p.leaseId);
+  if (lease == null) return;
+  lease.duration = lease.duration.plus(p.addedDuration);
+  let end = lease.endTime;
+  if (lease.status == "Active" && end !== null) lease.endTime = end.plus(p.addedDuration);
+  lease.deposit = lease.deposit.plus(p.topUp);
+  lease.topUps = lease.topUps.plus(p.topUp);
+  lease.extensionCount += 1;
+  lease.updatedAt = timestamp;
+  lease.save();
+  let gpuSeconds = lease.gpus.times(p.addedDuration);
+  touchProvider(lease.provider, timestamp).save();
+  let account = touchAccount(lease.buyer, timestamp);
+  account.gpuSecondsBought = account.gpuSecondsBought.plus(gpuSeconds);
+  account.save();
+  let spending = touchSpending(lease.buyer, lease.paymentToken, timestamp);
+  spending.spent = spending.spent.plus(p.topUp);
+  spending.save();
+  let token = touchPaymentToken(lease.paymentToken, timestamp);
+  token.volume = token.volume.plus(p.topUp);
+  token.save();
+  let d = new StatDelta();
+  d.gpuSecondsLeased = gpuSeconds;
+  d.volume = p.topUp;
+  recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
+  let row = leaseEvent(event, lease.id, "Extended");
+  row.account = p.payer;
+  row.amount = p.topUp;
+  row.duration = p.addedDuration;
+  row.save();
+}
+
+export function handleLeaseEnded(event: LeaseEnded): void {
+  let timestamp = event.block.timestamp;
+  let p = event.params;
+  let lease = loadLease(p.leaseId);
+  if (lease == null) return;
+  let reason = endReasonName(p.reason);
+  let wasActive = lease.status == "Active";
+  // Seconds billed: from activation to the end (never past the billed duration); none if never activated.
+  let used = ZERO;
+  let start = lease.startTime;
+  if (wasActive && start !== null) {
+    used = p.endTime.gt(start) ? p.endTime.minus(start) : ZERO;
+    if (used.gt(lease.duration)) used = lease.duration;
+  }
+  let unused = lease.duration.minus(used);
+  let gpus = lease.gpus;
+  lease.status = "Ended";
+  lease.endReason = reason;
+  lease.duration = used;
+  lease.endTime = p.endTime;
+  lease.closedAt = timestamp;
+  lease.accrued = p.accrued;
+  lease.refunded = p.refund;
+  lease.penalty = p.penalty;
+  lease.updatedAt = timestamp;
+  lease.save();
+
+  let offer = Offer.load(lease.offer);
+  if (offer != null) {
+    offer.unitsInUse = offer.unitsInUse.minus(lease.units);
+    offer.updatedAt = timestamp;
+    offer.save();
+  }
+  let provider = touchProvider(lease.provider, timestamp);
+  provider.gpuSecondsServed = provider.gpuSecondsServed.plus(gpus.times(used));
+  provider.penaltiesPaid = provider.penaltiesPaid.plus(p.penalty);
+  provider.bond = provider.bond.minus(p.penalty);
+  if (reason == "NoShowCancelled") provider.noShows += 1;
+  if (reason == "ProviderTerminated") provider.providerTerminations += 1;
+  provider.save();
+  let account = touchAccount(lease.buyer, timestamp);
+  account.gpuSecondsBought = account.gpuSecondsBought.minus(gpus.times(unused));
+  account.penaltiesReceived = account.penaltiesReceived.plus(p.penalty);
+  account.save();
+  let earning = touchEarning(lease.provider, lease.paymentToken, timestamp);
+  earning.earningsAccrued = earning.earningsAccrued.plus(p.accrued);
+  earning.save();
+  let spending = touchSpending(lease.buyer, lease.paymentToken, timestamp);
+  spending.spent = spending.spent.minus(p.refund);
+  spending.refunded = spending.refunded.plus(p.refund);
+  spending.save();
+  let token = touchPaymentToken(lease.paymentToken, timestamp);
+  token.refunded = token.refunded.plus(p.refund);
+  token.save();
+
+  let d = new StatDelta();
+  d.leasesEnded = 1;
+  d.gpuSecondsReleased = gpus.times(unused);
+  d.refunded = p.refund;
+  d.activeLeases = wasActive ? -1 : 0;
+  recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
+
+  let row = leaseEvent(event, lease.id, "Ended");
+  row.amount = p.accrued;
+  row.refund = p.refund;
+  row.penalty = p.penalty;
+  row.endTime = p.endTime;
+  row.endReason = reason;
+  row.save();
+}
+
+export function handleEarningsClaimed(event: EarningsClaimed): void {
+  let timestamp = event.block.timestamp;
+  let p = event.params;
+  let lease = loadLease(p.leaseId);
+  if (lease == null) return;
+  let net = p.gross.minus(p.fee);
+  lease.claimedGross = lease.claimedGross.plus(p.gross);
+  lease.paidToProvider = lease.paidToProvider.plus(net);
+  lease.fee = lease.fee.plus(p.fee);
+  lease.updatedAt = timestamp;
+  lease.save();
+  touchProvider(idOf(p.provider), timestamp).save();
+  let earning = touchEarning(idOf(p.provider), lease.paymentToken, timestamp);
+  earning.earningsClaimed = earning.earningsClaimed.plus(net);
+  earning.feesPaid = earning.feesPaid.plus(p.fee);
+  earning.save();
+  let token = touchPaymentToken(lease.paymentToken, timestamp);
+  token.paidToProviders = token.paidToProviders.plus(net);
+  token.feesAccrued = token.feesAccrued.plus(p.fee);
+  token.save();
+  let row = leaseEvent(event, lease.id, "EarningsClaimed");
+  row.account = p.provider;
+  row.amount = p.gross;
+  row.fee = p.fee;
+  row.save();
+}

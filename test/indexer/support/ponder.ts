@@ -1,0 +1,220 @@
+/**
+ * Test support for the Ponder indexer: a `hardhat node` on a spare 127.0.0.1 port, `ponder start` against it
+ * (embedded PGlite in a fresh temporary directory), and a dump of every entity through Ponder's GraphQL API in
+ * the same plain-JSON shape the subgraph runtime produces, so the two can be compared with one `toEqual`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  rpcReady,
+  startService,
+  stopService,
+  waitUntilReady,
+  type Service,
+} from "../../../scripts/lib/services.ts";
+import { subgraphEntities, type EntityDump } from "./subgraph-runtime.ts";
+
+const root = new URL("../../../", import.meta.url).pathname;
+export const INDEXER_DIR = join(root, "indexer");
+
+/** A port from `base` upward that nothing on 127.0.0.1 listens on. */
+export async function sparePort(base: number): Promise<number> {
+  const { createServer } = await import("node:net");
+  for (let port = base; port < base + 200; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 from ${base}`);
+}
+
+export interface Chain {
+  url: string;
+  port: number;
+  service: Service;
+  stop: () => Promise<void>;
+}
+
+/** Starts `hardhat node` on 127.0.0.1:`port` (a spare one from 8620 by default). */
+export async function startChain(port?: number): Promise<Chain> {
+  const p = port ?? (await sparePort(8620));
+  const service = startService(
+    "hardhat node",
+    "npx",
+    ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(p)],
+    { env: { HARDHAT_CONFIG: join(root, "hardhat.config.ts") } },
+  );
+  const url = `http://127.0.0.1:${p}`;
+  await waitUntilReady(service, () => rpcReady(url), 120_000);
+  return { url, port: p, service, stop: () => stopService(service) };
+}
+
+export interface PonderProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  service: Service;
+  /** Stops the process (SIGTERM, then SIGKILL); keeps the data directory. */
+  stop: () => Promise<void>;
+  /** Stops the process and deletes its data directory. */
+  destroy: () => Promise<void>;
+}
+
+/** Starts `ponder start` against `rpcUrl`; resolves once /health answers. Reuses `dataDir` when given. */
+export async function startPonder(opts: {
+  rpcUrl: string;
+  port?: number;
+  dataDir?: string;
+  schema?: string;
+}): Promise<PonderProcess> {
+  const port = opts.port ?? (await sparePort(42100));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "gridlease-ponder-"));
+  const service = startService(
+    "ponder",
+    "npx",
+    [
+      "ponder",
+      "--root",
+      INDEXER_DIR,
+      "start",
+      "--schema",
+      opts.schema ?? "gridlease",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--log-format",
+      "json",
+    ],
+    {
+      env: {
+        PONDER_TELEMETRY_DISABLED: "true",
+        PONDER_RPC_URL_31337: opts.rpcUrl,
+        PONDER_PGLITE_DIR: join(dataDir, "pglite"),
+        PONDER_POLLING_INTERVAL: "100",
+        DATABASE_URL: "",
+        NODE_OPTIONS: "",
+      },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(
+      service,
+      async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok,
+      180_000,
+    );
+  } catch (err) {
+    await stopService(service, 10_000);
+    throw err;
+  }
+  const stop = () => stopService(service, 10_000);
+  return {
+    url,
+    port,
+    dataDir,
+    service,
+    stop,
+    destroy: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The latest block Ponder has indexed (from /status), or -1 before it has one. */
+export async function indexedBlock(url: string): Promise<number> {
+  const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) return -1;
+  const status = (await res.json()) as Record<string, { block?: { number: number } }>;
+  const chain = Object.values(status)[0];
+  return chain?.block?.number ?? -1;
+}
+
+/** Waits until /ready answers 200 and the indexed block reaches `block`. */
+export async function waitForIndexed(p: PonderProcess, block: number, timeoutMs = 180_000) {
+  await waitUntilReady(
+    p.service,
+    async () => {
+      const ready = await fetch(`${p.url}/ready`, { signal: AbortSignal.timeout(5_000) });
+      return ready.status === 200 && (await indexedBlock(p.url)) >= block;
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until /ready answers 200: the historical backfill is complete. */
+export async function waitForReady(p: PonderProcess, timeoutMs = 180_000) {
+  await waitUntilReady(
+    p.service,
+    async () =>
+      (await fetch(`${p.url}/ready`, { signal: AbortSignal.timeout(5_000) })).status === 200,
+    timeoutMs,
+  );
+}
+
+/** Posts a GraphQL query; returns the parsed body (data and errors) and the HTTP status. */
+export async function graphql(url: string, query: string, variables?: Record<string, unknown>) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
+  return { status: res.status, ...body };
+}
+
+const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
+/** Ponder's plural query name for an entity: `leaseEvent` -> `leaseEvents`. */
+export const pluralQuery = (entity: string) => `${lowerFirst(entity)}s`;
+
+/** Every entity Ponder serves, as the subgraph runtime's dump: same types, ids, fields and encodings. */
+export async function dumpPonder(url: string): Promise<EntityDump> {
+  const out: EntityDump = {};
+  for (const [type, fields] of [...subgraphEntities()].sort(([a], [b]) => a.localeCompare(b))) {
+    const stored = fields.filter((f) => !f.derived);
+    const selection = stored.map((f) => (f.reference ? `${f.name} { id }` : f.name)).join(" ");
+    const rows: EntityDump[string] = {};
+    let after: string | null = null;
+    for (let page = 0; page < 1_000; page++) {
+      const res = await graphql(
+        url,
+        `query ($after: String) { ${pluralQuery(type)}(limit: 1000, after: $after) { items { ${selection} } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      if (res.errors?.length)
+        throw new Error(`${type}: ${res.errors.map((e) => e.message).join("; ")}`);
+      const conn = res.data[pluralQuery(type)];
+      for (const item of conn.items as Record<string, any>[]) {
+        const row: Record<string, string | number | boolean | null> = {};
+        for (const f of stored) {
+          const v = item[f.name];
+          row[f.name] =
+            v === null || v === undefined
+              ? null
+              : f.reference
+                ? v.id
+                : f.type === "Bytes"
+                  ? String(v).toLowerCase()
+                  : f.type === "BigInt"
+                    ? String(v)
+                    : v;
+        }
+        rows[row.id as string] = row;
+      }
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    out[type] = Object.fromEntries(
+      Object.keys(rows)
+        .sort()
+        .map((id) => [id, rows[id]!]),
+    );
+  }
+  return out;
+}
