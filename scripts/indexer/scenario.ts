@@ -141,7 +141,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
 
   // Providers and offers.
   await send(() => provider.market.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
-  await send(() => provider.market.write.depositBond([GRID("5000")]));
+  await send(() => provider.market.write.depositBond([GRID("20000")]));
   await send(() => provider2.market.write.registerProvider(["ipfs://provider/fremont-1"]));
   await send(() => provider2.market.write.depositBond([GRID("3000")]));
   const offer = (o: {
