@@ -5,13 +5,15 @@
  *   2. starts `hardhat node` on 127.0.0.1 (genesis set back in time so the seeded history ends at the present);
  *   3. deploys the GridleaseLocal Ignition module and checks it landed where sdk/ says;
  *   4. seeds a realistic market (skip with --no-seed);
- *   5. starts the indexer and the app when those workspaces exist;
+ *   5. starts the indexer (Ponder on an embedded PGlite database) and waits until it has indexed the history;
+ *      starts the app when that workspace exists;
  *   6. prints the URLs and the funded dev accounts, then runs until Ctrl-C, which stops every child it started.
  *
  * Options: --no-seed, --seed N, --port N (chain, default 8545), --indexer-port N (42069), --app-port N (5173).
  * Exit codes: 0 after Ctrl-C, 2 bad arguments, 3 a port is taken, 1 any other failure.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { toHex } from "viem";
@@ -19,6 +21,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { formatSummary, seedMarket } from "./lib/seed.ts";
 import {
   ensurePortFree,
+  indexedBlock,
   rpcReady,
   startService,
   stopService,
@@ -76,11 +79,13 @@ const rpcUrl = `http://127.0.0.1:${port}`;
 
 const services: Service[] = [];
 let stopping = false;
+let pgliteDir = "";
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const s of [...services].reverse()) await stopService(s);
+    if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
   }
   process.exit(code);
 }
@@ -154,11 +159,53 @@ async function main() {
     if (seeded.actors.buyers.includes(account(15).address)) roles.push(["buyer", 15]);
   }
 
-  if (hasIndexer) step("Starting the indexer (not yet wired)");
+  let indexerUrl = "";
+  if (hasIndexer) {
+    step(`Starting the indexer (Ponder on PGlite) on http://127.0.0.1:${indexerPort}`);
+    // A fresh database every run: the chain is new every run too.
+    pgliteDir = mkdtempSync(join(tmpdir(), "gridlease-ponder-"));
+    const ponder = startService(
+      "indexer",
+      "npx",
+      [
+        "ponder",
+        "--root",
+        "indexer",
+        "start",
+        "--schema",
+        "gridlease",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        String(indexerPort),
+      ],
+      {
+        env: {
+          PONDER_TELEMETRY_DISABLED: "true",
+          PONDER_RPC_URL_31337: rpcUrl,
+          PONDER_PGLITE_DIR: pgliteDir,
+          PONDER_POLLING_INTERVAL: "250",
+        },
+      },
+    );
+    services.push(ponder);
+    indexerUrl = `http://127.0.0.1:${indexerPort}`;
+    // /ready answers 200 once the backfill is done; the newest blocks are indexed live just after.
+    const head = Number(await (await connection.viem.getPublicClient()).getBlockNumber());
+    await waitUntilReady(
+      ponder,
+      async () =>
+        (await fetch(`${indexerUrl}/ready`, { signal: AbortSignal.timeout(2_000) })).ok &&
+        (await indexedBlock(indexerUrl)) >= head,
+      120_000,
+    );
+  }
   if (hasApp) step("Starting the app (not yet wired)");
 
   console.log(`\nGridlease is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`  chain     ${rpcUrl}  (chain id 31337)`);
+  if (indexerUrl)
+    console.log(`  indexer   ${indexerUrl}/graphql  (GraphQL; SQL over HTTP at ${indexerUrl}/sql)`);
   console.log(`  market    ${deployed.market.address}`);
   console.log(`  GRID      ${deployed.grid.address}`);
   console.log(`  TestUSD   ${deployed.usd.address}`);

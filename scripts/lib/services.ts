@@ -109,3 +109,12 @@ export async function rpcReady(url: string): Promise<boolean> {
   });
   return res.ok && typeof ((await res.json()) as { result?: unknown }).result === "string";
 }
+
+/** The latest block a Ponder indexer has indexed (from its /status), or -1 before it has one. */
+export async function indexedBlock(url: string): Promise<number> {
+  const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) return -1;
+  const status = (await res.json()) as Record<string, { block?: { number: number } }>;
+  const chain = Object.values(status)[0];
+  return chain?.block?.number ?? -1;
+}

@@ -74,9 +74,10 @@ describe("npm run dev", () => {
     // the stack says so (exit 3) and the test tries fresh ports.
     let dev: ReturnType<typeof startDev> | undefined;
     let chainPort = 0;
+    let indexerPort = 0;
     for (let attempt = 0; attempt < 3 && !dev; attempt++) {
       const ports = [await sparePort(), await sparePort(), await sparePort()];
-      chainPort = ports[0];
+      [chainPort, indexerPort] = ports;
       const run = startDev([
         "--port",
         `${ports[0]}`,
@@ -109,6 +110,14 @@ describe("npm run dev", () => {
       functionName: "offerCount",
     });
     expect(leases).toBeGreaterThanOrEqual(150n);
+    // The indexer serves the same history over GraphQL.
+    const res = await fetch(`http://127.0.0.1:${indexerPort}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ leases(limit: 1) { totalCount } }" }),
+    });
+    const body = (await res.json()) as { data: { leases: { totalCount: number } } };
+    expect(BigInt(body.data.leases.totalCount)).toBe(leases);
     expect(offers).toBeGreaterThanOrEqual(40n);
     // The seeded history ends at the present, so the chain's clock is close to the wall clock.
     const block = await client.getBlock();
@@ -118,6 +127,7 @@ describe("npm run dev", () => {
     expect(await dev.exited).toBe(0);
     expect(groupAlive(dev.child.pid!)).toBe(false);
     expect(await portIsFree(chainPort)).toBe(true);
+    expect(await portIsFree(indexerPort)).toBe(true);
     await expect(client.getChainId()).rejects.toThrow();
   });
 

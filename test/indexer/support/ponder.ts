@@ -126,14 +126,8 @@ export async function startPonder(opts: {
   };
 }
 
-/** The latest block Ponder has indexed (from /status), or -1 before it has one. */
-export async function indexedBlock(url: string): Promise<number> {
-  const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) return -1;
-  const status = (await res.json()) as Record<string, { block?: { number: number } }>;
-  const chain = Object.values(status)[0];
-  return chain?.block?.number ?? -1;
-}
+import { indexedBlock } from "../../../scripts/lib/services.ts";
+export { indexedBlock };
 
 /** Waits until /ready answers 200 and the indexed block reaches `block`. */
 export async function waitForIndexed(p: PonderProcess, block: number, timeoutMs = 180_000) {
