@@ -168,7 +168,7 @@ export const updateProvider = (w: SignerClient, p: OnMarket & { metadataURI: str
 export const depositBond = (w: SignerClient, p: OnMarket & { amount: bigint }) =>
   writeMarket(w, p.market, "depositBond", [p.amount]);
 
-/** Withdraws `amount` of the sender's bond; only while none of its offers has units in use. */
+/** Withdraws `amount` of the sender's bond: at most its free part (live leases keep their penalties reserved). */
 export const withdrawBond = (w: SignerClient, p: OnMarket & { amount: bigint }) =>
   writeMarket(w, p.market, "withdrawBond", [p.amount]);
 
