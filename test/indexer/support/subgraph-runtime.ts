@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Runs the compiled subgraph (subgraph/build/GridleaseMarket/GridleaseMarket.wasm) in Node, standing in for
  * graph-node: an in-memory entity store and the host functions the module imports (read from its import list;
