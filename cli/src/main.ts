@@ -12,6 +12,7 @@ import { providerCommands } from "./commands/provider.ts";
 import { buyerCommands } from "./commands/buyer.ts";
 import { keyCommands } from "./commands/keys.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { exploreCommands } from "./commands/explore.ts";
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -22,6 +23,8 @@ export interface Command {
   /** Usage lines after the command name, and option descriptions. */
   help: string;
   options: ParseArgsOptionsConfig;
+  /** Takes positional arguments (e.g. `explore lease 7`). */
+  positionals?: boolean;
   run(args: {
     values: Values;
     positionals: string[];
@@ -37,6 +40,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   ...buyerCommands,
   ...keyCommands,
+  ...exploreCommands,
 ];
 
 function overview(): string {
@@ -115,7 +119,7 @@ export async function run(
       parsed = parseArgs({
         args: rest,
         options: { ...GLOBAL_OPTIONS, ...command.options },
-        allowPositionals: false,
+        allowPositionals: command.positionals ?? false,
         strict: true,
       });
     } catch (err) {
