@@ -55,7 +55,7 @@ function overview(): string {
     "",
     GLOBAL_HELP,
     "",
-    "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC unreachable,",
+    "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC or indexer unreachable,",
     "5 configuration or key problem, 6 not enough funds, 7 not found or not ready.",
   ].join("\n");
 }

@@ -355,7 +355,7 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
         `  provider  ${result.provider}`,
         `  buyer     ${result.buyer}`,
         `  price     ${amount(result.pricePerGpuHour, t)} per GPU-hour, fee ${Number(result.feeBps) / 100}%`,
-        `  duration  ${formatDuration(result.duration)}${result.extensions > 0 ? ` (${formatDuration(result.initialDuration)} + ${result.extensions} extension${result.extensions === 1 ? "" : "s"})` : ""}`,
+        `  duration  ${formatDuration(result.duration)}${result.extensions > 0 ? ` (${formatDuration(result.initialDuration)} + ${result.extensions} extension${result.extensions === 1 ? "" : "s"})` : result.duration !== result.initialDuration ? ` (booked ${formatDuration(result.initialDuration)})` : ""}`,
         `  status    ${status}${result.endReason !== "None" ? ` — ${result.endReason}: ${endReasonLabel(result.endReason as never)}` : ""}`,
         `  opened    ${formatTime(result.openedAt)}`,
         ...(result.startTime !== null ? [`  started   ${formatTime(result.startTime)}`] : []),
@@ -538,7 +538,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
             ),
           );
         if (provider.recentLeases.length > 0)
-          lines.push("", "Latest leases served:", leaseTable(provider.recentLeases));
+          lines.push("", "Latest leases on its offers:", leaseTable(provider.recentLeases));
       } else lines.push("", "Not a provider.");
       if (buyer) {
         lines.push(
