@@ -12,6 +12,7 @@ import { providerCommands } from "./commands/provider.ts";
 import { buyerCommands } from "./commands/buyer.ts";
 import { keyCommands } from "./commands/keys.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { exploreCommands } from "./commands/explore.ts";
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -22,6 +23,8 @@ export interface Command {
   /** Usage lines after the command name, and option descriptions. */
   help: string;
   options: ParseArgsOptionsConfig;
+  /** Takes positional arguments (e.g. `explore lease 7`). */
+  positionals?: boolean;
   run(args: {
     values: Values;
     positionals: string[];
@@ -37,6 +40,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   ...buyerCommands,
   ...keyCommands,
+  ...exploreCommands,
 ];
 
 function overview(): string {
@@ -51,7 +55,7 @@ function overview(): string {
     "",
     GLOBAL_HELP,
     "",
-    "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC unreachable,",
+    "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC or indexer unreachable,",
     "5 configuration or key problem, 6 not enough funds, 7 not found or not ready.",
   ].join("\n");
 }
@@ -115,7 +119,7 @@ export async function run(
       parsed = parseArgs({
         args: rest,
         options: { ...GLOBAL_OPTIONS, ...command.options },
-        allowPositionals: false,
+        allowPositionals: command.positionals ?? false,
         strict: true,
       });
     } catch (err) {

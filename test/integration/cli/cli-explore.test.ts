@@ -1,0 +1,297 @@
+/**
+ * The indexer-backed commands (`market search`, `explore lease|address|prices`) against a real stack: a
+ * `hardhat node` on a spare port with the indexer parity scenario (every lease end reason) plus a second H100
+ * offer, Ponder indexing it, and the `gridlease` command run as a child process. Every answer is checked against
+ * the chain (getLease, receipts) or Ponder's GraphQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { getAddress, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { endReasonName, getLease } from "@gridlease/sdk";
+import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import {
+  runScenario,
+  scenarioContext,
+  type ScenarioResult,
+} from "../../../scripts/indexer/scenario.ts";
+import { USD } from "../../../scripts/lib/fixture.ts";
+import {
+  graphql,
+  sparePort,
+  startChain,
+  startPonder,
+  waitForIndexed,
+  type Chain,
+  type PonderProcess,
+} from "../../indexer/support/ponder.ts";
+import { BUYER_KEY, cli, PROVIDER_KEY } from "./support.ts";
+
+let chain: Chain;
+let connection: NetworkConnection;
+let scenario: ScenarioResult;
+let ponder: PonderProcess | undefined;
+const provider = privateKeyToAccount(PROVIDER_KEY).address;
+const buyer = privateKeyToAccount(BUYER_KEY).address;
+
+beforeAll(async () => {
+  chain = await startChain();
+  connection = await network.create({ network: "localhost", override: { url: chain.url } });
+  scenario = await runScenario(connection);
+  // A second, cheaper H100 offer (offer #4) from the scenario's second provider.
+  const ctx = await scenarioContext(
+    connection,
+    (await (await connection.viem.getPublicClient()).getBlock()).timestamp,
+  );
+  const market = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
+    client: { wallet: ctx.wallets[5]! },
+  });
+  await ctx.send(() =>
+    market.write.createOffer([
+      {
+        gpuModel: encodeGpuModel("H100-SXM-80GB"),
+        gpusPerUnit: 4n,
+        totalUnits: 2n,
+        region: encodeRegion("US-CA"),
+        paymentToken: scenario.usd,
+        pricePerGpuHour: USD("1.5"),
+        minDuration: 3600n,
+        maxDuration: 86_400n,
+        minProviderBond: 1000n * 10n ** 18n,
+        buyerPolicy: "0x0000000000000000000000000000000000000000",
+        specHash: `0x${"44".repeat(32)}` as Hex,
+        specURI: "ipfs://spec/h100-4",
+      },
+    ]),
+  );
+  const last = await (await connection.viem.getPublicClient()).getBlockNumber();
+  ponder = await startPonder({ rpcUrl: chain.url });
+  await waitForIndexed(ponder, Number(last));
+}, 300_000);
+
+afterAll(async () => {
+  await ponder?.destroy();
+  await chain?.stop();
+}, 60_000);
+
+const run = (args: string[], indexerUrl = ponder!.url) =>
+  cli([...args, "--rpc-url", chain.url, "--indexer-url", indexerUrl]);
+const ok = <T extends { code: number | null; stderr: string; stdout: string }>(r: T): T => {
+  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+  return r;
+};
+
+describe("market search", () => {
+  it("lists only open H100 offers, cheapest first, with the provider's track record", async () => {
+    const r = ok(await run(["market", "search", "--gpu", "H100", "--json"]));
+    expect(r.json.offers.map((o: any) => o.offerId)).toEqual(["4", "1"]);
+    for (const o of r.json.offers) expect(o.gpuModel).toMatch(/^H100-/);
+    const prices = r.json.offers.map((o: any) => Number(o.price));
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(r.json.offers[0]).toMatchObject({
+      price: "1.5",
+      gpusPerUnit: "4",
+      serversAvailable: "2",
+      region: "US-CA",
+      paymentToken: { symbol: "tUSD", decimals: 6 },
+    });
+    const gql = await graphql(
+      ponder!.url,
+      `
+        {
+          offer(id: "1") {
+            totalUnits
+            unitsInUse
+            provider {
+              leasesServed
+              noShows
+            }
+          }
+        }
+      `,
+    );
+    const one = r.json.offers[1];
+    expect(one.serversAvailable).toBe(
+      String(BigInt(gql.data.offer.totalUnits) - BigInt(gql.data.offer.unitsInUse)),
+    );
+    expect(one.provider).toMatchObject({
+      address: provider,
+      leasesServed: gql.data.offer.provider.leasesServed,
+      noShows: gql.data.offer.provider.noShows,
+    });
+    expect(one.provider.noShows).toBe(1);
+
+    const human = ok(await run(["market", "search", "--gpu", "h100"]));
+    expect(human.stdout).toContain("H100-SXM-80GB");
+    expect(human.stdout).not.toContain("B200");
+    expect(human.stdout.indexOf("#4")).toBeLessThan(human.stdout.indexOf("#1"));
+    expect(human.stdout).toContain("$1.50");
+    expect(human.stdout).toMatch(/2 open offers/);
+  });
+
+  it("filters by region, price, GPUs and token, and sorts", async () => {
+    const ids = async (args: string[]) =>
+      ok(await run(["market", "search", ...args, "--json"])).json.offers.map((o: any) => o.offerId);
+    expect(await ids(["--region", "AU-QLD"])).toEqual(["1"]);
+    expect(await ids(["--max-price", "1.6"])).toEqual(["4"]);
+    expect(await ids(["--min-gpus", "8", "--sort", "region"])).toEqual(["1", "3"]);
+    // GRID is no longer a payment token and the H200 offer is paused: nothing open in GRID.
+    expect(await ids(["--token", "GRID"])).toEqual([]);
+    expect(await ids(["--token", "tUSD", "--sort", "gpus"])).toEqual(["1", "3", "4"]);
+    const bad = await run(["market", "search", "--sort", "cheap"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--sort must be one of/);
+  });
+});
+
+describe("explore lease", () => {
+  it("shows each lease as the chain has it: end reason, settlement and real transactions", async () => {
+    const client = await connection.viem.getPublicClient();
+    for (const id of [
+      scenario.leases.expired,
+      scenario.leases.providerTerminated,
+      scenario.leases.noShow,
+    ]) {
+      const r = ok(await run(["explore", "lease", String(id), "--json"]));
+      const view = await getLease(client as never, { market: scenario.market, leaseId: id! });
+      expect(r.json.leaseId).toBe(String(id));
+      expect(r.json.buyer).toBe(getAddress(view.buyer));
+      expect(r.json.provider).toBe(getAddress(view.provider));
+      expect(r.json.status).toBe("Ended");
+      expect(r.json.endReason).toBe(endReasonName(view.endReason));
+      expect(r.json.settlement.accrued).toBe(String(view.accrued));
+      expect(BigInt(r.json.settlement.paidToProvider) + BigInt(r.json.settlement.fee)).toBe(
+        view.settled,
+      );
+      expect(r.json.events[0].type).toBe("Opened");
+      expect(r.json.events.at(-1).type).not.toBe("Opened");
+      for (const e of r.json.events) {
+        const receipt = await client.getTransactionReceipt({ hash: e.txHash as Hex });
+        expect(receipt.blockNumber).toBe(BigInt(e.blockNumber));
+      }
+    }
+    const noShow = ok(await run(["explore", "lease", String(scenario.leases.noShow), "--json"]));
+    expect(BigInt(noShow.json.settlement.refunded)).toBe(BigInt(noShow.json.settlement.deposit));
+    expect(BigInt(noShow.json.settlement.penalty)).toBeGreaterThan(0n);
+
+    const human = ok(await run(["explore", "lease", String(scenario.leases.providerTerminated)]));
+    expect(human.stdout).toContain("ProviderTerminated: Ended early by the provider");
+    expect(human.stdout).toMatch(/paid to provider\s+\d[\d,.]* GRID/);
+    expect(human.stdout).toContain("Timeline:");
+    expect(human.stdout).toMatch(/Activated\s+0x[0-9a-f]{64}/);
+  });
+
+  it("says so, with exit 7, for a lease the indexer does not know; exit 2 for a bad id", async () => {
+    const r = await run(["explore", "lease", "999", "--json"]);
+    expect(r.code).toBe(7);
+    expect(r.json.error.message).toMatch(/no lease #999/);
+    expect((await run(["explore", "lease", "seven"])).code).toBe(2);
+    expect((await run(["explore", "lease"])).code).toBe(2);
+  });
+});
+
+describe("explore address", () => {
+  it("shows a provider's and a buyer's activity as the indexer has it", async () => {
+    const gql = await graphql(
+      ponder!.url,
+      `
+        query ($p: String!, $b: String!) {
+          provider(id: $p) {
+            leasesServed
+            noShows
+            leaseCount
+            offerCount
+          }
+          account(id: $b) {
+            leaseCount
+          }
+        }
+      `,
+      { p: provider.toLowerCase(), b: buyer.toLowerCase() },
+    );
+    const p = ok(await run(["explore", "address", provider, "--json"]));
+    expect(p.json.provider).toMatchObject({
+      leasesServed: gql.data.provider.leasesServed,
+      noShows: gql.data.provider.noShows,
+      leaseCount: gql.data.provider.leaseCount,
+    });
+    expect(p.json.provider.offers.map((o: any) => o.offerId)).toEqual(["1", "2"]);
+    expect(p.json.provider.earnings.length).toBeGreaterThan(0);
+    expect(p.json.buyer).toBeNull();
+    const b = ok(await run(["explore", "address", buyer.toLowerCase(), "--json"]));
+    expect(b.json.provider).toBeNull();
+    expect(b.json.buyer.leaseCount).toBe(gql.data.account.leaseCount);
+    expect(b.json.buyer.spending[0].paymentToken.symbol).toMatch(/tUSD|GRID/);
+
+    const human = ok(await run(["explore", "address", provider]));
+    expect(human.stdout).toContain("As a provider:");
+    expect(human.stdout).toMatch(/no-shows\s+1/);
+    expect(human.stdout).toContain("No leases as a buyer.");
+  });
+
+  it("exit 7 for an address without activity, exit 2 for a malformed one", async () => {
+    const none = await run(["explore", "address", "0x000000000000000000000000000000000000dEaD"]);
+    expect(none.code).toBe(7);
+    expect(none.stderr).toMatch(/no activity/);
+    expect((await run(["explore", "address", "0x1234"])).code).toBe(2);
+  });
+});
+
+describe("explore prices", () => {
+  it("gives the daily volume-weighted H100 price and GPU-hours from the daily stats", async () => {
+    const r = ok(await run(["explore", "prices", "--gpu", "H100", "--days", "30", "--json"]));
+    const gql = await graphql(
+      ponder!.url,
+      `
+        {
+          gpuModelDayStats(where: { gpuModel: "H100-SXM-80GB" }, orderBy: "day") {
+            items {
+              day
+              volume
+              gpuSecondsLeased
+            }
+          }
+        }
+      `,
+    );
+    const stats = gql.data.gpuModelDayStats.items as any[];
+    expect(stats.length).toBeGreaterThan(0);
+    expect(r.json.days.map((d: any) => d.day)).toEqual(stats.map((s) => s.day));
+    for (const [i, s] of stats.entries()) {
+      const d = r.json.days[i];
+      expect(d.gpuSecondsLeased).toBe(String(s.gpuSecondsLeased));
+      expect(d.pricePerGpuHour).toBe(
+        String((BigInt(s.volume) * 3600n) / BigInt(s.gpuSecondsLeased)),
+      );
+      expect(d.paymentToken.symbol).toBe("tUSD");
+    }
+    const human = ok(await run(["explore", "prices", "--gpu", "H100"]));
+    expect(human.stdout).toMatch(/\d{4}-\d{2}-\d{2}\s+\$\d+\.\d+\s+\d+\.\d{2}/);
+    expect((await run(["explore", "prices"])).code).toBe(2);
+    expect((await run(["explore", "prices", "--gpu", "H100", "--days", "0"])).code).toBe(2);
+  });
+});
+
+describe("failures", () => {
+  it("exit 4 in plain words when the indexer is down", async () => {
+    const down = `http://127.0.0.1:${await sparePort(42900)}`;
+    for (const args of [
+      ["market", "search"],
+      ["explore", "lease", "1"],
+      ["explore", "prices", "--gpu", "H100"],
+    ]) {
+      const r = await run([...args, "--json"], down);
+      expect(r.code).toBe(4);
+      expect(r.json.error.kind).toBe("network");
+      expect(r.stderr).toMatch(/indexer at .* cannot be reached/);
+    }
+  });
+
+  it("every command has --help", async () => {
+    for (const name of ["market search", "explore lease", "explore address", "explore prices"]) {
+      const r = ok(await cli([...name.split(" "), "--help"]));
+      expect(r.stdout).toContain(`Usage: gridlease ${name}`);
+    }
+  });
+});
