@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
-import {EndReason, LeaseStatus, LeaseView} from "../../../contracts/types/DataTypes.sol";
+import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract CloseLease_Unit_Test is MarketStateTest {
     uint256 internal offerId;
@@ -87,6 +87,27 @@ contract CloseLease_Unit_Test is MarketStateTest {
         vm.prank(provider);
         market.claim(ids);
         assertEq(usd.balanceOf(provider) - providerBefore, deposit - (deposit * FEE_BPS) / 10_000, "paid");
+    }
+
+    function test_GivenExpired_Close_ReleasesReservedPenalty() public {
+        uint256 penalty = (MIN_BOND * PENALTY_BPS) / 10_000;
+        assertEq(market.getProvider(provider).lockedBond, penalty, "the live lease reserves its penalty");
+        vm.warp(end);
+        market.closeLease(leaseId);
+        assertEq(market.getProvider(provider).lockedBond, 0, "released");
+        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "nothing taken from the bond");
+    }
+
+    function test_GivenOfferWithoutBond_Close_ReservesNothing() public {
+        OfferParams memory p = _h100Params();
+        p.minProviderBond = 0;
+        uint256 free = _createOffer(p);
+        uint256 id = _openActive(free, 1, 1 hours);
+        uint256 locked = market.getProvider(provider).lockedBond;
+        vm.warp(START_TIME + 1 hours);
+        market.closeLease(id);
+        assertEq(market.getProvider(provider).lockedBond, locked, "an offer without a bond reserves nothing");
+        assertEq(uint256(market.getLease(id).endReason), uint256(EndReason.Expired), "ended as expired");
     }
 
     function test_GivenClosedLongAfterEnd_EndTimeIsLeaseEnd() public {
