@@ -3,6 +3,7 @@
  * subgraph/src/common/*.ts; both follow the definitions in indexer/README.md.
  */
 import type { Context } from "ponder:registry";
+import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
 import {
   account,
   accountSpending,
@@ -17,7 +18,6 @@ import {
 } from "ponder:schema";
 
 export const SECONDS_PER_DAY = 86_400n;
-export const SECONDS_PER_HOUR = 3_600n;
 
 /** End reasons in the order of `EndReason` in contracts/types/DataTypes.sol. */
 export const END_REASONS = [
@@ -171,9 +171,8 @@ interface StatRow {
   updatedAt: bigint;
 }
 
-/** Volume-weighted price per GPU-hour of what was leased: volume × 3600 / GPU-seconds, rounded down. */
-export const avgPrice = (volume: bigint, gpuSeconds: bigint) =>
-  gpuSeconds === 0n ? 0n : (volume * SECONDS_PER_HOUR) / gpuSeconds;
+/** Volume-weighted price per GPU-hour of what was leased (the SDK's definition). */
+export const avgPrice = averagePricePerGpuHour;
 
 function applied(row: StatRow, d: StatDelta, timestamp: bigint, activeLeases: number): StatRow {
   const gpuSecondsLeased = row.gpuSecondsLeased + (d.gpuSecondsLeased ?? 0n);

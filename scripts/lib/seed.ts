@@ -39,7 +39,7 @@ import {
 } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 import { encodeGpuModel, encodeRegion, type GpuModelCode } from "@gridlease/sdk/labels";
-import { cost, elapsed, feeOn } from "@gridlease/sdk/pricing";
+import { cost, elapsed, feeOn, penalty as penaltyFor } from "@gridlease/sdk/pricing";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
 import {
   DAY,
@@ -1336,8 +1336,8 @@ class Seeder {
     const refund = deposit - accrued;
     const p = l.offer.provider;
     if (reason !== "BuyerTerminated") {
-      let penalty = (l.offer.minBond * this.penaltyBps) / 10_000n;
-      if (penalty > p.bond) penalty = p.bond;
+      // Reserved out of the bond when the lease opened, so always there to pay.
+      const penalty = penaltyFor(l.offer.minBond, this.penaltyBps);
       p.bond -= penalty;
       l.buyer.balance.grid += penalty;
       this.scheduleBondTopUp(p);

@@ -25,6 +25,19 @@ export function feeOn(grossCumulative: bigint, feeBps: bigint): bigint {
   return (grossCumulative * feeBps) / BPS;
 }
 
+/**
+ * The penalty a lease on an offer reserves from the provider's bond while it is live, and pays its buyer when the
+ * provider fails it: minProviderBond × PENALTY_BPS / 10,000, rounded down (the market's `_penaltyOf`).
+ */
+export function penalty(minProviderBond: bigint, penaltyBps: bigint): bigint {
+  return (minProviderBond * penaltyBps) / BPS;
+}
+
+/** Volume-weighted price per GPU-hour of what was leased: volume × 3600 / GPU-seconds, rounded down; 0 for none. */
+export function averagePricePerGpuHour(volume: bigint, gpuSeconds: bigint): bigint {
+  return gpuSeconds === 0n ? 0n : (volume * SECONDS_PER_HOUR) / gpuSeconds;
+}
+
 /** Terms of a lease needed to price it. */
 export interface LeaseTerms {
   pricePerGpuHour: bigint;

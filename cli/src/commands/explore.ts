@@ -4,6 +4,7 @@
  * ERC-20 read per token), so these commands also use the RPC.
  */
 import { formatUnits, getAddress, isAddress, parseUnits, type Address } from "viem";
+import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
 import { endReasonLabel, formatDuration, formatTime, formatTokenAmount } from "@gridlease/sdk";
 import type { Command } from "../main.ts";
 import { parseCount } from "../args.ts";
@@ -630,7 +631,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
     const rows = [...byKey.values()]
       .sort((a, b) => a.day - b.day || a.token.symbol.localeCompare(b.token.symbol))
       .map((r) => {
-        const price = r.gpuSeconds === 0n ? null : (r.volume * 3600n) / r.gpuSeconds;
+        const price = r.gpuSeconds === 0n ? null : averagePricePerGpuHour(r.volume, r.gpuSeconds);
         return {
           date: new Date(r.day * 86_400_000).toISOString().slice(0, 10),
           day: r.day,

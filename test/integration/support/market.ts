@@ -17,7 +17,7 @@ import {
   type Hex,
   type Log,
 } from "viem";
-import { BPS, deposit, type LeaseTerms } from "@gridlease/sdk/pricing";
+import { deposit, penalty, type LeaseTerms } from "@gridlease/sdk/pricing";
 import { encodeGpuModel } from "@gridlease/sdk/labels";
 import {
   deployMarket,
@@ -200,12 +200,9 @@ async function harness(connection: NetworkConnection, m: Market) {
     );
   }
 
-  /**
-   * What the buyer gets from the provider's bond when the provider fails a lease on `offer`, before the cap at
-   * the bond left (the SDK has no helper for it yet).
-   */
+  /** What the buyer gets from the provider's bond when the provider fails a lease on `offer`. */
   const penaltyFor = (offer: { minProviderBond: bigint }) =>
-    (offer.minProviderBond * config.penaltyBps) / BPS;
+    penalty(offer.minProviderBond, config.penaltyBps);
 
   /** The terms the SDK prices a lease with, read from the chain. */
   async function termsOf(leaseId: bigint): Promise<LeaseTerms> {
