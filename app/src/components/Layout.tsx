@@ -1,0 +1,43 @@
+import type { ReactNode } from "react";
+import { Link, useRouter } from "../lib/router.tsx";
+import { ChainSwitcher, WalletMenu } from "./Wallet.tsx";
+
+const NAV: [string, string, (p: string) => boolean][] = [
+  ["/", "Market", (p) => p === "/" || p === "/market" || p.startsWith("/offers")],
+  ["/leases", "My leases", (p) => p === "/leases"],
+  ["/provider", "Provider", (p) => p === "/provider"],
+  ["/explorer", "Explorer", (p) => p.startsWith("/explorer")],
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { pathname } = useRouter();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="Gridlease home">
+          <span className="brand-mark" aria-hidden="true" /> Gridlease
+        </Link>
+        <nav aria-label="Main">
+          {NAV.map(([to, label, active]) => (
+            <Link key={to} to={to} className="nav-link" aria-current={active(pathname) ? "page" : undefined}>
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <ChainSwitcher />
+          <WalletMenu />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="footer muted small">
+        Gridlease · GPU compute settled per second on-chain · terms and history of every lease are public
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+import { useCallback, useRef, useState } from "react";
+import type { Hex, TransactionReceipt } from "viem";
+import { explainError, type ErrorContext, type ExplainedError, type Sent } from "@gridlease/sdk";
+
+/** One step of a user action: a signature (returns nothing to wait for) or a transaction (returns `Sent`). */
+export interface TxStepDef {
+  label: string;
+  run: () => Promise<Sent | void>;
+}
+
+export type TxStepStatus = "idle" | "wallet" | "pending" | "confirmed" | "signed" | "failed" | "skipped";
+
+export interface TxStep {
+  label: string;
+  status: TxStepStatus;
+  hash?: Hex;
+  receipt?: TransactionReceipt;
+  error?: ExplainedError;
+}
+
+export interface TxFlow {
+  steps: TxStep[];
+  busy: boolean;
+  /** Set once every step succeeded. */
+  done: boolean;
+  error?: ExplainedError;
+  /** Runs the steps in order; resolves true when all succeeded. A failed step stops the flow. */
+  run: (steps: TxStepDef[], context?: ErrorContext) => Promise<boolean>;
+  reset: () => void;
+}
+
+/**
+ * Drives a multi-step action with visible progress: waiting for the wallet, sent (with the hash), confirmed (with
+ * the receipt) or failed (with the error in plain words, via the SDK's explainError).
+ */
+export function useTxFlow(): TxFlow {
+  const [steps, setSteps] = useState<TxStep[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<ExplainedError>();
+  const running = useRef(false);
+
+  const run = useCallback(async (defs: TxStepDef[], context?: ErrorContext) => {
+    if (running.current) return false;
+    running.current = true;
+    setBusy(true);
+    setDone(false);
+    setError(undefined);
+    const state: TxStep[] = defs.map((d) => ({ label: d.label, status: "idle" }));
+    const update = (i: number, patch: Partial<TxStep>) => {
+      state[i] = { ...state[i], ...patch };
+      setSteps([...state]);
+    };
+    setSteps([...state]);
+    try {
+      for (let i = 0; i < defs.length; i++) {
+        update(i, { status: "wallet" });
+        try {
+          const sent = await defs[i].run();
+          if (!sent) {
+            update(i, { status: "signed" });
+            continue;
+          }
+          update(i, { status: "pending", hash: sent.hash });
+          const mined = await sent.wait();
+          update(i, { status: "confirmed", receipt: mined.receipt });
+        } catch (err) {
+          const explained = explainError(err, context);
+          update(i, { status: "failed", error: explained });
+          for (let j = i + 1; j < defs.length; j++) update(j, { status: "skipped" });
+          setError(explained);
+          return false;
+        }
+      }
+      setDone(true);
+      return true;
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }, []);
+
+  const reset = useCallback(() => {
+    setSteps([]);
+    setDone(false);
+    setError(undefined);
+  }, []);
+
+  return { steps, busy, done, error, run, reset };
+}
