@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "../../lib/router.tsx";
+import MarketPage from "./MarketPage.tsx";
+
+const USD = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
+const GRID = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+
+vi.mock("wagmi", () => ({ usePublicClient: () => undefined }));
+vi.mock("../../lib/gridlease.ts", () => ({
+  useGridlease: () => ({ chainId: 31337, addresses: { market: "0x01", grid: GRID, usd: USD } }),
+  addressesOn: () => ({ market: "0x01", grid: GRID, usd: USD }),
+}));
+
+const row = (id: number, p: Record<string, unknown> = {}) => ({
+  offerId: String(id),
+  provider: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+  paymentToken: USD,
+  gpuModel: "H100-SXM-80GB",
+  region: "SG",
+  gpusPerUnit: "8",
+  totalUnits: "10",
+  unitsInUse: "2",
+  pricePerGpuHour: "2000000",
+  minDuration: "3600",
+  maxDuration: "2592000",
+  paused: false,
+  buyerPolicy: "0x0000000000000000000000000000000000000000",
+  specURI: "",
+  createdAt: String(id),
+  ...p,
+});
+
+function respond(offers: unknown[]) {
+  return vi.fn(async (_url: string, init: RequestInit) => {
+    const body = JSON.parse(String(init.body)) as { query: string };
+    const page = (items: unknown[]) => ({ items, pageInfo: { hasNextPage: false, endCursor: null } });
+    const data = body.query.includes("offers(")
+      ? { offers: page(offers) }
+      : {
+          providers: page([
+            {
+              id: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+              metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
+              leasesServed: 31,
+              gpuSecondsServed: String(3600 * 1234),
+              noShows: 2,
+              providerTerminations: 0,
+            },
+          ]),
+        };
+    return new Response(JSON.stringify({ data }), { status: 200, headers: { "content-type": "application/json" } });
+  });
+}
+
+function renderAt(url: string) {
+  window.history.replaceState(null, "", url);
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <RouterProvider>
+        <MarketPage params={{}} />
+      </RouterProvider>
+    </QueryClientProvider>,
+  );
+}
+
+beforeEach(() => {
+  window.scrollTo = () => {};
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe("MarketPage", () => {
+  it("lists open offers with price, capacity, track record and a Rent link", async () => {
+    vi.stubGlobal(
+      "fetch",
+      respond([
+        row(1),
+        row(2, { gpuModel: "B200-192GB", region: "JP-13", pricePerGpuHour: "5000000", unitsInUse: "0" }),
+        row(3, { totalUnits: "4", unitsInUse: "4" }), // full: not listed
+        row(4, { paymentToken: GRID, pricePerGpuHour: "1500000000000000000" }),
+      ]),
+    );
+    renderAt("/");
+    const link = await screen.findByRole("link", { name: "Rent offer #1" });
+    expect(link.getAttribute("href")).toBe("/offers/1");
+    expect(screen.queryByRole("link", { name: "Rent offer #3" })).toBeNull();
+    expect(screen.getByText(/Showing 1–3 of 3 open offers/)).toBeTruthy();
+
+    const rows = within(screen.getByRole("table")).getAllByRole("row").slice(1);
+    // Cheapest first: 1.5 GRID, then $2.00, then $5.00.
+    expect(rows.map((r) => within(r).getByRole("link").getAttribute("href"))).toEqual(["/offers/4", "/offers/1", "/offers/2"]);
+    const first = rows[1];
+    expect(within(first).getByText("$2.00")).toBeTruthy();
+    expect(within(first).getByText("8")).toBeTruthy(); // servers free of 10
+    expect(within(first).getByText("31 leases served")).toBeTruthy();
+    expect(within(first).getByText("1,234 GPU-hours")).toBeTruthy();
+    expect(within(first).getByText("2 no-shows")).toBeTruthy();
+    expect(within(first).getByText("Lion City GPU")).toBeTruthy();
+    expect(within(rows[0]).getByText("1.5 GRID")).toBeTruthy();
+  });
+
+  it("applies filters from the URL and writes changes back to it", async () => {
+    vi.stubGlobal("fetch", respond([row(1), row(2, { gpuModel: "B200-192GB", region: "JP-13" }), row(5, { region: "JP-13" })]));
+    renderAt("/?region=JP-13");
+    await screen.findByRole("link", { name: "Rent offer #2" });
+    expect(screen.queryByRole("link", { name: "Rent offer #1" })).toBeNull();
+    expect((screen.getByLabelText("Region") as HTMLSelectElement).value).toBe("JP-13");
+
+    await userEvent.selectOptions(screen.getByLabelText("GPU model"), "B200-192GB");
+    expect(new URLSearchParams(window.location.search).get("gpu")).toBe("B200-192GB");
+    await waitFor(() => expect(screen.queryByRole("link", { name: "Rent offer #5" })).toBeNull());
+    expect(screen.getByRole("link", { name: "Rent offer #2" })).toBeTruthy();
+
+    await userEvent.type(screen.getByLabelText("Min GPUs"), "100");
+    expect(new URLSearchParams(window.location.search).get("minGpus")).toBe("100");
+    expect(await screen.findByText(/No open offer matches these filters/)).toBeTruthy();
+
+    await userEvent.click(screen.getByRole("button", { name: "Clear filters" }));
+    expect(window.location.search).toBe("");
+    expect((screen.getByLabelText("Min GPUs") as HTMLInputElement).value).toBe("");
+    expect(await screen.findByRole("link", { name: "Rent offer #1" })).toBeTruthy();
+  });
+
+  it("pages through thousands of offers 25 at a time", async () => {
+    vi.stubGlobal("fetch", respond(Array.from({ length: 3000 }, (_, i) => row(i + 1))));
+    renderAt("/?page=2");
+    await screen.findByText(/Showing 26–50 of 3,000 open offers/);
+    expect(within(screen.getByRole("table")).getAllByRole("row")).toHaveLength(26);
+    await userEvent.click(screen.getByRole("button", { name: "Next page" }));
+    expect(screen.getByText(/Showing 51–75 of 3,000/)).toBeTruthy();
+    expect(new URLSearchParams(window.location.search).get("page")).toBe("3");
+  });
+
+  it("says so when the indexer is unreachable", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => {
+        throw new TypeError("Failed to fetch");
+      }),
+    );
+    renderAt("/");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toMatch(/The indexer is unreachable/);
+    expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
+  });
+});

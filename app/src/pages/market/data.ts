@@ -1,0 +1,132 @@
+/** The market's data: every unpaused offer and every provider's track record, from the indexer. */
+import { useQueries, useQuery } from "@tanstack/react-query";
+import type { Address } from "viem";
+import { usePublicClient } from "wagmi";
+import { getTokenInfo } from "@gridlease/sdk";
+import { gqlAll } from "../../lib/indexer.ts";
+import { parseOfferSpec, parseProviderMeta } from "../../lib/spec.ts";
+import { addressesOn } from "../../lib/gridlease.ts";
+import type { MarketOffer, TokenMeta, TrackRecord } from "./filters.ts";
+
+export interface OfferRow {
+  offerId: string;
+  provider: string;
+  paymentToken: string;
+  gpuModel: string;
+  region: string;
+  gpusPerUnit: string;
+  totalUnits: string;
+  unitsInUse: string;
+  pricePerGpuHour: string;
+  minDuration: string;
+  maxDuration: string;
+  paused: boolean;
+  buyerPolicy: string;
+  specURI: string;
+  createdAt: string;
+}
+
+export interface ProviderRow {
+  id: string;
+  metadataURI: string;
+  leasesServed: number;
+  gpuSecondsServed: string;
+  noShows: number;
+  providerTerminations: number;
+}
+
+export const OFFERS_QUERY = `query Offers($after: String) {
+  offers(where: { paused: false }, orderBy: "offerId", orderDirection: "asc", limit: 1000, after: $after) {
+    items { offerId provider paymentToken gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour
+            minDuration maxDuration paused buyerPolicy specURI createdAt }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const PROVIDERS_QUERY = `query Providers($after: String) {
+  providers(limit: 1000, after: $after) {
+    items { id metadataURI leasesServed gpuSecondsServed noShows providerTerminations }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const ZERO = /^0x0{40}$/i;
+
+/** Joins offers with their providers' track records and decodes the spec documents (once per fetch). */
+export function toMarketOffers(offers: readonly OfferRow[], providers: readonly ProviderRow[]): MarketOffer[] {
+  const byId = new Map<string, { name?: string; track: TrackRecord }>();
+  for (const p of providers)
+    byId.set(p.id.toLowerCase(), {
+      name: parseProviderMeta(p.metadataURI).name,
+      track: {
+        leasesServed: p.leasesServed,
+        gpuSecondsServed: BigInt(p.gpuSecondsServed),
+        noShows: p.noShows,
+        providerTerminations: p.providerTerminations,
+      },
+    });
+  return offers.map((o) => {
+    const spec = parseOfferSpec(o.specURI);
+    const p = byId.get(o.provider.toLowerCase());
+    return {
+      offerId: BigInt(o.offerId),
+      provider: o.provider,
+      providerName: p?.name,
+      paymentToken: o.paymentToken.toLowerCase(),
+      gpuModel: o.gpuModel,
+      region: o.region,
+      gpusPerUnit: BigInt(o.gpusPerUnit),
+      totalUnits: BigInt(o.totalUnits),
+      unitsInUse: BigInt(o.unitsInUse),
+      pricePerGpuHour: BigInt(o.pricePerGpuHour),
+      minDuration: BigInt(o.minDuration),
+      maxDuration: BigInt(o.maxDuration),
+      paused: o.paused,
+      restricted: !ZERO.test(o.buyerPolicy),
+      interconnect: spec.interconnect,
+      location: spec.location,
+      createdAt: BigInt(o.createdAt),
+      track: p?.track,
+    };
+  });
+}
+
+export function useMarketOffers() {
+  return useQuery({
+    queryKey: ["market", "offers"],
+    refetchInterval: 15_000,
+    queryFn: async ({ signal }) => {
+      const [offers, providers] = await Promise.all([
+        gqlAll<OfferRow>(OFFERS_QUERY, "offers", {}, { signal }),
+        gqlAll<ProviderRow>(PROVIDERS_QUERY, "providers", {}, { signal }),
+      ]);
+      return toMarketOffers(offers, providers);
+    },
+  });
+}
+
+/** Symbol and decimals of every payment token in the list: read from the chain, else known from the address book. */
+export function useTokenMetas(tokens: readonly string[], chainId: number): Record<string, TokenMeta | undefined> {
+  const client = usePublicClient();
+  const book = addressesOn(chainId);
+  const results = useQueries({
+    queries: tokens.map((token) => ({
+      queryKey: ["token", client?.chain.id, token],
+      enabled: !!client,
+      staleTime: Infinity,
+      retry: 0,
+      queryFn: async () => {
+        const info = await getTokenInfo(client as never, token as Address);
+        return { ...info, isUsd: /^t?(USD[A-Z]?|USD₮|DAI|PYUSD)$/i.test(info.symbol) };
+      },
+    })),
+  });
+  const out: Record<string, TokenMeta | undefined> = {};
+  tokens.forEach((token, i) => {
+    const data = results[i]?.data as TokenMeta | undefined;
+    if (data) out[token] = { symbol: data.symbol, decimals: data.decimals };
+    else if (book?.usd && token === book.usd.toLowerCase()) out[token] = { symbol: "tUSD", decimals: 6 };
+    else if (book && token === book.grid.toLowerCase()) out[token] = { symbol: "GRID", decimals: 18 };
+  });
+  return out;
+}

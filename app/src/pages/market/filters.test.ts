@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { filterOffers, filterPatch, isOpen, paginate, parseFilters, sortOffers, unitsAvailable, type MarketOffer, type TokenMeta } from "./filters.ts";
+import { toMarketOffers, type OfferRow, type ProviderRow } from "./data.ts";
+
+const USD = "0x00000000000000000000000000000000000000aa";
+const GRID = "0x00000000000000000000000000000000000000bb";
+const tokens: Record<string, TokenMeta> = { [USD]: { symbol: "tUSD", decimals: 6 }, [GRID]: { symbol: "GRID", decimals: 18 } };
+
+let nextId = 1n;
+function offer(p: Partial<MarketOffer> = {}): MarketOffer {
+  return {
+    offerId: nextId++,
+    provider: "0x1111111111111111111111111111111111111111",
+    paymentToken: USD,
+    gpuModel: "H100-SXM-80GB",
+    region: "SG",
+    gpusPerUnit: 8n,
+    totalUnits: 10n,
+    unitsInUse: 0n,
+    pricePerGpuHour: 2_000_000n,
+    minDuration: 3600n,
+    maxDuration: 30n * 86400n,
+    paused: false,
+    restricted: false,
+    createdAt: 1000n,
+    ...p,
+  };
+}
+const base = parseFilters(new URLSearchParams());
+const ids = (rows: MarketOffer[]) => rows.map((o) => o.offerId);
+
+describe("parseFilters", () => {
+  it("reads every filter from the query string", () => {
+    const f = parseFilters(new URLSearchParams("gpu=B200-192GB&region=JP-13&minGpus=16&maxPrice=4.5&token=0xABC&fabric=RoCE&sort=served&page=3"));
+    expect(f).toEqual({ gpu: "B200-192GB", region: "JP-13", minGpus: 16, maxPrice: "4.5", token: "0xabc", fabric: "RoCE", sort: "served", page: 3 });
+  });
+  it("ignores malformed values and defaults to cheapest first, page 1", () => {
+    const f = parseFilters(new URLSearchParams("minGpus=-3&maxPrice=abc&sort=bogus&page=0"));
+    expect(f.minGpus).toBeUndefined();
+    expect(f.maxPrice).toBeUndefined();
+    expect(f.sort).toBe("price");
+    expect(f.page).toBe(1);
+  });
+});
+
+describe("filterPatch", () => {
+  it("goes back to page 1 when a filter changes, and drops defaults and empty values", () => {
+    expect(filterPatch({ gpu: "A100-80GB", region: "" })).toEqual({ gpu: "A100-80GB", region: undefined, page: undefined });
+    expect(filterPatch({ sort: "price" })).toEqual({ sort: undefined, page: undefined });
+  });
+  it("keeps the page when only the page changes", () => {
+    expect(filterPatch({ page: "4" })).toEqual({ page: "4" });
+    expect(filterPatch({ page: "1" })).toEqual({ page: undefined });
+  });
+});
+
+describe("filterOffers", () => {
+  it("lists only open offers: not paused and with a server free", () => {
+    const open = offer();
+    const paused = offer({ paused: true });
+    const full = offer({ totalUnits: 4n, unitsInUse: 4n });
+    expect(isOpen(full)).toBe(false);
+    expect(unitsAvailable(offer({ totalUnits: 4n, unitsInUse: 1n }))).toBe(3n);
+    expect(ids(filterOffers([open, paused, full], base, tokens))).toEqual([open.offerId]);
+  });
+
+  it("filters by GPU model, region, token and interconnect", () => {
+    const a = offer({ gpuModel: "B200-192GB", region: "JP-13", interconnect: "InfiniBand NDR · 400 Gb/s per GPU" });
+    const b = offer({ gpuModel: "B200-192GB", region: "SG", paymentToken: GRID, interconnect: "RoCE v2 · 200 Gb/s" });
+    const c = offer({ gpuModel: "A100-80GB", region: "JP-13" });
+    expect(ids(filterOffers([a, b, c], { ...base, gpu: "B200-192GB" }, tokens))).toEqual([a.offerId, b.offerId]);
+    expect(ids(filterOffers([a, b, c], { ...base, region: "JP-13" }, tokens))).toEqual([a.offerId, c.offerId]);
+    expect(ids(filterOffers([a, b, c], { ...base, token: GRID }, tokens))).toEqual([b.offerId]);
+    expect(ids(filterOffers([a, b, c], { ...base, fabric: "infiniband" }, tokens))).toEqual([a.offerId]);
+  });
+
+  it("counts min GPUs over the servers free, not the total", () => {
+    const small = offer({ gpusPerUnit: 8n, totalUnits: 10n, unitsInUse: 9n }); // 8 GPUs free
+    const big = offer({ gpusPerUnit: 8n, totalUnits: 10n, unitsInUse: 6n }); // 32 free
+    expect(ids(filterOffers([small, big], { ...base, minGpus: 16 }, tokens))).toEqual([big.offerId]);
+    expect(ids(filterOffers([small, big], { ...base, minGpus: 8 }, tokens))).toEqual([small.offerId, big.offerId]);
+  });
+
+  it("compares the max price in each offer's own token decimals", () => {
+    const usd = offer({ pricePerGpuHour: 2_500_000n }); // $2.50
+    const grid = offer({ paymentToken: GRID, pricePerGpuHour: 3n * 10n ** 18n }); // 3 GRID
+    const unknown = offer({ paymentToken: "0x00000000000000000000000000000000000000cc" });
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.5" }, tokens))).toEqual([usd.offerId]);
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.49" }, tokens))).toEqual([]);
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "3" }, tokens))).toEqual([usd.offerId, grid.offerId]);
+  });
+});
+
+describe("sortOffers", () => {
+  it("sorts by price across tokens of different decimals, ties by offer id", () => {
+    const a = offer({ pricePerGpuHour: 2_000_000n }); // $2
+    const b = offer({ paymentToken: GRID, pricePerGpuHour: 15n * 10n ** 17n }); // 1.5 GRID
+    const c = offer({ pricePerGpuHour: 2_000_000n }); // $2, later id
+    expect(ids(sortOffers([c, a, b], "price", tokens))).toEqual([b.offerId, a.offerId, c.offerId]);
+    expect(ids(sortOffers([c, a, b], "-price", tokens))).toEqual([a.offerId, c.offerId, b.offerId]);
+  });
+  it("sorts by GPUs available, track record and age", () => {
+    const a = offer({ unitsInUse: 9n, track: { leasesServed: 40, gpuSecondsServed: 0n, noShows: 0, providerTerminations: 0 }, createdAt: 5n });
+    const b = offer({ unitsInUse: 0n, createdAt: 9n });
+    const c = offer({ unitsInUse: 5n, track: { leasesServed: 3, gpuSecondsServed: 0n, noShows: 1, providerTerminations: 0 }, createdAt: 1n });
+    expect(ids(sortOffers([a, b, c], "available", tokens))).toEqual([b.offerId, c.offerId, a.offerId]);
+    expect(ids(sortOffers([a, b, c], "served", tokens))).toEqual([a.offerId, c.offerId, b.offerId]);
+    expect(ids(sortOffers([a, b, c], "newest", tokens))).toEqual([b.offerId, a.offerId, c.offerId]);
+  });
+  it("does not reorder its input", () => {
+    const list = [offer({ pricePerGpuHour: 9n }), offer({ pricePerGpuHour: 1n })];
+    const before = ids(list);
+    sortOffers(list, "price", tokens);
+    expect(ids(list)).toEqual(before);
+  });
+});
+
+describe("paginate", () => {
+  const rows = Array.from({ length: 60 }, (_, i) => i);
+  it("cuts pages of 25 and clamps the page number", () => {
+    expect(paginate(rows, 1)).toMatchObject({ page: 1, pages: 3, start: 0, end: 25 });
+    expect(paginate(rows, 3).rows).toEqual(rows.slice(50));
+    expect(paginate(rows, 99)).toMatchObject({ page: 3, start: 50, end: 60 });
+    expect(paginate([], 5)).toMatchObject({ page: 1, pages: 1, rows: [] });
+  });
+  it("filters and sorts 5,000 offers quickly", () => {
+    const many = Array.from({ length: 5000 }, (_, i) => offer({ pricePerGpuHour: BigInt(1_000_000 + ((i * 7919) % 5000) * 1000), region: i % 2 ? "SG" : "JP-13" }));
+    const t0 = performance.now();
+    const out = sortOffers(filterOffers(many, { ...base, region: "SG" }, tokens), "price", tokens);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(out).toHaveLength(2500);
+    for (let i = 1; i < out.length; i++) expect(out[i - 1].pricePerGpuHour <= out[i].pricePerGpuHour).toBe(true);
+  });
+});
+
+describe("toMarketOffers", () => {
+  it("joins the provider's track record and reads the spec document", () => {
+    const spec = { interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 }, site: { location: "Osaka" } };
+    const offers: OfferRow[] = [
+      {
+        offerId: "7",
+        provider: "0xAbC0000000000000000000000000000000000001",
+        paymentToken: USD.toUpperCase().replace("0X", "0x"),
+        gpuModel: "H200-141GB",
+        region: "JP-27",
+        gpusPerUnit: "8",
+        totalUnits: "40",
+        unitsInUse: "12",
+        pricePerGpuHour: "3200000",
+        minDuration: "3600",
+        maxDuration: "2592000",
+        paused: false,
+        buyerPolicy: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        specURI: `data:application/json,${encodeURIComponent(JSON.stringify(spec))}`,
+        createdAt: "100",
+      },
+    ];
+    const providers: ProviderRow[] = [
+      {
+        id: "0xabc0000000000000000000000000000000000001",
+        metadataURI: `data:application/json,${encodeURIComponent(JSON.stringify({ name: "Kansai Compute" }))}`,
+        leasesServed: 12,
+        gpuSecondsServed: "720000",
+        noShows: 1,
+        providerTerminations: 0,
+      },
+    ];
+    const [o] = toMarketOffers(offers, providers);
+    expect(o.offerId).toBe(7n);
+    expect(o.paymentToken).toBe(USD);
+    expect(unitsAvailable(o)).toBe(28n);
+    expect(o.providerName).toBe("Kansai Compute");
+    expect(o.track).toEqual({ leasesServed: 12, gpuSecondsServed: 720000n, noShows: 1, providerTerminations: 0 });
+    expect(o.interconnect).toBe("InfiniBand NDR · 400 Gb/s per GPU");
+    expect(o.location).toBe("Osaka");
+    expect(o.restricted).toBe(true);
+  });
+});

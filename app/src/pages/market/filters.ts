@@ -1,0 +1,170 @@
+/**
+ * The market list as pure functions: turning indexer rows into offers a buyer compares, the filters and sort order
+ * kept in the query string, and the filtering/sorting itself (memoised by the page).
+ */
+import { formatUnits, parseUnits } from "viem";
+
+/** An offer row from the indexer, with the provider's track record joined in. Amounts stay bigint. */
+export interface MarketOffer {
+  offerId: bigint;
+  provider: string;
+  providerName?: string;
+  paymentToken: string;
+  gpuModel: string;
+  region: string;
+  gpusPerUnit: bigint;
+  totalUnits: bigint;
+  unitsInUse: bigint;
+  pricePerGpuHour: bigint;
+  minDuration: bigint;
+  maxDuration: bigint;
+  paused: boolean;
+  /** The offer restricts buyers through a policy contract (an allowlist). */
+  restricted: boolean;
+  interconnect?: string;
+  location?: string;
+  createdAt: bigint;
+  track?: TrackRecord;
+}
+
+export interface TrackRecord {
+  leasesServed: number;
+  gpuSecondsServed: bigint;
+  noShows: number;
+  providerTerminations: number;
+}
+
+/** Token display data the list needs: symbol and decimals. */
+export interface TokenMeta {
+  symbol: string;
+  decimals: number;
+}
+
+export const unitsAvailable = (o: Pick<MarketOffer, "totalUnits" | "unitsInUse">) =>
+  o.totalUnits > o.unitsInUse ? o.totalUnits - o.unitsInUse : 0n;
+
+/** Open: not paused and at least one server free. */
+export const isOpen = (o: MarketOffer) => !o.paused && unitsAvailable(o) > 0n;
+
+export const SORTS = {
+  price: "Price per GPU-hour, lowest first",
+  "-price": "Price per GPU-hour, highest first",
+  available: "Most GPUs available",
+  served: "Most leases served",
+  newest: "Newest offers first",
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+export interface Filters {
+  gpu?: string;
+  region?: string;
+  /** Minimum GPUs available on the offer (GPUs per server × servers free). */
+  minGpus?: number;
+  /** Highest price per GPU-hour, as a decimal in the offer's payment token ("2.5"). */
+  maxPrice?: string;
+  /** Payment token address (lowercase). */
+  token?: string;
+  /** Interconnect fabric contains this text ("InfiniBand", "RoCE"). */
+  fabric?: string;
+  sort: SortKey;
+  /** 1-based page number. */
+  page: number;
+}
+
+export const DEFAULT_SORT: SortKey = "price";
+
+const positiveInt = (v: string | null) => (v !== null && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+const decimal = (v: string | null) => (v !== null && /^\d+(\.\d+)?$/.test(v.trim()) ? v.trim() : undefined);
+const text = (v: string | null) => (v && v.trim() ? v.trim() : undefined);
+
+/** Reads the filters from the query string, ignoring anything malformed. */
+export function parseFilters(params: URLSearchParams): Filters {
+  const sort = params.get("sort");
+  return {
+    gpu: text(params.get("gpu")),
+    region: text(params.get("region")),
+    minGpus: positiveInt(params.get("minGpus")),
+    maxPrice: decimal(params.get("maxPrice")),
+    token: text(params.get("token"))?.toLowerCase(),
+    fabric: text(params.get("fabric")),
+    sort: sort && sort in SORTS ? (sort as SortKey) : DEFAULT_SORT,
+    page: positiveInt(params.get("page")) ?? 1,
+  };
+}
+
+/** The query-string patch for a filter change; any change but the page itself goes back to page 1. */
+export function filterPatch(patch: Partial<Record<keyof Filters, string | undefined>>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(patch)) out[k] = v === undefined || v === "" ? undefined : String(v);
+  if (out.sort === DEFAULT_SORT) out.sort = undefined;
+  if (!("page" in patch)) out.page = undefined;
+  if (out.page === "1") out.page = undefined;
+  return out;
+}
+
+/** The price as a plain number of tokens, for comparing offers priced in different tokens. */
+const priceValue = (o: MarketOffer, tokens: Record<string, TokenMeta | undefined>) => {
+  const t = tokens[o.paymentToken.toLowerCase()];
+  return Number(formatUnits(o.pricePerGpuHour, t?.decimals ?? 18));
+};
+
+/** Open offers that pass every filter. */
+export function filterOffers(offers: readonly MarketOffer[], f: Filters, tokens: Record<string, TokenMeta | undefined>): MarketOffer[] {
+  const fabric = f.fabric?.toLowerCase();
+  return offers.filter((o) => {
+    if (!isOpen(o)) return false;
+    if (f.gpu && o.gpuModel !== f.gpu) return false;
+    if (f.region && o.region !== f.region) return false;
+    if (f.token && o.paymentToken.toLowerCase() !== f.token) return false;
+    if (f.minGpus && o.gpusPerUnit * unitsAvailable(o) < BigInt(f.minGpus)) return false;
+    if (fabric && !(o.interconnect ?? "").toLowerCase().includes(fabric)) return false;
+    if (f.maxPrice !== undefined) {
+      const decimals = tokens[o.paymentToken.toLowerCase()]?.decimals;
+      if (decimals === undefined) return false;
+      if (o.pricePerGpuHour > parseUnits(f.maxPrice, decimals)) return false;
+    }
+    return true;
+  });
+}
+
+/** A sorted copy; ties go to the lower offer id, so the order is stable across refreshes. */
+export function sortOffers(offers: readonly MarketOffer[], sort: SortKey, tokens: Record<string, TokenMeta | undefined>): MarketOffer[] {
+  const byId = (a: MarketOffer, b: MarketOffer) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0);
+  const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  const keyed = offers.map((o) => ({ o, price: priceValue(o, tokens) }));
+  keyed.sort((a, b) => {
+    let c = 0;
+    switch (sort) {
+      case "price":
+        c = a.price - b.price;
+        break;
+      case "-price":
+        c = b.price - a.price;
+        break;
+      case "available":
+        c = cmpBig(b.o.gpusPerUnit * unitsAvailable(b.o), a.o.gpusPerUnit * unitsAvailable(a.o));
+        break;
+      case "served":
+        c = (b.o.track?.leasesServed ?? 0) - (a.o.track?.leasesServed ?? 0);
+        break;
+      case "newest":
+        c = cmpBig(b.o.createdAt, a.o.createdAt);
+        break;
+    }
+    return c !== 0 ? c : byId(a.o, b.o);
+  });
+  return keyed.map((k) => k.o);
+}
+
+export const PAGE_SIZE = 25;
+
+/** One page of a list, with the page number clamped to what exists. */
+export function paginate<T>(rows: readonly T[], page: number, size = PAGE_SIZE) {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const current = Math.min(Math.max(1, page), pages);
+  const start = (current - 1) * size;
+  return { rows: rows.slice(start, start + size), page: current, pages, start, end: Math.min(start + size, rows.length) };
+}
+
+/** GPU-hours from GPU-seconds, rounded down to whole hours for display. */
+export const gpuHours = (gpuSeconds: bigint) => gpuSeconds / 3600n;
