@@ -1,0 +1,128 @@
+import { describe, expect, it, vi } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import type { Hex } from "viem";
+import { accessKeyFromSecret, openAccess, type LeaseView } from "@gridlease/sdk";
+
+const activated: { leaseId: bigint; encryptedAccess: Hex }[] = [];
+const created: unknown[] = [];
+vi.mock("wagmi", () => ({ usePublicClient: () => undefined, useChainId: () => 31337 }));
+vi.mock("../../lib/gridlease.ts", () => ({
+  useGridlease: () => ({
+    addresses: {
+      market: "0x0000000000000000000000000000000000000001",
+      usd: "0x0000000000000000000000000000000000000002",
+      grid: "0x0000000000000000000000000000000000000003",
+      policy: "0x0000000000000000000000000000000000000004",
+    },
+    account: "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199",
+    chainId: 31337,
+  }),
+  useSigner: () => ({ account: { address: "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199" } }),
+  useTokenInfo: (a: string) => ({
+    data: a.endsWith("2") ? { symbol: "tUSD", decimals: 6, isUsd: true } : { symbol: "GRID", decimals: 18, isUsd: false },
+  }),
+  txUrl: () => "#",
+}));
+vi.mock("@gridlease/sdk", async (importOriginal) => {
+  const sdk = await importOriginal<typeof import("@gridlease/sdk")>();
+  const sent = (extra: object) => ({ hash: "0xabc", wait: async () => ({ receipt: { blockNumber: 1n, gasUsed: 1n }, events: [], ...extra }) });
+  return {
+    ...sdk,
+    activateLease: vi.fn(async (_w: unknown, p: { leaseId: bigint; encryptedAccess: Hex }) => {
+      activated.push(p);
+      return sent({});
+    }),
+    createOffer: vi.fn(async (_w: unknown, p: { offer: unknown }) => {
+      created.push(p.offer);
+      return sent({ offerId: 46n });
+    }),
+  };
+});
+
+const { ActivateCard } = await import("./Leases.tsx");
+const { CreateOfferForm } = await import("./Offers.tsx");
+const { RouterProvider } = await import("../../lib/router.tsx");
+
+const wrap = (children: ReactNode) => (
+  <QueryClientProvider client={new QueryClient()}>
+    <RouterProvider>{children}</RouterProvider>
+  </QueryClientProvider>
+);
+
+const NOW = 1_800_000_000n;
+const buyerKey = accessKeyFromSecret(`0x${"11".repeat(32)}`);
+
+describe("ActivateCard", () => {
+  it("checks the fields, then seals the details to the buyer's key and activates the lease", async () => {
+    const lease = {
+      leaseId: 12n,
+      buyer: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71",
+      paymentToken: "0x0000000000000000000000000000000000000002",
+      units: 1n,
+      gpusPerUnit: 8n,
+      pricePerGpuHour: 2_000_000n,
+      feeBps: 250n,
+      duration: 7200n,
+      start: 0n,
+      activationDeadline: NOW + 600n,
+      settled: 0n,
+      status: 1,
+      endReason: 0,
+    } as unknown as LeaseView;
+    const row = { leaseId: "12", gpuModel: "H100-SXM-80GB", buyerPublicKey: buyerKey.publicKeyHex } as never;
+    render(wrap(<ActivateCard lease={lease} row={row} now={NOW} onChanged={() => {}} />));
+    const card = screen.getByRole("article", { name: "Lease #12" });
+    expect(within(card).getByText("00:10:00")).toBeDefined();
+    const button = within(card).getByRole("button", { name: "Encrypt and activate lease #12" });
+
+    await userEvent.click(button);
+    expect(within(card).getByLabelText("Host").getAttribute("aria-invalid")).toBe("true");
+    expect(activated).toHaveLength(0);
+
+    await userEvent.type(within(card).getByLabelText("Host"), "gpu7.kanto.example");
+    await userEvent.clear(within(card).getByLabelText("Port"));
+    await userEvent.type(within(card).getByLabelText("Port"), "2222");
+    await userEvent.type(within(card).getByLabelText("User"), "ubuntu");
+    await userEvent.type(within(card).getByLabelText("SSH key or token"), "tok_secret_42");
+    await userEvent.click(button);
+
+    expect(activated).toHaveLength(1);
+    expect(activated[0].leaseId).toBe(12n);
+    expect(activated[0].encryptedAccess).not.toContain(Buffer.from("tok_secret_42").toString("hex"));
+    expect(openAccess(buyerKey.secretKey, activated[0].encryptedAccess, { expectedPublicKey: buyerKey.publicKeyHex })).toEqual({
+      host: "gpu7.kanto.example",
+      port: 2222,
+      user: "ubuntu",
+      token: "tok_secret_42",
+    });
+  });
+});
+
+describe("CreateOfferForm", () => {
+  it("shows each error next to its field and sends nothing until the form is valid", async () => {
+    render(wrap(<CreateOfferForm bond={10n ** 21n} onCreated={() => {}} />));
+    const create = screen.getByRole("button", { name: "Create offer" });
+    await userEvent.clear(screen.getByLabelText("Max duration (hours)"));
+    await userEvent.type(screen.getByLabelText("Max duration (hours)"), "0.5");
+    await userEvent.type(screen.getByLabelText("Buyer allowlist (one address per line, optional)"), "not-an-address");
+    await userEvent.click(create);
+    expect(created).toHaveLength(0);
+    for (const label of ["Price per GPU-hour", "Max duration (hours)", "Buyer allowlist (one address per line, optional)"])
+      expect(screen.getByLabelText(label).getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByLabelText("GPUs per server").getAttribute("aria-invalid")).toBe("false");
+
+    await userEvent.type(screen.getByLabelText("Price per GPU-hour"), "1.95");
+    await userEvent.clear(screen.getByLabelText("Max duration (hours)"));
+    await userEvent.type(screen.getByLabelText("Max duration (hours)"), "72");
+    await userEvent.clear(screen.getByLabelText("Buyer allowlist (one address per line, optional)"));
+    await userEvent.selectOptions(screen.getByLabelText("Region"), "SG");
+    await userEvent.selectOptions(screen.getByLabelText("GPU model"), "B200-192GB");
+    await userEvent.click(create);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ pricePerGpuHour: 1_950_000n, maxDuration: 72n * 3600n, paymentToken: "0x0000000000000000000000000000000000000002" });
+    expect(await screen.findByText("Offer #46 is listed.")).toBeDefined();
+  });
+});
