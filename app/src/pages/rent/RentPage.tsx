@@ -225,8 +225,8 @@ function RentOffer({
     queryFn: () => quoteLease(client as never, { market, offerId, units: quoteUnits, duration: quoteDuration }),
   });
   const blockers = (quoteQ.data?.problems ?? []).filter(
-    // Units and duration are checked next to their fields already.
-    (p) => !/server|unit|duration|hours/i.test(p),
+    // Units and duration are checked next to their fields, a paused offer is said above the form.
+    (p) => !/server|unit|duration|hours|paused by its provider/i.test(p),
   );
   if (hasPolicy && account && allowedQ.data === false)
     blockers.push("This provider serves only buyers it has vetted, and your address is not on its list.");
