@@ -1,8 +1,276 @@
-export default function AddressPage(_: { params: Record<string, string> }) {
+import { formatDuration, gpuModelLabel } from "@gridlease/sdk";
+import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import { parseProviderMeta } from "../../lib/spec.ts";
+import { Link } from "../../lib/router.tsx";
+import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./api.ts";
+import type { LeaseListItem } from "./leaseFilter.ts";
+import { BOND_TOKEN } from "./tokens.ts";
+import { Amount, AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge, TokenAmount, TokenSymbol, useToken } from "./ui.tsx";
+
+export default function AddressPage({ params }: { params: Record<string, string> }) {
+  const address = (params.address ?? "").toLowerCase();
+  const valid = /^0x[0-9a-f]{40}$/.test(address);
+  const q = useAddress(address);
   return (
-    <section>
-      <h1>AddressPage</h1>
-      <p className="muted">Not built yet.</p>
+    <section className="explorer">
+      <ExplorerHeader title="Address">
+        <p className="mono address-full">{address}</p>
+      </ExplorerHeader>
+      {!valid ? (
+        <Empty>“{params.address}” is not an address: an address is 0x followed by 40 hexadecimal digits.</Empty>
+      ) : q.isPending ? (
+        <Loading what="this address's activity" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} retry={() => q.refetch()} />
+      ) : !q.data.provider && !q.data.account ? (
+        <Empty>This address has no Gridlease activity in the index: it has never listed capacity nor leased any.</Empty>
+      ) : (
+        <>
+          {q.data.provider && <ProviderSection d={q.data} address={address} />}
+          {q.data.account && <BuyerSection d={q.data} address={address} />}
+        </>
+      )}
     </section>
+  );
+}
+
+function ProviderSection({ d, address }: { d: AddressData; address: string }) {
+  const p = d.provider!;
+  const meta = parseProviderMeta(p.metadataURI);
+  const failures = p.noShows + p.providerTerminations;
+  return (
+    <section aria-labelledby="as-provider">
+      <h2 id="as-provider">As a provider{meta.name ? `: ${meta.name}` : ""}</h2>
+      {meta.website && (
+        <p className="small">
+          <a href={meta.website} rel="noopener noreferrer nofollow" target="_blank">
+            {meta.website}
+          </a>
+        </p>
+      )}
+      <div className="cards">
+        <Stat label="Leases opened on its offers">{p.leaseCount.toLocaleString("en-US")}</Stat>
+        <Stat label="Leases served (activated)">{p.leasesServed.toLocaleString("en-US")}</Stat>
+        <Stat label="GPU-hours served">{gpuHours(p.gpuSecondsServed)}</Stat>
+        <Stat label="No-shows">{p.noShows}</Stat>
+        <Stat label="Ended early by the provider">{p.providerTerminations}</Stat>
+        <Stat label="Reliability">
+          {p.leaseCount === 0 ? "—" : `${(((p.leaseCount - failures) / p.leaseCount) * 100).toFixed(1)}%`}
+        </Stat>
+        <Stat label="Bond">
+          <Amount value={p.bond} token={BOND_TOKEN} digits={2} />
+        </Stat>
+        <Stat label="Penalties paid">
+          <Amount value={p.penaltiesPaid} token={BOND_TOKEN} digits={2} />
+        </Stat>
+      </div>
+      <p className="muted small">
+        Active since {formatDate(p.firstSeenAt)}, last seen {formatDate(p.lastSeenAt)}. Reliability = leases neither no-shows nor ended early by
+        the provider, over all leases opened on its offers.
+      </p>
+
+      <h3>Earnings per token</h3>
+      {d.earnings.length === 0 ? (
+        <p className="muted">No earnings yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Token</th>
+              <th scope="col" className="num">Earned (gross, at lease end)</th>
+              <th scope="col" className="num">Claimed (net of fee)</th>
+              <th scope="col" className="num">Fees paid</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.earnings.map((e) => (
+              <EarningTr key={e.paymentToken} e={e} />
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h3>Offers ({d.offers.length})</h3>
+      {d.offers.length === 0 ? (
+        <p className="muted">No offers.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Offer</th>
+              <th scope="col">GPU model</th>
+              <th scope="col">Region</th>
+              <th scope="col" className="num">Units in use / total</th>
+              <th scope="col" className="num">Price / GPU-hour</th>
+              <th scope="col" className="num">Leases</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.offers.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/offers/${o.id}`}>Offer #{o.id}</Link>
+                </td>
+                <td>
+                  {gpuModelLabel(o.gpuModel)} <span className="muted small">× {o.gpusPerUnit}/unit</span>
+                </td>
+                <td>{o.region}</td>
+                <td className="num">
+                  {o.unitsInUse} / {o.totalUnits}
+                </td>
+                <td className="num">
+                  <TokenAmount value={o.pricePerGpuHour} token={o.paymentToken} />
+                </td>
+                <td className="num">{o.leaseCount}</td>
+                <td>{o.paused ? "Paused" : "Listed"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h3>Leases served ({d.served.totalCount.toLocaleString("en-US")})</h3>
+      <LeaseList items={d.served.items} total={d.served.totalCount} role="provider" address={address} />
+    </section>
+  );
+}
+
+function BuyerSection({ d, address }: { d: AddressData; address: string }) {
+  const a = d.account!;
+  return (
+    <section aria-labelledby="as-buyer">
+      <h2 id="as-buyer">As a buyer</h2>
+      <div className="cards">
+        <Stat label="Leases">{a.leaseCount.toLocaleString("en-US")}</Stat>
+        <Stat label="GPU-hours bought (net)">{gpuHours(a.gpuSecondsBought)}</Stat>
+        <Stat label="Penalties received">
+          <Amount value={a.penaltiesReceived} token={BOND_TOKEN} digits={2} />
+        </Stat>
+      </div>
+      <p className="muted small">
+        First lease {formatDate(a.firstSeenAt)}, last activity {formatDate(a.lastSeenAt)}.
+      </p>
+      <h3>Spending per token</h3>
+      {d.spending.length === 0 ? (
+        <p className="muted">No spending yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Token</th>
+              <th scope="col" className="num">Spent (deposits + top-ups − refunds)</th>
+              <th scope="col" className="num">Refunded</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.spending.map((s) => (
+              <SpendingTr key={s.paymentToken} s={s} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Leases bought ({d.bought.totalCount.toLocaleString("en-US")})</h3>
+      <LeaseList items={d.bought.items} total={d.bought.totalCount} role="buyer" address={address} />
+    </section>
+  );
+}
+
+function EarningTr({ e }: { e: EarningRow }) {
+  const token = useToken(e.paymentToken);
+  return (
+    <tr>
+      <th scope="row">
+        <TokenSymbol token={e.paymentToken} />
+      </th>
+      <td className="num">
+        <Amount value={e.earningsAccrued} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={e.earningsClaimed} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={e.feesPaid} token={token} />
+      </td>
+    </tr>
+  );
+}
+
+function SpendingTr({ s }: { s: SpendingRow }) {
+  const token = useToken(s.paymentToken);
+  return (
+    <tr>
+      <th scope="row">
+        <TokenSymbol token={s.paymentToken} />
+      </th>
+      <td className="num">
+        <Amount value={s.spent} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={s.refunded} token={token} />
+      </td>
+    </tr>
+  );
+}
+
+/** The latest leases of one side, with a link to the full filtered table. */
+function LeaseList({ items, total, role, address }: { items: LeaseListItem[]; total: number; role: "buyer" | "provider"; address: string }) {
+  if (items.length === 0) return <p className="muted">None.</p>;
+  return (
+    <>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Lease</th>
+            <th scope="col">Status</th>
+            <th scope="col">GPU model</th>
+            <th scope="col">Region</th>
+            <th scope="col" className="num">GPUs</th>
+            <th scope="col" className="num">Price / GPU-hour</th>
+            <th scope="col">Duration</th>
+            <th scope="col">{role === "buyer" ? "Provider" : "Buyer"}</th>
+            <th scope="col">Opened (UTC)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((l) => (
+            <tr key={l.id}>
+              <td>
+                <Link to={`/explorer/leases/${l.id}`}>Lease #{l.id}</Link>
+              </td>
+              <td>
+                <StatusBadge status={l.status} endReason={l.endReason} />
+              </td>
+              <td>{l.gpuModel}</td>
+              <td>{l.region}</td>
+              <td className="num">{l.gpus}</td>
+              <td className="num">
+                <TokenAmount value={l.pricePerGpuHour} token={l.paymentToken} />
+              </td>
+              <td>{formatDuration(BigInt(l.duration))}</td>
+              <td>
+                <AddressLink address={role === "buyer" ? l.provider : l.buyer} />
+              </td>
+              <td>{formatDate(l.openedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {total > items.length && (
+        <p className="small">
+          Showing the latest {items.length} of {total.toLocaleString("en-US")}.{" "}
+          <Link to={`/explorer/leases?address=${address}`}>See all leases of this address</Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{children}</div>
+    </div>
   );
 }

@@ -1,8 +1,186 @@
+import { useMemo } from "react";
+import { ErrorState, Loading } from "../../components/States.tsx";
+import { LineChart, StackedBars } from "../../components/charts.tsx";
+import { Link } from "../../lib/router.tsx";
+import { useDayStats, useOverview, type TokenTotals } from "./api.ts";
+import { netGpuHours, priceIndexSeries, regionGpuHourSeries, tokensOf, type ModelDayStatRow } from "./series.ts";
+import { formatAmount } from "./tokens.ts";
+import { Amount, ExplorerHeader, TokenSymbol, useToken } from "./ui.tsx";
+
 export default function ExplorerPage(_: { params: Record<string, string> }) {
+  const overview = useOverview();
+  const days = useDayStats();
   return (
-    <section>
-      <h1>ExplorerPage</h1>
-      <p className="muted">Not built yet.</p>
+    <section className="explorer">
+      <ExplorerHeader title="Explorer">
+        <p className="muted">Every lease on Gridlease: its parties, hardware, region, price, timeline and settlement, rebuilt from on-chain events.</p>
+      </ExplorerHeader>
+
+      {overview.isPending ? (
+        <Loading what="market totals" />
+      ) : overview.isError ? (
+        <ErrorState error={overview.error} retry={() => overview.refetch()} />
+      ) : (
+        <>
+          <h2 className="sr-only">Totals</h2>
+          <div className="cards">
+            <Stat label="Leases">
+              <Link to="/explorer/leases">{(overview.data.market?.leaseCount ?? 0).toLocaleString("en-US")}</Link>
+            </Stat>
+            <Stat label="Active leases">
+              <Link to="/explorer/leases?status=Active">{overview.data.activeLeases.toLocaleString("en-US")}</Link>
+            </Stat>
+            <Stat label="Providers">{(overview.data.market?.providerCount ?? 0).toLocaleString("en-US")}</Stat>
+            <Stat label="Offers">{(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}</Stat>
+            <Stat label="GPU-hours (net of early ends)">
+              {netGpuHours(overview.data.modelStats).toLocaleString("en-US", { maximumFractionDigits: 0 })}
+            </Stat>
+          </div>
+          <h2>Volume by payment token</h2>
+          {overview.data.tokens.length === 0 ? (
+            <p className="muted">No payment token has been used yet.</p>
+          ) : (
+            <table className="token-totals">
+              <caption className="sr-only">Volume, refunds, payouts and fees per payment token</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col" className="num">Leases</th>
+                  <th scope="col" className="num">Volume (deposits + top-ups)</th>
+                  <th scope="col" className="num">Refunded</th>
+                  <th scope="col" className="num">Paid to providers</th>
+                  <th scope="col" className="num">Protocol fees</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.data.tokens.map((t) => (
+                  <TokenRow key={t.id} t={t} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+
+      <h2>Price index</h2>
+      <p className="muted small">
+        Volume-weighted average price per GPU-hour of what was leased each UTC day (deposits and top-ups ÷ GPU-hours contracted), per GPU
+        model. One chart per payment token: amounts in different tokens are never mixed.
+      </p>
+      {days.isPending ? (
+        <Loading what="daily statistics" />
+      ) : days.isError ? (
+        <ErrorState error={days.error} retry={() => days.refetch()} />
+      ) : (
+        <>
+          {tokensOf(days.data.models).map((token) => (
+            <PriceIndex key={token} token={token} rows={days.data.models} />
+          ))}
+          {days.data.models.length === 0 && <p className="muted">Nothing has been leased yet.</p>}
+          <h2>GPU-hours by region</h2>
+          <p className="muted small">GPU-hours contracted each UTC day (at opening and at each extension), stacked by region, in every token.</p>
+          <div className="card">
+            <RegionChart rows={days.data.regions} />
+          </div>
+        </>
+      )}
+      <p>
+        <Link to="/explorer/leases" className="button secondary">
+          Browse all leases
+        </Link>
+      </p>
     </section>
+  );
+}
+
+function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{children}</div>
+    </div>
+  );
+}
+
+function TokenRow({ t }: { t: TokenTotals }) {
+  const token = useToken(t.id);
+  return (
+    <tr>
+      <th scope="row">
+        <TokenSymbol token={t.id} />
+      </th>
+      <td className="num">{t.leaseCount.toLocaleString("en-US")}</td>
+      <td className="num">
+        <Amount value={t.volume} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={t.refunded} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={t.paidToProviders} token={token} />
+      </td>
+      <td className="num">
+        <Amount value={t.feesAccrued} token={token} />
+      </td>
+    </tr>
+  );
+}
+
+function PriceIndex({ token, rows }: { token: string; rows: ModelDayStatRow[] }) {
+  const info = useToken(token);
+  const series = useMemo(() => (info ? priceIndexSeries(rows, token, info.decimals) : []), [rows, token, info]);
+  if (!info) return <Loading what="the token" />;
+  const fmt = (v: number) =>
+    info.isUsd ? `$${v.toFixed(2)}` : `${v.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${info.symbol}`;
+  return (
+    <div className="card chart-card">
+      <h3>Price per GPU-hour in {info.symbol}</h3>
+      <LineChart series={series} label={`Price index per GPU model, ${info.symbol} per GPU-hour, by day`} format={fmt} />
+      <LatestPrices rows={rows} token={token} format={(v) => formatAmount(v, info)} />
+    </div>
+  );
+}
+
+/** The latest day's index per model, as text (readable without the chart). */
+function LatestPrices({ rows, token, format }: { rows: ModelDayStatRow[]; token: string; format: (v: bigint) => string }) {
+  const latest = useMemo(() => {
+    const m = new Map<string, ModelDayStatRow>();
+    for (const r of rows)
+      if (r.paymentToken === token && BigInt(r.gpuSecondsLeased) > 0n && (m.get(r.gpuModel)?.day ?? -1) < r.day) m.set(r.gpuModel, r);
+    return [...m.values()].sort((a, b) => a.gpuModel.localeCompare(b.gpuModel));
+  }, [rows, token]);
+  return (
+    <details className="latest">
+      <summary>Latest index per model</summary>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">GPU model</th>
+            <th scope="col">Day</th>
+            <th scope="col" className="num">Price per GPU-hour</th>
+          </tr>
+        </thead>
+        <tbody>
+          {latest.map((r) => (
+            <tr key={r.id}>
+              <td>{r.gpuModel}</td>
+              <td>{new Date(Number(r.date) * 1000).toISOString().slice(0, 10)}</td>
+              <td className="num">{format(BigInt(r.avgPricePerGpuHour))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+function RegionChart({ rows }: { rows: Parameters<typeof regionGpuHourSeries>[0] }) {
+  const series = useMemo(() => regionGpuHourSeries(rows), [rows]);
+  return (
+    <StackedBars
+      series={series}
+      label="GPU-hours contracted per day, by region"
+      format={(v) => v.toLocaleString("en-US", { maximumFractionDigits: 0 })}
+    />
   );
 }

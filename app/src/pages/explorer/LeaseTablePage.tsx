@@ -1,8 +1,136 @@
+import { useMemo, useRef } from "react";
+import { GPU_MODELS, REGIONS, endReasonLabel, gpuModelLabel, regionLabel, type EndReasonName } from "@gridlease/sdk";
+import { ErrorState } from "../../components/States.tsx";
+import { useSearchParams } from "../../lib/router.tsx";
+import { useAllLeases } from "./api.ts";
+import { LeaseTable } from "./LeaseTable.tsx";
+import { distinct, filterLeases, filtersFromParams, hasFilters, prepareRows, type LeaseFilters, type LeaseRow } from "./leaseFilter.ts";
+import { ExplorerHeader } from "./ui.tsx";
+
+const STATUSES = ["Pending", "Active", "Ended"];
+const END_REASONS: EndReasonName[] = ["Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCancelled"];
+const EMPTY: LeaseRow[] = [];
+
+/** Known codes first (in their listed order), then any other value the data holds. */
+const withKnown = (known: readonly string[], present: readonly string[]) => [...known, ...present.filter((v) => !known.includes(v))];
+
 export default function LeaseTablePage(_: { params: Record<string, string> }) {
+  const leases = useAllLeases();
+  const rows = useMemo(() => (leases.data ? prepareRows(leases.data) : EMPTY), [leases.data]);
+  const [params, setParams] = useSearchParams();
+  const f = filtersFromParams(params);
+  const filterKey = `${f.gpu}|${f.region}|${f.status}|${f.reason}|${f.address}`;
+  const filtered = useMemo(() => filterLeases(rows, f), [rows, filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const filterStart = useRef<number | null>(null);
+  const models = useMemo(() => withKnown(Object.keys(GPU_MODELS), distinct(rows, "gpuModel")), [rows]);
+  const regions = useMemo(() => withKnown(Object.keys(REGIONS), distinct(rows, "region")), [rows]);
+
+  const change = (patch: Partial<LeaseFilters>) => {
+    filterStart.current = performance.now();
+    setParams(patch);
+  };
+
   return (
-    <section>
-      <h1>LeaseTablePage</h1>
-      <p className="muted">Not built yet.</p>
+    <section className="explorer">
+      <ExplorerHeader title="All leases">
+        <p className="muted">Every lease ever opened, newest first. Filters are kept in the address bar, so a filtered view can be shared.</p>
+      </ExplorerHeader>
+
+      <form className="toolbar lease-filters" role="search" aria-label="Filter leases" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="f-gpu">GPU model</label>
+          <select id="f-gpu" value={f.gpu} onChange={(e) => change({ gpu: e.target.value })}>
+            <option value="">All models</option>
+            {models.map((m) => (
+              <option key={m} value={m}>
+                {gpuModelLabel(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-region">Region</label>
+          <select id="f-region" value={f.region} onChange={(e) => change({ region: e.target.value })}>
+            <option value="">All regions</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {regionLabel(r)} ({r})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select id="f-status" value={f.status} onChange={(e) => change({ status: e.target.value })}>
+            <option value="">Any status</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-reason">End reason</label>
+          <select id="f-reason" value={f.reason} onChange={(e) => change({ reason: e.target.value })}>
+            <option value="">Any end reason</option>
+            {END_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {endReasonLabel(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-address">
+          <label htmlFor="f-address">Filter by address</label>
+          <input
+            id="f-address"
+            type="search"
+            value={f.address}
+            onChange={(e) => change({ address: e.target.value })}
+            placeholder="Buyer or provider, 0x…"
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </div>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={!hasFilters(f)}
+          onClick={() => change({ gpu: undefined, region: undefined, status: undefined, reason: undefined, address: undefined })}
+        >
+          Clear filters
+        </button>
+      </form>
+
+      {leases.isError ? (
+        <ErrorState error={leases.error} retry={() => leases.refetch()} />
+      ) : leases.isPending ? (
+        <LoadProgress loaded={leases.progress.loaded} total={leases.progress.total} />
+      ) : (
+        <>
+          <p className="lease-count" role="status" aria-live="polite" data-testid="lease-count">
+            <strong>{filtered.length.toLocaleString("en-US")}</strong> of {rows.length.toLocaleString("en-US")} leases
+            {leases.isFetching && <span className="muted"> · refreshing…</span>}
+          </p>
+          <LeaseTable rows={filtered} filterKey={filterKey} filterStartRef={filterStart} />
+          <p className="muted small">
+            Use Tab to move through the links of a row, and the up and down arrow keys on a lease number to move between leases.
+          </p>
+        </>
+      )}
     </section>
+  );
+}
+
+function LoadProgress({ loaded, total }: { loaded: number; total?: number }) {
+  return (
+    <div className="load-progress" role="status" aria-live="polite">
+      <label htmlFor="lease-load-progress">
+        Loading leases… {loaded.toLocaleString("en-US")}
+        {total !== undefined ? ` of ${total.toLocaleString("en-US")}` : ""}
+      </label>
+      <progress id="lease-load-progress" max={total ?? undefined} value={total ? loaded : undefined} />
+    </div>
   );
 }

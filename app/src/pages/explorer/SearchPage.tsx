@@ -1,8 +1,83 @@
+import { useEffect } from "react";
+import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import { Link, useRouter, useSearchParams } from "../../lib/router.tsx";
+import { useTxEvents } from "./api.ts";
+import { EventDetails } from "./LeasePage.tsx";
+import { classifySearch, searchDestination } from "./search.ts";
+import { AddressLink, ExplorerHeader, formatDate, useToken } from "./ui.tsx";
+import type { TxEventRow } from "./api.ts";
+
 export default function SearchPage(_: { params: Record<string, string> }) {
+  const [params] = useSearchParams();
+  const { navigate } = useRouter();
+  const q = params.get("q") ?? "";
+  const target = classifySearch(q);
+  const destination = searchDestination(target);
+  useEffect(() => {
+    if (destination) navigate(destination, { replace: true });
+  }, [destination, navigate]);
+  const tx = useTxEvents(target.kind === "tx" ? target.hash : undefined);
+
   return (
-    <section>
-      <h1>SearchPage</h1>
-      <p className="muted">Not built yet.</p>
+    <section className="explorer">
+      <ExplorerHeader title="Search" searchInitial={q} key={q} />
+      {target.kind === "empty" ? (
+        <p className="muted">Enter a lease id (a number), an address (0x and 40 hex digits) or a transaction hash (0x and 64 hex digits).</p>
+      ) : target.kind === "invalid" ? (
+        <Empty>
+          “{target.query}” is neither a lease id, an address nor a transaction hash. Lease ids are whole numbers; addresses are 0x followed by 40
+          hexadecimal digits; transaction hashes 0x followed by 64.
+        </Empty>
+      ) : destination ? (
+        <Loading what="the result" />
+      ) : target.kind === "tx" ? (
+        <>
+          <h2>
+            Transaction <span className="mono small">{target.hash}</span>
+          </h2>
+          {tx.isPending ? (
+            <Loading what="the transaction's lease events" />
+          ) : tx.isError ? (
+            <ErrorState error={tx.error} retry={() => tx.refetch()} />
+          ) : tx.data.length === 0 ? (
+            <Empty>No lease event was emitted by this transaction, or the indexer has not reached it yet.</Empty>
+          ) : (
+            <TxEvents events={tx.data} />
+          )}
+        </>
+      ) : null}
     </section>
+  );
+}
+
+function TxEvents({ events }: { events: TxEventRow[] }) {
+  return (
+    <>
+      <p>
+        {events.length} lease event{events.length === 1 ? "" : "s"} in block {events[0].blockNumber}, {formatDate(events[0].timestamp, true)}.
+      </p>
+      <ul className="tx-events">
+        {events.map((e) => (
+          <TxEvent key={e.id} e={e} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function TxEvent({ e }: { e: TxEventRow }) {
+  const token = useToken(e.paymentToken);
+  return (
+    <li className="card">
+      <strong>{e.type}</strong> on <Link to={`/explorer/leases/${e.lease}`}>Lease #{e.lease}</Link>
+      {e.account && (
+        <>
+          {" "}
+          by <AddressLink address={e.account} />
+        </>
+      )}
+      <span className="muted small"> · log {e.logIndex}</span>
+      <EventDetails e={e} token={token} />
+    </li>
   );
 }

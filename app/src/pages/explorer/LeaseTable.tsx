@@ -1,0 +1,140 @@
+/**
+ * The virtualised lease table: ARIA table roles on divs, only the visible rows (plus an overscan) in the DOM.
+ * `data-last-filter-ms` on the container is the time from the last filter change to its committed render.
+ */
+import { memo, useLayoutEffect, useRef, type KeyboardEvent } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { formatDuration } from "@gridlease/sdk";
+import { Link } from "../../lib/router.tsx";
+import type { LeaseRow } from "./leaseFilter.ts";
+import { AddressLink, formatDate, StatusBadge, TokenAmount } from "./ui.tsx";
+
+export const ROW_HEIGHT = 40;
+
+const COLUMNS = ["Lease", "Status", "GPU model", "Region", "GPUs", "Price / GPU-hour", "Duration", "Buyer", "Provider", "Opened (UTC)"];
+
+export interface LeaseTableProps {
+  rows: readonly LeaseRow[];
+  /** Changes whenever the filters change: the table measures and scrolls to the top then. */
+  filterKey: string;
+  /** performance.now() of the filter change being rendered, or null. */
+  filterStartRef: React.MutableRefObject<number | null>;
+  label?: string;
+  height?: number | string;
+}
+
+export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", height = "70vh" }: LeaseTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const seq = useRef(0);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 600 },
+  });
+
+  // After the commit of a filtered render: record the time since the change, and go back to the first row.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const start = filterStartRef.current;
+    if (start !== null) {
+      filterStartRef.current = null;
+      seq.current += 1;
+      el.setAttribute("data-last-filter-ms", (performance.now() - start).toFixed(2));
+      el.setAttribute("data-filter-seq", String(seq.current));
+      el.scrollTop = 0;
+    }
+  }, [rows, filterKey, filterStartRef]);
+
+  const items = virtualizer.getVirtualItems();
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest<HTMLElement>("[data-index]");
+    if (!rowEl || !target.classList.contains("lease-link")) return;
+    const index = Number(rowEl.dataset.index);
+    let next: number;
+    if (e.key === "ArrowDown") next = index + 1;
+    else if (e.key === "ArrowUp") next = index - 1;
+    else if (e.key === "Home" && e.ctrlKey) next = 0;
+    else if (e.key === "End" && e.ctrlKey) next = rows.length - 1;
+    else return;
+    if (next < 0 || next >= rows.length) return;
+    e.preventDefault();
+    virtualizer.scrollToIndex(next, { align: "auto" });
+    const focus = (tries: number) =>
+      requestAnimationFrame(() => {
+        const link = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"] .lease-link`);
+        if (link) link.focus();
+        else if (tries > 0) focus(tries - 1);
+      });
+    focus(5);
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="lease-table-scroll"
+      style={{ height }}
+      data-testid="lease-table"
+      data-row-count={rows.length}
+    >
+      <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="lease-table">
+        <div role="rowgroup" className="lt-head">
+          <div role="row" aria-rowindex={1} className="lt-row">
+            {COLUMNS.map((c, i) => (
+              <div role="columnheader" key={c} className={i === 4 || i === 5 ? "num" : undefined}>
+                {c}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div role="rowgroup" className="lt-body" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown}>
+          {items.map((v) => (
+            <LeaseTableRow key={rows[v.index].id} row={rows[v.index]} index={v.index} start={v.start} />
+          ))}
+        </div>
+      </div>
+      {rows.length === 0 && <p className="empty muted">No lease matches these filters.</p>}
+    </div>
+  );
+}
+
+const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: LeaseRow; index: number; start: number }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      data-index={index}
+      className="lt-row"
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+    >
+      <div role="cell">
+        <Link to={`/explorer/leases/${row.id}`} className="lease-link" aria-label={`Lease #${row.id}`}>
+          #{row.id}
+        </Link>
+      </div>
+      <div role="cell">
+        <StatusBadge status={row.status} endReason={row.endReason} />
+      </div>
+      <div role="cell">{row.gpuModel}</div>
+      <div role="cell">{row.region}</div>
+      <div role="cell" className="num">
+        {row.gpus}
+      </div>
+      <div role="cell" className="num">
+        <TokenAmount value={row.pricePerGpuHour} token={row.paymentToken} />
+      </div>
+      <div role="cell">{formatDuration(BigInt(row.duration))}</div>
+      <div role="cell">
+        <AddressLink address={row.buyer} />
+      </div>
+      <div role="cell">
+        <AddressLink address={row.provider} />
+      </div>
+      <div role="cell">{formatDate(row.opened)}</div>
+    </div>
+  );
+});

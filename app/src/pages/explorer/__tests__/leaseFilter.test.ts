@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { distinct, filterLeases, filtersFromParams, hasFilters, prepareRows, type LeaseFilters } from "../leaseFilter.ts";
+import { addr, syntheticLeases } from "./fixtures.ts";
+
+const none: LeaseFilters = { gpu: "", region: "", status: "", reason: "", address: "" };
+
+describe("lease table filtering", () => {
+  const rows = prepareRows(syntheticLeases(12_000));
+
+  it("orders rows newest first", () => {
+    expect(rows[0].id).toBe("12000");
+    expect(rows.at(-1)!.id).toBe("1");
+  });
+
+  it("returns every row when no filter is set", () => {
+    expect(filterLeases(rows, none)).toHaveLength(12_000);
+    expect(hasFilters(none)).toBe(false);
+  });
+
+  it("combines GPU model, region, status and end reason", () => {
+    const f = { ...none, gpu: "B200-192GB", region: "JP-13", status: "Ended", reason: "BuyerTerminated" };
+    const out = filterLeases(rows, f);
+    expect(out.length).toBeGreaterThan(0);
+    for (const r of out) {
+      expect(r.gpuModel).toBe("B200-192GB");
+      expect(r.region).toBe("JP-13");
+      expect(r.status).toBe("Ended");
+      expect(r.endReason).toBe("BuyerTerminated");
+    }
+    // Same answer as a naive filter.
+    const naive = rows.filter((r) => r.gpuModel === f.gpu && r.region === f.region && r.status === f.status && r.endReason === f.reason);
+    expect(out.map((r) => r.id)).toEqual(naive.map((r) => r.id));
+  });
+
+  it("matches the buyer or the provider by part of the address, any case, with or without 0x", () => {
+    const provider = addr(5, "a");
+    const byProvider = filterLeases(rows, { ...none, address: provider.toUpperCase().replace("0X", "0x") });
+    expect(byProvider.length).toBe(rows.filter((r) => r.provider === provider || r.buyer === provider).length);
+    expect(byProvider.every((r) => r.provider === provider)).toBe(true);
+    const buyer = addr(42, "b");
+    const byBuyer = filterLeases(rows, { ...none, address: buyer.slice(2) });
+    expect(byBuyer.length).toBeGreaterThan(0);
+    expect(byBuyer.every((r) => r.buyer === buyer)).toBe(true);
+    expect(filterLeases(rows, { ...none, address: "0x" })).toHaveLength(rows.length);
+    expect(filterLeases(rows, { ...none, address: "0xnothing" })).toHaveLength(0);
+  });
+
+  it("filters 12,000 rows well under 100 ms", () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 10; i++) filterLeases(rows, { ...none, address: "a00000", status: "Ended" });
+    expect((performance.now() - t0) / 10).toBeLessThan(20);
+  });
+
+  it("reads filters from the URL and lists the values that occur", () => {
+    const f = filtersFromParams(new URLSearchParams("gpu=B200-192GB&status=Active&address=0xab"));
+    expect(f).toEqual({ gpu: "B200-192GB", region: "", status: "Active", reason: "", address: "0xab" });
+    expect(hasFilters(f)).toBe(true);
+    expect(distinct(rows, "status")).toEqual(["Active", "Ended", "Pending"]);
+  });
+});

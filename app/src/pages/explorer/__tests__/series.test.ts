@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { netGpuHours, priceIndexSeries, regionGpuHourSeries, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "../series.ts";
+
+const DAY = 86_400;
+const base = { gpuSecondsReleased: "0", volume: "0" };
+const m = (gpuModel: string, day: number, token: string, price: string, leased = "3600"): ModelDayStatRow => ({
+  ...base,
+  id: `${gpuModel}:${token}:${day}`,
+  gpuModel,
+  day,
+  date: String(day * DAY),
+  paymentToken: token,
+  gpuSecondsLeased: leased,
+  avgPricePerGpuHour: price,
+});
+
+describe("price index series", () => {
+  const rows = [
+    m("H100-SXM-80GB", 2, "0xusd", "2100000"),
+    m("H100-SXM-80GB", 1, "0xusd", "2000000"),
+    m("B200-192GB", 1, "0xusd", "5000000"),
+    m("B200-192GB", 2, "0xusd", "0", "0"), // a day with only ends: no price
+    m("H100-SXM-80GB", 1, "0xgrid", "3000000000000000000"),
+  ];
+  it("makes one line per model for one token, sorted by day, in whole tokens", () => {
+    const s = priceIndexSeries(rows, "0xusd", 6);
+    expect(s.map((x) => x.name)).toEqual(["NVIDIA B200 192GB", "NVIDIA H100 SXM 80GB"]);
+    expect(s[1].points).toEqual([
+      { x: DAY, y: 2 },
+      { x: 2 * DAY, y: 2.1 },
+    ]);
+    expect(s[0].points).toEqual([{ x: DAY, y: 5 }]);
+    expect(s[0].color).not.toBe(s[1].color);
+  });
+  it("never mixes tokens", () => {
+    expect(tokensOf(rows)).toEqual(["0xgrid", "0xusd"]);
+    const g = priceIndexSeries(rows, "0xgrid", 18);
+    expect(g).toHaveLength(1);
+    expect(g[0].points).toEqual([{ x: DAY, y: 3 }]);
+  });
+});
+
+describe("GPU-hours by region", () => {
+  const r = (region: string, day: number, token: string, leased: string, released = "0"): RegionDayStatRow => ({
+    id: `${region}:${token}:${day}`,
+    region,
+    day,
+    date: String(day * DAY),
+    paymentToken: token,
+    gpuSecondsLeased: leased,
+    gpuSecondsReleased: released,
+    volume: "0",
+    avgPricePerGpuHour: "0",
+  });
+  it("adds GPU-hours over tokens per region and day", () => {
+    const s = regionGpuHourSeries([r("SG", 1, "0xusd", "7200"), r("SG", 1, "0xgrid", "3600"), r("AU-QLD", 2, "0xusd", "36000")]);
+    expect(s.map((x) => x.name)).toEqual(["Brisbane, Australia", "Singapore"]);
+    expect(s[1].points).toEqual([{ x: DAY, y: 3 }]);
+    expect(s[0].points).toEqual([{ x: 2 * DAY, y: 10 }]);
+  });
+  it("nets released GPU-hours out of the total", () => {
+    expect(netGpuHours([r("SG", 1, "0xusd", "7200", "3600"), r("SG", 2, "0xusd", "3600")])).toBe(2);
+  });
+});

@@ -1,0 +1,95 @@
+/** The lease table's rows and filters: pure, so they are fast to test and fast on 10,000+ rows. */
+
+/** A lease as the table reads it from the indexer (bigints arrive as decimal strings). */
+export interface LeaseListItem {
+  id: string;
+  status: string;
+  endReason: string;
+  gpuModel: string;
+  region: string;
+  gpus: string;
+  pricePerGpuHour: string;
+  duration: string;
+  buyer: string;
+  provider: string;
+  openedAt: string;
+  paymentToken: string;
+}
+
+/** A row ready to filter: numbers parsed and addresses lowercased once, when the rows load. */
+export interface LeaseRow extends LeaseListItem {
+  n: number;
+  opened: number;
+  buyerLc: string;
+  providerLc: string;
+}
+
+export function prepareRows(items: readonly LeaseListItem[]): LeaseRow[] {
+  const rows = new Array<LeaseRow>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    rows[i] = {
+      ...it,
+      n: Number(it.id),
+      opened: Number(it.openedAt),
+      buyerLc: it.buyer.toLowerCase(),
+      providerLc: it.provider.toLowerCase(),
+    };
+  }
+  // Newest first; the id breaks ties (several leases can open in one block).
+  rows.sort((a, b) => b.opened - a.opened || b.n - a.n);
+  return rows;
+}
+
+export interface LeaseFilters {
+  gpu: string;
+  region: string;
+  status: string;
+  reason: string;
+  address: string;
+}
+
+/** URL query keys of the filters. */
+export const FILTER_KEYS = ["gpu", "region", "status", "reason", "address"] as const satisfies readonly (keyof LeaseFilters)[];
+
+export function filtersFromParams(params: URLSearchParams): LeaseFilters {
+  return {
+    gpu: params.get("gpu") ?? "",
+    region: params.get("region") ?? "",
+    status: params.get("status") ?? "",
+    reason: params.get("reason") ?? "",
+    address: params.get("address") ?? "",
+  };
+}
+
+export const hasFilters = (f: LeaseFilters) => FILTER_KEYS.some((k) => f[k] !== "");
+
+/**
+ * The rows that pass every filter, in their order. The address filter matches part of the buyer or the provider
+ * address, case-insensitively ("0x" optional). One pass, no allocation per row.
+ */
+export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseRow[] {
+  let addr = f.address.trim().toLowerCase();
+  if (addr.startsWith("0x") && addr.length > 2) addr = addr.slice(2);
+  else if (addr === "0x") addr = "";
+  const { gpu, region, status, reason } = f;
+  if (!gpu && !region && !status && !reason && !addr) return rows as LeaseRow[];
+  const out: LeaseRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (gpu && r.gpuModel !== gpu) continue;
+    if (region && r.region !== region) continue;
+    if (status && r.status !== status) continue;
+    if (reason && r.endReason !== reason) continue;
+    if (addr && !r.buyerLc.includes(addr) && !r.providerLc.includes(addr)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+/** Distinct values of a field, sorted: the options of a filter (only values that occur). */
+export function distinct(rows: readonly LeaseRow[], field: "gpuModel" | "region" | "status" | "endReason"): string[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < rows.length; i++) seen.add(rows[i][field]);
+  return [...seen].sort();
+}
