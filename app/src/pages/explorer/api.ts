@@ -11,6 +11,20 @@ interface Conn<T> {
   totalCount?: number;
 }
 
+/**
+ * Ponder names a relation like the column it follows (`provider`, `buyer`, `paymentToken`, `lease`), and the
+ * relation replaces the column in GraphQL: the queries ask for `provider { id }` and this turns every such
+ * `{ id }` back into the id string, so the rest of the explorer sees flat rows.
+ */
+export function flatten<T>(row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] = v !== null && typeof v === "object" && !Array.isArray(v) && "id" in v && Object.keys(v).length === 1 ? (v as { id: unknown }).id : v;
+  }
+  return out as T;
+}
+const flatAll = <T,>(rows: readonly unknown[]) => rows.map((r) => flatten<T>(r as Record<string, unknown>));
+
 /* ------------------------------------------------------------------ overview */
 
 export interface TokenTotals {
@@ -61,7 +75,7 @@ export function useOverview() {
   });
 }
 
-const STAT_FIELDS = "id day date paymentToken gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
+const STAT_FIELDS = "id day date paymentToken { id } gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
 
 const MODEL_DAYS = /* GraphQL */ `
   query ModelDays($after: String) {
@@ -85,17 +99,17 @@ export function useDayStats() {
     queryKey: ["explorer", "day-stats"],
     queryFn: async ({ signal }) => {
       const [models, regions] = await Promise.all([
-        gqlAll<ModelDayStatRow>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
-        gqlAll<RegionDayStatRow>(REGION_DAYS, "regionDayStats", {}, { signal }),
+        gqlAll<Record<string, unknown>>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
+        gqlAll<Record<string, unknown>>(REGION_DAYS, "regionDayStats", {}, { signal }),
       ]);
-      return { models, regions };
+      return { models: flatAll<ModelDayStatRow>(models), regions: flatAll<RegionDayStatRow>(regions) };
     },
   });
 }
 
 /* ------------------------------------------------------------------ lease list */
 
-const LEASE_FIELDS = "id status endReason gpuModel region gpus pricePerGpuHour duration buyer provider openedAt paymentToken";
+const LEASE_FIELDS = "id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id }";
 
 const LEASES = /* GraphQL */ `
   query Leases($after: String) {
@@ -120,10 +134,11 @@ export function useAllLeases() {
       gql<{ leases: { totalCount: number } }>(LEASE_COUNT, {}, signal)
         .then((d) => setProgress((p) => ({ ...p, total: d.leases.totalCount })))
         .catch(() => undefined);
-      return gqlAll<LeaseListItem>(LEASES, "leases", {}, {
+      const rows = await gqlAll<Record<string, unknown>>(LEASES, "leases", {}, {
         signal,
         onPage: (rows) => setProgress((p) => ({ ...p, loaded: rows.length })),
       });
+      return flatAll<LeaseListItem>(rows);
     },
   });
   return { ...query, progress };
@@ -170,12 +185,12 @@ export interface LeaseEventRow {
 }
 
 const EVENT_FIELDS =
-  "id lease type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason";
+  "id lease { id } type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason";
 
 const LEASE = /* GraphQL */ `
   query Lease($id: String!) {
     lease(id: $id) {
-      id offer provider buyer paymentToken gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps
+      id offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps
       duration initialDuration status endReason activationDeadline openedAt startTime endTime closedAt
       deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty
       accessPostedAt accessRotations
@@ -195,8 +210,11 @@ export function useLease(id: string) {
     queryKey: ["explorer", "lease", id],
     enabled: /^\d+$/.test(id),
     queryFn: async ({ signal }) => {
-      const d = await gql<{ lease: LeaseDetail | null; leaseEvents: Conn<LeaseEventRow> }>(LEASE, { id }, signal);
-      return { lease: d.lease, events: [...d.leaseEvents.items].sort(byChainOrder) };
+      const d = await gql<{ lease: Record<string, unknown> | null; leaseEvents: Conn<Record<string, unknown>> }>(LEASE, { id }, signal);
+      return {
+        lease: d.lease ? flatten<LeaseDetail>(d.lease) : null,
+        events: flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder),
+      };
     },
   });
 }
@@ -255,12 +273,12 @@ const ADDRESS = /* GraphQL */ `
       id metadataURI bond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations
       penaltiesPaid firstSeenAt lastSeenAt
     }
-    providerEarnings(where: { provider: $id }, limit: 100) { items { paymentToken earningsAccrued earningsClaimed feesPaid } }
+    providerEarnings(where: { provider: $id }, limit: 100) { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } }
     offers(where: { provider: $id }, limit: 1000, orderBy: "createdAt", orderDirection: "desc") {
-      items { id gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour paymentToken paused leaseCount }
+      items { id gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour paymentToken { id } paused leaseCount }
     }
     account(id: $id) { id leaseCount gpuSecondsBought penaltiesReceived firstSeenAt lastSeenAt }
-    accountSpendings(where: { account: $id }, limit: 100) { items { paymentToken spent refunded } }
+    accountSpendings(where: { account: $id }, limit: 100) { items { paymentToken { id } spent refunded } }
     served: leases(where: { provider: $id }, limit: 50, orderBy: "openedAt", orderDirection: "desc") {
       totalCount items { ${LEASE_FIELDS} }
     }
@@ -286,23 +304,24 @@ export function useAddress(address: string) {
     queryKey: ["explorer", "address", id],
     enabled: /^0x[0-9a-f]{40}$/.test(id),
     queryFn: async ({ signal }): Promise<AddressData> => {
+      type Rows = Conn<Record<string, unknown>>;
       const d = await gql<{
         provider: ProviderRecord | null;
-        providerEarnings: Conn<EarningRow>;
-        offers: Conn<OfferRow>;
+        providerEarnings: Rows;
+        offers: Rows;
         account: AccountRecord | null;
-        accountSpendings: Conn<SpendingRow>;
-        served: { totalCount: number; items: LeaseListItem[] };
-        bought: { totalCount: number; items: LeaseListItem[] };
+        accountSpendings: Rows;
+        served: { totalCount: number; items: Record<string, unknown>[] };
+        bought: { totalCount: number; items: Record<string, unknown>[] };
       }>(ADDRESS, { id }, signal);
       return {
         provider: d.provider,
-        earnings: d.providerEarnings.items,
-        offers: d.offers.items,
+        earnings: flatAll<EarningRow>(d.providerEarnings.items),
+        offers: flatAll<OfferRow>(d.offers.items),
         account: d.account,
-        spending: d.accountSpendings.items,
-        served: d.served,
-        bought: d.bought,
+        spending: flatAll<SpendingRow>(d.accountSpendings.items),
+        served: { totalCount: d.served.totalCount, items: flatAll<LeaseListItem>(d.served.items) },
+        bought: { totalCount: d.bought.totalCount, items: flatAll<LeaseListItem>(d.bought.items) },
       };
     },
   });
@@ -317,7 +336,7 @@ const TX_EVENTS = /* GraphQL */ `
 `;
 const LEASE_TOKENS = /* GraphQL */ `
   query LeaseTokens($ids: [String!]) {
-    leases(where: { id_in: $ids }, limit: 1000) { items { id paymentToken } }
+    leases(where: { id_in: $ids }, limit: 1000) { items { id paymentToken { id } } }
   }
 `;
 
@@ -332,12 +351,12 @@ export function useTxEvents(hash: string | undefined) {
     queryKey: ["explorer", "tx", hash],
     enabled: !!hash,
     queryFn: async ({ signal }): Promise<TxEventRow[]> => {
-      const d = await gql<{ leaseEvents: Conn<LeaseEventRow> }>(TX_EVENTS, { hash }, signal);
-      const events = [...d.leaseEvents.items].sort(byChainOrder);
+      const d = await gql<{ leaseEvents: Conn<Record<string, unknown>> }>(TX_EVENTS, { hash }, signal);
+      const events = flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder);
       if (events.length === 0) return [];
       const ids = [...new Set(events.map((e) => e.lease))];
-      const l = await gql<{ leases: Conn<{ id: string; paymentToken: string }> }>(LEASE_TOKENS, { ids }, signal);
-      const tokens = new Map(l.leases.items.map((x) => [x.id, x.paymentToken]));
+      const l = await gql<{ leases: Conn<Record<string, unknown>> }>(LEASE_TOKENS, { ids }, signal);
+      const tokens = new Map(flatAll<{ id: string; paymentToken: string }>(l.leases.items).map((x) => [x.id, x.paymentToken]));
       return events.map((e) => ({ ...e, paymentToken: tokens.get(e.lease) }));
     },
   });

@@ -73,12 +73,12 @@ describe("explorer pages", () => {
         return {
           leaseEvents: {
             items: [
-              { id: `${hash}-3`, lease: "9", type: "Opened", account: "0x" + "b".repeat(40), txHash: hash, blockNumber: "120", logIndex: 3, timestamp: "1764000000", amount: "16000000", fee: null, refund: null, penalty: null, duration: "3600", startTime: null, endTime: null, endReason: null },
+              { id: `${hash}-3`, lease: { id: "9" }, type: "Opened", account: "0x" + "b".repeat(40), txHash: hash, blockNumber: "120", logIndex: 3, timestamp: "1764000000", amount: "16000000", fee: null, refund: null, penalty: null, duration: "3600", startTime: null, endTime: null, endReason: null },
             ],
           },
         };
       }
-      return { leases: { items: [{ id: "9", paymentToken: USD }] } };
+      return { leases: { items: [{ id: "9", paymentToken: { id: USD } }] } };
     });
     renderAt(`/explorer/search?q=${hash}`);
     const link = await screen.findByRole("link", { name: "Lease #9" });
@@ -90,13 +90,13 @@ describe("explorer pages", () => {
   it("shows a lease's terms, settlement and timeline with transaction links", async () => {
     const tx = (n: number) => `0x${String(n).repeat(64)}`;
     const ev = (type: string, n: number, extra: Record<string, string | null>) => ({
-      id: `${tx(n)}-0`, lease: "5", type, account: "0x" + "b".repeat(40), txHash: tx(n), blockNumber: String(100 + n), logIndex: 0,
+      id: `${tx(n)}-0`, lease: { id: "5" }, type, account: "0x" + "b".repeat(40), txHash: tx(n), blockNumber: String(100 + n), logIndex: 0,
       timestamp: String(1764000000 + n * 3600), amount: null, fee: null, refund: null, penalty: null, duration: null, startTime: null,
       endTime: null, endReason: null, ...extra,
     });
     stubIndexer(() => ({
       lease: {
-        id: "5", offer: "3", provider: "0x" + "a".repeat(40), buyer: "0x" + "b".repeat(40), paymentToken: USD, gpuModel: "H100-SXM-80GB",
+        id: "5", offer: { id: "3" }, provider: { id: "0x" + "a".repeat(40) }, buyer: { id: "0x" + "b".repeat(40) }, paymentToken: { id: USD }, gpuModel: "H100-SXM-80GB",
         region: "JP-13", units: "1", gpusPerUnit: "8", gpus: "8", pricePerGpuHour: "2000000", feeBps: "1000", duration: "7200",
         initialDuration: "36000", status: "Ended", endReason: "BuyerTerminated", activationDeadline: "0", openedAt: "1764000000",
         startTime: "1764003600", endTime: "1764010800", closedAt: "1764010800", deposit: "160000000", topUps: "0", extensionCount: 0,
@@ -132,7 +132,8 @@ describe("explorer pages", () => {
       if (query.includes("LeaseCount")) return { leases: { totalCount: all.length } };
       const start = vars.after ? Number(vars.after) : 0;
       const sorted = [...all].reverse();
-      const items = sorted.slice(start, start + 1000);
+      // As Ponder serves them: relations in place of the reference columns.
+      const items = sorted.slice(start, start + 1000).map((l) => ({ ...l, buyer: { id: l.buyer }, provider: { id: l.provider }, paymentToken: { id: l.paymentToken } }));
       return { leases: { items, pageInfo: { hasNextPage: start + 1000 < all.length, endCursor: String(start + 1000) } } };
     });
     // jsdom has no layout: give the table's scroll container a 600 px viewport.
