@@ -2,14 +2,25 @@
  * The virtualised lease table: ARIA table roles on divs, only the visible rows (plus an overscan) in the DOM.
  * `data-last-filter-ms` on the container is the time from the last filter change to its committed render.
  */
-import { memo, useLayoutEffect, useRef, type KeyboardEvent } from "react";
+import { memo, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { formatDuration } from "@gridlease/sdk";
-import { Link } from "../../lib/router.tsx";
+import { useRouter } from "../../lib/router.tsx";
 import type { LeaseRow } from "./leaseFilter.ts";
-import { AddressLink, formatDate, StatusBadge, TokenAmount } from "./ui.tsx";
+import { formatDate, shortAddress, StatusBadge, TokenAmount } from "./ui.tsx";
 
 export const ROW_HEIGHT = 40;
+
+/** formatDuration goes through Intl for every number: durations repeat, so each label is made once. */
+const durations = new Map<string, string>();
+function durationLabel(seconds: string): string {
+  let label = durations.get(seconds);
+  if (label === undefined) {
+    label = formatDuration(BigInt(seconds));
+    if (durations.size < 50_000) durations.set(seconds, label);
+  }
+  return label;
+}
 
 const COLUMNS = ["Lease", "Status", "GPU model", "Region", "GPUs", "Price / GPU-hour", "Duration", "Buyer", "Provider", "Opened (UTC)"];
 
@@ -30,7 +41,7 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
     initialRect: { width: 1200, height: 600 },
   });
 
@@ -44,11 +55,20 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
       seq.current += 1;
       el.setAttribute("data-last-filter-ms", (performance.now() - start).toFixed(2));
       el.setAttribute("data-filter-seq", String(seq.current));
-      el.scrollTop = 0;
+      if (el.scrollTop !== 0) el.scrollTop = 0;
     }
   }, [rows, filterKey, filterStartRef]);
 
   const items = virtualizer.getVirtualItems();
+  const { navigate } = useRouter();
+
+  // Rows hold plain links (no router hook per row); one handler routes their clicks without a reload.
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>("a[href^='/']");
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(a.getAttribute("href")!);
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
@@ -91,9 +111,9 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
             ))}
           </div>
         </div>
-        <div role="rowgroup" className="lt-body" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown}>
+        <div role="rowgroup" className="lt-body" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown} onClick={onClick}>
           {items.map((v) => (
-            <LeaseTableRow key={rows[v.index].id} row={rows[v.index]} index={v.index} start={v.start} />
+            <LeaseTableRow key={v.index} row={rows[v.index]} index={v.index} start={v.start} />
           ))}
         </div>
       </div>
@@ -112,9 +132,9 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
       style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
     >
       <div role="cell">
-        <Link to={`/explorer/leases/${row.id}`} className="lease-link" aria-label={`Lease #${row.id}`}>
+        <a href={`/explorer/leases/${row.id}`} className="lease-link" aria-label={`Lease #${row.id}`}>
           #{row.id}
-        </Link>
+        </a>
       </div>
       <div role="cell">
         <StatusBadge status={row.status} endReason={row.endReason} />
@@ -127,12 +147,16 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
       <div role="cell" className="num">
         <TokenAmount value={row.pricePerGpuHour} token={row.paymentToken} />
       </div>
-      <div role="cell">{formatDuration(BigInt(row.duration))}</div>
+      <div role="cell">{durationLabel(row.duration)}</div>
       <div role="cell">
-        <AddressLink address={row.buyer} />
+        <a href={`/explorer/address/${row.buyerLc}`} className="mono" title={row.buyerLc}>
+          {shortAddress(row.buyerLc)}
+        </a>
       </div>
       <div role="cell">
-        <AddressLink address={row.provider} />
+        <a href={`/explorer/address/${row.providerLc}`} className="mono" title={row.providerLc}>
+          {shortAddress(row.providerLc)}
+        </a>
       </div>
       <div role="cell">{formatDate(row.opened)}</div>
     </div>

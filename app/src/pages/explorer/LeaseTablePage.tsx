@@ -1,10 +1,10 @@
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { GPU_MODELS, REGIONS, endReasonLabel, gpuModelLabel, regionLabel, type EndReasonName } from "@gridlease/sdk";
 import { ErrorState } from "../../components/States.tsx";
 import { useSearchParams } from "../../lib/router.tsx";
 import { useAllLeases } from "./api.ts";
 import { LeaseTable } from "./LeaseTable.tsx";
-import { distinct, filterLeases, filtersFromParams, hasFilters, prepareRows, type LeaseFilters, type LeaseRow } from "./leaseFilter.ts";
+import { distinct, filterLeases, filtersFromParams, filtersKey, hasFilters, prepareRows, type LeaseFilters, type LeaseRow } from "./leaseFilter.ts";
 import { ExplorerHeader } from "./ui.tsx";
 
 const STATUSES = ["Pending", "Active", "Ended"];
@@ -18,8 +18,20 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
   const leases = useAllLeases();
   const rows = useMemo(() => (leases.data ? prepareRows(leases.data) : EMPTY), [leases.data]);
   const [params, setParams] = useSearchParams();
-  const f = filtersFromParams(params);
-  const filterKey = `${f.gpu}|${f.region}|${f.status}|${f.reason}|${f.address}`;
+  const urlKey = filtersKey(filtersFromParams(params));
+  // The filters live in the page's state, so a change renders only this page; the address bar follows right
+  // after the commit (typing: after a short pause), and a new URL from outside (back, a link) resets them.
+  const [f, setF] = useState<LeaseFilters>(() => filtersFromParams(params));
+  const written = useRef(urlKey);
+  useEffect(() => {
+    if (urlKey === written.current) return;
+    written.current = urlKey;
+    setF(filtersFromParams(new URLSearchParams(window.location.search)));
+  }, [urlKey]);
+  const urlTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(urlTimer.current), []);
+
+  const filterKey = filtersKey(f);
   const filtered = useMemo(() => filterLeases(rows, f), [rows, filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const filterStart = useRef<number | null>(null);
   const models = useMemo(() => withKnown(Object.keys(GPU_MODELS), distinct(rows, "gpuModel")), [rows]);
@@ -27,7 +39,16 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
 
   const change = (patch: Partial<LeaseFilters>) => {
     filterStart.current = performance.now();
-    setParams(patch);
+    const next = { ...f, ...patch };
+    setF(next);
+    clearTimeout(urlTimer.current);
+    urlTimer.current = setTimeout(
+      () => {
+        written.current = filtersKey(next);
+        setParams({ gpu: next.gpu, region: next.region, status: next.status, reason: next.reason, address: next.address });
+      },
+      "address" in patch ? 250 : 0,
+    );
   };
 
   return (
@@ -97,7 +118,7 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
           type="button"
           className="button secondary"
           disabled={!hasFilters(f)}
-          onClick={() => change({ gpu: undefined, region: undefined, status: undefined, reason: undefined, address: undefined })}
+          onClick={() => change({ gpu: "", region: "", status: "", reason: "", address: "" })}
         >
           Clear filters
         </button>

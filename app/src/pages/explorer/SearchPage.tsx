@@ -1,5 +1,7 @@
 import { useEffect } from "react";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import type { Hex } from "viem";
+import { txUrl, useGridlease } from "../../lib/gridlease.ts";
 import { Link, useRouter, useSearchParams } from "../../lib/router.tsx";
 import { useTxEvents } from "./api.ts";
 import { EventDetails } from "./LeasePage.tsx";
@@ -17,6 +19,8 @@ export default function SearchPage(_: { params: Record<string, string> }) {
     if (destination) navigate(destination, { replace: true });
   }, [destination, navigate]);
   const tx = useTxEvents(target.kind === "tx" ? target.hash : undefined);
+  const { chainId } = useGridlease();
+  const external = target.kind === "tx" ? txUrl(chainId, target.hash as Hex) : "";
 
   return (
     <section className="explorer">
@@ -35,6 +39,13 @@ export default function SearchPage(_: { params: Record<string, string> }) {
           <h2>
             Transaction <span className="mono small">{target.hash}</span>
           </h2>
+          {/^https?:/.test(external) && (
+            <p>
+              <a href={external} target="_blank" rel="noopener noreferrer">
+                View the transaction on the block explorer
+              </a>
+            </p>
+          )}
           {tx.isPending ? (
             <Loading what="the transaction's lease events" />
           ) : tx.isError ? (

@@ -62,6 +62,9 @@ export function filtersFromParams(params: URLSearchParams): LeaseFilters {
   };
 }
 
+/** One string per distinct set of filters (a memo key). */
+export const filtersKey = (f: LeaseFilters) => FILTER_KEYS.map((k) => f[k]).join("|");
+
 export const hasFilters = (f: LeaseFilters) => FILTER_KEYS.some((k) => f[k] !== "");
 
 /**

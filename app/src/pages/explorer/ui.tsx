@@ -22,8 +22,14 @@ export function Amount({ value, token, digits }: { value: bigint | string; token
   );
 }
 
-/** An amount in a payment token given by address. */
+/** An amount in a payment token given by address (no hook at all for the deployed tokens: cheap in long lists). */
 export function TokenAmount({ value, token, digits }: { value: bigint | string; token: string; digits?: number }) {
+  const known = knownToken(token);
+  if (known) return <Amount value={value} token={known} digits={digits} />;
+  return <ChainTokenAmount value={value} token={token} digits={digits} />;
+}
+
+function ChainTokenAmount({ value, token, digits }: { value: bigint | string; token: string; digits?: number }) {
   const info = useToken(token);
   return <Amount value={value} token={info} digits={digits} />;
 }

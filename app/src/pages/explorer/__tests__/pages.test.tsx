@@ -156,8 +156,9 @@ describe("explorer pages", () => {
     act(() => {
       fireEvent.change(screen.getByLabelText("GPU model"), { target: { value: "B200-192GB" } });
     });
-    expect(new URLSearchParams(window.location.search).get("gpu")).toBe("B200-192GB");
     expect(screen.getByTestId("lease-count").textContent).toMatch(/^2,000 of 10,000 leases/);
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get("gpu")).toBe("B200-192GB"));
+    expect(new URLSearchParams(window.location.search).get("status")).toBe("Ended");
     const ms = Number(container.getAttribute("data-last-filter-ms"));
     expect(ms).toBeGreaterThan(0);
     // jsdom is far slower than a browser at building DOM; the < 100 ms budget is checked in Chromium.
@@ -167,7 +168,7 @@ describe("explorer pages", () => {
     act(() => {
       fireEvent.change(screen.getByLabelText("Filter by address"), { target: { value: "0xa" + "0".repeat(38) + "3" } });
     });
-    expect(new URLSearchParams(window.location.search).get("address")).toBe("0xa" + "0".repeat(38) + "3");
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get("address")).toBe("0xa" + "0".repeat(38) + "3"));
     const n = Number(screen.getByTestId("lease-count").textContent!.split(" of ")[0].replace(/,/g, ""));
     const expected = all.filter((l) => l.status === "Ended" && l.gpuModel === "B200-192GB" && l.provider.endsWith("0003")).length;
     expect(n).toBe(expected);
@@ -178,8 +179,16 @@ describe("explorer pages", () => {
     act(() => {
       fireEvent.click(screen.getByRole("button", { name: "Clear filters" }));
     });
-    expect(window.location.search).toBe("");
     expect(screen.getByTestId("lease-count").textContent).toMatch(/^10,000 of 10,000 leases/);
+    await waitFor(() => expect(window.location.search).toBe(""));
+
+    // A URL from outside (back, a shared link) sets the filters again.
+    act(() => {
+      window.history.pushState(null, "", "/explorer/leases?region=SG");
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await waitFor(() => expect(screen.getByTestId("lease-count").textContent).toMatch(/^2,500 of 10,000 leases/));
+    expect((screen.getByLabelText("Region") as HTMLSelectElement).value).toBe("SG");
     h.mockRestore();
     w.mockRestore();
   }, 30_000);
