@@ -77,8 +77,8 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
           <thead>
             <tr>
               <th scope="col">Token</th>
-              <th scope="col" className="num">Earned (gross, at lease end)</th>
-              <th scope="col" className="num">Claimed (net of fee)</th>
+              <th scope="col" className="num">Earned on ended leases (gross)</th>
+              <th scope="col" className="num">Claimed so far (net of fee)</th>
               <th scope="col" className="num">Fees paid</th>
             </tr>
           </thead>

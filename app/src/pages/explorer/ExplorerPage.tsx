@@ -3,9 +3,10 @@ import { ErrorState, Loading } from "../../components/States.tsx";
 import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
 import { useDayStats, useOverview, type TokenTotals } from "./api.ts";
-import { netGpuHours, priceIndexSeries, regionGpuHourSeries, tokensOf, type ModelDayStatRow } from "./series.ts";
+import { regionLabel } from "@gridlease/sdk";
+import { netGpuHours, priceIndexSeries, regionGpuHourSeries, regionTotals, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "./series.ts";
 import { formatAmount } from "./tokens.ts";
-import { Amount, ExplorerHeader, TokenSymbol, useToken } from "./ui.tsx";
+import { Amount, ExplorerHeader, gpuHours, TokenSymbol, useToken } from "./ui.tsx";
 
 export default function ExplorerPage(_: { params: Record<string, string> }) {
   const overview = useOverview();
@@ -73,14 +74,21 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
         <ErrorState error={days.error} retry={() => days.refetch()} />
       ) : (
         <>
-          {tokensOf(days.data.models).map((token) => (
-            <PriceIndex key={token} token={token} rows={days.data.models} />
-          ))}
+          <div className="grid-2">
+            {tokensOf(days.data.models).map((token) => (
+              <PriceIndex key={token} token={token} rows={days.data.models} />
+            ))}
+          </div>
           {days.data.models.length === 0 && <p className="muted">Nothing has been leased yet.</p>}
           <h2>GPU-hours by region</h2>
           <p className="muted small">GPU-hours contracted each UTC day (at opening and at each extension), stacked by region, in every token.</p>
-          <div className="card">
-            <RegionChart rows={days.data.regions} />
+          <div className="grid-2">
+            <div className="card chart-card">
+              <RegionChart rows={days.data.regions} />
+            </div>
+            <div className="card chart-card">
+              <RegionTotals rows={days.data.regions} />
+            </div>
           </div>
         </>
       )}
@@ -174,13 +182,39 @@ function LatestPrices({ rows, token, format }: { rows: ModelDayStatRow[]; token:
   );
 }
 
-function RegionChart({ rows }: { rows: Parameters<typeof regionGpuHourSeries>[0] }) {
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+function RegionChart({ rows }: { rows: RegionDayStatRow[] }) {
   const series = useMemo(() => regionGpuHourSeries(rows), [rows]);
+  return <StackedBars series={series} label="GPU-hours contracted per day, by region" format={(v) => compact.format(v)} />;
+}
+
+/** The same rows as totals per region over the whole period, as a table (readable without the chart). */
+function RegionTotals({ rows }: { rows: RegionDayStatRow[] }) {
+  const totals = useMemo(() => regionTotals(rows), [rows]);
   return (
-    <StackedBars
-      series={series}
-      label="GPU-hours contracted per day, by region"
-      format={(v) => v.toLocaleString("en-US", { maximumFractionDigits: 0 })}
-    />
+    <table>
+      <caption className="sr-only">GPU-hours by region over the period</caption>
+      <thead>
+        <tr>
+          <th scope="col">Region</th>
+          <th scope="col" className="num">Leases opened</th>
+          <th scope="col" className="num">GPU-hours contracted</th>
+          <th scope="col" className="num">Released early</th>
+        </tr>
+      </thead>
+      <tbody>
+        {totals.map((t) => (
+          <tr key={t.region}>
+            <th scope="row">
+              <Link to={`/explorer/leases?region=${encodeURIComponent(t.region)}`}>{regionLabel(t.region)}</Link>
+            </th>
+            <td className="num">{t.leases.toLocaleString("en-US")}</td>
+            <td className="num">{gpuHours(t.leased)}</td>
+            <td className="num">{gpuHours(t.released)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

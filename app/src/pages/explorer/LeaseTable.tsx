@@ -4,25 +4,25 @@
  */
 import { memo, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { formatDuration } from "@gridlease/sdk";
 import { useRouter } from "../../lib/router.tsx";
 import type { LeaseRow } from "./leaseFilter.ts";
 import { formatDate, shortAddress, StatusBadge, TokenAmount } from "./ui.tsx";
 
 export const ROW_HEIGHT = 40;
 
-/** formatDuration goes through Intl for every number: durations repeat, so each label is made once. */
-const durations = new Map<string, string>();
-function durationLabel(seconds: string): string {
-  let label = durations.get(seconds);
-  if (label === undefined) {
-    label = formatDuration(BigInt(seconds));
-    if (durations.size < 50_000) durations.set(seconds, label);
+/** "2d 19h", "5h 49m", "1h 4s": the two largest non-zero units (as formatDuration), short enough for a cell. */
+export function shortDuration(seconds: number): string {
+  if (seconds <= 0) return "0s";
+  const parts: string[] = [];
+  for (const [size, unit] of [[86_400, "d"], [3_600, "h"], [60, "m"], [1, "s"]] as const) {
+    const n = Math.floor(seconds / size);
+    if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
+    seconds -= n * size;
   }
-  return label;
+  return parts.join(" ");
 }
 
-const COLUMNS = ["Lease", "Status", "GPU model", "Region", "GPUs", "Price / GPU-hour", "Duration", "Buyer", "Provider", "Opened (UTC)"];
+const COLUMNS = ["Lease", "Status", "GPU model", "Region", "GPUs", "Price/GPU-h", "Duration", "Buyer", "Provider", "Opened (UTC)"];
 
 export interface LeaseTableProps {
   rows: readonly LeaseRow[];
@@ -147,7 +147,7 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
       <div role="cell" className="num">
         <TokenAmount value={row.pricePerGpuHour} token={row.paymentToken} />
       </div>
-      <div role="cell">{durationLabel(row.duration)}</div>
+      <div role="cell">{shortDuration(Number(row.duration))}</div>
       <div role="cell">
         <a href={`/explorer/address/${row.buyerLc}`} className="mono" title={row.buyerLc}>
           {shortAddress(row.buyerLc)}
@@ -158,7 +158,7 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
           {shortAddress(row.providerLc)}
         </a>
       </div>
-      <div role="cell">{formatDate(row.opened)}</div>
+      <div role="cell">{formatDate(row.opened).slice(0, 16)}</div>
     </div>
   );
 });

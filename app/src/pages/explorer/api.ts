@@ -75,7 +75,7 @@ export function useOverview() {
   });
 }
 
-const STAT_FIELDS = "id day date paymentToken { id } gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
+const STAT_FIELDS = "id day date paymentToken { id } leasesOpened gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
 
 const MODEL_DAYS = /* GraphQL */ `
   query ModelDays($after: String) {

@@ -68,13 +68,14 @@ export const filtersKey = (f: LeaseFilters) => FILTER_KEYS.map((k) => f[k]).join
 export const hasFilters = (f: LeaseFilters) => FILTER_KEYS.some((k) => f[k] !== "");
 
 /**
- * The rows that pass every filter, in their order. The address filter matches part of the buyer or the provider
- * address, case-insensitively ("0x" optional). One pass, no allocation per row.
+ * The rows that pass every filter, in their order. The address filter matches the buyer or the provider,
+ * case-insensitively: from the start when it begins with "0x" ("0x7099" finds 0x70997970…), anywhere otherwise
+ * ("dc79c8" finds …17dc79c8). One pass, no allocation per row.
  */
 export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseRow[] {
   let addr = f.address.trim().toLowerCase();
-  if (addr.startsWith("0x") && addr.length > 2) addr = addr.slice(2);
-  else if (addr === "0x") addr = "";
+  const prefix = addr.startsWith("0x");
+  if (addr === "0x") addr = "";
   const { gpu, region, status, reason } = f;
   if (!gpu && !region && !status && !reason && !addr) return rows as LeaseRow[];
   const out: LeaseRow[] = [];
@@ -84,7 +85,8 @@ export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseR
     if (region && r.region !== region) continue;
     if (status && r.status !== status) continue;
     if (reason && r.endReason !== reason) continue;
-    if (addr && !r.buyerLc.includes(addr) && !r.providerLc.includes(addr)) continue;
+    if (addr && (prefix ? !r.buyerLc.startsWith(addr) && !r.providerLc.startsWith(addr) : !r.buyerLc.includes(addr) && !r.providerLc.includes(addr)))
+      continue;
     out.push(r);
   }
   return out;

@@ -1,9 +1,10 @@
 /** Chart series built from the indexer's per-day statistics. Amounts of different tokens are never mixed. */
-import { gpuModelLabel, regionLabel } from "@gridlease/sdk";
+import { GPU_MODELS, REGIONS, gpuModelLabel, regionLabel } from "@gridlease/sdk";
 import { seriesColor, type Series } from "../../components/charts.tsx";
 import { toNumber } from "./tokens.ts";
 
 export interface DayStatRow {
+  leasesOpened?: number;
   id: string;
   day: number;
   date: string;
@@ -19,6 +20,16 @@ export interface ModelDayStatRow extends DayStatRow {
 export interface RegionDayStatRow extends DayStatRow {
   region: string;
 }
+
+const EXTRA_COLORS = ["#facc15", "#fb923c", "#4ade80", "#e879f9"];
+/** A fixed colour per known label (the same model has the same colour in every chart), then by order of appearance. */
+export function labelColor(known: readonly string[], label: string, fallbackIndex: number): string {
+  const i = known.indexOf(label);
+  const n = i >= 0 ? i : known.length + fallbackIndex;
+  return n < 8 ? seriesColor(n) : EXTRA_COLORS[(n - 8) % EXTRA_COLORS.length];
+}
+const MODEL_CODES = Object.keys(GPU_MODELS);
+const REGION_CODES = Object.keys(REGIONS);
 
 /** The payment tokens that occur in some rows, in a stable order. */
 export const tokensOf = (rows: readonly { paymentToken: string }[]) => [...new Set(rows.map((r) => r.paymentToken))].sort();
@@ -37,7 +48,7 @@ export function priceIndexSeries(rows: readonly ModelDayStatRow[], token: string
   }
   return [...byModel.keys()].sort().map((model, i) => ({
     name: gpuModelLabel(model),
-    color: seriesColor(i),
+    color: labelColor(MODEL_CODES, model, i),
     points: byModel.get(model)!.sort((a, b) => a.x - b.x),
   }));
 }
@@ -56,7 +67,7 @@ export function regionGpuHourSeries(rows: readonly RegionDayStatRow[]): Series[]
   }
   return [...byRegion.keys()].sort().map((region, i) => ({
     name: regionLabel(region),
-    color: seriesColor(i),
+    color: labelColor(REGION_CODES, region, i),
     points: [...byRegion.get(region)!.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([x, s]) => ({ x, y: Number(s) / 3600 })),
@@ -68,4 +79,17 @@ export function netGpuHours(rows: readonly { gpuSecondsLeased: string; gpuSecond
   let s = 0n;
   for (const r of rows) s += BigInt(r.gpuSecondsLeased) - BigInt(r.gpuSecondsReleased);
   return Number(s) / 3600;
+}
+
+/** Per region over all rows: leases opened, GPU-seconds leased and released; most GPU-hours first. */
+export function regionTotals(rows: readonly RegionDayStatRow[]) {
+  const m = new Map<string, { region: string; leases: number; leased: bigint; released: bigint }>();
+  for (const r of rows) {
+    const t = m.get(r.region) ?? { region: r.region, leases: 0, leased: 0n, released: 0n };
+    t.leases += r.leasesOpened ?? 0;
+    t.leased += BigInt(r.gpuSecondsLeased);
+    t.released += BigInt(r.gpuSecondsReleased);
+    m.set(r.region, t);
+  }
+  return [...m.values()].sort((a, b) => (b.leased > a.leased ? 1 : b.leased < a.leased ? -1 : a.region.localeCompare(b.region)));
 }

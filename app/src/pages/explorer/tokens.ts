@@ -44,6 +44,11 @@ export function formatAmount(value: bigint | string, token: TokenDisplayInfo | u
   let [whole, fraction = ""] = str.split(".");
   if (token.isUsd) fraction = fraction.padEnd(digits, "0");
   else fraction = fraction.replace(/0+$/, "");
+  if (rounded === 0n && abs !== 0n) {
+    // Too small to show at this precision: say so rather than print 0.
+    const tiny = `0.${"0".repeat(Math.max(digits - 1, 0))}1`;
+    return token.isUsd ? `${neg ? ">-" : "<"}$${tiny}` : `${neg ? ">-" : "<"}${tiny} ${token.symbol}`;
+  }
   const body = `${group(whole)}${fraction ? "." + fraction : ""}`;
   return token.isUsd ? `${neg ? "-" : ""}$${body}` : `${neg ? "-" : ""}${body} ${token.symbol}`;
 }

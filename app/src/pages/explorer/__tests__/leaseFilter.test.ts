@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { distinct, filterLeases, filtersFromParams, hasFilters, prepareRows, type LeaseFilters } from "../leaseFilter.ts";
 import { addr, syntheticLeases } from "./fixtures.ts";
+import { shortDuration } from "../LeaseTable.tsx";
+
+describe("short durations", () => {
+  it("shows the two largest units", () => {
+    expect(shortDuration(0)).toBe("0s");
+    expect(shortDuration(59)).toBe("59s");
+    expect(shortDuration(3600)).toBe("1h");
+    expect(shortDuration(3600 + 4)).toBe("1h 4s");
+    expect(shortDuration(2 * 86_400 + 19 * 3600 + 5)).toBe("2d 19h");
+    expect(shortDuration(30 * 60 + 4)).toBe("30m 4s");
+    expect(shortDuration(365 * 86_400)).toBe("365d");
+  });
+});
 
 const none: LeaseFilters = { gpu: "", region: "", status: "", reason: "", address: "" };
 
@@ -32,7 +45,7 @@ describe("lease table filtering", () => {
     expect(out.map((r) => r.id)).toEqual(naive.map((r) => r.id));
   });
 
-  it("matches the buyer or the provider by part of the address, any case, with or without 0x", () => {
+  it("matches the buyer or the provider by part of the address, any case; from the start when it begins with 0x", () => {
     const provider = addr(5, "a");
     const byProvider = filterLeases(rows, { ...none, address: provider.toUpperCase().replace("0X", "0x") });
     expect(byProvider.length).toBe(rows.filter((r) => r.provider === provider || r.buyer === provider).length);
@@ -43,6 +56,10 @@ describe("lease table filtering", () => {
     expect(byBuyer.every((r) => r.buyer === buyer)).toBe(true);
     expect(filterLeases(rows, { ...none, address: "0x" })).toHaveLength(rows.length);
     expect(filterLeases(rows, { ...none, address: "0xnothing" })).toHaveLength(0);
+    // "0xb" is a prefix: every buyer (0xb…) and no provider (0xa…); "b" alone matches anywhere.
+    expect(filterLeases(rows, { ...none, address: "0xb" })).toHaveLength(rows.length);
+    expect(filterLeases(rows, { ...none, address: "0x0" })).toHaveLength(0);
+    expect(filterLeases(rows, { ...none, address: "002a" }).every((r) => r.buyer.includes("002a") || r.provider.includes("002a"))).toBe(true);
   });
 
   it("filters 12,000 rows well under 100 ms", () => {

@@ -149,7 +149,7 @@ describe("explorer pages", () => {
     const rendered = within(table).getAllByRole("row");
     expect(rendered.length).toBeGreaterThan(1);
     expect(rendered.length).toBeLessThan(80);
-    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toContain("Price / GPU-hour");
+    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toContain("Price/GPU-h");
 
     const container = screen.getByTestId("lease-table");
     expect(container.getAttribute("data-last-filter-ms")).toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { netGpuHours, priceIndexSeries, regionGpuHourSeries, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "../series.ts";
+import { netGpuHours, priceIndexSeries, regionGpuHourSeries, regionTotals, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "../series.ts";
 
 const DAY = 86_400;
 const base = { gpuSecondsReleased: "0", volume: "0" };
@@ -32,6 +32,11 @@ describe("price index series", () => {
     expect(s[0].points).toEqual([{ x: DAY, y: 5 }]);
     expect(s[0].color).not.toBe(s[1].color);
   });
+  it("gives a model the same colour in every token's chart", () => {
+    const usd = priceIndexSeries(rows, "0xusd", 6).find((x) => x.name === "NVIDIA H100 SXM 80GB")!;
+    const grid = priceIndexSeries(rows, "0xgrid", 18).find((x) => x.name === "NVIDIA H100 SXM 80GB")!;
+    expect(usd.color).toBe(grid.color);
+  });
   it("never mixes tokens", () => {
     expect(tokensOf(rows)).toEqual(["0xgrid", "0xusd"]);
     const g = priceIndexSeries(rows, "0xgrid", 18);
@@ -57,6 +62,18 @@ describe("GPU-hours by region", () => {
     expect(s.map((x) => x.name)).toEqual(["Brisbane, Australia", "Singapore"]);
     expect(s[1].points).toEqual([{ x: DAY, y: 3 }]);
     expect(s[0].points).toEqual([{ x: 2 * DAY, y: 10 }]);
+  });
+  it("gives all nine regions distinct colours", () => {
+    const codes = ["AU-QLD", "AU-NSW", "JP-27", "JP-13", "SG", "MY-01", "MY-14", "US-CA", "AE-DU"];
+    const colors = regionGpuHourSeries(codes.map((c) => r(c, 1, "0xusd", "3600"))).map((x) => x.color);
+    expect(new Set(colors).size).toBe(9);
+  });
+  it("totals each region over the period, most GPU-hours first", () => {
+    const t = regionTotals([{ ...r("SG", 1, "0xusd", "7200", "3600"), leasesOpened: 2 }, { ...r("SG", 2, "0xgrid", "3600"), leasesOpened: 1 }, r("JP-13", 1, "0xusd", "36000")]);
+    expect(t).toEqual([
+      { region: "JP-13", leases: 0, leased: 36000n, released: 0n },
+      { region: "SG", leases: 3, leased: 10800n, released: 3600n },
+    ]);
   });
   it("nets released GPU-hours out of the total", () => {
     expect(netGpuHours([r("SG", 1, "0xusd", "7200", "3600"), r("SG", 2, "0xusd", "3600")])).toBe(2);

@@ -20,5 +20,7 @@ describe("amounts", () => {
     expect(formatAmount(2_105_000n, usd, { digits: 4 })).toBe("$2.1050");
     expect(formatAmount(1234n, undefined)).toBe("1,234 base units");
     expect(toNumber("2500000", 6)).toBe(2.5);
+    expect(formatAmount(1_900_000n, grid)).toBe("<0.0001 GRID");
+    expect(formatAmount(4_000n, usd)).toBe("<$0.01");
   });
 });
