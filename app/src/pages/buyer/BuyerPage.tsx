@@ -1,5 +1,5 @@
 import { useCallback, useRef } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { signMessage } from "viem/actions";
 import type { Address } from "viem";
@@ -41,9 +41,12 @@ export interface BuyerLeaseRow {
   penalty: string;
 }
 
+/** A row as GraphQL returns it: reference columns come as related objects. */
+type Relations<T, K extends keyof T> = Omit<T, K> & { [k in K]: { id: string } };
+
 const LEASES_QUERY = `query BuyerLeases($buyer: String!, $after: String) {
   leases(where: { buyer: $buyer }, orderBy: "openedAt", orderDirection: "desc", limit: 500, after: $after) {
-    items { leaseId provider paymentToken gpuModel region gpus status endReason openedAt closedAt deposit refunded penalty }
+    items { leaseId provider { id } paymentToken { id } gpuModel region gpus status endReason openedAt closedAt deposit refunded penalty }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -72,13 +75,17 @@ function BuyerDashboard() {
   const list = useQuery({
     queryKey: ["buyer-leases", chainId, buyer],
     refetchInterval: 10_000,
-    queryFn: ({ signal }) => gqlAll<BuyerLeaseRow>(LEASES_QUERY, "leases", { buyer }, { signal, max: 5_000 }),
+    queryFn: async ({ signal }) =>
+      (await gqlAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(LEASES_QUERY, "leases", { buyer }, { signal, max: 5_000 })).map(
+        (r) => ({ ...r, provider: r.provider.id, paymentToken: r.paymentToken.id }),
+      ),
   });
 
   const liveIds = (list.data ?? []).filter((l) => l.status !== "Ended").map((l) => BigInt(l.leaseId));
   const live = useQuery({
     queryKey: ["buyer-live-leases", chainId, buyer, liveIds.map(String).join(",")],
     enabled: !!client && list.isSuccess,
+    placeholderData: keepPreviousData,
     refetchInterval: 15_000,
     queryFn: async () => {
       const leases = await Promise.all(liveIds.map((leaseId) => getLease(client!, { market, leaseId })));

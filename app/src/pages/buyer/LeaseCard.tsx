@@ -107,7 +107,7 @@ export function LeaseCard({
         <h3 id={headingId}>Lease #{String(id)}</h3>
         <span className={`badge badge-${state.status}`}>{STATUS_SHORT[state.status]}</span>
         <Link className="small" to={`/explorer/leases/${id}`} aria-label={`Lease #${id} in the explorer`}>
-          View in explorer
+          Lease #{String(id)} in the explorer
         </Link>
       </header>
       <p className="muted small">{state.label}</p>

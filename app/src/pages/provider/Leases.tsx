@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { formatUnits, type Address, type Hex } from "viem";
 import {
@@ -43,6 +43,7 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
   const live = useQuery({
     queryKey: ["provider-live-leases", "pending", chainId, account?.toLowerCase(), pendingRows.map((l) => l.leaseId).join(",")],
     enabled: !!client && leases.isSuccess,
+    placeholderData: keepPreviousData,
     queryFn: () => Promise.all(pendingRows.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
   });
   const rows = new Map(pendingRows.map((r) => [r.leaseId, r]));
@@ -116,7 +117,7 @@ export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView;
         <h3 id={headingId}>Lease #{String(id)}</h3>
         <span className={`badge badge-${state.status}`}>{overdue ? "Activation overdue" : "Pending"}</span>
         <Link className="small" to={`/explorer/leases/${id}`} aria-label={`Lease #${id} in the explorer`}>
-          View in explorer
+          Lease #{String(id)} in the explorer
         </Link>
       </header>
       <dl className="terms">
@@ -203,6 +204,7 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
   const live = useQuery({
     queryKey: ["provider-live-leases", "claimable", chainId, account?.toLowerCase(), candidates.map((l) => l.leaseId).join(",")],
     enabled: !!client && leases.isSuccess,
+    placeholderData: keepPreviousData,
     refetchInterval: 30_000,
     queryFn: () => Promise.all(candidates.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
   });
@@ -299,18 +301,24 @@ const DAY = 86_400;
 function Charts({ leases, now }: { leases: IndexedProviderLease[]; now: number }) {
   // Whole days only, so the chart does not re-render every second.
   const today = Math.floor(now / DAY) * DAY;
-  const from = today - 29 * DAY;
   const util = utilisationByDay(leases, today + DAY);
+  const earnings = earningsByDay(leases, today + DAY);
+  // The last 30 days, or fewer when the history is shorter.
+  const firstDay = Math.min(today, ...[...util.values(), ...earnings.values()].flatMap((m) => [...m.keys()]));
+  const from = Math.max(today - 29 * DAY, firstDay);
   const utilSeries = [...util.entries()].map(([model, days], i) => ({
     name: gpuModelLabel(model),
     color: seriesColor(i),
     points: fillDays(days, 0, from, today).map((p) => ({ x: p.x, y: Math.round(p.y * 10) / 10 })),
   }));
-  const earnings = earningsByDay(leases, today + DAY);
   return (
     <>
-      <h3>GPU-hours in service per day (last 30 days)</h3>
-      <StackedBars series={utilSeries} label="GPU-hours in service per day by GPU model" format={(v) => `${Math.round(v).toLocaleString()} h`} />
+      <h3>GPU-hours in service per day</h3>
+      {utilSeries.length === 0 ? (
+        <p className="muted">No GPU-hours in service yet: they appear once a lease is active.</p>
+      ) : (
+        <StackedBars series={utilSeries} label="GPU-hours in service per day by GPU model" format={(v) => `${Math.round(v).toLocaleString()} h`} />
+      )}
       {[...earnings.entries()].map(([token, days]) => (
         <EarningsChart key={token} token={token as Address} days={days} from={from} to={today} />
       ))}

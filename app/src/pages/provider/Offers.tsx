@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import {
   createOffer,
@@ -40,6 +40,7 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
   const live = useQuery({
     queryKey: ["provider-live-offers", chainId, account?.toLowerCase(), ids.join(",")],
     enabled: !!client && indexed.isSuccess,
+    placeholderData: keepPreviousData,
     queryFn: async (): Promise<LiveOffer[]> =>
       Promise.all(ids.map(async (offerId) => ({ offerId, offer: await getOffer(client!, { market: addresses!.market, offerId }) }))),
   });

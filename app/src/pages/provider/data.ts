@@ -43,18 +43,21 @@ export interface IndexedProviderLease {
   openedAt: string;
 }
 
+/** A row as GraphQL returns it: reference columns come as related objects. */
+type Relations<T, K extends keyof T> = Omit<T, K> & { [k in K]: { id: string } };
+
 const PROVIDER_QUERY = `query ProviderMeta($id: String!) { provider(id: $id) { metadataURI leaseCount leasesServed noShows } }`;
 
 const OFFERS_QUERY = `query ProviderOffers($provider: String!, $after: String) {
   offers(where: { provider: $provider }, orderBy: "offerId", orderDirection: "desc", limit: 500, after: $after) {
-    items { offerId gpuModel region paymentToken gpusPerUnit totalUnits unitsInUse pricePerGpuHour minDuration maxDuration minProviderBond buyerPolicy paused leaseCount }
+    items { offerId gpuModel region paymentToken { id } gpusPerUnit totalUnits unitsInUse pricePerGpuHour minDuration maxDuration minProviderBond buyerPolicy paused leaseCount }
     pageInfo { hasNextPage endCursor }
   }
 }`;
 
 const LEASES_QUERY = `query ProviderLeases($provider: String!, $after: String) {
   leases(where: { provider: $provider }, orderBy: "openedAt", orderDirection: "desc", limit: 1000, after: $after) {
-    items { leaseId buyer paymentToken gpuModel region units gpus pricePerGpuHour feeBps duration startTime status accrued claimedGross buyerPublicKey activationDeadline openedAt }
+    items { leaseId buyer { id } paymentToken { id } gpuModel region units gpus pricePerGpuHour feeBps duration startTime status accrued claimedGross buyerPublicKey activationDeadline openedAt }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -101,7 +104,11 @@ export function useIndexedOffers(provider: Address | undefined) {
     queryKey: ["provider-offers", chainId, provider?.toLowerCase()],
     enabled: !!provider,
     refetchInterval: 5_000,
-    queryFn: ({ signal }) => gqlAll<IndexedOffer>(OFFERS_QUERY, "offers", { provider: provider!.toLowerCase() }, { signal }),
+    queryFn: async ({ signal }) =>
+      (await gqlAll<Relations<IndexedOffer, "paymentToken">>(OFFERS_QUERY, "offers", { provider: provider!.toLowerCase() }, { signal })).map((o) => ({
+        ...o,
+        paymentToken: o.paymentToken.id,
+      })),
   });
 }
 
@@ -111,7 +118,14 @@ export function useIndexedProviderLeases(provider: Address | undefined) {
     queryKey: ["provider-leases", chainId, provider?.toLowerCase()],
     enabled: !!provider,
     refetchInterval: 10_000,
-    queryFn: ({ signal }) =>
-      gqlAll<IndexedProviderLease>(LEASES_QUERY, "leases", { provider: provider!.toLowerCase() }, { signal, max: 20_000 }),
+    queryFn: async ({ signal }) =>
+      (
+        await gqlAll<Relations<IndexedProviderLease, "buyer" | "paymentToken">>(
+          LEASES_QUERY,
+          "leases",
+          { provider: provider!.toLowerCase() },
+          { signal, max: 20_000 },
+        )
+      ).map((l) => ({ ...l, buyer: l.buyer.id, paymentToken: l.paymentToken.id })),
   });
 }
