@@ -16,8 +16,8 @@ vi.mock("../../lib/gridlease.ts", () => ({
 
 const row = (id: number, p: Record<string, unknown> = {}) => ({
   offerId: String(id),
-  provider: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-  paymentToken: USD,
+  provider: { id: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" },
+  paymentToken: { id: USD },
   gpuModel: "H100-SXM-80GB",
   region: "SG",
   gpusPerUnit: "8",
@@ -80,7 +80,7 @@ describe("MarketPage", () => {
         row(1),
         row(2, { gpuModel: "B200-192GB", region: "JP-13", pricePerGpuHour: "5000000", unitsInUse: "0" }),
         row(3, { totalUnits: "4", unitsInUse: "4" }), // full: not listed
-        row(4, { paymentToken: GRID, pricePerGpuHour: "1500000000000000000" }),
+        row(4, { paymentToken: { id: GRID }, pricePerGpuHour: "1500000000000000000" }),
       ]),
     );
     renderAt("/");

@@ -292,12 +292,12 @@ function OfferTable({ offers, tokens }: { offers: MarketOffer[]; tokens: Record<
                 </td>
                 <td>
                   <div>{regionLabel(o.region)}</div>
-                  <div className="small muted">{o.location ?? o.region}</div>
+                  <div className="small muted">{o.location && o.location !== regionLabel(o.region) ? o.location : o.region}</div>
                 </td>
                 <td className="small">{o.interconnect ?? <span className="muted">Not stated</span>}</td>
                 <td className="num">
                   <div className="price">{priceLabel(o.pricePerGpuHour, token)}</div>
-                  <div className="small muted">{isUsd ? `in ${token!.symbol} (USD)` : token ? "" : "token unknown"}</div>
+                  <div className="small muted">{isUsd ? token!.symbol : token ? "" : "token unknown"}</div>
                 </td>
                 <td className="small">
                   {formatDuration(o.minDuration)} to {formatDuration(o.maxDuration)}

@@ -8,10 +8,13 @@ import { parseOfferSpec, parseProviderMeta } from "../../lib/spec.ts";
 import { addressesOn } from "../../lib/gridlease.ts";
 import type { MarketOffer, TokenMeta, TrackRecord } from "./filters.ts";
 
+/** Ponder serves a reference column as the related entity (`provider { id }`), not as the bare id. */
+type Ref = { id: string };
+
 export interface OfferRow {
   offerId: string;
-  provider: string;
-  paymentToken: string;
+  provider: Ref;
+  paymentToken: Ref;
   gpuModel: string;
   region: string;
   gpusPerUnit: string;
@@ -37,7 +40,7 @@ export interface ProviderRow {
 
 export const OFFERS_QUERY = `query Offers($after: String) {
   offers(where: { paused: false }, orderBy: "offerId", orderDirection: "asc", limit: 1000, after: $after) {
-    items { offerId provider paymentToken gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour
+    items { offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour
             minDuration maxDuration paused buyerPolicy specURI createdAt }
     pageInfo { hasNextPage endCursor }
   }
@@ -67,12 +70,13 @@ export function toMarketOffers(offers: readonly OfferRow[], providers: readonly 
     });
   return offers.map((o) => {
     const spec = parseOfferSpec(o.specURI);
-    const p = byId.get(o.provider.toLowerCase());
+    const provider = o.provider.id;
+    const p = byId.get(provider.toLowerCase());
     return {
       offerId: BigInt(o.offerId),
-      provider: o.provider,
+      provider,
       providerName: p?.name,
-      paymentToken: o.paymentToken.toLowerCase(),
+      paymentToken: o.paymentToken.id.toLowerCase(),
       gpuModel: o.gpuModel,
       region: o.region,
       gpusPerUnit: BigInt(o.gpusPerUnit),

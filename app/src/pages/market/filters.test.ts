@@ -139,8 +139,8 @@ describe("toMarketOffers", () => {
     const offers: OfferRow[] = [
       {
         offerId: "7",
-        provider: "0xAbC0000000000000000000000000000000000001",
-        paymentToken: USD.toUpperCase().replace("0X", "0x"),
+        provider: { id: "0xAbC0000000000000000000000000000000000001" },
+        paymentToken: { id: USD.toUpperCase().replace("0X", "0x") },
         gpuModel: "H200-141GB",
         region: "JP-27",
         gpusPerUnit: "8",

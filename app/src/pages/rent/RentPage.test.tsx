@@ -56,7 +56,8 @@ vi.mock("../../lib/indexer.ts", () => ({
     provider: { metadataURI: "", leasesServed: 17, gpuSecondsServed: String(3600 * 900), noShows: 1, providerTerminations: 0 },
   }),
 }));
-vi.mock("viem/actions", () => ({
+vi.mock("viem/actions", async (original) => ({
+  ...(await original<typeof import("viem/actions")>()),
   readContract: async (_c: unknown, p: { functionName: string }) => {
     switch (p.functionName) {
       case "feeBps":
@@ -76,7 +77,8 @@ vi.mock("viem/actions", () => ({
     }
   },
 }));
-vi.mock("./permit.ts", () => ({
+vi.mock("./permit.ts", async (original) => ({
+  ...(await original<typeof import("./permit.ts")>()),
   supportsPermit: async () => state.permit,
   openLeaseWithSignedPermit: sdk.openLeaseWithSignedPermit,
 }));

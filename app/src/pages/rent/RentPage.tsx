@@ -8,6 +8,7 @@ import {
   decodeRegion,
   deriveAccessKey,
   ensureAllowance,
+  explainError,
   formatDuration,
   formatTokenAmount,
   getOffer,
@@ -36,7 +37,7 @@ import { TxProgress } from "../../components/TxProgress.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { costBreakdown, hourBounds, priceInput, validateRent, type RentInput } from "./logic.ts";
 import { CostBreakdownView } from "./CostBreakdown.tsx";
-import { openLeaseWithSignedPermit, supportsPermit } from "./permit.ts";
+import { openLeaseWithSignedPermit, supportsPermit, withRevertReason } from "./permit.ts";
 import "./rent.css";
 
 interface IndexedOffer {
@@ -89,7 +90,13 @@ export default function RentPage({ params }: { params: Record<string, string> })
       </section>
     );
   if (offerQ.isPending) return <Loading what={`offer #${offerId}`} />;
-  if (offerQ.isError) return <ErrorState error={offerQ.error} retry={() => void offerQ.refetch()} />;
+  if (offerQ.isError)
+    return (
+      <section>
+        <h1>Rent offer #{offerId.toString()}</h1>
+        <ErrorState error={new Error(explainError(offerQ.error).message)} retry={() => void offerQ.refetch()} />
+      </section>
+    );
   if (!offer)
     return (
       <section>
@@ -216,8 +223,8 @@ function RentOffer({
   );
 
   // The SDK's quote: the same checks as openLease (market or offer paused, provider bond, token allowed).
-  const quoteUnits = check?.values?.units ?? 1n;
-  const quoteDuration = check?.values?.duration ?? bounds.min * 3600n;
+  const quoteUnits = check?.size?.units ?? 1n;
+  const quoteDuration = check?.size?.duration ?? bounds.min * 3600n;
   const quoteQ = useQuery({
     queryKey: ["rent", "quote", client?.chain.id, offerId.toString(), quoteUnits.toString(), quoteDuration.toString(), offer.pricePerGpuHour.toString()],
     enabled: !!client,
@@ -232,12 +239,12 @@ function RentOffer({
     blockers.push("This provider serves only buyers it has vetted, and your address is not on its list.");
 
   const breakdown =
-    check?.values && marketQ.data
+    check?.size && marketQ.data
       ? costBreakdown({
           pricePerGpuHour: offer.pricePerGpuHour,
           gpusPerUnit,
-          units: check.values.units,
-          duration: check.values.duration,
+          units: check.size.units,
+          duration: check.size.duration,
           feeBps: marketQ.data.feeBps,
         })
       : undefined;
@@ -297,14 +304,9 @@ function RentOffer({
       run: async () => {
         const request = { market, offerId, units, duration, maxPricePerGpuHour, buyerPublicKey: publicKey! };
         const sent = permit ? await openLeaseWithSignedPermit(signer, { ...request, permit }) : await openLease(signer, request);
-        const tracked: Sent = {
-          hash: sent.hash,
-          wait: async (options) => {
-            const mined = await sent.wait(options);
-            leaseId = mined.leaseId;
-            return mined;
-          },
-        };
+        const tracked: Sent = withRevertReason(reader!, sent, (mined) => {
+          leaseId = mined.leaseId;
+        });
         return tracked;
       },
     });
@@ -332,7 +334,7 @@ function RentOffer({
       </h1>
       <p className="muted">
         {regionLabel(region)} · offered by{" "}
-        <Link to={addressUrl(offer.provider)} className="mono">
+        <Link to={addressUrl(offer.provider)} className={providerName ? undefined : "mono"} title={offer.provider}>
           {providerName ?? `${offer.provider.slice(0, 8)}…${offer.provider.slice(-4)}`}
         </Link>
       </p>
@@ -354,7 +356,7 @@ function RentOffer({
             </dd>
             <dt>Price per GPU-hour</dt>
             <dd>
-              <strong>{fmt(offer.pricePerGpuHour)}</strong> {token && <span className="muted">({token.symbol})</span>}
+              <strong>{fmt(offer.pricePerGpuHour)}</strong> {token?.isUsd && <span className="muted">({token.symbol}, a USD stablecoin)</span>}
             </dd>
             <dt>Duration</dt>
             <dd>
@@ -363,7 +365,7 @@ function RentOffer({
             <dt>Region</dt>
             <dd>
               {regionLabel(region)}
-              {spec?.datacenter || spec?.location ? ` · ${[spec.datacenter, spec.location].filter(Boolean).join(", ")}` : ""}
+              {spec?.datacenter ? ` · ${spec.datacenter}` : ""}
             </dd>
             <dt>Interconnect</dt>
             <dd>{spec?.interconnect ?? <span className="muted">{indexed.isPending ? "…" : "Not stated"}</span>}</dd>
@@ -475,12 +477,12 @@ function RentOffer({
                 </Field>
               </div>
 
-              {breakdown && check?.values && marketQ.data ? (
-                <CostBreakdownView breakdown={breakdown} token={token} feeBps={marketQ.data.feeBps} duration={check.values.duration} />
+              {breakdown && check?.size && marketQ.data ? (
+                <CostBreakdownView breakdown={breakdown} token={token} feeBps={marketQ.data.feeBps} duration={check.size.duration} />
               ) : marketQ.isError ? (
                 <ErrorState error={marketQ.error} retry={() => void marketQ.refetch()} />
               ) : (
-                !check?.values && !errors.balance && <p className="muted small">Fix the fields above to see the cost.</p>
+                !check?.size && <p className="muted small">Enter servers and hours to see the cost.</p>
               )}
 
               <WalletGate purpose="rent this offer">

@@ -53,6 +53,12 @@ describe("validateRent", () => {
     expect(validateRent({ ...ok, maxPrice: "3" }, ctx).ok).toBe(true);
   });
 
+  it("still sizes the lease (for the cost shown) when only the max price or the balance is wrong", () => {
+    expect(validateRent({ ...ok, maxPrice: "1" }, ctx).size).toEqual({ units: 2n, duration: 36_000n });
+    expect(validateRent(ok, { ...ctx, balance: 0n }).size).toEqual({ units: 2n, duration: 36_000n });
+    expect(validateRent({ ...ok, servers: "99" }, ctx).size).toBeUndefined();
+  });
+
   it("reports every invalid field at once", () => {
     const r = validateRent({ servers: "9", hours: "x", maxPrice: "1" }, ctx);
     expect(r.ok).toBe(false);

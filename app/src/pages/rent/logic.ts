@@ -43,7 +43,15 @@ export interface RentValues {
   maxDeposit: bigint;
 }
 
-export type RentCheck = { ok: true; errors: RentErrors; values: RentValues } | { ok: false; errors: RentErrors; values?: undefined };
+/** Servers and duration, when both are valid: enough to price the lease even if another field is not. */
+export interface RentSize {
+  units: bigint;
+  duration: bigint;
+}
+
+export type RentCheck =
+  | { ok: true; errors: RentErrors; values: RentValues; size: RentSize }
+  | { ok: false; errors: RentErrors; values?: undefined; size?: RentSize };
 
 const WHOLE = /^\d+$/;
 
@@ -98,16 +106,16 @@ export function validateRent(input: RentInput, ctx: RentContext): RentCheck {
   else if (maxPrice < ctx.pricePerGpuHour)
     errors.maxPrice = `The current price is ${fmt(ctx.pricePerGpuHour)} per GPU-hour: your maximum must be at least that.`;
 
-  if (errors.servers || errors.hours || errors.maxPrice || units === undefined || duration === undefined || maxPrice === undefined)
-    return { ok: false, errors };
+  const size = !errors.servers && !errors.hours && units !== undefined && duration !== undefined ? { units, duration } : undefined;
+  if (!size || errors.maxPrice || maxPrice === undefined) return { ok: false, errors, size };
 
-  const gpus = units * ctx.gpusPerUnit;
-  const deposit = cost(ctx.pricePerGpuHour, gpus, duration);
-  const maxDeposit = cost(maxPrice, gpus, duration);
+  const gpus = size.units * ctx.gpusPerUnit;
+  const deposit = cost(ctx.pricePerGpuHour, gpus, size.duration);
+  const maxDeposit = cost(maxPrice, gpus, size.duration);
   if (ctx.balance !== undefined && ctx.balance < deposit)
     errors.balance = `Insufficient balance: you have ${fmt(ctx.balance)}, the deposit is ${fmt(deposit)}.`;
-  if (errors.balance) return { ok: false, errors };
-  return { ok: true, errors, values: { units, duration, maxPricePerGpuHour: maxPrice, deposit, maxDeposit } };
+  if (errors.balance) return { ok: false, errors, size };
+  return { ok: true, errors, size, values: { ...size, maxPricePerGpuHour: maxPrice, deposit, maxDeposit } };
 }
 
 export interface RefundRow {
