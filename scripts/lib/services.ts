@@ -35,10 +35,11 @@ export function startService(
   name: string,
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; echo?: boolean } = {},
+  options: { env?: NodeJS.ProcessEnv; echo?: boolean; cwd?: string } = {},
 ): Service {
   const child = spawn(command, args, {
     detached: true,
+    cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...options.env },
   });
@@ -97,6 +98,25 @@ export async function stopService(service: Service, graceMs = 5_000): Promise<vo
   await service.exited;
   clearTimeout(timer);
   kill("SIGKILL"); // grandchildren that ignored SIGTERM
+}
+
+/** True when `url` answers an HTTP GET with a 2xx status. */
+export async function httpOk(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await res.arrayBuffer();
+  return res.ok;
+}
+
+/** A port the OS reports free on 127.0.0.1 right now (it may be taken again before you bind it). */
+export function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** True when a JSON-RPC endpoint answers eth_chainId. */

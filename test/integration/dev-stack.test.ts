@@ -6,10 +6,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { createPublicClient, http } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
-import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 
 const market = deployments["31337"].contracts.GridleaseMarket.address;
+const grid = deployments["31337"].contracts.GridleaseToken.address;
+const usd = deployments["31337"].contracts.TestUSD.address;
+/** The app's dev accounts: #1 seeded provider, #15 seeded buyer, #19 not yet a provider. */
+const devAccounts = [
+  "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  "0xcd3B766CCDd6AE721141F452C550Ca635964ce71",
+  "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199",
+] as const;
 
 /** A port nothing listens on right now. */
 function sparePort(): Promise<number> {
@@ -75,9 +83,10 @@ describe("npm run dev", () => {
     let dev: ReturnType<typeof startDev> | undefined;
     let chainPort = 0;
     let indexerPort = 0;
+    let appPort = 0;
     for (let attempt = 0; attempt < 3 && !dev; attempt++) {
       const ports = [await sparePort(), await sparePort(), await sparePort()];
-      [chainPort, indexerPort] = ports;
+      [chainPort, indexerPort, appPort] = ports;
       const run = startDev([
         "--port",
         `${ports[0]}`,
@@ -96,6 +105,15 @@ describe("npm run dev", () => {
     }
     if (!dev) throw new Error("npm run dev found no free ports in three attempts");
     expect(dev.output()).toContain(`http://127.0.0.1:${chainPort}`);
+    expect(dev.output()).toContain(`http://127.0.0.1:${appPort}/`);
+
+    // The app's dev server answers, wired to this stack's chain and indexer.
+    const page = await fetch(`http://127.0.0.1:${appPort}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"');
+    const env = await (await fetch(`http://127.0.0.1:${appPort}/src/config/env.ts`)).text();
+    expect(env).toContain(`http://127.0.0.1:${chainPort}`);
+    expect(env).toContain(`http://127.0.0.1:${indexerPort}`);
 
     const client = createPublicClient({ transport: http(`http://127.0.0.1:${chainPort}`) });
     expect(await client.getChainId()).toBe(31337);
@@ -119,6 +137,25 @@ describe("npm run dev", () => {
     const body = (await res.json()) as { data: { leases: { totalCount: number } } };
     expect(BigInt(body.data.leases.totalCount)).toBe(leases);
     expect(offers).toBeGreaterThanOrEqual(40n);
+    // The dev accounts the app offers are funded to bond, rent and extend by hand.
+    for (const who of devAccounts) {
+      const gridBalance = await client.readContract({
+        address: grid,
+        abi: gridleaseTokenAbi,
+        functionName: "balanceOf",
+        args: [who],
+      });
+      expect(gridBalance).toBeGreaterThanOrEqual(100_000n * 10n ** 18n);
+    }
+    for (const who of devAccounts.slice(1)) {
+      const usdBalance = await client.readContract({
+        address: usd,
+        abi: testUSDAbi,
+        functionName: "balanceOf",
+        args: [who],
+      });
+      expect(usdBalance).toBeGreaterThanOrEqual(1_000_000n * 10n ** 6n);
+    }
     // The seeded history ends at the present, so the chain's clock is close to the wall clock.
     const block = await client.getBlock();
     expect(Math.abs(Number(block.timestamp) - Date.now() / 1000)).toBeLessThan(3600);
@@ -128,6 +165,7 @@ describe("npm run dev", () => {
     expect(groupAlive(dev.child.pid!)).toBe(false);
     expect(await portIsFree(chainPort)).toBe(true);
     expect(await portIsFree(indexerPort)).toBe(true);
+    expect(await portIsFree(appPort)).toBe(true);
     await expect(client.getChainId()).rejects.toThrow();
   });
 
