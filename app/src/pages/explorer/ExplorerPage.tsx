@@ -20,7 +20,13 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
       {overview.isPending ? (
         <Loading what="market totals" />
       ) : overview.isError ? (
-        <ErrorState error={overview.error} retry={() => overview.refetch()} />
+        <ErrorState
+          error={overview.error}
+          retry={() => {
+            overview.refetch();
+            days.refetch();
+          }}
+        />
       ) : (
         <>
           <h2 className="sr-only">Totals</h2>
@@ -71,7 +77,8 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
       {days.isPending ? (
         <Loading what="daily statistics" />
       ) : days.isError ? (
-        <ErrorState error={days.error} retry={() => days.refetch()} />
+        // One alert is enough when the whole indexer is down.
+        overview.isError ? null : <ErrorState error={days.error} retry={() => days.refetch()} />
       ) : (
         <>
           <div className="grid-2">

@@ -9,6 +9,7 @@ import type { LeaseRow } from "./leaseFilter.ts";
 import { formatDate, shortAddress, StatusBadge, TokenAmount } from "./ui.tsx";
 
 export const ROW_HEIGHT = 40;
+const HEADER_HEIGHT = 36;
 
 /** "2d 19h", "5h 49m", "1h 4s": the two largest non-zero units (as formatDuration), short enough for a cell. */
 export function shortDuration(seconds: number): string {
@@ -42,6 +43,8 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 6,
+    // The sticky header row covers the top of the viewport.
+    scrollPaddingStart: HEADER_HEIGHT,
     initialRect: { width: 1200, height: 600 },
   });
 
@@ -70,27 +73,41 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
     navigate(a.getAttribute("href")!);
   };
 
+  // Arrow keys on a lease number move to the next or previous lease, rendering it first when it is off screen.
+  const pendingFocus = useRef<number | null>(null);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
     const rowEl = target.closest<HTMLElement>("[data-index]");
     if (!rowEl || !target.classList.contains("lease-link")) return;
-    const index = Number(rowEl.dataset.index);
+    const index = pendingFocus.current ?? Number(rowEl.dataset.index);
     let next: number;
     if (e.key === "ArrowDown") next = index + 1;
     else if (e.key === "ArrowUp") next = index - 1;
     else if (e.key === "Home" && e.ctrlKey) next = 0;
     else if (e.key === "End" && e.ctrlKey) next = rows.length - 1;
     else return;
-    if (next < 0 || next >= rows.length) return;
     e.preventDefault();
+    if (next < 0 || next >= rows.length) return;
+    const linkAt = (i: number) => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"] .lease-link`);
     virtualizer.scrollToIndex(next, { align: "auto" });
+    const now = linkAt(next);
+    if (now) {
+      pendingFocus.current = null;
+      now.focus({ preventScroll: true });
+      return;
+    }
+    pendingFocus.current = next;
     const focus = (tries: number) =>
       requestAnimationFrame(() => {
-        const link = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"] .lease-link`);
-        if (link) link.focus();
-        else if (tries > 0) focus(tries - 1);
+        if (pendingFocus.current !== next) return;
+        const link = linkAt(next);
+        if (link) {
+          pendingFocus.current = null;
+          link.focus({ preventScroll: true });
+        } else if (tries > 0) focus(tries - 1);
+        else pendingFocus.current = null;
       });
-    focus(5);
+    focus(10);
   };
 
   return (
