@@ -20,7 +20,7 @@ import { Link } from "../../lib/router.tsx";
 import { Field } from "../../components/Field.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
-import { LineChart, StackedBars, seriesColor } from "../../components/charts.tsx";
+import { StackedBars, seriesColor } from "../../components/charts.tsx";
 import { formatCountdown } from "../buyer/logic.ts";
 import { useChainNow } from "../buyer/hooks.ts";
 import { tokenAmount } from "../buyer/LeaseCard.tsx";
@@ -335,10 +335,13 @@ function EarningsChart({ token, days, from, to }: { token: Address; days: Map<nu
   return (
     <>
       <h3>Earnings per day in {info.symbol} (after fees)</h3>
-      <LineChart
+      <StackedBars
         series={[{ name: `Earnings (${info.symbol})`, color: seriesColor(info.isUsd ? 0 : 1), points }]}
         label={`Earnings per day in ${info.symbol}`}
-        format={(v) => (info.isUsd ? `$${v.toLocaleString(undefined, { maximumFractionDigits: 0 })}` : v.toLocaleString(undefined, { maximumFractionDigits: 2 }))}
+        format={(v) => {
+          const n = v.toLocaleString("en-US", { maximumFractionDigits: v !== 0 && Math.abs(v) < 100 ? 2 : 0 });
+          return info.isUsd ? `$${n}` : n;
+        }}
       />
     </>
   );

@@ -179,7 +179,7 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
             submitPrice();
           }}
         >
-          <Field label={`New price per GPU-hour (${token?.symbol ?? "…"})`} error={priceError} hint={`Now ${tokenAmount(offer.pricePerGpuHour, token)}`}>
+          <Field label={`New hourly price per GPU (${token?.symbol ?? "…"})`} error={priceError} hint={`Now ${tokenAmount(offer.pricePerGpuHour, token)}`}>
             {(p) => <input {...p} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />}
           </Field>
           <button type="submit" className="button" disabled={flow.busy}>
@@ -194,7 +194,7 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
             submitServers();
           }}
         >
-          <Field label="Total servers" error={serversError} hint={`${offer.unitsInUse} in use`}>
+          <Field label="Server count" error={serversError} hint={`${offer.unitsInUse} in use`}>
             {(p) => <input {...p} inputMode="numeric" value={servers} onChange={(e) => setServers(e.target.value)} />}
           </Field>
           <button type="submit" className="button" disabled={flow.busy}>
