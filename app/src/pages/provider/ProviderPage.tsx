@@ -15,7 +15,7 @@ import { useIndexedProvider, useProviderRecord } from "./data.ts";
 import { parseAmount } from "./logic.ts";
 import { validateProfile } from "./profile.ts";
 import { OffersSection } from "./Offers.tsx";
-import { EarningsSection, PendingLeasesSection } from "./Leases.tsx";
+import { EarningsSection, PendingLeasesSection, RunningLeasesSection } from "./Leases.tsx";
 import "./provider.css";
 
 const GRID = { symbol: "GRID", decimals: 18 };
@@ -49,6 +49,7 @@ function ProviderDashboard() {
         <>
           <BondSection record={record.data} onChanged={refreshAll} />
           <PendingLeasesSection onChanged={refreshAll} />
+          <RunningLeasesSection onChanged={refreshAll} />
           <OffersSection bond={record.data.bond} onChanged={refreshAll} />
           <EarningsSection onChanged={refreshAll} />
         </>
