@@ -96,6 +96,12 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEven
                   ? formatDate(BigInt(l.startTime) + BigInt(l.duration), true)
                   : `activation due by ${formatDate(l.activationDeadline, true)}`}
             </dd>
+            {l.closedAt && l.closedAt !== l.endTime && (
+              <>
+                <dt>Closed (settled)</dt>
+                <dd>{formatDate(l.closedAt, true)}</dd>
+              </>
+            )}
           </dl>
         </div>
         <div className="card">
