@@ -1,4 +1,4 @@
-import { useCallback, useRef } from "react";
+import { memo, useCallback, useMemo, useRef } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { signMessage } from "viem/actions";
@@ -124,10 +124,11 @@ function BuyerDashboard() {
     void queryClient.invalidateQueries({ queryKey: ["token-balance"] });
   }, [queryClient, refresh]);
 
+  const endedRows = useMemo(() => (list.data ?? []).filter((l) => l.status === "Ended"), [list.data]);
   if (list.isPending) return <Loading what="your leases" />;
   if (list.isError) return <ErrorState error={list.error} retry={() => void list.refetch()} />;
 
-  const ended = list.data.filter((l) => l.status === "Ended");
+  const ended = endedRows;
   const liveRows = new Map(list.data.map((l) => [l.leaseId, l]));
 
   return (
@@ -179,7 +180,8 @@ function BuyerDashboard() {
   );
 }
 
-function HistoryTable({ rows }: { rows: BuyerLeaseRow[] }) {
+/** Memoised: the page re-renders every second for the countdowns, the history does not change with it. */
+const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[] }) {
   return (
     <div className="table-scroll">
       <table>
@@ -204,7 +206,7 @@ function HistoryTable({ rows }: { rows: BuyerLeaseRow[] }) {
       {rows.length > 200 && <p className="muted small">Showing the latest 200 of {rows.length} ended leases.</p>}
     </div>
   );
-}
+});
 
 function HistoryRow({ row }: { row: BuyerLeaseRow }) {
   const token = useTokenInfo(row.paymentToken as Address).data;
