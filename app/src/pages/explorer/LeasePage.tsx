@@ -40,7 +40,7 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEven
   return (
     <>
       <p className="lease-status">
-        <StatusBadge status={l.status} endReason={l.endReason} /> <span>{statusText}</span>
+        <StatusBadge status={s.status} endReason={l.endReason} /> <span>{statusText}</span>
       </p>
       <div className="grid-2">
         <div className="card">

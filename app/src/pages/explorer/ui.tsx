@@ -68,12 +68,14 @@ const REASON_SHORT: Record<string, string> = {
   NoShowCancelled: "No-show",
 };
 
-/** Status badge, with the end reason once ended. */
+const STATUS_SHORT: Record<string, string> = { ActivationOverdue: "Activation overdue", Expired: "Term over" };
+
+/** Status badge (indexer or derived status), with the end reason once ended. */
 export function StatusBadge({ status, endReason }: { status: string; endReason?: string }) {
   const ended = status === "Ended" && endReason && endReason !== "None";
   return (
     <span className={`badge badge-${status} ${ended ? `reason-${endReason}` : ""}`} title={ended ? endReasonLabel(endReason as EndReasonName) : undefined}>
-      {ended ? `Ended · ${REASON_SHORT[endReason] ?? endReason}` : status}
+      {ended ? `Ended · ${REASON_SHORT[endReason] ?? endReason}` : (STATUS_SHORT[status] ?? status)}
     </span>
   );
 }
