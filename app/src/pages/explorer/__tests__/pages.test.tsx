@@ -164,6 +164,7 @@ describe("explorer pages", () => {
     // jsdom is far slower than a browser at building DOM; the < 100 ms budget is checked in Chromium.
     expect(ms).toBeLessThan(2000);
     expect(container.getAttribute("data-filter-seq")).toBe("1");
+    expect(screen.getByRole("table", { name: "Leases" }).getAttribute("data-last-filter-ms")).toBe(container.getAttribute("data-last-filter-ms"));
 
     act(() => {
       fireEvent.change(screen.getByLabelText("Filter by address"), { target: { value: "0xa" + "0".repeat(38) + "3" } });
