@@ -3,7 +3,7 @@ import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { parseProviderMeta } from "../../lib/spec.ts";
 import { Link } from "../../lib/router.tsx";
 import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./api.ts";
-import type { LeaseListItem } from "./leaseFilter.ts";
+import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { BOND_TOKEN } from "./tokens.ts";
 import { Amount, AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge, TokenAmount, TokenSymbol, useToken } from "./ui.tsx";
 
@@ -239,7 +239,7 @@ function LeaseList({ items, total, role, address }: { items: LeaseListItem[]; to
                 <Link to={`/explorer/leases/${l.id}`}>Lease #{l.id}</Link>
               </td>
               <td>
-                <StatusBadge status={l.status} endReason={l.endReason} />
+                <StatusBadge status={leaseState(l, Math.floor(Date.now() / 1000))} endReason={l.endReason} />
               </td>
               <td>{l.gpuModel}</td>
               <td>{l.region}</td>

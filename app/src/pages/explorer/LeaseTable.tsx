@@ -159,7 +159,7 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
         </a>
       </div>
       <div role="cell">
-        <StatusBadge status={row.status} endReason={row.endReason} />
+        <StatusBadge status={row.state} endReason={row.endReason} />
       </div>
       <div role="cell">{row.gpuModel}</div>
       <div role="cell">{row.region}</div>

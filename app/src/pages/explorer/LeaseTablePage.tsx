@@ -7,7 +7,13 @@ import { LeaseTable } from "./LeaseTable.tsx";
 import { distinct, filterLeases, filtersFromParams, filtersKey, hasFilters, prepareRows, type LeaseFilters, type LeaseRow } from "./leaseFilter.ts";
 import { ExplorerHeader } from "./ui.tsx";
 
-const STATUSES = ["Pending", "Active", "Ended"];
+const STATUSES: [string, string][] = [
+  ["Pending", "Pending (all)"],
+  ["ActivationOverdue", "Pending, activation overdue"],
+  ["Active", "Active (all)"],
+  ["Expired", "Active, term over (not closed)"],
+  ["Ended", "Ended"],
+];
 const END_REASONS: EndReasonName[] = ["Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCancelled"];
 const EMPTY: LeaseRow[] = [];
 
@@ -84,9 +90,9 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
           <label htmlFor="f-status">Status</label>
           <select id="f-status" value={f.status} onChange={(e) => change({ status: e.target.value })}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            {STATUSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
               </option>
             ))}
           </select>

@@ -109,7 +109,8 @@ export function useDayStats() {
 
 /* ------------------------------------------------------------------ lease list */
 
-const LEASE_FIELDS = "id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id }";
+const LEASE_FIELDS =
+  "id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id } startTime activationDeadline";
 
 const LEASES = /* GraphQL */ `
   query Leases($after: String) {

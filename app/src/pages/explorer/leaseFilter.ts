@@ -14,6 +14,9 @@ export interface LeaseListItem {
   provider: string;
   openedAt: string;
   paymentToken: string;
+  /** Activation time, null while pending. */
+  startTime?: string | null;
+  activationDeadline?: string;
 }
 
 /** A row ready to filter: numbers parsed and addresses lowercased once, when the rows load. */
@@ -22,9 +25,21 @@ export interface LeaseRow extends LeaseListItem {
   opened: number;
   buyerLc: string;
   providerLc: string;
+  /**
+   * The status as a person sees it when the rows loaded: Pending, ActivationOverdue (pending past its deadline),
+   * Active, Expired (active past its end, not closed yet) or Ended.
+   */
+  state: string;
 }
 
-export function prepareRows(items: readonly LeaseListItem[]): LeaseRow[] {
+/** The derived status of a lease at `now` (unix seconds), from the indexer's status and times. */
+export function leaseState(it: LeaseListItem, now: number): string {
+  if (it.status === "Pending" && it.activationDeadline !== undefined && now > Number(it.activationDeadline)) return "ActivationOverdue";
+  if (it.status === "Active" && it.startTime && now >= Number(it.startTime) + Number(it.duration)) return "Expired";
+  return it.status;
+}
+
+export function prepareRows(items: readonly LeaseListItem[], now = Math.floor(Date.now() / 1000)): LeaseRow[] {
   const rows = new Array<LeaseRow>(items.length);
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
@@ -34,6 +49,7 @@ export function prepareRows(items: readonly LeaseListItem[]): LeaseRow[] {
       opened: Number(it.openedAt),
       buyerLc: it.buyer.toLowerCase(),
       providerLc: it.provider.toLowerCase(),
+      state: leaseState(it, now),
     };
   }
   // Newest first; the id breaks ties (several leases can open in one block).
@@ -83,7 +99,8 @@ export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseR
     const r = rows[i];
     if (gpu && r.gpuModel !== gpu) continue;
     if (region && r.region !== region) continue;
-    if (status && r.status !== status) continue;
+    // "Active" takes every active lease (term over or not); "Expired" and "ActivationOverdue" only those.
+    if (status && r.status !== status && r.state !== status) continue;
     if (reason && r.endReason !== reason) continue;
     if (addr && (prefix ? !r.buyerLc.startsWith(addr) && !r.providerLc.startsWith(addr) : !r.buyerLc.includes(addr) && !r.providerLc.includes(addr)))
       continue;

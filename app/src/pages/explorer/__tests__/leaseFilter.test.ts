@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { distinct, filterLeases, filtersFromParams, hasFilters, prepareRows, type LeaseFilters } from "../leaseFilter.ts";
+import { distinct, filterLeases, filtersFromParams, hasFilters, leaseState, prepareRows, type LeaseFilters, type LeaseListItem } from "../leaseFilter.ts";
 import { addr, syntheticLeases } from "./fixtures.ts";
 import { shortDuration } from "../LeaseTable.tsx";
 
@@ -66,6 +66,21 @@ describe("lease table filtering", () => {
     const t0 = performance.now();
     for (let i = 0; i < 10; i++) filterLeases(rows, { ...none, address: "a00000", status: "Ended" });
     expect((performance.now() - t0) / 10).toBeLessThan(20);
+  });
+
+  it("derives overdue and term-over states, and filters on them or on the indexer status", () => {
+    const base = syntheticLeases(1)[0];
+    const pending: LeaseListItem = { ...base, status: "Pending", startTime: null, activationDeadline: "1000" };
+    const active: LeaseListItem = { ...base, status: "Active", startTime: "1000", duration: "3600" };
+    expect(leaseState(pending, 1000)).toBe("Pending");
+    expect(leaseState(pending, 1001)).toBe("ActivationOverdue");
+    expect(leaseState(active, 4599)).toBe("Active");
+    expect(leaseState(active, 4600)).toBe("Expired");
+    const rs = prepareRows([{ ...pending, id: "1" }, { ...active, id: "2" }, { ...active, id: "3", startTime: "999999" }], 5000);
+    expect(filterLeases(rs, { ...none, status: "Active" }).map((r) => r.id).sort()).toEqual(["2", "3"]);
+    expect(filterLeases(rs, { ...none, status: "Expired" }).map((r) => r.id)).toEqual(["2"]);
+    expect(filterLeases(rs, { ...none, status: "ActivationOverdue" }).map((r) => r.id)).toEqual(["1"]);
+    expect(filterLeases(rs, { ...none, status: "Pending" }).map((r) => r.id)).toEqual(["1"]);
   });
 
   it("reads filters from the URL and lists the values that occur", () => {
