@@ -2,9 +2,9 @@
  * `npm run bench:indexer [-- --leases N --concurrency C --requests R]`: Ponder backfill throughput and the
  * latency of the explorer's main queries, on this machine, against a local `hardhat node` (127.0.0.1 only).
  *
- *   1. seeds N leases (default 5,000) in batches of mined blocks spread over 30 days: every lease is opened and
- *      activated, a third are ended early by their buyer, a fifth expire and are closed, and the provider claims
- *      in batches of 200;
+ *   1. seeds N leases (default 5,000) in batches of mined blocks spread over 30 days (scripts/lib/bulk-leases.ts,
+ *      shared with `npm run bench:app`): every lease is opened and activated, a third are ended early by their
+ *      buyer or closed when already expired, and the provider claims in batches of 200;
  *   2. starts Ponder on a fresh PGlite directory and times the backfill (from /health to /ready: every block but
  *      the last 30, Ponder's finality window on chain 31337) and the whole index (until Ponder has indexed the
  *      chain's head, the last 30 blocks through live indexing);
@@ -16,11 +16,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
-import { encodeFunctionData, maxUint256, type Address, type Hex } from "viem";
-import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
-import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
-import { DAY, HOUR, SCENARIO_START, deployForIndexer, scenarioContext } from "./scenario.ts";
-import { GRID, USD } from "../lib/fixture.ts";
+import { BULK_MODELS as MODELS, openBulkLeases } from "../lib/bulk-leases.ts";
+import { DAY, SCENARIO_START, deployForIndexer, scenarioContext } from "./scenario.ts";
 import {
   graphql,
   startChain,
@@ -41,11 +38,6 @@ const CONCURRENCY = Number(args.concurrency);
 const REQUESTS = Number(args.requests);
 if (!Number.isInteger(N) || N < 10 || N > 100_000) throw new Error("--leases must be 10..100000");
 
-const MODELS = ["H100-SXM-80GB", "H200-141GB", "B200-192GB", "A100-80GB"] as const;
-const REGIONS = ["AU-QLD", "SG", "US-CA", "JP-13"] as const;
-const PRICES = [USD("1.95"), USD("3.3"), USD("5.2"), USD("1.2")];
-const BATCH = 150; // transactions per mined block: well under the block gas limit
-
 const chain = await startChain();
 let ponderStop: (() => Promise<void>) | undefined;
 try {
@@ -53,132 +45,21 @@ try {
   const ctx = await scenarioContext(connection, SCENARIO_START);
   const { market, usd, grid } = await deployForIndexer(ctx);
   const { wallets, publicClient } = ctx;
-  const provider = wallets[2]!;
-  const buyers = wallets.slice(3, 13);
-  const rpc = (method: string, params: unknown[] = []) =>
-    connection.provider.request({ method, params }) as Promise<unknown>;
-
-  // Setup, one block per transaction.
-  const p = await ctx.viem.getContractAt("GridleaseMarket", market.address, {
-    client: { wallet: provider },
-  });
-  const owner = await ctx.viem.getContractAt("TestUSD", usd.address);
-  const gridOwner = await ctx.viem.getContractAt("GridleaseToken", grid.address);
-  await ctx.send(() => gridOwner.write.transfer([provider.account.address, GRID("100000")]));
-  const gridP = await ctx.viem.getContractAt("GridleaseToken", grid.address, {
-    client: { wallet: provider },
-  });
-  await ctx.send(() => gridP.write.approve([market.address, maxUint256]));
-  await ctx.send(() => p.write.registerProvider(["ipfs://provider/bench"]));
-  await ctx.send(() => p.write.depositBond([GRID("10000")]));
-  for (let i = 0; i < MODELS.length; i++) {
-    await ctx.send(() =>
-      p.write.createOffer([
-        {
-          gpuModel: encodeGpuModel(MODELS[i]!),
-          gpusPerUnit: 8n,
-          totalUnits: 65_535n,
-          region: encodeRegion(REGIONS[i]!),
-          paymentToken: usd.address,
-          pricePerGpuHour: PRICES[i]!,
-          minDuration: HOUR,
-          maxDuration: 30n * DAY,
-          minProviderBond: GRID("1000"),
-          buyerPolicy: "0x0000000000000000000000000000000000000000",
-          specHash: `0x${"11".repeat(32)}`,
-          specURI: "ipfs://spec/bench",
-        },
-      ]),
-    );
-  }
-  for (const b of buyers) {
-    await ctx.send(() => owner.write.mint([b.account.address, USD("100000000")]));
-    const u = await ctx.viem.getContractAt("TestUSD", usd.address, { client: { wallet: b } });
-    await ctx.send(() => u.write.approve([market.address, maxUint256]));
-  }
-
-  // Bulk phases: automine off, BATCH transactions per block, blocks spread over 30 days.
-  await rpc("evm_setAutomine", [false]);
-  const totalBlocks = Math.ceil((N * 2.8) / BATCH) + 10;
-  const step = (30n * DAY) / BigInt(totalBlocks);
-  let clock = ctx.now();
-  const sendRaw = (from: Address, data: Hex) =>
-    rpc("eth_sendTransaction", [{ from, to: market.address, data, gas: "0x7a120" }]);
-  async function mine(seconds = step) {
-    clock += seconds;
-    await rpc("evm_mine", [Number(clock)]);
-  }
-  /** Sends the items BATCH per block; blocks are `seconds` apart. */
-  async function batched(items: { from: Address; data: Hex }[], seconds = step) {
-    for (let i = 0; i < items.length; i += BATCH) {
-      await Promise.all(items.slice(i, i + BATCH).map((t) => sendRaw(t.from, t.data)));
-      await mine(seconds);
-    }
-  }
-  const data = (functionName: string, a: unknown[]) =>
-    encodeFunctionData({
-      abi: gridleaseMarketAbi,
-      functionName: functionName as never,
-      args: a as never,
-    });
   const started = Date.now();
-  const key = `0x${"ab".repeat(32)}` as Hex;
-  const ids = Array.from({ length: N }, (_, i) => BigInt(i + 1));
-  // Opens and activations interleave in time, so leases start across the whole 30 days.
-  const opens = ids.map((id, i) => ({
-    from: buyers[i % buyers.length]!.account.address,
-    data: data("openLease", [
-      BigInt((i % MODELS.length) + 1),
-      1n,
-      (1n + BigInt(i % 48)) * HOUR,
-      maxUint256,
-      key,
-    ]),
-  }));
-  const activations = ids.map((id) => ({
-    from: provider.account.address,
-    data: data("activateLease", [id, `0x${"ee".repeat(64)}`]),
-  }));
-  // Each batch is activated a minute after it opens (well inside the activation window).
-  for (let i = 0; i < N; i += BATCH) {
-    await batched(opens.slice(i, i + BATCH), 60n);
-    await batched(activations.slice(i, i + BATCH), 60n);
-    clock += step;
-  }
-  // A third end early by the buyer; leases already past their end are closed instead.
-  const latest = clock;
-  const enders: { from: Address; data: Hex }[] = [];
-  for (let i = 0; i < N; i++) {
-    if (i % 3 === 0) {
-      const lease = await (
-        await ctx.viem.getContractAt("GridleaseMarket", market.address)
-      ).read.getLease([ids[i]!]);
-      const expired = lease.end <= latest + step;
-      enders.push({
-        from: expired ? provider.account.address : buyers[i % buyers.length]!.account.address,
-        data: data(expired ? "closeLease" : "terminateLease", [ids[i]!]),
-      });
-    }
-  }
-  await batched(enders);
-  const claims: { from: Address; data: Hex }[] = [];
-  for (let i = 0; i < N; i += 200)
-    claims.push({ from: provider.account.address, data: data("claim", [ids.slice(i, i + 200)]) });
-  for (const c of claims) {
-    await sendRaw(c.from, c.data);
-    await mine();
-  }
-  await rpc("evm_setAutomine", [true]);
-  const head = await publicClient.getBlockNumber();
+  const { endTime: clock, head } = await openBulkLeases(connection, {
+    addresses: { market: market.address, usd: usd.address, grid: grid.address },
+    leases: N,
+    provider: wallets[2]!.account.address,
+    buyers: wallets.slice(3, 13).map((w) => w.account.address),
+    funder: wallets[0]!.account.address,
+    startTime: ctx.now() + 12n,
+    spread: 30n * DAY,
+  });
   const logs = await publicClient.getLogs({
     address: market.address,
     fromBlock: 0n,
     toBlock: head,
   });
-  const leaseCount = await (
-    await ctx.viem.getContractAt("GridleaseMarket", market.address)
-  ).read.leaseCount();
-  if (leaseCount !== BigInt(N)) throw new Error(`only ${leaseCount} of ${N} leases opened`);
   console.log(
     `seeded ${N} leases: ${logs.length} market events in ${head} blocks (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
@@ -202,7 +83,7 @@ try {
 
   // Queries.
   const day = Number((clock - DAY * 30n) / DAY);
-  const providerId = provider.account.address.toLowerCase();
+  const providerId = wallets[2]!.account.address.toLowerCase();
   const queries: Record<string, () => string> = {
     leaseListByModel: () =>
       `{ leases(where: { gpuModel: "${MODELS[Math.floor(Math.random() * MODELS.length)]}" }, orderBy: "openedAt", orderDirection: "desc", limit: 50) { items { id openedAt status units pricePerGpuHour duration buyer { id } provider { id } } pageInfo { hasNextPage endCursor } } }`,

@@ -267,6 +267,7 @@ export class LocalStack {
       this.assertRunning();
     }
 
+    let indexerReady: Promise<void> = Promise.resolve();
     if (o.indexerPort) {
       this.log(`Starting the indexer (Ponder on PGlite) on ${this.indexerUrl}`);
       // A fresh database every run: the chain is new every run too.
@@ -298,16 +299,17 @@ export class LocalStack {
       );
       // /ready answers 200 once the backfill is done; the newest blocks are indexed live just after.
       const head = Number(await (await connection.viem.getPublicClient()).getBlockNumber());
-      await waitUntilReady(
+      indexerReady = waitUntilReady(
         ponder,
         async () =>
           (await fetch(`${this.indexerUrl}/ready`, { signal: AbortSignal.timeout(2_000) })).ok &&
           (await indexedBlock(this.indexerUrl)) >= head,
         o.indexerTimeoutMs ?? 180_000,
       );
-      this.assertRunning();
+      indexerReady.catch(() => {}); // awaited below
     }
 
+    // The app starts while the indexer backfills (the URLs it needs are known already).
     if (o.app) {
       // Vitest sets NODE_ENV=test, which would give React's development build.
       const env = {
@@ -351,6 +353,8 @@ export class LocalStack {
         await httpOk(`${this.appUrl}/src/main.tsx`).catch(() => false);
       }
     }
+    await indexerReady;
+    this.assertRunning();
     this.startupSeconds = (Date.now() - started) / 1000;
     return this;
   }
