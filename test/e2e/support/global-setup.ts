@@ -50,9 +50,9 @@ export default async function setup(project: TestProject) {
     log("Stopping the stack");
     await s.stop();
   };
-  // Ctrl-C while tests run: vitest calls the teardown, but make sure the children go too.
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  // Interrupted (Ctrl-C, CI cancel): stop the children before exiting, whatever vitest does.
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(130)));
   log(
     `Stack ready in ${s.startupSeconds.toFixed(1)} s: app ${s.appUrl}, chain ${s.rpcUrl}, indexer ${s.indexerUrl}`,
   );
