@@ -226,7 +226,7 @@ export class LocalStack {
 
     this.log("Deploying the contracts");
     // Each stack keeps its own Ignition journal (the chain is new every run), so stacks on other ports do not
-    // trip over one another's; it is deleted on stop.
+    // trip over one another's; it is deleted once the deployment is done.
     const deploymentId = `local-${o.port}`;
     this.deploymentDir = join(ROOT, "ignition", "deployments", deploymentId);
     rmSync(this.deploymentDir, { recursive: true, force: true });
@@ -236,6 +236,8 @@ export class LocalStack {
       displayUi: false,
       deploymentId,
     });
+    // The journal only serves to resume an interrupted deployment; this chain dies with the stack.
+    rmSync(this.deploymentDir, { recursive: true, force: true });
     if (deployed.market.address.toLowerCase() !== expected.GridleaseMarket.address.toLowerCase()) {
       throw new Error(
         `the market deployed at ${deployed.market.address}, but sdk/ expects ${expected.GridleaseMarket.address}. Run \`npm run codegen\`.`,
