@@ -17,10 +17,11 @@ export const chains = [localChain, baseSepolia] as const;
 export type SupportedChainId = (typeof chains)[number]["id"];
 
 const connectors: CreateConnectorFn[] = DEV_ACCOUNTS.map((a) => devAccount(a, env.localRpcUrl));
-if (env.walletConnectProjectId)
+// Vite inlines the variable at build time, so without a project id WalletConnect's SDK is not even bundled.
+if (import.meta.env.VITE_WALLETCONNECT_PROJECT_ID)
   connectors.push(
     walletConnect({
-      projectId: env.walletConnectProjectId,
+      projectId: import.meta.env.VITE_WALLETCONNECT_PROJECT_ID,
       metadata: {
         name: "Gridlease",
         description: "GPU compute marketplace",
