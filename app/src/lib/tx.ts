@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from "react";
 import type { Hex, TransactionReceipt } from "viem";
-import { explainError, type ErrorContext, type ExplainedError, type Sent } from "@gridlease/sdk";
+import { usePublicClient } from "wagmi";
+import { explainError, TransactionRevertedError, type ErrorContext, type ExplainedError, type Sent } from "@gridlease/sdk";
 
 /** One step of a user action: a signature (returns nothing to wait for) or a transaction (returns `Sent`). */
 export interface TxStepDef {
@@ -34,6 +35,7 @@ export interface TxFlow {
  * the receipt) or failed (with the error in plain words, via the SDK's explainError).
  */
 export function useTxFlow(): TxFlow {
+  const client = usePublicClient();
   const [steps, setSteps] = useState<TxStep[]>([]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
@@ -65,7 +67,7 @@ export function useTxFlow(): TxFlow {
           const mined = await sent.wait();
           update(i, { status: "confirmed", receipt: mined.receipt });
         } catch (err) {
-          const explained = explainError(err, context);
+          const explained = explainError(client ? await withReason(client as unknown as ReplayClient, err) : err, context);
           update(i, { status: "failed", error: explained });
           for (let j = i + 1; j < defs.length; j++) update(j, { status: "skipped" });
           setError(explained);
@@ -78,7 +80,7 @@ export function useTxFlow(): TxFlow {
       running.current = false;
       setBusy(false);
     }
-  }, []);
+  }, [client]);
 
   const reset = useCallback(() => {
     setSteps([]);
@@ -87,4 +89,26 @@ export function useTxFlow(): TxFlow {
   }, []);
 
   return { steps, busy, done, error, run, reset };
+}
+
+/**
+ * A receipt says only that a transaction reverted. Replaying it against the state of its block recovers the custom
+ * error (e.g. the price rose above the buyer's maximum in the same block), which explainError turns into words.
+ * Returns the replay's error, or the original one when the replay cannot tell more.
+ */
+interface ReplayClient {
+  getTransaction(p: { hash: Hex }): Promise<{ from: Hex; to: Hex | null; input: Hex; value: bigint }>;
+  call(p: { account: Hex; to: Hex; data: Hex; value: bigint; blockNumber: bigint }): Promise<unknown>;
+}
+
+export async function withReason(client: ReplayClient, err: unknown): Promise<unknown> {
+  if (!(err instanceof TransactionRevertedError)) return err;
+  try {
+    const tx = await client.getTransaction({ hash: err.receipt.transactionHash });
+    if (!tx.to) return err;
+    await client.call({ account: tx.from, to: tx.to, data: tx.input, value: tx.value, blockNumber: err.receipt.blockNumber });
+  } catch (replayed) {
+    return replayed;
+  }
+  return err;
 }
