@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
+import { useChainId, useChains, useSwitchChain } from "wagmi";
 import { IndexerError } from "../lib/indexer.ts";
+import { addressesOn } from "../lib/gridlease.ts";
 
 /** What a page shows while its data loads, when it fails, or when there is nothing. */
 export function Loading({ what }: { what: string }) {
@@ -27,4 +29,27 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty muted">{children}</p>;
+}
+
+/** The selected network has no Gridlease deployment: say so and offer the way back. */
+export function NotDeployed() {
+  const chainId = useChainId();
+  const chains = useChains();
+  const { switchChain, isPending } = useSwitchChain();
+  const here = chains.find((c) => c.id === chainId)?.name ?? `chain ${chainId}`;
+  const home = chains.find((c) => addressesOn(c.id));
+  return (
+    <div className="callout callout-warn" role="alert">
+      <strong>Gridlease is not deployed on {here}</strong>
+      <p>
+        There are no Gridlease contracts on this network yet, so there is nothing to show or sign here.
+        {home ? ` The market runs on ${home.name}.` : ""}
+      </p>
+      {home && (
+        <button type="button" className="button" disabled={isPending} onClick={() => switchChain({ chainId: home.id as never })}>
+          Switch to {home.name}
+        </button>
+      )}
+    </div>
+  );
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { useAccount, useChainId, useChains, useSwitchChain } from "wagmi";
 import { useGridlease } from "../lib/gridlease.ts";
+import { NotDeployed } from "./States.tsx";
 
 /**
  * Renders children only with a wallet connected on a chain where Gridlease is deployed; otherwise says, in plain
@@ -30,12 +31,6 @@ export function WalletGate({ children, purpose }: { children: ReactNode; purpose
         </button>
       </div>
     );
-  if (!addresses)
-    return (
-      <div className="callout callout-warn" role="alert">
-        <strong>Gridlease is not deployed on {chain?.name ?? `chain ${appChainId}`}</strong>
-        <p>Pick the local chain in the network menu, or deploy the contracts there first (`npm run deploy`).</p>
-      </div>
-    );
+  if (!addresses) return <NotDeployed />;
   return <>{children}</>;
 }

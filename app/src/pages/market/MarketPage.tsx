@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { formatDuration, formatTokenAmount, gpuModelLabel, GPU_MODELS, regionLabel, REGIONS } from "@gridlease/sdk";
 import { Link, useSearchParams } from "../../lib/router.tsx";
 import { useGridlease } from "../../lib/gridlease.ts";
-import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import { Empty, ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
 import { useMarketOffers, useTokenMetas } from "./data.ts";
 import {
   filterOffers,
@@ -23,7 +23,7 @@ import "./market.css";
 const USD = /^t?(USD[A-Z]?|USD₮|DAI|PYUSD)$/i;
 
 export default function MarketPage(_: { params: Record<string, string> }) {
-  const { chainId } = useGridlease();
+  const { chainId, addresses } = useGridlease();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => parseFilters(params), [params]);
   const query = useMarketOffers();
@@ -52,6 +52,14 @@ export default function MarketPage(_: { params: Record<string, string> }) {
 
   const set = (patch: Partial<Record<keyof Filters, string | undefined>>) => setParams(filterPatch(patch));
   const filtered = !!(filters.gpu || filters.region || filters.minGpus || filters.maxPrice || filters.token || filters.fabric);
+
+  if (!addresses)
+    return (
+      <section className="market">
+        <h1>GPU market</h1>
+        <NotDeployed />
+      </section>
+    );
 
   return (
     <section className="market">

@@ -32,7 +32,7 @@ import { gql } from "../../lib/indexer.ts";
 import { parseOfferSpec, parseProviderMeta } from "../../lib/spec.ts";
 import { useTxFlow, type TxStepDef } from "../../lib/tx.ts";
 import { Field } from "../../components/Field.tsx";
-import { ErrorState, Loading } from "../../components/States.tsx";
+import { ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { costBreakdown, hourBounds, priceInput, validateRent, type RentInput } from "./logic.ts";
@@ -83,10 +83,7 @@ export default function RentPage({ params }: { params: Record<string, string> })
     return (
       <section>
         <h1>Rent offer #{offerId.toString()}</h1>
-        <div className="callout callout-warn" role="alert">
-          <strong>Gridlease is not deployed on this network</strong>
-          <p>Pick the local chain in the network menu.</p>
-        </div>
+        <NotDeployed />
       </section>
     );
   if (offerQ.isPending) return <Loading what={`offer #${offerId}`} />;
