@@ -203,7 +203,14 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
     (l) => l.status === "Active" || (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
   );
   const live = useQuery({
-    queryKey: ["provider-live-leases", "claimable", chainId, account?.toLowerCase(), candidates.map((l) => l.leaseId).join(",")],
+    // Keyed on status and claims too: a lease that ends keeps its id, and its old Active snapshot would go on accruing.
+    queryKey: [
+      "provider-live-leases",
+      "claimable",
+      chainId,
+      account?.toLowerCase(),
+      candidates.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(","),
+    ],
     enabled: !!client && leases.isSuccess,
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
