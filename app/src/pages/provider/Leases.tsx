@@ -35,18 +35,32 @@ const MAX_CLAIM_BATCH = 200;
                          PENDING LEASES
 //////////////////////////////////////////////////////////////*/
 
-export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
+/**
+ * The provider's live leases as the chain has them now: pending, active, and ended ones with earnings still to
+ * claim. One query shared by every section (same key, so one read per lease), re-read when the indexer sees a
+ * lease change status or get claimed, and every 30 s for the countdowns' sake.
+ */
+function useLiveLeases() {
   const { account, addresses, chainId } = useGridlease();
   const client = usePublicClient();
   const leases = useIndexedProviderLeases(account);
-  const { now } = useChainNow();
-  const pendingRows = (leases.data ?? []).filter((l) => l.status === "Pending");
+  const rows = (leases.data ?? []).filter(
+    (l) => l.status === "Pending" || l.status === "Active" || (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
+  );
   const live = useQuery({
-    queryKey: ["provider-live-leases", "pending", chainId, account?.toLowerCase(), pendingRows.map((l) => l.leaseId).join(",")],
-    enabled: !!client && leases.isSuccess,
+    queryKey: ["provider-live-leases", chainId, account?.toLowerCase(), rows.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(",")],
+    enabled: !!client && !!addresses && leases.isSuccess,
     placeholderData: keepPreviousData,
-    queryFn: () => Promise.all(pendingRows.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
+    refetchInterval: 30_000,
+    queryFn: () => Promise.all(rows.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
   });
+  return { leases, rows, live };
+}
+
+export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
+  const { leases, rows: liveRows, live } = useLiveLeases();
+  const { now } = useChainNow();
+  const pendingRows = liveRows.filter((l) => l.status === "Pending");
   const rows = new Map(pendingRows.map((r) => [r.leaseId, r]));
 
   return (
@@ -191,32 +205,13 @@ interface Claimable {
 }
 
 export function EarningsSection({ onChanged }: { onChanged: () => void }) {
-  const { account, addresses, chainId } = useGridlease();
-  const client = usePublicClient();
+  const { addresses } = useGridlease();
   const signer = useSigner();
-  const leases = useIndexedProviderLeases(account);
   const { now } = useChainNow();
   const flow = useTxFlow();
 
   // Leases that may hold unclaimed earnings: running ones, and ended ones the indexer has not seen fully claimed.
-  const candidates = (leases.data ?? []).filter(
-    (l) => l.status === "Active" || (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
-  );
-  const live = useQuery({
-    // Keyed on status and claims too: a lease that ends keeps its id, and its old Active snapshot would go on accruing.
-    queryKey: [
-      "provider-live-leases",
-      "claimable",
-      chainId,
-      account?.toLowerCase(),
-      candidates.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(","),
-    ],
-    enabled: !!client && leases.isSuccess,
-    placeholderData: keepPreviousData,
-    refetchInterval: 30_000,
-    queryFn: () => Promise.all(candidates.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
-  });
-
+  const { leases, live } = useLiveLeases();
   const claimables: Claimable[] = (live.data ?? []).flatMap((l) => {
     if (Number(l.status) === 1) return [];
     const s = leaseStateAt(l, now);
@@ -361,19 +356,12 @@ function EarningsChart({ token, days, from, to }: { token: Address; days: Map<nu
 
 /** Running and expired (not yet closed) leases: time left, accrued, and closing expired ones to free their servers. */
 export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
-  const { account, addresses, chainId } = useGridlease();
-  const client = usePublicClient();
+  const { addresses } = useGridlease();
   const signer = useSigner();
-  const leases = useIndexedProviderLeases(account);
   const { now } = useChainNow();
   const flow = useTxFlow();
-  const activeRows = (leases.data ?? []).filter((l) => l.status === "Active");
-  const live = useQuery({
-    queryKey: ["provider-live-leases", "running", chainId, account?.toLowerCase(), activeRows.map((l) => l.leaseId).join(",")],
-    enabled: !!client && leases.isSuccess,
-    placeholderData: keepPreviousData,
-    queryFn: () => Promise.all(activeRows.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
-  });
+  const { leases, rows: liveRows, live } = useLiveLeases();
+  const activeRows = liveRows.filter((l) => l.status === "Active");
   const models = new Map(activeRows.map((r) => [r.leaseId, r.gpuModel]));
   const rows = (live.data ?? []).filter((l) => Number(l.status) === 2 || Number(l.status) === 3);
   const expired = rows.filter((l) => leaseStateAt(l, now).status === "Expired");
