@@ -62,12 +62,6 @@ describe("lease table filtering", () => {
     expect(filterLeases(rows, { ...none, address: "002a" }).every((r) => r.buyer.includes("002a") || r.provider.includes("002a"))).toBe(true);
   });
 
-  it("filters 12,000 rows well under 100 ms", () => {
-    const t0 = performance.now();
-    for (let i = 0; i < 10; i++) filterLeases(rows, { ...none, address: "a00000", status: "Ended" });
-    expect((performance.now() - t0) / 10).toBeLessThan(20);
-  });
-
   it("derives overdue and term-over states, and filters on them or on the indexer status", () => {
     const base = syntheticLeases(1)[0];
     const pending: LeaseListItem = { ...base, status: "Pending", startTime: null, activationDeadline: "1000" };
