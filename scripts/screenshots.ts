@@ -26,7 +26,9 @@ try {
   const res = await fetch(app, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
 } catch (err) {
-  console.error(`The app at ${app} does not answer (${(err as Error).message}). Start it with \`npm run dev\`.`);
+  console.error(
+    `The app at ${app} does not answer (${(err as Error).message}). Start it with \`npm run dev\`.`,
+  );
   process.exit(1);
 }
 
@@ -37,7 +39,13 @@ async function connect(page: Page, devIndex: number) {
 }
 
 /** Opens `path` (a full load, or an in-app navigation with `nav` so a connected dev account stays connected). */
-async function shot(page: Page, path: string, name: string, ready: (p: Page) => Promise<unknown>, nav?: (p: Page) => Promise<unknown>) {
+async function shot(
+  page: Page,
+  path: string,
+  name: string,
+  ready: (p: Page) => Promise<unknown>,
+  nav?: (p: Page) => Promise<unknown>,
+) {
   if (nav) await nav(page);
   else await page.goto(`${app}${path}`);
   await ready(page);
@@ -51,23 +59,54 @@ try {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1440, height: 960 });
   console.log(`Screenshots of ${app} into ${out}`);
-  await shot(page, "/", "market", (p) => p.getByRole("link", { name: /^Rent offer #/ }).first().waitFor());
-  const firstOffer = await page.getByRole("link", { name: /^Rent offer #/ }).first().getAttribute("href");
+  await shot(page, "/", "market", (p) =>
+    p
+      .getByRole("link", { name: /^Rent offer #/ })
+      .first()
+      .waitFor(),
+  );
+  const firstOffer = await page
+    .getByRole("link", { name: /^Rent offer #/ })
+    .first()
+    .getAttribute("href");
   await shot(page, "/explorer", "explorer", (p) => p.getByRole("img").first().waitFor());
-  await shot(page, "/explorer/leases", "lease-table", (p) => p.getByTestId("lease-count").getByText(/of/).waitFor());
-  await shot(page, "/explorer/leases/1", "lease", (p) => p.getByRole("table", { name: "Settlement breakdown" }).waitFor());
+  await shot(page, "/explorer/leases", "lease-table", (p) =>
+    p.getByTestId("lease-count").getByText(/of/).waitFor(),
+  );
+  await shot(page, "/explorer/leases/1", "lease", (p) =>
+    p.getByRole("table", { name: "Settlement breakdown" }).waitFor(),
+  );
   // Dashboards: connected as the seeded buyer, then the seeded provider. Dev accounts live in the page's memory,
   // so from here on the pages are reached through the app's own links rather than full loads.
   await page.goto(`${app}/`);
   await connect(page, 15);
   const rentLink = page.getByRole("link", { name: /^Rent offer #/ }).first();
-  await shot(page, firstOffer ?? "", "rent", (p) => p.getByRole("button", { name: "Rent now" }).waitFor(), () => rentLink.click());
-  const nav = (label: string) => () => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
-  await shot(page, "/leases", "leases", (p) => p.getByRole("article").first().waitFor(), nav("My leases"));
+  await shot(
+    page,
+    firstOffer ?? "",
+    "rent",
+    (p) => p.getByRole("button", { name: "Rent now" }).waitFor(),
+    () => rentLink.click(),
+  );
+  const nav = (label: string) => () =>
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+  await shot(
+    page,
+    "/leases",
+    "leases",
+    (p) => p.getByRole("article").first().waitFor(),
+    nav("My leases"),
+  );
   await page.getByRole("button", { name: /0x[0-9a-fA-F]{4}…/ }).click();
   await page.getByRole("menuitem", { name: "Disconnect" }).click();
   await connect(page, 1);
-  await shot(page, "/provider", "provider", (p) => p.getByRole("button", { name: "Claim all" }).waitFor(), nav("Provider"));
+  await shot(
+    page,
+    "/provider",
+    "provider",
+    (p) => p.getByRole("button", { name: "Claim all" }).waitFor(),
+    nav("Provider"),
+  );
 } finally {
   await browser.close();
 }

@@ -13,7 +13,14 @@ export default buildModule("Gridlease", (m) => {
   const gridSupply = m.getParameter("gridSupply", 1_000_000_000n * 10n ** 18n);
 
   const grid = m.contract("GridleaseToken", [deployer, gridSupply]);
-  const market = m.contract("GridleaseMarket", [deployer, treasury, grid, feeBps, activationWindow, penaltyBps]);
+  const market = m.contract("GridleaseMarket", [
+    deployer,
+    treasury,
+    grid,
+    feeBps,
+    activationWindow,
+    penaltyBps,
+  ]);
   const policy = m.contract("AllowlistPolicy");
   m.call(market, "setPaymentToken", [grid, true], { id: "AllowGrid" });
 

@@ -32,7 +32,12 @@ import {
 } from "./support/journey-helpers.ts";
 
 const TOKEN = { symbol: "tUSD", decimals: 6 };
-const APPROVALS = ["eth_sendTransaction", "eth_signTypedData_v4", "eth_signTypedData", "personal_sign"];
+const APPROVALS = [
+  "eth_sendTransaction",
+  "eth_signTypedData_v4",
+  "eth_signTypedData",
+  "personal_sign",
+];
 
 let browser: E2EBrowser;
 const pages: Page[] = [];
@@ -44,7 +49,9 @@ afterAll(async () => {
 });
 
 /** Listed offers in tUSD that anyone may rent right now, cheapest deposit first. */
-async function rentableUsdOffers(): Promise<{ offerId: bigint; offer: OfferRecord; minDeposit: bigint }[]> {
+async function rentableUsdOffers(): Promise<
+  { offerId: bigint; offer: OfferRecord; minDeposit: bigint }[]
+> {
   const client = chainClient() as never;
   const n = await offerCount(client, { market: market() });
   const all: { offerId: bigint; offer: OfferRecord; minDeposit: bigint }[] = [];
@@ -54,7 +61,11 @@ async function rentableUsdOffers(): Promise<{ offerId: bigint; offer: OfferRecor
     if (BigInt(offer.totalUnits) - BigInt(offer.unitsInUse) < 1n) continue;
     const minHours = (BigInt(offer.minDuration) + 3599n) / 3600n;
     if (minHours * 3600n > BigInt(offer.maxDuration)) continue;
-    all.push({ offerId, offer, minDeposit: offer.pricePerGpuHour * BigInt(offer.gpusPerUnit) * minHours });
+    all.push({
+      offerId,
+      offer,
+      minDeposit: offer.pricePerGpuHour * BigInt(offer.gpusPerUnit) * minHours,
+    });
   }
   return all.sort((a, b) => (a.minDeposit < b.minDeposit ? -1 : 1));
 }
@@ -68,7 +79,9 @@ async function openRentPage(offerId: bigint, account: number): Promise<Page> {
   pageErrorsOf.set(page, errors);
   page.setDefaultTimeout(CONFIRM_TIMEOUT);
   pages.push(page);
-  await page.getByRole("heading", { level: 1, name: new RegExp(`^Rent offer #${offerId}:`) }).waitFor();
+  await page
+    .getByRole("heading", { level: 1, name: new RegExp(`^Rent offer #${offerId}:`) })
+    .waitFor();
   await connectFakeWallet(page, { account });
   await page.getByRole("button", { name: "Rent now", exact: true }).waitFor();
   // The balance line shows once the page knows the wallet's balance: the checks below rely on it.
@@ -95,7 +108,9 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
     const lowest = balances.indexOf(balances.reduce((a, b) => (b < a ? b : a)));
     const account = candidates[lowest];
     const buyer = devAddress(account);
-    const cheapest = (await rentableUsdOffers()).find((o) => o.offer.provider !== buyer && o.minDeposit > balances[lowest]);
+    const cheapest = (await rentableUsdOffers()).find(
+      (o) => o.offer.provider !== buyer && o.minDeposit > balances[lowest],
+    );
     expect(cheapest, "an offer the account cannot pay for").toBeDefined();
     const before = await snapshot(buyer);
 
@@ -109,7 +124,9 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
     if (await rent.isEnabled()) await rent.click();
     // Still blocked, and the wallet was never asked for anything.
     await alert.waitFor();
-    expect((await fakeWalletRequests(page)).filter((r) => APPROVALS.includes(r.method))).toEqual([]);
+    expect((await fakeWalletRequests(page)).filter((r) => APPROVALS.includes(r.method))).toEqual(
+      [],
+    );
     await expect(page.getByRole("region", { name: "Renting progress" }).count()).resolves.toBe(0);
     await expectNoSeriousA11yViolations(page);
     expect(await snapshot(buyer)).toEqual(before);
@@ -138,15 +155,18 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
       // by the market (Market_PriceAboveMax), decoded in plain words. Both name the new price and the maximum.
       const newPrice = formatTokenAmount(raised, TOKEN);
       const maximum = formatTokenAmount(offer.pricePerGpuHour, TOKEN);
-      const message = page
-        .getByRole("alert")
-        .filter({
-          hasText: new RegExp(
-            `^(The price rose to ${esc(newPrice)}, above your maximum of ${esc(maximum)}\\.|The current price is ${esc(newPrice)} per GPU-hour: your maximum must be at least that\\.)$`,
-          ),
-        });
+      const message = page.getByRole("alert").filter({
+        hasText: new RegExp(
+          `^(The price rose to ${esc(newPrice)}, above your maximum of ${esc(maximum)}\\.|The current price is ${esc(newPrice)} per GPU-hour: your maximum must be at least that\\.)$`,
+        ),
+      });
       await message.first().waitFor();
-      await expect(page.getByRole("status").filter({ hasText: /Lease #\d+ opened/ }).count()).resolves.toBe(0);
+      await expect(
+        page
+          .getByRole("status")
+          .filter({ hasText: /Lease #\d+ opened/ })
+          .count(),
+      ).resolves.toBe(0);
       expect(await snapshot(buyer)).toEqual(before);
       expect(errorsOf(page)).toEqual([]);
     } finally {
@@ -164,16 +184,25 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
     await page.getByRole("button", { name: "Rent now", exact: true }).click();
 
     const progress = page.getByRole("region", { name: "Renting progress" });
-    await progress.getByRole("alert").filter({ hasText: "You rejected the request in your wallet: nothing was sent." }).waitFor();
-    await expect(progress.getByRole("alert").textContent()).resolves.toBe("You rejected the request in your wallet: nothing was sent.");
-    const statuses = await progress.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
+    await progress
+      .getByRole("alert")
+      .filter({ hasText: "You rejected the request in your wallet: nothing was sent." })
+      .waitFor();
+    await expect(progress.getByRole("alert").textContent()).resolves.toBe(
+      "You rejected the request in your wallet: nothing was sent.",
+    );
+    const statuses = await progress
+      .locator("li")
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
     expect(statuses[0]).toBe("failed");
     expect(statuses.slice(1).every((s) => s === "skipped")).toBe(true);
     const requests = (await fakeWalletRequests(page)).filter((r) => APPROVALS.includes(r.method));
     expect(requests).toEqual([{ method: "personal_sign", rejected: true }]);
     expect(await snapshot(buyer)).toEqual(before);
     // The button is usable again: nothing is stuck.
-    await expect(page.getByRole("button", { name: "Rent now", exact: true }).isEnabled()).resolves.toBe(true);
+    await expect(
+      page.getByRole("button", { name: "Rent now", exact: true }).isEnabled(),
+    ).resolves.toBe(true);
     await expectNoSeriousA11yViolations(page);
     expect(errorsOf(page)).toEqual([]);
   });
@@ -185,12 +214,21 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
     const before = await snapshot(buyer);
     const page = await openRentPage(offerId, account);
     await expect(page.getByText(/paying with a permit/).count()).resolves.toBe(1);
-    await rejectNextWalletMethod(page, ["eth_signTypedData_v4", "eth_signTypedData_v3", "eth_signTypedData"]);
+    await rejectNextWalletMethod(page, [
+      "eth_signTypedData_v4",
+      "eth_signTypedData_v3",
+      "eth_signTypedData",
+    ]);
     await page.getByRole("button", { name: "Rent now", exact: true }).click();
 
     const progress = page.getByRole("region", { name: "Renting progress" });
-    await progress.getByRole("alert").filter({ hasText: "You rejected the request in your wallet: nothing was sent." }).waitFor();
-    const statuses = await progress.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
+    await progress
+      .getByRole("alert")
+      .filter({ hasText: "You rejected the request in your wallet: nothing was sent." })
+      .waitFor();
+    const statuses = await progress
+      .locator("li")
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
     // The access key was signed, the permit refused, the lease never sent.
     expect(statuses).toEqual(["signed", "failed", "skipped"]);
     const requests = (await fakeWalletRequests(page)).filter((r) => APPROVALS.includes(r.method));
@@ -207,7 +245,10 @@ describe("renting errors: a clear message, and nothing changes on-chain", () => 
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const indexer = new URL(e2eStack().indexerUrl);
-    await page.route((url) => url.host === indexer.host, (route) => route.abort("connectionrefused"));
+    await page.route(
+      (url) => url.host === indexer.host,
+      (route) => route.abort("connectionrefused"),
+    );
     await page.goto(new URL("/explorer", e2eStack().appUrl).href);
     const alert = page.getByRole("alert").filter({ hasText: "The indexer is unreachable" });
     await alert.first().waitFor();

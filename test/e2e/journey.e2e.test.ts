@@ -73,7 +73,10 @@ const buyerAddress = () => devAddress(BUYER);
 
 /** Moves within the app through the main navigation (a reload would drop the dev-account connection). */
 async function nav(page: Page, link: "Market" | "My leases" | "Provider" | "Explorer") {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: link, exact: true })
+    .click();
 }
 
 beforeAll(async () => {
@@ -102,7 +105,10 @@ describe("a lease from listing to settlement", () => {
   });
 
   it("a new provider registers on /provider", async () => {
-    const before = await getProvider(client() as never, { market: market(), provider: providerAddress() });
+    const before = await getProvider(client() as never, {
+      market: market(),
+      provider: providerAddress(),
+    });
     expect(before.registered).toBe(false);
 
     await connectDevAccount(providerPage, PROVIDER);
@@ -113,22 +119,36 @@ describe("a lease from listing to settlement", () => {
     // Registered: the page turns into the dashboard.
     await providerPage.getByRole("heading", { name: "Bond", exact: true }).waitFor();
     await providerPage.getByRole("heading", { name: "Profile", exact: true }).waitFor();
-    const after = await getProvider(client() as never, { market: market(), provider: providerAddress() });
+    const after = await getProvider(client() as never, {
+      market: market(),
+      provider: providerAddress(),
+    });
     expect(after.registered).toBe(true);
     await expectNoSeriousA11yViolations(providerPage);
   });
 
   it("deposits a bond", async () => {
-    const before = await getProvider(client() as never, { market: market(), provider: providerAddress() });
+    const before = await getProvider(client() as never, {
+      market: market(),
+      provider: providerAddress(),
+    });
     await providerPage.getByLabel("Bond amount (GRID)", { exact: true }).fill("1500");
     await providerPage.getByRole("button", { name: "Deposit bond", exact: true }).click();
     await expect
-      .poll(async () => (await getProvider(client() as never, { market: market(), provider: providerAddress() })).bond, {
-        timeout: CONFIRM_TIMEOUT,
-      })
+      .poll(
+        async () =>
+          (await getProvider(client() as never, { market: market(), provider: providerAddress() }))
+            .bond,
+        {
+          timeout: CONFIRM_TIMEOUT,
+        },
+      )
       .toBe(before.bond + parseUnits("1500", 18));
     const progress = providerPage.getByRole("region", { name: "Bond transaction" });
-    await progress.getByText(/^Confirmed/).last().waitFor();
+    await progress
+      .getByText(/^Confirmed/)
+      .last()
+      .waitFor();
     await expect(progress.getByRole("alert").count()).resolves.toBe(0);
   });
 
@@ -172,9 +192,13 @@ describe("a lease from listing to settlement", () => {
     await buyerPage.getByLabel("Region", { exact: true }).selectOption({ label: REGION_LABEL });
 
     const table = buyerPage.getByRole("region", { name: "Open offers" });
-    const row = table.getByRole("row").filter({ has: buyerPage.getByRole("link", { name: `Rent offer #${offerId}`, exact: true }) });
+    const row = table.getByRole("row").filter({
+      has: buyerPage.getByRole("link", { name: `Rent offer #${offerId}`, exact: true }),
+    });
     await row.waitFor();
-    await expect(row.textContent()).resolves.toContain(formatTokenAmount(parseUnits(PRICE, 6), TOKEN));
+    await expect(row.textContent()).resolves.toContain(
+      formatTokenAmount(parseUnits(PRICE, 6), TOKEN),
+    );
     await expect(row.textContent()).resolves.toContain(GPU_LABEL);
     await expect(row.textContent()).resolves.toContain(REGION_LABEL);
     await expect(row.textContent()).resolves.toContain("Journey Compute DXB");
@@ -186,7 +210,9 @@ describe("a lease from listing to settlement", () => {
     await expectNoSeriousA11yViolations(buyerPage);
 
     await row.getByRole("link", { name: `Rent offer #${offerId}`, exact: true }).click();
-    await buyerPage.getByRole("heading", { level: 1, name: new RegExp(`^Rent offer #${offerId}:`) }).waitFor();
+    await buyerPage
+      .getByRole("heading", { level: 1, name: new RegExp(`^Rent offer #${offerId}:`) })
+      .waitFor();
   });
 
   it("the buyer rents it on /offers/N: the lease opens on-chain with the buyer, servers and deposit", async () => {
@@ -205,7 +231,9 @@ describe("a lease from listing to settlement", () => {
     state.leaseId = leaseId;
     // Every step of the progress list ended well: the access key, the permit and the lease.
     const progress = form.getByRole("region", { name: "Renting progress" });
-    const steps = await progress.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
+    const steps = await progress
+      .locator("li")
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status")));
     expect(steps.length).toBeGreaterThanOrEqual(2);
     expect(steps.every((s) => s === "confirmed" || s === "signed")).toBe(true);
 
@@ -233,16 +261,26 @@ describe("a lease from listing to settlement", () => {
     await card.getByLabel("User", { exact: true }).fill(ACCESS.user);
     await card.getByLabel("SSH key or token", { exact: true }).fill(ACCESS.secret);
     await expectNoSeriousA11yViolations(providerPage);
-    await card.getByRole("button", { name: `Encrypt and activate lease #${leaseId}`, exact: true }).click();
+    await card
+      .getByRole("button", { name: `Encrypt and activate lease #${leaseId}`, exact: true })
+      .click();
 
     await expect
-      .poll(async () => Number((await getLease(client() as never, { market: market(), leaseId })).status), { timeout: CONFIRM_TIMEOUT })
+      .poll(
+        async () =>
+          Number((await getLease(client() as never, { market: market(), leaseId })).status),
+        { timeout: CONFIRM_TIMEOUT },
+      )
       .toBe(2); // Active
     const lease = await getLease(client() as never, { market: market(), leaseId });
     expect(lease.end - lease.start).toBe(RENT_HOURS * 3600n);
 
     // What went on-chain is a ciphertext: none of the details appear in it.
-    const payload = await getAccessPayload(client() as never, { market: market(), leaseId, fromBlock: 0n });
+    const payload = await getAccessPayload(client() as never, {
+      market: market(),
+      leaseId,
+      fromBlock: 0n,
+    });
     expect(payload).toBeDefined();
     const hex = payload!.encryptedAccess.toLowerCase();
     for (const plain of [ACCESS.host, ACCESS.user, ACCESS.secret])
@@ -256,7 +294,10 @@ describe("a lease from listing to settlement", () => {
     await nav(buyerPage, "My leases");
     const card = buyerPage.getByRole("article", { name: `Lease #${leaseId}`, exact: true });
     await card.getByRole("button", { name: "Reveal access details", exact: true }).click();
-    const details = buyerPage.getByRole("region", { name: `Access details of lease #${leaseId}`, exact: true });
+    const details = buyerPage.getByRole("region", {
+      name: `Access details of lease #${leaseId}`,
+      exact: true,
+    });
     await details.waitFor();
     const text = (await details.textContent())!;
     expect(text).toContain(ACCESS.host);
@@ -274,11 +315,15 @@ describe("a lease from listing to settlement", () => {
     await card.getByLabel("Add hours", { exact: true }).fill("1");
     await card.getByRole("button", { name: "Confirm extend", exact: true }).click();
     await expect
-      .poll(async () => (await getLease(client() as never, { market: market(), leaseId })).end, { timeout: CONFIRM_TIMEOUT })
+      .poll(async () => (await getLease(client() as never, { market: market(), leaseId })).end, {
+        timeout: CONFIRM_TIMEOUT,
+      })
       .toBe(before.end + 3600n);
     const after = await getLease(client() as never, { market: market(), leaseId });
     expect(after.duration).toBe(before.duration + 3600n);
-    expect(after.deposit).toBe(before.deposit + parseUnits(PRICE, 6) * GPUS_PER_SERVER * RENT_SERVERS);
+    expect(after.deposit).toBe(
+      before.deposit + parseUnits(PRICE, 6) * GPUS_PER_SERVER * RENT_SERVERS,
+    );
     // The form closes once the extension went through.
     await card.getByRole("button", { name: "Confirm extend" }).waitFor({ state: "detached" });
   });
@@ -294,7 +339,11 @@ describe("a lease from listing to settlement", () => {
     await card.getByRole("button", { name: "Confirm terminate", exact: true }).click();
 
     await expect
-      .poll(async () => Number((await getLease(client() as never, { market: market(), leaseId })).status), { timeout: CONFIRM_TIMEOUT })
+      .poll(
+        async () =>
+          Number((await getLease(client() as never, { market: market(), leaseId })).status),
+        { timeout: CONFIRM_TIMEOUT },
+      )
       .toBe(4); // Ended
     const [ended] = await getContractEvents(client(), {
       address: market(),
@@ -316,7 +365,9 @@ describe("a lease from listing to settlement", () => {
     expect(gap <= perSecond * 60n, `shown ${shown}, refunded ${refund}`).toBe(true);
     // The whole deposit is split between the refund and the accrual.
     const lease = await getLease(client() as never, { market: market(), leaseId });
-    expect(ended.args.accrued + refund).toBe(parseUnits(PRICE, 6) * GPUS_PER_SERVER * RENT_SERVERS * (RENT_HOURS + 1n));
+    expect(ended.args.accrued + refund).toBe(
+      parseUnits(PRICE, 6) * GPUS_PER_SERVER * RENT_SERVERS * (RENT_HOURS + 1n),
+    );
     expect(lease.accrued).toBe(ended.args.accrued);
     expect(pageErrors(buyerPage)).toEqual([]);
   });
@@ -327,22 +378,41 @@ describe("a lease from listing to settlement", () => {
     // Leave the dashboard and come back, so that it re-reads the ended lease.
     await nav(providerPage, "Market");
     await nav(providerPage, "Provider");
-    const earnings = providerPage.getByRole("region", { name: "Earnings" }).or(providerPage.locator("section", { has: providerPage.getByRole("heading", { name: "Earnings", exact: true }) }));
-    const claimTable = providerPage.getByRole("table", { name: "Claimable earnings per payment token" });
+    const earnings = providerPage.getByRole("region", { name: "Earnings" }).or(
+      providerPage.locator("section", {
+        has: providerPage.getByRole("heading", { name: "Earnings", exact: true }),
+      }),
+    );
+    const claimTable = providerPage.getByRole("table", {
+      name: "Claimable earnings per payment token",
+    });
     await claimTable.waitFor();
-    const usdRow = claimTable.getByRole("row").filter({ has: providerPage.getByRole("rowheader", { name: "tUSD", exact: true }) });
+    const usdRow = claimTable
+      .getByRole("row")
+      .filter({ has: providerPage.getByRole("rowheader", { name: "tUSD", exact: true }) });
     const lease = await getLease(client() as never, { market: market(), leaseId });
     const expectedNet = lease.claimable - (lease.claimable * lease.feeBps) / 10_000n;
     // The row settles on the ended lease's final earnings (while the lease ran, it grew every second).
     await expect
-      .poll(async () => (await usdRow.getByRole("cell").allTextContents()).join(" | "), { timeout: CONFIRM_TIMEOUT })
-      .toBe(["1", formatTokenAmount(lease.claimable, TOKEN), formatTokenAmount(expectedNet, TOKEN)].join(" | "));
+      .poll(async () => (await usdRow.getByRole("cell").allTextContents()).join(" | "), {
+        timeout: CONFIRM_TIMEOUT,
+      })
+      .toBe(
+        [
+          "1",
+          formatTokenAmount(lease.claimable, TOKEN),
+          formatTokenAmount(expectedNet, TOKEN),
+        ].join(" | "),
+      );
     const shownNet = parseShownAmount((await usdRow.getByRole("cell").allTextContents())[2], 6);
 
     const before = await tokenBalance(usd(), providerAddress());
     const fromBlock = await client().getBlockNumber();
     await earnings.first().getByRole("button", { name: "Claim all", exact: true }).click();
-    await providerPage.getByRole("region", { name: "Claim transactions" }).getByText(/^Confirmed/).waitFor();
+    await providerPage
+      .getByRole("region", { name: "Claim transactions" })
+      .getByText(/^Confirmed/)
+      .waitFor();
 
     const claimed = await getContractEvents(client(), {
       address: market(),
@@ -391,29 +461,48 @@ describe("a lease from listing to settlement", () => {
     const status = page.locator("p.lease-status");
     await status.getByText("Ended early by the buyer", { exact: true }).waitFor();
     await expect(status.getByText("Ended · Buyer ended", { exact: true }).count()).resolves.toBe(1);
-    await expect(page.getByRole("list").getByText("Ended early by the buyer", { exact: true }).count()).resolves.toBe(1);
+    await expect(
+      page.getByRole("list").getByText("Ended early by the buyer", { exact: true }).count(),
+    ).resolves.toBe(1);
 
     const table = page.getByRole("table", { name: "Settlement breakdown" });
     const exact = async (label: string) =>
-      table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: label }) }).locator("span[title]").first().getAttribute("title");
+      table
+        .getByRole("row")
+        .filter({ has: page.getByRole("rowheader", { name: label }) })
+        .locator("span[title]")
+        .first()
+        .getAttribute("title");
     const token = { symbol: "tUSD", decimals: 6 };
-    await expect(exact("Paid to the provider")).resolves.toBe(formatTokenAmount(claimed.args.gross - claimed.args.fee, token));
+    await expect(exact("Paid to the provider")).resolves.toBe(
+      formatTokenAmount(claimed.args.gross - claimed.args.fee, token),
+    );
     await expect(exact("Protocol fee")).resolves.toBe(formatTokenAmount(claimed.args.fee, token));
-    await expect(exact("Refunded to the buyer")).resolves.toBe(formatTokenAmount(ended.args.refund, token));
-    await expect(exact("Earned by the provider (gross)")).resolves.toBe(formatTokenAmount(ended.args.accrued, token));
+    await expect(exact("Refunded to the buyer")).resolves.toBe(
+      formatTokenAmount(ended.args.refund, token),
+    );
+    await expect(exact("Earned by the provider (gross)")).resolves.toBe(
+      formatTokenAmount(ended.args.accrued, token),
+    );
     await expect(page.getByText(/^Checks out:/).count()).resolves.toBe(1);
     await expectNoSeriousA11yViolations(page);
 
     // The lease table finds it by the buyer's address.
     await page.getByRole("link", { name: "All leases", exact: true }).click();
     await page.getByLabel("Filter by address", { exact: true }).fill(buyerAddress());
-    const leaseLink = page.getByRole("table").getByRole("link", { name: `Lease #${leaseId}`, exact: true });
+    const leaseLink = page
+      .getByRole("table")
+      .getByRole("link", { name: `Lease #${leaseId}`, exact: true });
     await leaseLink.waitFor();
     // Every row left has the buyer as a party (the filter matches buyer or provider).
     const parties = await page
       .getByRole("table")
       .locator("[role=row][data-index]")
-      .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll("a[title]")).map((a) => a.getAttribute("title"))));
+      .evaluateAll((rows) =>
+        rows.map((r) =>
+          Array.from(r.querySelectorAll("a[title]")).map((a) => a.getAttribute("title")),
+        ),
+      );
     expect(parties.length).toBeGreaterThan(0);
     for (const p of parties) expect(p).toContain(buyerAddress().toLowerCase());
     expect(pageErrors(page)).toEqual([]);

@@ -22,7 +22,12 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           {NAV.map(([to, label, active]) => (
-            <Link key={to} to={to} className="nav-link" aria-current={active(pathname) ? "page" : undefined}>
+            <Link
+              key={to}
+              to={to}
+              className="nav-link"
+              aria-current={active(pathname) ? "page" : undefined}
+            >
               {label}
             </Link>
           ))}
@@ -36,7 +41,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
       </main>
       <footer className="footer muted small">
-        Gridlease · GPU compute settled per second on-chain · terms and history of every lease are public
+        Gridlease · GPU compute settled per second on-chain · terms and history of every lease are
+        public
       </footer>
     </>
   );

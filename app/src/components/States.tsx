@@ -42,11 +42,17 @@ export function NotDeployed() {
     <div className="callout callout-warn" role="alert">
       <strong>Gridlease is not deployed on {here}</strong>
       <p>
-        There are no Gridlease contracts on this network yet, so there is nothing to show or sign here.
+        There are no Gridlease contracts on this network yet, so there is nothing to show or sign
+        here.
         {home ? ` The market runs on ${home.name}.` : ""}
       </p>
       {home && (
-        <button type="button" className="button" disabled={isPending} onClick={() => switchChain({ chainId: home.id as never })}>
+        <button
+          type="button"
+          className="button"
+          disabled={isPending}
+          onClick={() => switchChain({ chainId: home.id as never })}
+        >
           Switch to {home.name}
         </button>
       )}

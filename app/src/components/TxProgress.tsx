@@ -25,10 +25,16 @@ export function TxProgress({ flow, title }: { flow: TxFlow; title?: string }) {
             <span className="tx-label">{s.label}</span>
             <span className="tx-status" role="status" aria-live="polite">
               {STATUS_TEXT[s.status]}
-              {s.receipt && ` in block ${s.receipt.blockNumber} · gas ${s.receipt.gasUsed.toLocaleString()}`}
+              {s.receipt &&
+                ` in block ${s.receipt.blockNumber} · gas ${s.receipt.gasUsed.toLocaleString()}`}
             </span>
             {s.hash && (
-              <a className="mono small" href={txUrl(chainId, s.hash)} target={chainId === 31337 ? undefined : "_blank"} rel="noreferrer">
+              <a
+                className="mono small"
+                href={txUrl(chainId, s.hash)}
+                target={chainId === 31337 ? undefined : "_blank"}
+                rel="noreferrer"
+              >
                 {s.hash.slice(0, 10)}…{s.hash.slice(-6)}
               </a>
             )}

@@ -1,5 +1,12 @@
 import { useEffect, useRef, useState } from "react";
-import { useAccount, useChainId, useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import {
+  useAccount,
+  useChainId,
+  useConnect,
+  useConnectors,
+  useDisconnect,
+  useSwitchChain,
+} from "wagmi";
 import { explainError } from "@gridlease/sdk";
 import { chains, localChain } from "../config/wagmi.ts";
 
@@ -16,7 +23,9 @@ export function ChainSwitcher() {
         aria-label="Network"
         value={chainId}
         disabled={isPending}
-        onChange={(e) => switchChain({ chainId: Number(e.target.value) as (typeof chains)[number]["id"] })}
+        onChange={(e) =>
+          switchChain({ chainId: Number(e.target.value) as (typeof chains)[number]["id"] })
+        }
         title={error ? explainError(error).message : undefined}
       >
         {chains.map((c) => (
@@ -58,8 +67,15 @@ export function WalletMenu() {
   if (isConnected && address)
     return (
       <div className="wallet" ref={ref}>
-        <button type="button" className="button secondary" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen(!open)}>
-          <span className="dot-ok" aria-hidden="true" /> <span className="mono">{short(address)}</span>
+        <button
+          type="button"
+          className="button secondary"
+          aria-haspopup="true"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+        >
+          <span className="dot-ok" aria-hidden="true" />{" "}
+          <span className="mono">{short(address)}</span>
         </button>
         {open && (
           <div className="menu" role="menu">
@@ -83,7 +99,16 @@ export function WalletMenu() {
 
   return (
     <div className="wallet" ref={ref}>
-      <button type="button" className="button" aria-haspopup="true" aria-expanded={open} onClick={() => { reset(); setOpen(!open); }}>
+      <button
+        type="button"
+        className="button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => {
+          reset();
+          setOpen(!open);
+        }}
+      >
         {isPending ? "Connecting…" : "Connect wallet"}
       </button>
       {open && (
@@ -95,7 +120,13 @@ export function WalletMenu() {
             </p>
           )}
           {[...injected, ...others].map((c) => (
-            <button key={c.uid} type="button" role="menuitem" className="menu-item" onClick={() => connect({ connector: c, chainId })}>
+            <button
+              key={c.uid}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => connect({ connector: c, chainId })}
+            >
               {c.icon && <img src={c.icon} alt="" width={18} height={18} />} {c.name}
             </button>
           ))}
@@ -103,7 +134,13 @@ export function WalletMenu() {
             <>
               <p className="menu-heading">Dev accounts (local chain only)</p>
               {dev.map((c) => (
-                <button key={c.uid} type="button" role="menuitem" className="menu-item" onClick={() => connect({ connector: c, chainId })}>
+                <button
+                  key={c.uid}
+                  type="button"
+                  role="menuitem"
+                  className="menu-item"
+                  onClick={() => connect({ connector: c, chainId })}
+                >
                   {c.name}
                 </button>
               ))}

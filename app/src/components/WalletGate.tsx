@@ -25,8 +25,16 @@ export function WalletGate({ children, purpose }: { children: ReactNode; purpose
     return (
       <div className="callout callout-warn" role="alert">
         <strong>Wrong network</strong>
-        <p>Your wallet is on chain {walletChainId}, which Gridlease does not support. Switch to {chains[0].name} or Base Sepolia.</p>
-        <button type="button" className="button" disabled={isPending} onClick={() => switchChain({ chainId: appChainId })}>
+        <p>
+          Your wallet is on chain {walletChainId}, which Gridlease does not support. Switch to{" "}
+          {chains[0].name} or Base Sepolia.
+        </p>
+        <button
+          type="button"
+          className="button"
+          disabled={isPending}
+          onClick={() => switchChain({ chainId: appChainId })}
+        >
           Switch to {chain?.name ?? chains[0].name}
         </button>
       </div>

@@ -12,7 +12,16 @@ const W = 640;
 const H = 220;
 const PAD = { l: 56, r: 12, t: 12, b: 28 };
 
-const PALETTE = ["#30c48d", "#5b8def", "#f5a524", "#e5484d", "#a78bfa", "#22d3ee", "#f472b6", "#94a3b8"];
+const PALETTE = [
+  "#30c48d",
+  "#5b8def",
+  "#f5a524",
+  "#e5484d",
+  "#a78bfa",
+  "#22d3ee",
+  "#f472b6",
+  "#94a3b8",
+];
 export const seriesColor = (i: number) => PALETTE[i % PALETTE.length];
 
 function niceMax(v: number): number {
@@ -22,7 +31,8 @@ function niceMax(v: number): number {
   return 10 * mag;
 }
 
-const dayLabel = (t: number) => new Date(t * 1000).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+const dayLabel = (t: number) =>
+  new Date(t * 1000).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 
 /** A line per series over time (x in unix seconds). */
 export function LineChart({
@@ -69,7 +79,13 @@ export function LineChart({
           </g>
         ))}
         {xTicks.map((t, i) => (
-          <text key={i} x={sx(t)} y={H - 8} textAnchor={i === 0 ? "start" : i === 2 ? "end" : "middle"} className="axis">
+          <text
+            key={i}
+            x={sx(t)}
+            y={H - 8}
+            textAnchor={i === 0 ? "start" : i === 2 ? "end" : "middle"}
+            className="axis"
+          >
             {dayLabel(t)}
           </text>
         ))}
@@ -79,10 +95,15 @@ export function LineChart({
             fill="none"
             stroke={s.color}
             strokeWidth={2}
-            points={[...s.points].sort((a, b) => a.x - b.x).map((p) => `${sx(p.x)},${sy(p.y)}`).join(" ")}
+            points={[...s.points]
+              .sort((a, b) => a.x - b.x)
+              .map((p) => `${sx(p.x)},${sy(p.y)}`)
+              .join(" ")}
           />
         ))}
-        {hover !== null && <line x1={hover} x2={hover} y1={PAD.t} y2={H - PAD.b} className="cursor" />}
+        {hover !== null && (
+          <line x1={hover} x2={hover} y1={PAD.t} y2={H - PAD.b} className="cursor" />
+        )}
       </svg>
       <figcaption className="legend">
         {series.map((s) => {
@@ -130,7 +151,13 @@ export function StackedBars({
         <title>{label}</title>
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b - sy(t)} y2={H - PAD.b - sy(t)} className="grid" />
+            <line
+              x1={PAD.l}
+              x2={W - PAD.r}
+              y1={H - PAD.b - sy(t)}
+              y2={H - PAD.b - sy(t)}
+              className="grid"
+            />
             <text x={PAD.l - 6} y={H - PAD.b - sy(t) + 4} textAnchor="end" className="axis">
               {format(t)}
             </text>
@@ -144,7 +171,16 @@ export function StackedBars({
               {series.map((s) => {
                 const h = sy(value(s, x));
                 base -= h;
-                return <rect key={s.name} x={PAD.l + i * band + band * 0.15} width={band * 0.7} y={base} height={h} fill={s.color} />;
+                return (
+                  <rect
+                    key={s.name}
+                    x={PAD.l + i * band + band * 0.15}
+                    width={band * 0.7}
+                    y={base}
+                    height={h}
+                    fill={s.color}
+                  />
+                );
               })}
               {(i === 0 || i === xs.length - 1 || i === Math.floor(xs.length / 2)) && (
                 <text x={PAD.l + (i + 0.5) * band} y={H - 8} textAnchor="middle" className="axis">

@@ -15,18 +15,27 @@ describe("dev-account connector", () => {
     const { accounts, chainId } = await connector.connect({ chainId: DEV_CHAIN_ID });
     expect(accounts).toEqual([buyer.address]);
     expect(chainId).toBe(DEV_CHAIN_ID);
-    await expect(connector.switchChain!({ chainId: 84532 })).rejects.toThrow(/only on the local chain/);
-    const provider = (await connector.getProvider()) as { request: (a: { method: string; params?: unknown[] }) => Promise<unknown> };
+    await expect(connector.switchChain!({ chainId: 84532 })).rejects.toThrow(
+      /only on the local chain/,
+    );
+    const provider = (await connector.getProvider()) as {
+      request: (a: { method: string; params?: unknown[] }) => Promise<unknown>;
+    };
     expect(await provider.request({ method: "eth_chainId" })).toBe("0x7a69");
-    await expect(provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: "0x14a34" }] })).rejects.toThrow();
+    await expect(
+      provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: "0x14a34" }] }),
+    ).rejects.toThrow();
     await connector.disconnect();
     expect(await connector.getAccounts()).toEqual([]);
   });
 
   it("says plainly when the local chain does not answer", async () => {
     const connector = devAccount(buyer, "http://127.0.0.1:1")(fakeConfig());
-    const provider = (await connector.getProvider()) as { request: (a: { method: string }) => Promise<unknown> };
-    await expect(provider.request({ method: "eth_blockNumber" })).rejects.toThrow(/does not answer. Is `npm run dev` running\?/);
+    const provider = (await connector.getProvider()) as {
+      request: (a: { method: string }) => Promise<unknown>;
+    };
+    await expect(provider.request({ method: "eth_blockNumber" })).rejects.toThrow(
+      /does not answer. Is `npm run dev` running\?/,
+    );
   });
-
 });

@@ -1,5 +1,11 @@
 import { createConnector } from "wagmi";
-import { getAddress, numberToHex, SwitchChainError, UserRejectedRequestError, type Address } from "viem";
+import {
+  getAddress,
+  numberToHex,
+  SwitchChainError,
+  UserRejectedRequestError,
+  type Address,
+} from "viem";
 import type { DevAccount } from "./devAccounts.ts";
 
 export const DEV_CHAIN_ID = 31337;
@@ -23,7 +29,10 @@ export function devAccount(account: DevAccount, rpcUrl: string) {
     } catch {
       throw new Error(`The local chain at ${rpcUrl} does not answer. Is \`npm run dev\` running?`);
     }
-    const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    const body = (await response.json()) as {
+      result?: unknown;
+      error?: { code: number; message: string; data?: unknown };
+    };
     if (body.error) throw Object.assign(new Error(body.error.message), body.error);
     return body.result;
   };
@@ -77,7 +86,9 @@ export function devAccount(account: DevAccount, rpcUrl: string) {
             case "wallet_switchEthereumChain": {
               const wanted = Number((params?.[0] as { chainId: string }).chainId);
               if (wanted !== DEV_CHAIN_ID)
-                throw new UserRejectedRequestError(new Error("Dev accounts exist only on the local chain."));
+                throw new UserRejectedRequestError(
+                  new Error("Dev accounts exist only on the local chain."),
+                );
               return null;
             }
             default:

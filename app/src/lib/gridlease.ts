@@ -1,7 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Address, Hex } from "viem";
 import { useAccount, useChainId, useChains, usePublicClient, useWalletClient } from "wagmi";
-import { getTokenInfo, gridleaseAddresses, gridleaseChainIds, type SignerClient, type TokenDisplay } from "@gridlease/sdk";
+import {
+  getTokenInfo,
+  gridleaseAddresses,
+  gridleaseChainIds,
+  type SignerClient,
+  type TokenDisplay,
+} from "@gridlease/sdk";
 
 export interface GridleaseAddressBook {
   market: Address;
@@ -30,7 +36,8 @@ export function useGridlease() {
     account: address,
     isConnected,
     /** The wallet is on a chain the app does not support. */
-    wrongChain: isConnected && walletChainId !== undefined && !chains.some((c) => c.id === walletChainId),
+    wrongChain:
+      isConnected && walletChainId !== undefined && !chains.some((c) => c.id === walletChainId),
   };
 }
 

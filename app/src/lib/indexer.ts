@@ -11,7 +11,11 @@ export class IndexerError extends Error {
 }
 
 /** Runs one GraphQL query against Ponder (`/graphql`). */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+export async function gql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${env.indexerUrl}/graphql`, {
@@ -28,9 +32,13 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
     );
   }
   if (!response.ok && response.status !== 400)
-    throw new IndexerError("unreachable", `The indexer answered HTTP ${response.status}. It may still be starting up.`);
+    throw new IndexerError(
+      "unreachable",
+      `The indexer answered HTTP ${response.status}. It may still be starting up.`,
+    );
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new IndexerError("query", `The indexer refused the query: ${body.errors[0].message}`);
+  if (body.errors?.length)
+    throw new IndexerError("query", `The indexer refused the query: ${body.errors[0].message}`);
   return body.data as T;
 }
 
@@ -53,7 +61,11 @@ export async function gqlAll<T>(
   let after: string | null = null;
   const max = opts.max ?? 100_000;
   for (;;) {
-    const data: Record<string, Page<T>> = await gql<Record<string, Page<T>>>(query, { ...variables, after }, opts.signal);
+    const data: Record<string, Page<T>> = await gql<Record<string, Page<T>>>(
+      query,
+      { ...variables, after },
+      opts.signal,
+    );
     const page: Page<T> = data[field];
     rows.push(...page.items);
     opts.onPage?.(rows);

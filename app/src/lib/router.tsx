@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type AnchorHTMLAttributes, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type AnchorHTMLAttributes,
+  type ReactNode,
+} from "react";
 
 /** A small history-API router: the app has a handful of pages and keeps its filters in the query string. */
 interface Location {
@@ -12,7 +21,10 @@ interface RouterValue extends Location {
 
 const RouterContext = createContext<RouterValue | null>(null);
 
-const current = (): Location => ({ pathname: window.location.pathname, search: window.location.search });
+const current = (): Location => ({
+  pathname: window.location.pathname,
+  search: window.location.search,
+});
 
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [location, setLocation] = useState(current);
@@ -54,7 +66,10 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
  * The query string as state: `set({ gpu: "H100" })` replaces those keys (an empty value or undefined removes one)
  * and keeps the rest, without adding a history entry per keystroke.
  */
-export function useSearchParams(): [URLSearchParams, (patch: Record<string, string | undefined>) => void] {
+export function useSearchParams(): [
+  URLSearchParams,
+  (patch: Record<string, string | undefined>) => void,
+] {
   const { search, pathname, navigate } = useRouter();
   const params = useMemo(() => new URLSearchParams(search), [search]);
   const set = useCallback(
@@ -73,7 +88,11 @@ export function useSearchParams(): [URLSearchParams, (patch: Record<string, stri
 }
 
 /** An in-app link: plain <a href> (so it works with the keyboard, middle-click and copy) that routes without a reload. */
-export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+export function Link({
+  to,
+  children,
+  ...rest
+}: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
   const { navigate } = useRouter();
   return (
     <a
@@ -81,7 +100,15 @@ export function Link({ to, children, ...rest }: { to: string; children: ReactNod
       {...rest}
       onClick={(e) => {
         rest.onClick?.(e);
-        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        if (
+          e.defaultPrevented ||
+          e.button !== 0 ||
+          e.metaKey ||
+          e.ctrlKey ||
+          e.shiftKey ||
+          e.altKey
+        )
+          return;
         e.preventDefault();
         navigate(to);
       }}

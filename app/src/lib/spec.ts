@@ -41,7 +41,11 @@ function interconnectLabel(v: any): string | undefined {
   if (!fabric) return undefined;
   const perGpu = num(v.gbpsPerGpu);
   const perServer = num(v.gbpsPerServer);
-  return perGpu ? `${fabric} · ${perGpu} Gb/s per GPU` : perServer ? `${fabric} · ${perServer} Gb/s` : fabric;
+  return perGpu
+    ? `${fabric} · ${perGpu} Gb/s per GPU`
+    : perServer
+      ? `${fabric} · ${perServer} Gb/s`
+      : fabric;
 }
 
 /** The fields of a `gridlease.spec/v1` document a buyer compares; anything malformed is left out. */
@@ -54,7 +58,10 @@ export function parseOfferSpec(uri: string): OfferSpec {
     gpuName: str(doc.gpu?.name),
     memoryGB: num(doc.gpu?.memoryGB),
     cpu: str(server.cpu?.model),
-    cpuCores: num(server.cpu?.cores) !== undefined ? num(server.cpu.cores)! * (num(server.cpu?.sockets) ?? 1) : undefined,
+    cpuCores:
+      num(server.cpu?.cores) !== undefined
+        ? num(server.cpu.cores)! * (num(server.cpu?.sockets) ?? 1)
+        : undefined,
     ramGB: num(server.ramGB),
     nvmeTB: num(server.nvme?.totalTB),
     ethernetGbps: num(doc.network?.ethernetGbps),
@@ -71,4 +78,5 @@ export function parseProviderMeta(uri: string): ProviderMeta {
 }
 
 /** Builds an inline JSON document URI (what the provider dashboard writes). */
-export const toDataUri = (doc: unknown) => `data:application/json,${encodeURIComponent(JSON.stringify(doc))}`;
+export const toDataUri = (doc: unknown) =>
+  `data:application/json,${encodeURIComponent(JSON.stringify(doc))}`;

@@ -7,7 +7,12 @@ vi.mock("wagmi", () => ({ usePublicClient: () => undefined }));
 const { useTxFlow, withReason } = await import("./tx.ts");
 
 const HASH = `0x${"ab".repeat(32)}` as Hex;
-const receipt = { transactionHash: HASH, blockNumber: 7n, gasUsed: 21_000n, status: "success" } as TransactionReceipt;
+const receipt = {
+  transactionHash: HASH,
+  blockNumber: 7n,
+  gasUsed: 21_000n,
+  status: "success",
+} as TransactionReceipt;
 const sent = (result: Promise<unknown>): Sent => ({ hash: HASH, wait: () => result as never });
 
 describe("useTxFlow", () => {
@@ -34,7 +39,10 @@ describe("useTxFlow", () => {
     await act(async () => {
       ok = await result.current.run([
         { label: "Approve", run: async () => sent(Promise.resolve({ receipt, events: [] })) },
-        { label: "Open", run: async () => Promise.reject(new UserRejectedRequestError(new Error("no"))) },
+        {
+          label: "Open",
+          run: async () => Promise.reject(new UserRejectedRequestError(new Error("no"))),
+        },
         { label: "Never", run: third },
       ]);
     });
@@ -48,14 +56,25 @@ describe("useTxFlow", () => {
 
 describe("withReason", () => {
   const reverted = new TransactionRevertedError({ ...receipt, status: "reverted" });
-  const tx = { from: `0x${"11".repeat(20)}` as Hex, to: `0x${"22".repeat(20)}` as Hex, input: "0x1234" as Hex, value: 0n };
+  const tx = {
+    from: `0x${"11".repeat(20)}` as Hex,
+    to: `0x${"22".repeat(20)}` as Hex,
+    input: "0x1234" as Hex,
+    value: 0n,
+  };
 
   it("replays a reverted transaction at its block and returns the replay's error", async () => {
     const why = new Error("Market_PriceAboveMax");
     const call = vi.fn().mockRejectedValue(why);
     const out = await withReason({ getTransaction: async () => tx, call }, reverted);
     expect(out).toBe(why);
-    expect(call).toHaveBeenCalledWith({ account: tx.from, to: tx.to, data: tx.input, value: 0n, blockNumber: 7n });
+    expect(call).toHaveBeenCalledWith({
+      account: tx.from,
+      to: tx.to,
+      data: tx.input,
+      value: 0n,
+      blockNumber: 7n,
+    });
   });
 
   it("keeps the original error when the replay succeeds or the error is not a revert", async () => {

@@ -1,7 +1,13 @@
 import { useCallback, useRef, useState } from "react";
 import type { Hex, TransactionReceipt } from "viem";
 import { usePublicClient } from "wagmi";
-import { explainError, TransactionRevertedError, type ErrorContext, type ExplainedError, type Sent } from "@gridlease/sdk";
+import {
+  explainError,
+  TransactionRevertedError,
+  type ErrorContext,
+  type ExplainedError,
+  type Sent,
+} from "@gridlease/sdk";
 
 /** One step of a user action: a signature (returns nothing to wait for) or a transaction (returns `Sent`). */
 export interface TxStepDef {
@@ -9,7 +15,8 @@ export interface TxStepDef {
   run: () => Promise<Sent | void>;
 }
 
-export type TxStepStatus = "idle" | "wallet" | "pending" | "confirmed" | "signed" | "failed" | "skipped";
+export type TxStepStatus =
+  "idle" | "wallet" | "pending" | "confirmed" | "signed" | "failed" | "skipped";
 
 export interface TxStep {
   label: string;
@@ -42,45 +49,51 @@ export function useTxFlow(): TxFlow {
   const [error, setError] = useState<ExplainedError>();
   const running = useRef(false);
 
-  const run = useCallback(async (defs: TxStepDef[], context?: ErrorContext) => {
-    if (running.current) return false;
-    running.current = true;
-    setBusy(true);
-    setDone(false);
-    setError(undefined);
-    const state: TxStep[] = defs.map((d) => ({ label: d.label, status: "idle" }));
-    const update = (i: number, patch: Partial<TxStep>) => {
-      state[i] = { ...state[i], ...patch };
+  const run = useCallback(
+    async (defs: TxStepDef[], context?: ErrorContext) => {
+      if (running.current) return false;
+      running.current = true;
+      setBusy(true);
+      setDone(false);
+      setError(undefined);
+      const state: TxStep[] = defs.map((d) => ({ label: d.label, status: "idle" }));
+      const update = (i: number, patch: Partial<TxStep>) => {
+        state[i] = { ...state[i], ...patch };
+        setSteps([...state]);
+      };
       setSteps([...state]);
-    };
-    setSteps([...state]);
-    try {
-      for (let i = 0; i < defs.length; i++) {
-        update(i, { status: "wallet" });
-        try {
-          const sent = await defs[i].run();
-          if (!sent) {
-            update(i, { status: "signed" });
-            continue;
+      try {
+        for (let i = 0; i < defs.length; i++) {
+          update(i, { status: "wallet" });
+          try {
+            const sent = await defs[i].run();
+            if (!sent) {
+              update(i, { status: "signed" });
+              continue;
+            }
+            update(i, { status: "pending", hash: sent.hash });
+            const mined = await sent.wait();
+            update(i, { status: "confirmed", receipt: mined.receipt });
+          } catch (err) {
+            const explained = explainError(
+              client ? await withReason(client as unknown as ReplayClient, err) : err,
+              context,
+            );
+            update(i, { status: "failed", error: explained });
+            for (let j = i + 1; j < defs.length; j++) update(j, { status: "skipped" });
+            setError(explained);
+            return false;
           }
-          update(i, { status: "pending", hash: sent.hash });
-          const mined = await sent.wait();
-          update(i, { status: "confirmed", receipt: mined.receipt });
-        } catch (err) {
-          const explained = explainError(client ? await withReason(client as unknown as ReplayClient, err) : err, context);
-          update(i, { status: "failed", error: explained });
-          for (let j = i + 1; j < defs.length; j++) update(j, { status: "skipped" });
-          setError(explained);
-          return false;
         }
+        setDone(true);
+        return true;
+      } finally {
+        running.current = false;
+        setBusy(false);
       }
-      setDone(true);
-      return true;
-    } finally {
-      running.current = false;
-      setBusy(false);
-    }
-  }, [client]);
+    },
+    [client],
+  );
 
   const reset = useCallback(() => {
     setSteps([]);
@@ -97,8 +110,16 @@ export function useTxFlow(): TxFlow {
  * Returns the replay's error, or the original one when the replay cannot tell more.
  */
 interface ReplayClient {
-  getTransaction(p: { hash: Hex }): Promise<{ from: Hex; to: Hex | null; input: Hex; value: bigint }>;
-  call(p: { account: Hex; to: Hex; data: Hex; value: bigint; blockNumber: bigint }): Promise<unknown>;
+  getTransaction(p: {
+    hash: Hex;
+  }): Promise<{ from: Hex; to: Hex | null; input: Hex; value: bigint }>;
+  call(p: {
+    account: Hex;
+    to: Hex;
+    data: Hex;
+    value: bigint;
+    blockNumber: bigint;
+  }): Promise<unknown>;
 }
 
 export async function withReason(client: ReplayClient, err: unknown): Promise<unknown> {
@@ -106,7 +127,13 @@ export async function withReason(client: ReplayClient, err: unknown): Promise<un
   try {
     const tx = await client.getTransaction({ hash: err.receipt.transactionHash });
     if (!tx.to) return err;
-    await client.call({ account: tx.from, to: tx.to, data: tx.input, value: tx.value, blockNumber: err.receipt.blockNumber });
+    await client.call({
+      account: tx.from,
+      to: tx.to,
+      data: tx.input,
+      value: tx.value,
+      blockNumber: err.receipt.blockNumber,
+    });
   } catch (replayed) {
     return replayed;
   }

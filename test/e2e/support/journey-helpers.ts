@@ -6,13 +6,22 @@
 import type { Page } from "playwright-core";
 import { erc20Abi, encodeFunctionData, parseUnits, type Address, type Hex } from "viem";
 import { gridleaseMarketAbi, leaseCount } from "@gridlease/sdk";
-import { chainClient, devAddress, e2eStack, installFakeWallet, type E2EBrowser } from "./harness.ts";
+import {
+  chainClient,
+  devAddress,
+  e2eStack,
+  installFakeWallet,
+  type E2EBrowser,
+} from "./harness.ts";
 
 /** Generous limit for anything that waits on a transaction being mined and then indexed on a busy machine. */
 export const CONFIRM_TIMEOUT = 90_000;
 
 /** One GraphQL query against the stack's indexer (Ponder, `/graphql`). */
-export async function indexerQuery<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function indexerQuery<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const res = await fetch(`${e2eStack().indexerUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -40,7 +49,9 @@ export async function waitForIndexer<T>(
       // The indexer may be busy: try again.
     }
     if (Date.now() > deadline)
-      throw new Error(`the indexer did not reach the expected state; last answer: ${JSON.stringify(last)}`);
+      throw new Error(
+        `the indexer did not reach the expected state; last answer: ${JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -68,10 +79,20 @@ export const usd = () => e2eStack().usd as Address;
 export const grid = () => e2eStack().grid as Address;
 
 export const tokenBalance = (token: Address, owner: Address) =>
-  chainClient().readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  chainClient().readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [owner],
+  });
 
 export const tokenAllowance = (token: Address, owner: Address, spender: Address) =>
-  chainClient().readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, spender] });
+  chainClient().readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "allowance",
+    args: [owner, spender],
+  });
 
 export const marketLeaseCount = () => leaseCount(chainClient() as never, { market: market() });
 
@@ -97,7 +118,9 @@ export async function sendMarketTx(
   args: readonly unknown[],
 ): Promise<Hex> {
   const data = encodeFunctionData({ abi: gridleaseMarketAbi, functionName, args } as never);
-  const hash = await rpc<Hex>("eth_sendTransaction", [{ from: devAddress(from), to: market(), data }]);
+  const hash = await rpc<Hex>("eth_sendTransaction", [
+    { from: devAddress(from), to: market(), data },
+  ]);
   const receipt = await chainClient().waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
   return hash;

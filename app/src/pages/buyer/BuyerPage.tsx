@@ -55,7 +55,9 @@ export default function BuyerPage(_: { params: Record<string, string> }) {
   return (
     <section className="buyer-page">
       <h1>My leases</h1>
-      <p className="muted">Leases you opened as a buyer: time left, what has accrued, and what you would get back now.</p>
+      <p className="muted">
+        Leases you opened as a buyer: time left, what has accrued, and what you would get back now.
+      </p>
       <WalletGate purpose="see and manage your leases">
         <BuyerDashboard />
       </WalletGate>
@@ -76,21 +78,32 @@ function BuyerDashboard() {
     queryKey: ["buyer-leases", chainId, buyer],
     refetchInterval: 10_000,
     queryFn: async ({ signal }) =>
-      (await gqlAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(LEASES_QUERY, "leases", { buyer }, { signal, max: 5_000 })).map(
-        (r) => ({ ...r, provider: r.provider.id, paymentToken: r.paymentToken.id }),
-      ),
+      (
+        await gqlAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(
+          LEASES_QUERY,
+          "leases",
+          { buyer },
+          { signal, max: 5_000 },
+        )
+      ).map((r) => ({ ...r, provider: r.provider.id, paymentToken: r.paymentToken.id })),
   });
 
-  const liveIds = (list.data ?? []).filter((l) => l.status !== "Ended").map((l) => BigInt(l.leaseId));
+  const liveIds = (list.data ?? [])
+    .filter((l) => l.status !== "Ended")
+    .map((l) => BigInt(l.leaseId));
   const live = useQuery({
     queryKey: ["buyer-live-leases", chainId, buyer, liveIds.map(String).join(",")],
     enabled: !!client && list.isSuccess,
     placeholderData: keepPreviousData,
     refetchInterval: 15_000,
     queryFn: async () => {
-      const leases = await Promise.all(liveIds.map((leaseId) => getLease(client!, { market, leaseId })));
+      const leases = await Promise.all(
+        liveIds.map((leaseId) => getLease(client!, { market, leaseId })),
+      );
       const offerIds = [...new Set(leases.map((l) => l.offerId))];
-      const offers = await Promise.all(offerIds.map((offerId) => getOffer(client!, { market, offerId })));
+      const offers = await Promise.all(
+        offerIds.map((offerId) => getOffer(client!, { market, offerId })),
+      );
       const byOffer = new Map<bigint, OfferRecord>(offerIds.map((id, i) => [id, offers[i]]));
       return leases.map((lease) => ({ lease, offer: byOffer.get(lease.offerId)! }));
     },
@@ -108,7 +121,9 @@ function BuyerDashboard() {
   const accessKey = useCallback(() => {
     if (!signer) return Promise.reject(new Error("Connect a wallet to sign."));
     if (keyRef.current?.account !== signer.account.address) {
-      const key = deriveAccessKey({ signMessage: ({ message }) => signMessage(signer, { account: signer.account, message }) });
+      const key = deriveAccessKey({
+        signMessage: ({ message }) => signMessage(signer, { account: signer.account, message }),
+      });
       keyRef.current = { account: signer.account.address, key };
       key.catch(() => {
         if (keyRef.current?.key === key) keyRef.current = undefined;
@@ -124,7 +139,10 @@ function BuyerDashboard() {
     void queryClient.invalidateQueries({ queryKey: ["token-balance"] });
   }, [queryClient, refresh]);
 
-  const endedRows = useMemo(() => (list.data ?? []).filter((l) => l.status === "Ended"), [list.data]);
+  const endedRows = useMemo(
+    () => (list.data ?? []).filter((l) => l.status === "Ended"),
+    [list.data],
+  );
   if (list.isPending) return <Loading what="your leases" />;
   if (list.isError) return <ErrorState error={list.error} retry={() => void list.refetch()} />;
 
@@ -151,7 +169,8 @@ function BuyerDashboard() {
       <h2>Live leases</h2>
       {liveIds.length === 0 ? (
         <Empty>
-          You have no pending or running leases. <Link to="/market">Find capacity in the market</Link>.
+          You have no pending or running leases.{" "}
+          <Link to="/market">Find capacity in the market</Link>.
         </Empty>
       ) : live.isPending ? (
         <Loading what="lease details from the chain" />
@@ -192,9 +211,15 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
             <th scope="col">Hardware</th>
             <th scope="col">Opened</th>
             <th scope="col">How it ended</th>
-            <th scope="col" className="num">Paid in</th>
-            <th scope="col" className="num">Refunded</th>
-            <th scope="col" className="num">Penalty received</th>
+            <th scope="col" className="num">
+              Paid in
+            </th>
+            <th scope="col" className="num">
+              Refunded
+            </th>
+            <th scope="col" className="num">
+              Penalty received
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -203,7 +228,9 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
           ))}
         </tbody>
       </table>
-      {rows.length > 200 && <p className="muted small">Showing the latest 200 of {rows.length} ended leases.</p>}
+      {rows.length > 200 && (
+        <p className="muted small">Showing the latest 200 of {rows.length} ended leases.</p>
+      )}
     </div>
   );
 });
@@ -228,7 +255,11 @@ function HistoryRow({ row }: { row: BuyerLeaseRow }) {
       <td>{reason}</td>
       <td className="num">{tokenAmount(BigInt(row.deposit), token)}</td>
       <td className="num">{tokenAmount(BigInt(row.refunded), token)}</td>
-      <td className="num">{BigInt(row.penalty) > 0n ? tokenAmount(BigInt(row.penalty), { symbol: "GRID", decimals: 18 }) : "—"}</td>
+      <td className="num">
+        {BigInt(row.penalty) > 0n
+          ? tokenAmount(BigInt(row.penalty), { symbol: "GRID", decimals: 18 })
+          : "—"}
+      </td>
     </tr>
   );
 }

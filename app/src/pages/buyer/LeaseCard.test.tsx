@@ -7,7 +7,11 @@ import { encodeGpuModel, encodeRegion, type LeaseView, type OfferRecord } from "
 
 vi.mock("wagmi", () => ({ usePublicClient: () => undefined, useChainId: () => 31337 }));
 vi.mock("../../lib/gridlease.ts", () => ({
-  useGridlease: () => ({ addresses: { market: "0x0000000000000000000000000000000000000001" }, account: undefined, chainId: 31337 }),
+  useGridlease: () => ({
+    addresses: { market: "0x0000000000000000000000000000000000000001" },
+    account: undefined,
+    chainId: 31337,
+  }),
   useSigner: () => undefined,
   useTokenInfo: () => ({ data: { symbol: "tUSD", decimals: 6, isUsd: true } }),
   txUrl: () => "#",
@@ -59,14 +63,27 @@ function wrap(children: ReactNode) {
 
 describe("LeaseCard", () => {
   it("shows an active lease's countdown, accrued and refundable amounts, and the refund before terminating", async () => {
-    render(wrap(<LeaseCard lease={lease({})} offer={offer} now={NOW} penaltyBps={1000n} accessKey={() => Promise.reject()} onChanged={() => {}} />));
+    render(
+      wrap(
+        <LeaseCard
+          lease={lease({})}
+          offer={offer}
+          now={NOW}
+          penaltyBps={1000n}
+          accessKey={() => Promise.reject()}
+          onChanged={() => {}}
+        />,
+      ),
+    );
     const card = screen.getByRole("article", { name: "Lease #7" });
     expect(within(card).getByText("Active")).toHaveProperty("className", "badge badge-Active");
     expect(within(card).getByText("09:00:00")).toBeDefined();
     // 1 h × 8 GPUs × $2 accrued, 9 h refundable.
     expect(within(card).getByText("$16.00")).toBeDefined();
     expect(within(card).getByText("$144.00")).toBeDefined();
-    expect(within(card).getByRole("link", { name: "Lease #7 in the explorer" }).getAttribute("href")).toBe("/explorer/leases/7");
+    expect(
+      within(card).getByRole("link", { name: "Lease #7 in the explorer" }).getAttribute("href"),
+    ).toBe("/explorer/leases/7");
     expect(within(card).queryByRole("button", { name: "Cancel lease" })).toBeNull();
 
     await userEvent.click(within(card).getByRole("button", { name: "Terminate" }));
@@ -75,7 +92,17 @@ describe("LeaseCard", () => {
   });
 
   it("prices an extension as the hours are typed and checks the offer's maximum", async () => {
-    render(wrap(<LeaseCard lease={lease({})} offer={offer} now={NOW} accessKey={() => Promise.reject()} onChanged={() => {}} />));
+    render(
+      wrap(
+        <LeaseCard
+          lease={lease({})}
+          offer={offer}
+          now={NOW}
+          accessKey={() => Promise.reject()}
+          onChanged={() => {}}
+        />,
+      ),
+    );
     await userEvent.click(screen.getByRole("button", { name: "Extend" }));
     const hours = screen.getByLabelText("Add hours");
     await userEvent.clear(hours);
@@ -102,7 +129,9 @@ describe("LeaseCard", () => {
     );
     const card = screen.getByRole("article", { name: "Lease #7" });
     expect(within(card).getByText("Activation overdue")).toBeDefined();
-    expect(within(card).getByText(/full deposit of \$160.00 back, plus a penalty of 100 GRID/)).toBeDefined();
+    expect(
+      within(card).getByText(/full deposit of \$160.00 back, plus a penalty of 100 GRID/),
+    ).toBeDefined();
     expect(within(card).getByRole("button", { name: "Cancel lease" })).toBeDefined();
     expect(within(card).queryByRole("button", { name: "Terminate" })).toBeNull();
     expect(within(card).queryByRole("button", { name: "Reveal access details" })).toBeNull();

@@ -45,7 +45,8 @@ export const STATUS_SHORT: Record<DerivedStatus, string> = {
 
 const GRID: TokenDisplay = { symbol: "GRID", decimals: 18 };
 
-export const tokenAmount = (v: bigint, token: TokenDisplay | undefined) => (token ? formatTokenAmount(v, token) : "…");
+export const tokenAmount = (v: bigint, token: TokenDisplay | undefined) =>
+  token ? formatTokenAmount(v, token) : "…";
 
 /** The connected account's balance of a token (refreshed after transactions). */
 export function useTokenBalance(token: Address | undefined) {
@@ -54,7 +55,13 @@ export function useTokenBalance(token: Address | undefined) {
   return useQuery({
     queryKey: ["token-balance", client?.chain.id, token?.toLowerCase(), account?.toLowerCase()],
     enabled: !!client && !!token && !!account,
-    queryFn: () => readContract(client as unknown as ReadClient, { address: token!, abi: gridleaseTokenAbi, functionName: "balanceOf", args: [account!] }),
+    queryFn: () =>
+      readContract(client as unknown as ReadClient, {
+        address: token!,
+        abi: gridleaseTokenAbi,
+        functionName: "balanceOf",
+        args: [account!],
+      }),
   });
 }
 
@@ -90,7 +97,8 @@ export function LeaseCard({
   const model = row?.gpuModel ?? decodeGpuModel(offer.gpuModel);
   const region = row?.region ?? decodeRegion(offer.region);
   const fmt = (v: bigint) => tokenAmount(v, token);
-  const noShowPenalty = penaltyBps !== undefined ? penalty(offer.minProviderBond, penaltyBps) : undefined;
+  const noShowPenalty =
+    penaltyBps !== undefined ? penalty(offer.minProviderBond, penaltyBps) : undefined;
   const errorContext = { token };
 
   const runTx = async (steps: TxStepDef[]) => {
@@ -106,7 +114,11 @@ export function LeaseCard({
       <header className="lease-card-head">
         <h3 id={headingId}>Lease #{String(id)}</h3>
         <span className={`badge badge-${state.status}`}>{STATUS_SHORT[state.status]}</span>
-        <Link className="small" to={`/explorer/leases/${id}`} aria-label={`Lease #${id} in the explorer`}>
+        <Link
+          className="small"
+          to={`/explorer/leases/${id}`}
+          aria-label={`Lease #${id} in the explorer`}
+        >
           Lease #{String(id)} in the explorer
         </Link>
       </header>
@@ -114,7 +126,8 @@ export function LeaseCard({
       <dl className="terms">
         <dt>Hardware</dt>
         <dd>
-          {String(gpus)}× {gpuModelLabel(model)} ({String(lease.units)} × {String(lease.gpusPerUnit)} GPUs) · {regionLabel(region)}
+          {String(gpus)}× {gpuModelLabel(model)} ({String(lease.units)} ×{" "}
+          {String(lease.gpusPerUnit)} GPUs) · {regionLabel(region)}
         </dd>
         <dt>Price</dt>
         <dd>{fmt(lease.pricePerGpuHour)} per GPU-hour (locked)</dd>
@@ -155,7 +168,8 @@ export function LeaseCard({
           <strong>The provider missed the activation deadline.</strong>
           <p>
             Cancel to get your full deposit of {fmt(state.deposit)} back, plus a penalty of{" "}
-            {noShowPenalty !== undefined ? tokenAmount(noShowPenalty, GRID) : "…"} from the provider’s bond.
+            {noShowPenalty !== undefined ? tokenAmount(noShowPenalty, GRID) : "…"} from the
+            provider’s bond.
           </p>
         </div>
       )}
@@ -186,7 +200,14 @@ export function LeaseCard({
             type="button"
             className="button"
             disabled={flow.busy || !signer}
-            onClick={() => void runTx([{ label: `Cancel lease #${id}`, run: () => cancelLease(signer!, { market, leaseId: id }) }])}
+            onClick={() =>
+              void runTx([
+                {
+                  label: `Cancel lease #${id}`,
+                  run: () => cancelLease(signer!, { market, leaseId: id }),
+                },
+              ])
+            }
           >
             Cancel lease
           </button>
@@ -196,7 +217,14 @@ export function LeaseCard({
             type="button"
             className="button secondary"
             disabled={flow.busy || !signer}
-            onClick={() => void runTx([{ label: `Close lease #${id}`, run: () => closeLease(signer!, { market, leaseId: id }) }])}
+            onClick={() =>
+              void runTx([
+                {
+                  label: `Close lease #${id}`,
+                  run: () => closeLease(signer!, { market, leaseId: id }),
+                },
+              ])
+            }
           >
             Close lease
           </button>
@@ -209,15 +237,23 @@ export function LeaseCard({
       {panel === "terminate" && state.status === "Active" && (
         <div className="callout terminate-confirm">
           <p>
-            Terminating now ends the lease and the server access. You get back <strong>{fmt(state.refundableNow)}</strong> (the
-            unused part of your deposit); the provider keeps {fmt(state.accrued)} for the time used.
+            Terminating now ends the lease and the server access. You get back{" "}
+            <strong>{fmt(state.refundableNow)}</strong> (the unused part of your deposit); the
+            provider keeps {fmt(state.accrued)} for the time used.
           </p>
           <div className="row">
             <button
               type="button"
               className="button danger"
               disabled={flow.busy || !signer}
-              onClick={() => void runTx([{ label: `Terminate lease #${id}`, run: () => terminateLease(signer!, { market, leaseId: id }) }])}
+              onClick={() =>
+                void runTx([
+                  {
+                    label: `Terminate lease #${id}`,
+                    run: () => terminateLease(signer!, { market, leaseId: id }),
+                  },
+                ])
+              }
             >
               Confirm terminate
             </button>
@@ -264,12 +300,26 @@ function ExtendForm({
     duration: lease.duration,
     feeBps: lease.feeBps,
   };
-  const check = checkExtension(hours, terms, BigInt(offer.maxDuration), balance, fmt, formatDuration);
+  const check = checkExtension(
+    hours,
+    terms,
+    BigInt(offer.maxDuration),
+    balance,
+    fmt,
+    formatDuration,
+  );
   const market = addresses!.market;
 
   const submit = async () => {
     setTouched(true);
-    if (check.error || check.seconds === undefined || check.cost === undefined || !signer || !client) return;
+    if (
+      check.error ||
+      check.seconds === undefined ||
+      check.cost === undefined ||
+      !signer ||
+      !client
+    )
+      return;
     const cost = check.cost;
     const seconds = check.seconds;
     const steps = await approvalSteps(client as never, signer, {
@@ -278,7 +328,10 @@ function ExtendForm({
       amount: cost,
       label: `Approve ${fmt(cost)} for the top-up`,
     });
-    steps.push({ label: `Extend lease #${lease.leaseId} by ${formatDuration(seconds)}`, run: () => extendLease(signer, { market, leaseId: lease.leaseId, addedDuration: seconds }) });
+    steps.push({
+      label: `Extend lease #${lease.leaseId} by ${formatDuration(seconds)}`,
+      run: () => extendLease(signer, { market, leaseId: lease.leaseId, addedDuration: seconds }),
+    });
     await onRun(steps);
   };
 
@@ -300,7 +353,14 @@ function ExtendForm({
             : `The offer allows up to ${formatDuration(BigInt(offer.maxDuration))} in total.`
         }
       >
-        {(p) => <input {...p} inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            inputMode="decimal"
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+          />
+        )}
       </Field>
       <button type="submit" className="button" disabled={busy}>
         Confirm extend
@@ -309,7 +369,15 @@ function ExtendForm({
   );
 }
 
-function AccessPanel({ leaseId, market, accessKey }: { leaseId: bigint; market: Address; accessKey: () => Promise<AccessKeyPair> }) {
+function AccessPanel({
+  leaseId,
+  market,
+  accessKey,
+}: {
+  leaseId: bigint;
+  market: Address;
+  accessKey: () => Promise<AccessKeyPair>;
+}) {
   const client = usePublicClient();
   const [details, setDetails] = useState<AccessDetails>();
   const [error, setError] = useState<string>();
@@ -336,11 +404,17 @@ function AccessPanel({ leaseId, market, accessKey }: { leaseId: bigint; market: 
   if (!details)
     return (
       <div className="access-panel">
-        <button type="button" className="button secondary" disabled={busy} onClick={() => void reveal()}>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={busy}
+          onClick={() => void reveal()}
+        >
           {busy ? "Decrypting…" : "Reveal access details"}
         </button>
         <p className="muted small">
-          Your wallet signs a fixed message to derive your access key; the details are decrypted in this browser and sent nowhere.
+          Your wallet signs a fixed message to derive your access key; the details are decrypted in
+          this browser and sent nowhere.
         </p>
         {error && (
           <p className="error" role="alert">
@@ -369,7 +443,11 @@ function AccessPanel({ leaseId, market, accessKey }: { leaseId: bigint; market: 
           ssh -p {details.port} {details.user}@{details.host}
         </dd>
       </dl>
-      <button type="button" className="button secondary small" onClick={() => setDetails(undefined)}>
+      <button
+        type="button"
+        className="button secondary small"
+        onClick={() => setDetails(undefined)}
+      >
         Hide access details
       </button>
     </section>

@@ -1,6 +1,11 @@
 import type { Address } from "viem";
 import { readContract } from "viem/actions";
-import { ensureAllowance, gridleaseTokenAbi, type ReadClient, type SignerClient } from "@gridlease/sdk";
+import {
+  ensureAllowance,
+  gridleaseTokenAbi,
+  type ReadClient,
+  type SignerClient,
+} from "@gridlease/sdk";
 import type { TxStepDef } from "../../lib/tx.ts";
 
 /** An "Approve" step when the market may not yet take `amount` of `token` from the signer; none otherwise. */
@@ -16,5 +21,12 @@ export async function approvalSteps(
     args: [signer.account.address, p.spender],
   });
   if (allowance >= p.amount) return [];
-  return [{ label: p.label, run: async () => (await ensureAllowance(signer, { token: p.token, spender: p.spender, amount: p.amount })).approval }];
+  return [
+    {
+      label: p.label,
+      run: async () =>
+        (await ensureAllowance(signer, { token: p.token, spender: p.spender, amount: p.amount }))
+          .approval,
+    },
+  ];
 }

@@ -6,7 +6,10 @@ import { extensionCost, type LeaseTerms } from "@gridlease/sdk";
  * evm_increaseTime); when it does, the latest block's time plus the seconds since it was read is used, otherwise
  * the local clock (a chain that has been idle for a while has an old latest block, but its next block will not be).
  */
-export function chainNow(localNowMs: number, block?: { timestamp: bigint; readAtMs: number }): bigint {
+export function chainNow(
+  localNowMs: number,
+  block?: { timestamp: bigint; readAtMs: number },
+): bigint {
   const local = BigInt(Math.floor(localNowMs / 1000));
   if (!block) return local;
   const sinceRead = BigInt(Math.max(0, Math.floor((localNowMs - block.readAtMs) / 1000)));
@@ -28,7 +31,8 @@ export function formatCountdown(seconds: bigint): string {
 export function parseHours(input: string): { seconds: bigint } | { error: string } {
   const text = input.trim();
   if (text === "") return { error: "Enter a number of hours." };
-  if (!/^\d+(\.\d+)?$/.test(text)) return { error: "Enter hours as a positive number, e.g. 2 or 0.5." };
+  if (!/^\d+(\.\d+)?$/.test(text))
+    return { error: "Enter hours as a positive number, e.g. 2 or 0.5." };
   const seconds = BigInt(Math.round(Number(text) * 3600));
   if (seconds <= 0n) return { error: "Add at least one second (hours must be more than 0)." };
   return { seconds };
@@ -67,6 +71,10 @@ export function checkExtension(
   }
   const cost = extensionCost(terms, seconds);
   if (balance !== undefined && balance < cost)
-    return { seconds, cost, error: `The top-up is ${formatAmount(cost)} but your balance is ${formatAmount(balance)}.` };
+    return {
+      seconds,
+      cost,
+      error: `The top-up is ${formatAmount(cost)} but your balance is ${formatAmount(balance)}.`,
+    };
   return { seconds, cost };
 }

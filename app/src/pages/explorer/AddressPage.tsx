@@ -5,7 +5,17 @@ import { Link } from "../../lib/router.tsx";
 import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./api.ts";
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { BOND_TOKEN } from "./tokens.ts";
-import { Amount, AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge, TokenAmount, TokenSymbol, useToken } from "./ui.tsx";
+import {
+  Amount,
+  AddressLink,
+  ExplorerHeader,
+  formatDate,
+  gpuHours,
+  StatusBadge,
+  TokenAmount,
+  TokenSymbol,
+  useToken,
+} from "./ui.tsx";
 
 export default function AddressPage({ params }: { params: Record<string, string> }) {
   const address = (params.address ?? "").toLowerCase();
@@ -17,13 +27,18 @@ export default function AddressPage({ params }: { params: Record<string, string>
         <p className="mono address-full">{address}</p>
       </ExplorerHeader>
       {!valid ? (
-        <Empty>“{params.address}” is not an address: an address is 0x followed by 40 hexadecimal digits.</Empty>
+        <Empty>
+          “{params.address}” is not an address: an address is 0x followed by 40 hexadecimal digits.
+        </Empty>
       ) : q.isPending ? (
         <Loading what="this address's activity" />
       ) : q.isError ? (
         <ErrorState error={q.error} retry={() => q.refetch()} />
       ) : !q.data.provider && !q.data.account ? (
-        <Empty>This address has no Gridlease activity in the index: it has never listed capacity nor leased any.</Empty>
+        <Empty>
+          This address has no Gridlease activity in the index: it has never listed capacity nor
+          leased any.
+        </Empty>
       ) : (
         <>
           {q.data.provider && <ProviderSection d={q.data} address={address} />}
@@ -55,7 +70,9 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
         <Stat label="No-shows">{p.noShows}</Stat>
         <Stat label="Ended early by the provider">{p.providerTerminations}</Stat>
         <Stat label="Reliability">
-          {p.leaseCount === 0 ? "—" : `${(((p.leaseCount - failures) / p.leaseCount) * 100).toFixed(1)}%`}
+          {p.leaseCount === 0
+            ? "—"
+            : `${(((p.leaseCount - failures) / p.leaseCount) * 100).toFixed(1)}%`}
         </Stat>
         <Stat label="Bond">
           <Amount value={p.bond} token={BOND_TOKEN} digits={2} />
@@ -65,8 +82,9 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
         </Stat>
       </div>
       <p className="muted small">
-        Active since {formatDate(p.firstSeenAt)}, last seen {formatDate(p.lastSeenAt)}. Reliability = leases neither no-shows nor ended early by
-        the provider, over all leases opened on its offers.
+        Active since {formatDate(p.firstSeenAt)}, last seen {formatDate(p.lastSeenAt)}. Reliability
+        = leases neither no-shows nor ended early by the provider, over all leases opened on its
+        offers.
       </p>
 
       <h3>Earnings per token</h3>
@@ -77,9 +95,15 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
           <thead>
             <tr>
               <th scope="col">Token</th>
-              <th scope="col" className="num">Earned on ended leases (gross)</th>
-              <th scope="col" className="num">Claimed so far (net of fee)</th>
-              <th scope="col" className="num">Fees paid</th>
+              <th scope="col" className="num">
+                Earned on ended leases (gross)
+              </th>
+              <th scope="col" className="num">
+                Claimed so far (net of fee)
+              </th>
+              <th scope="col" className="num">
+                Fees paid
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -100,9 +124,15 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
               <th scope="col">Offer</th>
               <th scope="col">GPU model</th>
               <th scope="col">Region</th>
-              <th scope="col" className="num">Units in use / total</th>
-              <th scope="col" className="num">Price / GPU-hour</th>
-              <th scope="col" className="num">Leases</th>
+              <th scope="col" className="num">
+                Units in use / total
+              </th>
+              <th scope="col" className="num">
+                Price / GPU-hour
+              </th>
+              <th scope="col" className="num">
+                Leases
+              </th>
               <th scope="col">State</th>
             </tr>
           </thead>
@@ -113,7 +143,8 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
                   <Link to={`/offers/${o.id}`}>Offer #{o.id}</Link>
                 </td>
                 <td>
-                  {gpuModelLabel(o.gpuModel)} <span className="muted small">× {o.gpusPerUnit}/unit</span>
+                  {gpuModelLabel(o.gpuModel)}{" "}
+                  <span className="muted small">× {o.gpusPerUnit}/unit</span>
                 </td>
                 <td>{o.region}</td>
                 <td className="num">
@@ -131,7 +162,12 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
       )}
 
       <h3>Leases served ({d.served.totalCount.toLocaleString("en-US")})</h3>
-      <LeaseList items={d.served.items} total={d.served.totalCount} role="provider" address={address} />
+      <LeaseList
+        items={d.served.items}
+        total={d.served.totalCount}
+        role="provider"
+        address={address}
+      />
     </section>
   );
 }
@@ -159,8 +195,12 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
           <thead>
             <tr>
               <th scope="col">Token</th>
-              <th scope="col" className="num">Spent (deposits + top-ups − refunds)</th>
-              <th scope="col" className="num">Refunded</th>
+              <th scope="col" className="num">
+                Spent (deposits + top-ups − refunds)
+              </th>
+              <th scope="col" className="num">
+                Refunded
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -171,7 +211,12 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
         </table>
       )}
       <h3>Leases bought ({d.bought.totalCount.toLocaleString("en-US")})</h3>
-      <LeaseList items={d.bought.items} total={d.bought.totalCount} role="buyer" address={address} />
+      <LeaseList
+        items={d.bought.items}
+        total={d.bought.totalCount}
+        role="buyer"
+        address={address}
+      />
     </section>
   );
 }
@@ -214,7 +259,17 @@ function SpendingTr({ s }: { s: SpendingRow }) {
 }
 
 /** The latest leases of one side, with a link to the full filtered table. */
-function LeaseList({ items, total, role, address }: { items: LeaseListItem[]; total: number; role: "buyer" | "provider"; address: string }) {
+function LeaseList({
+  items,
+  total,
+  role,
+  address,
+}: {
+  items: LeaseListItem[];
+  total: number;
+  role: "buyer" | "provider";
+  address: string;
+}) {
   if (items.length === 0) return <p className="muted">None.</p>;
   return (
     <>
@@ -225,8 +280,12 @@ function LeaseList({ items, total, role, address }: { items: LeaseListItem[]; to
             <th scope="col">Status</th>
             <th scope="col">GPU model</th>
             <th scope="col">Region</th>
-            <th scope="col" className="num">GPUs</th>
-            <th scope="col" className="num">Price / GPU-hour</th>
+            <th scope="col" className="num">
+              GPUs
+            </th>
+            <th scope="col" className="num">
+              Price / GPU-hour
+            </th>
             <th scope="col">Duration</th>
             <th scope="col">{role === "buyer" ? "Provider" : "Buyer"}</th>
             <th scope="col">Opened (UTC)</th>
@@ -239,7 +298,10 @@ function LeaseList({ items, total, role, address }: { items: LeaseListItem[]; to
                 <Link to={`/explorer/leases/${l.id}`}>Lease #{l.id}</Link>
               </td>
               <td>
-                <StatusBadge status={leaseState(l, Math.floor(Date.now() / 1000))} endReason={l.endReason} />
+                <StatusBadge
+                  status={leaseState(l, Math.floor(Date.now() / 1000))}
+                  endReason={l.endReason}
+                />
               </td>
               <td>{l.gpuModel}</td>
               <td>{l.region}</td>

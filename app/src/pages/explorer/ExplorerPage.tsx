@@ -4,7 +4,15 @@ import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
 import { useDayStats, useOverview, type TokenTotals } from "./api.ts";
 import { regionLabel } from "@gridlease/sdk";
-import { netGpuHours, priceIndexSeries, regionGpuHourSeries, regionTotals, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "./series.ts";
+import {
+  netGpuHours,
+  priceIndexSeries,
+  regionGpuHourSeries,
+  regionTotals,
+  tokensOf,
+  type ModelDayStatRow,
+  type RegionDayStatRow,
+} from "./series.ts";
 import { formatAmount } from "./tokens.ts";
 import { Amount, ExplorerHeader, gpuHours, TokenSymbol, useToken } from "./ui.tsx";
 
@@ -14,7 +22,10 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
   return (
     <section className="explorer">
       <ExplorerHeader title="Explorer">
-        <p className="muted">Every lease on Gridlease: its parties, hardware, region, price, timeline and settlement, rebuilt from on-chain events.</p>
+        <p className="muted">
+          Every lease on Gridlease: its parties, hardware, region, price, timeline and settlement,
+          rebuilt from on-chain events.
+        </p>
       </ExplorerHeader>
 
       {overview.isPending ? (
@@ -32,15 +43,25 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
           <h2 className="sr-only">Totals</h2>
           <div className="cards">
             <Stat label="Leases">
-              <Link to="/explorer/leases">{(overview.data.market?.leaseCount ?? 0).toLocaleString("en-US")}</Link>
+              <Link to="/explorer/leases">
+                {(overview.data.market?.leaseCount ?? 0).toLocaleString("en-US")}
+              </Link>
             </Stat>
             <Stat label="Active leases">
-              <Link to="/explorer/leases?status=Active">{overview.data.activeLeases.toLocaleString("en-US")}</Link>
+              <Link to="/explorer/leases?status=Active">
+                {overview.data.activeLeases.toLocaleString("en-US")}
+              </Link>
             </Stat>
-            <Stat label="Providers">{(overview.data.market?.providerCount ?? 0).toLocaleString("en-US")}</Stat>
-            <Stat label="Offers">{(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}</Stat>
+            <Stat label="Providers">
+              {(overview.data.market?.providerCount ?? 0).toLocaleString("en-US")}
+            </Stat>
+            <Stat label="Offers">
+              {(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}
+            </Stat>
             <Stat label="GPU-hours (net of early ends)">
-              {netGpuHours(overview.data.modelStats).toLocaleString("en-US", { maximumFractionDigits: 0 })}
+              {netGpuHours(overview.data.modelStats).toLocaleString("en-US", {
+                maximumFractionDigits: 0,
+              })}
             </Stat>
           </div>
           <h2>Volume by payment token</h2>
@@ -48,15 +69,27 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
             <p className="muted">No payment token has been used yet.</p>
           ) : (
             <table className="token-totals">
-              <caption className="sr-only">Volume, refunds, payouts and fees per payment token</caption>
+              <caption className="sr-only">
+                Volume, refunds, payouts and fees per payment token
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Token</th>
-                  <th scope="col" className="num">Leases</th>
-                  <th scope="col" className="num">Volume (deposits + top-ups)</th>
-                  <th scope="col" className="num">Refunded</th>
-                  <th scope="col" className="num">Paid to providers</th>
-                  <th scope="col" className="num">Protocol fees</th>
+                  <th scope="col" className="num">
+                    Leases
+                  </th>
+                  <th scope="col" className="num">
+                    Volume (deposits + top-ups)
+                  </th>
+                  <th scope="col" className="num">
+                    Refunded
+                  </th>
+                  <th scope="col" className="num">
+                    Paid to providers
+                  </th>
+                  <th scope="col" className="num">
+                    Protocol fees
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -71,14 +104,17 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
 
       <h2>Price index</h2>
       <p className="muted small">
-        Volume-weighted average price per GPU-hour of what was leased each UTC day (deposits and top-ups ÷ GPU-hours contracted), per GPU
-        model. One chart per payment token: amounts in different tokens are never mixed.
+        Volume-weighted average price per GPU-hour of what was leased each UTC day (deposits and
+        top-ups ÷ GPU-hours contracted), per GPU model. One chart per payment token: amounts in
+        different tokens are never mixed.
       </p>
       {days.isPending ? (
         <Loading what="daily statistics" />
       ) : days.isError ? (
         // One alert is enough when the whole indexer is down.
-        overview.isError ? null : <ErrorState error={days.error} retry={() => days.refetch()} />
+        overview.isError ? null : (
+          <ErrorState error={days.error} retry={() => days.refetch()} />
+        )
       ) : (
         <>
           <div className="grid-2">
@@ -88,7 +124,10 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
           </div>
           {days.data.models.length === 0 && <p className="muted">Nothing has been leased yet.</p>}
           <h2>GPU-hours by region</h2>
-          <p className="muted small">GPU-hours contracted each UTC day (at opening and at each extension), stacked by region, in every token.</p>
+          <p className="muted small">
+            GPU-hours contracted each UTC day (at opening and at each extension), stacked by region,
+            in every token.
+          </p>
           <div className="grid-2">
             <div className="card chart-card">
               <RegionChart rows={days.data.regions} />
@@ -143,25 +182,47 @@ function TokenRow({ t }: { t: TokenTotals }) {
 
 function PriceIndex({ token, rows }: { token: string; rows: ModelDayStatRow[] }) {
   const info = useToken(token);
-  const series = useMemo(() => (info ? priceIndexSeries(rows, token, info.decimals) : []), [rows, token, info]);
+  const series = useMemo(
+    () => (info ? priceIndexSeries(rows, token, info.decimals) : []),
+    [rows, token, info],
+  );
   if (!info) return <Loading what="the token" />;
   const fmt = (v: number) =>
-    info.isUsd ? `$${v.toFixed(2)}` : `${v.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${info.symbol}`;
+    info.isUsd
+      ? `$${v.toFixed(2)}`
+      : `${v.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${info.symbol}`;
   return (
     <div className="card chart-card">
       <h3>Price per GPU-hour in {info.symbol}</h3>
-      <LineChart series={series} label={`Price index per GPU model, ${info.symbol} per GPU-hour, by day`} format={fmt} />
+      <LineChart
+        series={series}
+        label={`Price index per GPU model, ${info.symbol} per GPU-hour, by day`}
+        format={fmt}
+      />
       <LatestPrices rows={rows} token={token} format={(v) => formatAmount(v, info)} />
     </div>
   );
 }
 
 /** The latest day's index per model, as text (readable without the chart). */
-function LatestPrices({ rows, token, format }: { rows: ModelDayStatRow[]; token: string; format: (v: bigint) => string }) {
+function LatestPrices({
+  rows,
+  token,
+  format,
+}: {
+  rows: ModelDayStatRow[];
+  token: string;
+  format: (v: bigint) => string;
+}) {
   const latest = useMemo(() => {
     const m = new Map<string, ModelDayStatRow>();
     for (const r of rows)
-      if (r.paymentToken === token && BigInt(r.gpuSecondsLeased) > 0n && (m.get(r.gpuModel)?.day ?? -1) < r.day) m.set(r.gpuModel, r);
+      if (
+        r.paymentToken === token &&
+        BigInt(r.gpuSecondsLeased) > 0n &&
+        (m.get(r.gpuModel)?.day ?? -1) < r.day
+      )
+        m.set(r.gpuModel, r);
     return [...m.values()].sort((a, b) => a.gpuModel.localeCompare(b.gpuModel));
   }, [rows, token]);
   return (
@@ -172,7 +233,9 @@ function LatestPrices({ rows, token, format }: { rows: ModelDayStatRow[]; token:
           <tr>
             <th scope="col">GPU model</th>
             <th scope="col">Day</th>
-            <th scope="col" className="num">Price per GPU-hour</th>
+            <th scope="col" className="num">
+              Price per GPU-hour
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -193,7 +256,13 @@ const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFra
 
 function RegionChart({ rows }: { rows: RegionDayStatRow[] }) {
   const series = useMemo(() => regionGpuHourSeries(rows), [rows]);
-  return <StackedBars series={series} label="GPU-hours contracted per day, by region" format={(v) => compact.format(v)} />;
+  return (
+    <StackedBars
+      series={series}
+      label="GPU-hours contracted per day, by region"
+      format={(v) => compact.format(v)}
+    />
+  );
 }
 
 /** The same rows as totals per region over the whole period, as a table (readable without the chart). */
@@ -205,16 +274,24 @@ function RegionTotals({ rows }: { rows: RegionDayStatRow[] }) {
       <thead>
         <tr>
           <th scope="col">Region</th>
-          <th scope="col" className="num">Leases opened</th>
-          <th scope="col" className="num">GPU-hours contracted</th>
-          <th scope="col" className="num">Released early</th>
+          <th scope="col" className="num">
+            Leases opened
+          </th>
+          <th scope="col" className="num">
+            GPU-hours contracted
+          </th>
+          <th scope="col" className="num">
+            Released early
+          </th>
         </tr>
       </thead>
       <tbody>
         {totals.map((t) => (
           <tr key={t.region}>
             <th scope="row">
-              <Link to={`/explorer/leases?region=${encodeURIComponent(t.region)}`}>{regionLabel(t.region)}</Link>
+              <Link to={`/explorer/leases?region=${encodeURIComponent(t.region)}`}>
+                {regionLabel(t.region)}
+              </Link>
             </th>
             <td className="num">{t.leases.toLocaleString("en-US")}</td>
             <td className="num">{gpuHours(t.leased)}</td>

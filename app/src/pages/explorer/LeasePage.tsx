@@ -6,7 +6,16 @@ import { Link } from "../../lib/router.tsx";
 import { useLease, type LeaseDetail, type LeaseEventRow } from "./api.ts";
 import { settlementBreakdown, shares } from "./settlement.ts";
 import { BOND_TOKEN, type TokenDisplayInfo } from "./tokens.ts";
-import { Amount, AddressLink, ExplorerHeader, formatDate, reasonText, StatusBadge, TokenSymbol, useToken } from "./ui.tsx";
+import {
+  Amount,
+  AddressLink,
+  ExplorerHeader,
+  formatDate,
+  reasonText,
+  StatusBadge,
+  TokenSymbol,
+  useToken,
+} from "./ui.tsx";
 
 export default function LeasePage({ params }: { params: Record<string, string> }) {
   const id = params.leaseId ?? "";
@@ -23,7 +32,8 @@ export default function LeasePage({ params }: { params: Record<string, string> }
         <ErrorState error={q.error} retry={() => q.refetch()} />
       ) : !q.data.lease ? (
         <Empty>
-          There is no lease #{id} in the index (yet). <Link to="/explorer/leases">Browse all leases</Link>.
+          There is no lease #{id} in the index (yet).{" "}
+          <Link to="/explorer/leases">Browse all leases</Link>.
         </Empty>
       ) : (
         <LeaseBody lease={q.data.lease} events={q.data.events} />
@@ -70,24 +80,40 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEven
             </dd>
             <dt>Locked price</dt>
             <dd>
-              <Amount value={l.pricePerGpuHour} token={token} digits={token?.isUsd ? 4 : undefined} /> per GPU-hour
+              <Amount
+                value={l.pricePerGpuHour}
+                token={token}
+                digits={token?.isUsd ? 4 : undefined}
+              />{" "}
+              per GPU-hour
             </dd>
             <dt>Protocol fee</dt>
             <dd>{Number(l.feeBps) / 100}% of what the provider earns</dd>
             <dt>Duration billed</dt>
             <dd>
               {formatDuration(BigInt(l.duration))}
-              {l.duration !== l.initialDuration && <span className="muted"> (booked {formatDuration(BigInt(l.initialDuration))})</span>}
-              {l.extensionCount > 0 && <span className="muted"> · extended {l.extensionCount}×</span>}
+              {l.duration !== l.initialDuration && (
+                <span className="muted"> (booked {formatDuration(BigInt(l.initialDuration))})</span>
+              )}
+              {l.extensionCount > 0 && (
+                <span className="muted"> · extended {l.extensionCount}×</span>
+              )}
             </dd>
             <dt>Payment token</dt>
             <dd>
-              <TokenSymbol token={l.paymentToken} /> <span className="mono small muted">{l.paymentToken}</span>
+              <TokenSymbol token={l.paymentToken} />{" "}
+              <span className="mono small muted">{l.paymentToken}</span>
             </dd>
             <dt>Opened</dt>
             <dd>{formatDate(l.openedAt, true)}</dd>
             <dt>Activated</dt>
-            <dd>{l.startTime ? formatDate(l.startTime, true) : <span className="muted">not activated</span>}</dd>
+            <dd>
+              {l.startTime ? (
+                formatDate(l.startTime, true)
+              ) : (
+                <span className="muted">not activated</span>
+              )}
+            </dd>
             <dt>{l.status === "Ended" ? "Ended" : "Ends"}</dt>
             <dd>
               {l.endTime
@@ -115,7 +141,15 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEven
   );
 }
 
-function SettlementView({ s, token, refunded }: { s: ReturnType<typeof settlementBreakdown>; token: TokenDisplayInfo | undefined; refunded: string }) {
+function SettlementView({
+  s,
+  token,
+  refunded,
+}: {
+  s: ReturnType<typeof settlementBreakdown>;
+  token: TokenDisplayInfo | undefined;
+  refunded: string;
+}) {
   const pct = shares(s);
   return (
     <>
@@ -125,7 +159,11 @@ function SettlementView({ s, token, refunded }: { s: ReturnType<typeof settlemen
           : "So far: the lease is not over, so the split of the deposit is still moving."}
       </p>
       <div className="settle-bar" aria-hidden="true">
-        {s.parts.map((p, i) => (pct[i] > 0 ? <span key={p.key} className={p.tone} style={{ width: `${pct[i]}%` }} /> : null))}
+        {s.parts.map((p, i) =>
+          pct[i] > 0 ? (
+            <span key={p.key} className={p.tone} style={{ width: `${pct[i]}%` }} />
+          ) : null,
+        )}
       </div>
       <table className="settle-table">
         <caption className="sr-only">Settlement breakdown</caption>
@@ -142,12 +180,15 @@ function SettlementView({ s, token, refunded }: { s: ReturnType<typeof settlemen
                 <i className={`swatch ${p.tone}`} aria-hidden="true" /> {p.label}
               </th>
               <td className="num">
-                <Amount value={p.amount} token={token} /> <span className="muted small">({pct[i].toFixed(1)}%)</span>
+                <Amount value={p.amount} token={token} />{" "}
+                <span className="muted small">({pct[i].toFixed(1)}%)</span>
               </td>
             </tr>
           ))}
           <tr>
-            <th scope="row">{s.final ? "Earned by the provider (gross)" : "Earned so far (gross)"}</th>
+            <th scope="row">
+              {s.final ? "Earned by the provider (gross)" : "Earned so far (gross)"}
+            </th>
             <td className="num">
               <Amount value={s.accrued} token={token} />
             </td>
@@ -163,8 +204,9 @@ function SettlementView({ s, token, refunded }: { s: ReturnType<typeof settlemen
       {s.final && (
         <p className={`small ${s.balanced ? "muted" : "error"}`}>
           {s.balanced ? "Checks out: " : "Does not add up: "}
-          deposit = earned + refunded (<Amount value={s.deposit} token={token} /> = <Amount value={s.accrued} token={token} /> +{" "}
-          <Amount value={refunded} token={token} />).
+          deposit = earned + refunded (<Amount value={s.deposit} token={token} /> ={" "}
+          <Amount value={s.accrued} token={token} /> + <Amount value={refunded} token={token} />
+          ).
         </p>
       )}
     </>
@@ -180,7 +222,13 @@ const EVENT_LABELS: Record<string, string> = {
   EarningsClaimed: "Earnings claimed",
 };
 
-function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisplayInfo | undefined }) {
+function Timeline({
+  events,
+  token,
+}: {
+  events: LeaseEventRow[];
+  token: TokenDisplayInfo | undefined;
+}) {
   const { chainId } = useGridlease();
   if (events.length === 0) return <Empty>No events indexed for this lease.</Empty>;
   return (
@@ -189,7 +237,9 @@ function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisp
         <li key={e.id} className={`tl-${e.type}`}>
           <div className="tl-head">
             <strong>{EVENT_LABELS[e.type] ?? e.type}</strong>
-            <time dateTime={new Date(Number(e.timestamp) * 1000).toISOString()}>{formatDate(e.timestamp, true)}</time>
+            <time dateTime={new Date(Number(e.timestamp) * 1000).toISOString()}>
+              {formatDate(e.timestamp, true)}
+            </time>
           </div>
           <EventDetails e={e} token={token} />
           <div className="small muted">
@@ -210,25 +260,66 @@ function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisp
   );
 }
 
-export function EventDetails({ e, token }: { e: LeaseEventRow; token: TokenDisplayInfo | undefined }) {
+export function EventDetails({
+  e,
+  token,
+}: {
+  e: LeaseEventRow;
+  token: TokenDisplayInfo | undefined;
+}) {
   const bits: React.ReactNode[] = [];
-  if (e.type === "Opened" && e.amount) bits.push(<>deposit <Amount value={e.amount} token={token} /></>);
+  if (e.type === "Opened" && e.amount)
+    bits.push(
+      <>
+        deposit <Amount value={e.amount} token={token} />
+      </>,
+    );
   if (e.type === "Opened" && e.duration) bits.push(<>for {formatDuration(BigInt(e.duration))}</>);
   if (e.type === "Activated" && e.endTime) bits.push(<>runs until {formatDate(e.endTime, true)}</>);
   if (e.type === "Extended") {
     if (e.duration) bits.push(<>+{formatDuration(BigInt(e.duration))}</>);
-    if (e.amount) bits.push(<>top-up <Amount value={e.amount} token={token} /></>);
+    if (e.amount)
+      bits.push(
+        <>
+          top-up <Amount value={e.amount} token={token} />
+        </>,
+      );
     if (e.endTime) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
   }
   if (e.type === "Ended") {
     if (e.endReason) bits.push(<>{reasonText(e.endReason)}</>);
-    if (e.amount) bits.push(<>earned <Amount value={e.amount} token={token} /></>);
-    if (e.refund) bits.push(<>refunded <Amount value={e.refund} token={token} /></>);
-    if (e.penalty && e.penalty !== "0") bits.push(<>penalty <Amount value={e.penalty} token={BOND_TOKEN} /></>);
+    if (e.amount)
+      bits.push(
+        <>
+          earned <Amount value={e.amount} token={token} />
+        </>,
+      );
+    if (e.refund)
+      bits.push(
+        <>
+          refunded <Amount value={e.refund} token={token} />
+        </>,
+      );
+    if (e.penalty && e.penalty !== "0")
+      bits.push(
+        <>
+          penalty <Amount value={e.penalty} token={BOND_TOKEN} />
+        </>,
+      );
   }
   if (e.type === "EarningsClaimed") {
-    if (e.amount) bits.push(<>gross <Amount value={e.amount} token={token} /></>);
-    if (e.fee) bits.push(<>fee <Amount value={e.fee} token={token} /></>);
+    if (e.amount)
+      bits.push(
+        <>
+          gross <Amount value={e.amount} token={token} />
+        </>,
+      );
+    if (e.fee)
+      bits.push(
+        <>
+          fee <Amount value={e.fee} token={token} />
+        </>,
+      );
   }
   if (bits.length === 0) return null;
   return (

@@ -15,7 +15,12 @@ const HEADER_HEIGHT = 36;
 export function shortDuration(seconds: number): string {
   if (seconds <= 0) return "0s";
   const parts: string[] = [];
-  for (const [size, unit] of [[86_400, "d"], [3_600, "h"], [60, "m"], [1, "s"]] as const) {
+  for (const [size, unit] of [
+    [86_400, "d"],
+    [3_600, "h"],
+    [60, "m"],
+    [1, "s"],
+  ] as const) {
     const n = Math.floor(seconds / size);
     if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
     seconds -= n * size;
@@ -23,7 +28,18 @@ export function shortDuration(seconds: number): string {
   return parts.join(" ");
 }
 
-const COLUMNS = ["Lease", "Status", "GPU model", "Region", "GPUs", "Price/GPU-h", "Duration", "Buyer", "Provider", "Opened (UTC)"];
+const COLUMNS = [
+  "Lease",
+  "Status",
+  "GPU model",
+  "Region",
+  "GPUs",
+  "Price/GPU-h",
+  "Duration",
+  "Buyer",
+  "Provider",
+  "Opened (UTC)",
+];
 
 export interface LeaseTableProps {
   rows: readonly LeaseRow[];
@@ -35,7 +51,13 @@ export interface LeaseTableProps {
   height?: number | string;
 }
 
-export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", height = "70vh" }: LeaseTableProps) {
+export function LeaseTable({
+  rows,
+  filterKey,
+  filterStartRef,
+  label = "Leases",
+  height = "70vh",
+}: LeaseTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const tableRef = useRef<HTMLDivElement>(null);
   const seq = useRef(0);
@@ -73,7 +95,16 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
   // Rows hold plain links (no router hook per row); one handler routes their clicks without a reload.
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
     const a = (e.target as HTMLElement).closest<HTMLAnchorElement>("a[href^='/']");
-    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (
+      !a ||
+      e.defaultPrevented ||
+      e.button !== 0 ||
+      e.metaKey ||
+      e.ctrlKey ||
+      e.shiftKey ||
+      e.altKey
+    )
+      return;
     e.preventDefault();
     navigate(a.getAttribute("href")!);
   };
@@ -93,7 +124,8 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
     else return;
     e.preventDefault();
     if (next < 0 || next >= rows.length) return;
-    const linkAt = (i: number) => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"] .lease-link`);
+    const linkAt = (i: number) =>
+      scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"] .lease-link`);
     virtualizer.scrollToIndex(next, { align: "auto" });
     const now = linkAt(next);
     if (now) {
@@ -123,7 +155,13 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
       data-testid="lease-table"
       data-row-count={rows.length}
     >
-      <div ref={tableRef} role="table" aria-label={label} aria-rowcount={rows.length + 1} className="lease-table">
+      <div
+        ref={tableRef}
+        role="table"
+        aria-label={label}
+        aria-rowcount={rows.length + 1}
+        className="lease-table"
+      >
         <div role="rowgroup" className="lt-head">
           <div role="row" aria-rowindex={1} className="lt-row">
             {COLUMNS.map((c, i) => (
@@ -133,7 +171,13 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
             ))}
           </div>
         </div>
-        <div role="rowgroup" className="lt-body" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown} onClick={onClick}>
+        <div
+          role="rowgroup"
+          className="lt-body"
+          style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={onKeyDown}
+          onClick={onClick}
+        >
           {items.map((v) => (
             <LeaseTableRow key={v.index} row={rows[v.index]} index={v.index} start={v.start} />
           ))}
@@ -144,7 +188,15 @@ export function LeaseTable({ rows, filterKey, filterStartRef, label = "Leases", 
   );
 }
 
-const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: LeaseRow; index: number; start: number }) {
+const LeaseTableRow = memo(function LeaseTableRow({
+  row,
+  index,
+  start,
+}: {
+  row: LeaseRow;
+  index: number;
+  start: number;
+}) {
   return (
     <div
       role="row"
@@ -154,7 +206,11 @@ const LeaseTableRow = memo(function LeaseTableRow({ row, index, start }: { row: 
       style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
     >
       <div role="cell">
-        <a href={`/explorer/leases/${row.id}`} className="lease-link" aria-label={`Lease #${row.id}`}>
+        <a
+          href={`/explorer/leases/${row.id}`}
+          className="lease-link"
+          aria-label={`Lease #${row.id}`}
+        >
           #{row.id}
         </a>
       </div>

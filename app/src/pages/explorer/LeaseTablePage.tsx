@@ -1,10 +1,26 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { GPU_MODELS, REGIONS, endReasonLabel, gpuModelLabel, regionLabel, type EndReasonName } from "@gridlease/sdk";
+import {
+  GPU_MODELS,
+  REGIONS,
+  endReasonLabel,
+  gpuModelLabel,
+  regionLabel,
+  type EndReasonName,
+} from "@gridlease/sdk";
 import { ErrorState } from "../../components/States.tsx";
 import { useSearchParams } from "../../lib/router.tsx";
 import { useAllLeases } from "./api.ts";
 import { LeaseTable } from "./LeaseTable.tsx";
-import { distinct, filterLeases, filtersFromParams, filtersKey, hasFilters, prepareRows, type LeaseFilters, type LeaseRow } from "./leaseFilter.ts";
+import {
+  distinct,
+  filterLeases,
+  filtersFromParams,
+  filtersKey,
+  hasFilters,
+  prepareRows,
+  type LeaseFilters,
+  type LeaseRow,
+} from "./leaseFilter.ts";
 import { ExplorerHeader } from "./ui.tsx";
 
 const STATUSES: [string, string][] = [
@@ -14,11 +30,19 @@ const STATUSES: [string, string][] = [
   ["Expired", "Active, term over (not closed)"],
   ["Ended", "Ended"],
 ];
-const END_REASONS: EndReasonName[] = ["Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCancelled"];
+const END_REASONS: EndReasonName[] = [
+  "Expired",
+  "BuyerTerminated",
+  "ProviderTerminated",
+  "NoShowCancelled",
+];
 const EMPTY: LeaseRow[] = [];
 
 /** Known codes first (in their listed order), then any other value the data holds. */
-const withKnown = (known: readonly string[], present: readonly string[]) => [...known, ...present.filter((v) => !known.includes(v))];
+const withKnown = (known: readonly string[], present: readonly string[]) => [
+  ...known,
+  ...present.filter((v) => !known.includes(v)),
+];
 
 export default function LeaseTablePage(_: { params: Record<string, string> }) {
   const leases = useAllLeases();
@@ -40,7 +64,10 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
   const filterKey = filtersKey(f);
   const filtered = useMemo(() => filterLeases(rows, f), [rows, filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const filterStart = useRef<number | null>(null);
-  const models = useMemo(() => withKnown(Object.keys(GPU_MODELS), distinct(rows, "gpuModel")), [rows]);
+  const models = useMemo(
+    () => withKnown(Object.keys(GPU_MODELS), distinct(rows, "gpuModel")),
+    [rows],
+  );
   const regions = useMemo(() => withKnown(Object.keys(REGIONS), distinct(rows, "region")), [rows]);
 
   const change = (patch: Partial<LeaseFilters>) => {
@@ -51,7 +78,13 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
     urlTimer.current = setTimeout(
       () => {
         written.current = filtersKey(next);
-        setParams({ gpu: next.gpu, region: next.region, status: next.status, reason: next.reason, address: next.address });
+        setParams({
+          gpu: next.gpu,
+          region: next.region,
+          status: next.status,
+          reason: next.reason,
+          address: next.address,
+        });
       },
       "address" in patch ? 250 : 0,
     );
@@ -60,10 +93,18 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
   return (
     <section className="explorer">
       <ExplorerHeader title="All leases">
-        <p className="muted">Every lease ever opened, newest first. Filters are kept in the address bar, so a filtered view can be shared.</p>
+        <p className="muted">
+          Every lease ever opened, newest first. Filters are kept in the address bar, so a filtered
+          view can be shared.
+        </p>
       </ExplorerHeader>
 
-      <form className="toolbar lease-filters" role="search" aria-label="Filter leases" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="toolbar lease-filters"
+        role="search"
+        aria-label="Filter leases"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <div className="field">
           <label htmlFor="f-gpu">GPU model</label>
           <select id="f-gpu" value={f.gpu} onChange={(e) => change({ gpu: e.target.value })}>
@@ -77,7 +118,11 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-region">Region</label>
-          <select id="f-region" value={f.region} onChange={(e) => change({ region: e.target.value })}>
+          <select
+            id="f-region"
+            value={f.region}
+            onChange={(e) => change({ region: e.target.value })}
+          >
             <option value="">All regions</option>
             {regions.map((r) => (
               <option key={r} value={r}>
@@ -88,7 +133,11 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={f.status} onChange={(e) => change({ status: e.target.value })}>
+          <select
+            id="f-status"
+            value={f.status}
+            onChange={(e) => change({ status: e.target.value })}
+          >
             <option value="">Any status</option>
             {STATUSES.map(([value, label]) => (
               <option key={value} value={value}>
@@ -99,7 +148,11 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-reason">End reason</label>
-          <select id="f-reason" value={f.reason} onChange={(e) => change({ reason: e.target.value })}>
+          <select
+            id="f-reason"
+            value={f.reason}
+            onChange={(e) => change({ reason: e.target.value })}
+          >
             <option value="">Any end reason</option>
             {END_REASONS.map((r) => (
               <option key={r} value={r}>
@@ -137,12 +190,14 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
       ) : (
         <>
           <p className="lease-count" role="status" aria-live="polite" data-testid="lease-count">
-            <strong>{filtered.length.toLocaleString("en-US")}</strong> of {rows.length.toLocaleString("en-US")} leases
+            <strong>{filtered.length.toLocaleString("en-US")}</strong> of{" "}
+            {rows.length.toLocaleString("en-US")} leases
             {leases.isFetching && <span className="muted"> · refreshing…</span>}
           </p>
           <LeaseTable rows={filtered} filterKey={filterKey} filterStartRef={filterStart} />
           <p className="muted small">
-            Use Tab to move through the links of a row, and the up and down arrow keys on a lease number to move between leases.
+            Use Tab to move through the links of a row, and the up and down arrow keys on a lease
+            number to move between leases.
           </p>
         </>
       )}
@@ -157,7 +212,11 @@ function LoadProgress({ loaded, total }: { loaded: number; total?: number }) {
         Loading leases… {loaded.toLocaleString("en-US")}
         {total !== undefined ? ` of ${total.toLocaleString("en-US")}` : ""}
       </label>
-      <progress id="lease-load-progress" max={total ?? undefined} value={total ? loaded : undefined} />
+      <progress
+        id="lease-load-progress"
+        max={total ?? undefined}
+        value={total ? loaded : undefined}
+      />
     </div>
   );
 }

@@ -26,11 +26,15 @@ export default function SearchPage(_: { params: Record<string, string> }) {
     <section className="explorer">
       <ExplorerHeader title="Search" searchInitial={q} key={q} />
       {target.kind === "empty" ? (
-        <p className="muted">Enter a lease id (a number), an address (0x and 40 hex digits) or a transaction hash (0x and 64 hex digits).</p>
+        <p className="muted">
+          Enter a lease id (a number), an address (0x and 40 hex digits) or a transaction hash (0x
+          and 64 hex digits).
+        </p>
       ) : target.kind === "invalid" ? (
         <Empty>
-          “{target.query}” is neither a lease id, an address nor a transaction hash. Lease ids are whole numbers; addresses are 0x followed by 40
-          hexadecimal digits; transaction hashes 0x followed by 64.
+          “{target.query}” is neither a lease id, an address nor a transaction hash. Lease ids are
+          whole numbers; addresses are 0x followed by 40 hexadecimal digits; transaction hashes 0x
+          followed by 64.
         </Empty>
       ) : destination ? (
         <Loading what="the result" />
@@ -51,7 +55,9 @@ export default function SearchPage(_: { params: Record<string, string> }) {
           ) : tx.isError ? (
             <ErrorState error={tx.error} retry={() => tx.refetch()} />
           ) : tx.data.length === 0 ? (
-            <Empty>No lease event was emitted by this transaction, or the indexer has not reached it yet.</Empty>
+            <Empty>
+              No lease event was emitted by this transaction, or the indexer has not reached it yet.
+            </Empty>
           ) : (
             <TxEvents events={tx.data} />
           )}
@@ -65,7 +71,8 @@ function TxEvents({ events }: { events: TxEventRow[] }) {
   return (
     <>
       <p>
-        {events.length} lease event{events.length === 1 ? "" : "s"} in block {events[0].blockNumber}, {formatDate(events[0].timestamp, true)}.
+        {events.length} lease event{events.length === 1 ? "" : "s"} in block {events[0].blockNumber}
+        , {formatDate(events[0].timestamp, true)}.
       </p>
       <ul className="tx-events">
         {events.map((e) => (

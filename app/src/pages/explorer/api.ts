@@ -19,11 +19,19 @@ interface Conn<T> {
 export function flatten<T>(row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    out[k] = v !== null && typeof v === "object" && !Array.isArray(v) && "id" in v && Object.keys(v).length === 1 ? (v as { id: unknown }).id : v;
+    out[k] =
+      v !== null &&
+      typeof v === "object" &&
+      !Array.isArray(v) &&
+      "id" in v &&
+      Object.keys(v).length === 1
+        ? (v as { id: unknown }).id
+        : v;
   }
   return out as T;
 }
-const flatAll = <T,>(rows: readonly unknown[]) => rows.map((r) => flatten<T>(r as Record<string, unknown>));
+const flatAll = <T>(rows: readonly unknown[]) =>
+  rows.map((r) => flatten<T>(r as Record<string, unknown>));
 
 /* ------------------------------------------------------------------ overview */
 
@@ -40,7 +48,8 @@ export interface StatTotals {
   gpuSecondsReleased: string;
 }
 export interface Overview {
-  market: { leaseCount: number; providerCount: number; offerCount: number; feeBps: string } | undefined;
+  market:
+    { leaseCount: number; providerCount: number; offerCount: number; feeBps: string } | undefined;
   activeLeases: number;
   tokens: TokenTotals[];
   modelStats: StatTotals[];
@@ -48,10 +57,33 @@ export interface Overview {
 
 const OVERVIEW = /* GraphQL */ `
   query Overview {
-    markets(limit: 1) { items { leaseCount providerCount offerCount feeBps } }
-    active: leases(where: { status: "Active" }, limit: 1) { totalCount }
-    paymentTokens(limit: 100) { items { id leaseCount volume refunded paidToProviders feesAccrued } }
-    gpuModelStats(limit: 1000) { items { gpuSecondsLeased gpuSecondsReleased } }
+    markets(limit: 1) {
+      items {
+        leaseCount
+        providerCount
+        offerCount
+        feeBps
+      }
+    }
+    active: leases(where: { status: "Active" }, limit: 1) {
+      totalCount
+    }
+    paymentTokens(limit: 100) {
+      items {
+        id
+        leaseCount
+        volume
+        refunded
+        paidToProviders
+        feesAccrued
+      }
+    }
+    gpuModelStats(limit: 1000) {
+      items {
+        gpuSecondsLeased
+        gpuSecondsReleased
+      }
+    }
   }
 `;
 
@@ -75,7 +107,8 @@ export function useOverview() {
   });
 }
 
-const STAT_FIELDS = "id day date paymentToken { id } leasesOpened gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
+const STAT_FIELDS =
+  "id day date paymentToken { id } leasesOpened gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
 
 const MODEL_DAYS = /* GraphQL */ `
   query ModelDays($after: String) {
@@ -102,7 +135,10 @@ export function useDayStats() {
         gqlAll<Record<string, unknown>>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
         gqlAll<Record<string, unknown>>(REGION_DAYS, "regionDayStats", {}, { signal }),
       ]);
-      return { models: flatAll<ModelDayStatRow>(models), regions: flatAll<RegionDayStatRow>(regions) };
+      return {
+        models: flatAll<ModelDayStatRow>(models),
+        regions: flatAll<RegionDayStatRow>(regions),
+      };
     },
   });
 }
@@ -121,7 +157,11 @@ const LEASES = /* GraphQL */ `
   }
 `;
 const LEASE_COUNT = /* GraphQL */ `
-  query LeaseCount { leases(limit: 1) { totalCount } }
+  query LeaseCount {
+    leases(limit: 1) {
+      totalCount
+    }
+  }
 `;
 
 /** Every lease, page by page; `loaded`/`total` report progress while the pages arrive. */
@@ -135,10 +175,15 @@ export function useAllLeases() {
       gql<{ leases: { totalCount: number } }>(LEASE_COUNT, {}, signal)
         .then((d) => setProgress((p) => ({ ...p, total: d.leases.totalCount })))
         .catch(() => undefined);
-      const rows = await gqlAll<Record<string, unknown>>(LEASES, "leases", {}, {
-        signal,
-        onPage: (rows) => setProgress((p) => ({ ...p, loaded: rows.length })),
-      });
+      const rows = await gqlAll<Record<string, unknown>>(
+        LEASES,
+        "leases",
+        {},
+        {
+          signal,
+          onPage: (rows) => setProgress((p) => ({ ...p, loaded: rows.length })),
+        },
+      );
       return flatAll<LeaseListItem>(rows);
     },
   });
@@ -211,7 +256,10 @@ export function useLease(id: string) {
     queryKey: ["explorer", "lease", id],
     enabled: /^\d+$/.test(id),
     queryFn: async ({ signal }) => {
-      const d = await gql<{ lease: Record<string, unknown> | null; leaseEvents: Conn<Record<string, unknown>> }>(LEASE, { id }, signal);
+      const d = await gql<{
+        lease: Record<string, unknown> | null;
+        leaseEvents: Conn<Record<string, unknown>>;
+      }>(LEASE, { id }, signal);
       return {
         lease: d.lease ? flatten<LeaseDetail>(d.lease) : null,
         events: flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder),
@@ -337,7 +385,14 @@ const TX_EVENTS = /* GraphQL */ `
 `;
 const LEASE_TOKENS = /* GraphQL */ `
   query LeaseTokens($ids: [String!]) {
-    leases(where: { id_in: $ids }, limit: 1000) { items { id paymentToken { id } } }
+    leases(where: { id_in: $ids }, limit: 1000) {
+      items {
+        id
+        paymentToken {
+          id
+        }
+      }
+    }
   }
 `;
 
@@ -352,12 +407,21 @@ export function useTxEvents(hash: string | undefined) {
     queryKey: ["explorer", "tx", hash],
     enabled: !!hash,
     queryFn: async ({ signal }): Promise<TxEventRow[]> => {
-      const d = await gql<{ leaseEvents: Conn<Record<string, unknown>> }>(TX_EVENTS, { hash }, signal);
+      const d = await gql<{ leaseEvents: Conn<Record<string, unknown>> }>(
+        TX_EVENTS,
+        { hash },
+        signal,
+      );
       const events = flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder);
       if (events.length === 0) return [];
       const ids = [...new Set(events.map((e) => e.lease))];
       const l = await gql<{ leases: Conn<Record<string, unknown>> }>(LEASE_TOKENS, { ids }, signal);
-      const tokens = new Map(flatAll<{ id: string; paymentToken: string }>(l.leases.items).map((x) => [x.id, x.paymentToken]));
+      const tokens = new Map(
+        flatAll<{ id: string; paymentToken: string }>(l.leases.items).map((x) => [
+          x.id,
+          x.paymentToken,
+        ]),
+      );
       return events.map((e) => ({ ...e, paymentToken: tokens.get(e.lease) }));
     },
   });

@@ -34,12 +34,21 @@ export interface LeaseRow extends LeaseListItem {
 
 /** The derived status of a lease at `now` (unix seconds), from the indexer's status and times. */
 export function leaseState(it: LeaseListItem, now: number): string {
-  if (it.status === "Pending" && it.activationDeadline !== undefined && now > Number(it.activationDeadline)) return "ActivationOverdue";
-  if (it.status === "Active" && it.startTime && now >= Number(it.startTime) + Number(it.duration)) return "Expired";
+  if (
+    it.status === "Pending" &&
+    it.activationDeadline !== undefined &&
+    now > Number(it.activationDeadline)
+  )
+    return "ActivationOverdue";
+  if (it.status === "Active" && it.startTime && now >= Number(it.startTime) + Number(it.duration))
+    return "Expired";
   return it.status;
 }
 
-export function prepareRows(items: readonly LeaseListItem[], now = Math.floor(Date.now() / 1000)): LeaseRow[] {
+export function prepareRows(
+  items: readonly LeaseListItem[],
+  now = Math.floor(Date.now() / 1000),
+): LeaseRow[] {
   const rows = new Array<LeaseRow>(items.length);
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
@@ -66,7 +75,13 @@ export interface LeaseFilters {
 }
 
 /** URL query keys of the filters. */
-export const FILTER_KEYS = ["gpu", "region", "status", "reason", "address"] as const satisfies readonly (keyof LeaseFilters)[];
+export const FILTER_KEYS = [
+  "gpu",
+  "region",
+  "status",
+  "reason",
+  "address",
+] as const satisfies readonly (keyof LeaseFilters)[];
 
 export function filtersFromParams(params: URLSearchParams): LeaseFilters {
   return {
@@ -102,7 +117,12 @@ export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseR
     // "Active" takes every active lease (term over or not); "Expired" and "ActivationOverdue" only those.
     if (status && r.status !== status && r.state !== status) continue;
     if (reason && r.endReason !== reason) continue;
-    if (addr && (prefix ? !r.buyerLc.startsWith(addr) && !r.providerLc.startsWith(addr) : !r.buyerLc.includes(addr) && !r.providerLc.includes(addr)))
+    if (
+      addr &&
+      (prefix
+        ? !r.buyerLc.startsWith(addr) && !r.providerLc.startsWith(addr)
+        : !r.buyerLc.includes(addr) && !r.providerLc.includes(addr))
+    )
       continue;
     out.push(r);
   }
@@ -110,7 +130,10 @@ export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseR
 }
 
 /** Distinct values of a field, sorted: the options of a filter (only values that occur). */
-export function distinct(rows: readonly LeaseRow[], field: "gpuModel" | "region" | "status" | "endReason"): string[] {
+export function distinct(
+  rows: readonly LeaseRow[],
+  field: "gpuModel" | "region" | "status" | "endReason",
+): string[] {
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i++) seen.add(rows[i][field]);
   return [...seen].sort();

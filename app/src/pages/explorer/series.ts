@@ -32,13 +32,18 @@ const MODEL_CODES = Object.keys(GPU_MODELS);
 const REGION_CODES = Object.keys(REGIONS);
 
 /** The payment tokens that occur in some rows, in a stable order. */
-export const tokensOf = (rows: readonly { paymentToken: string }[]) => [...new Set(rows.map((r) => r.paymentToken))].sort();
+export const tokensOf = (rows: readonly { paymentToken: string }[]) =>
+  [...new Set(rows.map((r) => r.paymentToken))].sort();
 
 /**
  * The price index of one payment token: a line per GPU model, one point per day with something leased, y = the
  * volume-weighted average price per GPU-hour in whole tokens. Models are ordered by name; colours follow that order.
  */
-export function priceIndexSeries(rows: readonly ModelDayStatRow[], token: string, decimals: number): Series[] {
+export function priceIndexSeries(
+  rows: readonly ModelDayStatRow[],
+  token: string,
+  decimals: number,
+): Series[] {
   const byModel = new Map<string, { x: number; y: number }[]>();
   for (const r of rows) {
     if (r.paymentToken !== token || BigInt(r.gpuSecondsLeased) === 0n) continue;
@@ -75,7 +80,9 @@ export function regionGpuHourSeries(rows: readonly RegionDayStatRow[]): Series[]
 }
 
 /** Net GPU-hours (leased − released) from statistics rows, over every token. */
-export function netGpuHours(rows: readonly { gpuSecondsLeased: string; gpuSecondsReleased: string }[]): number {
+export function netGpuHours(
+  rows: readonly { gpuSecondsLeased: string; gpuSecondsReleased: string }[],
+): number {
   let s = 0n;
   for (const r of rows) s += BigInt(r.gpuSecondsLeased) - BigInt(r.gpuSecondsReleased);
   return Number(s) / 3600;
@@ -91,5 +98,7 @@ export function regionTotals(rows: readonly RegionDayStatRow[]) {
     t.released += BigInt(r.gpuSecondsReleased);
     m.set(r.region, t);
   }
-  return [...m.values()].sort((a, b) => (b.leased > a.leased ? 1 : b.leased < a.leased ? -1 : a.region.localeCompare(b.region)));
+  return [...m.values()].sort((a, b) =>
+    b.leased > a.leased ? 1 : b.leased < a.leased ? -1 : a.region.localeCompare(b.region),
+  );
 }

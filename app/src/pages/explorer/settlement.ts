@@ -45,9 +45,13 @@ export interface Settlement {
 const STATUS_NUMBER: Record<string, number> = { Pending: 1, Active: 2, Ended: 4 };
 
 /** The lease's status as a person sees it at `now` (a pending lease past its deadline, an active one past its end). */
-export function derivedStatus(l: Pick<SettlementInput, "status" | "startTime" | "duration" | "activationDeadline">, now: bigint): DerivedStatus {
+export function derivedStatus(
+  l: Pick<SettlementInput, "status" | "startTime" | "duration" | "activationDeadline">,
+  now: bigint,
+): DerivedStatus {
   if (l.status === "Ended") return "Ended";
-  if (l.status === "Pending") return now > BigInt(l.activationDeadline) ? "ActivationOverdue" : "Pending";
+  if (l.status === "Pending")
+    return now > BigInt(l.activationDeadline) ? "ActivationOverdue" : "Pending";
   return now >= BigInt(l.startTime ?? "0") + BigInt(l.duration) ? "Expired" : "Active";
 }
 
@@ -98,10 +102,18 @@ export function settlementBreakdown(l: SettlementInput, now: bigint): Settlement
       tone: "seg-unclaimed",
     },
     final
-      ? { key: "refunded", label: "Refunded to the buyer", amount: BigInt(l.refunded), tone: "seg-refunded" }
+      ? {
+          key: "refunded",
+          label: "Refunded to the buyer",
+          amount: BigInt(l.refunded),
+          tone: "seg-refunded",
+        }
       : {
           key: "escrow",
-          label: status === "Pending" || status === "ActivationOverdue" ? "In escrow (refundable if cancelled)" : "Still in escrow",
+          label:
+            status === "Pending" || status === "ActivationOverdue"
+              ? "In escrow (refundable if cancelled)"
+              : "Still in escrow",
           amount: rest < 0n ? 0n : rest,
           tone: "seg-escrow",
         },

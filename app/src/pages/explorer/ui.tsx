@@ -11,10 +11,21 @@ import "./explorer.css";
 export function useToken(address: string | undefined): TokenDisplayInfo | undefined {
   const known = knownToken(address);
   const { data } = useTokenInfo(known ? undefined : (address as `0x${string}` | undefined));
-  return known ?? (data ? { symbol: data.symbol, decimals: data.decimals, isUsd: data.isUsd } : undefined);
+  return (
+    known ??
+    (data ? { symbol: data.symbol, decimals: data.decimals, isUsd: data.isUsd } : undefined)
+  );
 }
 
-export function Amount({ value, token, digits }: { value: bigint | string; token: TokenDisplayInfo | undefined; digits?: number }) {
+export function Amount({
+  value,
+  token,
+  digits,
+}: {
+  value: bigint | string;
+  token: TokenDisplayInfo | undefined;
+  digits?: number;
+}) {
   return (
     <span className="num" title={formatExact(value, token)}>
       {formatAmount(value, token, { digits })}
@@ -23,13 +34,29 @@ export function Amount({ value, token, digits }: { value: bigint | string; token
 }
 
 /** An amount in a payment token given by address (no hook at all for the deployed tokens: cheap in long lists). */
-export function TokenAmount({ value, token, digits }: { value: bigint | string; token: string; digits?: number }) {
+export function TokenAmount({
+  value,
+  token,
+  digits,
+}: {
+  value: bigint | string;
+  token: string;
+  digits?: number;
+}) {
   const known = knownToken(token);
   if (known) return <Amount value={value} token={known} digits={digits} />;
   return <ChainTokenAmount value={value} token={token} digits={digits} />;
 }
 
-function ChainTokenAmount({ value, token, digits }: { value: bigint | string; token: string; digits?: number }) {
+function ChainTokenAmount({
+  value,
+  token,
+  digits,
+}: {
+  value: bigint | string;
+  token: string;
+  digits?: number;
+}) {
   const info = useToken(token);
   return <Amount value={value} token={info} digits={digits} />;
 }
@@ -52,7 +79,10 @@ export function AddressLink({ address, full }: { address: string; full?: boolean
 }
 
 /** "2026-11-20 14:03 UTC" from unix seconds. */
-export function formatDate(unix: string | number | bigint | null | undefined, seconds = false): string {
+export function formatDate(
+  unix: string | number | bigint | null | undefined,
+  seconds = false,
+): string {
   if (unix === null || unix === undefined) return "—";
   const iso = new Date(Number(unix) * 1000).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
@@ -68,13 +98,19 @@ const REASON_SHORT: Record<string, string> = {
   NoShowCancelled: "No-show",
 };
 
-const STATUS_SHORT: Record<string, string> = { ActivationOverdue: "Activation overdue", Expired: "Term over" };
+const STATUS_SHORT: Record<string, string> = {
+  ActivationOverdue: "Activation overdue",
+  Expired: "Term over",
+};
 
 /** Status badge (indexer or derived status), with the end reason once ended. */
 export function StatusBadge({ status, endReason }: { status: string; endReason?: string }) {
   const ended = status === "Ended" && endReason && endReason !== "None";
   return (
-    <span className={`badge badge-${status} ${ended ? `reason-${endReason}` : ""}`} title={ended ? endReasonLabel(endReason as EndReasonName) : undefined}>
+    <span
+      className={`badge badge-${status} ${ended ? `reason-${endReason}` : ""}`}
+      title={ended ? endReasonLabel(endReason as EndReasonName) : undefined}
+    >
       {ended ? `Ended · ${REASON_SHORT[endReason] ?? endReason}` : (STATUS_SHORT[status] ?? status)}
     </span>
   );
@@ -120,7 +156,15 @@ export function SearchBox({ initial = "" }: { initial?: string }) {
 }
 
 /** Sub-navigation of the explorer with the search box. */
-export function ExplorerHeader({ title, children, searchInitial }: { title: string; children?: React.ReactNode; searchInitial?: string }) {
+export function ExplorerHeader({
+  title,
+  children,
+  searchInitial,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  searchInitial?: string;
+}) {
   const { pathname } = useRouter();
   return (
     <div className="explorer-header">
@@ -129,7 +173,10 @@ export function ExplorerHeader({ title, children, searchInitial }: { title: stri
           <Link to="/explorer" aria-current={pathname === "/explorer" ? "page" : undefined}>
             Overview
           </Link>
-          <Link to="/explorer/leases" aria-current={pathname === "/explorer/leases" ? "page" : undefined}>
+          <Link
+            to="/explorer/leases"
+            aria-current={pathname === "/explorer/leases" ? "page" : undefined}
+          >
             All leases
           </Link>
         </nav>

@@ -36,7 +36,10 @@ const row = (id: number, p: Record<string, unknown> = {}) => ({
 function respond(offers: unknown[]) {
   return vi.fn(async (_url: string, init: RequestInit) => {
     const body = JSON.parse(String(init.body)) as { query: string };
-    const page = (items: unknown[]) => ({ items, pageInfo: { hasNextPage: false, endCursor: null } });
+    const page = (items: unknown[]) => ({
+      items,
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
     const data = body.query.includes("offers(")
       ? { offers: page(offers) }
       : {
@@ -51,7 +54,10 @@ function respond(offers: unknown[]) {
             },
           ]),
         };
-    return new Response(JSON.stringify({ data }), { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify({ data }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   });
 }
 
@@ -78,7 +84,12 @@ describe("MarketPage", () => {
       "fetch",
       respond([
         row(1),
-        row(2, { gpuModel: "B200-192GB", region: "JP-13", pricePerGpuHour: "5000000", unitsInUse: "0" }),
+        row(2, {
+          gpuModel: "B200-192GB",
+          region: "JP-13",
+          pricePerGpuHour: "5000000",
+          unitsInUse: "0",
+        }),
         row(3, { totalUnits: "4", unitsInUse: "4" }), // full: not listed
         row(4, { paymentToken: { id: GRID }, pricePerGpuHour: "1500000000000000000" }),
       ]),
@@ -91,7 +102,11 @@ describe("MarketPage", () => {
 
     const rows = within(screen.getByRole("table")).getAllByRole("row").slice(1);
     // Cheapest first: 1.5 GRID, then $2.00, then $5.00.
-    expect(rows.map((r) => within(r).getByRole("link").getAttribute("href"))).toEqual(["/offers/4", "/offers/1", "/offers/2"]);
+    expect(rows.map((r) => within(r).getByRole("link").getAttribute("href"))).toEqual([
+      "/offers/4",
+      "/offers/1",
+      "/offers/2",
+    ]);
     const first = rows[1];
     expect(within(first).getByText("$2.00")).toBeTruthy();
     expect(within(first).getByText("8")).toBeTruthy(); // servers free of 10
@@ -103,7 +118,14 @@ describe("MarketPage", () => {
   });
 
   it("applies filters from the URL and writes changes back to it", async () => {
-    vi.stubGlobal("fetch", respond([row(1), row(2, { gpuModel: "B200-192GB", region: "JP-13" }), row(5, { region: "JP-13" })]));
+    vi.stubGlobal(
+      "fetch",
+      respond([
+        row(1),
+        row(2, { gpuModel: "B200-192GB", region: "JP-13" }),
+        row(5, { region: "JP-13" }),
+      ]),
+    );
     renderAt("/?region=JP-13");
     await screen.findByRole("link", { name: "Rent offer #2" });
     expect(screen.queryByRole("link", { name: "Rent offer #1" })).toBeNull();

@@ -1,5 +1,12 @@
 import { useEffect, useMemo, useState } from "react";
-import { formatDuration, formatTokenAmount, gpuModelLabel, GPU_MODELS, regionLabel, REGIONS } from "@gridlease/sdk";
+import {
+  formatDuration,
+  formatTokenAmount,
+  gpuModelLabel,
+  GPU_MODELS,
+  regionLabel,
+  REGIONS,
+} from "@gridlease/sdk";
 import { Link, useSearchParams } from "../../lib/router.tsx";
 import { useGridlease } from "../../lib/gridlease.ts";
 import { Empty, ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
@@ -29,7 +36,10 @@ export default function MarketPage(_: { params: Record<string, string> }) {
   const query = useMarketOffers();
   const offers = query.data;
 
-  const tokenIds = useMemo(() => [...new Set((offers ?? []).map((o) => o.paymentToken))].sort(), [offers]);
+  const tokenIds = useMemo(
+    () => [...new Set((offers ?? []).map((o) => o.paymentToken))].sort(),
+    [offers],
+  );
   const tokens = useTokenMetas(tokenIds, chainId);
   const tokenKey = tokenIds.map((t) => `${t}:${tokens[t]?.decimals ?? "?"}`).join(",");
 
@@ -38,20 +48,44 @@ export default function MarketPage(_: { params: Record<string, string> }) {
   const visible = useMemo(
     () => sortOffers(filterOffers(open, filters, tokens), filters.sort, tokens),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [open, filters.gpu, filters.region, filters.minGpus, filters.maxPrice, filters.token, filters.fabric, filters.sort, tokenKey],
+    [
+      open,
+      filters.gpu,
+      filters.region,
+      filters.minGpus,
+      filters.maxPrice,
+      filters.token,
+      filters.fabric,
+      filters.sort,
+      tokenKey,
+    ],
   );
   const page = paginate(visible, filters.page);
 
-  const models = useMemo(() => [...new Set([...Object.keys(GPU_MODELS), ...open.map((o) => o.gpuModel)])], [open]);
-  const regions = useMemo(() => [...new Set([...Object.keys(REGIONS), ...open.map((o) => o.region)])], [open]);
+  const models = useMemo(
+    () => [...new Set([...Object.keys(GPU_MODELS), ...open.map((o) => o.gpuModel)])],
+    [open],
+  );
+  const regions = useMemo(
+    () => [...new Set([...Object.keys(REGIONS), ...open.map((o) => o.region)])],
+    [open],
+  );
   const fabrics = useMemo(() => {
     const names = new Set<string>();
     for (const o of open) if (o.interconnect) names.add(o.interconnect.split("·")[0].trim());
     return [...names].sort();
   }, [open]);
 
-  const set = (patch: Partial<Record<keyof Filters, string | undefined>>) => setParams(filterPatch(patch));
-  const filtered = !!(filters.gpu || filters.region || filters.minGpus || filters.maxPrice || filters.token || filters.fabric);
+  const set = (patch: Partial<Record<keyof Filters, string | undefined>>) =>
+    setParams(filterPatch(patch));
+  const filtered = !!(
+    filters.gpu ||
+    filters.region ||
+    filters.minGpus ||
+    filters.maxPrice ||
+    filters.token ||
+    filters.fabric
+  );
 
   if (!addresses)
     return (
@@ -65,13 +99,22 @@ export default function MarketPage(_: { params: Record<string, string> }) {
     <section className="market">
       <h1>GPU market</h1>
       <p className="muted">
-        Every open offer: capacity you can lease now, paid per second from an on-chain escrow. Unused time is refunded.
+        Every open offer: capacity you can lease now, paid per second from an on-chain escrow.
+        Unused time is refunded.
       </p>
 
-      <form className="toolbar market-filters" aria-label="Filter offers" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="toolbar market-filters"
+        aria-label="Filter offers"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <div className="field">
           <label htmlFor="f-gpu">GPU model</label>
-          <select id="f-gpu" value={filters.gpu ?? ""} onChange={(e) => set({ gpu: e.target.value })}>
+          <select
+            id="f-gpu"
+            value={filters.gpu ?? ""}
+            onChange={(e) => set({ gpu: e.target.value })}
+          >
             <option value="">Any GPU</option>
             {models.map((m) => (
               <option key={m} value={m}>
@@ -82,7 +125,11 @@ export default function MarketPage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-region">Region</label>
-          <select id="f-region" value={filters.region ?? ""} onChange={(e) => set({ region: e.target.value })}>
+          <select
+            id="f-region"
+            value={filters.region ?? ""}
+            onChange={(e) => set({ region: e.target.value })}
+          >
             <option value="">Any region</option>
             {regions.map((r) => (
               <option key={r} value={r}>
@@ -121,7 +168,11 @@ export default function MarketPage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-token">Payment token</label>
-          <select id="f-token" value={filters.token ?? ""} onChange={(e) => set({ token: e.target.value })}>
+          <select
+            id="f-token"
+            value={filters.token ?? ""}
+            onChange={(e) => set({ token: e.target.value })}
+          >
             <option value="">Any token</option>
             {tokenIds.map((t) => (
               <option key={t} value={t}>
@@ -132,7 +183,11 @@ export default function MarketPage(_: { params: Record<string, string> }) {
         </div>
         <div className="field">
           <label htmlFor="f-fabric">Interconnect</label>
-          <select id="f-fabric" value={filters.fabric ?? ""} onChange={(e) => set({ fabric: e.target.value })}>
+          <select
+            id="f-fabric"
+            value={filters.fabric ?? ""}
+            onChange={(e) => set({ fabric: e.target.value })}
+          >
             <option value="">Any interconnect</option>
             {fabrics.map((f) => (
               <option key={f} value={f}>
@@ -155,7 +210,16 @@ export default function MarketPage(_: { params: Record<string, string> }) {
           <button
             type="button"
             className="button secondary"
-            onClick={() => set({ gpu: undefined, region: undefined, minGpus: undefined, maxPrice: undefined, token: undefined, fabric: undefined })}
+            onClick={() =>
+              set({
+                gpu: undefined,
+                region: undefined,
+                minGpus: undefined,
+                maxPrice: undefined,
+                token: undefined,
+                fabric: undefined,
+              })
+            }
           >
             Clear filters
           </button>
@@ -254,7 +318,13 @@ export function priceLabel(value: bigint, token: TokenMeta | undefined) {
   return formatTokenAmount(value, token);
 }
 
-function OfferTable({ offers, tokens }: { offers: MarketOffer[]; tokens: Record<string, TokenMeta | undefined> }) {
+function OfferTable({
+  offers,
+  tokens,
+}: {
+  offers: MarketOffer[];
+  tokens: Record<string, TokenMeta | undefined>;
+}) {
   return (
     <div className="table-scroll" role="region" aria-label="Open offers" tabIndex={0}>
       <table className="offers">
@@ -300,12 +370,18 @@ function OfferTable({ offers, tokens }: { offers: MarketOffer[]; tokens: Record<
                 </td>
                 <td>
                   <div>{regionLabel(o.region)}</div>
-                  <div className="small muted">{o.location && o.location !== regionLabel(o.region) ? o.location : o.region}</div>
+                  <div className="small muted">
+                    {o.location && o.location !== regionLabel(o.region) ? o.location : o.region}
+                  </div>
                 </td>
-                <td className="small">{o.interconnect ?? <span className="muted">Not stated</span>}</td>
+                <td className="small">
+                  {o.interconnect ?? <span className="muted">Not stated</span>}
+                </td>
                 <td className="num">
                   <div className="price">{priceLabel(o.pricePerGpuHour, token)}</div>
-                  <div className="small muted">{isUsd ? token!.symbol : token ? "" : "token unknown"}</div>
+                  <div className="small muted">
+                    {isUsd ? token!.symbol : token ? "" : "token unknown"}
+                  </div>
                 </td>
                 <td className="small">
                   {formatDuration(o.minDuration)} to {formatDuration(o.maxDuration)}
@@ -314,7 +390,9 @@ function OfferTable({ offers, tokens }: { offers: MarketOffer[]; tokens: Record<
                   {o.track ? (
                     <>
                       <div>{o.track.leasesServed.toLocaleString("en-US")} leases served</div>
-                      <div>{gpuHours(o.track.gpuSecondsServed).toLocaleString("en-US")} GPU-hours</div>
+                      <div>
+                        {gpuHours(o.track.gpuSecondsServed).toLocaleString("en-US")} GPU-hours
+                      </div>
                       <div className={o.track.noShows > 0 ? "warn" : "muted"}>
                         {o.track.noShows} no-show{o.track.noShows === 1 ? "" : "s"}
                       </div>
@@ -324,7 +402,11 @@ function OfferTable({ offers, tokens }: { offers: MarketOffer[]; tokens: Record<
                   )}
                 </td>
                 <td>
-                  <Link to={`/offers/${o.offerId}`} className="button small" aria-label={`Rent offer #${o.offerId}`}>
+                  <Link
+                    to={`/offers/${o.offerId}`}
+                    className="button small"
+                    aria-label={`Rent offer #${o.offerId}`}
+                  >
                     Rent
                   </Link>
                 </td>

@@ -56,7 +56,10 @@ export const PROVIDERS_QUERY = `query Providers($after: String) {
 const ZERO = /^0x0{40}$/i;
 
 /** Joins offers with their providers' track records and decodes the spec documents (once per fetch). */
-export function toMarketOffers(offers: readonly OfferRow[], providers: readonly ProviderRow[]): MarketOffer[] {
+export function toMarketOffers(
+  offers: readonly OfferRow[],
+  providers: readonly ProviderRow[],
+): MarketOffer[] {
   const byId = new Map<string, { name?: string; track: TrackRecord }>();
   for (const p of providers)
     byId.set(p.id.toLowerCase(), {
@@ -110,7 +113,10 @@ export function useMarketOffers() {
 }
 
 /** Symbol and decimals of every payment token in the list: read from the chain, else known from the address book. */
-export function useTokenMetas(tokens: readonly string[], chainId: number): Record<string, TokenMeta | undefined> {
+export function useTokenMetas(
+  tokens: readonly string[],
+  chainId: number,
+): Record<string, TokenMeta | undefined> {
   const client = usePublicClient();
   const book = addressesOn(chainId);
   const results = useQueries({
@@ -129,8 +135,10 @@ export function useTokenMetas(tokens: readonly string[], chainId: number): Recor
   tokens.forEach((token, i) => {
     const data = results[i]?.data as TokenMeta | undefined;
     if (data) out[token] = { symbol: data.symbol, decimals: data.decimals };
-    else if (book?.usd && token === book.usd.toLowerCase()) out[token] = { symbol: "tUSD", decimals: 6 };
-    else if (book && token === book.grid.toLowerCase()) out[token] = { symbol: "GRID", decimals: 18 };
+    else if (book?.usd && token === book.usd.toLowerCase())
+      out[token] = { symbol: "tUSD", decimals: 6 };
+    else if (book && token === book.grid.toLowerCase())
+      out[token] = { symbol: "GRID", decimals: 18 };
   });
   return out;
 }

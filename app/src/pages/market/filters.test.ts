@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { filterOffers, filterPatch, isOpen, paginate, parseFilters, sortOffers, unitsAvailable, type MarketOffer, type TokenMeta } from "./filters.ts";
+import {
+  filterOffers,
+  filterPatch,
+  isOpen,
+  paginate,
+  parseFilters,
+  sortOffers,
+  unitsAvailable,
+  type MarketOffer,
+  type TokenMeta,
+} from "./filters.ts";
 import { toMarketOffers, type OfferRow, type ProviderRow } from "./data.ts";
 
 const USD = "0x00000000000000000000000000000000000000aa";
 const GRID = "0x00000000000000000000000000000000000000bb";
-const tokens: Record<string, TokenMeta> = { [USD]: { symbol: "tUSD", decimals: 6 }, [GRID]: { symbol: "GRID", decimals: 18 } };
+const tokens: Record<string, TokenMeta> = {
+  [USD]: { symbol: "tUSD", decimals: 6 },
+  [GRID]: { symbol: "GRID", decimals: 18 },
+};
 
 let nextId = 1n;
 function offer(p: Partial<MarketOffer> = {}): MarketOffer {
@@ -31,8 +44,21 @@ const ids = (rows: MarketOffer[]) => rows.map((o) => o.offerId);
 
 describe("parseFilters", () => {
   it("reads every filter from the query string", () => {
-    const f = parseFilters(new URLSearchParams("gpu=B200-192GB&region=JP-13&minGpus=16&maxPrice=4.5&token=0xABC&fabric=RoCE&sort=served&page=3"));
-    expect(f).toEqual({ gpu: "B200-192GB", region: "JP-13", minGpus: 16, maxPrice: "4.5", token: "0xabc", fabric: "RoCE", sort: "served", page: 3 });
+    const f = parseFilters(
+      new URLSearchParams(
+        "gpu=B200-192GB&region=JP-13&minGpus=16&maxPrice=4.5&token=0xABC&fabric=RoCE&sort=served&page=3",
+      ),
+    );
+    expect(f).toEqual({
+      gpu: "B200-192GB",
+      region: "JP-13",
+      minGpus: 16,
+      maxPrice: "4.5",
+      token: "0xabc",
+      fabric: "RoCE",
+      sort: "served",
+      page: 3,
+    });
   });
   it("ignores malformed values and defaults to cheapest first, page 1", () => {
     const f = parseFilters(new URLSearchParams("minGpus=-3&maxPrice=abc&sort=bogus&page=0"));
@@ -45,7 +71,11 @@ describe("parseFilters", () => {
 
 describe("filterPatch", () => {
   it("goes back to page 1 when a filter changes, and drops defaults and empty values", () => {
-    expect(filterPatch({ gpu: "A100-80GB", region: "" })).toEqual({ gpu: "A100-80GB", region: undefined, page: undefined });
+    expect(filterPatch({ gpu: "A100-80GB", region: "" })).toEqual({
+      gpu: "A100-80GB",
+      region: undefined,
+      page: undefined,
+    });
     expect(filterPatch({ sort: "price" })).toEqual({ sort: undefined, page: undefined });
   });
   it("keeps the page when only the page changes", () => {
@@ -65,29 +95,58 @@ describe("filterOffers", () => {
   });
 
   it("filters by GPU model, region, token and interconnect", () => {
-    const a = offer({ gpuModel: "B200-192GB", region: "JP-13", interconnect: "InfiniBand NDR · 400 Gb/s per GPU" });
-    const b = offer({ gpuModel: "B200-192GB", region: "SG", paymentToken: GRID, interconnect: "RoCE v2 · 200 Gb/s" });
+    const a = offer({
+      gpuModel: "B200-192GB",
+      region: "JP-13",
+      interconnect: "InfiniBand NDR · 400 Gb/s per GPU",
+    });
+    const b = offer({
+      gpuModel: "B200-192GB",
+      region: "SG",
+      paymentToken: GRID,
+      interconnect: "RoCE v2 · 200 Gb/s",
+    });
     const c = offer({ gpuModel: "A100-80GB", region: "JP-13" });
-    expect(ids(filterOffers([a, b, c], { ...base, gpu: "B200-192GB" }, tokens))).toEqual([a.offerId, b.offerId]);
-    expect(ids(filterOffers([a, b, c], { ...base, region: "JP-13" }, tokens))).toEqual([a.offerId, c.offerId]);
+    expect(ids(filterOffers([a, b, c], { ...base, gpu: "B200-192GB" }, tokens))).toEqual([
+      a.offerId,
+      b.offerId,
+    ]);
+    expect(ids(filterOffers([a, b, c], { ...base, region: "JP-13" }, tokens))).toEqual([
+      a.offerId,
+      c.offerId,
+    ]);
     expect(ids(filterOffers([a, b, c], { ...base, token: GRID }, tokens))).toEqual([b.offerId]);
-    expect(ids(filterOffers([a, b, c], { ...base, fabric: "infiniband" }, tokens))).toEqual([a.offerId]);
+    expect(ids(filterOffers([a, b, c], { ...base, fabric: "infiniband" }, tokens))).toEqual([
+      a.offerId,
+    ]);
   });
 
   it("counts min GPUs over the servers free, not the total", () => {
     const small = offer({ gpusPerUnit: 8n, totalUnits: 10n, unitsInUse: 9n }); // 8 GPUs free
     const big = offer({ gpusPerUnit: 8n, totalUnits: 10n, unitsInUse: 6n }); // 32 free
-    expect(ids(filterOffers([small, big], { ...base, minGpus: 16 }, tokens))).toEqual([big.offerId]);
-    expect(ids(filterOffers([small, big], { ...base, minGpus: 8 }, tokens))).toEqual([small.offerId, big.offerId]);
+    expect(ids(filterOffers([small, big], { ...base, minGpus: 16 }, tokens))).toEqual([
+      big.offerId,
+    ]);
+    expect(ids(filterOffers([small, big], { ...base, minGpus: 8 }, tokens))).toEqual([
+      small.offerId,
+      big.offerId,
+    ]);
   });
 
   it("compares the max price in each offer's own token decimals", () => {
     const usd = offer({ pricePerGpuHour: 2_500_000n }); // $2.50
     const grid = offer({ paymentToken: GRID, pricePerGpuHour: 3n * 10n ** 18n }); // 3 GRID
     const unknown = offer({ paymentToken: "0x00000000000000000000000000000000000000cc" });
-    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.5" }, tokens))).toEqual([usd.offerId]);
-    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.49" }, tokens))).toEqual([]);
-    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "3" }, tokens))).toEqual([usd.offerId, grid.offerId]);
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.5" }, tokens))).toEqual([
+      usd.offerId,
+    ]);
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "2.49" }, tokens))).toEqual(
+      [],
+    );
+    expect(ids(filterOffers([usd, grid, unknown], { ...base, maxPrice: "3" }, tokens))).toEqual([
+      usd.offerId,
+      grid.offerId,
+    ]);
   });
 });
 
@@ -100,10 +159,22 @@ describe("sortOffers", () => {
     expect(ids(sortOffers([c, a, b], "-price", tokens))).toEqual([a.offerId, c.offerId, b.offerId]);
   });
   it("sorts by GPUs available, track record and age", () => {
-    const a = offer({ unitsInUse: 9n, track: { leasesServed: 40, gpuSecondsServed: 0n, noShows: 0, providerTerminations: 0 }, createdAt: 5n });
+    const a = offer({
+      unitsInUse: 9n,
+      track: { leasesServed: 40, gpuSecondsServed: 0n, noShows: 0, providerTerminations: 0 },
+      createdAt: 5n,
+    });
     const b = offer({ unitsInUse: 0n, createdAt: 9n });
-    const c = offer({ unitsInUse: 5n, track: { leasesServed: 3, gpuSecondsServed: 0n, noShows: 1, providerTerminations: 0 }, createdAt: 1n });
-    expect(ids(sortOffers([a, b, c], "available", tokens))).toEqual([b.offerId, c.offerId, a.offerId]);
+    const c = offer({
+      unitsInUse: 5n,
+      track: { leasesServed: 3, gpuSecondsServed: 0n, noShows: 1, providerTerminations: 0 },
+      createdAt: 1n,
+    });
+    expect(ids(sortOffers([a, b, c], "available", tokens))).toEqual([
+      b.offerId,
+      c.offerId,
+      a.offerId,
+    ]);
     expect(ids(sortOffers([a, b, c], "served", tokens))).toEqual([a.offerId, c.offerId, b.offerId]);
     expect(ids(sortOffers([a, b, c], "newest", tokens))).toEqual([b.offerId, a.offerId, c.offerId]);
   });
@@ -124,16 +195,25 @@ describe("paginate", () => {
     expect(paginate([], 5)).toMatchObject({ page: 1, pages: 1, rows: [] });
   });
   it("filters and sorts 5,000 offers: half by region, cheapest first", () => {
-    const many = Array.from({ length: 5000 }, (_, i) => offer({ pricePerGpuHour: BigInt(1_000_000 + ((i * 7919) % 5000) * 1000), region: i % 2 ? "SG" : "JP-13" }));
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      offer({
+        pricePerGpuHour: BigInt(1_000_000 + ((i * 7919) % 5000) * 1000),
+        region: i % 2 ? "SG" : "JP-13",
+      }),
+    );
     const out = sortOffers(filterOffers(many, { ...base, region: "SG" }, tokens), "price", tokens);
     expect(out).toHaveLength(2500);
-    for (let i = 1; i < out.length; i++) expect(out[i - 1].pricePerGpuHour <= out[i].pricePerGpuHour).toBe(true);
+    for (let i = 1; i < out.length; i++)
+      expect(out[i - 1].pricePerGpuHour <= out[i].pricePerGpuHour).toBe(true);
   });
 });
 
 describe("toMarketOffers", () => {
   it("joins the provider's track record and reads the spec document", () => {
-    const spec = { interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 }, site: { location: "Osaka" } };
+    const spec = {
+      interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 },
+      site: { location: "Osaka" },
+    };
     const offers: OfferRow[] = [
       {
         offerId: "7",
@@ -168,7 +248,12 @@ describe("toMarketOffers", () => {
     expect(o.paymentToken).toBe(USD);
     expect(unitsAvailable(o)).toBe(28n);
     expect(o.providerName).toBe("Kansai Compute");
-    expect(o.track).toEqual({ leasesServed: 12, gpuSecondsServed: 720000n, noShows: 1, providerTerminations: 0 });
+    expect(o.track).toEqual({
+      leasesServed: 12,
+      gpuSecondsServed: 720000n,
+      noShows: 1,
+      providerTerminations: 0,
+    });
     expect(o.interconnect).toBe("InfiniBand NDR · 400 Gb/s per GPU");
     expect(o.location).toBe("Osaka");
     expect(o.restricted).toBe(true);

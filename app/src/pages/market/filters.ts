@@ -73,8 +73,10 @@ export interface Filters {
 
 export const DEFAULT_SORT: SortKey = "price";
 
-const positiveInt = (v: string | null) => (v !== null && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
-const decimal = (v: string | null) => (v !== null && /^\d+(\.\d+)?$/.test(v.trim()) ? v.trim() : undefined);
+const positiveInt = (v: string | null) =>
+  v !== null && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+const decimal = (v: string | null) =>
+  v !== null && /^\d+(\.\d+)?$/.test(v.trim()) ? v.trim() : undefined;
 const text = (v: string | null) => (v && v.trim() ? v.trim() : undefined);
 
 /** Reads the filters from the query string, ignoring anything malformed. */
@@ -93,9 +95,12 @@ export function parseFilters(params: URLSearchParams): Filters {
 }
 
 /** The query-string patch for a filter change; any change but the page itself goes back to page 1. */
-export function filterPatch(patch: Partial<Record<keyof Filters, string | undefined>>): Record<string, string | undefined> {
+export function filterPatch(
+  patch: Partial<Record<keyof Filters, string | undefined>>,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(patch)) out[k] = v === undefined || v === "" ? undefined : String(v);
+  for (const [k, v] of Object.entries(patch))
+    out[k] = v === undefined || v === "" ? undefined : String(v);
   if (out.sort === DEFAULT_SORT) out.sort = undefined;
   if (!("page" in patch)) out.page = undefined;
   if (out.page === "1") out.page = undefined;
@@ -109,7 +114,11 @@ const priceValue = (o: MarketOffer, tokens: Record<string, TokenMeta | undefined
 };
 
 /** Open offers that pass every filter. */
-export function filterOffers(offers: readonly MarketOffer[], f: Filters, tokens: Record<string, TokenMeta | undefined>): MarketOffer[] {
+export function filterOffers(
+  offers: readonly MarketOffer[],
+  f: Filters,
+  tokens: Record<string, TokenMeta | undefined>,
+): MarketOffer[] {
   const fabric = f.fabric?.toLowerCase();
   return offers.filter((o) => {
     if (!isOpen(o)) return false;
@@ -128,8 +137,13 @@ export function filterOffers(offers: readonly MarketOffer[], f: Filters, tokens:
 }
 
 /** A sorted copy; ties go to the lower offer id, so the order is stable across refreshes. */
-export function sortOffers(offers: readonly MarketOffer[], sort: SortKey, tokens: Record<string, TokenMeta | undefined>): MarketOffer[] {
-  const byId = (a: MarketOffer, b: MarketOffer) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0);
+export function sortOffers(
+  offers: readonly MarketOffer[],
+  sort: SortKey,
+  tokens: Record<string, TokenMeta | undefined>,
+): MarketOffer[] {
+  const byId = (a: MarketOffer, b: MarketOffer) =>
+    a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0;
   const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
   const keyed = offers.map((o) => ({ o, price: priceValue(o, tokens) }));
   keyed.sort((a, b) => {
@@ -163,7 +177,13 @@ export function paginate<T>(rows: readonly T[], page: number, size = PAGE_SIZE) 
   const pages = Math.max(1, Math.ceil(rows.length / size));
   const current = Math.min(Math.max(1, page), pages);
   const start = (current - 1) * size;
-  return { rows: rows.slice(start, start + size), page: current, pages, start, end: Math.min(start + size, rows.length) };
+  return {
+    rows: rows.slice(start, start + size),
+    page: current,
+    pages,
+    start,
+    end: Math.min(start + size, rows.length),
+  };
 }
 
 /** GPU-hours from GPU-seconds, rounded down to whole hours for display. */

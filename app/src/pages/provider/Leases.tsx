@@ -45,14 +45,27 @@ function useLiveLeases() {
   const client = usePublicClient();
   const leases = useIndexedProviderLeases(account);
   const rows = (leases.data ?? []).filter(
-    (l) => l.status === "Pending" || l.status === "Active" || (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
+    (l) =>
+      l.status === "Pending" ||
+      l.status === "Active" ||
+      (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
   );
   const live = useQuery({
-    queryKey: ["provider-live-leases", chainId, account?.toLowerCase(), rows.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(",")],
+    queryKey: [
+      "provider-live-leases",
+      chainId,
+      account?.toLowerCase(),
+      rows.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(","),
+    ],
     enabled: !!client && !!addresses && leases.isSuccess,
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
-    queryFn: () => Promise.all(rows.map((r) => getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }))),
+    queryFn: () =>
+      Promise.all(
+        rows.map((r) =>
+          getLease(client!, { market: addresses!.market, leaseId: BigInt(r.leaseId) }),
+        ),
+      ),
   });
   return { leases, rows, live };
 }
@@ -67,8 +80,8 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
     <section className="card provider-section" aria-labelledby="pending-heading">
       <h2 id="pending-heading">Leases to activate</h2>
       <p className="muted small">
-        Seal the connection details to the buyer’s key and activate before the deadline; a missed deadline lets the buyer cancel
-        for a full refund plus a penalty from your bond.
+        Seal the connection details to the buyer’s key and activate before the deadline; a missed
+        deadline lets the buyer cancel for a full refund plus a penalty from your bond.
       </p>
       {leases.isPending || (leases.isSuccess && live.isPending) ? (
         <Loading what="pending leases" />
@@ -83,7 +96,13 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
           {live
             .data!.filter((l) => Number(l.status) === 1)
             .map((l) => (
-              <ActivateCard key={String(l.leaseId)} lease={l} row={rows.get(String(l.leaseId))!} now={now} onChanged={onChanged} />
+              <ActivateCard
+                key={String(l.leaseId)}
+                lease={l}
+                row={rows.get(String(l.leaseId))!}
+                now={now}
+                onChanged={onChanged}
+              />
             ))}
         </div>
       )}
@@ -93,7 +112,17 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
 
 const EMPTY_ACCESS: AccessForm = { host: "", port: "22", user: "", secret: "" };
 
-export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView; row: IndexedProviderLease; now: bigint; onChanged: () => void }) {
+export function ActivateCard({
+  lease,
+  row,
+  now,
+  onChanged,
+}: {
+  lease: LeaseView;
+  row: IndexedProviderLease;
+  now: bigint;
+  onChanged: () => void;
+}) {
   const headingId = useId();
   const { addresses } = useGridlease();
   const signer = useSigner();
@@ -119,9 +148,22 @@ export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView;
       setSealError(e instanceof AccessPayloadError ? e.message : String(e));
       return;
     }
-    const ok = await flow.run([{ label: `Activate lease #${id}`, run: () => activateLease(signer, { market: addresses!.market, leaseId: id, encryptedAccess: payload }) }], {
-      token,
-    });
+    const ok = await flow.run(
+      [
+        {
+          label: `Activate lease #${id}`,
+          run: () =>
+            activateLease(signer, {
+              market: addresses!.market,
+              leaseId: id,
+              encryptedAccess: payload,
+            }),
+        },
+      ],
+      {
+        token,
+      },
+    );
     if (ok) setForm(EMPTY_ACCESS);
     onChanged();
   };
@@ -130,8 +172,14 @@ export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView;
     <article className="card lease-card" aria-labelledby={headingId}>
       <header className="lease-card-head">
         <h3 id={headingId}>Lease #{String(id)}</h3>
-        <span className={`badge badge-${state.status}`}>{overdue ? "Activation overdue" : "Pending"}</span>
-        <Link className="small" to={`/explorer/leases/${id}`} aria-label={`Lease #${id} in the explorer`}>
+        <span className={`badge badge-${state.status}`}>
+          {overdue ? "Activation overdue" : "Pending"}
+        </span>
+        <Link
+          className="small"
+          to={`/explorer/leases/${id}`}
+          aria-label={`Lease #${id} in the explorer`}
+        >
           Lease #{String(id)} in the explorer
         </Link>
       </header>
@@ -140,17 +188,22 @@ export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView;
         <dd className="mono small">{lease.buyer}</dd>
         <dt>Hardware</dt>
         <dd>
-          {String(lease.units * lease.gpusPerUnit)}× {gpuModelLabel(row.gpuModel)} ({String(lease.units)} server{lease.units === 1n ? "" : "s"})
+          {String(lease.units * lease.gpusPerUnit)}× {gpuModelLabel(row.gpuModel)} (
+          {String(lease.units)} server{lease.units === 1n ? "" : "s"})
         </dd>
         <dt>Term</dt>
         <dd>
           {formatDuration(lease.duration)} · deposit {tokenAmount(state.deposit, token)}
         </dd>
         <dt>Activate within</dt>
-        <dd className="countdown">{overdue ? "Deadline missed" : formatCountdown(state.activationSecondsLeft)}</dd>
+        <dd className="countdown">
+          {overdue ? "Deadline missed" : formatCountdown(state.activationSecondsLeft)}
+        </dd>
       </dl>
       {overdue ? (
-        <p className="callout callout-warn">The activation window has passed: the buyer may now cancel this lease.</p>
+        <p className="callout callout-warn">
+          The activation window has passed: the buyer may now cancel this lease.
+        </p>
       ) : (
         <form
           noValidate
@@ -160,21 +213,55 @@ export function ActivateCard({ lease, row, now, onChanged }: { lease: LeaseView;
           }}
         >
           <fieldset>
-            <legend>Access details for lease #{String(id)} (encrypted to the buyer’s key in this browser)</legend>
+            <legend>
+              Access details for lease #{String(id)} (encrypted to the buyer’s key in this browser)
+            </legend>
             <div className="form-grid">
               <Field label="Host" error={err("host")}>
-                {(p) => <input {...p} autoComplete="off" value={form.host} onChange={(e) => setForm({ ...form, host: e.target.value })} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    autoComplete="off"
+                    value={form.host}
+                    onChange={(e) => setForm({ ...form, host: e.target.value })}
+                  />
+                )}
               </Field>
               <Field label="Port" error={err("port")}>
-                {(p) => <input {...p} inputMode="numeric" value={form.port} onChange={(e) => setForm({ ...form, port: e.target.value })} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="numeric"
+                    value={form.port}
+                    onChange={(e) => setForm({ ...form, port: e.target.value })}
+                  />
+                )}
               </Field>
               <Field label="User" error={err("user")}>
-                {(p) => <input {...p} autoComplete="off" value={form.user} onChange={(e) => setForm({ ...form, user: e.target.value })} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    autoComplete="off"
+                    value={form.user}
+                    onChange={(e) => setForm({ ...form, user: e.target.value })}
+                  />
+                )}
               </Field>
             </div>
-            <Field label="SSH key or token" error={err("secret")} hint="A private key (-----BEGIN …) is sent as a key; anything else as a token.">
+            <Field
+              label="SSH key or token"
+              error={err("secret")}
+              hint="A private key (-----BEGIN …) is sent as a key; anything else as a token."
+            >
               {(p) => (
-                <textarea {...p} rows={3} className="mono" spellCheck={false} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} />
+                <textarea
+                  {...p}
+                  rows={3}
+                  className="mono"
+                  spellCheck={false}
+                  value={form.secret}
+                  onChange={(e) => setForm({ ...form, secret: e.target.value })}
+                />
               )}
             </Field>
           </fieldset>
@@ -217,7 +304,14 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
     const s = leaseStateAt(l, now);
     const accrued = s.accrued;
     if (accrued <= l.settled) return [];
-    return [{ leaseId: l.leaseId, token: l.paymentToken, gross: accrued - l.settled, net: netClaimable(accrued, l.settled, l.feeBps) }];
+    return [
+      {
+        leaseId: l.leaseId,
+        token: l.paymentToken,
+        gross: accrued - l.settled,
+        net: netClaimable(accrued, l.settled, l.feeBps),
+      },
+    ];
   });
   const byToken = new Map<string, { token: Address; net: bigint; gross: bigint; count: number }>();
   for (const c of claimables) {
@@ -233,10 +327,14 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
     if (!signer || claimables.length === 0) return;
     const ids = claimables.map((c) => c.leaseId);
     const batches: bigint[][] = [];
-    for (let i = 0; i < ids.length; i += MAX_CLAIM_BATCH) batches.push(ids.slice(i, i + MAX_CLAIM_BATCH));
+    for (let i = 0; i < ids.length; i += MAX_CLAIM_BATCH)
+      batches.push(ids.slice(i, i + MAX_CLAIM_BATCH));
     await flow.run(
       batches.map((b, i) => ({
-        label: batches.length === 1 ? `Claim earnings of ${b.length} lease${b.length === 1 ? "" : "s"}` : `Claim batch ${i + 1} of ${batches.length} (${b.length} leases)`,
+        label:
+          batches.length === 1
+            ? `Claim earnings of ${b.length} lease${b.length === 1 ? "" : "s"}`
+            : `Claim batch ${i + 1} of ${batches.length} (${b.length} leases)`,
         run: () => claim(signer, { market: addresses!.market, leaseIds: b }),
       })),
     );
@@ -264,9 +362,15 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
               <thead>
                 <tr>
                   <th scope="col">Token</th>
-                  <th scope="col" className="num">Leases</th>
-                  <th scope="col" className="num">Earned, not yet claimed</th>
-                  <th scope="col" className="num">You receive (after the protocol fee)</th>
+                  <th scope="col" className="num">
+                    Leases
+                  </th>
+                  <th scope="col" className="num">
+                    Earned, not yet claimed
+                  </th>
+                  <th scope="col" className="num">
+                    You receive (after the protocol fee)
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -276,7 +380,12 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
               </tbody>
             </table>
           )}
-          <button type="button" className="button" disabled={flow.busy || claimables.length === 0} onClick={() => void claimAll()}>
+          <button
+            type="button"
+            className="button"
+            disabled={flow.busy || claimables.length === 0}
+            onClick={() => void claimAll()}
+          >
             Claim all
           </button>
           <TxProgress flow={flow} title="Claim transactions" />
@@ -287,7 +396,17 @@ export function EarningsSection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-function ClaimRow({ token, gross, net, count }: { token: Address; gross: bigint; net: bigint; count: number }) {
+function ClaimRow({
+  token,
+  gross,
+  net,
+  count,
+}: {
+  token: Address;
+  gross: bigint;
+  net: bigint;
+  count: number;
+}) {
   const info = useTokenInfo(token).data;
   return (
     <tr>
@@ -307,7 +426,10 @@ function Charts({ leases, now }: { leases: IndexedProviderLease[]; now: number }
   const util = utilisationByDay(leases, today + DAY);
   const earnings = earningsByDay(leases, today + DAY);
   // The last 30 days, or fewer when the history is shorter.
-  const firstDay = Math.min(today, ...[...util.values(), ...earnings.values()].flatMap((m) => [...m.keys()]));
+  const firstDay = Math.min(
+    today,
+    ...[...util.values(), ...earnings.values()].flatMap((m) => [...m.keys()]),
+  );
   const from = Math.max(today - 29 * DAY, firstDay);
   const utilSeries = [...util.entries()].map(([model, days], i) => ({
     name: gpuModelLabel(model),
@@ -320,29 +442,52 @@ function Charts({ leases, now }: { leases: IndexedProviderLease[]; now: number }
       {utilSeries.length === 0 ? (
         <p className="muted">No GPU-hours in service yet: they appear once a lease is active.</p>
       ) : (
-        <StackedBars series={utilSeries} label="GPU-hours in service per day by GPU model" format={(v) => `${Math.round(v).toLocaleString()} h`} />
+        <StackedBars
+          series={utilSeries}
+          label="GPU-hours in service per day by GPU model"
+          format={(v) => `${Math.round(v).toLocaleString()} h`}
+        />
       )}
       {[...earnings.entries()].map(([token, days]) => (
         <EarningsChart key={token} token={token as Address} days={days} from={from} to={today} />
       ))}
-      {earnings.size === 0 && <p className="muted">No earnings yet: they appear once a lease is active.</p>}
+      {earnings.size === 0 && (
+        <p className="muted">No earnings yet: they appear once a lease is active.</p>
+      )}
     </>
   );
 }
 
-function EarningsChart({ token, days, from, to }: { token: Address; days: Map<number, bigint>; from: number; to: number }) {
+function EarningsChart({
+  token,
+  days,
+  from,
+  to,
+}: {
+  token: Address;
+  days: Map<number, bigint>;
+  from: number;
+  to: number;
+}) {
   const info = useTokenInfo(token).data;
   if (!info) return null;
   const display: TokenDisplay = info;
-  const points = fillDays(days, 0n, from, to).map((p) => ({ x: p.x, y: Number(formatUnits(p.y, display.decimals)) }));
+  const points = fillDays(days, 0n, from, to).map((p) => ({
+    x: p.x,
+    y: Number(formatUnits(p.y, display.decimals)),
+  }));
   return (
     <>
       <h3>Earnings per day in {info.symbol} (after fees)</h3>
       <StackedBars
-        series={[{ name: `Earnings (${info.symbol})`, color: seriesColor(info.isUsd ? 0 : 1), points }]}
+        series={[
+          { name: `Earnings (${info.symbol})`, color: seriesColor(info.isUsd ? 0 : 1), points },
+        ]}
         label={`Earnings per day in ${info.symbol}`}
         format={(v) => {
-          const n = v.toLocaleString("en-US", { maximumFractionDigits: v !== 0 && Math.abs(v) < 100 ? 2 : 0 });
+          const n = v.toLocaleString("en-US", {
+            maximumFractionDigits: v !== 0 && Math.abs(v) < 100 ? 2 : 0,
+          });
           return info.isUsd ? `$${n}` : n;
         }}
       />
@@ -368,7 +513,12 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
 
   const close = async (ids: bigint[]) => {
     if (!signer) return;
-    await flow.run(ids.map((leaseId) => ({ label: `Close lease #${leaseId}`, run: () => closeLease(signer, { market: addresses!.market, leaseId }) })));
+    await flow.run(
+      ids.map((leaseId) => ({
+        label: `Close lease #${leaseId}`,
+        run: () => closeLease(signer, { market: addresses!.market, leaseId }),
+      })),
+    );
     void live.refetch();
     onChanged();
   };
@@ -378,7 +528,12 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
       <div className="section-head">
         <h2 id="running-heading">Leases in service</h2>
         {expired.length > 1 && (
-          <button type="button" className="button secondary" disabled={flow.busy} onClick={() => void close(expired.map((l) => l.leaseId))}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={flow.busy}
+            onClick={() => void close(expired.map((l) => l.leaseId))}
+          >
             Close all {expired.length} expired leases
           </button>
         )}
@@ -401,8 +556,12 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
                 <th scope="col">Buyer</th>
                 <th scope="col">Hardware</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Time left</th>
-                <th scope="col" className="num">Accrued</th>
+                <th scope="col" className="num">
+                  Time left
+                </th>
+                <th scope="col" className="num">
+                  Accrued
+                </th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -410,7 +569,14 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
             </thead>
             <tbody>
               {rows.map((l) => (
-                <RunningRow key={String(l.leaseId)} lease={l} model={models.get(String(l.leaseId)) ?? ""} now={now} busy={flow.busy} onClose={() => void close([l.leaseId])} />
+                <RunningRow
+                  key={String(l.leaseId)}
+                  lease={l}
+                  model={models.get(String(l.leaseId)) ?? ""}
+                  now={now}
+                  busy={flow.busy}
+                  onClose={() => void close([l.leaseId])}
+                />
               ))}
             </tbody>
           </table>
@@ -421,7 +587,19 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-function RunningRow({ lease, model, now, busy, onClose }: { lease: LeaseView; model: string; now: bigint; busy: boolean; onClose: () => void }) {
+function RunningRow({
+  lease,
+  model,
+  now,
+  busy,
+  onClose,
+}: {
+  lease: LeaseView;
+  model: string;
+  now: bigint;
+  busy: boolean;
+  onClose: () => void;
+}) {
   const token = useTokenInfo(lease.paymentToken).data;
   const state = leaseStateAt(lease, now);
   const id = String(lease.leaseId);
@@ -439,11 +617,18 @@ function RunningRow({ lease, model, now, busy, onClose }: { lease: LeaseView; mo
       <td>
         <span className={`badge badge-${state.status}`}>{state.status}</span>
       </td>
-      <td className="num">{state.status === "Active" ? formatCountdown(state.remainingSeconds) : "—"}</td>
+      <td className="num">
+        {state.status === "Active" ? formatCountdown(state.remainingSeconds) : "—"}
+      </td>
       <td className="num">{tokenAmount(state.accrued, token)}</td>
       <td>
         {state.status === "Expired" && (
-          <button type="button" className="button secondary small" disabled={busy} onClick={onClose}>
+          <button
+            type="button"
+            className="button secondary small"
+            disabled={busy}
+            onClick={onClose}
+          >
             Close lease #{id}
           </button>
         )}

@@ -42,7 +42,12 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
     enabled: !!client && indexed.isSuccess,
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<LiveOffer[]> =>
-      Promise.all(ids.map(async (offerId) => ({ offerId, offer: await getOffer(client!, { market: addresses!.market, offerId }) }))),
+      Promise.all(
+        ids.map(async (offerId) => ({
+          offerId,
+          offer: await getOffer(client!, { market: addresses!.market, offerId }),
+        })),
+      ),
   });
   const [editing, setEditing] = useState<bigint>();
   const [creating, setCreating] = useState(false);
@@ -52,7 +57,12 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
     <section className="card provider-section" aria-labelledby="offers-heading">
       <div className="section-head">
         <h2 id="offers-heading">Your offers</h2>
-        <button type="button" className="button secondary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+        <button
+          type="button"
+          className="button secondary"
+          aria-expanded={creating}
+          onClick={() => setCreating(!creating)}
+        >
           {creating ? "Close the new offer form" : "New offer"}
         </button>
       </div>
@@ -81,8 +91,12 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
                 <th scope="col">Offer</th>
                 <th scope="col">Hardware</th>
                 <th scope="col">Region</th>
-                <th scope="col" className="num">Servers in use / total</th>
-                <th scope="col" className="num">Price per GPU-hour</th>
+                <th scope="col" className="num">
+                  Servers in use / total
+                </th>
+                <th scope="col" className="num">
+                  Price per GPU-hour
+                </th>
                 <th scope="col">Durations</th>
                 <th scope="col">Status</th>
                 <th scope="col">
@@ -92,18 +106,41 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
             </thead>
             <tbody>
               {live.data!.map((o) => (
-                <OfferRow key={String(o.offerId)} item={o} editing={editing === o.offerId} onEdit={() => setEditing(editing === o.offerId ? undefined : o.offerId)} />
+                <OfferRow
+                  key={String(o.offerId)}
+                  item={o}
+                  editing={editing === o.offerId}
+                  onEdit={() => setEditing(editing === o.offerId ? undefined : o.offerId)}
+                />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {editOffer && <EditOffer key={String(editOffer.offerId)} item={editOffer} onChanged={() => { void live.refetch(); onChanged(); }} onClose={() => setEditing(undefined)} />}
+      {editOffer && (
+        <EditOffer
+          key={String(editOffer.offerId)}
+          item={editOffer}
+          onChanged={() => {
+            void live.refetch();
+            onChanged();
+          }}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
     </section>
   );
 }
 
-function OfferRow({ item, editing, onEdit }: { item: LiveOffer; editing: boolean; onEdit: () => void }) {
+function OfferRow({
+  item,
+  editing,
+  onEdit,
+}: {
+  item: LiveOffer;
+  editing: boolean;
+  onEdit: () => void;
+}) {
   const { offer, offerId } = item;
   const token = useTokenInfo(offer.paymentToken).data;
   return (
@@ -121,11 +158,20 @@ function OfferRow({ item, editing, onEdit }: { item: LiveOffer; editing: boolean
         {formatDuration(BigInt(offer.minDuration))} – {formatDuration(BigInt(offer.maxDuration))}
       </td>
       <td>
-        <span className={`badge ${offer.paused ? "badge-Paused" : "badge-Active"}`}>{offer.paused ? "Paused" : "Listed"}</span>
-        {!isAddressEqual(offer.buyerPolicy, zeroAddress) && <span className="badge">Allowlist</span>}
+        <span className={`badge ${offer.paused ? "badge-Paused" : "badge-Active"}`}>
+          {offer.paused ? "Paused" : "Listed"}
+        </span>
+        {!isAddressEqual(offer.buyerPolicy, zeroAddress) && (
+          <span className="badge">Allowlist</span>
+        )}
       </td>
       <td>
-        <button type="button" className="button secondary small" aria-expanded={editing} onClick={onEdit}>
+        <button
+          type="button"
+          className="button secondary small"
+          aria-expanded={editing}
+          onClick={onEdit}
+        >
           Edit offer #{String(offerId)}
         </button>
       </td>
@@ -133,7 +179,15 @@ function OfferRow({ item, editing, onEdit }: { item: LiveOffer; editing: boolean
   );
 }
 
-function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: () => void; onClose: () => void }) {
+function EditOffer({
+  item,
+  onChanged,
+  onClose,
+}: {
+  item: LiveOffer;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
   const { addresses } = useGridlease();
   const signer = useSigner();
   const { offer, offerId } = item;
@@ -152,24 +206,42 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
   };
   const submitPrice = () => {
     if (!token) return;
-    const r = parseAmount(price, token.decimals, { max: 2n ** 96n - 1n, maxMessage: "That price is too large." });
+    const r = parseAmount(price, token.decimals, {
+      max: 2n ** 96n - 1n,
+      maxMessage: "That price is too large.",
+    });
     if ("error" in r) return setPriceError(r.error);
     setPriceError(undefined);
-    void run([{ label: `Set the price of offer #${offerId} to ${tokenAmount(r.value, token)}`, run: () => setOfferPrice(signer!, { market, offerId, pricePerGpuHour: r.value }) }]);
+    void run([
+      {
+        label: `Set the price of offer #${offerId} to ${tokenAmount(r.value, token)}`,
+        run: () => setOfferPrice(signer!, { market, offerId, pricePerGpuHour: r.value }),
+      },
+    ]);
   };
   const submitServers = () => {
     const max = Number(config.data?.limits.maxUnits ?? 65535n);
     const r = parseWhole(servers, 1, max, "servers");
     if ("error" in r) return setServersError(r.error);
-    if (r.value < offer.unitsInUse) return setServersError(`${offer.unitsInUse} servers are leased now: the total cannot go below that.`);
+    if (r.value < offer.unitsInUse)
+      return setServersError(
+        `${offer.unitsInUse} servers are leased now: the total cannot go below that.`,
+      );
     setServersError(undefined);
-    void run([{ label: `Set offer #${offerId} to ${r.value} servers`, run: () => setOfferUnits(signer!, { market, offerId, totalUnits: BigInt(r.value) }) }]);
+    void run([
+      {
+        label: `Set offer #${offerId} to ${r.value} servers`,
+        run: () => setOfferUnits(signer!, { market, offerId, totalUnits: BigInt(r.value) }),
+      },
+    ]);
   };
 
   return (
     <section className="edit-offer" aria-labelledby="edit-offer-heading">
       <h3 id="edit-offer-heading">Edit offer #{String(offerId)}</h3>
-      <p className="muted small">A new price applies to leases opened from now on; running leases keep theirs.</p>
+      <p className="muted small">
+        A new price applies to leases opened from now on; running leases keep theirs.
+      </p>
       <div className="edit-grid">
         <form
           className="toolbar"
@@ -179,8 +251,19 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
             submitPrice();
           }}
         >
-          <Field label={`New hourly price per GPU (${token?.symbol ?? "…"})`} error={priceError} hint={`Now ${tokenAmount(offer.pricePerGpuHour, token)}`}>
-            {(p) => <input {...p} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />}
+          <Field
+            label={`New hourly price per GPU (${token?.symbol ?? "…"})`}
+            error={priceError}
+            hint={`Now ${tokenAmount(offer.pricePerGpuHour, token)}`}
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={price}
+                onChange={(e) => setPrice(e.target.value)}
+              />
+            )}
           </Field>
           <button type="submit" className="button" disabled={flow.busy}>
             Set price
@@ -195,7 +278,14 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
           }}
         >
           <Field label="Server count" error={serversError} hint={`${offer.unitsInUse} in use`}>
-            {(p) => <input {...p} inputMode="numeric" value={servers} onChange={(e) => setServers(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={servers}
+                onChange={(e) => setServers(e.target.value)}
+              />
+            )}
           </Field>
           <button type="submit" className="button" disabled={flow.busy}>
             Set servers
@@ -227,7 +317,13 @@ function EditOffer({ item, onChanged, onClose }: { item: LiveOffer; onChanged: (
   );
 }
 
-export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: (offerId?: bigint) => void }) {
+export function CreateOfferForm({
+  bond,
+  onCreated,
+}: {
+  bond: bigint;
+  onCreated: (offerId?: bigint) => void;
+}) {
   const { addresses } = useGridlease();
   const signer = useSigner();
   const config = useMarketConfig();
@@ -240,16 +336,28 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
 
   const ctx = {
     tokens: {
-      usd: addresses!.usd && usd ? { address: addresses!.usd, decimals: usd.decimals, symbol: usd.symbol } : undefined,
-      grid: { address: addresses!.grid, decimals: grid?.decimals ?? 18, symbol: grid?.symbol ?? "GRID" },
+      usd:
+        addresses!.usd && usd
+          ? { address: addresses!.usd, decimals: usd.decimals, symbol: usd.symbol }
+          : undefined,
+      grid: {
+        address: addresses!.grid,
+        decimals: grid?.decimals ?? 18,
+        symbol: grid?.symbol ?? "GRID",
+      },
     },
     policy: addresses!.policy,
-    limits: config.data?.limits ?? { maxUnits: 65535n, maxGpusPerUnit: 64n, maxLeaseDuration: 3n * 365n * 86400n },
+    limits: config.data?.limits ?? {
+      maxUnits: 65535n,
+      maxGpusPerUnit: 64n,
+      maxLeaseDuration: 3n * 365n * 86400n,
+    },
     bond,
   };
   const result = buildOffer(form, ctx);
   const err = (k: keyof OfferForm) => (touched ? result.errors[k] : undefined);
-  const set = (k: keyof OfferForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof OfferForm) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
   const tokenDisplay: TokenDisplay | undefined = form.paymentToken === "usd" ? usd : grid;
 
   const submit = async () => {
@@ -262,7 +370,12 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
     if (result.allowlist?.length)
       steps.push({
         label: `Allow ${result.allowlist.length} buyer${result.allowlist.length === 1 ? "" : "s"} in your allowlist`,
-        run: () => setAllowedBuyers(signer, { policy: addresses!.policy!, buyers: result.allowlist!, allowed: true }),
+        run: () =>
+          setAllowedBuyers(signer, {
+            policy: addresses!.policy!,
+            buyers: result.allowlist!,
+            allowed: true,
+          }),
       });
     let offerId: bigint | undefined;
     steps.push({
@@ -314,10 +427,19 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
             )}
           </Field>
           <Field label="GPUs per server" error={err("gpusPerUnit")}>
-            {(p) => <input {...p} inputMode="numeric" value={form.gpusPerUnit} onChange={set("gpusPerUnit")} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={form.gpusPerUnit}
+                onChange={set("gpusPerUnit")}
+              />
+            )}
           </Field>
           <Field label="Servers" error={err("servers")}>
-            {(p) => <input {...p} inputMode="numeric" value={form.servers} onChange={set("servers")} />}
+            {(p) => (
+              <input {...p} inputMode="numeric" value={form.servers} onChange={set("servers")} />
+            )}
           </Field>
           <Field label="Region" error={err("region")}>
             {(p) => (
@@ -330,20 +452,35 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
               </select>
             )}
           </Field>
-          <Field label="Interconnect" error={err("interconnect")} hint="e.g. InfiniBand NDR, RoCE v2">
+          <Field
+            label="Interconnect"
+            error={err("interconnect")}
+            hint="e.g. InfiniBand NDR, RoCE v2"
+          >
             {(p) => <input {...p} value={form.interconnect} onChange={set("interconnect")} />}
           </Field>
           <Field label="Interconnect Gb/s per GPU" error={err("interconnectGbps")} hint="Optional">
-            {(p) => <input {...p} inputMode="numeric" value={form.interconnectGbps} onChange={set("interconnectGbps")} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={form.interconnectGbps}
+                onChange={set("interconnectGbps")}
+              />
+            )}
           </Field>
           <Field label="CPU cores" error={err("cpuCores")}>
-            {(p) => <input {...p} inputMode="numeric" value={form.cpuCores} onChange={set("cpuCores")} />}
+            {(p) => (
+              <input {...p} inputMode="numeric" value={form.cpuCores} onChange={set("cpuCores")} />
+            )}
           </Field>
           <Field label="RAM (GB)" error={err("ramGB")}>
             {(p) => <input {...p} inputMode="decimal" value={form.ramGB} onChange={set("ramGB")} />}
           </Field>
           <Field label="NVMe (TB)" error={err("nvmeTB")}>
-            {(p) => <input {...p} inputMode="decimal" value={form.nvmeTB} onChange={set("nvmeTB")} />}
+            {(p) => (
+              <input {...p} inputMode="decimal" value={form.nvmeTB} onChange={set("nvmeTB")} />
+            )}
           </Field>
           <Field label="Data centre" error={err("datacenter")} hint="Optional">
             {(p) => <input {...p} value={form.datacenter} onChange={set("datacenter")} />}
@@ -353,25 +490,49 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
       <fieldset>
         <legend>Terms</legend>
         <div className="form-grid">
-          <Field label="Price per GPU-hour" error={err("price")} hint={tokenDisplay ? `In ${tokenDisplay.symbol}` : undefined}>
-            {(p) => <input {...p} inputMode="decimal" value={form.price} placeholder="2.10" onChange={set("price")} />}
+          <Field
+            label="Price per GPU-hour"
+            error={err("price")}
+            hint={tokenDisplay ? `In ${tokenDisplay.symbol}` : undefined}
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={form.price}
+                placeholder="2.10"
+                onChange={set("price")}
+              />
+            )}
           </Field>
           <Field label="Payment token" error={err("paymentToken")}>
             {(p) => (
               <select {...p} value={form.paymentToken} onChange={set("paymentToken")}>
-                {addresses!.usd && <option value="usd">{usd?.symbol ?? "TestUSD"} (USD stablecoin)</option>}
+                {addresses!.usd && (
+                  <option value="usd">{usd?.symbol ?? "TestUSD"} (USD stablecoin)</option>
+                )}
                 <option value="grid">{grid?.symbol ?? "GRID"}</option>
               </select>
             )}
           </Field>
           <Field label="Min duration (hours)" error={err("minHours")}>
-            {(p) => <input {...p} inputMode="decimal" value={form.minHours} onChange={set("minHours")} />}
+            {(p) => (
+              <input {...p} inputMode="decimal" value={form.minHours} onChange={set("minHours")} />
+            )}
           </Field>
           <Field label="Max duration (hours)" error={err("maxHours")}>
-            {(p) => <input {...p} inputMode="decimal" value={form.maxHours} onChange={set("maxHours")} />}
+            {(p) => (
+              <input {...p} inputMode="decimal" value={form.maxHours} onChange={set("maxHours")} />
+            )}
           </Field>
-          <Field label="Min provider bond (GRID)" error={err("minBond")} hint={`Your bond: ${tokenAmount(bond, { symbol: "GRID", decimals: 18 })}`}>
-            {(p) => <input {...p} inputMode="decimal" value={form.minBond} onChange={set("minBond")} />}
+          <Field
+            label="Min provider bond (GRID)"
+            error={err("minBond")}
+            hint={`Your bond: ${tokenAmount(bond, { symbol: "GRID", decimals: 18 })}`}
+          >
+            {(p) => (
+              <input {...p} inputMode="decimal" value={form.minBond} onChange={set("minBond")} />
+            )}
           </Field>
         </div>
         <Field
@@ -379,12 +540,24 @@ export function CreateOfferForm({ bond, onCreated }: { bond: bigint; onCreated: 
           error={err("allowlist")}
           hint="When set, only these addresses may lease this offer (through the shared allowlist policy)."
         >
-          {(p) => <textarea {...p} rows={3} className="mono" value={form.allowlist} onChange={set("allowlist")} />}
+          {(p) => (
+            <textarea
+              {...p}
+              rows={3}
+              className="mono"
+              value={form.allowlist}
+              onChange={set("allowlist")}
+            />
+          )}
         </Field>
       </fieldset>
       {touched && Object.keys(result.errors).length > 0 && (
         <p className="error" role="alert">
-          Fix the {Object.keys(result.errors).length === 1 ? "field" : `${Object.keys(result.errors).length} fields`} marked above.
+          Fix the{" "}
+          {Object.keys(result.errors).length === 1
+            ? "field"
+            : `${Object.keys(result.errors).length} fields`}{" "}
+          marked above.
         </p>
       )}
       <button type="submit" className="button" disabled={flow.busy}>

@@ -22,13 +22,18 @@ vi.mock("../../lib/gridlease.ts", () => ({
   }),
   useSigner: () => ({ account: { address: "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199" } }),
   useTokenInfo: (a: string) => ({
-    data: a.endsWith("2") ? { symbol: "tUSD", decimals: 6, isUsd: true } : { symbol: "GRID", decimals: 18, isUsd: false },
+    data: a.endsWith("2")
+      ? { symbol: "tUSD", decimals: 6, isUsd: true }
+      : { symbol: "GRID", decimals: 18, isUsd: false },
   }),
   txUrl: () => "#",
 }));
 vi.mock("@gridlease/sdk", async (importOriginal) => {
   const sdk = await importOriginal<typeof import("@gridlease/sdk")>();
-  const sent = (extra: object) => ({ hash: "0xabc", wait: async () => ({ receipt: { blockNumber: 1n, gasUsed: 1n }, events: [], ...extra }) });
+  const sent = (extra: object) => ({
+    hash: "0xabc",
+    wait: async () => ({ receipt: { blockNumber: 1n, gasUsed: 1n }, events: [], ...extra }),
+  });
   return {
     ...sdk,
     activateLease: vi.fn(async (_w: unknown, p: { leaseId: bigint; encryptedAccess: Hex }) => {
@@ -72,7 +77,11 @@ describe("ActivateCard", () => {
       status: 1,
       endReason: 0,
     } as unknown as LeaseView;
-    const row = { leaseId: "12", gpuModel: "H100-SXM-80GB", buyerPublicKey: buyerKey.publicKeyHex } as never;
+    const row = {
+      leaseId: "12",
+      gpuModel: "H100-SXM-80GB",
+      buyerPublicKey: buyerKey.publicKeyHex,
+    } as never;
     render(wrap(<ActivateCard lease={lease} row={row} now={NOW} onChanged={() => {}} />));
     const card = screen.getByRole("article", { name: "Lease #12" });
     expect(within(card).getByText("00:10:00")).toBeDefined();
@@ -91,8 +100,14 @@ describe("ActivateCard", () => {
 
     expect(activated).toHaveLength(1);
     expect(activated[0].leaseId).toBe(12n);
-    expect(activated[0].encryptedAccess).not.toContain(Buffer.from("tok_secret_42").toString("hex"));
-    expect(openAccess(buyerKey.secretKey, activated[0].encryptedAccess, { expectedPublicKey: buyerKey.publicKeyHex })).toEqual({
+    expect(activated[0].encryptedAccess).not.toContain(
+      Buffer.from("tok_secret_42").toString("hex"),
+    );
+    expect(
+      openAccess(buyerKey.secretKey, activated[0].encryptedAccess, {
+        expectedPublicKey: buyerKey.publicKeyHex,
+      }),
+    ).toEqual({
       host: "gpu7.kanto.example",
       port: 2222,
       user: "ubuntu",
@@ -107,22 +122,35 @@ describe("CreateOfferForm", () => {
     const create = screen.getByRole("button", { name: "Create offer" });
     await userEvent.clear(screen.getByLabelText("Max duration (hours)"));
     await userEvent.type(screen.getByLabelText("Max duration (hours)"), "0.5");
-    await userEvent.type(screen.getByLabelText("Buyer allowlist (one address per line, optional)"), "not-an-address");
+    await userEvent.type(
+      screen.getByLabelText("Buyer allowlist (one address per line, optional)"),
+      "not-an-address",
+    );
     await userEvent.click(create);
     expect(created).toHaveLength(0);
-    for (const label of ["Price per GPU-hour", "Max duration (hours)", "Buyer allowlist (one address per line, optional)"])
+    for (const label of [
+      "Price per GPU-hour",
+      "Max duration (hours)",
+      "Buyer allowlist (one address per line, optional)",
+    ])
       expect(screen.getByLabelText(label).getAttribute("aria-invalid")).toBe("true");
     expect(screen.getByLabelText("GPUs per server").getAttribute("aria-invalid")).toBe("false");
 
     await userEvent.type(screen.getByLabelText("Price per GPU-hour"), "1.95");
     await userEvent.clear(screen.getByLabelText("Max duration (hours)"));
     await userEvent.type(screen.getByLabelText("Max duration (hours)"), "72");
-    await userEvent.clear(screen.getByLabelText("Buyer allowlist (one address per line, optional)"));
+    await userEvent.clear(
+      screen.getByLabelText("Buyer allowlist (one address per line, optional)"),
+    );
     await userEvent.selectOptions(screen.getByLabelText("Region"), "SG");
     await userEvent.selectOptions(screen.getByLabelText("GPU model"), "B200-192GB");
     await userEvent.click(create);
     expect(created).toHaveLength(1);
-    expect(created[0]).toMatchObject({ pricePerGpuHour: 1_950_000n, maxDuration: 72n * 3600n, paymentToken: "0x0000000000000000000000000000000000000002" });
+    expect(created[0]).toMatchObject({
+      pricePerGpuHour: 1_950_000n,
+      maxDuration: 72n * 3600n,
+      paymentToken: "0x0000000000000000000000000000000000000002",
+    });
     expect(await screen.findByText("Offer #46 is listed.")).toBeDefined();
   });
 });

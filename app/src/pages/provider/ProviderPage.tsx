@@ -1,6 +1,12 @@
 import { useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { depositBond, registerProvider, updateProvider, withdrawBond, type ProviderRecord } from "@gridlease/sdk";
+import {
+  depositBond,
+  registerProvider,
+  updateProvider,
+  withdrawBond,
+  type ProviderRecord,
+} from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../lib/gridlease.ts";
 import { useTxFlow, type TxStepDef } from "../../lib/tx.ts";
 import { parseProviderMeta, toDataUri } from "../../lib/spec.ts";
@@ -24,7 +30,10 @@ export default function ProviderPage(_: { params: Record<string, string> }) {
   return (
     <section className="provider-page">
       <h1>Provider dashboard</h1>
-      <p className="muted">List GPU capacity, keep a bond, activate leases with sealed access details and claim your earnings.</p>
+      <p className="muted">
+        List GPU capacity, keep a bond, activate leases with sealed access details and claim your
+        earnings.
+      </p>
       <WalletGate purpose="list capacity as a provider">
         <ProviderDashboard />
       </WalletGate>
@@ -36,11 +45,20 @@ function ProviderDashboard() {
   const record = useProviderRecord();
   const queryClient = useQueryClient();
   const refreshAll = () => {
-    for (const key of ["provider-record", "indexed-provider", "provider-offers", "provider-leases", "provider-live-leases", "provider-live-offers", "token-balance"])
+    for (const key of [
+      "provider-record",
+      "indexed-provider",
+      "provider-offers",
+      "provider-leases",
+      "provider-live-leases",
+      "provider-live-offers",
+      "token-balance",
+    ])
       void queryClient.invalidateQueries({ queryKey: [key] });
   };
   if (record.isPending) return <Loading what="your provider record" />;
-  if (record.isError) return <ErrorState error={record.error} retry={() => void record.refetch()} />;
+  if (record.isError)
+    return <ErrorState error={record.error} retry={() => void record.refetch()} />;
   const registered = record.data.registered;
   return (
     <>
@@ -87,8 +105,14 @@ function ProfileSection({ registered, onChanged }: { registered: boolean; onChan
     const metadataURI = toDataUri(doc);
     const market = addresses!.market;
     const step: TxStepDef = registered
-      ? { label: "Update provider profile", run: () => updateProvider(signer, { market, metadataURI }) }
-      : { label: "Register as provider", run: () => registerProvider(signer, { market, metadataURI }) };
+      ? {
+          label: "Update provider profile",
+          run: () => updateProvider(signer, { market, metadataURI }),
+        }
+      : {
+          label: "Register as provider",
+          run: () => registerProvider(signer, { market, metadataURI }),
+        };
     await flow.run([step]);
     onChanged();
   };
@@ -98,7 +122,8 @@ function ProfileSection({ registered, onChanged }: { registered: boolean; onChan
       <h2 id="profile-heading">{registered ? "Profile" : "Become a provider"}</h2>
       {!registered && (
         <p className="muted">
-          Register this address to list capacity. The profile is public on-chain: give only what buyers should see.
+          Register this address to list capacity. The profile is public on-chain: give only what
+          buyers should see.
         </p>
       )}
       <form
@@ -110,13 +135,37 @@ function ProfileSection({ registered, onChanged }: { registered: boolean; onChan
       >
         <div className="form-grid">
           <Field label="Provider name" error={show("name")}>
-            {(p) => <input {...p} value={form.name} maxLength={120} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+            {(p) => (
+              <input
+                {...p}
+                value={form.name}
+                maxLength={120}
+                onChange={(e) => setForm({ ...form, name: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Website" error={show("website")} hint="Optional, https://…">
-            {(p) => <input {...p} type="url" value={form.website} onChange={(e) => setForm({ ...form, website: e.target.value })} />}
+            {(p) => (
+              <input
+                {...p}
+                type="url"
+                value={form.website}
+                onChange={(e) => setForm({ ...form, website: e.target.value })}
+              />
+            )}
           </Field>
-          <Field label="Contact" error={show("contact")} hint="Optional: an email, Telegram or Matrix handle">
-            {(p) => <input {...p} value={form.contact} onChange={(e) => setForm({ ...form, contact: e.target.value })} />}
+          <Field
+            label="Contact"
+            error={show("contact")}
+            hint="Optional: an email, Telegram or Matrix handle"
+          >
+            {(p) => (
+              <input
+                {...p}
+                value={form.contact}
+                onChange={(e) => setForm({ ...form, contact: e.target.value })}
+              />
+            )}
           </Field>
         </div>
         <button type="submit" className="button" disabled={flow.busy}>
@@ -164,9 +213,17 @@ function BondSection({ record, onChanged }: { record: ProviderRecord; onChanged:
               amount: value,
               label: `Approve ${tokenAmount(value, GRID)} for the bond`,
             })),
-            { label: `Deposit ${tokenAmount(value, GRID)} bond`, run: () => depositBond(signer, { market, amount: value }) },
+            {
+              label: `Deposit ${tokenAmount(value, GRID)} bond`,
+              run: () => depositBond(signer, { market, amount: value }),
+            },
           ]
-        : [{ label: `Withdraw ${tokenAmount(value, GRID)} bond`, run: () => withdrawBond(signer, { market, amount: value }) }];
+        : [
+            {
+              label: `Withdraw ${tokenAmount(value, GRID)} bond`,
+              run: () => withdrawBond(signer, { market, amount: value }),
+            },
+          ];
     const ok = await flow.run(steps, { token: GRID, bondToken: GRID });
     if (ok) setAmount("");
     onChanged();
@@ -176,22 +233,43 @@ function BondSection({ record, onChanged }: { record: ProviderRecord; onChanged:
     <section className="card provider-section" aria-labelledby="bond-heading">
       <h2 id="bond-heading">Bond</h2>
       <p className="muted small">
-        Offers can require a minimum bond. Each pending or active lease reserves its no-show penalty from the bond until it ends.
+        Offers can require a minimum bond. Each pending or active lease reserves its no-show penalty
+        from the bond until it ends.
       </p>
       <div className="cards">
         <Stat label="Bond" value={tokenAmount(record.bond, GRID)} />
         <Stat label="Locked bond" value={tokenAmount(record.lockedBond, GRID)} />
         <Stat label="Free bond" value={tokenAmount(free, GRID)} />
-        <Stat label="GRID in wallet" value={balance === undefined ? "…" : tokenAmount(balance, GRID)} />
+        <Stat
+          label="GRID in wallet"
+          value={balance === undefined ? "…" : tokenAmount(balance, GRID)}
+        />
       </div>
       <form className="toolbar" noValidate onSubmit={(e) => e.preventDefault()}>
         <Field label="Bond amount (GRID)" error={error}>
-          {(p) => <input {...p} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+            />
+          )}
         </Field>
-        <button type="button" className="button" disabled={flow.busy} onClick={() => void act("deposit")}>
+        <button
+          type="button"
+          className="button"
+          disabled={flow.busy}
+          onClick={() => void act("deposit")}
+        >
           Deposit bond
         </button>
-        <button type="button" className="button secondary" disabled={flow.busy} onClick={() => void act("withdraw")}>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={flow.busy}
+          onClick={() => void act("withdraw")}
+        >
           Withdraw bond
         </button>
       </form>

@@ -90,11 +90,14 @@ export function useIndexedProvider(provider: Address | undefined) {
     enabled: !!provider,
     refetchInterval: 10_000,
     queryFn: ({ signal }) =>
-      gql<{ provider: { metadataURI: string; leaseCount: number; leasesServed: number; noShows: number } | null }>(
-        PROVIDER_QUERY,
-        { id: provider!.toLowerCase() },
-        signal,
-      ).then((d) => d.provider),
+      gql<{
+        provider: {
+          metadataURI: string;
+          leaseCount: number;
+          leasesServed: number;
+          noShows: number;
+        } | null;
+      }>(PROVIDER_QUERY, { id: provider!.toLowerCase() }, signal).then((d) => d.provider),
   });
 }
 
@@ -105,7 +108,14 @@ export function useIndexedOffers(provider: Address | undefined) {
     enabled: !!provider,
     refetchInterval: 5_000,
     queryFn: async ({ signal }) =>
-      (await gqlAll<Relations<IndexedOffer, "paymentToken">>(OFFERS_QUERY, "offers", { provider: provider!.toLowerCase() }, { signal })).map((o) => ({
+      (
+        await gqlAll<Relations<IndexedOffer, "paymentToken">>(
+          OFFERS_QUERY,
+          "offers",
+          { provider: provider!.toLowerCase() },
+          { signal },
+        )
+      ).map((o) => ({
         ...o,
         paymentToken: o.paymentToken.id,
       })),

@@ -22,12 +22,23 @@ const USD = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address;
 const GRID = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as Address;
 const POLICY = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" as Address;
 const ctx: OfferContext = {
-  tokens: { usd: { address: USD, decimals: 6, symbol: "tUSD" }, grid: { address: GRID, decimals: 18, symbol: "GRID" } },
+  tokens: {
+    usd: { address: USD, decimals: 6, symbol: "tUSD" },
+    grid: { address: GRID, decimals: 18, symbol: "GRID" },
+  },
   policy: POLICY,
   limits: { maxUnits: 1000n, maxGpusPerUnit: 16n, maxLeaseDuration: 3n * 365n * 86400n },
   bond: parseUnits("5000", 18),
 };
-const form = { ...EMPTY_OFFER_FORM, price: "2.15", servers: "40", region: "JP-13", minHours: "2", maxHours: "168", minBond: "1000" };
+const form = {
+  ...EMPTY_OFFER_FORM,
+  price: "2.15",
+  servers: "40",
+  region: "JP-13",
+  minHours: "2",
+  maxHours: "168",
+  minBond: "1000",
+};
 
 describe("parseAmount", () => {
   it("parses decimals into base units", () => {
@@ -99,7 +110,17 @@ describe("buildOffer", () => {
   });
   it("reports each bad field next to it and builds nothing", () => {
     const { errors, params } = buildOffer(
-      { ...form, gpusPerUnit: "0", servers: "2000", price: "", minHours: "10", maxHours: "5", allowlist: "nope", ramGB: "x", minBond: "9000" },
+      {
+        ...form,
+        gpusPerUnit: "0",
+        servers: "2000",
+        price: "",
+        minHours: "10",
+        maxHours: "5",
+        allowlist: "nope",
+        ramGB: "x",
+        minBond: "9000",
+      },
       ctx,
     );
     expect(params).toBeUndefined();
@@ -112,13 +133,17 @@ describe("buildOffer", () => {
     expect(errors.minBond).toMatch(/bond is below/);
   });
   it("refuses a maximum beyond the market's limit", () => {
-    expect(buildOffer({ ...form, maxHours: String(4 * 365 * 24) }, ctx).errors.maxHours).toMatch(/At most 26,280 hours/);
+    expect(buildOffer({ ...form, maxHours: String(4 * 365 * 24) }, ctx).errors.maxHours).toMatch(
+      /At most 26,280 hours/,
+    );
   });
 });
 
 describe("netClaimable", () => {
   it("is the unclaimed gross less the fee on it, computed on cumulative amounts like the contract", () => {
-    expect(netClaimable(1_000_001n, 333_333n, 250n)).toBe(1_000_001n - 333_333n - (feeOn(1_000_001n, 250n) - feeOn(333_333n, 250n)));
+    expect(netClaimable(1_000_001n, 333_333n, 250n)).toBe(
+      1_000_001n - 333_333n - (feeOn(1_000_001n, 250n) - feeOn(333_333n, 250n)),
+    );
     expect(netClaimable(5n, 5n, 250n)).toBe(0n);
   });
 });
@@ -149,7 +174,14 @@ describe("splitByDay", () => {
 describe("utilisation and earnings series", () => {
   const rows = [
     lease({}),
-    lease({ leaseId: "2", gpuModel: "B200-192GB", gpus: "16", duration: "3600", startTime: String(T0 + D + 1800), feeBps: "1000" }),
+    lease({
+      leaseId: "2",
+      gpuModel: "B200-192GB",
+      gpus: "16",
+      duration: "3600",
+      startTime: String(T0 + D + 1800),
+      feeBps: "1000",
+    }),
     lease({ leaseId: "3", startTime: null }), // never activated
   ];
   it("counts GPU-hours in service per day and model, cut at now", () => {
@@ -180,23 +212,39 @@ describe("validateProfile", () => {
     expect(validateProfile({ name: "", website: "", contact: "" })).toHaveProperty("name");
     expect(validateProfile({ name: "Kanto Compute", website: "", contact: "" })).toEqual({});
     expect(validateProfile({ name: "K", website: "kanto", contact: "" })).toHaveProperty("website");
-    expect(validateProfile({ name: "K", website: "https://kanto.example", contact: "ops@kanto.example" })).toEqual({});
+    expect(
+      validateProfile({
+        name: "K",
+        website: "https://kanto.example",
+        contact: "ops@kanto.example",
+      }),
+    ).toEqual({});
   });
 });
 
 describe("validateAccessForm", () => {
   it("builds details with a key for a private key block and a token otherwise", () => {
     const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----";
-    expect(validateAccessForm({ host: "gpu1.example.com", port: "2222", user: "ubuntu", secret: key }).details).toEqual({
+    expect(
+      validateAccessForm({ host: "gpu1.example.com", port: "2222", user: "ubuntu", secret: key })
+        .details,
+    ).toEqual({
       host: "gpu1.example.com",
       port: 2222,
       user: "ubuntu",
       key: key + "\n",
     });
-    expect(validateAccessForm({ host: "10.0.0.7", port: "22", user: "root", secret: "tok_123" }).details).toMatchObject({ token: "tok_123" });
+    expect(
+      validateAccessForm({ host: "10.0.0.7", port: "22", user: "root", secret: "tok_123" }).details,
+    ).toMatchObject({ token: "tok_123" });
   });
   it("flags each bad field", () => {
-    const { errors, details } = validateAccessForm({ host: "bad host", port: "70000", user: "", secret: "" });
+    const { errors, details } = validateAccessForm({
+      host: "bad host",
+      port: "70000",
+      user: "",
+      secret: "",
+    });
     expect(details).toBeUndefined();
     expect(Object.keys(errors).sort()).toEqual(["host", "port", "secret", "user"]);
   });

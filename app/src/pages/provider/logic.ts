@@ -1,6 +1,21 @@
 /** Pure helpers of the provider dashboard: form validation, the offer form -> createOffer params, chart series. */
-import { isAddress, keccak256, parseUnits, toBytes, zeroAddress, type Address, type Hex } from "viem";
-import { encodeGpuModel, encodeRegion, feeOn, GPU_MODELS, REGIONS, type OfferParams } from "@gridlease/sdk";
+import {
+  isAddress,
+  keccak256,
+  parseUnits,
+  toBytes,
+  zeroAddress,
+  type Address,
+  type Hex,
+} from "viem";
+import {
+  encodeGpuModel,
+  encodeRegion,
+  feeOn,
+  GPU_MODELS,
+  REGIONS,
+  type OfferParams,
+} from "@gridlease/sdk";
 import { toDataUri } from "../../lib/spec.ts";
 
 /** A decimal token amount typed by a person, as base units; an error message when it is not one. */
@@ -21,20 +36,31 @@ export function parseAmount(
 }
 
 /** A whole number in [min, max]. */
-export function parseWhole(input: string, min: number, max: number, what: string): { value: number } | { error: string } {
+export function parseWhole(
+  input: string,
+  min: number,
+  max: number,
+  what: string,
+): { value: number } | { error: string } {
   const text = input.trim();
   if (!/^\d+$/.test(text)) return { error: `Enter ${what} as a whole number.` };
   const value = Number(text);
-  if (value < min || value > max) return { error: `${capitalise(what)} must be from ${min} to ${max.toLocaleString("en-US")}.` };
+  if (value < min || value > max)
+    return { error: `${capitalise(what)} must be from ${min} to ${max.toLocaleString("en-US")}.` };
   return { value };
 }
 
 /** A positive decimal number (RAM, NVMe, hours). */
-export function parsePositive(input: string, what: string, opts: { allowZero?: boolean } = {}): { value: number } | { error: string } {
+export function parsePositive(
+  input: string,
+  what: string,
+  opts: { allowZero?: boolean } = {},
+): { value: number } | { error: string } {
   const text = input.trim();
   if (!/^\d+(\.\d+)?$/.test(text)) return { error: `Enter ${what} as a positive number.` };
   const value = Number(text);
-  if (!(value > 0) && !(opts.allowZero && value === 0)) return { error: `${capitalise(what)} must be more than 0.` };
+  if (!(value > 0) && !(opts.allowZero && value === 0))
+    return { error: `${capitalise(what)} must be more than 0.` };
   return { value };
 }
 
@@ -47,7 +73,10 @@ export function parseAllowlist(text: string): { addresses: Address[] } | { error
     .map((s) => s.trim())
     .filter(Boolean);
   const bad = entries.filter((e) => !isAddress(e, { strict: false }));
-  if (bad.length) return { error: `Not ${bad.length === 1 ? "an address" : "addresses"}: ${bad.slice(0, 3).join(", ")}${bad.length > 3 ? "…" : ""}` };
+  if (bad.length)
+    return {
+      error: `Not ${bad.length === 1 ? "an address" : "addresses"}: ${bad.slice(0, 3).join(", ")}${bad.length > 3 ? "…" : ""}`,
+    };
   const seen = new Set<string>();
   const addresses: Address[] = [];
   for (const e of entries) {
@@ -99,7 +128,10 @@ export const EMPTY_OFFER_FORM: OfferForm = {
 };
 
 export interface OfferContext {
-  tokens: { usd?: { address: Address; decimals: number; symbol: string }; grid: { address: Address; decimals: number; symbol: string } };
+  tokens: {
+    usd?: { address: Address; decimals: number; symbol: string };
+    grid: { address: Address; decimals: number; symbol: string };
+  };
   policy?: Address;
   limits: { maxUnits: bigint; maxGpusPerUnit: bigint; maxLeaseDuration: bigint };
   /** The provider's bond now (GRID base units), for the min-bond check. */
@@ -113,7 +145,11 @@ export function offerSpecDoc(f: OfferForm, gpusPerUnit: number) {
   const gbps = Number(f.interconnectGbps);
   return {
     schema: "gridlease.spec/v1",
-    gpu: { model: f.gpuModel, name: (GPU_MODELS as Record<string, string>)[f.gpuModel] ?? f.gpuModel, count: gpusPerUnit },
+    gpu: {
+      model: f.gpuModel,
+      name: (GPU_MODELS as Record<string, string>)[f.gpuModel] ?? f.gpuModel,
+      count: gpusPerUnit,
+    },
     server: {
       cpu: { cores: Number(f.cpuCores), sockets: 1 },
       ramGB: Number(f.ramGB),
@@ -137,7 +173,7 @@ export function buildOffer(
   ctx: OfferContext,
 ): { errors: OfferErrors; params?: OfferParams; allowlist?: Address[] } {
   const errors: OfferErrors = {};
-  const take = <T,>(key: keyof OfferForm, r: { value: T } | { error: string }): T | undefined => {
+  const take = <T>(key: keyof OfferForm, r: { value: T } | { error: string }): T | undefined => {
     if ("error" in r) {
       errors[key] = r.error;
       return undefined;
@@ -146,17 +182,30 @@ export function buildOffer(
   };
   if (!(f.gpuModel in GPU_MODELS)) errors.gpuModel = "Pick a GPU model.";
   if (!(f.region in REGIONS)) errors.region = "Pick a region.";
-  const gpus = take("gpusPerUnit", parseWhole(f.gpusPerUnit, 1, Number(ctx.limits.maxGpusPerUnit), "GPUs per server"));
+  const gpus = take(
+    "gpusPerUnit",
+    parseWhole(f.gpusPerUnit, 1, Number(ctx.limits.maxGpusPerUnit), "GPUs per server"),
+  );
   const servers = take("servers", parseWhole(f.servers, 1, Number(ctx.limits.maxUnits), "servers"));
-  if (f.interconnect.trim() === "") errors.interconnect = "Describe the interconnect, e.g. InfiniBand NDR.";
+  if (f.interconnect.trim() === "")
+    errors.interconnect = "Describe the interconnect, e.g. InfiniBand NDR.";
   else if (f.interconnect.length > 80) errors.interconnect = "At most 80 characters.";
-  if (f.interconnectGbps.trim() !== "") take("interconnectGbps", parsePositive(f.interconnectGbps, "Gb/s per GPU"));
+  if (f.interconnectGbps.trim() !== "")
+    take("interconnectGbps", parsePositive(f.interconnectGbps, "Gb/s per GPU"));
   take("cpuCores", parseWhole(f.cpuCores, 1, 4096, "CPU cores"));
   take("ramGB", parsePositive(f.ramGB, "RAM"));
   take("nvmeTB", parsePositive(f.nvmeTB, "NVMe", { allowZero: true }));
   const token = f.paymentToken === "usd" ? ctx.tokens.usd : ctx.tokens.grid;
   if (!token) errors.paymentToken = "This token is not deployed on this chain.";
-  const price = token ? take("price", parseAmount(f.price, token.decimals, { max: 2n ** 96n - 1n, maxMessage: "That price is too large." })) : undefined;
+  const price = token
+    ? take(
+        "price",
+        parseAmount(f.price, token.decimals, {
+          max: 2n ** 96n - 1n,
+          maxMessage: "That price is too large.",
+        }),
+      )
+    : undefined;
   const minH = take("minHours", parsePositive(f.minHours, "the minimum duration"));
   const maxH = take("maxHours", parsePositive(f.maxHours, "the maximum duration"));
   const minDuration = minH !== undefined ? BigInt(Math.round(minH * 3600)) : undefined;
@@ -164,11 +213,20 @@ export function buildOffer(
   if (minDuration !== undefined && minDuration === 0n) errors.minHours = "At least one second.";
   if (maxDuration !== undefined && maxDuration > ctx.limits.maxLeaseDuration)
     errors.maxHours = `At most ${(Number(ctx.limits.maxLeaseDuration) / 3600).toLocaleString("en-US")} hours.`;
-  if (minDuration !== undefined && maxDuration !== undefined && minDuration > maxDuration && !errors.maxHours)
+  if (
+    minDuration !== undefined &&
+    maxDuration !== undefined &&
+    minDuration > maxDuration &&
+    !errors.maxHours
+  )
     errors.maxHours = "Must be at least the minimum duration.";
   const minBond = take(
     "minBond",
-    parseAmount(f.minBond, ctx.tokens.grid.decimals, { allowZero: true, max: 2n ** 128n - 1n, maxMessage: "That bond is too large." }),
+    parseAmount(f.minBond, ctx.tokens.grid.decimals, {
+      allowZero: true,
+      max: 2n ** 128n - 1n,
+      maxMessage: "That bond is too large.",
+    }),
   );
   if (minBond !== undefined && ctx.bond !== undefined && minBond > ctx.bond && !errors.minBond)
     errors.minBond = "Your bond is below this: no lease could open until you deposit more.";
@@ -180,7 +238,13 @@ export function buildOffer(
     else allowlist = r.addresses;
   }
   if (f.datacenter.length > 80) errors.datacenter = "At most 80 characters.";
-  if (Object.keys(errors).length > 0 || gpus === undefined || servers === undefined || !token || price === undefined)
+  if (
+    Object.keys(errors).length > 0 ||
+    gpus === undefined ||
+    servers === undefined ||
+    !token ||
+    price === undefined
+  )
     return { errors };
   const json = JSON.stringify(offerSpecDoc(f, gpus));
   const specHash: Hex = keccak256(toBytes(json));
@@ -247,14 +311,18 @@ function serviceWindow(l: ProviderLeaseRow, now: number): [number, number] | und
 }
 
 /** GPU-hours in service per UTC day, one series per GPU model: { model -> Map(dayStart -> GPU-hours) }. */
-export function utilisationByDay(leases: ProviderLeaseRow[], now: number): Map<string, Map<number, number>> {
+export function utilisationByDay(
+  leases: ProviderLeaseRow[],
+  now: number,
+): Map<string, Map<number, number>> {
   const out = new Map<string, Map<number, number>>();
   for (const l of leases) {
     const w = serviceWindow(l, now);
     if (!w) continue;
     const days = out.get(l.gpuModel) ?? new Map<number, number>();
     out.set(l.gpuModel, days);
-    for (const [day, secs] of splitByDay(w[0], w[1])) days.set(day, (days.get(day) ?? 0) + (secs * Number(l.gpus)) / 3600);
+    for (const [day, secs] of splitByDay(w[0], w[1]))
+      days.set(day, (days.get(day) ?? 0) + (secs * Number(l.gpus)) / 3600);
   }
   return out;
 }
@@ -263,7 +331,10 @@ export function utilisationByDay(leases: ProviderLeaseRow[], now: number): Map<s
  * Earnings per UTC day per payment token, net of the protocol fee, in base units: price × GPUs × seconds served that
  * day / 3600, less the fee. (Rounding is per day, so the sum can differ from the claimed amounts by a few units.)
  */
-export function earningsByDay(leases: ProviderLeaseRow[], now: number): Map<string, Map<number, bigint>> {
+export function earningsByDay(
+  leases: ProviderLeaseRow[],
+  now: number,
+): Map<string, Map<number, bigint>> {
   const out = new Map<string, Map<number, bigint>>();
   for (const l of leases) {
     const w = serviceWindow(l, now);
@@ -282,7 +353,12 @@ export function earningsByDay(leases: ProviderLeaseRow[], now: number): Map<stri
 }
 
 /** Fills days without service with 0 from the first to the last day, so a line chart does not skip gaps. */
-export function fillDays<T>(days: Map<number, T>, zero: T, from?: number, to?: number): { x: number; y: T }[] {
+export function fillDays<T>(
+  days: Map<number, T>,
+  zero: T,
+  from?: number,
+  to?: number,
+): { x: number; y: T }[] {
   const keys = [...days.keys()];
   if (keys.length === 0 && (from === undefined || to === undefined)) return [];
   const first = from ?? Math.min(...keys);

@@ -1,10 +1,21 @@
 import { formatDuration, formatTokenAmount, type TokenDisplay } from "@gridlease/sdk";
 import type { CostBreakdown } from "./logic.ts";
 
-const pct = (bps: bigint) => `${(Number(bps) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+const pct = (bps: bigint) =>
+  `${(Number(bps) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
 
 /** What the lease costs, who gets what, and what comes back if the buyer stops early. */
-export function CostBreakdownView({ breakdown, token, feeBps, duration }: { breakdown: CostBreakdown; token: TokenDisplay; feeBps: bigint; duration: bigint }) {
+export function CostBreakdownView({
+  breakdown,
+  token,
+  feeBps,
+  duration,
+}: {
+  breakdown: CostBreakdown;
+  token: TokenDisplay;
+  feeBps: bigint;
+  duration: bigint;
+}) {
   const fmt = (v: bigint) => formatTokenAmount(v, token);
   return (
     <section aria-labelledby="cost-heading" className="cost">
@@ -12,7 +23,8 @@ export function CostBreakdownView({ breakdown, token, feeBps, duration }: { brea
       <dl className="terms">
         <dt>GPUs</dt>
         <dd>
-          {breakdown.gpus.toString()} for {formatDuration(duration)} ({fmt(breakdown.perHour)} per hour)
+          {breakdown.gpus.toString()} for {formatDuration(duration)} ({fmt(breakdown.perHour)} per
+          hour)
         </dd>
         <dt>Deposit, held in escrow</dt>
         <dd className="cost-deposit">

@@ -29,7 +29,9 @@ const sdk = vi.hoisted(() => ({
 
 vi.mock("wagmi", () => ({
   usePublicClient: () => ({ chain: { id: 31337 } }),
-  useWalletClient: () => ({ data: state.connected ? { account: { address: BUYER }, chain: { id: 31337 } } : undefined }),
+  useWalletClient: () => ({
+    data: state.connected ? { account: { address: BUYER }, chain: { id: 31337 } } : undefined,
+  }),
   useAccount: () => ({ isConnected: state.connected, chainId: 31337 }),
   useChains: () => [{ id: 31337, name: "Local" }],
   useChainId: () => 31337,
@@ -42,7 +44,11 @@ vi.mock("../../lib/gridlease.ts", () => ({
     account: state.connected ? BUYER : undefined,
   }),
   useTokenInfo: (token?: string) => ({
-    data: token ? (token === USD ? { symbol: "tUSD", decimals: 6, isUsd: true } : { symbol: "GRID", decimals: 18 }) : undefined,
+    data: token
+      ? token === USD
+        ? { symbol: "tUSD", decimals: 6, isUsd: true }
+        : { symbol: "GRID", decimals: 18 }
+      : undefined,
     isError: false,
   }),
   addressUrl: (a: string) => `/explorer/address/${a}`,
@@ -53,7 +59,13 @@ vi.mock("../../lib/indexer.ts", () => ({
     offer: {
       specURI: `data:application/json,${encodeURIComponent(JSON.stringify({ interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 }, server: { ramGB: 2048 } }))}`,
     },
-    provider: { metadataURI: "", leasesServed: 17, gpuSecondsServed: String(3600 * 900), noShows: 1, providerTerminations: 0 },
+    provider: {
+      metadataURI: "",
+      leasesServed: 17,
+      gpuSecondsServed: String(3600 * 900),
+      noShows: 1,
+      providerTerminations: 0,
+    },
   }),
 }));
 vi.mock("viem/actions", async (original) => ({
@@ -144,7 +156,9 @@ describe("RentPage", () => {
   it("shows the offer and its cost without a wallet, and asks to connect one to rent", async () => {
     state.connected = false;
     renderRent();
-    expect(await screen.findByRole("heading", { name: /Rent offer #3: 8 × NVIDIA H100 SXM 80GB/ })).toBeTruthy();
+    expect(
+      await screen.findByRole("heading", { name: /Rent offer #3: 8 × NVIDIA H100 SXM 80GB/ }),
+    ).toBeTruthy();
     expect(screen.getByText("3 of 10")).toBeTruthy();
     expect(await screen.findByText("InfiniBand NDR · 400 Gb/s per GPU")).toBeTruthy();
     expect(screen.getByText("17")).toBeTruthy(); // leases served
@@ -152,7 +166,9 @@ describe("RentPage", () => {
     expect((screen.getByLabelText("Duration (hours)") as HTMLInputElement).value).toBe("1");
     expect((screen.getByLabelText("Max price per GPU-hour") as HTMLInputElement).value).toBe("2.1");
     // 8 GPUs × 1 h × $2.10
-    expect((await screen.findByText("Deposit, held in escrow")).nextElementSibling?.textContent).toBe("$16.80");
+    expect(
+      (await screen.findByText("Deposit, held in escrow")).nextElementSibling?.textContent,
+    ).toBe("$16.80");
     expect(screen.getByText("Connect a wallet")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Rent now" })).toBeNull();
   });
@@ -168,7 +184,11 @@ describe("RentPage", () => {
     const max = screen.getByLabelText("Max price per GPU-hour");
     await userEvent.clear(max);
     await userEvent.type(max, "2");
-    expect(screen.getByText("The current price is $2.10 per GPU-hour: your maximum must be at least that.")).toBeTruthy();
+    expect(
+      screen.getByText(
+        "The current price is $2.10 per GPU-hour: your maximum must be at least that.",
+      ),
+    ).toBeTruthy();
 
     await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
     expect(document.activeElement).toBe(servers);
@@ -178,7 +198,9 @@ describe("RentPage", () => {
   it("says when the balance does not cover the deposit", async () => {
     state.balance = 5_000_000n;
     renderRent();
-    expect(await screen.findByText("Insufficient balance: you have $5.00, the deposit is $16.80.")).toBeTruthy();
+    expect(
+      await screen.findByText("Insufficient balance: you have $5.00, the deposit is $16.80."),
+    ).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
     expect(sdk.deriveAccessKey).not.toHaveBeenCalled();
   });
@@ -189,19 +211,27 @@ describe("RentPage", () => {
     const hours = await screen.findByLabelText("Duration (hours)");
     await userEvent.clear(hours);
     await userEvent.type(hours, "10");
-    await screen.findByText("Your balance: $10,000.00 · paying with a permit (one signature, no approval)");
+    await screen.findByText(
+      "Your balance: $10,000.00 · paying with a permit (one signature, no approval)",
+    );
     await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
 
     expect(await screen.findByText("Lease #42 opened")).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Go to my leases" }).getAttribute("href")).toBe("/leases");
+    expect(screen.getByRole("link", { name: "Go to my leases" }).getAttribute("href")).toBe(
+      "/leases",
+    );
     const progress = screen.getByRole("region", { name: "Renting progress" });
-    expect(within(progress).getAllByRole("listitem").map((li) => li.querySelector(".tx-label")?.textContent)).toEqual([
-      "Derive your access key",
-      "Sign permit",
-      "Open lease",
-    ]);
+    expect(
+      within(progress)
+        .getAllByRole("listitem")
+        .map((li) => li.querySelector(".tx-label")?.textContent),
+    ).toEqual(["Derive your access key", "Sign permit", "Open lease"]);
     // The permit covers the deposit at the buyer's maximum price: 8 GPUs × 10 h × $2.10.
-    expect(sdk.signPermit.mock.calls[0][1]).toMatchObject({ token: USD, spender: MARKET, value: 168_000_000n });
+    expect(sdk.signPermit.mock.calls[0][1]).toMatchObject({
+      token: USD,
+      spender: MARKET,
+      value: 168_000_000n,
+    });
     expect(sdk.openLeaseWithSignedPermit.mock.calls[0][1]).toMatchObject({
       market: MARKET,
       offerId: 3n,
@@ -222,7 +252,11 @@ describe("RentPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
     expect(await screen.findByText("Lease #7 opened")).toBeTruthy();
     expect(screen.getByText("Approve tUSD")).toBeTruthy();
-    expect(sdk.ensureAllowance.mock.calls[0][1]).toMatchObject({ token: USD, spender: MARKET, amount: 16_800_000n });
+    expect(sdk.ensureAllowance.mock.calls[0][1]).toMatchObject({
+      token: USD,
+      spender: MARKET,
+      amount: 16_800_000n,
+    });
   });
 
   it("skips the approval when the allowance already covers the deposit", async () => {
@@ -238,14 +272,20 @@ describe("RentPage", () => {
   });
 
   it("explains a revert in plain words when the price rose above the maximum", async () => {
-    const data = encodeErrorResult({ abi: gridleaseMarketAbi, errorName: "Market_PriceAboveMax", args: [3n, 2_500_000n, 2_100_000n] });
+    const data = encodeErrorResult({
+      abi: gridleaseMarketAbi,
+      errorName: "Market_PriceAboveMax",
+      args: [3n, 2_500_000n, 2_100_000n],
+    });
     sdk.openLeaseWithSignedPermit.mockRejectedValue(data);
     renderRent();
     await screen.findByText(/paying with a permit/);
     await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
     const progress = await screen.findByRole("region", { name: "Renting progress" });
     await waitFor(() =>
-      expect(within(progress).getByRole("alert").textContent).toBe("The price rose to $2.50 per GPU-hour, above your maximum of $2.10."),
+      expect(within(progress).getByRole("alert").textContent).toBe(
+        "The price rose to $2.50 per GPU-hour, above your maximum of $2.10.",
+      ),
     );
     expect(screen.queryByText(/opened/)).toBeNull();
   });

@@ -91,7 +91,10 @@ export default function RentPage({ params }: { params: Record<string, string> })
     return (
       <section>
         <h1>Rent offer #{offerId.toString()}</h1>
-        <ErrorState error={new Error(explainError(offerQ.error).message)} retry={() => void offerQ.refetch()} />
+        <ErrorState
+          error={new Error(explainError(offerQ.error).message)}
+          retry={() => void offerQ.refetch()}
+        />
       </section>
     );
   if (!offer)
@@ -102,7 +105,15 @@ export default function RentPage({ params }: { params: Record<string, string> })
         <Link to="/">Back to the market</Link>
       </section>
     );
-  return <RentOffer offerId={offerId} offer={offer} market={market} account={account} refetchOffer={() => void offerQ.refetch()} />;
+  return (
+    <RentOffer
+      offerId={offerId}
+      offer={offer}
+      market={market}
+      account={account}
+      refetchOffer={() => void offerQ.refetch()}
+    />
+  );
 }
 
 type Offer = NonNullable<Awaited<ReturnType<typeof getOffer>>>;
@@ -132,7 +143,8 @@ function RentOffer({
   const region = decodeRegion(offer.region);
   const gpusPerUnit = BigInt(offer.gpusPerUnit);
   const totalUnits = BigInt(offer.totalUnits);
-  const unitsAvailable = totalUnits > BigInt(offer.unitsInUse) ? totalUnits - BigInt(offer.unitsInUse) : 0n;
+  const unitsAvailable =
+    totalUnits > BigInt(offer.unitsInUse) ? totalUnits - BigInt(offer.unitsInUse) : 0n;
   const minDuration = BigInt(offer.minDuration);
   const maxDuration = BigInt(offer.maxDuration);
   const bounds = hourBounds(minDuration, maxDuration);
@@ -140,7 +152,11 @@ function RentOffer({
   const indexed = useQuery({
     queryKey: ["rent", "indexed", offerId.toString(), offer.provider.toLowerCase()],
     retry: 0,
-    queryFn: () => gql<IndexedOffer>(INDEXED_OFFER, { id: offerId.toString(), provider: offer.provider.toLowerCase() }),
+    queryFn: () =>
+      gql<IndexedOffer>(INDEXED_OFFER, {
+        id: offerId.toString(),
+        provider: offer.provider.toLowerCase(),
+      }),
   });
   const spec = indexed.data?.offer ? parseOfferSpec(indexed.data.offer.specURI) : undefined;
   const providerRow = indexed.data?.provider ?? undefined;
@@ -152,7 +168,11 @@ function RentOffer({
     staleTime: 60_000,
     queryFn: async () => {
       const r = (functionName: "feeBps" | "PENALTY_BPS" | "activationWindow" | "BOND_TOKEN") =>
-        readContract(reader!, { address: market, abi: gridleaseMarketAbi, functionName } as never) as Promise<unknown>;
+        readContract(reader!, {
+          address: market,
+          abi: gridleaseMarketAbi,
+          functionName,
+        } as never) as Promise<unknown>;
       const [feeBps, penaltyBps, activationWindow, bondToken] = await Promise.all([
         r("feeBps"),
         r("PENALTY_BPS"),
@@ -174,7 +194,12 @@ function RentOffer({
     enabled: !!client && !!account,
     refetchInterval: 15_000,
     queryFn: () =>
-      readContract(reader!, { address: offer.paymentToken, abi: gridleaseTokenAbi, functionName: "balanceOf", args: [account!] }),
+      readContract(reader!, {
+        address: offer.paymentToken,
+        abi: gridleaseTokenAbi,
+        functionName: "balanceOf",
+        args: [account!],
+      }),
   });
   const permitQ = useQuery({
     queryKey: ["rent", "permit", client?.chain.id, offer.paymentToken],
@@ -186,14 +211,21 @@ function RentOffer({
   const allowedQ = useQuery({
     queryKey: ["rent", "allowed", client?.chain.id, offerId.toString(), account],
     enabled: !!client && !!account && hasPolicy,
-    queryFn: () => isBuyerAllowed(client as never, { policy: offer.buyerPolicy, provider: offer.provider, offerId, buyer: account! }),
+    queryFn: () =>
+      isBuyerAllowed(client as never, {
+        policy: offer.buyerPolicy,
+        provider: offer.provider,
+        offerId,
+        buyer: account!,
+      }),
   });
 
   // The form. The maximum price starts at the price seen when the page opened: if the provider raises it
   // meanwhile, the form says so instead of silently following.
   const [edits, setEdits] = useState<Partial<RentInput>>({});
   const firstPrice = useRef<string | undefined>(undefined);
-  if (firstPrice.current === undefined && token) firstPrice.current = priceInput(offer.pricePerGpuHour, token.decimals);
+  if (firstPrice.current === undefined && token)
+    firstPrice.current = priceInput(offer.pricePerGpuHour, token.decimals);
   const input: RentInput = {
     servers: edits.servers ?? "1",
     hours: edits.hours ?? bounds.min.toString(),
@@ -216,24 +248,47 @@ function RentOffer({
           })
         : undefined,
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [input.servers, input.hours, input.maxPrice, token, unitsAvailable, gpusPerUnit, minDuration, maxDuration, offer.pricePerGpuHour, account, balanceQ.data],
+    [
+      input.servers,
+      input.hours,
+      input.maxPrice,
+      token,
+      unitsAvailable,
+      gpusPerUnit,
+      minDuration,
+      maxDuration,
+      offer.pricePerGpuHour,
+      account,
+      balanceQ.data,
+    ],
   );
 
   // The SDK's quote: the same checks as openLease (market or offer paused, provider bond, token allowed).
   const quoteUnits = check?.size?.units ?? 1n;
   const quoteDuration = check?.size?.duration ?? bounds.min * 3600n;
   const quoteQ = useQuery({
-    queryKey: ["rent", "quote", client?.chain.id, offerId.toString(), quoteUnits.toString(), quoteDuration.toString(), offer.pricePerGpuHour.toString()],
+    queryKey: [
+      "rent",
+      "quote",
+      client?.chain.id,
+      offerId.toString(),
+      quoteUnits.toString(),
+      quoteDuration.toString(),
+      offer.pricePerGpuHour.toString(),
+    ],
     enabled: !!client,
     placeholderData: keepPreviousData,
-    queryFn: () => quoteLease(client as never, { market, offerId, units: quoteUnits, duration: quoteDuration }),
+    queryFn: () =>
+      quoteLease(client as never, { market, offerId, units: quoteUnits, duration: quoteDuration }),
   });
   const blockers = (quoteQ.data?.problems ?? []).filter(
     // Units and duration are checked next to their fields, a paused offer is said above the form.
     (p) => !/server|unit|duration|hours|paused by its provider/i.test(p),
   );
   if (hasPolicy && account && allowedQ.data === false)
-    blockers.push("This provider serves only buyers it has vetted, and your address is not on its list.");
+    blockers.push(
+      "This provider serves only buyers it has vetted, and your address is not on its list.",
+    );
 
   const breakdown =
     check?.size && marketQ.data
@@ -246,7 +301,11 @@ function RentOffer({
         })
       : undefined;
 
-  const refs = { servers: useRef<HTMLInputElement>(null), hours: useRef<HTMLInputElement>(null), maxPrice: useRef<HTMLInputElement>(null) };
+  const refs = {
+    servers: useRef<HTMLInputElement>(null),
+    hours: useRef<HTMLInputElement>(null),
+    maxPrice: useRef<HTMLInputElement>(null),
+  };
   const set = (k: keyof RentInput) => (e: React.ChangeEvent<HTMLInputElement>) => {
     setEdits((prev) => ({ ...prev, [k]: e.target.value }));
     if (flow.error && !flow.busy) flow.reset();
@@ -263,7 +322,8 @@ function RentOffer({
     if (!walletClient || !account || blockers.length > 0) return;
     const signer = walletClient as unknown as SignerClient;
     const { units, duration, maxPricePerGpuHour, maxDeposit } = check.values;
-    const usePermit = permitQ.data ?? (await supportsPermit(client as never, offer.paymentToken, account));
+    const usePermit =
+      permitQ.data ?? (await supportsPermit(client as never, offer.paymentToken, account));
     let publicKey: Hex | undefined;
     let permit: PermitSignature | undefined;
     let leaseId: bigint | undefined;
@@ -280,7 +340,11 @@ function RentOffer({
       steps.push({
         label: "Sign permit",
         run: async () => {
-          permit = await signPermit(signer, { token: offer.paymentToken, spender: market, value: maxDeposit });
+          permit = await signPermit(signer, {
+            token: offer.paymentToken,
+            spender: market,
+            value: maxDeposit,
+          });
         },
       });
     else {
@@ -293,14 +357,30 @@ function RentOffer({
       if (allowance < maxDeposit)
         steps.push({
           label: `Approve ${token.symbol}`,
-          run: async () => (await ensureAllowance(signer, { token: offer.paymentToken, spender: market, amount: maxDeposit })).approval,
+          run: async () =>
+            (
+              await ensureAllowance(signer, {
+                token: offer.paymentToken,
+                spender: market,
+                amount: maxDeposit,
+              })
+            ).approval,
         });
     }
     steps.push({
       label: "Open lease",
       run: async () => {
-        const request = { market, offerId, units, duration, maxPricePerGpuHour, buyerPublicKey: publicKey! };
-        const sent = permit ? await openLeaseWithSignedPermit(signer, { ...request, permit }) : await openLease(signer, request);
+        const request = {
+          market,
+          offerId,
+          units,
+          duration,
+          maxPricePerGpuHour,
+          buyerPublicKey: publicKey!,
+        };
+        const sent = permit
+          ? await openLeaseWithSignedPermit(signer, { ...request, permit })
+          : await openLease(signer, request);
         const tracked: Sent = withRevertReason(reader!, sent, (mined) => {
           leaseId = mined.leaseId;
         });
@@ -319,7 +399,11 @@ function RentOffer({
   const errors = check?.errors ?? {};
   const fmt = (v: bigint) => (token ? formatTokenAmount(v, token) : "…");
   const title = `${gpusPerUnit} × ${gpuModelLabel(gpuModel)}`;
-  const unavailable = offer.paused ? "The provider has paused this offer: it takes no new leases for now." : unitsAvailable === 0n ? "Every server of this offer is leased right now." : undefined;
+  const unavailable = offer.paused
+    ? "The provider has paused this offer: it takes no new leases for now."
+    : unitsAvailable === 0n
+      ? "Every server of this offer is leased right now."
+      : undefined;
 
   return (
     <section className="rent">
@@ -331,7 +415,11 @@ function RentOffer({
       </h1>
       <p className="muted">
         {regionLabel(region)} · offered by{" "}
-        <Link to={addressUrl(offer.provider)} className={providerName ? undefined : "mono"} title={offer.provider}>
+        <Link
+          to={addressUrl(offer.provider)}
+          className={providerName ? undefined : "mono"}
+          title={offer.provider}
+        >
           {providerName ?? `${offer.provider.slice(0, 8)}…${offer.provider.slice(-4)}`}
         </Link>
       </p>
@@ -353,7 +441,8 @@ function RentOffer({
             </dd>
             <dt>Price per GPU-hour</dt>
             <dd>
-              <strong>{fmt(offer.pricePerGpuHour)}</strong> {token?.isUsd && <span className="muted">({token.symbol}, a USD stablecoin)</span>}
+              <strong>{fmt(offer.pricePerGpuHour)}</strong>{" "}
+              {token?.isUsd && <span className="muted">({token.symbol}, a USD stablecoin)</span>}
             </dd>
             <dt>Duration</dt>
             <dd>
@@ -365,7 +454,11 @@ function RentOffer({
               {spec?.datacenter ? ` · ${spec.datacenter}` : ""}
             </dd>
             <dt>Interconnect</dt>
-            <dd>{spec?.interconnect ?? <span className="muted">{indexed.isPending ? "…" : "Not stated"}</span>}</dd>
+            <dd>
+              {spec?.interconnect ?? (
+                <span className="muted">{indexed.isPending ? "…" : "Not stated"}</span>
+              )}
+            </dd>
             {spec?.cpu && (
               <>
                 <dt>CPU</dt>
@@ -416,7 +509,10 @@ function RentOffer({
               <dd>{providerRow.providerTerminations}</dd>
             </dl>
           ) : indexed.isError ? (
-            <p className="muted small">The indexer is unreachable: the track record and the server details are unavailable. Renting still works.</p>
+            <p className="muted small">
+              The indexer is unreachable: the track record and the server details are unavailable.
+              Renting still works.
+            </p>
           ) : indexed.isPending ? (
             <Loading what="the track record" />
           ) : (
@@ -424,9 +520,14 @@ function RentOffer({
           )}
           {marketQ.data && bondTokenQ.data && (
             <p className="small muted protection">
-              Billing starts when the provider activates the lease. If it does not within {formatDuration(marketQ.data.activationWindow)}, you
-              cancel and get the whole deposit back plus{" "}
-              {formatTokenAmount(penalty(offer.minProviderBond, marketQ.data.penaltyBps), bondTokenQ.data)} from the provider's bond.
+              Billing starts when the provider activates the lease. If it does not within{" "}
+              {formatDuration(marketQ.data.activationWindow)}, you cancel and get the whole deposit
+              back plus{" "}
+              {formatTokenAmount(
+                penalty(offer.minProviderBond, marketQ.data.penaltyBps),
+                bondTokenQ.data,
+              )}{" "}
+              from the provider's bond.
             </p>
           )}
         </div>
@@ -447,21 +548,51 @@ function RentOffer({
             </div>
           )}
           {!token ? (
-            tokenQ.isError ? <ErrorState error={tokenQ.error} /> : <Loading what="the payment token" />
+            tokenQ.isError ? (
+              <ErrorState error={tokenQ.error} />
+            ) : (
+              <Loading what="the payment token" />
+            )
           ) : (
             <>
               <div className="rent-fields">
-                <Field label="Servers" error={errors.servers} hint={`${gpusPerUnit} GPUs each · ${unitsAvailable} free`}>
+                <Field
+                  label="Servers"
+                  error={errors.servers}
+                  hint={`${gpusPerUnit} GPUs each · ${unitsAvailable} free`}
+                >
                   {(p) => (
-                    <input {...p} ref={refs.servers} type="text" inputMode="numeric" autoComplete="off" value={input.servers} onChange={set("servers")} />
+                    <input
+                      {...p}
+                      ref={refs.servers}
+                      type="text"
+                      inputMode="numeric"
+                      autoComplete="off"
+                      value={input.servers}
+                      onChange={set("servers")}
+                    />
                   )}
                 </Field>
                 <Field
                   label="Duration (hours)"
                   error={errors.hours}
-                  hint={bounds.max >= bounds.min ? `${bounds.min.toLocaleString()} to ${bounds.max.toLocaleString()} hours` : undefined}
+                  hint={
+                    bounds.max >= bounds.min
+                      ? `${bounds.min.toLocaleString()} to ${bounds.max.toLocaleString()} hours`
+                      : undefined
+                  }
                 >
-                  {(p) => <input {...p} ref={refs.hours} type="text" inputMode="numeric" autoComplete="off" value={input.hours} onChange={set("hours")} />}
+                  {(p) => (
+                    <input
+                      {...p}
+                      ref={refs.hours}
+                      type="text"
+                      inputMode="numeric"
+                      autoComplete="off"
+                      value={input.hours}
+                      onChange={set("hours")}
+                    />
+                  )}
                 </Field>
                 <Field
                   label="Max price per GPU-hour"
@@ -469,24 +600,42 @@ function RentOffer({
                   hint={`In ${token.symbol}. The lease opens only at this price or lower, even if the provider changes it before your transaction lands.`}
                 >
                   {(p) => (
-                    <input {...p} ref={refs.maxPrice} type="text" inputMode="decimal" autoComplete="off" value={input.maxPrice} onChange={set("maxPrice")} />
+                    <input
+                      {...p}
+                      ref={refs.maxPrice}
+                      type="text"
+                      inputMode="decimal"
+                      autoComplete="off"
+                      value={input.maxPrice}
+                      onChange={set("maxPrice")}
+                    />
                   )}
                 </Field>
               </div>
 
               {breakdown && check?.size && marketQ.data ? (
-                <CostBreakdownView breakdown={breakdown} token={token} feeBps={marketQ.data.feeBps} duration={check.size.duration} />
+                <CostBreakdownView
+                  breakdown={breakdown}
+                  token={token}
+                  feeBps={marketQ.data.feeBps}
+                  duration={check.size.duration}
+                />
               ) : marketQ.isError ? (
                 <ErrorState error={marketQ.error} retry={() => void marketQ.refetch()} />
               ) : (
-                !check?.size && <p className="muted small">Enter servers and hours to see the cost.</p>
+                !check?.size && (
+                  <p className="muted small">Enter servers and hours to see the cost.</p>
+                )
               )}
 
               <WalletGate purpose="rent this offer">
                 <div className="rent-submit">
                   {balanceQ.data !== undefined && (
                     <p className="small muted">
-                      Your balance: {fmt(balanceQ.data)} · paying with {permitQ.data ? "a permit (one signature, no approval)" : "an approval, then the lease"}
+                      Your balance: {fmt(balanceQ.data)} · paying with{" "}
+                      {permitQ.data
+                        ? "a permit (one signature, no approval)"
+                        : "an approval, then the lease"}
                     </p>
                   )}
                   {errors.balance && (
@@ -509,14 +658,21 @@ function RentOffer({
                       Fix the highlighted fields first.
                     </p>
                   )}
-                  <button type="submit" className="button rent-button" disabled={flow.busy || !!unavailable || blockers.length > 0}>
+                  <button
+                    type="submit"
+                    className="button rent-button"
+                    disabled={flow.busy || !!unavailable || blockers.length > 0}
+                  >
                     {flow.busy ? "Renting…" : "Rent now"}
                   </button>
                   <TxProgress flow={flow} title="Renting progress" />
                   {openedLease !== undefined && flow.done && (
                     <div className="callout success" role="status">
                       <strong>Lease #{openedLease.toString()} opened</strong>
-                      <p>The provider now activates it and sends your access details, encrypted to your key.</p>
+                      <p>
+                        The provider now activates it and sends your access details, encrypted to
+                        your key.
+                      </p>
                       <Link to="/leases" className="button">
                         Go to my leases
                       </Link>

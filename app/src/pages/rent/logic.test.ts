@@ -17,7 +17,13 @@ describe("validateRent", () => {
     const r = validateRent(ok, { ...ctx, balance: 10_000_000_000n });
     expect(r.ok).toBe(true);
     // 2 servers × 8 GPUs × 10 h × $2.10
-    expect(r.values).toEqual({ units: 2n, duration: 36_000n, maxPricePerGpuHour: 2_100_000n, deposit: 336_000_000n, maxDeposit: 336_000_000n });
+    expect(r.values).toEqual({
+      units: 2n,
+      duration: 36_000n,
+      maxPricePerGpuHour: 2_100_000n,
+      deposit: 336_000_000n,
+      maxDeposit: 336_000_000n,
+    });
   });
 
   it("sizes the approval or permit at the buyer's maximum price", () => {
@@ -27,35 +33,59 @@ describe("validateRent", () => {
   });
 
   it("wants whole servers from 1 to the number free", () => {
-    expect(validateRent({ ...ok, servers: "1.5" }, ctx).errors.servers).toMatch(/whole number of servers/);
+    expect(validateRent({ ...ok, servers: "1.5" }, ctx).errors.servers).toMatch(
+      /whole number of servers/,
+    );
     expect(validateRent({ ...ok, servers: "" }, ctx).errors.servers).toMatch(/whole number/);
-    expect(validateRent({ ...ok, servers: "0" }, ctx).errors.servers).toBe("Choose from 1 to 5 servers (that many are free).");
-    expect(validateRent({ ...ok, servers: "6" }, ctx).errors.servers).toBe("Choose from 1 to 5 servers (that many are free).");
+    expect(validateRent({ ...ok, servers: "0" }, ctx).errors.servers).toBe(
+      "Choose from 1 to 5 servers (that many are free).",
+    );
+    expect(validateRent({ ...ok, servers: "6" }, ctx).errors.servers).toBe(
+      "Choose from 1 to 5 servers (that many are free).",
+    );
     expect(validateRent({ ...ok, servers: "5" }, ctx).ok).toBe(true);
-    expect(validateRent(ok, { ...ctx, unitsAvailable: 0n }).errors.servers).toMatch(/No server is free/);
+    expect(validateRent(ok, { ...ctx, unitsAvailable: 0n }).errors.servers).toMatch(
+      /No server is free/,
+    );
   });
 
   it("wants whole hours within the offer's duration range", () => {
-    expect(validateRent({ ...ok, hours: "2.5" }, ctx).errors.hours).toMatch(/whole number of hours/);
-    expect(validateRent({ ...ok, hours: "0" }, ctx).errors.hours).toBe("The provider accepts 1 hour to 7 days: enter 1 to 168 hours.");
+    expect(validateRent({ ...ok, hours: "2.5" }, ctx).errors.hours).toMatch(
+      /whole number of hours/,
+    );
+    expect(validateRent({ ...ok, hours: "0" }, ctx).errors.hours).toBe(
+      "The provider accepts 1 hour to 7 days: enter 1 to 168 hours.",
+    );
     expect(validateRent({ ...ok, hours: "169" }, ctx).errors.hours).toMatch(/enter 1 to 168 hours/);
     expect(validateRent({ ...ok, hours: "168" }, ctx).ok).toBe(true);
     // A minimum of 90 minutes rounds up to 2 whole hours.
-    expect(validateRent({ ...ok, hours: "1" }, { ...ctx, minDuration: 5400n }).errors.hours).toMatch(/enter 2 to 168 hours/);
+    expect(
+      validateRent({ ...ok, hours: "1" }, { ...ctx, minDuration: 5400n }).errors.hours,
+    ).toMatch(/enter 2 to 168 hours/);
   });
 
   it("wants a max price at least the current price, in the token's decimals", () => {
     expect(validateRent({ ...ok, maxPrice: "2.09" }, ctx).errors.maxPrice).toBe(
       "The current price is $2.10 per GPU-hour: your maximum must be at least that.",
     );
-    expect(validateRent({ ...ok, maxPrice: "abc" }, ctx).errors.maxPrice).toMatch(/at most 6 decimals/);
-    expect(validateRent({ ...ok, maxPrice: "2.1000001" }, ctx).errors.maxPrice).toMatch(/at most 6 decimals/);
+    expect(validateRent({ ...ok, maxPrice: "abc" }, ctx).errors.maxPrice).toMatch(
+      /at most 6 decimals/,
+    );
+    expect(validateRent({ ...ok, maxPrice: "2.1000001" }, ctx).errors.maxPrice).toMatch(
+      /at most 6 decimals/,
+    );
     expect(validateRent({ ...ok, maxPrice: "3" }, ctx).ok).toBe(true);
   });
 
   it("still sizes the lease (for the cost shown) when only the max price or the balance is wrong", () => {
-    expect(validateRent({ ...ok, maxPrice: "1" }, ctx).size).toEqual({ units: 2n, duration: 36_000n });
-    expect(validateRent(ok, { ...ctx, balance: 0n }).size).toEqual({ units: 2n, duration: 36_000n });
+    expect(validateRent({ ...ok, maxPrice: "1" }, ctx).size).toEqual({
+      units: 2n,
+      duration: 36_000n,
+    });
+    expect(validateRent(ok, { ...ctx, balance: 0n }).size).toEqual({
+      units: 2n,
+      duration: 36_000n,
+    });
     expect(validateRent({ ...ok, servers: "99" }, ctx).size).toBeUndefined();
   });
 
@@ -68,13 +98,18 @@ describe("validateRent", () => {
   it("checks the balance against the deposit", () => {
     const r = validateRent(ok, { ...ctx, balance: 100_000_000n });
     expect(r.ok).toBe(false);
-    expect(r.errors.balance).toBe("Insufficient balance: you have $100.00, the deposit is $336.00.");
+    expect(r.errors.balance).toBe(
+      "Insufficient balance: you have $100.00, the deposit is $336.00.",
+    );
     expect(validateRent(ok, { ...ctx, balance: 336_000_000n }).ok).toBe(true);
   });
 
   it("formats other tokens with their symbol", () => {
     const grid = { symbol: "GRID", decimals: 18 };
-    const r = validateRent({ servers: "1", hours: "1", maxPrice: "2" }, { ...ctx, token: grid, pricePerGpuHour: 2n * 10n ** 18n, balance: 10n ** 18n });
+    const r = validateRent(
+      { servers: "1", hours: "1", maxPrice: "2" },
+      { ...ctx, token: grid, pricePerGpuHour: 2n * 10n ** 18n, balance: 10n ** 18n },
+    );
     expect(r.errors.balance).toBe("Insufficient balance: you have 1 GRID, the deposit is 16 GRID.");
   });
 });
@@ -93,7 +128,13 @@ describe("hourBounds and parseAmount", () => {
 });
 
 describe("costBreakdown", () => {
-  const terms = { pricePerGpuHour: 2_000_000n, gpusPerUnit: 8n, units: 2n, duration: 36_000n, feeBps: 250n };
+  const terms = {
+    pricePerGpuHour: 2_000_000n,
+    gpusPerUnit: 8n,
+    units: 2n,
+    duration: 36_000n,
+    feeBps: 250n,
+  };
 
   it("splits the deposit into provider share and protocol fee", () => {
     const b = costBreakdown(terms);
@@ -106,17 +147,30 @@ describe("costBreakdown", () => {
 
   it("refunds the unused part after 25, 50 and 75% of the term", () => {
     const b = costBreakdown(terms);
-    expect(b.refunds.map((r) => [r.percent, r.usedSeconds, r.refund, r.toProvider, r.fee])).toEqual([
-      [25, 9_000n, 240_000_000n, 78_000_000n, 2_000_000n],
-      [50, 18_000n, 160_000_000n, 156_000_000n, 4_000_000n],
-      [75, 27_000n, 80_000_000n, 234_000_000n, 6_000_000n],
-    ]);
+    expect(b.refunds.map((r) => [r.percent, r.usedSeconds, r.refund, r.toProvider, r.fee])).toEqual(
+      [
+        [25, 9_000n, 240_000_000n, 78_000_000n, 2_000_000n],
+        [50, 18_000n, 160_000_000n, 156_000_000n, 4_000_000n],
+        [75, 27_000n, 80_000_000n, 234_000_000n, 6_000_000n],
+      ],
+    );
     for (const r of b.refunds) expect(r.refund + r.toProvider + r.fee).toBe(b.deposit);
   });
 
   it("rounds what is billed down, as the contract does", () => {
-    const b = costBreakdown({ pricePerGpuHour: 1n, gpusPerUnit: 1n, units: 1n, duration: 10_800n, feeBps: 250n });
+    const b = costBreakdown({
+      pricePerGpuHour: 1n,
+      gpusPerUnit: 1n,
+      units: 1n,
+      duration: 10_800n,
+      feeBps: 250n,
+    });
     expect(b.deposit).toBe(3n);
-    expect(b.refunds[0]).toMatchObject({ usedSeconds: 2_700n, refund: 3n, toProvider: 0n, fee: 0n });
+    expect(b.refunds[0]).toMatchObject({
+      usedSeconds: 2_700n,
+      refund: 3n,
+      toProvider: 0n,
+      fee: 0n,
+    });
   });
 });

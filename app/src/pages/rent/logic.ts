@@ -4,7 +4,14 @@
  * math, which mirrors the contract to the base unit.
  */
 import { formatUnits, parseUnits } from "viem";
-import { cost, formatDuration, formatTokenAmount, settle, type LeaseTerms, type TokenDisplay } from "@gridlease/sdk";
+import {
+  cost,
+  formatDuration,
+  formatTokenAmount,
+  settle,
+  type LeaseTerms,
+  type TokenDisplay,
+} from "@gridlease/sdk";
 
 export interface RentInput {
   servers: string;
@@ -92,7 +99,8 @@ export function validateRent(input: RentInput, ctx: RentContext): RentCheck {
   const bounds = hourBounds(ctx.minDuration, ctx.maxDuration);
   const range = `${formatDuration(ctx.minDuration)} to ${formatDuration(ctx.maxDuration)}`;
   if (!WHOLE.test(hours)) errors.hours = "Enter a whole number of hours, like 24.";
-  else if (bounds.max < bounds.min) errors.hours = `This offer takes ${range}, which no whole number of hours fits.`;
+  else if (bounds.max < bounds.min)
+    errors.hours = `This offer takes ${range}, which no whole number of hours fits.`;
   else {
     const h = BigInt(hours);
     if (h < bounds.min || h > bounds.max)
@@ -106,7 +114,10 @@ export function validateRent(input: RentInput, ctx: RentContext): RentCheck {
   else if (maxPrice < ctx.pricePerGpuHour)
     errors.maxPrice = `The current price is ${fmt(ctx.pricePerGpuHour)} per GPU-hour: your maximum must be at least that.`;
 
-  const size = !errors.servers && !errors.hours && units !== undefined && duration !== undefined ? { units, duration } : undefined;
+  const size =
+    !errors.servers && !errors.hours && units !== undefined && duration !== undefined
+      ? { units, duration }
+      : undefined;
   if (!size || errors.maxPrice || maxPrice === undefined) return { ok: false, errors, size };
 
   const gpus = size.units * ctx.gpusPerUnit;
@@ -115,7 +126,12 @@ export function validateRent(input: RentInput, ctx: RentContext): RentCheck {
   if (ctx.balance !== undefined && ctx.balance < deposit)
     errors.balance = `Insufficient balance: you have ${fmt(ctx.balance)}, the deposit is ${fmt(deposit)}.`;
   if (errors.balance) return { ok: false, errors, size };
-  return { ok: true, errors, size, values: { ...size, maxPricePerGpuHour: maxPrice, deposit, maxDeposit } };
+  return {
+    ok: true,
+    errors,
+    size,
+    values: { ...size, maxPricePerGpuHour: maxPrice, deposit, maxDeposit },
+  };
 }
 
 export interface RefundRow {
@@ -139,7 +155,10 @@ export interface CostBreakdown {
 }
 
 /** Deposit, fee, provider share and the refunds if stopped after 25, 50 and 75% of the term (SDK lease math). */
-export function costBreakdown(terms: LeaseTerms, percents: readonly number[] = [25, 50, 75]): CostBreakdown {
+export function costBreakdown(
+  terms: LeaseTerms,
+  percents: readonly number[] = [25, 50, 75],
+): CostBreakdown {
   const full = settle(terms, terms.duration);
   const gpus = terms.gpusPerUnit * terms.units;
   return {

@@ -4,7 +4,13 @@
  * sends `openLeaseWithPermit` with a permit already signed by the SDK's `signPermit`.
  */
 import { isAddressEqual, parseEventLogs, type Address, type Hex } from "viem";
-import { call, getTransaction, readContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import {
+  call,
+  getTransaction,
+  readContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
 import {
   gridleaseMarketAbi,
   gridleaseTokenAbi,
@@ -17,11 +23,24 @@ import {
 } from "@gridlease/sdk";
 
 /** Whether a token implements EIP-2612 (answers `DOMAIN_SEPARATOR()` and `nonces(owner)`). */
-export async function supportsPermit(client: ReadClient, token: Address, owner: Address): Promise<boolean> {
+export async function supportsPermit(
+  client: ReadClient,
+  token: Address,
+  owner: Address,
+): Promise<boolean> {
   try {
     await Promise.all([
-      readContract(client, { address: token, abi: gridleaseTokenAbi, functionName: "DOMAIN_SEPARATOR" }),
-      readContract(client, { address: token, abi: gridleaseTokenAbi, functionName: "nonces", args: [owner] }),
+      readContract(client, {
+        address: token,
+        abi: gridleaseTokenAbi,
+        functionName: "DOMAIN_SEPARATOR",
+      }),
+      readContract(client, {
+        address: token,
+        abi: gridleaseTokenAbi,
+        functionName: "nonces",
+        args: [owner],
+      }),
     ]);
     return true;
   } catch {
@@ -40,7 +59,10 @@ export interface SignedLeaseRequest {
 }
 
 /** Sends `openLeaseWithPermit` with a signed permit; `wait()` gives the receipt and the new `leaseId`. */
-export async function openLeaseWithSignedPermit(w: SignerClient, p: SignedLeaseRequest): Promise<Sent<{ leaseId: bigint }>> {
+export async function openLeaseWithSignedPermit(
+  w: SignerClient,
+  p: SignedLeaseRequest,
+): Promise<Sent<{ leaseId: bigint }>> {
   const hash = await writeContract(w, {
     address: p.market,
     abi: gridleaseMarketAbi,
@@ -63,13 +85,18 @@ export async function openLeaseWithSignedPermit(w: SignerClient, p: SignedLeaseR
   return {
     hash,
     async wait(options = {}) {
-      const receipt = await waitForTransactionReceipt(options.client ?? w, { hash, confirmations: options.confirmations, timeout: options.timeout });
+      const receipt = await waitForTransactionReceipt(options.client ?? w, {
+        hash,
+        confirmations: options.confirmations,
+        timeout: options.timeout,
+      });
       if (receipt.status !== "success") throw new TransactionRevertedError(receipt);
       const events = parseEventLogs({
         abi: gridleaseMarketAbi,
         logs: receipt.logs.filter((log) => isAddressEqual(log.address, p.market)),
       });
-      const opened = events.find((e) => e.eventName === "LeaseOpened") as { args: { leaseId: bigint } } | undefined;
+      const opened = events.find((e) => e.eventName === "LeaseOpened") as
+        { args: { leaseId: bigint } } | undefined;
       if (!opened) throw new Error("The transaction emitted no LeaseOpened event");
       return { receipt, events, leaseId: opened.args.leaseId };
     },
@@ -81,7 +108,11 @@ export async function openLeaseWithSignedPermit(w: SignerClient, p: SignedLeaseR
  * made it fail, e.g. a price raised just before it) so the error thrown has the custom error for explainError
  * ("The price rose to …, above your maximum of …") instead of a bare "reverted". `onMined` sees the result.
  */
-export function withRevertReason<R extends object>(client: ReadClient, sent: Sent<R>, onMined?: (mined: Mined<R>) => void): Sent<R> {
+export function withRevertReason<R extends object>(
+  client: ReadClient,
+  sent: Sent<R>,
+  onMined?: (mined: Mined<R>) => void,
+): Sent<R> {
   return {
     hash: sent.hash,
     async wait(options) {
@@ -93,7 +124,13 @@ export function withRevertReason<R extends object>(client: ReadClient, sent: Sen
         if (!(err instanceof TransactionRevertedError)) throw err;
         const tx = await getTransaction(client, { hash: sent.hash });
         if (tx.to)
-          await call(client, { account: tx.from, to: tx.to, data: tx.input, value: tx.value, blockNumber: err.receipt.blockNumber });
+          await call(client, {
+            account: tx.from,
+            to: tx.to,
+            data: tx.input,
+            value: tx.value,
+            blockNumber: err.receipt.blockNumber,
+          });
         throw err;
       }
     },

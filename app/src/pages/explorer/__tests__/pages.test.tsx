@@ -28,14 +28,24 @@ type Handler = (query: string, variables: Record<string, unknown>) => unknown;
 function stubIndexer(handler: Handler) {
   const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
     const { query, variables } = JSON.parse(String(init.body));
-    return new Response(JSON.stringify({ data: handler(query, variables) }), { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify({ data: handler(query, variables) }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   });
   vi.stubGlobal("fetch", fetchMock);
   return fetchMock;
 }
 
 beforeEach(() => {
-  vi.stubGlobal("ResizeObserver", class { observe() {} unobserve() {} disconnect() {} });
+  vi.stubGlobal(
+    "ResizeObserver",
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
   window.scrollTo = (() => {}) as typeof window.scrollTo;
 });
 afterEach(() => {
@@ -44,17 +54,24 @@ afterEach(() => {
 
 describe("explorer pages", () => {
   it("says the indexer is unreachable when it does not answer", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     renderAt("/explorer");
     const alerts = await screen.findAllByRole("alert", {}, { timeout: 5000 });
     expect(alerts[0].textContent).toContain("The indexer is unreachable");
-    expect(screen.getByRole("searchbox", { name: "Search by lease id, address or transaction hash" })).toBeTruthy();
+    expect(
+      screen.getByRole("searchbox", { name: "Search by lease id, address or transaction hash" }),
+    ).toBeTruthy();
   });
 
   it("routes a lease id search to the lease page and an address search to the address page", async () => {
     stubIndexer(() => ({ lease: null, leaseEvents: { items: [] } }));
     renderAt("/explorer");
-    const box = await screen.findByRole("searchbox", { name: "Search by lease id, address or transaction hash" });
+    const box = await screen.findByRole("searchbox", {
+      name: "Search by lease id, address or transaction hash",
+    });
     fireEvent.change(box, { target: { value: " 17 " } });
     fireEvent.submit(box.closest("form")!);
     expect(window.location.pathname).toBe("/explorer/leases/17");
@@ -62,7 +79,11 @@ describe("explorer pages", () => {
     expect(await screen.findByText(/There is no lease #17/)).toBeTruthy();
 
     renderAt("/explorer/search?q=0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    await waitFor(() => expect(window.location.pathname).toBe("/explorer/address/0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    await waitFor(() =>
+      expect(window.location.pathname).toBe(
+        "/explorer/address/0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      ),
+    );
   });
 
   it("lists the lease events of a transaction hash", async () => {
@@ -73,7 +94,24 @@ describe("explorer pages", () => {
         return {
           leaseEvents: {
             items: [
-              { id: `${hash}-3`, lease: { id: "9" }, type: "Opened", account: "0x" + "b".repeat(40), txHash: hash, blockNumber: "120", logIndex: 3, timestamp: "1764000000", amount: "16000000", fee: null, refund: null, penalty: null, duration: "3600", startTime: null, endTime: null, endReason: null },
+              {
+                id: `${hash}-3`,
+                lease: { id: "9" },
+                type: "Opened",
+                account: "0x" + "b".repeat(40),
+                txHash: hash,
+                blockNumber: "120",
+                logIndex: 3,
+                timestamp: "1764000000",
+                amount: "16000000",
+                fee: null,
+                refund: null,
+                penalty: null,
+                duration: "3600",
+                startTime: null,
+                endTime: null,
+                endReason: null,
+              },
             ],
           },
         };
@@ -90,32 +128,95 @@ describe("explorer pages", () => {
   it("shows a lease's terms, settlement and timeline with transaction links", async () => {
     const tx = (n: number) => `0x${String(n).repeat(64)}`;
     const ev = (type: string, n: number, extra: Record<string, string | null>) => ({
-      id: `${tx(n)}-0`, lease: { id: "5" }, type, account: "0x" + "b".repeat(40), txHash: tx(n), blockNumber: String(100 + n), logIndex: 0,
-      timestamp: String(1764000000 + n * 3600), amount: null, fee: null, refund: null, penalty: null, duration: null, startTime: null,
-      endTime: null, endReason: null, ...extra,
+      id: `${tx(n)}-0`,
+      lease: { id: "5" },
+      type,
+      account: "0x" + "b".repeat(40),
+      txHash: tx(n),
+      blockNumber: String(100 + n),
+      logIndex: 0,
+      timestamp: String(1764000000 + n * 3600),
+      amount: null,
+      fee: null,
+      refund: null,
+      penalty: null,
+      duration: null,
+      startTime: null,
+      endTime: null,
+      endReason: null,
+      ...extra,
     });
     stubIndexer(() => ({
       lease: {
-        id: "5", offer: { id: "3" }, provider: { id: "0x" + "a".repeat(40) }, buyer: { id: "0x" + "b".repeat(40) }, paymentToken: { id: USD }, gpuModel: "H100-SXM-80GB",
-        region: "JP-13", units: "1", gpusPerUnit: "8", gpus: "8", pricePerGpuHour: "2000000", feeBps: "1000", duration: "7200",
-        initialDuration: "36000", status: "Ended", endReason: "BuyerTerminated", activationDeadline: "0", openedAt: "1764000000",
-        startTime: "1764003600", endTime: "1764010800", closedAt: "1764010800", deposit: "160000000", topUps: "0", extensionCount: 0,
-        accrued: "32000000", claimedGross: "32000000", paidToProvider: "28800000", fee: "3200000", refunded: "128000000", penalty: "0",
-        accessPostedAt: "1764003600", accessRotations: 0,
+        id: "5",
+        offer: { id: "3" },
+        provider: { id: "0x" + "a".repeat(40) },
+        buyer: { id: "0x" + "b".repeat(40) },
+        paymentToken: { id: USD },
+        gpuModel: "H100-SXM-80GB",
+        region: "JP-13",
+        units: "1",
+        gpusPerUnit: "8",
+        gpus: "8",
+        pricePerGpuHour: "2000000",
+        feeBps: "1000",
+        duration: "7200",
+        initialDuration: "36000",
+        status: "Ended",
+        endReason: "BuyerTerminated",
+        activationDeadline: "0",
+        openedAt: "1764000000",
+        startTime: "1764003600",
+        endTime: "1764010800",
+        closedAt: "1764010800",
+        deposit: "160000000",
+        topUps: "0",
+        extensionCount: 0,
+        accrued: "32000000",
+        claimedGross: "32000000",
+        paidToProvider: "28800000",
+        fee: "3200000",
+        refunded: "128000000",
+        penalty: "0",
+        accessPostedAt: "1764003600",
+        accessRotations: 0,
       },
       // Out of order on purpose: the page sorts by block and log index.
-      leaseEvents: { items: [ev("Ended", 3, { amount: "32000000", refund: "128000000", penalty: "0", endReason: "BuyerTerminated" }), ev("Opened", 1, { amount: "160000000", duration: "36000" }), ev("Activated", 2, {})] },
+      leaseEvents: {
+        items: [
+          ev("Ended", 3, {
+            amount: "32000000",
+            refund: "128000000",
+            penalty: "0",
+            endReason: "BuyerTerminated",
+          }),
+          ev("Opened", 1, { amount: "160000000", duration: "36000" }),
+          ev("Activated", 2, {}),
+        ],
+      },
     }));
     renderAt("/explorer/leases/5");
     expect(await screen.findByRole("heading", { name: "Lease #5" })).toBeTruthy();
-    expect((await screen.findAllByText("Ended early by the buyer", {}, { timeout: 5000 })).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText("Ended early by the buyer", {}, { timeout: 5000 })).length,
+    ).toBeGreaterThan(0);
     const settlement = screen.getByRole("table", { name: "Settlement breakdown" });
-    expect(within(settlement).getByRole("row", { name: /Paid to the provider/ }).textContent).toContain("$28.80");
-    expect(within(settlement).getByRole("row", { name: /Protocol fee/ }).textContent).toContain("$3.20");
-    expect(within(settlement).getByRole("row", { name: /Refunded to the buyer/ }).textContent).toContain("$128.00");
+    expect(
+      within(settlement).getByRole("row", { name: /Paid to the provider/ }).textContent,
+    ).toContain("$28.80");
+    expect(within(settlement).getByRole("row", { name: /Protocol fee/ }).textContent).toContain(
+      "$3.20",
+    );
+    expect(
+      within(settlement).getByRole("row", { name: /Refunded to the buyer/ }).textContent,
+    ).toContain("$128.00");
     expect(screen.getByText(/Checks out/)).toBeTruthy();
     const items = screen.getByRole("list").querySelectorAll("li");
-    expect([...items].map((li) => li.querySelector("strong")!.textContent)).toEqual(["Opened", "Activated by the provider", "Ended"]);
+    expect([...items].map((li) => li.querySelector("strong")!.textContent)).toEqual([
+      "Opened",
+      "Activated by the provider",
+      "Ended",
+    ]);
     const txLinks = screen.getAllByRole("link", { name: /^tx 0x/ });
     expect(txLinks[0].getAttribute("href")).toBe(`/explorer/search?q=${tx(1)}`);
   });
@@ -123,7 +224,9 @@ describe("explorer pages", () => {
   it("explains an entry that is not searchable", async () => {
     stubIndexer(() => ({}));
     renderAt("/explorer/search?q=hello");
-    expect(await screen.findByText(/is neither a lease id, an address nor a transaction hash/)).toBeTruthy();
+    expect(
+      await screen.findByText(/is neither a lease id, an address nor a transaction hash/),
+    ).toBeTruthy();
   });
 
   it("loads 10,000 leases, keeps the DOM small, filters fast and reflects filters in the URL", async () => {
@@ -133,11 +236,23 @@ describe("explorer pages", () => {
       const start = vars.after ? Number(vars.after) : 0;
       const sorted = [...all].reverse();
       // As Ponder serves them: relations in place of the reference columns.
-      const items = sorted.slice(start, start + 1000).map((l) => ({ ...l, buyer: { id: l.buyer }, provider: { id: l.provider }, paymentToken: { id: l.paymentToken } }));
-      return { leases: { items, pageInfo: { hasNextPage: start + 1000 < all.length, endCursor: String(start + 1000) } } };
+      const items = sorted.slice(start, start + 1000).map((l) => ({
+        ...l,
+        buyer: { id: l.buyer },
+        provider: { id: l.provider },
+        paymentToken: { id: l.paymentToken },
+      }));
+      return {
+        leases: {
+          items,
+          pageInfo: { hasNextPage: start + 1000 < all.length, endCursor: String(start + 1000) },
+        },
+      };
     });
     // jsdom has no layout: give the table's scroll container a 600 px viewport.
-    const h = vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockImplementation(function (this: HTMLElement) {
+    const h = vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockImplementation(function (
+      this: HTMLElement,
+    ) {
       return this.dataset.testid === "lease-table" ? 600 : 0;
     });
     const w = vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockImplementation(() => 1200);
@@ -149,7 +264,11 @@ describe("explorer pages", () => {
     const rendered = within(table).getAllByRole("row");
     expect(rendered.length).toBeGreaterThan(1);
     expect(rendered.length).toBeLessThan(80);
-    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toContain("Price/GPU-h");
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent),
+    ).toContain("Price/GPU-h");
 
     const container = screen.getByTestId("lease-table");
     expect(container.getAttribute("data-last-filter-ms")).toBeNull();
@@ -157,24 +276,40 @@ describe("explorer pages", () => {
       fireEvent.change(screen.getByLabelText("GPU model"), { target: { value: "B200-192GB" } });
     });
     expect(screen.getByTestId("lease-count").textContent).toMatch(/^2,000 of 10,000 leases/);
-    await waitFor(() => expect(new URLSearchParams(window.location.search).get("gpu")).toBe("B200-192GB"));
+    await waitFor(() =>
+      expect(new URLSearchParams(window.location.search).get("gpu")).toBe("B200-192GB"),
+    );
     expect(new URLSearchParams(window.location.search).get("status")).toBe("Ended");
     const ms = Number(container.getAttribute("data-last-filter-ms"));
     expect(ms).toBeGreaterThan(0);
     // jsdom is far slower than a browser at building DOM; the < 100 ms budget is checked in Chromium.
     expect(ms).toBeLessThan(2000);
     expect(container.getAttribute("data-filter-seq")).toBe("1");
-    expect(screen.getByRole("table", { name: "Leases" }).getAttribute("data-last-filter-ms")).toBe(container.getAttribute("data-last-filter-ms"));
+    expect(screen.getByRole("table", { name: "Leases" }).getAttribute("data-last-filter-ms")).toBe(
+      container.getAttribute("data-last-filter-ms"),
+    );
 
     act(() => {
-      fireEvent.change(screen.getByLabelText("Filter by address"), { target: { value: "0xa" + "0".repeat(38) + "3" } });
+      fireEvent.change(screen.getByLabelText("Filter by address"), {
+        target: { value: "0xa" + "0".repeat(38) + "3" },
+      });
     });
-    await waitFor(() => expect(new URLSearchParams(window.location.search).get("address")).toBe("0xa" + "0".repeat(38) + "3"));
-    const n = Number(screen.getByTestId("lease-count").textContent!.split(" of ")[0].replace(/,/g, ""));
-    const expected = all.filter((l) => l.status === "Ended" && l.gpuModel === "B200-192GB" && l.provider.endsWith("0003")).length;
+    await waitFor(() =>
+      expect(new URLSearchParams(window.location.search).get("address")).toBe(
+        "0xa" + "0".repeat(38) + "3",
+      ),
+    );
+    const n = Number(
+      screen.getByTestId("lease-count").textContent!.split(" of ")[0].replace(/,/g, ""),
+    );
+    const expected = all.filter(
+      (l) => l.status === "Ended" && l.gpuModel === "B200-192GB" && l.provider.endsWith("0003"),
+    ).length;
     expect(n).toBe(expected);
     expect(container.getAttribute("data-filter-seq")).toBe("2");
-    const first = within(screen.getByRole("table", { name: "Leases" })).getAllByRole("link", { name: /^Lease #/ })[0];
+    const first = within(screen.getByRole("table", { name: "Leases" })).getAllByRole("link", {
+      name: /^Lease #/,
+    })[0];
     expect(first.getAttribute("href")).toMatch(/^\/explorer\/leases\/\d+$/);
 
     act(() => {
@@ -188,7 +323,9 @@ describe("explorer pages", () => {
       window.history.pushState(null, "", "/explorer/leases?region=SG");
       window.dispatchEvent(new PopStateEvent("popstate"));
     });
-    await waitFor(() => expect(screen.getByTestId("lease-count").textContent).toMatch(/^2,500 of 10,000 leases/));
+    await waitFor(() =>
+      expect(screen.getByTestId("lease-count").textContent).toMatch(/^2,500 of 10,000 leases/),
+    );
     expect((screen.getByLabelText("Region") as HTMLSelectElement).value).toBe("SG");
     h.mockRestore();
     w.mockRestore();

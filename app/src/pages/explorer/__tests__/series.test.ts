@@ -1,9 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { netGpuHours, priceIndexSeries, regionGpuHourSeries, regionTotals, tokensOf, type ModelDayStatRow, type RegionDayStatRow } from "../series.ts";
+import {
+  netGpuHours,
+  priceIndexSeries,
+  regionGpuHourSeries,
+  regionTotals,
+  tokensOf,
+  type ModelDayStatRow,
+  type RegionDayStatRow,
+} from "../series.ts";
 
 const DAY = 86_400;
 const base = { gpuSecondsReleased: "0", volume: "0" };
-const m = (gpuModel: string, day: number, token: string, price: string, leased = "3600"): ModelDayStatRow => ({
+const m = (
+  gpuModel: string,
+  day: number,
+  token: string,
+  price: string,
+  leased = "3600",
+): ModelDayStatRow => ({
   ...base,
   id: `${gpuModel}:${token}:${day}`,
   gpuModel,
@@ -34,7 +48,9 @@ describe("price index series", () => {
   });
   it("gives a model the same colour in every token's chart", () => {
     const usd = priceIndexSeries(rows, "0xusd", 6).find((x) => x.name === "NVIDIA H100 SXM 80GB")!;
-    const grid = priceIndexSeries(rows, "0xgrid", 18).find((x) => x.name === "NVIDIA H100 SXM 80GB")!;
+    const grid = priceIndexSeries(rows, "0xgrid", 18).find(
+      (x) => x.name === "NVIDIA H100 SXM 80GB",
+    )!;
     expect(usd.color).toBe(grid.color);
   });
   it("never mixes tokens", () => {
@@ -46,7 +62,13 @@ describe("price index series", () => {
 });
 
 describe("GPU-hours by region", () => {
-  const r = (region: string, day: number, token: string, leased: string, released = "0"): RegionDayStatRow => ({
+  const r = (
+    region: string,
+    day: number,
+    token: string,
+    leased: string,
+    released = "0",
+  ): RegionDayStatRow => ({
     id: `${region}:${token}:${day}`,
     region,
     day,
@@ -58,18 +80,28 @@ describe("GPU-hours by region", () => {
     avgPricePerGpuHour: "0",
   });
   it("adds GPU-hours over tokens per region and day", () => {
-    const s = regionGpuHourSeries([r("SG", 1, "0xusd", "7200"), r("SG", 1, "0xgrid", "3600"), r("AU-QLD", 2, "0xusd", "36000")]);
+    const s = regionGpuHourSeries([
+      r("SG", 1, "0xusd", "7200"),
+      r("SG", 1, "0xgrid", "3600"),
+      r("AU-QLD", 2, "0xusd", "36000"),
+    ]);
     expect(s.map((x) => x.name)).toEqual(["Brisbane, Australia", "Singapore"]);
     expect(s[1].points).toEqual([{ x: DAY, y: 3 }]);
     expect(s[0].points).toEqual([{ x: 2 * DAY, y: 10 }]);
   });
   it("gives all nine regions distinct colours", () => {
     const codes = ["AU-QLD", "AU-NSW", "JP-27", "JP-13", "SG", "MY-01", "MY-14", "US-CA", "AE-DU"];
-    const colors = regionGpuHourSeries(codes.map((c) => r(c, 1, "0xusd", "3600"))).map((x) => x.color);
+    const colors = regionGpuHourSeries(codes.map((c) => r(c, 1, "0xusd", "3600"))).map(
+      (x) => x.color,
+    );
     expect(new Set(colors).size).toBe(9);
   });
   it("totals each region over the period, most GPU-hours first", () => {
-    const t = regionTotals([{ ...r("SG", 1, "0xusd", "7200", "3600"), leasesOpened: 2 }, { ...r("SG", 2, "0xgrid", "3600"), leasesOpened: 1 }, r("JP-13", 1, "0xusd", "36000")]);
+    const t = regionTotals([
+      { ...r("SG", 1, "0xusd", "7200", "3600"), leasesOpened: 2 },
+      { ...r("SG", 2, "0xgrid", "3600"), leasesOpened: 1 },
+      r("JP-13", 1, "0xusd", "36000"),
+    ]);
     expect(t).toEqual([
       { region: "JP-13", leases: 0, leased: 36000n, released: 0n },
       { region: "SG", leases: 3, leased: 10800n, released: 3600n },

@@ -42,26 +42,73 @@ describe("settlement breakdown", () => {
   });
 
   it("keeps the penalty (bond token) out of the deposit", () => {
-    const s = settlementBreakdown({ ...base, endReason: "NoShowCancelled", accrued: "0", claimedGross: "0", paidToProvider: "0", fee: "0", refunded: "160000000", penalty: "50000000000000000000" }, 0n);
+    const s = settlementBreakdown(
+      {
+        ...base,
+        endReason: "NoShowCancelled",
+        accrued: "0",
+        claimedGross: "0",
+        paidToProvider: "0",
+        fee: "0",
+        refunded: "160000000",
+        penalty: "50000000000000000000",
+      },
+      0n,
+    );
     expect(s.penalty).toBe(50n * 10n ** 18n);
     expect(s.parts.find((p) => p.key === "refunded")!.amount).toBe(160_000_000n);
     expect(s.parts.reduce((a, p) => a + p.amount, 0n)).toBe(s.deposit);
   });
 
   it("shows an active lease's accrual so far and what is still in escrow", () => {
-    const active = { ...base, status: "Active", endReason: "None", duration: "36000", accrued: "0", refunded: "0", claimedGross: "0", paidToProvider: "0", fee: "0" };
+    const active = {
+      ...base,
+      status: "Active",
+      endReason: "None",
+      duration: "36000",
+      accrued: "0",
+      refunded: "0",
+      claimedGross: "0",
+      paidToProvider: "0",
+      fee: "0",
+    };
     // 1 hour after activation: 8 GPU-hours at 2.0 = 16.0
     const s = settlementBreakdown(active, 1000n + 3600n);
     expect(s.final).toBe(false);
     expect(s.status).toBe("Active");
     expect(s.accrued).toBe(16_000_000n);
-    expect(Object.fromEntries(s.parts.map((p) => [p.key, p.amount]))).toEqual({ paid: 0n, fee: 0n, unclaimed: 16_000_000n, escrow: 144_000_000n });
+    expect(Object.fromEntries(s.parts.map((p) => [p.key, p.amount]))).toEqual({
+      paid: 0n,
+      fee: 0n,
+      unclaimed: 16_000_000n,
+      escrow: 144_000_000n,
+    });
   });
 
   it("derives overdue and expired states from time", () => {
-    expect(derivedStatus({ status: "Pending", startTime: null, duration: "100", activationDeadline: "50" }, 51n)).toBe("ActivationOverdue");
-    expect(derivedStatus({ status: "Pending", startTime: null, duration: "100", activationDeadline: "50" }, 50n)).toBe("Pending");
-    expect(derivedStatus({ status: "Active", startTime: "10", duration: "100", activationDeadline: "0" }, 110n)).toBe("Expired");
-    expect(derivedStatus({ status: "Active", startTime: "10", duration: "100", activationDeadline: "0" }, 109n)).toBe("Active");
+    expect(
+      derivedStatus(
+        { status: "Pending", startTime: null, duration: "100", activationDeadline: "50" },
+        51n,
+      ),
+    ).toBe("ActivationOverdue");
+    expect(
+      derivedStatus(
+        { status: "Pending", startTime: null, duration: "100", activationDeadline: "50" },
+        50n,
+      ),
+    ).toBe("Pending");
+    expect(
+      derivedStatus(
+        { status: "Active", startTime: "10", duration: "100", activationDeadline: "0" },
+        110n,
+      ),
+    ).toBe("Expired");
+    expect(
+      derivedStatus(
+        { status: "Active", startTime: "10", duration: "100", activationDeadline: "0" },
+        109n,
+      ),
+    ).toBe("Active");
   });
 });

@@ -5,7 +5,11 @@ import { GRID, USD } from "./fixtures.ts";
 describe("amounts", () => {
   it("knows the deployed tokens", () => {
     expect(knownToken(USD)).toEqual({ symbol: "tUSD", decimals: 6, isUsd: true });
-    expect(knownToken(GRID.toUpperCase().replace("0X", "0x"))).toEqual({ symbol: "GRID", decimals: 18, isUsd: false });
+    expect(knownToken(GRID.toUpperCase().replace("0X", "0x"))).toEqual({
+      symbol: "GRID",
+      decimals: 18,
+      isUsd: false,
+    });
     expect(knownToken("0x0000000000000000000000000000000000000001")).toBeUndefined();
   });
   it("rounds USD to cents and other tokens to 4 decimals", () => {
