@@ -1,6 +1,7 @@
 // ESLint for every TypeScript workspace (sdk, app, cli, indexer, subgraph, scripts, tests).
 // `npm run lint` runs it with --max-warnings 0, so a warning fails like an error.
 import js from "@eslint/js";
+import globals from "globals";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
@@ -58,6 +59,11 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-restricted-syntax": ["error", ...castBans],
     },
+  },
+  {
+    // Plain JavaScript run by Node (hooks, manifest rendering): Node's globals.
+    files: ["**/*.{js,mjs,cjs}"],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ["app/src/**/*.{ts,tsx}"],
