@@ -9,7 +9,6 @@ import {
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
   decodeErrorResult,
-  formatUnits,
   HttpRequestError,
   InsufficientFundsError,
   isHex,
@@ -23,6 +22,16 @@ import {
 } from "viem";
 import { gridleaseMarketAbi, gridleaseTokenAbi } from "./generated/abis.ts";
 import { leaseStatusName } from "./status.ts";
+import {
+  BOND_TOKEN_DISPLAY,
+  formatDuration,
+  formatTime,
+  formatTokenAmount,
+  type TokenDisplay,
+} from "./format.ts";
+
+// Formatting moved to format.ts; these names stay importable from here.
+export { formatDuration, formatTime, formatTokenAmount, type TokenDisplay } from "./format.ts";
 
 type ErrorItem<abi extends readonly unknown[]> = Extract<abi[number], { type: "error" }>;
 type KnownErrorAbi = readonly (
@@ -38,12 +47,6 @@ export const gridleaseErrorsAbi = [...gridleaseMarketAbi, ...gridleaseTokenAbi].
 
 /** Name of a custom error in `gridleaseErrorsAbi`. */
 export type GridleaseErrorName = ContractErrorName<KnownErrorAbi>;
-
-/** A token's display data, for amounts in messages. */
-export interface TokenDisplay {
-  symbol: string;
-  decimals: number;
-}
 
 /** What the messages need to show amounts: without it they are given in base units. */
 export interface ErrorContext {
@@ -64,50 +67,8 @@ export interface ExplainedError {
   message: string;
 }
 
-const DEFAULT_BOND_TOKEN: TokenDisplay = { symbol: "GRID", decimals: 18 };
-const STABLECOIN = /^t?(USD[A-Z]?|USD₮|DAI|PYUSD)$/i;
-
 /** Groups an integer string in thousands: "1234567" -> "1,234,567". */
 const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-/** Formats base units of a token for people: "$2.10" for USD stablecoins, "5,000 GRID" otherwise. */
-export function formatTokenAmount(value: bigint, token?: TokenDisplay): string {
-  if (!token) return `${group(value.toString())} base units`;
-  const [whole, fraction = ""] = formatUnits(value, token.decimals).split(".");
-  if (STABLECOIN.test(token.symbol)) {
-    const cents = fraction.padEnd(2, "0");
-    return `${whole.startsWith("-") ? "-" : ""}$${group(whole.replace("-", ""))}.${cents}`;
-  }
-  return `${group(whole)}${fraction ? "." + fraction : ""} ${token.symbol}`;
-}
-
-const UNITS: [number, string][] = [
-  [86_400, "day"],
-  [3_600, "hour"],
-  [60, "minute"],
-  [1, "second"],
-];
-
-/** Formats seconds as at most two units: 5400 -> "1 hour 30 minutes". */
-export function formatDuration(seconds: bigint): string {
-  let left = Number(seconds);
-  if (left === 0) return "0 seconds";
-  const parts: string[] = [];
-  for (const [size, name] of UNITS) {
-    const n = Math.floor(left / size);
-    if (n > 0 && parts.length < 2)
-      parts.push(`${n.toLocaleString("en-US")} ${name}${n === 1 ? "" : "s"}`);
-    left -= n * size;
-  }
-  return parts.join(" ");
-}
-
-/** Formats a unix time in seconds as "2027-01-15 08:00:00 UTC". */
-export const formatTime = (unixSeconds: bigint) =>
-  new Date(Number(unixSeconds) * 1000)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, " UTC");
 
 const percent = (bps: bigint) => `${Number(bps) / 100}%`;
 const num = (n: bigint) => group(n.toString());
@@ -117,7 +78,7 @@ const count = (n: bigint, one: string, many = `${one}s`) => `${num(n)} ${n === 1
 function formatters(ctx: ErrorContext) {
   return {
     amount: (v: bigint) => formatTokenAmount(v, ctx.token),
-    bond: (v: bigint) => formatTokenAmount(v, ctx.bondToken ?? DEFAULT_BOND_TOKEN),
+    bond: (v: bigint) => formatTokenAmount(v, ctx.bondToken ?? BOND_TOKEN_DISPLAY),
     price: (v: bigint) => `${formatTokenAmount(v, ctx.token)} per GPU-hour`,
   };
 }

@@ -4,6 +4,7 @@ export * from "./contracts.ts";
 export * from "./actions.ts";
 export * from "./status.ts";
 export * from "./errors.ts";
+export * from "./format.ts";
 export * from "./accessKeys.ts";
 export * from "./generated/abis.ts";
 export * from "./generated/deployments.ts";
