@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { accessKeyFromSecret, randomAccessSecret, type AccessKeyPair } from "@gridlease/sdk";
 import { bytesToHex, type Hex } from "viem";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, errorCode, errorMessage, EXIT } from "./exit.ts";
 
 export function writeAccessKeyFile(path: string): AccessKeyPair {
   const pair = accessKeyFromSecret(randomAccessSecret());
@@ -20,9 +20,9 @@ export function writeAccessKeyFile(path: string): AccessKeyPair {
   } catch (err) {
     throw new CliError(
       EXIT.CONFIG,
-      (err as NodeJS.ErrnoException).code === "EEXIST"
+      errorCode(err) === "EEXIST"
         ? `${path} already exists: refusing to overwrite a key (the leases sealed to it would become unreadable).`
-        : `Cannot write ${path}: ${(err as Error).message}`,
+        : `Cannot write ${path}: ${errorMessage(err)}`,
     );
   }
   return pair;
@@ -40,7 +40,7 @@ export function readAccessKeyFile(path: string | undefined): AccessKeyPair {
   } catch (err) {
     throw new CliError(
       EXIT.CONFIG,
-      `Cannot read the access key file ${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+      `Cannot read the access key file ${path}: ${errorCode(err) === "ENOENT" ? "no such file" : errorMessage(err)}`,
     );
   }
   if (data.type !== "gridlease-access-key" || typeof data.secretKey !== "string")
@@ -48,6 +48,6 @@ export function readAccessKeyFile(path: string | undefined): AccessKeyPair {
   try {
     return accessKeyFromSecret(data.secretKey);
   } catch (err) {
-    throw new CliError(EXIT.CONFIG, `${path}: ${(err as Error).message}`);
+    throw new CliError(EXIT.CONFIG, `${path}: ${errorMessage(err)}`);
   }
 }

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { getAddress, isAddress, type Address } from "viem";
-import { CliError, EXIT, usage } from "./exit.ts";
+import { CliError, errorMessage, EXIT, usage } from "./exit.ts";
 
 export interface Settings {
   rpcUrl: string;
@@ -42,13 +42,37 @@ export const GLOBAL_HELP = `Global options:
   --rpc-url URL       JSON-RPC endpoint (env GRIDLEASE_RPC_URL; default http://127.0.0.1:8545)
   --chain-id N        refuse to run unless the RPC serves this chain (env GRIDLEASE_CHAIN_ID)
   --market ADDRESS    market contract (env GRIDLEASE_MARKET; default: the SDK's deployment for the chain)
-  --indexer-url URL   Gridlease indexer (env GRIDLEASE_INDEXER_URL)
+  --indexer-url URL   Gridlease indexer (env GRIDLEASE_INDEXER_URL; default on the local chain 31337:
+                      http://127.0.0.1:42069, the one \`npm run dev\` starts)
   --keystore FILE     encrypted account keystore (env GRIDLEASE_KEYSTORE); or set GRIDLEASE_PRIVATE_KEY
   --config FILE       JSON config file (env GRIDLEASE_CONFIG; default ~/.config/gridlease/config.json)
   --json              machine-readable output: one JSON document on stdout
   -h, --help          this help`;
 
-type Flags = Partial<Record<keyof typeof GLOBAL_OPTIONS, string | boolean | undefined>>;
+/** The global flags as parseArgs gives them to every command. */
+export interface Flags {
+  "rpc-url"?: string;
+  "chain-id"?: string;
+  market?: string;
+  "indexer-url"?: string;
+  keystore?: string;
+  config?: string;
+}
+
+/** The local chain `npm run dev` runs (Hardhat's chain id). */
+export const LOCAL_CHAIN_ID = 31337;
+/** The indexer `npm run dev` starts beside the local chain: the default there, as the SDK's market is. */
+export const LOCAL_INDEXER_URL = "http://127.0.0.1:42069";
+
+/** The indexer URL for a chain and where it came from: the configured one, else the local indexer on 31337. */
+export function indexerUrlFor(
+  settings: Pick<Settings, "indexerUrl" | "sources">,
+  chainId: number,
+): { url?: string; source?: Settings["sources"][string] } {
+  if (settings.indexerUrl) return { url: settings.indexerUrl, source: settings.sources.indexerUrl };
+  if (chainId === LOCAL_CHAIN_ID) return { url: LOCAL_INDEXER_URL, source: "default" };
+  return {};
+}
 
 export function defaultConfigPath(env = process.env): string {
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), ".config"), "gridlease", "config.json");
@@ -69,18 +93,18 @@ function readConfigFile(path: string, explicit: boolean): Record<string, unknown
       );
     return data as Record<string, unknown>;
   } catch (err) {
-    throw new CliError(EXIT.CONFIG, `Cannot use config file ${path}: ${(err as Error).message}`);
+    throw new CliError(EXIT.CONFIG, `Cannot use config file ${path}: ${errorMessage(err)}`);
   }
 }
 
 export function resolveSettings(flags: Flags, env = process.env): Settings {
-  const explicit = (flags.config as string | undefined) ?? (env.GRIDLEASE_CONFIG || undefined);
+  const explicit = flags.config ?? (env.GRIDLEASE_CONFIG || undefined);
   const configFile = explicit ?? defaultConfigPath(env);
   const file = readConfigFile(configFile, explicit !== undefined);
   const sources: Settings["sources"] = {};
   const pick = (flag: keyof Flags, envName: string, key: string): string | undefined => {
     const fromFlag = flags[flag];
-    if (typeof fromFlag === "string") return ((sources[key] = "flag"), fromFlag);
+    if (fromFlag !== undefined) return ((sources[key] = "flag"), fromFlag);
     if (env[envName]) return ((sources[key] = "env"), env[envName]);
     if (file[key] !== undefined && file[key] !== null)
       return ((sources[key] = "file"), String(file[key]));

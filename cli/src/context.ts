@@ -28,7 +28,7 @@ import {
   type SignerClient,
   type TokenDisplay,
 } from "@gridlease/sdk";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, errorMessage, EXIT } from "./exit.ts";
 import type { Output } from "./output.ts";
 import type { Settings } from "./config.ts";
 import { decryptKeystore, parsePrivateKey, readKeystore } from "./keystore.ts";
@@ -75,7 +75,7 @@ export async function createContext(
     try {
       market = gridleaseDeployment(chainId).contracts.GridleaseMarket?.address;
     } catch (err) {
-      throw new CliError(EXIT.CONFIG, `${(err as Error).message} (pass --market)`);
+      throw new CliError(EXIT.CONFIG, `${errorMessage(err)} (pass --market)`);
     }
     if (!market)
       throw new CliError(EXIT.CONFIG, `No market is deployed on chain ${chainId}: pass --market.`);

@@ -34,4 +34,13 @@ export class CliError extends Error {
   }
 }
 
+/** A usage error (exit 2). */
 export const usage = (message: string) => new CliError(EXIT.USAGE, message, "usage");
+
+/** The message of anything thrown (an Error's message, else its string form). */
+export const errorMessage = (err: unknown): string =>
+  err instanceof Error ? err.message : String(err);
+
+/** The `code` of a Node system error ("ENOENT", "EEXIST"), if it has one. */
+export const errorCode = (err: unknown): string | undefined =>
+  err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : undefined;

@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, errorCode, errorMessage, EXIT } from "./exit.ts";
 
 export const NVIDIA_SMI_ARGS = [
   "--query-gpu=index,name,memory.total,pci.bus_id,driver_version",
@@ -93,13 +93,18 @@ export async function detectGpus(
   try {
     ({ stdout } = await promisify(execFile)(binary, NVIDIA_SMI_ARGS, { timeout: 30_000 }));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    const stderr =
+      err instanceof Error && "stderr" in err && typeof err.stderr === "string" ? err.stderr : "";
     throw new CliError(
       EXIT.CONFIG,
-      e.code === "ENOENT"
+      errorCode(err) === "ENOENT"
         ? `${binary} was not found: install the NVIDIA driver, or pass --gpu-model and --gpus-per-unit instead of --detect.`
-        : `${binary} failed: ${(e.stderr || e.message).trim()}`,
+        : `${binary} failed: ${(stderr || errorMessage(err)).trim()}`,
     );
   }
   return summarise(parseNvidiaSmi(stdout));
 }
+
+/** Whether a market model code belongs to what was asked: the code itself or its family ("H100" matches "H100-SXM-80GB"). */
+export const gpuMatches = (model: string, wanted: string): boolean =>
+  model === wanted || model.startsWith(`${wanted}-`);

@@ -12,7 +12,7 @@ import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { bytesToHex, hexToBytes, isHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, errorCode, errorMessage, EXIT } from "./exit.ts";
 
 export interface KeystoreFile {
   version: 1;
@@ -83,7 +83,7 @@ export function readKeystore(path: string): KeystoreFile {
   } catch (err) {
     throw new CliError(
       EXIT.CONFIG,
-      `Cannot read the keystore ${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+      `Cannot read the keystore ${path}: ${errorCode(err) === "ENOENT" ? "no such file" : errorMessage(err)}`,
     );
   }
 }

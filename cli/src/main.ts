@@ -1,46 +1,30 @@
 /**
  * `gridlease`: the command-line client of the Gridlease market. Dispatches `gridlease <group> <command>` to the
- * command table, parses flags with node:util parseArgs, and turns every failure into a plain message and an
- * exit code (see exit.ts and cli/README.md).
+ * command table and turns every failure into a plain message and an exit code (see exit.ts and cli/README.md).
+ * Commands parse their own flags (command.ts); nothing imports this file but the bin script.
  */
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
-import { GLOBAL_HELP, GLOBAL_OPTIONS, resolveSettings } from "./config.ts";
-import { createContext, toCliError, type Context } from "./context.ts";
-import { CliError, EXIT, usage } from "./exit.ts";
-import { createOutput, toJson, type Output } from "./output.ts";
+import { GLOBAL_HELP } from "./config.ts";
+import { toCliError } from "./context.ts";
+import { EXIT, usage } from "./exit.ts";
+import { createOutput, toJson } from "./output.ts";
+import type { Command } from "./command.ts";
 import { providerCommands } from "./commands/provider.ts";
 import { buyerCommands } from "./commands/buyer.ts";
 import { keyCommands } from "./commands/keys.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { marketCommands } from "./commands/market.ts";
 import { exploreCommands } from "./commands/explore.ts";
+import { configCommands } from "./commands/config.ts";
 
-export type Values = Record<string, string | boolean | string[] | undefined>;
-
-export interface Command {
-  /** "provider register" */
-  name: string;
-  summary: string;
-  /** Usage lines after the command name, and option descriptions. */
-  help: string;
-  options: ParseArgsOptionsConfig;
-  /** Takes positional arguments (e.g. `explore lease 7`). */
-  positionals?: boolean;
-  run(args: {
-    values: Values;
-    positionals: string[];
-    out: Output;
-    /** Connects to the RPC (after the command has checked its arguments). */
-    connect: () => Promise<Context>;
-    settings: ReturnType<typeof resolveSettings>;
-  }): Promise<void>;
-}
-
+/** Every command, in the order `gridlease --help` lists them. */
 export const COMMANDS: Command[] = [
   ...providerCommands,
   serveCommand,
   ...buyerCommands,
   ...keyCommands,
+  ...marketCommands,
   ...exploreCommands,
+  ...configCommands,
 ];
 
 function overview(): string {
@@ -60,10 +44,6 @@ function overview(): string {
   ].join("\n");
 }
 
-function commandHelp(c: Command): string {
-  return [`Usage: gridlease ${c.name} ${c.help}`, "", c.summary, "", GLOBAL_HELP].join("\n");
-}
-
 /** Finds the longest command name matching the first words of argv. */
 function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
   const words: string[] = [];
@@ -79,6 +59,7 @@ function findCommand(argv: string[]): { command?: Command; rest: string[]; words
   return { rest: argv, words };
 }
 
+/** Runs `gridlease <argv>` and returns its exit code. */
 export async function run(
   argv: string[],
   streams = { out: process.stdout, err: process.stderr },
@@ -114,30 +95,9 @@ export async function run(
       }
       throw usage(`Unknown command: ${words.join(" ") || argv[0]}`);
     }
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: { ...GLOBAL_OPTIONS, ...command.options },
-        allowPositionals: command.positionals ?? false,
-        strict: true,
-      });
-    } catch (err) {
-      throw usage(`${(err as Error).message.replace(/\. To specify a positional.*$/s, "")}`);
-    }
-    const values = parsed.values as Values;
-    if (values.help) {
-      streams.out.write(`${commandHelp(command)}\n`);
-      return EXIT.OK;
-    }
-    const settings = resolveSettings(values as never);
-    let ctx: Promise<Context> | undefined;
-    const connect = () => (ctx ??= createContext(settings, out));
-    await command.run({ values, positionals: parsed.positionals, out, connect, settings });
+    await command.execute(rest, out, (text) => streams.out.write(text));
     return EXIT.OK;
   } catch (err) {
     return fail(err);
   }
 }
-
-export { CliError };

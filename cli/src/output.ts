@@ -10,10 +10,12 @@ export interface Output {
   result(data: unknown, human?: () => string): void;
 }
 
+/** JSON with bigints as decimal strings. */
 export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v), indent);
 }
 
+/** The output of one run: JSON or human, on the given streams. */
 export function createOutput(
   json: boolean,
   streams = { out: process.stdout, err: process.stderr },
@@ -28,4 +30,15 @@ export function createOutput(
       else streams.out.write(`${human ? human() : toJson(data, 2)}\n`);
     },
   };
+}
+
+/** Renders rows as an aligned text table: a header, a rule, one line per row (trailing spaces trimmed). */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

@@ -19,13 +19,13 @@ import {
   terminateLease,
   type LeaseView,
 } from "@gridlease/sdk";
-import type { Command } from "../main.ts";
+import { defineCommand, type Command } from "../command.ts";
 import { parseAddressArg, parseCount, parseDuration } from "../args.ts";
 import { confirm, type Context } from "../context.ts";
-import { CliError, EXIT, usage } from "../exit.ts";
+import { CliError, errorMessage, EXIT, usage } from "../exit.ts";
 import { readAccessKeyFile } from "../accessKeyFile.ts";
 import { leasesOpened, providerOfferIds, scanStart } from "../chainData.ts";
-import { loadOffer } from "./provider.ts";
+import { loadOffer } from "../offers.ts";
 
 async function balanceOf(c: Context, token: Address, owner: Address): Promise<bigint> {
   return readContract(c.client, {
@@ -70,7 +70,7 @@ function leaseSummary(lease: LeaseView, state: Awaited<ReturnType<typeof getLeas
   };
 }
 
-const leaseOpenCommand: Command = {
+const leaseOpenCommand = defineCommand({
   name: "lease open",
   summary: "Rent capacity: escrow the deposit and open a lease (permit by default, or --approve)",
   help: `--offer ID --units N --duration D (--key FILE | --public-key HEX) [--slippage-bps N] [--approve]
@@ -92,21 +92,19 @@ const leaseOpenCommand: Command = {
     approve: { type: "boolean", default: false },
   },
   async run({ values, out, connect, settings }) {
-    const offerId = parseCount(values.offer as string, "--offer");
-    const units = parseCount(values.units as string, "--units");
-    const duration = parseDuration(values.duration as string, "--duration");
+    const offerId = parseCount(values.offer, "--offer");
+    const units = parseCount(values.units, "--units");
+    const duration = parseDuration(values.duration, "--duration");
     const slippageBps = values["slippage-bps"]
-      ? parseCount(values["slippage-bps"] as string, "--slippage-bps", { min: 0n })
+      ? parseCount(values["slippage-bps"], "--slippage-bps", { min: 0n })
       : 0n;
     let publicKey: Hex;
-    if (values["public-key"]) {
-      publicKey = values["public-key"] as Hex;
-      if (!isHex(publicKey) || publicKey.length !== 66)
+    const rawPublicKey = values["public-key"];
+    if (rawPublicKey) {
+      if (!isHex(rawPublicKey) || rawPublicKey.length !== 66)
         throw usage("--public-key must be 32 bytes of hex (0x + 64 digits)");
-    } else
-      publicKey = readAccessKeyFile(
-        (values.key as string | undefined) ?? settings.accessKey,
-      ).publicKeyHex;
+      publicKey = rawPublicKey;
+    } else publicKey = readAccessKeyFile(values.key ?? settings.accessKey).publicKeyHex;
     const c = await connect();
     await loadOffer(c, offerId);
     const quote = await quoteLease(c.client, {
@@ -169,9 +167,9 @@ const leaseOpenCommand: Command = {
         `Opened lease #${mined.leaseId}. The provider must activate it by ${formatTime(lease.activationDeadline)}; then run \`gridlease lease access --lease ${mined.leaseId}\`.`,
     );
   },
-};
+});
 
-const leaseList: Command = {
+const leaseList = defineCommand({
   name: "lease list",
   summary:
     "List your leases (as buyer, or --provider for leases of your offers), read from chain events",
@@ -182,9 +180,7 @@ const leaseList: Command = {
     active: { type: "boolean", default: false },
   },
   async run({ values, out, connect }) {
-    const address = values.address
-      ? parseAddressArg(values.address as string, "--address")
-      : undefined;
+    const address = values.address ? parseAddressArg(values.address, "--address") : undefined;
     const c = await connect();
     const who = address ?? (await c.wallet()).account.address;
     const opened = values.provider
@@ -210,15 +206,15 @@ const leaseList: Command = {
             .join("\n"),
     );
   },
-};
+});
 
-const leaseShow: Command = {
+const leaseShow = defineCommand({
   name: "lease show",
   summary: "Show one lease: status, times and amounts",
   help: "--lease ID",
   options: { lease: { type: "string" } },
   async run({ values, out, connect }) {
-    const leaseId = parseCount(values.lease as string, "--lease");
+    const leaseId = parseCount(values.lease, "--lease");
     const c = await connect();
     const { lease, state, token } = await leaseOrFail(c, leaseId);
     const offer = await loadOffer(c, lease.offerId);
@@ -235,17 +231,17 @@ const leaseShow: Command = {
         .join("\n"),
     );
   },
-};
+});
 
-const leaseExtend: Command = {
+const leaseExtend = defineCommand({
   name: "lease extend",
   summary:
     "Add time to a pending or active lease at its locked price (approves the top-up if needed)",
   help: "--lease ID --by D",
   options: { lease: { type: "string" }, by: { type: "string" } },
   async run({ values, out, connect }) {
-    const leaseId = parseCount(values.lease as string, "--lease");
-    const addedDuration = parseDuration(values.by as string, "--by");
+    const leaseId = parseCount(values.lease, "--lease");
+    const addedDuration = parseDuration(values.by, "--by");
     const c = await connect();
     const { lease, token } = await leaseOrFail(c, leaseId);
     const topUp = extensionCost(
@@ -281,10 +277,10 @@ const leaseExtend: Command = {
       () => `Lease #${leaseId} extended by ${formatDuration(addedDuration)}.`,
     );
   },
-};
+});
 
 function endCommand(kind: "terminate" | "cancel"): Command {
-  return {
+  return defineCommand({
     name: `lease ${kind}`,
     summary:
       kind === "terminate"
@@ -293,7 +289,7 @@ function endCommand(kind: "terminate" | "cancel"): Command {
     help: "--lease ID",
     options: { lease: { type: "string" } },
     async run({ values, out, connect }) {
-      const leaseId = parseCount(values.lease as string, "--lease");
+      const leaseId = parseCount(values.lease, "--lease");
       const c = await connect();
       const { token } = await leaseOrFail(c, leaseId);
       const w = await c.wallet();
@@ -311,17 +307,17 @@ function endCommand(kind: "terminate" | "cancel"): Command {
           `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${args.penalty} GRID base units` : ""}` : ""}.`,
       );
     },
-  };
+  });
 }
 
-const leaseAccess: Command = {
+const leaseAccess = defineCommand({
   name: "lease access",
   summary: "Decrypt and print a lease's connection details with your access key file",
   help: "--lease ID [--key FILE]\n\n  --key FILE  access key file the lease was opened with (env GRIDLEASE_ACCESS_KEY)",
   options: { lease: { type: "string" }, key: { type: "string" } },
   async run({ values, out, connect, settings }) {
-    const leaseId = parseCount(values.lease as string, "--lease");
-    const pair = readAccessKeyFile((values.key as string | undefined) ?? settings.accessKey);
+    const leaseId = parseCount(values.lease, "--lease");
+    const pair = readAccessKeyFile(values.key ?? settings.accessKey);
     const c = await connect();
     const { state } = await leaseOrFail(c, leaseId);
     let details;
@@ -333,7 +329,7 @@ const leaseAccess: Command = {
         fromBlock: scanStart(c),
       });
     } catch (err) {
-      if (/has no access details yet/.test((err as Error).message))
+      if (/has no access details yet/.test(errorMessage(err)))
         throw new CliError(
           EXIT.NOT_FOUND,
           `Lease #${leaseId} has no access details yet (${state.label}).`,
@@ -354,7 +350,7 @@ const leaseAccess: Command = {
       ].join("\n"),
     );
   },
-};
+});
 
 export const buyerCommands: Command[] = [
   leaseOpenCommand,

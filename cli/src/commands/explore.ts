@@ -1,251 +1,148 @@
 /**
- * Commands that read the Gridlease indexer (Ponder GraphQL): `market search`, `explore lease`, `explore address`
- * and `explore prices`. The indexer has every number; the token symbols and decimals come from the chain (one
+ * The observer commands: `explore lease`, `explore address` and `explore prices` read the Gridlease indexer
+ * (Ponder GraphQL). The indexer has every number; the token symbols and decimals come from the chain (one
  * ERC-20 read per token), so these commands also use the RPC.
  */
-import { formatUnits, getAddress, isAddress, parseUnits, type Address } from "viem";
+import { formatUnits, getAddress, isAddress } from "viem";
 import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
-import { endReasonLabel, formatDuration, formatTime, formatTokenAmount } from "@gridlease/sdk";
-import type { Command } from "../main.ts";
+import {
+  BOND_TOKEN_DISPLAY,
+  endReasonText,
+  formatDuration,
+  formatTime,
+  formatTokenAmount,
+} from "@gridlease/sdk";
 import { parseCount } from "../args.ts";
-import type { Context } from "../context.ts";
+import { defineCommand, type Command } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
-import { indexerFor, type Indexer } from "../indexer.ts";
-
-type Token = { address: Address; symbol: string; decimals: number };
-
-/** Token metadata by address, read from the chain once per token. */
-function tokenBook(connect: () => Promise<Context>) {
-  const cache = new Map<string, Promise<Token>>();
-  return (address: string): Promise<Token> => {
-    const key = address.toLowerCase();
-    if (!cache.has(key))
-      cache.set(
-        key,
-        connect().then(async (c) => {
-          const t = await c.token(getAddress(address));
-          return { address: getAddress(address), symbol: t.symbol, decimals: t.decimals };
-        }),
-      );
-    return cache.get(key)!;
-  };
-}
+import { gpuMatches } from "../gpu.ts";
+import { fetchAll, openIndexer } from "../indexer.ts";
+import { table } from "../output.ts";
+import { tokenBook, type Token } from "../tokens.ts";
 
 const big = (v: string | number | null | undefined) =>
   v === null || v === undefined ? undefined : BigInt(v);
 const amount = (v: bigint, t: Token) => formatTokenAmount(v, t);
-const decimal = (v: bigint, t: Token) => formatUnits(v, t.decimals);
 const gpuHours = (gpuSeconds: bigint) => (Number(gpuSeconds) / 3600).toFixed(2);
 
-/** Renders rows as an aligned text table. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+/** GraphQL rows as the indexer returns them: bigints as decimal strings, counts as numbers. */
+interface LeaseEventRow {
+  type: string;
+  account: string | null;
+  txHash: string;
+  blockNumber: string;
+  logIndex: number;
+  timestamp: string;
+  amount: string | null;
+  fee: string | null;
+  refund: string | null;
+  penalty: string | null;
+  duration: string | null;
+  endReason: string | null;
 }
-
-/** Every item of a plural query, following the cursor (at most `max` items). */
-async function fetchAll<T>(
-  indexer: Indexer,
-  field: string,
-  args: string,
-  selection: string,
-  max = 10_000,
-): Promise<T[]> {
-  const items: T[] = [];
-  let after: string | null = null;
-  while (items.length < max) {
-    const data: any = await indexer.query(
-      `query ($after: String) { ${field}(${args}${args ? ", " : ""}limit: 1000, after: $after) { items { ${selection} } pageInfo { hasNextPage endCursor } } }`,
-      { after },
-    );
-    items.push(...(data[field].items as T[]));
-    if (!data[field].pageInfo.hasNextPage) break;
-    after = data[field].pageInfo.endCursor;
-  }
-  return items;
-}
-
-/** "h100" -> "H100"; matches a model code or its family ("H100" matches "H100-SXM-80GB"). */
-const gpuMatches = (model: string, wanted: string) =>
-  model === wanted || model.startsWith(`${wanted}-`);
-
-/* ------------------------------------------------------------------------------------------------------------ */
-
-const SORTS = ["price", "gpus", "region"] as const;
-
-interface SearchRow {
-  offerId: bigint;
+interface LeaseRow {
+  leaseId: string;
   gpuModel: string;
-  gpusPerUnit: bigint;
-  serversAvailable: bigint;
-  totalServers: bigint;
   region: string;
-  paymentToken: Token;
-  pricePerGpuHour: bigint;
-  price: string;
-  minDuration: bigint;
-  maxDuration: bigint;
-  provider: {
-    address: Address;
-    leasesServed: number;
-    noShows: number;
-    providerTerminations: number;
-  };
+  units: string;
+  gpusPerUnit: string;
+  gpus: string;
+  pricePerGpuHour: string;
+  feeBps: string;
+  duration: string;
+  initialDuration: string;
+  status: string;
+  endReason: string;
+  activationDeadline: string;
+  openedAt: string;
+  startTime: string | null;
+  endTime: string | null;
+  closedAt: string | null;
+  deposit: string;
+  topUps: string;
+  extensionCount: number;
+  accrued: string;
+  claimedGross: string;
+  paidToProvider: string;
+  fee: string;
+  refunded: string;
+  penalty: string;
+  offer: { id: string };
+  provider: { id: string };
+  buyer: { id: string };
+  paymentToken: { id: string };
+  events: { items: LeaseEventRow[] };
 }
-
-const marketSearch: Command = {
-  name: "market search",
-  summary: "Open offers from the indexer, filtered and sorted, with each provider's track record",
-  help: `[--gpu MODEL] [--region CODE] [--min-gpus N] [--max-price P] [--token SYMBOL] [--sort price|gpus|region]
-
-  --gpu MODEL      GPU model code or family: H100 matches H100-SXM-80GB, H100-PCIe-80GB, …
-  --region CODE    region code, e.g. AU-QLD
-  --min-gpus N     at least N GPUs per server
-  --max-price P    at most P per GPU-hour, in the payment token's units (e.g. 2.5)
-  --token SYMBOL   payment token symbol (tUSD, GRID) or address
-  --sort KEY       price (cheapest first; default), gpus (most GPUs available first) or region
-  --limit N        show at most N offers (default 50)
-
-Open means: not paused, at least one server free, the payment token still allowed and the provider's bond at
-least the offer's minimum. Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
-  options: {
-    gpu: { type: "string" },
-    region: { type: "string" },
-    "min-gpus": { type: "string" },
-    "max-price": { type: "string" },
-    token: { type: "string" },
-    sort: { type: "string", default: "price" },
-    limit: { type: "string", default: "50" },
-  },
-  async run({ values, out, connect, settings }) {
-    const sort = values.sort as (typeof SORTS)[number];
-    if (!SORTS.includes(sort))
-      throw usage(`--sort must be one of ${SORTS.join(", ")}, got ${JSON.stringify(values.sort)}`);
-    const minGpus =
-      values["min-gpus"] === undefined
-        ? 0n
-        : parseCount(values["min-gpus"] as string, "--min-gpus");
-    const limit = Number(parseCount(values.limit as string, "--limit"));
-    const maxPriceRaw = values["max-price"] as string | undefined;
-    if (maxPriceRaw !== undefined && !/^\d+(\.\d+)?$/.test(maxPriceRaw.trim()))
-      throw usage(
-        `--max-price must be a decimal amount like 2.5, got ${JSON.stringify(maxPriceRaw)}`,
-      );
-    const gpu = (values.gpu as string | undefined)?.trim().toUpperCase();
-    const region = (values.region as string | undefined)?.trim().toUpperCase();
-    const tokenArg = (values.token as string | undefined)?.trim();
-    if (tokenArg?.startsWith("0x") && !isAddress(tokenArg))
-      throw usage(`--token must be a symbol or a 0x address, got ${JSON.stringify(tokenArg)}`);
-    const indexer = indexerFor(settings);
-    const token = tokenBook(connect);
-
-    const offers = await fetchAll<any>(
-      indexer,
-      "offers",
-      `where: { paused: false${region ? `, region: ${JSON.stringify(region)}` : ""} }`,
-      `offerId gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour minDuration maxDuration minProviderBond
-       paymentToken { id allowed } provider { id bond leasesServed noShows providerTerminations }`,
-    );
-    const rows: SearchRow[] = [];
-    for (const o of offers) {
-      const free = BigInt(o.totalUnits) - BigInt(o.unitsInUse);
-      if (free <= 0n || !o.paymentToken.allowed) continue;
-      if (BigInt(o.provider.bond) < BigInt(o.minProviderBond)) continue;
-      if (gpu && !gpuMatches(o.gpuModel.toUpperCase(), gpu)) continue;
-      if (BigInt(o.gpusPerUnit) < minGpus) continue;
-      const t = await token(o.paymentToken.id);
-      if (tokenArg) {
-        const wanted = tokenArg.startsWith("0x")
-          ? t.address.toLowerCase() === tokenArg.toLowerCase()
-          : t.symbol.toLowerCase() === tokenArg.toLowerCase();
-        if (!wanted) continue;
-      }
-      const price = BigInt(o.pricePerGpuHour);
-      if (maxPriceRaw !== undefined) {
-        // Compared at 36 decimals, so a limit finer than the token's decimals still compares exactly.
-        const max = parseUnits(maxPriceRaw.trim(), 36);
-        if (price * 10n ** BigInt(36 - t.decimals) > max) continue;
-      }
-      rows.push({
-        offerId: BigInt(o.offerId),
-        gpuModel: o.gpuModel as string,
-        gpusPerUnit: BigInt(o.gpusPerUnit),
-        serversAvailable: free,
-        totalServers: BigInt(o.totalUnits),
-        region: o.region as string,
-        paymentToken: t,
-        pricePerGpuHour: price,
-        price: decimal(price, t),
-        minDuration: BigInt(o.minDuration),
-        maxDuration: BigInt(o.maxDuration),
-        provider: {
-          address: getAddress(o.provider.id),
-          leasesServed: o.provider.leasesServed as number,
-          noShows: o.provider.noShows as number,
-          providerTerminations: o.provider.providerTerminations as number,
-        },
-      });
-    }
-    const priceOf = (r: SearchRow) => Number(r.price);
-    rows.sort((a, b) => {
-      const byPrice = priceOf(a) - priceOf(b) || Number(a.offerId - b.offerId);
-      if (sort === "gpus") {
-        const ga = a.serversAvailable * a.gpusPerUnit;
-        const gb = b.serversAvailable * b.gpusPerUnit;
-        return ga === gb ? byPrice : gb > ga ? 1 : -1;
-      }
-      if (sort === "region") return a.region.localeCompare(b.region) || byPrice;
-      return byPrice;
-    });
-    const shown = rows.slice(0, limit);
-    out.result({ count: rows.length, offers: shown }, () =>
-      shown.length === 0
-        ? "No open offer matches."
-        : `${table(
-            [
-              "OFFER",
-              "GPU",
-              "GPUS/SERVER",
-              "FREE",
-              "REGION",
-              "PRICE/GPU-HOUR",
-              "MIN",
-              "MAX",
-              "PROVIDER",
-              "SERVED",
-              "NO-SHOWS",
-            ],
-            shown.map((r) => [
-              `#${r.offerId}`,
-              r.gpuModel,
-              String(r.gpusPerUnit),
-              `${r.serversAvailable}/${r.totalServers}`,
-              r.region,
-              amount(r.pricePerGpuHour, r.paymentToken),
-              formatDuration(r.minDuration),
-              formatDuration(r.maxDuration),
-              `${r.provider.address.slice(0, 10)}…`,
-              String(r.provider.leasesServed),
-              String(r.provider.noShows),
-            ]),
-          )}\n${rows.length} open offer${rows.length === 1 ? "" : "s"}${rows.length > shown.length ? ` (first ${shown.length} shown)` : ""}.`,
-    );
-  },
-};
-
-/* ------------------------------------------------------------------------------------------------------------ */
+type LeaseListRow = Pick<
+  LeaseRow,
+  | "leaseId"
+  | "gpuModel"
+  | "region"
+  | "gpus"
+  | "status"
+  | "endReason"
+  | "openedAt"
+  | "deposit"
+  | "paidToProvider"
+  | "refunded"
+  | "paymentToken"
+>;
+interface ProviderRow {
+  bond: string;
+  leaseCount: number;
+  leasesServed: number;
+  gpuSecondsServed: string;
+  noShows: number;
+  providerTerminations: number;
+  penaltiesPaid: string;
+  metadataURI: string;
+  earnings: {
+    items: {
+      paymentToken: { id: string };
+      earningsAccrued: string;
+      earningsClaimed: string;
+      feesPaid: string;
+    }[];
+  };
+  offers: {
+    items: {
+      offerId: string;
+      gpuModel: string;
+      region: string;
+      gpusPerUnit: string;
+      totalUnits: string;
+      unitsInUse: string;
+      pricePerGpuHour: string;
+      paused: boolean;
+      leaseCount: number;
+      paymentToken: { id: string };
+    }[];
+  };
+  leases: { items: LeaseListRow[] };
+}
+interface AccountRow {
+  leaseCount: number;
+  gpuSecondsBought: string;
+  penaltiesReceived: string;
+  spending: { items: { paymentToken: { id: string }; spent: string; refunded: string }[] };
+  leases: { items: LeaseListRow[] };
+}
+interface DayStatRow {
+  gpuModel: string;
+  day: number;
+  date: string;
+  paymentToken: { id: string };
+  gpuSecondsLeased: string;
+  volume: string;
+  leasesOpened: number;
+}
 
 const LEASE_FIELDS = `leaseId gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status
   endReason activationDeadline openedAt startTime endTime closedAt deposit topUps extensionCount accrued
   claimedGross paidToProvider fee refunded penalty accessPostedAt accessRotations
   offer { id } provider { id } buyer { id } paymentToken { id }`;
 
-const exploreLease: Command = {
+const exploreLease = defineCommand({
   name: "explore lease",
   summary: "A lease from the indexer: terms, parties, status, event timeline and settlement",
   help: `ID
@@ -259,8 +156,8 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
     if (positionals.length !== 1)
       throw usage("explore lease takes one lease id, e.g. `gridlease explore lease 7`");
     const id = parseCount(positionals[0], "the lease id");
-    const indexer = indexerFor(settings);
-    const data = await indexer.query(
+    const indexer = await openIndexer(settings, connect);
+    const data = await indexer.query<{ lease: LeaseRow | null }>(
       `query ($id: String!) { lease(id: $id) { ${LEASE_FIELDS}
         events(limit: 1000) { items { type account txHash blockNumber logIndex timestamp amount fee refund penalty duration endReason } } } }`,
       { id: id.toString() },
@@ -274,18 +171,18 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
       );
     const t = await tokenBook(connect)(l.paymentToken.id);
     const now = await indexer.indexedTime();
-    let status = l.status as string;
+    let status = l.status;
     if (now !== undefined && status === "Active" && l.endTime !== null && BigInt(l.endTime) <= now)
       status = "Expired";
     if (now !== undefined && status === "Pending" && BigInt(l.activationDeadline) < now)
       status = "ActivationOverdue";
-    const events = (l.events.items as any[])
+    const events = l.events.items
       .map((e) => ({
-        type: e.type as string,
+        type: e.type,
         time: BigInt(e.timestamp),
-        txHash: e.txHash as string,
+        txHash: e.txHash,
         blockNumber: BigInt(e.blockNumber),
-        logIndex: e.logIndex as number,
+        logIndex: e.logIndex,
         account: e.account ? getAddress(e.account) : null,
         amount: big(e.amount),
         fee: big(e.fee),
@@ -307,8 +204,8 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
       provider: getAddress(l.provider.id),
       buyer: getAddress(l.buyer.id),
       paymentToken: t,
-      gpuModel: l.gpuModel as string,
-      region: l.region as string,
+      gpuModel: l.gpuModel,
+      region: l.region,
       units: BigInt(l.units),
       gpusPerUnit: BigInt(l.gpusPerUnit),
       gpus: BigInt(l.gpus),
@@ -316,9 +213,9 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
       feeBps: BigInt(l.feeBps),
       duration: BigInt(l.duration),
       initialDuration: BigInt(l.initialDuration),
-      extensions: l.extensionCount as number,
+      extensions: l.extensionCount,
       status,
-      endReason: l.endReason as string,
+      endReason: l.endReason,
       openedAt: BigInt(l.openedAt),
       activationDeadline: BigInt(l.activationDeadline),
       startTime: big(l.startTime) ?? null,
@@ -343,7 +240,7 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
         e.fee !== undefined ? `fee ${amount(e.fee, t)}` : "",
         e.refund !== undefined ? `refund ${amount(e.refund, t)}` : "",
         e.penalty !== undefined
-          ? `penalty ${formatTokenAmount(e.penalty, { symbol: "GRID", decimals: 18 })}`
+          ? `penalty ${formatTokenAmount(e.penalty, BOND_TOKEN_DISPLAY)}`
           : "",
         e.duration !== undefined ? `+${formatDuration(e.duration)}` : "",
         e.endReason && e.endReason !== "None" ? e.endReason : "",
@@ -357,7 +254,7 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
         `  buyer     ${result.buyer}`,
         `  price     ${amount(result.pricePerGpuHour, t)} per GPU-hour, fee ${Number(result.feeBps) / 100}%`,
         `  duration  ${formatDuration(result.duration)}${result.extensions > 0 ? ` (${formatDuration(result.initialDuration)} + ${result.extensions} extension${result.extensions === 1 ? "" : "s"})` : result.duration !== result.initialDuration ? ` (booked ${formatDuration(result.initialDuration)})` : ""}`,
-        `  status    ${status}${result.endReason !== "None" ? ` — ${result.endReason}: ${endReasonLabel(result.endReason as never)}` : ""}`,
+        `  status    ${status}${result.endReason !== "None" ? ` — ${result.endReason}: ${endReasonText(result.endReason)}` : ""}`,
         `  opened    ${formatTime(result.openedAt)}`,
         ...(result.startTime !== null ? [`  started   ${formatTime(result.startTime)}`] : []),
         ...(result.endTime !== null ? [`  ends      ${formatTime(result.endTime)}`] : []),
@@ -369,7 +266,7 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
         `  paid to provider   ${amount(s.paidToProvider, t)}`,
         `  protocol fee       ${amount(s.fee, t)}`,
         `  refunded to buyer  ${amount(s.refunded, t)}`,
-        `  provider penalty   ${formatTokenAmount(s.penalty, { symbol: "GRID", decimals: 18 })}`,
+        `  provider penalty   ${formatTokenAmount(s.penalty, BOND_TOKEN_DISPLAY)}`,
         "",
         "Timeline:",
         table(
@@ -379,11 +276,9 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
       ].join("\n"),
     );
   },
-};
+});
 
-/* ------------------------------------------------------------------------------------------------------------ */
-
-const exploreAddress: Command = {
+const exploreAddress = defineCommand({
   name: "explore address",
   summary: "An address's activity from the indexer: as a provider and as a buyer",
   help: `ADDRESS
@@ -400,9 +295,12 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
       );
     const address = getAddress(positionals[0]!);
     const id = address.toLowerCase();
-    const indexer = indexerFor(settings);
+    const indexer = await openIndexer(settings, connect);
     const leaseSel = `leaseId gpuModel region gpus status endReason openedAt deposit paidToProvider refunded paymentToken { id }`;
-    const data = await indexer.query(
+    const data = await indexer.query<{
+      provider: ProviderRow | null;
+      account: AccountRow | null;
+    }>(
       `query ($id: String!) {
         provider(id: $id) { bond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid firstSeenAt lastSeenAt metadataURI
           earnings(limit: 100) { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } }
@@ -423,17 +321,17 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
         "not-found",
       );
     const token = tokenBook(connect);
-    const leases = async (items: any[]) =>
+    const leases = async (items: LeaseListRow[]) =>
       Promise.all(
         items.map(async (l) => {
           const t = await token(l.paymentToken.id);
           return {
             leaseId: BigInt(l.leaseId),
-            gpuModel: l.gpuModel as string,
-            region: l.region as string,
+            gpuModel: l.gpuModel,
+            region: l.region,
             gpus: BigInt(l.gpus),
-            status: l.status as string,
-            endReason: l.endReason as string,
+            status: l.status,
+            endReason: l.endReason,
             openedAt: BigInt(l.openedAt),
             paymentToken: t,
             deposit: BigInt(l.deposit),
@@ -444,30 +342,30 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
       );
     const provider = p
       ? {
-          metadataURI: p.metadataURI as string,
+          metadataURI: p.metadataURI,
           bond: BigInt(p.bond),
           offers: await Promise.all(
-            (p.offers.items as any[]).map(async (o) => ({
+            p.offers.items.map(async (o) => ({
               offerId: BigInt(o.offerId),
-              gpuModel: o.gpuModel as string,
-              region: o.region as string,
+              gpuModel: o.gpuModel,
+              region: o.region,
               gpusPerUnit: BigInt(o.gpusPerUnit),
               totalUnits: BigInt(o.totalUnits),
               unitsInUse: BigInt(o.unitsInUse),
               paymentToken: await token(o.paymentToken.id),
               pricePerGpuHour: BigInt(o.pricePerGpuHour),
-              paused: o.paused as boolean,
-              leaseCount: o.leaseCount as number,
+              paused: o.paused,
+              leaseCount: o.leaseCount,
             })),
           ),
-          leaseCount: p.leaseCount as number,
-          leasesServed: p.leasesServed as number,
+          leaseCount: p.leaseCount,
+          leasesServed: p.leasesServed,
           gpuHoursServed: gpuHours(BigInt(p.gpuSecondsServed)),
-          noShows: p.noShows as number,
-          providerTerminations: p.providerTerminations as number,
+          noShows: p.noShows,
+          providerTerminations: p.providerTerminations,
           penaltiesPaid: BigInt(p.penaltiesPaid),
           earnings: await Promise.all(
-            (p.earnings.items as any[]).map(async (e) => ({
+            p.earnings.items.map(async (e) => ({
               paymentToken: await token(e.paymentToken.id),
               accrued: BigInt(e.earningsAccrued),
               claimed: BigInt(e.earningsClaimed),
@@ -479,11 +377,11 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
       : null;
     const buyer = a
       ? {
-          leaseCount: a.leaseCount as number,
+          leaseCount: a.leaseCount,
           gpuHoursBought: gpuHours(BigInt(a.gpuSecondsBought)),
           penaltiesReceived: BigInt(a.penaltiesReceived),
           spending: await Promise.all(
-            (a.spending.items as any[]).map(async (s) => ({
+            a.spending.items.map(async (s) => ({
               paymentToken: await token(s.paymentToken.id),
               spent: BigInt(s.spent),
               refunded: BigInt(s.refunded),
@@ -492,7 +390,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
           recentLeases: await leases(a.leases.items),
         }
       : null;
-    const GRID = { symbol: "GRID", decimals: 18 };
+    const GRID = BOND_TOKEN_DISPLAY;
     const leaseTable = (ls: Awaited<ReturnType<typeof leases>>) =>
       table(
         ["LEASE", "GPUS", "REGION", "STATUS", "OPENED", "DEPOSIT"],
@@ -558,11 +456,9 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
       return lines.join("\n");
     });
   },
-};
+});
 
-/* ------------------------------------------------------------------------------------------------------------ */
-
-const explorePrices: Command = {
+const explorePrices = defineCommand({
   name: "explore prices",
   summary:
     "Daily volume-weighted price per GPU-hour and GPU-hours leased of a GPU model, from the indexer",
@@ -579,16 +475,16 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
     token: { type: "string" },
   },
   async run({ values, out, connect, settings }) {
-    const gpu = (values.gpu as string | undefined)?.trim().toUpperCase();
+    const gpu = values.gpu?.trim().toUpperCase();
     if (!gpu) throw usage("--gpu is required, e.g. --gpu H100");
-    const days = parseCount(values.days as string, "--days");
+    const days = parseCount(values.days, "--days");
     if (days > 366n) throw usage(`--days must be at most 366, got ${days}`);
-    const tokenArg = (values.token as string | undefined)?.trim().toLowerCase();
-    const indexer = indexerFor(settings);
+    const tokenArg = values.token?.trim().toLowerCase();
+    const indexer = await openIndexer(settings, connect);
     const now = (await indexer.indexedTime()) ?? BigInt(Math.floor(Date.now() / 1000));
     const lastDay = Number(now / 86_400n);
     const firstDay = lastDay - Number(days) + 1;
-    const stats = await fetchAll<any>(
+    const stats = await fetchAll<DayStatRow>(
       indexer,
       "gpuModelDayStats",
       `where: { gpuModel_starts_with: ${JSON.stringify(gpu)}, day_gte: ${firstDay}, day_lte: ${lastDay} }, orderBy: "day"`,
@@ -614,7 +510,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
         continue;
       const key = `${s.day}:${t.address}`;
       const row = byKey.get(key) ?? {
-        day: s.day as number,
+        day: s.day,
         date: BigInt(s.date),
         token: t,
         volume: 0n,
@@ -624,7 +520,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
       };
       row.volume += BigInt(s.volume);
       row.gpuSeconds += BigInt(s.gpuSecondsLeased);
-      row.leases += s.leasesOpened as number;
+      row.leases += s.leasesOpened;
       row.models.add(s.gpuModel);
       byKey.set(key, row);
     }
@@ -637,7 +533,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
           day: r.day,
           paymentToken: r.token,
           pricePerGpuHour: price,
-          price: price === null ? null : decimal(price, r.token),
+          price: price === null ? null : formatUnits(price, r.token.decimals),
           gpuHours: gpuHours(r.gpuSeconds),
           gpuSecondsLeased: r.gpuSeconds,
           volume: r.volume,
@@ -662,11 +558,7 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
           )}`,
     );
   },
-};
+});
 
-export const exploreCommands: Command[] = [
-  marketSearch,
-  exploreLease,
-  exploreAddress,
-  explorePrices,
-];
+/** The `explore` commands. */
+export const exploreCommands: Command[] = [exploreLease, exploreAddress, explorePrices];

@@ -1,10 +1,8 @@
 /** Provider commands: registration, bond, offers, claims. */
-import { isAddressEqual, keccak256, toHex, zeroAddress, type Address } from "viem";
+import { keccak256, toHex, zeroAddress, type Address } from "viem";
 import {
   claim,
   createOffer,
-  decodeGpuModel,
-  decodeRegion,
   depositBond,
   encodeGpuModel,
   encodeRegion,
@@ -12,9 +10,7 @@ import {
   formatTokenAmount,
   getLease,
   getMarketConfig,
-  getOffer,
   getProvider,
-  paymentTokens,
   registerProvider,
   setOfferPaused,
   setOfferPrice,
@@ -23,12 +19,14 @@ import {
   type OfferRecord,
 } from "@gridlease/sdk";
 import { readFileSync } from "node:fs";
-import type { Command } from "../main.ts";
+import { defineCommand, type Command } from "../command.ts";
 import { parseAddressArg, parseAmount, parseCount, parseDuration, required } from "../args.ts";
 import { confirm, type Context } from "../context.ts";
-import { CliError, EXIT, usage } from "../exit.ts";
+import { errorMessage, usage } from "../exit.ts";
 import { detectGpus } from "../gpu.ts";
+import type { Output } from "../output.ts";
 import { leasesOpened, providerOfferIds } from "../chainData.ts";
+import { describeOffer, loadOffer, resolveToken } from "../offers.ts";
 
 async function bondToken(ctx: Context) {
   const { bondToken } = await getMarketConfig(ctx.client, { market: ctx.market });
@@ -37,57 +35,13 @@ async function bondToken(ctx: Context) {
   return token;
 }
 
-/** A payment token by address or by symbol among the market's payment tokens. */
-export async function resolveToken(ctx: Context, raw: string): Promise<Address> {
-  if (raw.startsWith("0x")) return parseAddressArg(raw, "--token");
-  const all = await paymentTokens(ctx.client, { market: ctx.market });
-  for (const address of all) {
-    const t = await ctx.token(address);
-    if (t.symbol.toLowerCase() === raw.toLowerCase()) return address;
-  }
-  const symbols = await Promise.all(all.map(async (a) => (await ctx.token(a)).symbol));
-  throw usage(
-    `--token ${raw} is not one of the market's payment tokens (${symbols.join(", ")}); give its symbol or address`,
-  );
-}
-
-export async function loadOffer(ctx: Context, offerId: bigint): Promise<OfferRecord> {
-  const offer = await getOffer(ctx.client, { market: ctx.market, offerId });
-  if (isAddressEqual(offer.provider, zeroAddress))
-    throw new CliError(EXIT.NOT_FOUND, `Offer #${offerId} does not exist.`, "not-found");
-  return offer;
-}
-
-export function describeOffer(
-  offerId: bigint,
-  o: OfferRecord,
-  token: { symbol: string; decimals: number },
-) {
-  return {
-    offerId,
-    provider: o.provider,
-    gpuModel: decodeGpuModel(o.gpuModel),
-    gpusPerUnit: BigInt(o.gpusPerUnit),
-    totalUnits: BigInt(o.totalUnits),
-    unitsInUse: BigInt(o.unitsInUse),
-    region: decodeRegion(o.region),
-    paymentToken: o.paymentToken,
-    pricePerGpuHour: o.pricePerGpuHour,
-    price: formatTokenAmount(o.pricePerGpuHour, token),
-    minDuration: BigInt(o.minDuration),
-    maxDuration: BigInt(o.maxDuration),
-    minProviderBond: o.minProviderBond,
-    paused: o.paused,
-  };
-}
-
-const register: Command = {
+const register = defineCommand({
   name: "provider register",
   summary: "Register your account as a provider",
   help: "--metadata-uri URI\n\n  --metadata-uri URI  public description of you (https:// or ipfs://)",
   options: { "metadata-uri": { type: "string" } },
   async run({ values, out, connect }) {
-    const metadataURI = required(values["metadata-uri"] as string, "--metadata-uri");
+    const metadataURI = required(values["metadata-uri"], "--metadata-uri");
     const c = await connect();
     const w = await c.wallet();
     const mined = await confirm(c, "Registering as a provider", () =>
@@ -98,17 +52,15 @@ const register: Command = {
       () => `Registered ${w.account.address} as a provider.`,
     );
   },
-};
+});
 
-const info: Command = {
+const info = defineCommand({
   name: "provider info",
   summary: "Show a provider's registration, bond and offers",
   help: "[--address ADDRESS]\n\n  --address ADDRESS  provider to show (default: your account)",
   options: { address: { type: "string" } },
   async run({ values, out, connect }) {
-    const address = values.address
-      ? parseAddressArg(values.address as string, "--address")
-      : undefined;
+    const address = values.address ? parseAddressArg(values.address, "--address") : undefined;
     const c = await connect();
     const provider = address ?? (await c.wallet()).account.address;
     const record = await getProvider(c.client, { market: c.market, provider });
@@ -128,10 +80,10 @@ const info: Command = {
       ].join("\n"),
     );
   },
-};
+});
 
 function bondCommand(kind: "deposit" | "withdraw"): Command {
-  return {
+  return defineCommand({
     name: `bond ${kind}`,
     summary:
       kind === "deposit"
@@ -142,7 +94,7 @@ function bondCommand(kind: "deposit" | "withdraw"): Command {
     async run({ values, out, connect }) {
       const c = await connect();
       const grid = await bondToken(c);
-      const amount = parseAmount(values.amount as string, "--amount", grid.decimals);
+      const amount = parseAmount(values.amount, "--amount", grid.decimals);
       if (amount === 0n) throw usage("--amount must be more than 0");
       const w = await c.wallet();
       if (kind === "deposit") {
@@ -169,10 +121,10 @@ function bondCommand(kind: "deposit" | "withdraw"): Command {
         () => `Bond is now ${formatTokenAmount(record.bond, grid)}.`,
       );
     },
-  };
+  });
 }
 
-const offerCreate: Command = {
+const offerCreate = defineCommand({
   name: "offer create",
   summary: "List GPU capacity (use --detect to read this server's GPUs with nvidia-smi)",
   help: `(--detect | --gpu-model CODE --gpus-per-unit N) --units N --region CODE --token SYMBOL|ADDRESS
@@ -207,10 +159,10 @@ const offerCreate: Command = {
     "spec-file": { type: "string" },
   },
   async run({ values, out, connect }) {
-    let gpuModel = values["gpu-model"] as string | undefined;
+    let gpuModel = values["gpu-model"];
     let gpusPerUnit =
       values["gpus-per-unit"] !== undefined
-        ? parseCount(values["gpus-per-unit"] as string, "--gpus-per-unit")
+        ? parseCount(values["gpus-per-unit"], "--gpus-per-unit")
         : undefined;
     let detected;
     if (values.detect) {
@@ -224,36 +176,34 @@ const offerCreate: Command = {
     }
     if (!gpuModel) throw usage("--gpu-model is required (or pass --detect)");
     if (gpusPerUnit === undefined) throw usage("--gpus-per-unit is required (or pass --detect)");
-    const units = parseCount(values.units as string, "--units");
-    const region = required(values.region as string, "--region");
-    const minDuration = parseDuration(values["min-duration"] as string, "--min-duration");
-    const maxDuration = parseDuration(values["max-duration"] as string, "--max-duration");
+    const units = parseCount(values.units, "--units");
+    const region = required(values.region, "--region");
+    const minDuration = parseDuration(values["min-duration"], "--min-duration");
+    const maxDuration = parseDuration(values["max-duration"], "--max-duration");
     let gpuModelHex, regionHex;
     try {
       gpuModelHex = encodeGpuModel(gpuModel);
       regionHex = encodeRegion(region);
     } catch (err) {
-      throw usage((err as Error).message);
+      throw usage(errorMessage(err));
     }
-    const priceRaw = required(values.price as string, "--price");
+    const priceRaw = required(values.price, "--price");
     const c = await connect();
-    const tokenAddress = await resolveToken(c, required(values.token as string, "--token"));
+    const tokenAddress = await resolveToken(c, required(values.token, "--token"));
     const token = await c.token(tokenAddress);
     const grid = await bondToken(c);
     c.errorContext = { token, bondToken: grid };
     const pricePerGpuHour = parseAmount(priceRaw, "--price", token.decimals);
     const minProviderBond = values["min-bond"]
-      ? parseAmount(values["min-bond"] as string, "--min-bond", grid.decimals)
+      ? parseAmount(values["min-bond"], "--min-bond", grid.decimals)
       : 0n;
-    const policy = values.policy
-      ? parseAddressArg(values.policy as string, "--policy")
-      : zeroAddress;
+    const policy = values.policy ? parseAddressArg(values.policy, "--policy") : zeroAddress;
     let specHash: `0x${string}` = `0x${"00".repeat(32)}`;
     if (values["spec-file"]) {
       try {
-        specHash = keccak256(toHex(readFileSync(values["spec-file"] as string)));
+        specHash = keccak256(toHex(readFileSync(values["spec-file"])));
       } catch (err) {
-        throw usage(`--spec-file: ${(err as Error).message}`);
+        throw usage(`--spec-file: ${errorMessage(err)}`);
       }
     } else if (detected) {
       specHash = keccak256(toHex(JSON.stringify(detected.gpus)));
@@ -277,7 +227,7 @@ const offerCreate: Command = {
             minProviderBond,
             buyerPolicy: policy,
             specHash,
-            specURI: (values["spec-uri"] as string | undefined) ?? "",
+            specURI: values["spec-uri"] ?? "",
           },
         }),
     );
@@ -296,99 +246,92 @@ const offerCreate: Command = {
       () => `Created offer #${mined.offerId}.`,
     );
   },
-};
+});
 
-function offerUpdate(
-  name: string,
-  summary: string,
-  extra: Command["options"],
-  help: string,
+/** The common part of the `offer set-*`, `pause` and `resume` commands: load, send the change, show the result. */
+async function updateOffer(
+  {
+    values,
+    out,
+    connect,
+  }: { values: { offer?: string }; out: Output; connect: () => Promise<Context> },
   act: (
     c: Context,
     offerId: bigint,
-    values: Record<string, unknown>,
     offer: OfferRecord,
   ) => Promise<{ what: string; send: Parameters<typeof confirm>[2] }>,
-): Command {
-  return {
-    name: `offer ${name}`,
-    summary,
-    help: `--offer ID ${help}`,
-    options: { offer: { type: "string" }, ...extra },
-    async run({ values, out, connect }) {
-      const offerId = parseCount(values.offer as string, "--offer");
-      const c = await connect();
-      const offer = await loadOffer(c, offerId);
-      const { what, send } = await act(c, offerId, values, offer);
-      const mined = await confirm(c, what, send);
-      const after = await loadOffer(c, offerId);
-      const token = await c.token(after.paymentToken);
-      out.result(
-        { ...describeOffer(offerId, after, token), tx: mined.hash },
-        () => `Offer #${offerId} updated.`,
-      );
-    },
-  };
+): Promise<void> {
+  const offerId = parseCount(values.offer, "--offer");
+  const c = await connect();
+  const offer = await loadOffer(c, offerId);
+  const { what, send } = await act(c, offerId, offer);
+  const mined = await confirm(c, what, send);
+  const after = await loadOffer(c, offerId);
+  const token = await c.token(after.paymentToken);
+  out.result(
+    { ...describeOffer(offerId, after, token), tx: mined.hash },
+    () => `Offer #${offerId} updated.`,
+  );
 }
 
-const setPrice = offerUpdate(
-  "set-price",
-  "Change an offer's price per GPU-hour (for new leases)",
-  { price: { type: "string" } },
-  "--price AMOUNT",
-  async (c, offerId, v, offer) => {
-    const token = await c.token(offer.paymentToken);
-    c.errorContext = { ...c.errorContext, token };
-    const pricePerGpuHour = parseAmount(v.price as string, "--price", token.decimals);
-    const w = await c.wallet();
-    return {
-      what: `Setting offer #${offerId} to ${formatTokenAmount(pricePerGpuHour, token)}/GPU-hour`,
-      send: () => setOfferPrice(w, { market: c.market, offerId, pricePerGpuHour }),
-    };
-  },
-);
-const setUnits = offerUpdate(
-  "set-units",
-  "Change how many units (servers) an offer lists",
-  { units: { type: "string" } },
-  "--units N",
-  async (c, offerId, v) => {
-    const totalUnits = parseCount(v.units as string, "--units", { min: 0n });
-    const w = await c.wallet();
-    return {
-      what: `Setting offer #${offerId} to ${totalUnits} units`,
-      send: () => setOfferUnits(w, { market: c.market, offerId, totalUnits }),
-    };
-  },
-);
-const pause = offerUpdate("pause", "Stop new leases on an offer", {}, "", async (c, offerId) => {
-  const w = await c.wallet();
-  return {
-    what: `Pausing offer #${offerId}`,
-    send: () => setOfferPaused(w, { market: c.market, offerId, paused: true }),
-  };
+const setPrice = defineCommand({
+  name: "offer set-price",
+  summary: "Change an offer's price per GPU-hour (for new leases)",
+  help: "--offer ID --price AMOUNT",
+  options: { offer: { type: "string" }, price: { type: "string" } },
+  run: (args) =>
+    updateOffer(args, async (c, offerId, offer) => {
+      const token = await c.token(offer.paymentToken);
+      c.errorContext = { ...c.errorContext, token };
+      const pricePerGpuHour = parseAmount(args.values.price, "--price", token.decimals);
+      const w = await c.wallet();
+      return {
+        what: `Setting offer #${offerId} to ${formatTokenAmount(pricePerGpuHour, token)}/GPU-hour`,
+        send: () => setOfferPrice(w, { market: c.market, offerId, pricePerGpuHour }),
+      };
+    }),
 });
-const resume = offerUpdate(
-  "resume",
-  "Accept new leases on a paused offer again",
-  {},
-  "",
-  async (c, offerId) => {
-    const w = await c.wallet();
-    return {
-      what: `Resuming offer #${offerId}`,
-      send: () => setOfferPaused(w, { market: c.market, offerId, paused: false }),
-    };
-  },
-);
 
-const offerShow: Command = {
+const setUnits = defineCommand({
+  name: "offer set-units",
+  summary: "Change how many units (servers) an offer lists",
+  help: "--offer ID --units N",
+  options: { offer: { type: "string" }, units: { type: "string" } },
+  run: (args) =>
+    updateOffer(args, async (c, offerId) => {
+      const totalUnits = parseCount(args.values.units, "--units", { min: 0n });
+      const w = await c.wallet();
+      return {
+        what: `Setting offer #${offerId} to ${totalUnits} units`,
+        send: () => setOfferUnits(w, { market: c.market, offerId, totalUnits }),
+      };
+    }),
+});
+
+function pauseCommand(paused: boolean): Command {
+  return defineCommand({
+    name: paused ? "offer pause" : "offer resume",
+    summary: paused ? "Stop new leases on an offer" : "Accept new leases on a paused offer again",
+    help: "--offer ID",
+    options: { offer: { type: "string" } },
+    run: (args) =>
+      updateOffer(args, async (c, offerId) => {
+        const w = await c.wallet();
+        return {
+          what: `${paused ? "Pausing" : "Resuming"} offer #${offerId}`,
+          send: () => setOfferPaused(w, { market: c.market, offerId, paused }),
+        };
+      }),
+  });
+}
+
+const offerShow = defineCommand({
   name: "offer show",
   summary: "Show an offer's terms",
   help: "--offer ID",
   options: { offer: { type: "string" } },
   async run({ values, out, connect }) {
-    const offerId = parseCount(values.offer as string, "--offer");
+    const offerId = parseCount(values.offer, "--offer");
     const c = await connect();
     const o = await loadOffer(c, offerId);
     const d = describeOffer(offerId, o, await c.token(o.paymentToken));
@@ -398,7 +341,7 @@ const offerShow: Command = {
         `Offer #${offerId}: ${d.totalUnits}× ${d.gpusPerUnit} ${d.gpuModel} in ${d.region} at ${d.price}/GPU-hour, ${d.unitsInUse} in use${d.paused ? ", paused" : ""}`,
     );
   },
-};
+});
 
 /** Leases of `provider` with something to claim now, and the total (per payment token). */
 export async function claimableLeases(c: Context, provider: Address) {
@@ -413,7 +356,7 @@ export async function claimableLeases(c: Context, provider: Address) {
   return found;
 }
 
-const claimCommand: Command = {
+const claimCommand = defineCommand({
   name: "provider claim",
   summary: "Claim your accrued earnings (all your leases, or the ones given)",
   help: "[--lease ID,ID,…]",
@@ -452,7 +395,7 @@ const claimCommand: Command = {
           .join("\n") || "Nothing was claimable.",
     );
   },
-};
+});
 
 export const providerCommands: Command[] = [
   register,
@@ -463,7 +406,7 @@ export const providerCommands: Command[] = [
   offerShow,
   setPrice,
   setUnits,
-  pause,
-  resume,
+  pauseCommand(true),
+  pauseCommand(false),
   claimCommand,
 ];

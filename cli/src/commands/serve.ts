@@ -1,13 +1,14 @@
-/** `gridlease provider serve`: the provider agent (see agent.ts). */
+/** `gridlease provider serve`: the provider agent (see agent/loop.ts and agent/state.ts). */
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { getProvider } from "@gridlease/sdk";
-import type { Command } from "../main.ts";
+import { defineCommand } from "../command.ts";
 import { parseAmount, parseCount, required } from "../args.ts";
 import { createContext } from "../context.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
-import { acquireLock, Agent } from "../agent.ts";
+import { acquireLock } from "../agent/state.ts";
+import { Agent } from "../agent/loop.ts";
 
 function seconds(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -17,7 +18,7 @@ function seconds(raw: string | undefined, flag: string, fallback: number): numbe
   return n * 1000;
 }
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: "provider serve",
   summary:
     "Run the provider agent: provision, activate, deprovision, close and claim your leases unattended",
@@ -48,19 +49,19 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
     "max-block-range": { type: "string" },
   },
   async run({ values, settings, out }) {
-    const provisionHook = required(values["provision-hook"] as string, "--provision-hook");
-    const pollMs = seconds(values["poll-interval"] as string, "--poll-interval", 5);
-    const hookTimeoutMs = seconds(values["hook-timeout"] as string, "--hook-timeout", 300);
-    const backoffMaxMs = seconds(values["backoff-max"] as string, "--backoff-max", 60);
+    const provisionHook = required(values["provision-hook"], "--provision-hook");
+    const pollMs = seconds(values["poll-interval"], "--poll-interval", 5);
+    const hookTimeoutMs = seconds(values["hook-timeout"], "--hook-timeout", 300);
+    const backoffMaxMs = seconds(values["backoff-max"], "--backoff-max", 60);
     const fromBlock =
       values["from-block"] !== undefined
-        ? parseCount(values["from-block"] as string, "--from-block", { min: 0n })
+        ? parseCount(values["from-block"], "--from-block", { min: 0n })
         : undefined;
     const maxBlockRange =
       values["max-block-range"] !== undefined
-        ? parseCount(values["max-block-range"] as string, "--max-block-range")
+        ? parseCount(values["max-block-range"], "--max-block-range")
         : 5000n;
-    const thresholdRaw = values["claim-threshold"] as string | undefined;
+    const thresholdRaw = values["claim-threshold"];
     if (thresholdRaw !== undefined && !/^\d+(\.\d+)?$/.test(thresholdRaw))
       throw usage(
         `--claim-threshold must be a decimal amount, got ${JSON.stringify(thresholdRaw)}`,
@@ -77,7 +78,7 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
         `${provider} is not a registered provider: run \`gridlease provider register\` first.`,
       );
     const statePath =
-      (values.state as string | undefined) ??
+      values.state ??
       join(
         process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"),
         "gridlease",
@@ -87,7 +88,7 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
     const agent = new Agent(ctx, wallet, {
       statePath,
       provisionHook,
-      deprovisionHook: values["deprovision-hook"] as string | undefined,
+      deprovisionHook: values["deprovision-hook"],
       hookTimeoutMs,
       pollMs,
       backoffMaxMs,
@@ -113,4 +114,4 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
       release();
     }
   },
-};
+});

@@ -17,10 +17,8 @@
  * never activated twice. RPC failures are retried with exponential backoff. SIGTERM and SIGINT stop it after the
  * current step. It logs one JSON object per line on stdout; secrets (keys, access details) are never logged.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { getContractEvents } from "viem/actions";
-import { getAddress, type Address, type Hex } from "viem";
+import { type Address, type Hex } from "viem";
 import {
   activateLease,
   claim,
@@ -32,47 +30,14 @@ import {
   type AccessDetails,
   type SignerClient,
 } from "@gridlease/sdk";
-import type { Context } from "./context.ts";
-import { CliError, EXIT } from "./exit.ts";
-import { parseHookOutput, runHook } from "./hooks.ts";
-import { toJson } from "./output.ts";
-import { scanStart } from "./chainData.ts";
+import type { Context } from "../context.ts";
+import { CliError, errorMessage, EXIT } from "../exit.ts";
+import { parseHookOutput, runHook } from "../hooks.ts";
+import { toJson } from "../output.ts";
+import { scanStart } from "../chainData.ts";
+import { loadState, saveState, TERMINAL, type AgentState, type LeaseRecord } from "./state.ts";
 
-export type LeasePhase =
-  | "new" // seen, not yet provisioned
-  | "provisioning" // hook running (re-run after a crash)
-  | "activating" // hook done, activation sent or about to be
-  | "active"
-  | "hook-failed" // never activated; waits for the lease to be cancelled
-  | "missed" // activation deadline passed before it could be activated
-  | "done"; // deprovisioned and closed (or ended)
-
-export interface LeaseRecord {
-  offerId: string;
-  buyer: Address;
-  buyerPublicKey: Hex;
-  phase: LeasePhase;
-  provisioned: boolean;
-  activationTx?: Hex;
-  closeTx?: Hex;
-  endReason?: string;
-  error?: string;
-  /** Ended and fully paid out: nothing more to claim, so claims skip it. */
-  settled?: boolean;
-  updatedAt: string;
-}
-
-export interface AgentState {
-  version: 1;
-  chainId: number;
-  market: Address;
-  provider: Address;
-  /** Last block whose events are fully handled. */
-  lastBlock: string;
-  offers: string[];
-  leases: Record<string, LeaseRecord>;
-}
-
+/** How `provider serve` configured the agent. */
 export interface AgentOptions {
   statePath: string;
   provisionHook: string;
@@ -88,69 +53,7 @@ export interface AgentOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-const TERMINAL: LeasePhase[] = ["done", "missed"];
-
-export function loadState(
-  path: string,
-  init: Omit<AgentState, "lastBlock" | "offers" | "leases"> & { lastBlock: bigint },
-): AgentState {
-  if (!existsSync(path))
-    return { ...init, version: 1, lastBlock: init.lastBlock.toString(), offers: [], leases: {} };
-  let state: AgentState;
-  try {
-    state = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new CliError(
-      EXIT.CONFIG,
-      `Cannot read the agent state ${path}: ${(err as Error).message}`,
-    );
-  }
-  if (state.version !== 1)
-    throw new CliError(EXIT.CONFIG, `${path}: unknown state version ${state.version}`);
-  if (
-    state.chainId !== init.chainId ||
-    getAddress(state.market) !== getAddress(init.market) ||
-    getAddress(state.provider) !== getAddress(init.provider)
-  )
-    throw new CliError(
-      EXIT.CONFIG,
-      `${path} belongs to provider ${state.provider} on market ${state.market} (chain ${state.chainId}), not to this one: use another --state file.`,
-    );
-  return state;
-}
-
-export function saveState(path: string, state: AgentState) {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
-}
-
-/** Holds `${statePath}.lock` so that two agents never serve the same provider from one state file. */
-export function acquireLock(statePath: string): () => void {
-  const lock = `${statePath}.lock`;
-  mkdirSync(dirname(lock), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      return () => rmSync(lock, { force: true });
-    } catch {
-      const pid = Number(readFileSync(lock, "utf8"));
-      let alive = false;
-      try {
-        process.kill(pid, 0);
-        alive = pid !== process.pid;
-      } catch {
-        alive = false;
-      }
-      if (alive)
-        throw new CliError(EXIT.CONFIG, `Another agent (pid ${pid}) is serving with ${statePath}.`);
-      rmSync(lock, { force: true }); // stale lock of a dead agent
-    }
-  }
-  throw new CliError(EXIT.CONFIG, `Cannot take the lock ${lock}.`);
-}
-
+/** The polling loop: scan, serve each live lease, claim; backs off while the RPC is down. */
 export class Agent {
   readonly ctx: Context;
   readonly wallet: SignerClient;
@@ -436,7 +339,7 @@ export class Agent {
           details = parseHookOutput(result.stdout) as AccessDetails;
           payload = sealAccess(record.buyerPublicKey, details);
         } catch (err) {
-          problem = (err as Error).message;
+          problem = errorMessage(err);
         }
       }
       if (!payload) {

@@ -1,0 +1,23 @@
+/** Payment-token metadata for indexer rows, which carry only the token's address. */
+import { getAddress, type Address } from "viem";
+import type { Context } from "./context.ts";
+
+/** A token as the indexer commands show it. */
+export type Token = { address: Address; symbol: string; decimals: number };
+
+/** Token metadata by address (any case), read from the chain once per token. */
+export function tokenBook(connect: () => Promise<Context>): (address: string) => Promise<Token> {
+  const cache = new Map<string, Promise<Token>>();
+  return (address) => {
+    const key = address.toLowerCase();
+    let found = cache.get(key);
+    if (!found) {
+      found = connect().then(async (c) => {
+        const t = await c.token(getAddress(address));
+        return { address: getAddress(address), symbol: t.symbol, decimals: t.decimals };
+      });
+      cache.set(key, found);
+    }
+    return found;
+  };
+}
