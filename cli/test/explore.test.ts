@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { endReasonName, getLease } from "@gridlease/sdk";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
@@ -15,8 +15,8 @@ import {
   runScenario,
   scenarioContext,
   type ScenarioResult,
-} from "../../../scripts/indexer/scenario.ts";
-import { USD } from "../../../scripts/lib/fixture.ts";
+} from "../../scripts/indexer/scenario.ts";
+import { USD } from "../../scripts/lib/fixture.ts";
 import {
   graphql,
   sparePort,
@@ -25,7 +25,7 @@ import {
   waitForIndexed,
   type Chain,
   type PonderProcess,
-} from "../../indexer/support/ponder.ts";
+} from "../../test/indexer/support/ponder.ts";
 import { BUYER_KEY, cli, PROVIDER_KEY } from "./support.ts";
 
 let chain: Chain;
@@ -36,7 +36,7 @@ const provider = privateKeyToAccount(PROVIDER_KEY).address;
 const buyer = privateKeyToAccount(BUYER_KEY).address;
 
 beforeAll(async () => {
-  chain = await startChain();
+  chain = await startChain(await sparePort(9000));
   connection = await network.create({ network: "localhost", override: { url: chain.url } });
   scenario = await runScenario(connection);
   // A second, cheaper H100 offer (offer #4) from the scenario's second provider.
@@ -66,7 +66,7 @@ beforeAll(async () => {
     ]),
   );
   const last = await (await connection.viem.getPublicClient()).getBlockNumber();
-  ponder = await startPonder({ rpcUrl: chain.url });
+  ponder = await startPonder({ rpcUrl: chain.url, port: await sparePort(43000) });
   await waitForIndexed(ponder, Number(last));
 }, 300_000);
 
@@ -275,7 +275,7 @@ describe("explore prices", () => {
 
 describe("failures", () => {
   it("exit 4 in plain words when the indexer is down", async () => {
-    const down = `http://127.0.0.1:${await sparePort(42900)}`;
+    const down = `http://127.0.0.1:${await sparePort(43040)}`;
     for (const args of [
       ["market", "search"],
       ["explore", "lease", "1"],
@@ -286,6 +286,22 @@ describe("failures", () => {
       expect(r.json.error.kind).toBe("network");
       expect(r.stderr).toMatch(/indexer at .* cannot be reached/);
     }
+  });
+
+  it("on the local chain, defaults to the indexer `npm run dev` starts (127.0.0.1:42069)", async () => {
+    const shown = ok(await cli(["config", "show", "--rpc-url", chain.url, "--json"]));
+    expect(shown.json.chainId.value).toBe(31337);
+    expect(shown.json.indexerUrl).toEqual({ value: "http://127.0.0.1:42069", source: "default" });
+    expect(shown.json.market.source).toBe("default");
+    // Whether or not a dev stack runs beside the tests, the search goes to 42069 and never asks for a URL.
+    const r = await cli(["market", "search", "--gpu", "H100", "--rpc-url", chain.url, "--json"]);
+    if (r.code !== 0) {
+      expect(r.code).toBe(4);
+      expect(r.json.error.message).toMatch(
+        /indexer at http:\/\/127\.0\.0\.1:42069 cannot be reached/,
+      );
+    } else expect(Array.isArray(r.json.offers)).toBe(true);
+    expect(r.stderr).not.toMatch(/pass --indexer-url/);
   });
 
   it("every command has --help", async () => {

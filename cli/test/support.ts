@@ -12,19 +12,19 @@ import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { bytesToHex, type Address, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { deployMarket } from "../../../scripts/lib/fixture.ts";
+import { deployMarket } from "../../scripts/lib/fixture.ts";
 import {
   rpcReady,
   startService,
   stopService,
   waitUntilReady,
   type Service,
-} from "../../../scripts/lib/services.ts";
+} from "../../scripts/lib/services.ts";
 
-export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BIN = join(ROOT, "cli", "bin", "gridlease.ts");
 export const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
-export const SMI_FIXTURES = join(ROOT, "cli", "test-fixtures", "nvidia-smi");
+export const SMI_FIXTURES = join(FIXTURES, "nvidia-smi");
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 /** Hardhat's public test keys: 2 is the provider, 3 the buyer, 4 someone else (as in scripts/lib/fixture.ts). */

@@ -6,9 +6,10 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { privateKeyToAccount } from "viem/accounts";
-import { gpuModelCode, parseNvidiaSmi, summarise } from "../../../cli/src/gpu.ts";
-import { decryptKeystore, encryptKeystore } from "../../../cli/src/keystore.ts";
-import { parseDuration } from "../../../cli/src/args.ts";
+import { gpuModelCode, parseNvidiaSmi, summarise } from "../src/gpu.ts";
+import { decryptKeystore, encryptKeystore } from "../src/keystore.ts";
+import { parseDuration } from "../src/args.ts";
+import { indexerUrlFor, LOCAL_INDEXER_URL, resolveSettings } from "../src/config.ts";
 import { BUYER_KEY, cli, PROVIDER_KEY, SMI_FIXTURES, sparePort, tempDir } from "./support.ts";
 
 const SERVERS = [
@@ -194,5 +195,37 @@ describe("keys and accounts", () => {
     const ks = await encryptKeystore(BUYER_KEY, "pw", { N: 2 ** 10 });
     expect(ks.address).toBe(privateKeyToAccount(BUYER_KEY).address);
     expect(await decryptKeystore(ks, "pw")).toBe(BUYER_KEY);
+  });
+});
+
+describe("settings", () => {
+  const env = { XDG_CONFIG_HOME: join(tempDir(), "none") };
+
+  it("defaults the indexer to the one `npm run dev` starts on the local chain only", () => {
+    const local = resolveSettings({}, env);
+    expect(indexerUrlFor(local, 31337)).toEqual({ url: LOCAL_INDEXER_URL, source: "default" });
+    expect(LOCAL_INDEXER_URL).toBe("http://127.0.0.1:42069");
+    expect(indexerUrlFor(local, 84532)).toEqual({});
+    const flagged = resolveSettings({ "indexer-url": "http://indexer.example:8080" }, env);
+    expect(indexerUrlFor(flagged, 31337)).toEqual({
+      url: "http://indexer.example:8080",
+      source: "flag",
+    });
+    const fromEnv = resolveSettings({}, { ...env, GRIDLEASE_INDEXER_URL: "http://i.example" });
+    expect(indexerUrlFor(fromEnv, 84532)).toEqual({ url: "http://i.example", source: "env" });
+  });
+
+  it("config show names each setting's source and says when the RPC cannot be asked", async () => {
+    const r = await cli(
+      ["config", "show", "--rpc-url", `http://127.0.0.1:${await sparePort()}`, "--json"],
+      {
+        env: { GRIDLEASE_INDEXER_URL: "http://i.example" },
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.rpcUrl.source).toBe("flag");
+    expect(r.json.indexerUrl).toEqual({ value: "http://i.example", source: "env" });
+    expect(r.json.chainId.value).toBeNull();
+    expect(r.json.rpcProblem).toMatch(/could not be reached/);
   });
 });
