@@ -1,0 +1,13 @@
+/**
+ * `@gridlease/sdk/indexer`: the typed client of the Gridlease indexer (Ponder GraphQL), its row types and mappers,
+ * and the queries the app and the CLI share.
+ *
+ * ```ts
+ * const indexer = createIndexerClient({ url: "http://127.0.0.1:42069" });
+ * const open = await listOffers(indexer, { paused: false });
+ * const lease = await getIndexedLease(indexer, 7n); // { lease, events } | undefined
+ * ```
+ */
+export * from "./client.ts";
+export * from "./rows.ts";
+export * from "./queries.ts";

@@ -1,0 +1,282 @@
+/**
+ * The indexer queries the app and the CLI need, each returning mapped rows. Filters go in as GraphQL variables
+ * (Ponder's `<table>Filter` inputs), so nothing a caller passes is spliced into a query string.
+ */
+import type { Address } from "viem";
+import type { IndexerClient, PageOptions, RequestOptions } from "./client.ts";
+import {
+  LEASE_EVENT_FIELDS,
+  LEASE_FIELDS,
+  MARKET_FIELDS,
+  OFFER_FIELDS,
+  PAYMENT_TOKEN_FIELDS,
+  PROVIDER_FIELDS,
+  byChainOrder,
+  toLease,
+  toLeaseEvent,
+  toMarket,
+  toOffer,
+  toPaymentToken,
+  toProvider,
+  type IndexedLease,
+  type IndexedLeaseEvent,
+  type IndexedLeaseStatus,
+  type IndexedMarket,
+  type IndexedOffer,
+  type IndexedPaymentToken,
+  type IndexedProvider,
+  type RawLease,
+  type RawLeaseEvent,
+  type RawMarket,
+  type RawOffer,
+  type RawPaymentToken,
+  type RawProvider,
+} from "./rows.ts";
+
+type Order = "asc" | "desc";
+
+const page = (name: string, filter: string, fields: string, orderBy: string) =>
+  `query ($where: ${filter}, $after: String, $orderDirection: String, $limit: Int) {
+  ${name}(where: $where, orderBy: "${orderBy}", orderDirection: $orderDirection, limit: $limit, after: $after) {
+    items { ${fields} }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Drops undefined filter fields; lowercases addresses as the indexer stores them. */
+function where(filter: Record<string, string | boolean | undefined>) {
+  const out: Record<string, string | boolean> = {};
+  for (const [k, v] of Object.entries(filter))
+    if (v !== undefined) out[k] = typeof v === "string" && /^0x/i.test(v) ? v.toLowerCase() : v;
+  return out;
+}
+
+const pageSize = (max: number | undefined) => Math.min(max ?? 1000, 1000);
+
+/** The market's configuration and counters, or undefined before the indexer has seen it. */
+export async function getIndexedMarket(
+  client: IndexerClient,
+  opts: RequestOptions = {},
+): Promise<IndexedMarket | undefined> {
+  const d = await client.query<{ markets: { items: RawMarket[] } }>(
+    `query { markets(limit: 1) { items { ${MARKET_FIELDS} } } }`,
+    {},
+    opts,
+  );
+  const raw = d.markets.items[0];
+  return raw && toMarket(raw);
+}
+
+/** Filters of `listOffers`. */
+export interface OfferFilter {
+  provider?: Address;
+  paused?: boolean;
+  region?: string;
+  gpuModel?: string;
+  paymentToken?: Address;
+}
+
+/** Offers by offer id, with optional filters (e.g. `{ paused: false }` for the market's listing). */
+export async function listOffers(
+  client: IndexerClient,
+  filter: OfferFilter = {},
+  opts: PageOptions<RawOffer> & { orderDirection?: Order } = {},
+): Promise<IndexedOffer[]> {
+  const rows = await client.queryAll<RawOffer>(
+    page("offers", "offerFilter", OFFER_FIELDS, "offerId"),
+    "offers",
+    {
+      where: where({ ...filter }),
+      orderDirection: opts.orderDirection ?? "asc",
+      limit: pageSize(opts.max),
+    },
+    opts,
+  );
+  return rows.map(toOffer);
+}
+
+/** One offer, or undefined when the indexer does not know it. */
+export async function getIndexedOffer(
+  client: IndexerClient,
+  offerId: bigint,
+  opts: RequestOptions = {},
+): Promise<IndexedOffer | undefined> {
+  const d = await client.query<{ offer: RawOffer | null }>(
+    `query ($id: String!) { offer(id: $id) { ${OFFER_FIELDS} } }`,
+    { id: offerId.toString() },
+    opts,
+  );
+  return d.offer ? toOffer(d.offer) : undefined;
+}
+
+/** Every provider. */
+export async function listProviders(
+  client: IndexerClient,
+  opts: PageOptions<RawProvider> = {},
+): Promise<IndexedProvider[]> {
+  const rows = await client.queryAll<RawProvider>(
+    page("providers", "providerFilter", PROVIDER_FIELDS, "id"),
+    "providers",
+    { where: {}, orderDirection: "asc", limit: pageSize(opts.max) },
+    opts,
+  );
+  return rows.map(toProvider);
+}
+
+/** One provider, or undefined when the indexer has never seen the address as a provider. */
+export async function getIndexedProvider(
+  client: IndexerClient,
+  address: Address,
+  opts: RequestOptions = {},
+): Promise<IndexedProvider | undefined> {
+  const d = await client.query<{ provider: RawProvider | null }>(
+    `query ($id: String!) { provider(id: $id) { ${PROVIDER_FIELDS} } }`,
+    { id: address.toLowerCase() },
+    opts,
+  );
+  return d.provider ? toProvider(d.provider) : undefined;
+}
+
+/** Filters of `listLeases`. */
+export interface LeaseFilter {
+  provider?: Address;
+  buyer?: Address;
+  /** The offer's id. */
+  offer?: bigint;
+  status?: IndexedLeaseStatus;
+  paymentToken?: Address;
+}
+
+/** Leases, newest first unless told otherwise. */
+export async function listLeases(
+  client: IndexerClient,
+  filter: LeaseFilter = {},
+  opts: PageOptions<RawLease> & { orderDirection?: Order } = {},
+): Promise<IndexedLease[]> {
+  const rows = await client.queryAll<RawLease>(
+    page("leases", "leaseFilter", LEASE_FIELDS, "openedAt"),
+    "leases",
+    {
+      where: where({ ...filter, offer: filter.offer?.toString() }),
+      orderDirection: opts.orderDirection ?? "desc",
+      limit: pageSize(opts.max),
+    },
+    opts,
+  );
+  return rows.map(toLease);
+}
+
+/** How many leases match (Ponder's `totalCount`), without fetching them. */
+export async function countLeases(
+  client: IndexerClient,
+  filter: LeaseFilter = {},
+  opts: RequestOptions = {},
+): Promise<number> {
+  const d = await client.query<{ leases: { totalCount: number } }>(
+    `query ($where: leaseFilter) { leases(where: $where, limit: 1) { totalCount } }`,
+    { where: where({ ...filter, offer: filter.offer?.toString() }) },
+    opts,
+  );
+  return d.leases.totalCount;
+}
+
+/** One lease with its events in chain order, or undefined when the indexer does not know it. */
+export async function getIndexedLease(
+  client: IndexerClient,
+  leaseId: bigint,
+  opts: RequestOptions = {},
+): Promise<{ lease: IndexedLease; events: IndexedLeaseEvent[] } | undefined> {
+  const d = await client.query<{
+    lease: RawLease | null;
+    leaseEvents: { items: RawLeaseEvent[] };
+  }>(
+    `query ($id: String!) {
+  lease(id: $id) { ${LEASE_FIELDS} }
+  leaseEvents(where: { lease: $id }, limit: 1000, orderBy: "blockNumber", orderDirection: "asc") {
+    items { ${LEASE_EVENT_FIELDS} }
+  }
+}`,
+    { id: leaseId.toString() },
+    opts,
+  );
+  if (!d.lease) return undefined;
+  return {
+    lease: toLease(d.lease),
+    events: d.leaseEvents.items.map(toLeaseEvent).sort(byChainOrder),
+  };
+}
+
+/** The lease events one transaction emitted, in chain order. */
+export async function listTransactionEvents(
+  client: IndexerClient,
+  txHash: string,
+  opts: RequestOptions = {},
+): Promise<IndexedLeaseEvent[]> {
+  const d = await client.query<{ leaseEvents: { items: RawLeaseEvent[] } }>(
+    `query ($hash: String!) { leaseEvents(where: { txHash: $hash }, limit: 1000) { items { ${LEASE_EVENT_FIELDS} } } }`,
+    { hash: txHash.toLowerCase() },
+    opts,
+  );
+  return d.leaseEvents.items.map(toLeaseEvent).sort(byChainOrder);
+}
+
+/** Every payment token the market has allowed, now or before. */
+export async function listPaymentTokens(
+  client: IndexerClient,
+  opts: RequestOptions = {},
+): Promise<IndexedPaymentToken[]> {
+  const d = await client.query<{ paymentTokens: { items: RawPaymentToken[] } }>(
+    `query { paymentTokens(limit: 100) { items { ${PAYMENT_TOKEN_FIELDS} } } }`,
+    {},
+    opts,
+  );
+  return d.paymentTokens.items.map(toPaymentToken);
+}
+
+/** What `canLease` reads about one offer, fetched in one request. */
+export interface IndexedLeaseContext {
+  market: IndexedMarket | undefined;
+  offer: IndexedOffer | undefined;
+  provider: IndexedProvider | undefined;
+  paymentToken: IndexedPaymentToken | undefined;
+}
+
+/**
+ * The market, an offer, its provider and its payment token in one request (so all from the same indexed block):
+ * the input of `canLease`. The parts the indexer does not know are undefined.
+ */
+export async function getLeaseContext(
+  client: IndexerClient,
+  offerId: bigint,
+  opts: RequestOptions = {},
+): Promise<IndexedLeaseContext> {
+  type Nested = Omit<RawOffer, "provider" | "paymentToken"> & {
+    provider: RawProvider | null;
+    paymentToken: RawPaymentToken | null;
+  };
+  const nested = OFFER_FIELDS.replace("provider { id }", `provider { ${PROVIDER_FIELDS} }`).replace(
+    "paymentToken { id }",
+    `paymentToken { ${PAYMENT_TOKEN_FIELDS} }`,
+  );
+  const d = await client.query<{ markets: { items: RawMarket[] }; offer: Nested | null }>(
+    `query ($id: String!) {
+  markets(limit: 1) { items { ${MARKET_FIELDS} } }
+  offer(id: $id) { ${nested} }
+}`,
+    { id: offerId.toString() },
+    opts,
+  );
+  const market = d.markets.items[0] && toMarket(d.markets.items[0]);
+  const raw = d.offer;
+  if (!raw) return { market, offer: undefined, provider: undefined, paymentToken: undefined };
+  // The indexer creates the provider and token rows before any offer refers to them; an absent one means a broken
+  // index, which is better reported than guessed around.
+  if (!raw.provider || !raw.paymentToken)
+    throw new RangeError(`The indexer's offer #${offerId} has no provider or payment-token row`);
+  return {
+    market,
+    offer: toOffer({ ...raw, provider: raw.provider, paymentToken: raw.paymentToken }),
+    provider: toProvider(raw.provider),
+    paymentToken: toPaymentToken(raw.paymentToken),
+  };
+}

@@ -1,0 +1,473 @@
+/**
+ * Rows of the Gridlease indexer, as GraphQL returns them (`Raw*`: uint256 as decimal strings, references as
+ * `{ id }` objects) and as callers use them (bigints, addresses, end reasons by name), with the mappers between.
+ * The field lists are the selections the SDK's queries ask for, so a raw row always has every field its type names.
+ */
+import type { Address, Hex } from "viem";
+import type { EndReasonName } from "../status.ts";
+
+/** Ponder serves a reference column as the related row; the queries select only its `id`. */
+export interface Ref {
+  id: string;
+}
+
+/** A lease status as the indexer stores it (the contract's, as a name). */
+export type IndexedLeaseStatus = "Pending" | "Active" | "Expired" | "Ended";
+
+const big = (v: string | number) => BigInt(v);
+const optBig = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? null : BigInt(v);
+const addr = (v: string) => v.toLowerCase() as Address;
+
+/* ---------------------------------------------------------------- market */
+
+/** Selection of the market row. */
+export const MARKET_FIELDS =
+  "id treasury feeBps activationWindow paused providerCount offerCount leaseCount";
+
+export interface RawMarket {
+  id: string;
+  treasury: string;
+  feeBps: string;
+  activationWindow: string;
+  paused: boolean;
+  providerCount: number;
+  offerCount: number;
+  leaseCount: number;
+}
+
+/** The market's configuration and counters. */
+export interface IndexedMarket {
+  address: Address;
+  treasury: Address;
+  feeBps: bigint;
+  activationWindow: bigint;
+  paused: boolean;
+  providerCount: number;
+  offerCount: number;
+  leaseCount: number;
+}
+
+/** Maps a raw market row. */
+export const toMarket = (r: RawMarket): IndexedMarket => ({
+  address: addr(r.id),
+  treasury: addr(r.treasury),
+  feeBps: big(r.feeBps),
+  activationWindow: big(r.activationWindow),
+  paused: r.paused,
+  providerCount: r.providerCount,
+  offerCount: r.offerCount,
+  leaseCount: r.leaseCount,
+});
+
+/* ---------------------------------------------------------------- payment tokens */
+
+/** Selection of a payment-token row. */
+export const PAYMENT_TOKEN_FIELDS =
+  "id allowed leaseCount volume refunded paidToProviders feesAccrued feesWithdrawn";
+
+export interface RawPaymentToken {
+  id: string;
+  allowed: boolean;
+  leaseCount: number;
+  volume: string;
+  refunded: string;
+  paidToProviders: string;
+  feesAccrued: string;
+  feesWithdrawn: string;
+}
+
+/** An ERC-20 the market allows (or once allowed), with the flows through it. */
+export interface IndexedPaymentToken {
+  address: Address;
+  allowed: boolean;
+  leaseCount: number;
+  volume: bigint;
+  refunded: bigint;
+  paidToProviders: bigint;
+  feesAccrued: bigint;
+  feesWithdrawn: bigint;
+}
+
+/** Maps a raw payment-token row. */
+export const toPaymentToken = (r: RawPaymentToken): IndexedPaymentToken => ({
+  address: addr(r.id),
+  allowed: r.allowed,
+  leaseCount: r.leaseCount,
+  volume: big(r.volume),
+  refunded: big(r.refunded),
+  paidToProviders: big(r.paidToProviders),
+  feesAccrued: big(r.feesAccrued),
+  feesWithdrawn: big(r.feesWithdrawn),
+});
+
+/* ---------------------------------------------------------------- providers */
+
+/** Selection of a provider row. */
+export const PROVIDER_FIELDS =
+  "id metadataURI bond lockedBond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid firstSeenAt lastSeenAt";
+
+export interface RawProvider {
+  id: string;
+  metadataURI: string;
+  bond: string;
+  lockedBond: string;
+  offerCount: number;
+  leaseCount: number;
+  leasesServed: number;
+  gpuSecondsServed: string;
+  noShows: number;
+  providerTerminations: number;
+  penaltiesPaid: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** A provider, its bond and its track record. */
+export interface IndexedProvider {
+  address: Address;
+  metadataURI: string;
+  /** GRID bonded. */
+  bond: bigint;
+  /** Part of the bond reserved as penalties of its live leases (cannot be withdrawn nor back a new lease). */
+  lockedBond: bigint;
+  offerCount: number;
+  leaseCount: number;
+  leasesServed: number;
+  gpuSecondsServed: bigint;
+  noShows: number;
+  providerTerminations: number;
+  penaltiesPaid: bigint;
+  firstSeenAt: bigint;
+  lastSeenAt: bigint;
+}
+
+/** Maps a raw provider row. */
+export const toProvider = (r: RawProvider): IndexedProvider => ({
+  address: addr(r.id),
+  metadataURI: r.metadataURI,
+  bond: big(r.bond),
+  lockedBond: big(r.lockedBond),
+  offerCount: r.offerCount,
+  leaseCount: r.leaseCount,
+  leasesServed: r.leasesServed,
+  gpuSecondsServed: big(r.gpuSecondsServed),
+  noShows: r.noShows,
+  providerTerminations: r.providerTerminations,
+  penaltiesPaid: big(r.penaltiesPaid),
+  firstSeenAt: big(r.firstSeenAt),
+  lastSeenAt: big(r.lastSeenAt),
+});
+
+/* ---------------------------------------------------------------- offers */
+
+/** Selection of an offer row. */
+export const OFFER_FIELDS =
+  "offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration minProviderBond buyerPolicy specHash specURI paused leaseCount createdAt createdAtBlock updatedAt";
+
+export interface RawOffer {
+  offerId: string;
+  provider: Ref;
+  paymentToken: Ref;
+  gpuModel: string;
+  region: string;
+  gpusPerUnit: string;
+  totalUnits: string;
+  unitsInUse: string;
+  pricePerGpuHour: string;
+  initialPricePerGpuHour: string;
+  minDuration: string;
+  maxDuration: string;
+  minProviderBond: string;
+  buyerPolicy: string;
+  specHash: string;
+  specURI: string;
+  paused: boolean;
+  leaseCount: number;
+  createdAt: string;
+  createdAtBlock: string;
+  updatedAt: string;
+}
+
+const ZERO_ADDRESS = /^0x0{40}$/i;
+
+/** An offer with its current terms. */
+export interface IndexedOffer {
+  offerId: bigint;
+  provider: Address;
+  paymentToken: Address;
+  gpuModel: string;
+  region: string;
+  gpusPerUnit: bigint;
+  totalUnits: bigint;
+  unitsInUse: bigint;
+  pricePerGpuHour: bigint;
+  initialPricePerGpuHour: bigint;
+  minDuration: bigint;
+  maxDuration: bigint;
+  /** GRID the provider must have bonded for a lease to open. */
+  minProviderBond: bigint;
+  /** The buyer policy contract; the zero address for an offer open to anyone. */
+  buyerPolicy: Address;
+  /** True when a buyer policy decides who may lease. */
+  restricted: boolean;
+  specHash: Hex;
+  specURI: string;
+  paused: boolean;
+  leaseCount: number;
+  createdAt: bigint;
+  createdAtBlock: bigint;
+  updatedAt: bigint;
+}
+
+/** Maps a raw offer row. */
+export const toOffer = (r: RawOffer): IndexedOffer => ({
+  offerId: big(r.offerId),
+  provider: addr(r.provider.id),
+  paymentToken: addr(r.paymentToken.id),
+  gpuModel: r.gpuModel,
+  region: r.region,
+  gpusPerUnit: big(r.gpusPerUnit),
+  totalUnits: big(r.totalUnits),
+  unitsInUse: big(r.unitsInUse),
+  pricePerGpuHour: big(r.pricePerGpuHour),
+  initialPricePerGpuHour: big(r.initialPricePerGpuHour),
+  minDuration: big(r.minDuration),
+  maxDuration: big(r.maxDuration),
+  minProviderBond: big(r.minProviderBond),
+  buyerPolicy: addr(r.buyerPolicy),
+  restricted: !ZERO_ADDRESS.test(r.buyerPolicy),
+  specHash: r.specHash as Hex,
+  specURI: r.specURI,
+  paused: r.paused,
+  leaseCount: r.leaseCount,
+  createdAt: big(r.createdAt),
+  createdAtBlock: big(r.createdAtBlock),
+  updatedAt: big(r.updatedAt),
+});
+
+/* ---------------------------------------------------------------- leases */
+
+/** Selection of a lease row. */
+export const LEASE_FIELDS =
+  "leaseId offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status endReason buyerPublicKey activationDeadline openedAt openedAtBlock startTime endTime closedAt deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty encryptedAccess accessPostedAt accessRotatedAt accessRotations updatedAt";
+
+export interface RawLease {
+  leaseId: string;
+  offer: Ref;
+  provider: Ref;
+  buyer: Ref;
+  paymentToken: Ref;
+  gpuModel: string;
+  region: string;
+  units: string;
+  gpusPerUnit: string;
+  gpus: string;
+  pricePerGpuHour: string;
+  feeBps: string;
+  duration: string;
+  initialDuration: string;
+  status: string;
+  endReason: string;
+  buyerPublicKey: string;
+  activationDeadline: string;
+  openedAt: string;
+  openedAtBlock: string;
+  startTime: string | null;
+  endTime: string | null;
+  closedAt: string | null;
+  deposit: string;
+  topUps: string;
+  extensionCount: number;
+  accrued: string;
+  claimedGross: string;
+  paidToProvider: string;
+  fee: string;
+  refunded: string;
+  penalty: string;
+  encryptedAccess: string | null;
+  accessPostedAt: string | null;
+  accessRotatedAt: string | null;
+  accessRotations: number;
+  updatedAt: string;
+}
+
+/** A lease: locked terms, parties, timeline and settlement so far. */
+export interface IndexedLease {
+  leaseId: bigint;
+  offerId: bigint;
+  provider: Address;
+  buyer: Address;
+  paymentToken: Address;
+  gpuModel: string;
+  region: string;
+  units: bigint;
+  gpusPerUnit: bigint;
+  gpus: bigint;
+  pricePerGpuHour: bigint;
+  feeBps: bigint;
+  /** Billed seconds: the full term, or the time used once ended early. */
+  duration: bigint;
+  initialDuration: bigint;
+  /** The contract's status when last indexed; `leaseStateAt` derives the status at a given time. */
+  status: IndexedLeaseStatus;
+  endReason: EndReasonName;
+  buyerPublicKey: Hex;
+  activationDeadline: bigint;
+  openedAt: bigint;
+  openedAtBlock: bigint;
+  startTime: bigint | null;
+  endTime: bigint | null;
+  closedAt: bigint | null;
+  deposit: bigint;
+  topUps: bigint;
+  extensionCount: number;
+  accrued: bigint;
+  claimedGross: bigint;
+  paidToProvider: bigint;
+  fee: bigint;
+  refunded: bigint;
+  /** GRID penalty paid to the buyer. */
+  penalty: bigint;
+  encryptedAccess: Hex | null;
+  accessPostedAt: bigint | null;
+  accessRotatedAt: bigint | null;
+  accessRotations: number;
+  updatedAt: bigint;
+}
+
+const LEASE_STATUSES: readonly string[] = ["Pending", "Active", "Expired", "Ended"];
+const END_REASONS: readonly string[] = [
+  "None",
+  "Expired",
+  "BuyerTerminated",
+  "ProviderTerminated",
+  "NoShowCancelled",
+];
+
+/** A lease status string from the indexer, checked. */
+export function toLeaseStatus(s: string): IndexedLeaseStatus {
+  if (!LEASE_STATUSES.includes(s))
+    throw new RangeError(`Unknown lease status ${JSON.stringify(s)}`);
+  return s as IndexedLeaseStatus;
+}
+
+/** An end-reason string from the indexer, checked. */
+export function toEndReason(s: string): EndReasonName {
+  if (!END_REASONS.includes(s)) throw new RangeError(`Unknown end reason ${JSON.stringify(s)}`);
+  return s as EndReasonName;
+}
+
+/** Maps a raw lease row. */
+export const toLease = (r: RawLease): IndexedLease => ({
+  leaseId: big(r.leaseId),
+  offerId: big(r.offer.id),
+  provider: addr(r.provider.id),
+  buyer: addr(r.buyer.id),
+  paymentToken: addr(r.paymentToken.id),
+  gpuModel: r.gpuModel,
+  region: r.region,
+  units: big(r.units),
+  gpusPerUnit: big(r.gpusPerUnit),
+  gpus: big(r.gpus),
+  pricePerGpuHour: big(r.pricePerGpuHour),
+  feeBps: big(r.feeBps),
+  duration: big(r.duration),
+  initialDuration: big(r.initialDuration),
+  status: toLeaseStatus(r.status),
+  endReason: toEndReason(r.endReason),
+  buyerPublicKey: r.buyerPublicKey as Hex,
+  activationDeadline: big(r.activationDeadline),
+  openedAt: big(r.openedAt),
+  openedAtBlock: big(r.openedAtBlock),
+  startTime: optBig(r.startTime),
+  endTime: optBig(r.endTime),
+  closedAt: optBig(r.closedAt),
+  deposit: big(r.deposit),
+  topUps: big(r.topUps),
+  extensionCount: r.extensionCount,
+  accrued: big(r.accrued),
+  claimedGross: big(r.claimedGross),
+  paidToProvider: big(r.paidToProvider),
+  fee: big(r.fee),
+  refunded: big(r.refunded),
+  penalty: big(r.penalty),
+  encryptedAccess: (r.encryptedAccess as Hex | null) ?? null,
+  accessPostedAt: optBig(r.accessPostedAt),
+  accessRotatedAt: optBig(r.accessRotatedAt),
+  accessRotations: r.accessRotations,
+  updatedAt: big(r.updatedAt),
+});
+
+/* ---------------------------------------------------------------- lease events */
+
+/** Selection of a lease-event row. */
+export const LEASE_EVENT_FIELDS =
+  "id lease { id } type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason";
+
+export interface RawLeaseEvent {
+  id: string;
+  lease: Ref;
+  type: string;
+  account: string | null;
+  txHash: string;
+  blockNumber: string;
+  logIndex: number;
+  timestamp: string;
+  amount: string | null;
+  fee: string | null;
+  refund: string | null;
+  penalty: string | null;
+  duration: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  endReason: string | null;
+}
+
+/** One state change of a lease (Opened, Activated, Extended, AccessRotated, Ended, Claimed). */
+export interface IndexedLeaseEvent {
+  id: string;
+  leaseId: bigint;
+  type: string;
+  account: Address | null;
+  txHash: Hex;
+  blockNumber: bigint;
+  logIndex: number;
+  timestamp: bigint;
+  amount: bigint | null;
+  fee: bigint | null;
+  refund: bigint | null;
+  penalty: bigint | null;
+  duration: bigint | null;
+  startTime: bigint | null;
+  endTime: bigint | null;
+  endReason: EndReasonName | null;
+}
+
+/** Maps a raw lease-event row. */
+export const toLeaseEvent = (r: RawLeaseEvent): IndexedLeaseEvent => ({
+  id: r.id,
+  leaseId: big(r.lease.id),
+  type: r.type,
+  account: r.account === null ? null : addr(r.account),
+  txHash: r.txHash as Hex,
+  blockNumber: big(r.blockNumber),
+  logIndex: r.logIndex,
+  timestamp: big(r.timestamp),
+  amount: optBig(r.amount),
+  fee: optBig(r.fee),
+  refund: optBig(r.refund),
+  penalty: optBig(r.penalty),
+  duration: optBig(r.duration),
+  startTime: optBig(r.startTime),
+  endTime: optBig(r.endTime),
+  endReason: r.endReason === null ? null : toEndReason(r.endReason),
+});
+
+/** Events in chain order (block, then log index). */
+export const byChainOrder = (a: IndexedLeaseEvent, b: IndexedLeaseEvent): number =>
+  a.blockNumber === b.blockNumber
+    ? a.logIndex - b.logIndex
+    : a.blockNumber < b.blockNumber
+      ? -1
+      : 1;
