@@ -8,3 +8,5 @@ export * from "./format.ts";
 export * from "./accessKeys.ts";
 export * from "./generated/abis.ts";
 export * from "./generated/deployments.ts";
+export * from "./canLease.ts";
+export * from "./indexer/index.ts";

@@ -3,6 +3,7 @@
  * (Ponder's `<table>Filter` inputs), so nothing a caller passes is spliced into a query string.
  */
 import type { Address } from "viem";
+import type { LeaseConditions } from "../canLease.ts";
 import type { IndexerClient, PageOptions, RequestOptions } from "./client.ts";
 import {
   LEASE_EVENT_FIELDS,
@@ -280,3 +281,17 @@ export async function getLeaseContext(
     paymentToken: toPaymentToken(raw.paymentToken),
   };
 }
+
+/**
+ * `canLease`'s conditions from an indexed context. `penaltyBps` is the market's immutable (`marketPenaltyBps`).
+ * A market the indexer has not seen yet counts as not paused, a token it does not know as not allowed.
+ */
+export const leaseConditions = (
+  context: IndexedLeaseContext,
+  penaltyBps: bigint,
+): LeaseConditions => ({
+  marketPaused: context.market?.paused ?? false,
+  penaltyBps,
+  provider: context.provider,
+  tokenAllowed: context.paymentToken?.allowed ?? false,
+});

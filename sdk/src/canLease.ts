@@ -1,0 +1,189 @@
+/**
+ * `canLease`: would `openLease` accept these terms on this offer now? The one definition of an "open" offer: the
+ * market page, the rent page and the CLI ask it, and it names the custom error the contract would revert with.
+ *
+ * The checks and their order are those of `GridleaseMarket._openLease` and `_checkOpen`:
+ *
+ *   1. Market_Paused                 the market is paused
+ *   2. Market_UnknownOffer           no such offer
+ *   3. Market_OfferPaused            the provider paused the offer
+ *   4. Market_ZeroUnits              units = 0
+ *   5. Market_UnitsUnavailable       units > totalUnits − unitsInUse
+ *   6. Market_DurationOutOfRange     duration outside [minDuration, maxDuration]
+ *   7. Market_PriceAboveMax          the offer's price > maxPricePerGpuHour (when given)
+ *   8. Market_InsufficientBond       the provider's bond < the offer's minProviderBond
+ *   9. Market_BondCommitted          free bond (bond − lockedBond) < penalty = minProviderBond × PENALTY_BPS / 10,000
+ *  10. Market_BuyerNotAllowed        the offer's buyer policy says no (see below)
+ *  11. Market_DepositZero            the deposit rounds down to 0
+ *  12. Market_DepositTooLarge        the deposit exceeds uint112
+ *  13. Market_TokenNotAllowed        the market no longer allows the offer's payment token
+ *  14. Market_InvalidPublicKey       buyerPublicKey is zero (only checked when given)
+ *
+ * Buyer policy: a restricted offer's policy contract answers `isAllowed(provider, offerId, buyer)` on-chain, which no
+ * index can know. Pass its answer as `buyerAllowed`; without it a restricted offer that passes every earlier check
+ * gives `{ ok: false, error: "PolicyDecides" }` (not a contract error: the policy decides).
+ *
+ * What stays the buyer's problem and is not checked: the buyer's token balance and allowance (or permit), which the
+ * transfer after these checks needs, and a zero public key when `buyerPublicKey` is not passed.
+ */
+import { zeroAddress, type Address, type Hex } from "viem";
+import { describeRevert, type ErrorContext } from "./errors.ts";
+import { cost, penalty as penaltyOf } from "./pricing.ts";
+
+/** The largest deposit the market stores (uint112). */
+export const MAX_DEPOSIT = (1n << 112n) - 1n;
+
+/** The fields of an offer `canLease` reads: an `IndexedOffer`, or `getOffer`'s view with its `offerId`. */
+export interface LeaseableOffer {
+  offerId: bigint;
+  /** The zero address for an offer that does not exist (as `getOffer` returns it). */
+  provider: Address;
+  paymentToken: Address;
+  paused: boolean;
+  gpusPerUnit: bigint;
+  totalUnits: bigint;
+  unitsInUse: bigint;
+  pricePerGpuHour: bigint;
+  minDuration: bigint;
+  maxDuration: bigint;
+  minProviderBond: bigint;
+  /** The zero address when anyone may lease. */
+  buyerPolicy: Address;
+}
+
+/** The state around the offer that `openLease` reads. */
+export interface LeaseConditions {
+  /** The market's pause switch. */
+  marketPaused: boolean;
+  /** The market's PENALTY_BPS (immutable: `deployments[chainId].contracts.GridleaseMarket.penaltyBps`). */
+  penaltyBps: bigint;
+  /** The offer's provider's bond and the part of it live leases reserve; undefined for a provider with none. */
+  provider: { bond: bigint; lockedBond: bigint } | undefined;
+  /** Whether the market allows the offer's payment token now. */
+  tokenAllowed: boolean;
+}
+
+/** The terms a buyer asks for. */
+export interface LeaseTermsRequest {
+  units: bigint;
+  /** Seconds. */
+  duration: bigint;
+  /** The buyer's price cap; without it any price passes (as a cap of 2^256 − 1 would). */
+  maxPricePerGpuHour?: bigint;
+  /** The buyer (for messages). */
+  buyer?: Address;
+  /** The buyer policy's answer for this buyer, when the offer has a policy; see the module comment. */
+  buyerAllowed?: boolean;
+  /** Checked last, as the contract does, when given. */
+  buyerPublicKey?: Hex;
+  /** Token display data for the messages. */
+  context?: ErrorContext;
+}
+
+/** The custom errors `openLease` can revert with before moving tokens. */
+export type OpenLeaseErrorName =
+  | "Market_Paused"
+  | "Market_UnknownOffer"
+  | "Market_OfferPaused"
+  | "Market_ZeroUnits"
+  | "Market_UnitsUnavailable"
+  | "Market_DurationOutOfRange"
+  | "Market_PriceAboveMax"
+  | "Market_InsufficientBond"
+  | "Market_BondCommitted"
+  | "Market_BuyerNotAllowed"
+  | "Market_DepositZero"
+  | "Market_DepositTooLarge"
+  | "Market_TokenNotAllowed"
+  | "Market_InvalidPublicKey";
+
+/** `openLease` would succeed (given the buyer's funds): the price it locks, the deposit and the bond it reserves. */
+export interface LeaseAllowed {
+  ok: true;
+  price: bigint;
+  deposit: bigint;
+  penalty: bigint;
+}
+
+/** `openLease` would revert with `error(...args)`; `message` explains it in plain English. */
+export interface LeaseRefused {
+  ok: false;
+  error: OpenLeaseErrorName;
+  args: readonly unknown[];
+  message: string;
+}
+
+/** Every check up to the buyer policy passes; the offer's policy contract decides (pass `buyerAllowed`). */
+export interface LeasePolicyDecides {
+  ok: false;
+  error: "PolicyDecides";
+  args: readonly [offerId: bigint, policy: Address];
+  message: string;
+}
+
+/** The answer of `canLease`. */
+export type CanLeaseResult = LeaseAllowed | LeaseRefused | LeasePolicyDecides;
+
+const ZERO_KEY = /^0x0{64}$/i;
+
+/** An offer that exists: `getOffer` returns a zero provider for one that does not. */
+const exists = (offer: LeaseableOffer | { provider?: undefined }): offer is LeaseableOffer =>
+  offer.provider !== undefined && offer.provider.toLowerCase() !== zeroAddress;
+
+/**
+ * Whether `openLease(offer.offerId, units, duration, maxPrice, key)` would pass the market's checks, in the
+ * contract's order, and if not the custom error it would revert with. For an offer that does not exist pass
+ * `{ offerId }` alone, or `getOffer`'s view (its provider is the zero address).
+ */
+export function canLease(
+  offer: LeaseableOffer | { offerId: bigint; provider?: undefined },
+  request: LeaseTermsRequest & LeaseConditions,
+): CanLeaseResult {
+  const refuse = (error: OpenLeaseErrorName, args: readonly unknown[]): LeaseRefused => ({
+    ok: false,
+    error,
+    args,
+    message:
+      describeRevert(error, args, request.context ?? {}) ??
+      `The market would refuse with ${error}.`,
+  });
+  const { units, duration } = request;
+  const offerId = offer.offerId;
+
+  if (request.marketPaused) return refuse("Market_Paused", []);
+  if (!exists(offer)) return refuse("Market_UnknownOffer", [offerId]);
+  const o = offer;
+  if (o.paused) return refuse("Market_OfferPaused", [offerId]);
+  if (units <= 0n) return refuse("Market_ZeroUnits", []);
+  const available = o.totalUnits - o.unitsInUse;
+  if (units > available) return refuse("Market_UnitsUnavailable", [offerId, units, available]);
+  if (duration < o.minDuration || duration > o.maxDuration)
+    return refuse("Market_DurationOutOfRange", [duration, o.minDuration, o.maxDuration]);
+  const price = o.pricePerGpuHour;
+  if (request.maxPricePerGpuHour !== undefined && price > request.maxPricePerGpuHour)
+    return refuse("Market_PriceAboveMax", [offerId, price, request.maxPricePerGpuHour]);
+  const bond = request.provider?.bond ?? 0n;
+  if (bond < o.minProviderBond)
+    return refuse("Market_InsufficientBond", [o.provider, bond, o.minProviderBond]);
+  const penalty = penaltyOf(o.minProviderBond, request.penaltyBps);
+  const freeBond = bond - (request.provider?.lockedBond ?? 0n);
+  if (freeBond < penalty) return refuse("Market_BondCommitted", [o.provider, freeBond, penalty]);
+  if (o.buyerPolicy.toLowerCase() !== zeroAddress) {
+    if (request.buyerAllowed === undefined)
+      return {
+        ok: false,
+        error: "PolicyDecides",
+        args: [offerId, o.buyerPolicy],
+        message: `Offer #${offerId} is restricted: its buyer policy (${o.buyerPolicy}) decides who may lease it.`,
+      };
+    if (!request.buyerAllowed)
+      return refuse("Market_BuyerNotAllowed", [offerId, request.buyer ?? zeroAddress]);
+  }
+  const deposit = cost(price, o.gpusPerUnit * units, duration);
+  if (deposit === 0n) return refuse("Market_DepositZero", [offerId, units, duration]);
+  if (deposit > MAX_DEPOSIT) return refuse("Market_DepositTooLarge", [deposit]);
+  if (!request.tokenAllowed) return refuse("Market_TokenNotAllowed", [o.paymentToken]);
+  if (request.buyerPublicKey !== undefined && ZERO_KEY.test(request.buyerPublicKey))
+    return refuse("Market_InvalidPublicKey", []);
+  return { ok: true, price, deposit, penalty };
+}
