@@ -51,7 +51,7 @@ export function NotDeployed() {
           type="button"
           className="button"
           disabled={isPending}
-          onClick={() => switchChain({ chainId: home.id as never })}
+          onClick={() => switchChain({ chainId: home.id })}
         >
           Switch to {home.name}
         </button>

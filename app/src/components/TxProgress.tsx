@@ -1,5 +1,5 @@
 import { useChainId } from "wagmi";
-import type { TxFlow, TxStep } from "../lib/tx.ts";
+import type { TxFlow, TxStep } from "../hooks/useTxFlow.ts";
 import { txUrl } from "../lib/gridlease.ts";
 
 const STATUS_TEXT: Record<TxStep["status"], string> = {

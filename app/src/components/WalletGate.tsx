@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useAccount, useChainId, useChains, useSwitchChain } from "wagmi";
-import { useGridlease } from "../lib/gridlease.ts";
+import { useGridlease } from "../hooks/useGridlease.ts";
 import { NotDeployed } from "./States.tsx";
 
 /**

@@ -47,6 +47,9 @@ export function devAccount(account: DevAccount, rpcUrl: string) {
       connected = true;
       config.emitter.emit("connect", { accounts: [address], chainId: DEV_CHAIN_ID });
       return {
+        // wagmi types `accounts` as a conditional on connect()'s generic, which no value can satisfy without a
+        // cast (wagmi's own connectors cast here the same way).
+        // eslint-disable-next-line no-restricted-syntax -- wagmi's conditional return type forces it
         accounts: (withCapabilities ? [{ address, capabilities: {} }] : [address]) as never,
         chainId: DEV_CHAIN_ID,
       };

@@ -4,7 +4,7 @@ import { UserRejectedRequestError, type Hex, type TransactionReceipt } from "vie
 import { TransactionRevertedError, type Sent } from "@gridlease/sdk";
 
 vi.mock("wagmi", () => ({ usePublicClient: () => undefined }));
-const { useTxFlow, withReason } = await import("./tx.ts");
+const { useTxFlow, withReason } = await import("./useTxFlow.ts");
 
 const HASH = `0x${"ab".repeat(32)}` as Hex;
 const receipt = {

@@ -1,13 +1,16 @@
+/** A user action as visible steps: the wallet, the transaction, its receipt or its error in plain words. */
 import { useCallback, useRef, useState } from "react";
 import type { Hex, TransactionReceipt } from "viem";
-import { usePublicClient } from "wagmi";
+import { call, getTransaction } from "viem/actions";
 import {
   explainError,
   TransactionRevertedError,
   type ErrorContext,
   type ExplainedError,
+  type ReadClient,
   type Sent,
 } from "@gridlease/sdk";
+import { useReadClient } from "./useGridlease.ts";
 
 /** One step of a user action: a signature (returns nothing to wait for) or a transaction (returns `Sent`). */
 export interface TxStepDef {
@@ -42,7 +45,7 @@ export interface TxFlow {
  * the receipt) or failed (with the error in plain words, via the SDK's explainError).
  */
 export function useTxFlow(): TxFlow {
-  const client = usePublicClient();
+  const client = useReadClient();
   const [steps, setSteps] = useState<TxStep[]>([]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
@@ -76,7 +79,7 @@ export function useTxFlow(): TxFlow {
             update(i, { status: "confirmed", receipt: mined.receipt });
           } catch (err) {
             const explained = explainError(
-              client ? await withReason(client as unknown as ReplayClient, err) : err,
+              client ? await withReason(replayer(client), err) : err,
               context,
             );
             update(i, { status: "failed", error: explained });
@@ -104,12 +107,8 @@ export function useTxFlow(): TxFlow {
   return { steps, busy, done, error, run, reset };
 }
 
-/**
- * A receipt says only that a transaction reverted. Replaying it against the state of its block recovers the custom
- * error (e.g. the price rose above the buyer's maximum in the same block), which explainError turns into words.
- * Returns the replay's error, or the original one when the replay cannot tell more.
- */
-interface ReplayClient {
+/** The two reads a replay needs (an interface, so tests can stand in for the chain). */
+export interface ReplayClient {
   getTransaction(p: {
     hash: Hex;
   }): Promise<{ from: Hex; to: Hex | null; input: Hex; value: bigint }>;
@@ -122,6 +121,17 @@ interface ReplayClient {
   }): Promise<unknown>;
 }
 
+/** The replay reads of a client. */
+const replayer = (client: ReadClient): ReplayClient => ({
+  getTransaction: (p) => getTransaction(client, p),
+  call: (p) => call(client, p),
+});
+
+/**
+ * A receipt says only that a transaction reverted. Replaying it against the state of its block recovers the custom
+ * error (e.g. the price rose above the buyer's maximum in the same block), which explainError turns into words.
+ * Returns the replay's error, or the original one when the replay cannot tell more.
+ */
 export async function withReason(client: ReplayClient, err: unknown): Promise<unknown> {
   if (!(err instanceof TransactionRevertedError)) return err;
   try {

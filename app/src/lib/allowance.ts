@@ -6,7 +6,7 @@ import {
   type ReadClient,
   type SignerClient,
 } from "@gridlease/sdk";
-import type { TxStepDef } from "../../lib/tx.ts";
+import type { TxStepDef } from "../hooks/useTxFlow.ts";
 
 /** An "Approve" step when the market may not yet take `amount` of `token` from the signer; none otherwise. */
 export async function approvalSteps(

@@ -34,13 +34,19 @@ export function readDataUri(uri: string): unknown {
 const str = (v: unknown) => (typeof v === "string" && v.length <= 200 ? v : undefined);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
+/** A JSON object's fields, or an empty record for anything else (so a malformed document reads as absent). */
+type Fields = Record<string, unknown>;
+const fields = (v: unknown): Fields =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : {};
+
 /** "InfiniBand NDR · 400 Gb/s per GPU" from `{ fabric, gbpsPerGpu | gbpsPerServer }` (or a plain string). */
-function interconnectLabel(v: any): string | undefined {
+function interconnectLabel(v: unknown): string | undefined {
   if (typeof v === "string") return str(v);
-  const fabric = str(v?.fabric);
+  const f = fields(v);
+  const fabric = str(f.fabric);
   if (!fabric) return undefined;
-  const perGpu = num(v.gbpsPerGpu);
-  const perServer = num(v.gbpsPerServer);
+  const perGpu = num(f.gbpsPerGpu);
+  const perServer = num(f.gbpsPerServer);
   return perGpu
     ? `${fabric} · ${perGpu} Gb/s per GPU`
     : perServer
@@ -50,30 +56,34 @@ function interconnectLabel(v: any): string | undefined {
 
 /** The fields of a `gridlease.spec/v1` document a buyer compares; anything malformed is left out. */
 export function parseOfferSpec(uri: string): OfferSpec {
-  const doc = readDataUri(uri) as Record<string, any> | undefined;
-  if (!doc || typeof doc !== "object") return {};
-  const server = doc.server ?? {};
+  const raw = readDataUri(uri);
+  if (typeof raw !== "object" || raw === null) return {};
+  const doc = fields(raw);
+  const gpu = fields(doc.gpu);
+  const server = fields(doc.server);
+  const cpu = fields(server.cpu);
+  const cores = num(cpu.cores);
+  const site = fields(doc.site);
   return {
     interconnect: interconnectLabel(doc.interconnect),
-    gpuName: str(doc.gpu?.name),
-    memoryGB: num(doc.gpu?.memoryGB),
-    cpu: str(server.cpu?.model),
-    cpuCores:
-      num(server.cpu?.cores) !== undefined
-        ? num(server.cpu.cores)! * (num(server.cpu?.sockets) ?? 1)
-        : undefined,
+    gpuName: str(gpu.name),
+    memoryGB: num(gpu.memoryGB),
+    cpu: str(cpu.model),
+    cpuCores: cores !== undefined ? cores * (num(cpu.sockets) ?? 1) : undefined,
     ramGB: num(server.ramGB),
-    nvmeTB: num(server.nvme?.totalTB),
-    ethernetGbps: num(doc.network?.ethernetGbps),
-    datacenter: str(doc.site?.datacenter),
-    location: str(doc.site?.location),
+    nvmeTB: num(fields(server.nvme).totalTB),
+    ethernetGbps: num(fields(doc.network).ethernetGbps),
+    datacenter: str(site.datacenter),
+    location: str(site.location),
     deal: str(doc.deal),
   };
 }
 
+/** The provider's public profile (name, website, contact) from its metadata document. */
 export function parseProviderMeta(uri: string): ProviderMeta {
-  const doc = readDataUri(uri) as Record<string, unknown> | undefined;
-  if (!doc || typeof doc !== "object") return {};
+  const raw = readDataUri(uri);
+  if (typeof raw !== "object" || raw === null) return {};
+  const doc = fields(raw);
   return { name: str(doc.name), website: str(doc.website), contact: str(doc.contact) };
 }
 

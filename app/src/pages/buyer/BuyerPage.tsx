@@ -1,55 +1,20 @@
-import { memo, useCallback, useMemo, useRef } from "react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { usePublicClient } from "wagmi";
-import { signMessage } from "viem/actions";
-import type { Address } from "viem";
-import {
-  deriveAccessKey,
-  endReasonLabel,
-  getLease,
-  getMarketConfig,
-  getOffer,
-  gpuModelLabel,
-  type AccessKeyPair,
-  type EndReasonName,
-  type LeaseView,
-  type OfferRecord,
-} from "@gridlease/sdk";
-import { useGridlease, useSigner, useTokenInfo } from "../../lib/gridlease.ts";
-import { gqlAll } from "../../lib/indexer.ts";
+import { memo, useCallback, useMemo } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { BOND_TOKEN_DISPLAY, endReasonText, gpuModelLabel } from "@gridlease/sdk";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { useChainNow } from "../../hooks/useChainNow.ts";
+import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
+import { useTokenInfo } from "../../hooks/useToken.ts";
+import { CONTRACT_READ_KEY } from "../../hooks/useContractRead.ts";
 import { Link } from "../../lib/router.tsx";
+import { amountText } from "../../components/Amount.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
-import { useChainNow } from "./hooks.ts";
-import { LeaseCard, tokenAmount } from "./LeaseCard.tsx";
+import { Stat } from "../../components/Stat.tsx";
+import { useBuyerLeases, useLiveLeases, type BuyerLeaseRow } from "./data.ts";
+import { useAccessKey } from "./useAccessKey.ts";
+import { LeaseCard } from "./LeaseCard.tsx";
 import "./buyer.css";
-
-/** A lease of the connected buyer as the indexer lists it. */
-export interface BuyerLeaseRow {
-  leaseId: string;
-  provider: string;
-  paymentToken: string;
-  gpuModel: string;
-  region: string;
-  gpus: string;
-  status: string;
-  endReason: string;
-  openedAt: string;
-  closedAt: string | null;
-  deposit: string;
-  refunded: string;
-  penalty: string;
-}
-
-/** A row as GraphQL returns it: reference columns come as related objects. */
-type Relations<T, K extends keyof T> = Omit<T, K> & { [k in K]: { id: string } };
-
-const LEASES_QUERY = `query BuyerLeases($buyer: String!, $after: String) {
-  leases(where: { buyer: $buyer }, orderBy: "openedAt", orderDirection: "desc", limit: 500, after: $after) {
-    items { leaseId provider { id } paymentToken { id } gpuModel region gpus status endReason openedAt closedAt deposit refunded penalty }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 export default function BuyerPage(_: { params: Record<string, string> }) {
   return (
@@ -66,104 +31,38 @@ export default function BuyerPage(_: { params: Record<string, string> }) {
 }
 
 function BuyerDashboard() {
-  const { account, addresses, chainId } = useGridlease();
-  const client = usePublicClient();
-  const signer = useSigner();
+  const { account } = useGridlease();
   const queryClient = useQueryClient();
-  const market = addresses!.market;
   const buyer = account!.toLowerCase();
   const { now, refresh } = useChainNow();
-
-  const list = useQuery({
-    queryKey: ["buyer-leases", chainId, buyer],
-    refetchInterval: 10_000,
-    queryFn: async ({ signal }) =>
-      (
-        await gqlAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(
-          LEASES_QUERY,
-          "leases",
-          { buyer },
-          { signal, max: 5_000 },
-        )
-      ).map((r) => ({ ...r, provider: r.provider.id, paymentToken: r.paymentToken.id })),
-  });
-
-  const liveIds = (list.data ?? [])
-    .filter((l) => l.status !== "Ended")
-    .map((l) => BigInt(l.leaseId));
-  const live = useQuery({
-    queryKey: ["buyer-live-leases", chainId, buyer, liveIds.map(String).join(",")],
-    enabled: !!client && list.isSuccess,
-    placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
-    queryFn: async () => {
-      const leases = await Promise.all(
-        liveIds.map((leaseId) => getLease(client!, { market, leaseId })),
-      );
-      const offerIds = [...new Set(leases.map((l) => l.offerId))];
-      const offers = await Promise.all(
-        offerIds.map((offerId) => getOffer(client!, { market, offerId })),
-      );
-      const byOffer = new Map<bigint, OfferRecord>(offerIds.map((id, i) => [id, offers[i]]));
-      return leases.map((lease) => ({ lease, offer: byOffer.get(lease.offerId)! }));
-    },
-  });
-
-  const config = useQuery({
-    queryKey: ["market-config", chainId, market],
-    enabled: !!client,
-    staleTime: 60_000,
-    queryFn: () => getMarketConfig(client!, { market }),
-  });
-
-  // One signature unlocks every lease's access details for this visit; the key stays in memory only.
-  const keyRef = useRef<{ account: Address; key: Promise<AccessKeyPair> } | undefined>(undefined);
-  const accessKey = useCallback(() => {
-    if (!signer) return Promise.reject(new Error("Connect a wallet to sign."));
-    if (keyRef.current?.account !== signer.account.address) {
-      const key = deriveAccessKey({
-        signMessage: ({ message }) => signMessage(signer, { account: signer.account, message }),
-      });
-      keyRef.current = { account: signer.account.address, key };
-      key.catch(() => {
-        if (keyRef.current?.key === key) keyRef.current = undefined;
-      });
-    }
-    return keyRef.current.key;
-  }, [signer]);
+  const list = useBuyerLeases(buyer);
+  const liveIds = useMemo(
+    () => (list.data ?? []).filter((l) => l.status !== "Ended").map((l) => BigInt(l.leaseId)),
+    [list.data],
+  );
+  const live = useLiveLeases(buyer, liveIds, list.isSuccess);
+  const config = useMarketConfig();
+  const accessKey = useAccessKey();
 
   const onChanged = useCallback(() => {
     refresh();
     void queryClient.invalidateQueries({ queryKey: ["buyer-live-leases"] });
     void queryClient.invalidateQueries({ queryKey: ["buyer-leases"] });
-    void queryClient.invalidateQueries({ queryKey: ["token-balance"] });
+    void queryClient.invalidateQueries({ queryKey: [CONTRACT_READ_KEY] });
   }, [queryClient, refresh]);
 
-  const endedRows = useMemo(
-    () => (list.data ?? []).filter((l) => l.status === "Ended"),
-    [list.data],
-  );
+  const ended = useMemo(() => (list.data ?? []).filter((l) => l.status === "Ended"), [list.data]);
   if (list.isPending) return <Loading what="your leases" />;
   if (list.isError) return <ErrorState error={list.error} retry={() => void list.refetch()} />;
 
-  const ended = endedRows;
   const liveRows = new Map(list.data.map((l) => [l.leaseId, l]));
 
   return (
     <>
       <div className="cards buyer-stats">
-        <div className="stat">
-          <div className="stat-label">Leases opened</div>
-          <div className="stat-value">{list.data.length}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">Live now</div>
-          <div className="stat-value">{liveIds.length}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">Ended</div>
-          <div className="stat-value">{ended.length}</div>
-        </div>
+        <Stat label="Leases opened">{list.data.length}</Stat>
+        <Stat label="Live now">{liveIds.length}</Stat>
+        <Stat label="Ended">{ended.length}</Stat>
       </div>
 
       <h2>Live leases</h2>
@@ -181,7 +80,7 @@ function BuyerDashboard() {
           {live.data.map(({ lease, offer }) => (
             <LeaseCard
               key={String(lease.leaseId)}
-              lease={lease as LeaseView}
+              lease={lease}
               offer={offer}
               row={liveRows.get(String(lease.leaseId))}
               now={now}
@@ -236,13 +135,7 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
 });
 
 function HistoryRow({ row }: { row: BuyerLeaseRow }) {
-  const token = useTokenInfo(row.paymentToken as Address).data;
-  let reason = row.endReason;
-  try {
-    reason = endReasonLabel(row.endReason as EndReasonName);
-  } catch {
-    /* unknown reason: show as is */
-  }
+  const token = useTokenInfo(row.paymentToken).data;
   return (
     <tr>
       <td>
@@ -252,13 +145,11 @@ function HistoryRow({ row }: { row: BuyerLeaseRow }) {
         {row.gpus}× {gpuModelLabel(row.gpuModel)} · {row.region}
       </td>
       <td>{new Date(Number(row.openedAt) * 1000).toLocaleDateString()}</td>
-      <td>{reason}</td>
-      <td className="num">{tokenAmount(BigInt(row.deposit), token)}</td>
-      <td className="num">{tokenAmount(BigInt(row.refunded), token)}</td>
+      <td>{endReasonText(row.endReason)}</td>
+      <td className="num">{amountText(BigInt(row.deposit), token)}</td>
+      <td className="num">{amountText(BigInt(row.refunded), token)}</td>
       <td className="num">
-        {BigInt(row.penalty) > 0n
-          ? tokenAmount(BigInt(row.penalty), { symbol: "GRID", decimals: 18 })
-          : "—"}
+        {BigInt(row.penalty) > 0n ? amountText(BigInt(row.penalty), BOND_TOKEN_DISPLAY) : "—"}
       </td>
     </tr>
   );

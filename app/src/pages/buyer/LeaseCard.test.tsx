@@ -6,15 +6,18 @@ import type { ReactNode } from "react";
 import { encodeGpuModel, encodeRegion, type LeaseView, type OfferRecord } from "@gridlease/sdk";
 
 vi.mock("wagmi", () => ({ usePublicClient: () => undefined, useChainId: () => 31337 }));
-vi.mock("../../lib/gridlease.ts", () => ({
+vi.mock("../../hooks/useGridlease.ts", () => ({
   useGridlease: () => ({
     addresses: { market: "0x0000000000000000000000000000000000000001" },
     account: undefined,
     chainId: 31337,
   }),
+  useReadClient: () => undefined,
   useSigner: () => undefined,
+}));
+vi.mock("../../hooks/useToken.ts", () => ({
   useTokenInfo: () => ({ data: { symbol: "tUSD", decimals: 6, isUsd: true } }),
-  txUrl: () => "#",
+  useTokenBalance: () => ({ data: undefined }),
 }));
 
 const { LeaseCard } = await import("./LeaseCard.tsx");

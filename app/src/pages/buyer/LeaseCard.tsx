@@ -1,72 +1,36 @@
 import { useId, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { usePublicClient } from "wagmi";
-import { readContract } from "viem/actions";
 import type { Address } from "viem";
 import {
+  BOND_TOKEN_DISPLAY,
   cancelLease,
   closeLease,
-  extendLease,
-  formatDuration,
-  formatTokenAmount,
-  gpuModelLabel,
-  gridleaseTokenAbi,
-  leaseStateAt,
-  penalty,
-  readAccessDetails,
-  regionLabel,
   decodeGpuModel,
   decodeRegion,
+  formatDuration,
+  gpuModelLabel,
+  leaseStateAt,
+  leaseStatusShortLabel,
+  penalty,
+  regionLabel,
   terminateLease,
-  type AccessDetails,
   type AccessKeyPair,
-  type DerivedStatus,
   type LeaseView,
   type OfferRecord,
-  type ReadClient,
-  type TokenDisplay,
 } from "@gridlease/sdk";
-import { useGridlease, useSigner, useTokenInfo } from "../../lib/gridlease.ts";
-import { useTxFlow, type TxStepDef } from "../../lib/tx.ts";
+import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
+import { useTokenInfo } from "../../hooks/useToken.ts";
+import { useTxFlow, type TxStepDef } from "../../hooks/useTxFlow.ts";
+import { formatCountdown } from "../../lib/chainClock.ts";
 import { Link } from "../../lib/router.tsx";
-import { Field } from "../../components/Field.tsx";
+import { amountText } from "../../components/Amount.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
-import { approvalSteps } from "./allowance.ts";
-import { checkExtension, formatCountdown } from "./logic.ts";
-import type { BuyerLeaseRow } from "./BuyerPage.tsx";
-
-export const STATUS_SHORT: Record<DerivedStatus, string> = {
-  Pending: "Pending",
-  ActivationOverdue: "Activation overdue",
-  Active: "Active",
-  Expired: "Expired",
-  Ended: "Ended",
-};
-
-const GRID: TokenDisplay = { symbol: "GRID", decimals: 18 };
-
-export const tokenAmount = (v: bigint, token: TokenDisplay | undefined) =>
-  token ? formatTokenAmount(v, token) : "…";
-
-/** The connected account's balance of a token (refreshed after transactions). */
-export function useTokenBalance(token: Address | undefined) {
-  const client = usePublicClient();
-  const { account } = useGridlease();
-  return useQuery({
-    queryKey: ["token-balance", client?.chain.id, token?.toLowerCase(), account?.toLowerCase()],
-    enabled: !!client && !!token && !!account,
-    queryFn: () =>
-      readContract(client as unknown as ReadClient, {
-        address: token!,
-        abi: gridleaseTokenAbi,
-        functionName: "balanceOf",
-        args: [account!],
-      }),
-  });
-}
+import type { BuyerLeaseRow } from "./data.ts";
+import { ExtendForm } from "./ExtendForm.tsx";
+import { AccessPanel } from "./AccessPanel.tsx";
 
 type Panel = "none" | "extend" | "terminate";
 
+/** One live lease of the buyer: countdown, money, and the actions its state allows. */
 export function LeaseCard({
   lease,
   offer,
@@ -87,7 +51,7 @@ export function LeaseCard({
   const headingId = useId();
   const { addresses } = useGridlease();
   const signer = useSigner();
-  const market = addresses!.market;
+  const market: Address = addresses!.market;
   const token = useTokenInfo(lease.paymentToken).data;
   const flow = useTxFlow();
   const [panel, setPanel] = useState<Panel>("none");
@@ -96,7 +60,7 @@ export function LeaseCard({
   const gpus = lease.units * lease.gpusPerUnit;
   const model = row?.gpuModel ?? decodeGpuModel(offer.gpuModel);
   const region = row?.region ?? decodeRegion(offer.region);
-  const fmt = (v: bigint) => tokenAmount(v, token);
+  const fmt = (v: bigint) => amountText(v, token);
   const noShowPenalty =
     penaltyBps !== undefined ? penalty(offer.minProviderBond, penaltyBps) : undefined;
   const errorContext = { token };
@@ -113,7 +77,7 @@ export function LeaseCard({
     <article className="card lease-card" aria-labelledby={headingId}>
       <header className="lease-card-head">
         <h3 id={headingId}>Lease #{String(id)}</h3>
-        <span className={`badge badge-${state.status}`}>{STATUS_SHORT[state.status]}</span>
+        <span className={`badge badge-${state.status}`}>{leaseStatusShortLabel(state.status)}</span>
         <Link
           className="small"
           to={`/explorer/leases/${id}`}
@@ -168,8 +132,8 @@ export function LeaseCard({
           <strong>The provider missed the activation deadline.</strong>
           <p>
             Cancel to get your full deposit of {fmt(state.deposit)} back, plus a penalty of{" "}
-            {noShowPenalty !== undefined ? tokenAmount(noShowPenalty, GRID) : "…"} from the
-            provider’s bond.
+            {noShowPenalty !== undefined ? amountText(noShowPenalty, BOND_TOKEN_DISPLAY) : "…"} from
+            the provider’s bond.
           </p>
         </div>
       )}
@@ -270,186 +234,5 @@ export function LeaseCard({
         <AccessPanel leaseId={id} market={market} accessKey={accessKey} />
       )}
     </article>
-  );
-}
-
-function ExtendForm({
-  lease,
-  offer,
-  token,
-  busy,
-  onRun,
-}: {
-  lease: LeaseView;
-  offer: OfferRecord;
-  token?: TokenDisplay;
-  busy: boolean;
-  onRun: (steps: TxStepDef[]) => Promise<boolean>;
-}) {
-  const { addresses } = useGridlease();
-  const client = usePublicClient();
-  const signer = useSigner();
-  const [hours, setHours] = useState("1");
-  const [touched, setTouched] = useState(false);
-  const balance = useTokenBalance(lease.paymentToken).data;
-  const fmt = (v: bigint) => tokenAmount(v, token);
-  const terms = {
-    pricePerGpuHour: lease.pricePerGpuHour,
-    gpusPerUnit: lease.gpusPerUnit,
-    units: lease.units,
-    duration: lease.duration,
-    feeBps: lease.feeBps,
-  };
-  const check = checkExtension(
-    hours,
-    terms,
-    BigInt(offer.maxDuration),
-    balance,
-    fmt,
-    formatDuration,
-  );
-  const market = addresses!.market;
-
-  const submit = async () => {
-    setTouched(true);
-    if (
-      check.error ||
-      check.seconds === undefined ||
-      check.cost === undefined ||
-      !signer ||
-      !client
-    )
-      return;
-    const cost = check.cost;
-    const seconds = check.seconds;
-    const steps = await approvalSteps(client as never, signer, {
-      token: lease.paymentToken,
-      spender: market,
-      amount: cost,
-      label: `Approve ${fmt(cost)} for the top-up`,
-    });
-    steps.push({
-      label: `Extend lease #${lease.leaseId} by ${formatDuration(seconds)}`,
-      run: () => extendLease(signer, { market, leaseId: lease.leaseId, addedDuration: seconds }),
-    });
-    await onRun(steps);
-  };
-
-  return (
-    <form
-      className="extend-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <Field
-        label="Add hours"
-        error={touched || hours !== "1" ? check.error : undefined}
-        hint={
-          check.cost !== undefined
-            ? `Top-up: ${fmt(check.cost)} at the locked price${balance !== undefined ? ` · your balance ${fmt(balance)}` : ""}`
-            : `The offer allows up to ${formatDuration(BigInt(offer.maxDuration))} in total.`
-        }
-      >
-        {(p) => (
-          <input
-            {...p}
-            inputMode="decimal"
-            value={hours}
-            onChange={(e) => setHours(e.target.value)}
-          />
-        )}
-      </Field>
-      <button type="submit" className="button" disabled={busy}>
-        Confirm extend
-      </button>
-    </form>
-  );
-}
-
-function AccessPanel({
-  leaseId,
-  market,
-  accessKey,
-}: {
-  leaseId: bigint;
-  market: Address;
-  accessKey: () => Promise<AccessKeyPair>;
-}) {
-  const client = usePublicClient();
-  const [details, setDetails] = useState<AccessDetails>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const reveal = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const key = await accessKey();
-      setDetails(await readAccessDetails(client!, { market, leaseId, secretKey: key.secretKey }));
-    } catch (err) {
-      const e = err as { shortMessage?: string; message?: string; name?: string };
-      setError(
-        e.name === "UserRejectedRequestError" || /reject|denied/i.test(e.message ?? "")
-          ? "You declined the signature, so the access details stay locked."
-          : (e.shortMessage ?? e.message ?? String(err)),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (!details)
-    return (
-      <div className="access-panel">
-        <button
-          type="button"
-          className="button secondary"
-          disabled={busy}
-          onClick={() => void reveal()}
-        >
-          {busy ? "Decrypting…" : "Reveal access details"}
-        </button>
-        <p className="muted small">
-          Your wallet signs a fixed message to derive your access key; the details are decrypted in
-          this browser and sent nowhere.
-        </p>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-    );
-  const secret = details.key ?? details.token;
-  return (
-    <section className="access-panel" aria-label={`Access details of lease #${leaseId}`}>
-      <h4>Access details</h4>
-      <dl className="terms">
-        <dt>Host</dt>
-        <dd className="mono">{details.host}</dd>
-        <dt>Port</dt>
-        <dd className="mono">{details.port}</dd>
-        <dt>User</dt>
-        <dd className="mono">{details.user}</dd>
-        <dt>{details.key ? "SSH key" : "Token"}</dt>
-        <dd>
-          <pre className="mono secret">{secret}</pre>
-        </dd>
-        <dt>Connect</dt>
-        <dd className="mono">
-          ssh -p {details.port} {details.user}@{details.host}
-        </dd>
-      </dl>
-      <button
-        type="button"
-        className="button secondary small"
-        onClick={() => setDetails(undefined)}
-      >
-        Hide access details
-      </button>
-    </section>
   );
 }

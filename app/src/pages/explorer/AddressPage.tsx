@@ -1,21 +1,12 @@
-import { formatDuration, gpuModelLabel } from "@gridlease/sdk";
+import { BOND_TOKEN_DISPLAY, formatDuration, gpuModelLabel } from "@gridlease/sdk";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import { Amount, TokenAmount, TokenSymbol } from "../../components/Amount.tsx";
+import { useTokenInfo } from "../../hooks/useToken.ts";
 import { parseProviderMeta } from "../../lib/spec.ts";
 import { Link } from "../../lib/router.tsx";
-import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./api.ts";
+import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./data.ts";
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
-import { BOND_TOKEN } from "./tokens.ts";
-import {
-  Amount,
-  AddressLink,
-  ExplorerHeader,
-  formatDate,
-  gpuHours,
-  StatusBadge,
-  TokenAmount,
-  TokenSymbol,
-  useToken,
-} from "./ui.tsx";
+import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
 
 export default function AddressPage({ params }: { params: Record<string, string> }) {
   const address = (params.address ?? "").toLowerCase();
@@ -75,10 +66,10 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
             : `${(((p.leaseCount - failures) / p.leaseCount) * 100).toFixed(1)}%`}
         </Stat>
         <Stat label="Bond">
-          <Amount value={p.bond} token={BOND_TOKEN} digits={2} />
+          <Amount value={p.bond} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
         <Stat label="Penalties paid">
-          <Amount value={p.penaltiesPaid} token={BOND_TOKEN} digits={2} />
+          <Amount value={p.penaltiesPaid} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
       </div>
       <p className="muted small">
@@ -181,7 +172,7 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
         <Stat label="Leases">{a.leaseCount.toLocaleString("en-US")}</Stat>
         <Stat label="GPU-hours bought (net)">{gpuHours(a.gpuSecondsBought)}</Stat>
         <Stat label="Penalties received">
-          <Amount value={a.penaltiesReceived} token={BOND_TOKEN} digits={2} />
+          <Amount value={a.penaltiesReceived} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
       </div>
       <p className="muted small">
@@ -222,7 +213,7 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
 }
 
 function EarningTr({ e }: { e: EarningRow }) {
-  const token = useToken(e.paymentToken);
+  const token = useTokenInfo(e.paymentToken).data;
   return (
     <tr>
       <th scope="row">
@@ -242,7 +233,7 @@ function EarningTr({ e }: { e: EarningRow }) {
 }
 
 function SpendingTr({ s }: { s: SpendingRow }) {
-  const token = useToken(s.paymentToken);
+  const token = useTokenInfo(s.paymentToken).data;
   return (
     <tr>
       <th scope="row">

@@ -1,9 +1,10 @@
 import { useMemo } from "react";
 import { ErrorState, Loading } from "../../components/States.tsx";
+import { Stat } from "../../components/Stat.tsx";
 import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
-import { useDayStats, useOverview, type TokenTotals } from "./api.ts";
-import { regionLabel } from "@gridlease/sdk";
+import { useDayStats, useOverview, type TokenTotals } from "./data.ts";
+import { formatTokenAmountShort, regionLabel } from "@gridlease/sdk";
 import {
   netGpuHours,
   priceIndexSeries,
@@ -13,8 +14,9 @@ import {
   type ModelDayStatRow,
   type RegionDayStatRow,
 } from "./series.ts";
-import { formatAmount } from "./tokens.ts";
-import { Amount, ExplorerHeader, gpuHours, TokenSymbol, useToken } from "./ui.tsx";
+import { Amount, TokenSymbol } from "../../components/Amount.tsx";
+import { useTokenInfo } from "../../hooks/useToken.ts";
+import { ExplorerHeader, gpuHours } from "./ui.tsx";
 
 export default function ExplorerPage(_: { params: Record<string, string> }) {
   const overview = useOverview();
@@ -147,17 +149,8 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
   );
 }
 
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{children}</div>
-    </div>
-  );
-}
-
 function TokenRow({ t }: { t: TokenTotals }) {
-  const token = useToken(t.id);
+  const token = useTokenInfo(t.id).data;
   return (
     <tr>
       <th scope="row">
@@ -181,7 +174,7 @@ function TokenRow({ t }: { t: TokenTotals }) {
 }
 
 function PriceIndex({ token, rows }: { token: string; rows: ModelDayStatRow[] }) {
-  const info = useToken(token);
+  const info = useTokenInfo(token).data;
   const series = useMemo(
     () => (info ? priceIndexSeries(rows, token, info.decimals) : []),
     [rows, token, info],
@@ -199,7 +192,7 @@ function PriceIndex({ token, rows }: { token: string; rows: ModelDayStatRow[] })
         label={`Price index per GPU model, ${info.symbol} per GPU-hour, by day`}
         format={fmt}
       />
-      <LatestPrices rows={rows} token={token} format={(v) => formatAmount(v, info)} />
+      <LatestPrices rows={rows} token={token} format={(v) => formatTokenAmountShort(v, info)} />
     </div>
   );
 }

@@ -1,21 +1,22 @@
 import type { Hex } from "viem";
-import { formatDuration, gpuModelLabel, leaseStatusLabel, regionLabel } from "@gridlease/sdk";
-import { Empty, ErrorState, Loading } from "../../components/States.tsx";
-import { txUrl, useGridlease } from "../../lib/gridlease.ts";
-import { Link } from "../../lib/router.tsx";
-import { useLease, type LeaseDetail, type LeaseEventRow } from "./api.ts";
-import { settlementBreakdown, shares } from "./settlement.ts";
-import { BOND_TOKEN, type TokenDisplayInfo } from "./tokens.ts";
 import {
-  Amount,
-  AddressLink,
-  ExplorerHeader,
-  formatDate,
-  reasonText,
-  StatusBadge,
-  TokenSymbol,
-  useToken,
-} from "./ui.tsx";
+  BOND_TOKEN_DISPLAY,
+  endReasonText,
+  formatDuration,
+  gpuModelLabel,
+  leaseStatusLabel,
+  regionLabel,
+  type TokenDisplay,
+} from "@gridlease/sdk";
+import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import { Amount, TokenSymbol } from "../../components/Amount.tsx";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { useTokenInfo } from "../../hooks/useToken.ts";
+import { txUrl } from "../../lib/gridlease.ts";
+import { Link } from "../../lib/router.tsx";
+import { useLease, type LeaseDetail, type LeaseEventRow } from "./data.ts";
+import { settlementBreakdown, shares } from "./settlement.ts";
+import { AddressLink, ExplorerHeader, formatDate, StatusBadge } from "./ui.tsx";
 
 export default function LeasePage({ params }: { params: Record<string, string> }) {
   const id = params.leaseId ?? "";
@@ -43,10 +44,10 @@ export default function LeasePage({ params }: { params: Record<string, string> }
 }
 
 function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEventRow[] }) {
-  const token = useToken(l.paymentToken);
+  const token = useTokenInfo(l.paymentToken).data;
   const now = BigInt(Math.floor(Date.now() / 1000));
   const s = settlementBreakdown(l, now);
-  const statusText = s.status === "Ended" ? reasonText(l.endReason) : leaseStatusLabel(s.status);
+  const statusText = s.status === "Ended" ? endReasonText(l.endReason) : leaseStatusLabel(s.status);
   return (
     <>
       <p className="lease-status">
@@ -147,7 +148,7 @@ function SettlementView({
   refunded,
 }: {
   s: ReturnType<typeof settlementBreakdown>;
-  token: TokenDisplayInfo | undefined;
+  token: TokenDisplay | undefined;
   refunded: string;
 }) {
   const pct = shares(s);
@@ -196,7 +197,7 @@ function SettlementView({
           <tr>
             <th scope="row">Penalty from the provider's bond to the buyer</th>
             <td className="num">
-              <Amount value={s.penalty} token={BOND_TOKEN} />
+              <Amount value={s.penalty} token={BOND_TOKEN_DISPLAY} />
             </td>
           </tr>
         </tbody>
@@ -222,13 +223,7 @@ const EVENT_LABELS: Record<string, string> = {
   EarningsClaimed: "Earnings claimed",
 };
 
-function Timeline({
-  events,
-  token,
-}: {
-  events: LeaseEventRow[];
-  token: TokenDisplayInfo | undefined;
-}) {
+function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisplay | undefined }) {
   const { chainId } = useGridlease();
   if (events.length === 0) return <Empty>No events indexed for this lease.</Empty>;
   return (
@@ -260,13 +255,7 @@ function Timeline({
   );
 }
 
-export function EventDetails({
-  e,
-  token,
-}: {
-  e: LeaseEventRow;
-  token: TokenDisplayInfo | undefined;
-}) {
+export function EventDetails({ e, token }: { e: LeaseEventRow; token: TokenDisplay | undefined }) {
   const bits: React.ReactNode[] = [];
   if (e.type === "Opened" && e.amount)
     bits.push(
@@ -287,7 +276,7 @@ export function EventDetails({
     if (e.endTime) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
   }
   if (e.type === "Ended") {
-    if (e.endReason) bits.push(<>{reasonText(e.endReason)}</>);
+    if (e.endReason) bits.push(<>{endReasonText(e.endReason)}</>);
     if (e.amount)
       bits.push(
         <>
@@ -303,7 +292,7 @@ export function EventDetails({
     if (e.penalty && e.penalty !== "0")
       bits.push(
         <>
-          penalty <Amount value={e.penalty} token={BOND_TOKEN} />
+          penalty <Amount value={e.penalty} token={BOND_TOKEN_DISPLAY} />
         </>,
       );
   }

@@ -6,7 +6,8 @@ import { memo, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent } fr
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "../../lib/router.tsx";
 import type { LeaseRow } from "./leaseFilter.ts";
-import { formatDate, shortAddress, StatusBadge, TokenAmount } from "./ui.tsx";
+import { TokenAmount } from "../../components/Amount.tsx";
+import { formatDate, shortAddress, StatusBadge } from "./ui.tsx";
 
 export const ROW_HEIGHT = 40;
 const HEADER_HEIGHT = 36;

@@ -1,13 +1,15 @@
 import { useEffect } from "react";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import type { Hex } from "viem";
-import { txUrl, useGridlease } from "../../lib/gridlease.ts";
+import { txUrl } from "../../lib/gridlease.ts";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { useTokenInfo } from "../../hooks/useToken.ts";
 import { Link, useRouter, useSearchParams } from "../../lib/router.tsx";
-import { useTxEvents } from "./api.ts";
+import { useTxEvents } from "./data.ts";
 import { EventDetails } from "./LeasePage.tsx";
 import { classifySearch, searchDestination } from "./search.ts";
-import { AddressLink, ExplorerHeader, formatDate, useToken } from "./ui.tsx";
-import type { TxEventRow } from "./api.ts";
+import { AddressLink, ExplorerHeader, formatDate } from "./ui.tsx";
+import type { TxEventRow } from "./data.ts";
 
 export default function SearchPage(_: { params: Record<string, string> }) {
   const [params] = useSearchParams();
@@ -84,7 +86,7 @@ function TxEvents({ events }: { events: TxEventRow[] }) {
 }
 
 function TxEvent({ e }: { e: TxEventRow }) {
-  const token = useToken(e.paymentToken);
+  const token = useTokenInfo(e.paymentToken).data;
   return (
     <li className="card">
       <strong>{e.type}</strong> on <Link to={`/explorer/leases/${e.lease}`}>Lease #{e.lease}</Link>

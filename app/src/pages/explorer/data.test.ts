@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byChainOrder, flatten, type LeaseEventRow } from "../api.ts";
+import { byChainOrder, flatten, type LeaseEventRow } from "./data.ts";
 
 describe("indexer rows", () => {
   it("turns relation objects ({ id }) back into ids and leaves everything else", () => {

@@ -1,5 +1,5 @@
 import { deployments } from "@gridlease/sdk";
-import type { LeaseListItem } from "../leaseFilter.ts";
+import type { LeaseListItem } from "./leaseFilter.ts";
 
 export const USD = deployments["31337"].contracts.TestUSD.address.toLowerCase();
 export const GRID = deployments["31337"].contracts.GridleaseToken.address.toLowerCase();

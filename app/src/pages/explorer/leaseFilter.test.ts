@@ -8,9 +8,9 @@ import {
   prepareRows,
   type LeaseFilters,
   type LeaseListItem,
-} from "../leaseFilter.ts";
+} from "./leaseFilter.ts";
 import { addr, syntheticLeases } from "./fixtures.ts";
-import { shortDuration } from "../LeaseTable.tsx";
+import { shortDuration } from "./LeaseTable.tsx";
 
 describe("short durations", () => {
   it("shows the two largest units", () => {

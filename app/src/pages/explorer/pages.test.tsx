@@ -2,15 +2,15 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../../lib/router.tsx";
-import { Routes } from "../../../routes.tsx";
+import { RouterProvider } from "../../lib/router.tsx";
+import { Routes } from "../../routes.tsx";
 import { syntheticLeases, USD } from "./fixtures.ts";
 
 // The explorer reads only the indexer; token data of the deployed tokens is known without a chain.
-vi.mock("../../../lib/gridlease.ts", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../../../lib/gridlease.ts")>()),
-  useTokenInfo: () => ({ data: undefined }),
+vi.mock("../../hooks/useGridlease.ts", () => ({
   useGridlease: () => ({ chainId: 31337 }),
+  useReadClient: () => undefined,
+  useSigner: () => undefined,
 }));
 
 function renderAt(url: string) {

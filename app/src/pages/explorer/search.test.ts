@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifySearch, searchDestination, searchUrl } from "../search.ts";
+import { classifySearch, searchDestination, searchUrl } from "./search.ts";
 
 describe("search classification", () => {
   it("takes a number as a lease id", () => {

@@ -7,7 +7,7 @@ import {
   tokensOf,
   type ModelDayStatRow,
   type RegionDayStatRow,
-} from "../series.ts";
+} from "./series.ts";
 
 const DAY = 86_400;
 const base = { gpuSecondsReleased: "0", volume: "0" };

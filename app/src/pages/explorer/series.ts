@@ -1,7 +1,7 @@
 /** Chart series built from the indexer's per-day statistics. Amounts of different tokens are never mixed. */
 import { GPU_MODELS, REGIONS, gpuModelLabel, regionLabel } from "@gridlease/sdk";
 import { seriesColor, type Series } from "../../components/charts.tsx";
-import { toNumber } from "./tokens.ts";
+import { formatUnits } from "viem";
 
 export interface DayStatRow {
   leasesOpened?: number;
@@ -48,7 +48,10 @@ export function priceIndexSeries(
   for (const r of rows) {
     if (r.paymentToken !== token || BigInt(r.gpuSecondsLeased) === 0n) continue;
     const points = byModel.get(r.gpuModel) ?? [];
-    points.push({ x: Number(r.date), y: toNumber(r.avgPricePerGpuHour, decimals) });
+    points.push({
+      x: Number(r.date),
+      y: Number(formatUnits(BigInt(r.avgPricePerGpuHour), decimals)),
+    });
     byModel.set(r.gpuModel, points);
   }
   return [...byModel.keys()].sort().map((model, i) => ({

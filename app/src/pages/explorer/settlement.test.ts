@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { derivedStatus, settlementBreakdown, shares, type SettlementInput } from "../settlement.ts";
+import { derivedStatus, settlementBreakdown, shares, type SettlementInput } from "./settlement.ts";
 
 // 8 GPUs at 2.000000 per GPU-hour for 10 hours: deposit 160.000000; fee 10%.
 const base: SettlementInput = {

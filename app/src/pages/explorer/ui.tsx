@@ -1,70 +1,9 @@
-/** Small pieces the explorer pages share: amounts, addresses, status, times, the search box. */
+/** Small pieces the explorer pages share: addresses, status, times, the search box. */
 import { useState, type FormEvent } from "react";
-import { endReasonLabel, type EndReasonName } from "@gridlease/sdk";
-import { useTokenInfo } from "../../lib/gridlease.ts";
+import { endReasonShortLabel, endReasonText, leaseStatusShortLabel } from "@gridlease/sdk";
 import { Link, useRouter } from "../../lib/router.tsx";
 import { classifySearch, searchDestination, searchUrl } from "./search.ts";
-import { formatAmount, formatExact, knownToken, type TokenDisplayInfo } from "./tokens.ts";
 import "./explorer.css";
-
-/** A payment token's display data: known deployments at once, any other token read from the chain. */
-export function useToken(address: string | undefined): TokenDisplayInfo | undefined {
-  const known = knownToken(address);
-  const { data } = useTokenInfo(known ? undefined : (address as `0x${string}` | undefined));
-  return (
-    known ??
-    (data ? { symbol: data.symbol, decimals: data.decimals, isUsd: data.isUsd } : undefined)
-  );
-}
-
-export function Amount({
-  value,
-  token,
-  digits,
-}: {
-  value: bigint | string;
-  token: TokenDisplayInfo | undefined;
-  digits?: number;
-}) {
-  return (
-    <span className="num" title={formatExact(value, token)}>
-      {formatAmount(value, token, { digits })}
-    </span>
-  );
-}
-
-/** An amount in a payment token given by address (no hook at all for the deployed tokens: cheap in long lists). */
-export function TokenAmount({
-  value,
-  token,
-  digits,
-}: {
-  value: bigint | string;
-  token: string;
-  digits?: number;
-}) {
-  const known = knownToken(token);
-  if (known) return <Amount value={value} token={known} digits={digits} />;
-  return <ChainTokenAmount value={value} token={token} digits={digits} />;
-}
-
-function ChainTokenAmount({
-  value,
-  token,
-  digits,
-}: {
-  value: bigint | string;
-  token: string;
-  digits?: number;
-}) {
-  const info = useToken(token);
-  return <Amount value={value} token={info} digits={digits} />;
-}
-
-export function TokenSymbol({ token }: { token: string }) {
-  const info = useToken(token);
-  return <span title={token}>{info?.symbol ?? shortAddress(token)}</span>;
-}
 
 export const shortAddress = (a: string) => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
 
@@ -91,37 +30,17 @@ export function formatDate(
 export const gpuHours = (gpuSeconds: string | bigint | number) =>
   (Number(gpuSeconds) / 3600).toLocaleString("en-US", { maximumFractionDigits: 1 });
 
-const REASON_SHORT: Record<string, string> = {
-  Expired: "Ran full term",
-  BuyerTerminated: "Buyer ended",
-  ProviderTerminated: "Provider ended",
-  NoShowCancelled: "No-show",
-};
-
-const STATUS_SHORT: Record<string, string> = {
-  ActivationOverdue: "Activation overdue",
-  Expired: "Term over",
-};
-
 /** Status badge (indexer or derived status), with the end reason once ended. */
 export function StatusBadge({ status, endReason }: { status: string; endReason?: string }) {
   const ended = status === "Ended" && endReason && endReason !== "None";
   return (
     <span
       className={`badge badge-${status} ${ended ? `reason-${endReason}` : ""}`}
-      title={ended ? endReasonLabel(endReason as EndReasonName) : undefined}
+      title={ended ? endReasonText(endReason) : undefined}
     >
-      {ended ? `Ended · ${REASON_SHORT[endReason] ?? endReason}` : (STATUS_SHORT[status] ?? status)}
+      {ended ? `Ended · ${endReasonShortLabel(endReason)}` : leaseStatusShortLabel(status)}
     </span>
   );
-}
-
-export function reasonText(reason: string): string {
-  try {
-    return endReasonLabel(reason as EndReasonName);
-  } catch {
-    return reason;
-  }
 }
 
 /** The explorer's search box: a lease id or an address goes straight to its page, anything else to the search page. */

@@ -8,10 +8,10 @@ import MarketPage from "./MarketPage.tsx";
 const USD = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
 const GRID = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
 
-vi.mock("wagmi", () => ({ usePublicClient: () => undefined }));
-vi.mock("../../lib/gridlease.ts", () => ({
+vi.mock("../../hooks/useGridlease.ts", () => ({
   useGridlease: () => ({ chainId: 31337, addresses: { market: "0x01", grid: GRID, usd: USD } }),
-  addressesOn: () => ({ market: "0x01", grid: GRID, usd: USD }),
+  useReadClient: () => undefined,
+  useSigner: () => undefined,
 }));
 
 const row = (id: number, p: Record<string, unknown> = {}) => ({

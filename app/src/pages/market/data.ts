@@ -1,12 +1,8 @@
 /** The market's data: every unpaused offer and every provider's track record, from the indexer. */
-import { useQueries, useQuery } from "@tanstack/react-query";
-import type { Address } from "viem";
-import { usePublicClient } from "wagmi";
-import { getTokenInfo } from "@gridlease/sdk";
+import { useQuery } from "@tanstack/react-query";
 import { gqlAll } from "../../lib/indexer.ts";
 import { parseOfferSpec, parseProviderMeta } from "../../lib/spec.ts";
-import { addressesOn } from "../../lib/gridlease.ts";
-import type { MarketOffer, TokenMeta, TrackRecord } from "./filters.ts";
+import type { MarketOffer, TrackRecord } from "./filters.ts";
 
 /** Ponder serves a reference column as the related entity (`provider { id }`), not as the bare id. */
 type Ref = { id: string };
@@ -98,6 +94,7 @@ export function toMarketOffers(
   });
 }
 
+/** Every unpaused offer with its provider's track record, re-read every 15 s. */
 export function useMarketOffers() {
   return useQuery({
     queryKey: ["market", "offers"],
@@ -110,35 +107,4 @@ export function useMarketOffers() {
       return toMarketOffers(offers, providers);
     },
   });
-}
-
-/** Symbol and decimals of every payment token in the list: read from the chain, else known from the address book. */
-export function useTokenMetas(
-  tokens: readonly string[],
-  chainId: number,
-): Record<string, TokenMeta | undefined> {
-  const client = usePublicClient();
-  const book = addressesOn(chainId);
-  const results = useQueries({
-    queries: tokens.map((token) => ({
-      queryKey: ["token", client?.chain.id, token],
-      enabled: !!client,
-      staleTime: Infinity,
-      retry: 0,
-      queryFn: async () => {
-        const info = await getTokenInfo(client as never, token as Address);
-        return { ...info, isUsd: /^t?(USD[A-Z]?|USD₮|DAI|PYUSD)$/i.test(info.symbol) };
-      },
-    })),
-  });
-  const out: Record<string, TokenMeta | undefined> = {};
-  tokens.forEach((token, i) => {
-    const data = results[i]?.data as TokenMeta | undefined;
-    if (data) out[token] = { symbol: data.symbol, decimals: data.decimals };
-    else if (book?.usd && token === book.usd.toLowerCase())
-      out[token] = { symbol: "tUSD", decimals: 6 };
-    else if (book && token === book.grid.toLowerCase())
-      out[token] = { symbol: "GRID", decimals: 18 };
-  });
-  return out;
 }

@@ -3,6 +3,7 @@
  * kept in the query string, and the filtering/sorting itself (memoised by the page).
  */
 import { formatUnits, parseUnits } from "viem";
+import type { TokenDisplay } from "@gridlease/sdk";
 
 /** An offer row from the indexer, with the provider's track record joined in. Amounts stay bigint. */
 export interface MarketOffer {
@@ -34,11 +35,8 @@ export interface TrackRecord {
   providerTerminations: number;
 }
 
-/** Token display data the list needs: symbol and decimals. */
-export interface TokenMeta {
-  symbol: string;
-  decimals: number;
-}
+/** Token display data the list needs: symbol and decimals (the SDK's `TokenDisplay`). */
+export type TokenMeta = TokenDisplay;
 
 export const unitsAvailable = (o: Pick<MarketOffer, "totalUnits" | "unitsInUse">) =>
   o.totalUnits > o.unitsInUse ? o.totalUnits - o.unitsInUse : 0n;
@@ -93,6 +91,10 @@ export function parseFilters(params: URLSearchParams): Filters {
     page: positiveInt(params.get("page")) ?? 1,
   };
 }
+
+/** Whether any filter (not the sort or the page) narrows the list. */
+export const hasFilters = (f: Filters): boolean =>
+  !!(f.gpu || f.region || f.minGpus || f.maxPrice || f.token || f.fabric);
 
 /** The query-string patch for a filter change; any change but the page itself goes back to page 1. */
 export function filterPatch(

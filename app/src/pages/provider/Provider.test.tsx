@@ -5,11 +5,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { Hex } from "viem";
 import { accessKeyFromSecret, openAccess, type LeaseView } from "@gridlease/sdk";
+import type * as Sdk from "@gridlease/sdk";
 
 const activated: { leaseId: bigint; encryptedAccess: Hex }[] = [];
 const created: unknown[] = [];
 vi.mock("wagmi", () => ({ usePublicClient: () => undefined, useChainId: () => 31337 }));
-vi.mock("../../lib/gridlease.ts", () => ({
+vi.mock("../../hooks/useGridlease.ts", () => ({
+  useReadClient: () => undefined,
   useGridlease: () => ({
     addresses: {
       market: "0x0000000000000000000000000000000000000001",
@@ -21,15 +23,17 @@ vi.mock("../../lib/gridlease.ts", () => ({
     chainId: 31337,
   }),
   useSigner: () => ({ account: { address: "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199" } }),
+}));
+vi.mock("../../hooks/useToken.ts", () => ({
   useTokenInfo: (a: string) => ({
     data: a.endsWith("2")
       ? { symbol: "tUSD", decimals: 6, isUsd: true }
       : { symbol: "GRID", decimals: 18, isUsd: false },
   }),
-  txUrl: () => "#",
+  useTokenBalance: () => ({ data: undefined }),
 }));
 vi.mock("@gridlease/sdk", async (importOriginal) => {
-  const sdk = await importOriginal<typeof import("@gridlease/sdk")>();
+  const sdk = await importOriginal<typeof Sdk>();
   const sent = (extra: object) => ({
     hash: "0xabc",
     wait: async () => ({ receipt: { blockNumber: 1n, gasUsed: 1n }, events: [], ...extra }),
@@ -47,8 +51,8 @@ vi.mock("@gridlease/sdk", async (importOriginal) => {
   };
 });
 
-const { ActivateCard } = await import("./Leases.tsx");
-const { CreateOfferForm } = await import("./Offers.tsx");
+const { ActivateCard } = await import("./PendingLeases.tsx");
+const { CreateOfferForm } = await import("./CreateOfferForm.tsx");
 const { RouterProvider } = await import("../../lib/router.tsx");
 
 const wrap = (children: ReactNode) => (

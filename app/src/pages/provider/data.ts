@@ -1,10 +1,10 @@
 /** Indexer queries and on-chain reads of the provider dashboard. */
-import { useQuery } from "@tanstack/react-query";
-import { usePublicClient } from "wagmi";
-import type { Address, Hex } from "viem";
-import { getMarketConfig, getProvider } from "@gridlease/sdk";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { zeroAddress, type Address, type Hex } from "viem";
+import { getLease, getOffer, type OfferRecord } from "@gridlease/sdk";
 import { gql, gqlAll } from "../../lib/indexer.ts";
-import { useGridlease } from "../../lib/gridlease.ts";
+import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
+import { useMarketRead } from "../../hooks/useContractRead.ts";
 
 export interface IndexedOffer {
   offerId: string;
@@ -62,27 +62,17 @@ const LEASES_QUERY = `query ProviderLeases($provider: String!, $after: String) {
   }
 }`;
 
+/** The connected provider's on-chain record: registration, bond and the part of it live leases reserve. */
 export function useProviderRecord() {
-  const client = usePublicClient();
-  const { addresses, account, chainId } = useGridlease();
-  return useQuery({
-    queryKey: ["provider-record", chainId, account?.toLowerCase()],
-    enabled: !!client && !!addresses && !!account,
-    queryFn: () => getProvider(client!, { market: addresses!.market, provider: account! }),
+  const { account } = useGridlease();
+  return useMarketRead({
+    functionName: "getProvider",
+    args: [account ?? zeroAddress],
+    enabled: !!account,
   });
 }
 
-export function useMarketConfig() {
-  const client = usePublicClient();
-  const { addresses, chainId } = useGridlease();
-  return useQuery({
-    queryKey: ["market-config", chainId, addresses?.market],
-    enabled: !!client && !!addresses,
-    staleTime: 60_000,
-    queryFn: () => getMarketConfig(client!, { market: addresses!.market }),
-  });
-}
-
+/** The provider's metadata and track record (indexer). */
 export function useIndexedProvider(provider: Address | undefined) {
   const { chainId } = useGridlease();
   return useQuery({
@@ -101,6 +91,7 @@ export function useIndexedProvider(provider: Address | undefined) {
   });
 }
 
+/** The provider's offers as the indexer lists them, newest first. */
 export function useIndexedOffers(provider: Address | undefined) {
   const { chainId } = useGridlease();
   return useQuery({
@@ -122,6 +113,7 @@ export function useIndexedOffers(provider: Address | undefined) {
   });
 }
 
+/** Every lease of the provider's offers (indexer), newest first. */
 export function useIndexedProviderLeases(provider: Address | undefined) {
   const { chainId } = useGridlease();
   return useQuery({
@@ -138,4 +130,66 @@ export function useIndexedProviderLeases(provider: Address | undefined) {
         )
       ).map((l) => ({ ...l, buyer: l.buyer.id, paymentToken: l.paymentToken.id })),
   });
+}
+
+/** An offer of the provider as the chain has it now. */
+export interface LiveOffer {
+  offerId: bigint;
+  offer: OfferRecord;
+}
+
+/** The provider's offers read from the chain (the indexer says which ids exist). */
+export function useLiveOffers() {
+  const { account, addresses, chainId } = useGridlease();
+  const client = useReadClient();
+  const indexed = useIndexedOffers(account);
+  const ids = (indexed.data ?? []).map((o) => BigInt(o.offerId));
+  const market = addresses?.market;
+  const live = useQuery({
+    queryKey: ["provider-live-offers", chainId, account?.toLowerCase(), ids.join(",")],
+    enabled: !!client && !!market && indexed.isSuccess,
+    placeholderData: keepPreviousData,
+    queryFn: (): Promise<LiveOffer[]> =>
+      Promise.all(
+        ids.map(async (offerId) => ({
+          offerId,
+          offer: await getOffer(client!, { market: market!, offerId }),
+        })),
+      ),
+  });
+  return { indexed, live };
+}
+
+/**
+ * The provider's live leases as the chain has them now: pending, active, and ended ones with earnings still to
+ * claim. One query shared by every section (same key, so one read per lease), re-read when the indexer sees a
+ * lease change status or get claimed, and every 30 s for the countdowns' sake.
+ */
+export function useLiveLeases() {
+  const { account, addresses, chainId } = useGridlease();
+  const client = useReadClient();
+  const leases = useIndexedProviderLeases(account);
+  const rows = (leases.data ?? []).filter(
+    (l) =>
+      l.status === "Pending" ||
+      l.status === "Active" ||
+      (l.status === "Ended" && BigInt(l.accrued) > BigInt(l.claimedGross)),
+  );
+  const market = addresses?.market;
+  const live = useQuery({
+    queryKey: [
+      "provider-live-leases",
+      chainId,
+      account?.toLowerCase(),
+      rows.map((l) => `${l.leaseId}:${l.status}:${l.claimedGross}`).join(","),
+    ],
+    enabled: !!client && !!market && leases.isSuccess,
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+    queryFn: () =>
+      Promise.all(
+        rows.map((r) => getLease(client!, { market: market!, leaseId: BigInt(r.leaseId) })),
+      ),
+  });
+  return { leases, rows, live };
 }

@@ -4,7 +4,11 @@ import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { encodeErrorResult, stringToHex, zeroAddress } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk";
+import type * as ViemActions from "viem/actions";
+import type * as Sdk from "@gridlease/sdk";
 import { RouterProvider } from "../../lib/router.tsx";
+import type * as TokenHooks from "../../hooks/useToken.ts";
+import type * as Permit from "./permit.ts";
 
 const MARKET = "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9";
 const USD = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
@@ -37,22 +41,26 @@ vi.mock("wagmi", () => ({
   useChainId: () => 31337,
   useSwitchChain: () => ({ switchChain: () => {}, isPending: false }),
 }));
-vi.mock("../../lib/gridlease.ts", () => ({
+vi.mock("../../hooks/useGridlease.ts", () => ({
   useGridlease: () => ({
     chainId: 31337,
     addresses: { market: MARKET, grid: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", usd: USD },
     account: state.connected ? BUYER : undefined,
   }),
+  useReadClient: () => ({ chain: { id: 31337 } }),
+  useSigner: () =>
+    state.connected ? { account: { address: BUYER }, chain: { id: 31337 } } : undefined,
+}));
+vi.mock("../../hooks/useToken.ts", async (original) => ({
+  ...(await original<typeof TokenHooks>()),
   useTokenInfo: (token?: string) => ({
     data: token
       ? token === USD
         ? { symbol: "tUSD", decimals: 6, isUsd: true }
-        : { symbol: "GRID", decimals: 18 }
+        : { symbol: "GRID", decimals: 18, isUsd: false }
       : undefined,
     isError: false,
   }),
-  addressUrl: (a: string) => `/explorer/address/${a}`,
-  txUrl: () => "#",
 }));
 vi.mock("../../lib/indexer.ts", () => ({
   gql: async () => ({
@@ -69,7 +77,7 @@ vi.mock("../../lib/indexer.ts", () => ({
   }),
 }));
 vi.mock("viem/actions", async (original) => ({
-  ...(await original<typeof import("viem/actions")>()),
+  ...(await original<typeof ViemActions>()),
   readContract: async (_c: unknown, p: { functionName: string }) => {
     switch (p.functionName) {
       case "feeBps":
@@ -90,12 +98,18 @@ vi.mock("viem/actions", async (original) => ({
   },
 }));
 vi.mock("./permit.ts", async (original) => ({
-  ...(await original<typeof import("./permit.ts")>()),
+  ...(await original<typeof Permit>()),
   supportsPermit: async () => state.permit,
   openLeaseWithSignedPermit: sdk.openLeaseWithSignedPermit,
 }));
 vi.mock("@gridlease/sdk", async (original) => ({
-  ...(await original<typeof import("@gridlease/sdk")>()),
+  ...(await original<typeof Sdk>()),
+  getMarketConfig: async () => ({
+    feeBps: 250n,
+    penaltyBps: 1000n,
+    activationWindow: 3600n,
+    bondToken: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+  }),
   getOffer: sdk.getOffer,
   quoteLease: sdk.quoteLease,
   deriveAccessKey: sdk.deriveAccessKey,

@@ -4,18 +4,11 @@
  * sends `openLeaseWithPermit` with a permit already signed by the SDK's `signPermit`.
  */
 import { isAddressEqual, parseEventLogs, type Address, type Hex } from "viem";
-import {
-  call,
-  getTransaction,
-  readContract,
-  waitForTransactionReceipt,
-  writeContract,
-} from "viem/actions";
+import { readContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import {
   gridleaseMarketAbi,
   gridleaseTokenAbi,
   TransactionRevertedError,
-  type Mined,
   type PermitSignature,
   type ReadClient,
   type Sent,
@@ -81,7 +74,7 @@ export async function openLeaseWithSignedPermit(
     ],
     account: w.account,
     chain: w.chain ?? null,
-  } as never);
+  });
   return {
     hash,
     async wait(options = {}) {
@@ -99,40 +92,6 @@ export async function openLeaseWithSignedPermit(
         { args: { leaseId: bigint } } | undefined;
       if (!opened) throw new Error("The transaction emitted no LeaseOpened event");
       return { receipt, events, leaseId: opened.args.leaseId };
-    },
-  };
-}
-
-/**
- * A mined transaction that reverted carries no reason in its receipt. This replays it at its block (the state that
- * made it fail, e.g. a price raised just before it) so the error thrown has the custom error for explainError
- * ("The price rose to …, above your maximum of …") instead of a bare "reverted". `onMined` sees the result.
- */
-export function withRevertReason<R extends object>(
-  client: ReadClient,
-  sent: Sent<R>,
-  onMined?: (mined: Mined<R>) => void,
-): Sent<R> {
-  return {
-    hash: sent.hash,
-    async wait(options) {
-      try {
-        const mined = await sent.wait(options);
-        onMined?.(mined);
-        return mined;
-      } catch (err) {
-        if (!(err instanceof TransactionRevertedError)) throw err;
-        const tx = await getTransaction(client, { hash: sent.hash });
-        if (tx.to)
-          await call(client, {
-            account: tx.from,
-            to: tx.to,
-            data: tx.input,
-            value: tx.value,
-            blockNumber: err.receipt.blockNumber,
-          });
-        throw err;
-      }
     },
   };
 }

@@ -1,0 +1,145 @@
+import {
+  formatDuration,
+  formatTokenAmount,
+  gpuModelLabel,
+  penalty,
+  regionLabel,
+  type OfferRecord,
+} from "@gridlease/sdk";
+import { zeroAddress } from "viem";
+import { amountText } from "../../components/Amount.tsx";
+import { Loading } from "../../components/States.tsx";
+import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
+import { useTokenInfo, type TokenInfo } from "../../hooks/useToken.ts";
+import type { IndexedOffer } from "./data.ts";
+import { unitsFree } from "./useRentQuote.ts";
+
+/**
+ * The offer card: its terms from the chain, server details and the provider's track record from the indexer
+ * (said plainly when the indexer is down: renting still works), and the no-show protection.
+ */
+export function OfferSummary({
+  offer,
+  gpuModel,
+  region,
+  token,
+  indexed,
+}: {
+  offer: OfferRecord;
+  gpuModel: string;
+  region: string;
+  token: TokenInfo | undefined;
+  indexed: { data?: IndexedOffer; isPending: boolean; isError: boolean };
+}) {
+  const config = useMarketConfig();
+  const bondToken = useTokenInfo(config.data?.bondToken).data;
+  const spec = indexed.data?.spec;
+  const track = indexed.data?.track;
+  return (
+    <div className="card">
+      <h2>The offer</h2>
+      <dl className="terms">
+        <dt>GPU</dt>
+        <dd>
+          {gpuModelLabel(gpuModel)}
+          {spec?.memoryGB ? ` · ${spec.memoryGB} GB` : ""}
+        </dd>
+        <dt>GPUs per server</dt>
+        <dd>{offer.gpusPerUnit.toString()}</dd>
+        <dt>Servers free</dt>
+        <dd>
+          {unitsFree(offer).toString()} of {offer.totalUnits.toString()}
+        </dd>
+        <dt>Price per GPU-hour</dt>
+        <dd>
+          <strong>{amountText(offer.pricePerGpuHour, token)}</strong>{" "}
+          {token?.isUsd && <span className="muted">({token.symbol}, a USD stablecoin)</span>}
+        </dd>
+        <dt>Duration</dt>
+        <dd>
+          {formatDuration(BigInt(offer.minDuration))} to {formatDuration(BigInt(offer.maxDuration))}
+        </dd>
+        <dt>Region</dt>
+        <dd>
+          {regionLabel(region)}
+          {spec?.datacenter ? ` · ${spec.datacenter}` : ""}
+        </dd>
+        <dt>Interconnect</dt>
+        <dd>
+          {spec?.interconnect ?? (
+            <span className="muted">{indexed.isPending ? "…" : "Not stated"}</span>
+          )}
+        </dd>
+        {spec?.cpu && (
+          <>
+            <dt>CPU</dt>
+            <dd>
+              {spec.cpu}
+              {spec.cpuCores ? ` · ${spec.cpuCores} cores` : ""}
+            </dd>
+          </>
+        )}
+        {spec?.ramGB !== undefined && (
+          <>
+            <dt>RAM</dt>
+            <dd>{spec.ramGB.toLocaleString("en-US")} GB</dd>
+          </>
+        )}
+        {spec?.nvmeTB !== undefined && (
+          <>
+            <dt>NVMe</dt>
+            <dd>{spec.nvmeTB} TB</dd>
+          </>
+        )}
+        {spec?.ethernetGbps !== undefined && (
+          <>
+            <dt>Ethernet</dt>
+            <dd>{spec.ethernetGbps} Gb/s</dd>
+          </>
+        )}
+        {spec?.deal && (
+          <>
+            <dt>Deal</dt>
+            <dd>{spec.deal}</dd>
+          </>
+        )}
+        <dt>Buyers</dt>
+        <dd>
+          {offer.buyerPolicy !== zeroAddress ? "Vetted buyers only (provider allowlist)" : "Anyone"}
+        </dd>
+      </dl>
+
+      <h3>Provider track record</h3>
+      {track ? (
+        <dl className="terms">
+          <dt>Leases served</dt>
+          <dd>{track.leasesServed.toLocaleString("en-US")}</dd>
+          <dt>GPU-hours served</dt>
+          <dd>{(BigInt(track.gpuSecondsServed) / 3600n).toLocaleString("en-US")}</dd>
+          <dt>No-shows</dt>
+          <dd>{track.noShows}</dd>
+          <dt>Ended leases early</dt>
+          <dd>{track.providerTerminations}</dd>
+        </dl>
+      ) : indexed.isError ? (
+        <p className="muted small">
+          The indexer is unreachable: the track record and the server details are unavailable.
+          Renting still works.
+        </p>
+      ) : indexed.isPending ? (
+        <Loading what="the track record" />
+      ) : (
+        <p className="muted small">No track record yet.</p>
+      )}
+      {config.data && bondToken && (
+        <p className="small muted protection">
+          Billing starts when the provider activates the lease. If it does not within{" "}
+          {formatDuration(config.data.activationWindow)}, you cancel and get the whole deposit back
+          plus{" "}
+          {formatTokenAmount(penalty(offer.minProviderBond, config.data.penaltyBps), bondToken)}{" "}
+          from the provider's bond.
+        </p>
+      )}
+    </div>
+  );
+}
