@@ -1,26 +1,31 @@
 /**
  * `npm run dev`: the whole Gridlease market on one machine.
  *
- *   1. compiles the contracts;
+ *   1. compiles the contracts it deploys (`hardhat build --no-tests`: not the Solidity tests);
  *   2. starts `hardhat node` on 127.0.0.1 (genesis set back in time so the seeded history ends at the present);
  *   3. deploys the GridleaseLocal Ignition module and checks it landed where sdk/ says;
  *   4. seeds a realistic market (skip with --no-seed);
  *   5. funds the dev accounts the app offers (#1, #15, #19: TestUSD and GRID; scripts/lib/dev-accounts.ts);
  *   6. starts the indexer (Ponder on an embedded PGlite database) and waits until it has indexed the history;
- *   7. starts the app's Vite dev server (VITE_RPC_URL and VITE_INDEXER_URL point at the two above) and waits
+ *   7. starts a provider agent (`gridlease provider serve` with the demo provisioning hook, scripts/lib/agents.ts)
+ *      for every seeded provider, so that a lease opened in the app is activated within seconds (skip with
+ *      --no-agent; leases of the seeded history are left as the seed made them);
+ *   8. starts the app's Vite dev server (VITE_RPC_URL and VITE_INDEXER_URL point at the two above) and waits
  *      until it answers;
- *   8. prints the URLs and the funded dev accounts, then runs until Ctrl-C, which stops every child it started.
+ *   9. prints the URLs, the served providers and the funded dev accounts, then runs until Ctrl-C, which stops
+ *      every child it started. The agents' lease events are printed as they happen.
  *
  * The steps live in scripts/lib/stack.ts, which the end-to-end tests and `npm run bench:app` share.
  *
- * Options: --no-seed, --seed N, --port N (chain, default 8545), --indexer-port N (42069), --app-port N (5173).
+ * Options: --no-seed, --seed N, --no-agent, --port N (chain, default 8545), --indexer-port N (42069),
+ * --app-port N (5173). docs/dev-stack.md describes the whole stack.
  * Exit codes: 0 after Ctrl-C, 2 bad arguments, 3 a port is taken, 1 any other failure.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatUnits, toHex } from "viem";
-import { formatSummary } from "./lib/seed.ts";
+import { formatSummary } from "./lib/seed/index.ts";
 import { hardhatAccount as account } from "./lib/dev-accounts.ts";
 import { LocalStack } from "./lib/stack.ts";
 
@@ -28,6 +33,7 @@ const root = process.cwd();
 
 const cli = {
   "no-seed": { type: "boolean", default: false },
+  "no-agent": { type: "boolean", default: false },
   seed: { type: "string", default: "gridlease" },
   port: { type: "string", default: "8545" },
   "indexer-port": { type: "string", default: "42069" },
@@ -39,13 +45,13 @@ try {
   options = parseArgs({ options: cli }).values;
 } catch (err) {
   console.error(
-    `${(err as Error).message}\nUsage: npm run dev -- [--no-seed] [--seed N] [--port N] [--indexer-port N] [--app-port N]`,
+    `${(err as Error).message}\nUsage: npm run dev -- [--no-seed] [--seed N] [--no-agent] [--port N] [--indexer-port N] [--app-port N]`,
   );
   process.exit(2);
 }
 if (options.help) {
   console.log(
-    "Usage: npm run dev -- [--no-seed] [--seed N] [--port N] [--indexer-port N] [--app-port N]",
+    "Usage: npm run dev -- [--no-seed] [--seed N] [--no-agent] [--port N] [--indexer-port N] [--app-port N]",
   );
   process.exit(0);
 }
@@ -65,13 +71,37 @@ for (const [name, value, raw] of [
 const hasIndexer = existsSync(join(root, "indexer", "package.json"));
 const hasApp = existsSync(join(root, "app", "package.json"));
 const launched = Date.now();
+
+function log(line: string) {
+  console.log(`• ${`${((Date.now() - launched) / 1000).toFixed(1)} s`.padStart(7)}  ${line}`);
+}
+
+/** The agent events worth a line in the terminal (the agent logs more; see cli/README.md). */
+const AGENT_EVENTS: Record<string, string> = {
+  "lease-opened": "opened",
+  "lease-activated": "activated (demo access details sealed to the buyer)",
+  "provision-failed": "NOT activated: the provisioning hook failed",
+  "activation-failed": "NOT activated: the activation failed",
+  "activation-missed": "NOT activated: its activation window had passed",
+  deprovisioned: "deprovisioned",
+  "lease-closed": "closed",
+};
+
 const stack = new LocalStack({
   port,
   indexerPort: hasIndexer ? indexerPort : undefined,
   app: hasApp ? { mode: "dev", port: appPort } : undefined,
   seed: options["no-seed"] ? false : options.seed,
-  log: (line) =>
-    console.log(`• ${`${((Date.now() - launched) / 1000).toFixed(1)} s`.padStart(7)}  ${line}`),
+  agents: !options["no-agent"],
+  onAgentEvent: (provider, entry) => {
+    const text = AGENT_EVENTS[entry.event];
+    if (!text) return;
+    // Failures carry the agent's reason (e.g. the hook's message); success lines need none.
+    const why =
+      entry.level === "error" && typeof entry.message === "string" ? `: ${entry.message}` : "";
+    log(`agent #${provider.index} (${provider.name}): lease ${entry.leaseId} ${text}${why}`);
+  },
+  log,
 });
 let stopping = false;
 
@@ -111,6 +141,21 @@ async function main() {
   console.log(`  GRID      ${addresses!.grid}`);
   console.log(`  TestUSD   ${addresses!.usd}`);
   if (seeded) console.log(`\n${formatSummary(seeded)}`);
+  if (stack.agents.length) {
+    console.log(
+      `\nProvider agents: every seeded provider is served (gridlease provider serve, polling every second, demo hook`,
+    );
+    console.log(
+      "scripts/lib/demo-hook.ts: it provisions nothing). A lease opened from now on is activated within seconds;",
+    );
+    console.log("the seeded history is left as it is. `npm run dev -- --no-agent` turns this off.");
+    for (const p of stack.agents)
+      console.log(
+        `  #${String(p.index).padEnd(3)}${`${p.name} (${p.region})`.padEnd(40)} ${p.address}  offers ${p.offers.join(", ")}`,
+      );
+  } else if (!options["no-agent"] && seeded === undefined) {
+    console.log("\nProvider agents: none (no seeded providers with --no-seed).");
+  }
   console.log("\nDev accounts (Hardhat's public test keys: never use them on a real network)");
   for (const [role, index] of roles) {
     const a = account(index);

@@ -35,7 +35,13 @@ export function startService(
   name: string,
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; echo?: boolean; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    echo?: boolean;
+    cwd?: string;
+    /** Called with every non-empty line the service prints. */
+    onLine?: (line: string) => void;
+  } = {},
 ): Service {
   const child = spawn(command, args, {
     detached: true,
@@ -44,16 +50,30 @@ export function startService(
     env: { ...process.env, ...options.env },
   });
   const lines: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-      if (options.echo) console.log(`[${name}] ${line}`);
-    }
+  const keep = (line: string) => {
+    if (!line.trim()) return;
+    lines.push(line);
+    if (lines.length > 40) lines.shift();
+    if (options.echo) console.log(`[${name}] ${line}`);
+    options.onLine?.(line);
   };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  // A chunk may end mid-line: the rest of the line comes with the next chunk.
+  const reader = () => {
+    let partial = "";
+    return {
+      data: (chunk: Buffer) => {
+        const parts = (partial + chunk.toString()).split("\n");
+        partial = parts.pop() ?? "";
+        parts.forEach(keep);
+      },
+      end: () => keep(partial),
+    };
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    const r = reader();
+    stream.on("data", r.data);
+    stream.on("end", r.end);
+  }
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );

@@ -8,7 +8,9 @@
  *   4. seeds a market (`seedMarket`, optional), runs the caller's `populate` step (optional) and funds the dev
  *      accounts the app offers (`fundDevAccounts`);
  *   5. starts Ponder on a fresh PGlite directory and waits until it has indexed the chain's head;
- *   6. serves the app (optional): the Vite dev server, or `vite preview` of a production build.
+ *   6. starts a provider agent (`gridlease provider serve` with the demo hook) for every seeded provider
+ *      (optional, ./agents.ts): leases opened from then on are activated within seconds;
+ *   7. serves the app (optional): the Vite dev server, or `vite preview` of a production build.
  *
  *   const stack = new LocalStack({ port: 8700, indexerPort: 42200, app: { mode: "dev", port: 5190 } });
  *   try { await stack.start(); … } finally { await stack.stop(); }
@@ -21,8 +23,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { Address } from "viem";
+import { startAgents, type AgentLogEntry, type ServedProvider } from "./agents.ts";
 import { fundDevAccounts, type FundedAccount } from "./dev-accounts.ts";
-import { seedMarket, type SeedSummary } from "./seed.ts";
+import { seedMarket, type SeedSummary } from "./seed/index.ts";
 import {
   ensurePortFree,
   httpOk,
@@ -59,7 +62,7 @@ export interface StackOptions {
   indexerPort?: number;
   /** Serve the app too. */
   app?: AppOptions;
-  /** Compile the contracts first (default true). */
+  /** Compile the contracts first (default true): the deployed ones only, not the Solidity tests. */
   compile?: boolean;
   /** Seed value for `seedMarket`, or false for an empty market (default "gridlease"). */
   seed?: string | false;
@@ -75,6 +78,10 @@ export interface StackOptions {
   }) => Promise<void>;
   /** Fund the app's dev accounts (default true). */
   fundDevAccounts?: boolean;
+  /** Run a provider agent for every seeded provider (default false: the e2e tests activate leases themselves). */
+  agents?: boolean;
+  /** Each log entry of the provider agents (default: none). */
+  onAgentEvent?: (provider: ServedProvider, entry: AgentLogEntry) => void;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
   /** How long the indexer may take to index the chain (default 180 s). */
@@ -125,6 +132,8 @@ export class LocalStack {
   addresses?: StackAddresses;
   seeded?: SeedSummary;
   funded: FundedAccount[] = [];
+  /** The providers whose leases the stack's agents serve. */
+  agents: ServedProvider[] = [];
   /** Seconds from `start()` to everything answering. */
   startupSeconds = 0;
   private readonly tempDirs: string[] = [];
@@ -186,8 +195,14 @@ export class LocalStack {
     }
 
     if (o.compile !== false) {
+      // Only the contracts the stack deploys: the Solidity tests (viaIR, through JS solc) would take minutes.
       this.log("Compiling contracts");
-      const build = this.spawn("hardhat build", "npx", ["hardhat", "build", "--quiet"]);
+      const build = this.spawn("hardhat build", "npx", [
+        "hardhat",
+        "build",
+        "--no-tests",
+        "--quiet",
+      ]);
       const code = await build.exited;
       this.forget(build);
       if (code !== 0) throw new Error(`compilation failed:\n${build.tail()}`);
@@ -311,6 +326,29 @@ export class LocalStack {
       indexerReady.catch(() => {}); // awaited below
     }
 
+    let agentsReady: Promise<void> = Promise.resolve();
+    if (o.agents && this.seeded) {
+      const providers = this.seeded.actors.providers;
+      this.log(
+        `Starting ${providers.length} provider agents (gridlease provider serve, demo hook)`,
+      );
+      const stateDir = this.tempDir("gridlease-agents-");
+      agentsReady = (async () => {
+        this.agents = await startAgents({
+          root: ROOT,
+          rpcUrl: this.rpcUrl,
+          market: this.addresses!.market,
+          chainId: this.seeded!.chainId,
+          publicClient: await connection.viem.getPublicClient(),
+          providers,
+          stateDir,
+          onStart: (service) => this.services.push(service),
+          onEvent: o.onAgentEvent,
+        });
+      })();
+      agentsReady.catch(() => {}); // awaited below
+    }
+
     // The app starts while the indexer backfills (the URLs it needs are known already).
     if (o.app) {
       // Vitest sets NODE_ENV=test, which would give React's development build.
@@ -356,6 +394,7 @@ export class LocalStack {
       }
     }
     await indexerReady;
+    await agentsReady;
     this.assertRunning();
     this.startupSeconds = (Date.now() - started) / 1000;
     return this;

@@ -1,13 +1,24 @@
 /**
- * `npm run dev` as a newcomer runs it: the stack comes up on spare ports, serves a seeded market, and Ctrl-C
- * stops everything it started.
+ * `npm run dev` as a newcomer runs it: the stack comes up on spare ports, serves a seeded market, its provider
+ * agents activate a lease opened on a seeded offer (and leave the seeded history alone), and Ctrl-C stops
+ * everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { createPublicClient, http } from "viem";
-import { afterAll, describe, expect, it } from "vitest";
+import { createPublicClient, createWalletClient, getAddress, http, type PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
+import { accessKeyFromSecret, openAccess, randomAccessSecret } from "@gridlease/sdk/accessKeys";
+import {
+  ensureAllowance,
+  getAccessPayload,
+  getLease,
+  getOffer,
+  openLease,
+} from "@gridlease/sdk/actions";
 import { deployments } from "@gridlease/sdk/deployments";
+import { LeaseStatus } from "./support/market.ts";
 
 const market = deployments["31337"].contracts.GridleaseMarket.address;
 const grid = deployments["31337"].contracts.GridleaseToken.address;
@@ -76,14 +87,22 @@ afterAll(() => {
   for (const c of started) if (c.pid && groupAlive(c.pid)) process.kill(-c.pid, "SIGKILL");
 });
 
+/** Hardhat's default account #`index` (public test keys). */
+const hardhatAccount = (index: number) =>
+  mnemonicToAccount("test test test test test test test test test test test junk", {
+    addressIndex: index,
+  });
+
 describe("npm run dev", () => {
-  it("serves a seeded market on spare ports and stops every process on Ctrl-C", async () => {
+  let dev: ReturnType<typeof startDev>;
+  let chainPort = 0;
+  let indexerPort = 0;
+  let appPort = 0;
+  let client: PublicClient;
+
+  beforeAll(async () => {
     // Other test files start nodes on spare ports too: if one takes a port between the check and the start,
     // the stack says so (exit 3) and the test tries fresh ports.
-    let dev: ReturnType<typeof startDev> | undefined;
-    let chainPort = 0;
-    let indexerPort = 0;
-    let appPort = 0;
     for (let attempt = 0; attempt < 3 && !dev; attempt++) {
       const ports = [await sparePort(), await sparePort(), await sparePort()];
       [chainPort, indexerPort, appPort] = ports;
@@ -104,9 +123,12 @@ describe("npm run dev", () => {
       else if ((await run.exited) !== 3) throw new Error(`npm run dev failed:\n${run.output()}`);
     }
     if (!dev) throw new Error("npm run dev found no free ports in three attempts");
+    client = createPublicClient({ transport: http(`http://127.0.0.1:${chainPort}`) });
+  }, 600_000);
+
+  it("serves a seeded market on the given ports", async () => {
     expect(dev.output()).toContain(`http://127.0.0.1:${chainPort}`);
     expect(dev.output()).toContain(`http://127.0.0.1:${appPort}/`);
-
     // The app's dev server answers, wired to this stack's chain and indexer.
     const page = await fetch(`http://127.0.0.1:${appPort}/`);
     expect(page.status).toBe(200);
@@ -115,7 +137,6 @@ describe("npm run dev", () => {
     expect(env).toContain(`http://127.0.0.1:${chainPort}`);
     expect(env).toContain(`http://127.0.0.1:${indexerPort}`);
 
-    const client = createPublicClient({ transport: http(`http://127.0.0.1:${chainPort}`) });
     expect(await client.getChainId()).toBe(31337);
     const leases = await client.readContract({
       address: market,
@@ -159,7 +180,101 @@ describe("npm run dev", () => {
     // The seeded history ends at the present, so the chain's clock is close to the wall clock.
     const block = await client.getBlock();
     expect(Math.abs(Number(block.timestamp) - Date.now() / 1000)).toBeLessThan(3600);
+  });
 
+  it("activates a lease opened on a seeded provider's offer within seconds, with access the buyer can decrypt", async () => {
+    // The printout names the served providers, dev account #1 among them.
+    expect(dev.output()).toContain("Provider agents: every seeded provider is served");
+    const provider = hardhatAccount(1).address;
+    expect(dev.output()).toMatch(new RegExp(`#1 .*${provider}`));
+
+    // The seeded history's pending leases, which the agents must leave alone.
+    const count = await client.readContract({
+      address: market,
+      abi: gridleaseMarketAbi,
+      functionName: "leaseCount",
+    });
+    const seededPending: bigint[] = [];
+    for (let id = 1n; id <= count; id++)
+      if ((await getLease(client, { market, leaseId: id })).status === LeaseStatus.Pending)
+        seededPending.push(id);
+    expect(seededPending.length).toBeGreaterThan(0);
+
+    // Dev account #15 rents one server on provider #1's first open offer in TestUSD.
+    const offerCount = await client.readContract({
+      address: market,
+      abi: gridleaseMarketAbi,
+      functionName: "offerCount",
+    });
+    let offerId: bigint | undefined;
+    for (let id = 1n; id <= offerCount && offerId === undefined; id++) {
+      const o = await getOffer(client, { market, offerId: id });
+      if (
+        getAddress(o.provider) === provider &&
+        getAddress(o.paymentToken) === getAddress(usd) &&
+        !o.paused &&
+        o.unitsInUse < o.totalUnits
+      )
+        offerId = id;
+    }
+    if (offerId === undefined) throw new Error("provider #1 has no open TestUSD offer");
+    const offer = await getOffer(client, { market, offerId });
+    const buyer = createWalletClient({
+      account: hardhatAccount(15),
+      transport: http(`http://127.0.0.1:${chainPort}`),
+    });
+    const keys = accessKeyFromSecret(randomAccessSecret());
+    const deposit =
+      offer.pricePerGpuHour * BigInt(offer.gpusPerUnit) * (BigInt(offer.minDuration) / 3600n + 1n);
+    const { approval } = await ensureAllowance(buyer, {
+      token: usd,
+      spender: market,
+      amount: deposit,
+    });
+    await approval?.wait({ client });
+    const { leaseId } = await (
+      await openLease(buyer, {
+        market,
+        offerId,
+        units: 1n,
+        duration: BigInt(offer.minDuration),
+        maxPricePerGpuHour: offer.pricePerGpuHour,
+        buyerPublicKey: keys.publicKeyHex,
+      })
+    ).wait({ client });
+
+    // The agent of provider #1 provisions (demo hook) and activates it: poll, with a bounded wait.
+    const deadline = Date.now() + 30_000;
+    let status = (await getLease(client, { market, leaseId })).status;
+    while (status !== LeaseStatus.Active && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await getLease(client, { market, leaseId })).status;
+    }
+    expect(status, `lease ${leaseId} activated by the agent\n${dev.output()}`).toBe(
+      LeaseStatus.Active,
+    );
+    const payload = await getAccessPayload(client, { market, leaseId, fromBlock: 0n });
+    if (!payload) throw new Error(`lease ${leaseId} has no access payload`);
+    const access = openAccess(keys.secretKey, payload.encryptedAccess, {
+      expectedPublicKey: keys.publicKeyHex,
+    });
+    expect(access).toMatchObject({
+      host: `lease-${leaseId}.demo.gridlease.invalid`,
+      port: 22,
+      user: `lease${leaseId}`,
+      token: expect.stringMatching(/^[0-9a-f]{64}$/),
+      demo: true,
+    });
+    expect(dev.output()).toContain(`lease ${leaseId} activated`);
+
+    // The agents have made many passes since: the seeded pending leases are still pending.
+    for (const id of seededPending)
+      expect((await getLease(client, { market, leaseId: id })).status, `seeded lease ${id}`).toBe(
+        LeaseStatus.Pending,
+      );
+  });
+
+  it("stops every process on Ctrl-C", async () => {
     process.kill(dev.child.pid!, "SIGINT");
     expect(await dev.exited).toBe(0);
     expect(groupAlive(dev.child.pid!)).toBe(false);
@@ -168,7 +283,9 @@ describe("npm run dev", () => {
     expect(await portIsFree(appPort)).toBe(true);
     await expect(client.getChainId()).rejects.toThrow();
   });
+});
 
+describe("npm run dev, bad input", () => {
   it("refuses a taken port with a plain message and exit code 3, starting nothing", async () => {
     const port = await sparePort();
     const blocker = createServer().listen(port, "127.0.0.1");
