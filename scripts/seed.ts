@@ -3,10 +3,10 @@
  * with a realistic, deterministic market: providers, offers and leases in every state over 15 days of chain
  * time. `SEED=<any value>` picks another market; the same value always builds the same one.
  *
- * The logic lives in scripts/lib/seed.ts (`seedMarket`), which the dev stack and the tests call directly.
+ * The logic lives in scripts/lib/seed/index.ts (`seedMarket`), which the dev stack and the tests call directly.
  */
 import { network } from "hardhat";
-import { formatSummary, seedMarket } from "./lib/seed.ts";
+import { formatSummary, seedMarket } from "./lib/seed/index.ts";
 
 const connection = await network.create();
 const summary = await seedMarket(connection, {

@@ -1,5 +1,5 @@
 /**
- * The seed (scripts/lib/seed.ts) on Hardhat's in-process chain. Everything is asserted from the chain (event
+ * The seed (scripts/lib/seed/index.ts) on Hardhat's in-process chain. Everything is asserted from the chain (event
  * logs and reads), not from the seed's own summary: the market it builds is big, realistic, covers every
  * lifecycle state and end reason, keeps the token conservation invariant, and is the same for the same seed.
  */
@@ -24,7 +24,7 @@ import {
 import { deployments } from "@gridlease/sdk/deployments";
 import { decodeGpuModel, decodeRegion, GPU_MODELS } from "@gridlease/sdk/labels";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
-import { seedMarket, type SeedAddresses } from "../../scripts/lib/seed.ts";
+import { seedMarket, type SeedAddresses } from "../../scripts/lib/seed/index.ts";
 import { EndReason, LeaseStatus } from "./support/market.ts";
 
 const DAY = 86_400n;

@@ -4,7 +4,20 @@
  * timestamp. Each block's receipts are checked, so a failed transaction stops the seed at once.
  */
 import type { EthereumProvider } from "hardhat/types/providers";
-import { getAddress, numberToHex, type Address, type Hex } from "viem";
+import {
+  decodeFunctionResult,
+  encodeFunctionData,
+  getAddress,
+  numberToHex,
+  type Abi,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+  type DecodeFunctionResultParameters,
+  type EncodeFunctionDataParameters,
+  type Hex,
+} from "viem";
 
 /** Gas limits of the transactions in one block stay under this (Hardhat's blocks hold 60M by default). */
 const BLOCK_GAS_BUDGET = 25_000_000n;
@@ -94,6 +107,56 @@ export class Chain {
     return this.blockTime;
   }
 
+  /** Calls a view function at the latest block; name and arguments are checked against `abi`. */
+  async read<
+    const abi extends Abi,
+    F extends ContractFunctionName<abi, "view" | "pure">,
+    A extends ContractFunctionArgs<abi, "view" | "pure", F>,
+  >(call: { to: Address; abi: abi; functionName: F; args?: A }) {
+    const data = encodeFunctionData<abi, F>({
+      abi: call.abi,
+      functionName: call.functionName,
+      args: call.args,
+    } as EncodeFunctionDataParameters<abi, F>);
+    const result = await this.request<Hex>("eth_call", [{ to: call.to, data }, "latest"]);
+    return decodeFunctionResult<abi, F, A>({
+      abi: call.abi,
+      functionName: call.functionName,
+      data: result,
+    } as DecodeFunctionResultParameters<abi, F, A>) as ContractFunctionReturnType<
+      abi,
+      "view" | "pure",
+      F,
+      A
+    >;
+  }
+
+  /**
+   * Queues a call of a state-changing function into the block being filled; name and arguments are checked
+   * against `abi` (a renamed contract function breaks the build). `label` names it in errors and the gas report.
+   */
+  write<
+    const abi extends Abi,
+    F extends ContractFunctionName<abi, "nonpayable">,
+    A extends ContractFunctionArgs<abi, "nonpayable", F>,
+  >(call: {
+    from: Address;
+    to: Address;
+    abi: abi;
+    functionName: F;
+    args: A;
+    gas: bigint;
+    label?: string;
+  }) {
+    const data = encodeFunctionData<abi, F>({
+      abi: call.abi,
+      functionName: call.functionName,
+      args: call.args,
+    } as EncodeFunctionDataParameters<abi, F>);
+    return this.send(call.from, call.to, data, call.gas, call.label ?? call.functionName);
+  }
+
+  /** Queues raw calldata into the block being filled (mined by `mine`, or when the block's gas budget is spent). */
   async send(from: Address, to: Address, data: Hex, gas: bigint, label: string) {
     if (this.pendingGas + gas > BLOCK_GAS_BUDGET) {
       // The block is full: mine it and continue in the next second.
