@@ -29,6 +29,7 @@
 import { zeroAddress, type Address, type Hex } from "viem";
 import { describeRevert, type ErrorContext } from "./errors.ts";
 import { cost, penalty as penaltyOf } from "./pricing.ts";
+import type { OfferRecord } from "./actions/types.ts";
 
 /** The largest deposit the market stores (uint112). */
 export const MAX_DEPOSIT = (1n << 112n) - 1n;
@@ -50,6 +51,22 @@ export interface LeaseableOffer {
   /** The zero address when anyone may lease. */
   buyerPolicy: Address;
 }
+
+/** `getOffer`'s view (small integers as numbers) as a `LeaseableOffer`. */
+export const toLeaseableOffer = (offerId: bigint, view: OfferRecord): LeaseableOffer => ({
+  offerId,
+  provider: view.provider,
+  paymentToken: view.paymentToken,
+  paused: view.paused,
+  gpusPerUnit: BigInt(view.gpusPerUnit),
+  totalUnits: BigInt(view.totalUnits),
+  unitsInUse: BigInt(view.unitsInUse),
+  pricePerGpuHour: view.pricePerGpuHour,
+  minDuration: BigInt(view.minDuration),
+  maxDuration: BigInt(view.maxDuration),
+  minProviderBond: BigInt(view.minProviderBond),
+  buyerPolicy: view.buyerPolicy,
+});
 
 /** The state around the offer that `openLease` reads. */
 export interface LeaseConditions {
@@ -131,6 +148,75 @@ const exists = (offer: LeaseableOffer | { provider?: undefined }): offer is Leas
   offer.provider !== undefined && offer.provider.toLowerCase() !== zeroAddress;
 
 /**
+ * Every check `openLease` would fail on, in the contract's order: the first is the error it reverts with (that is
+ * `canLease`), the rest are what would still stand in the way once it is fixed. Empty when the lease can open.
+ * An unknown offer or a paused market stops the list, as nothing else can be judged then.
+ */
+export function leaseRefusals(
+  offer: LeaseableOffer | { offerId: bigint; provider?: undefined },
+  request: LeaseTermsRequest & LeaseConditions,
+): (LeaseRefused | LeasePolicyDecides)[] {
+  const out: (LeaseRefused | LeasePolicyDecides)[] = [];
+  const refuse = (error: OpenLeaseErrorName, args: readonly unknown[]) =>
+    out.push({
+      ok: false,
+      error,
+      args,
+      message:
+        describeRevert(error, args, request.context ?? {}) ??
+        `The market would refuse with ${error}.`,
+    });
+  const { units, duration } = request;
+  const offerId = offer.offerId;
+
+  if (request.marketPaused) refuse("Market_Paused", []);
+  if (!exists(offer)) {
+    refuse("Market_UnknownOffer", [offerId]);
+    return out;
+  }
+  const o = offer;
+  if (o.paused) refuse("Market_OfferPaused", [offerId]);
+  if (units <= 0n) refuse("Market_ZeroUnits", []);
+  const available = o.totalUnits - o.unitsInUse;
+  if (units > available) refuse("Market_UnitsUnavailable", [offerId, units, available]);
+  if (duration < o.minDuration || duration > o.maxDuration)
+    refuse("Market_DurationOutOfRange", [duration, o.minDuration, o.maxDuration]);
+  const price = o.pricePerGpuHour;
+  if (request.maxPricePerGpuHour !== undefined && price > request.maxPricePerGpuHour)
+    refuse("Market_PriceAboveMax", [offerId, price, request.maxPricePerGpuHour]);
+  const bond = request.provider?.bond ?? 0n;
+  if (bond < o.minProviderBond)
+    refuse("Market_InsufficientBond", [o.provider, bond, o.minProviderBond]);
+  // The contract subtracts only once the bond covers the minimum, so the free bond is never negative there.
+  else {
+    const reserve = penaltyOf(o.minProviderBond, request.penaltyBps);
+    const freeBond = bond - (request.provider?.lockedBond ?? 0n);
+    if (freeBond < reserve) refuse("Market_BondCommitted", [o.provider, freeBond, reserve]);
+  }
+  if (o.buyerPolicy.toLowerCase() !== zeroAddress) {
+    if (request.buyerAllowed === undefined)
+      out.push({
+        ok: false,
+        error: "PolicyDecides",
+        args: [offerId, o.buyerPolicy],
+        message: `Offer #${offerId} is restricted: its buyer policy (${o.buyerPolicy}) decides who may lease it.`,
+      });
+    else if (!request.buyerAllowed)
+      refuse("Market_BuyerNotAllowed", [offerId, request.buyer ?? zeroAddress]);
+  }
+  // The deposit checks only mean something for a positive number of units.
+  if (units > 0n) {
+    const deposit = cost(price, o.gpusPerUnit * units, duration);
+    if (deposit === 0n) refuse("Market_DepositZero", [offerId, units, duration]);
+    if (deposit > MAX_DEPOSIT) refuse("Market_DepositTooLarge", [deposit]);
+  }
+  if (!request.tokenAllowed) refuse("Market_TokenNotAllowed", [o.paymentToken]);
+  if (request.buyerPublicKey !== undefined && ZERO_KEY.test(request.buyerPublicKey))
+    refuse("Market_InvalidPublicKey", []);
+  return out;
+}
+
+/**
  * Whether `openLease(offer.offerId, units, duration, maxPrice, key)` would pass the market's checks, in the
  * contract's order, and if not the custom error it would revert with. For an offer that does not exist pass
  * `{ offerId }` alone, or `getOffer`'s view (its provider is the zero address).
@@ -139,51 +225,14 @@ export function canLease(
   offer: LeaseableOffer | { offerId: bigint; provider?: undefined },
   request: LeaseTermsRequest & LeaseConditions,
 ): CanLeaseResult {
-  const refuse = (error: OpenLeaseErrorName, args: readonly unknown[]): LeaseRefused => ({
-    ok: false,
-    error,
-    args,
-    message:
-      describeRevert(error, args, request.context ?? {}) ??
-      `The market would refuse with ${error}.`,
-  });
-  const { units, duration } = request;
-  const offerId = offer.offerId;
-
-  if (request.marketPaused) return refuse("Market_Paused", []);
-  if (!exists(offer)) return refuse("Market_UnknownOffer", [offerId]);
-  const o = offer;
-  if (o.paused) return refuse("Market_OfferPaused", [offerId]);
-  if (units <= 0n) return refuse("Market_ZeroUnits", []);
-  const available = o.totalUnits - o.unitsInUse;
-  if (units > available) return refuse("Market_UnitsUnavailable", [offerId, units, available]);
-  if (duration < o.minDuration || duration > o.maxDuration)
-    return refuse("Market_DurationOutOfRange", [duration, o.minDuration, o.maxDuration]);
-  const price = o.pricePerGpuHour;
-  if (request.maxPricePerGpuHour !== undefined && price > request.maxPricePerGpuHour)
-    return refuse("Market_PriceAboveMax", [offerId, price, request.maxPricePerGpuHour]);
-  const bond = request.provider?.bond ?? 0n;
-  if (bond < o.minProviderBond)
-    return refuse("Market_InsufficientBond", [o.provider, bond, o.minProviderBond]);
-  const penalty = penaltyOf(o.minProviderBond, request.penaltyBps);
-  const freeBond = bond - (request.provider?.lockedBond ?? 0n);
-  if (freeBond < penalty) return refuse("Market_BondCommitted", [o.provider, freeBond, penalty]);
-  if (o.buyerPolicy.toLowerCase() !== zeroAddress) {
-    if (request.buyerAllowed === undefined)
-      return {
-        ok: false,
-        error: "PolicyDecides",
-        args: [offerId, o.buyerPolicy],
-        message: `Offer #${offerId} is restricted: its buyer policy (${o.buyerPolicy}) decides who may lease it.`,
-      };
-    if (!request.buyerAllowed)
-      return refuse("Market_BuyerNotAllowed", [offerId, request.buyer ?? zeroAddress]);
-  }
-  const deposit = cost(price, o.gpusPerUnit * units, duration);
-  if (deposit === 0n) return refuse("Market_DepositZero", [offerId, units, duration]);
-  if (deposit > MAX_DEPOSIT) return refuse("Market_DepositTooLarge", [deposit]);
-  if (!request.tokenAllowed) return refuse("Market_TokenNotAllowed", [o.paymentToken]);
-  if (request.buyerPublicKey !== undefined && ZERO_KEY.test(request.buyerPublicKey))
-    return refuse("Market_InvalidPublicKey", []);
-  return { ok: true, price, deposit, penalty };
+  const [first] = leaseRefusals(offer, request);
+  if (first) return first;
+  // Every check passed, so the offer exists.
+  const o = offer as LeaseableOffer;
+  return {
+    ok: true,
+    price: o.pricePerGpuHour,
+    deposit: cost(o.pricePerGpuHour, o.gpusPerUnit * request.units, request.duration),
+    penalty: penaltyOf(o.minProviderBond, request.penaltyBps),
+  };
 }
