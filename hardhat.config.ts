@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { configVariable, defineConfig } from "hardhat/config";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
@@ -15,18 +16,54 @@ const compilerSettings = {
   viaIR: true,
 };
 
+// Solidity tests do not need the IR pipeline, and compiling them through it with the JS solc took most of a cold
+// `npm test` build. They never compile the market either: they deploy it from its artifact (see
+// test/contracts/utils/BaseTest.sol), and MarketBytecode.t.sol checks that what they deploy is that artifact.
+const testCompilerSettings = {
+  optimizer: { enabled: true, runs: 200 },
+  evmVersion: "cancun",
+};
+
+/** Every Solidity file under contracts/, as Hardhat names it: each gets the production settings. */
+function contractSources(dir = "contracts"): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return contractSources(path);
+    return entry.name.endsWith(".sol") ? [path] : [];
+  });
+}
+const production = { version: "0.8.30", path: solcPath, settings: compilerSettings };
+
+/** Test files with functions that hold more locals than the legacy pipeline's stack allows. */
+const viaIrTests = ["test/contracts/fuzz/LeaseAccounting.fuzz.t.sol"];
+const viaIrTest = {
+  version: "0.8.30",
+  path: solcPath,
+  settings: { ...testCompilerSettings, viaIR: true },
+};
+
 // CI (CI=true) runs the invariant suite at the depth the issue asks for; local runs stay quicker.
 const inCi = process.env.CI === "true";
 
 export default defineConfig({
   plugins: [hardhatViem, hardhatIgnitionViem, hardhatKeystore, hardhatNetworkHelpers],
   solidity: {
-    // Compiled offline from the npm solc package: Hardhat cannot download compilers here. The production profile
-    // (used by `hardhat ignition deploy`) must match the default one, or the deployed bytecode would differ.
+    // Compiled offline from the npm solc package: Hardhat cannot download compilers here. Contracts get the same
+    // settings in both profiles (the production one is used by `hardhat ignition deploy`), or the deployed
+    // bytecode would differ; in the default profile the tests get the cheaper settings above.
     profiles: {
-      default: { version: "0.8.30", path: solcPath, settings: compilerSettings },
-      production: { version: "0.8.30", path: solcPath, settings: compilerSettings },
+      default: {
+        compilers: [{ version: "0.8.30", path: solcPath, settings: testCompilerSettings }],
+        overrides: Object.fromEntries([
+          ...contractSources().map((source) => [source, production]),
+          ...viaIrTests.map((source) => [source, viaIrTest]),
+        ]),
+      },
+      production,
     },
+    // Contracts are built first, on their own, so that tests find the market's artifact, and test artifacts stay
+    // out of artifacts/ (they go to cache/test-artifacts).
+    splitTestsCompilation: true,
   },
   paths: {
     tests: { solidity: "test/contracts" },

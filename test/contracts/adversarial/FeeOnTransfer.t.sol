@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {FeeOnTransferToken} from "../mocks/FeeOnTransferToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
@@ -99,14 +99,7 @@ contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
     }
 
     function test_RevertWhen_DepositBondInFeeToken() public {
-        GridleaseMarket bonded = new GridleaseMarket(
-            owner,
-            treasury,
-            IERC20(address(fot)),
-            FEE_BPS,
-            WINDOW,
-            0
-        );
+        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(fot)), FEE_BPS, WINDOW, 0);
         _trackHolder(address(bonded));
         fot.mint(provider2, 1_000e6);
         vm.startPrank(provider2);

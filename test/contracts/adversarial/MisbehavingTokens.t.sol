@@ -8,7 +8,7 @@ import {FalseReturnToken} from "../mocks/FalseReturnToken.sol";
 import {NoReturnToken} from "../mocks/NoReturnToken.sol";
 import {BrokenBalanceToken} from "../mocks/BrokenBalanceToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
@@ -95,14 +95,7 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
     }
 
     function test_RevertWhen_BondWithFalseReturn() public {
-        GridleaseMarket bonded = new GridleaseMarket(
-            owner,
-            treasury,
-            IERC20(address(falsy)),
-            FEE_BPS,
-            WINDOW,
-            0
-        );
+        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(falsy)), FEE_BPS, WINDOW, 0);
         _trackHolder(address(bonded));
         falsy.mint(provider2, 100e6);
         vm.startPrank(provider2);
@@ -185,14 +178,7 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
 
     function test_RevertWhen_BondTokenBalanceOfReverts() public {
         BrokenBalanceToken broken = new BrokenBalanceToken();
-        GridleaseMarket bonded = new GridleaseMarket(
-            owner,
-            treasury,
-            IERC20(address(broken)),
-            FEE_BPS,
-            WINDOW,
-            0
-        );
+        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(broken)), FEE_BPS, WINDOW, 0);
         broken.mint(provider2, 100e6);
         vm.startPrank(provider2);
         broken.approve(address(bonded), type(uint256).max);

@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {ReentrantToken, ReentrancyAttacker} from "../mocks/ReentrantToken.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract Reentrancy_Adversarial_Test is MarketStateTest {
@@ -148,7 +148,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
     //////////////////////////////////////////////////////////////*/
 
     function test_WhenProviderReentersWithdrawBond_Bubbled() public {
-        GridleaseMarket bonded = _bondedInReentrantToken(100e6);
+        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
         bytes memory withdraw = abi.encodeCall(bonded.withdrawBond, (40e6));
         attacker.arm(address(bonded), withdraw, true);
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
@@ -159,7 +159,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
     }
 
     function test_WhenProviderReentersWithdrawBond_Swallowed() public {
-        GridleaseMarket bonded = _bondedInReentrantToken(100e6);
+        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
         bytes memory withdraw = abi.encodeCall(bonded.withdrawBond, (40e6));
         attacker.arm(address(bonded), withdraw, false);
         attacker.execute(address(bonded), withdraw);
@@ -170,7 +170,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
     }
 
     function test_WhenProviderReentersDepositBond() public {
-        GridleaseMarket bonded = _bondedInReentrantToken(100e6);
+        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
         bytes memory deposit = abi.encodeCall(bonded.depositBond, (10e6));
         attacker.arm(address(bonded), deposit, false);
         attacker.execute(address(bonded), deposit);
@@ -248,8 +248,8 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
     }
 
     /// @dev A second market whose bond token is the reentrant token, with the attacker bonded in it.
-    function _bondedInReentrantToken(uint256 bond) internal returns (GridleaseMarket bonded) {
-        bonded = new GridleaseMarket(owner, treasury, IERC20(address(rt)), FEE_BPS, WINDOW, PENALTY_BPS);
+    function _bondedInReentrantToken(uint256 bond) internal returns (IMarketUnderTest bonded) {
+        bonded = _deployMarket(owner, treasury, IERC20(address(rt)), FEE_BPS, WINDOW, PENALTY_BPS);
         attacker.execute(address(rt), abi.encodeCall(IERC20.approve, (address(bonded), type(uint256).max)));
         attacker.execute(address(bonded), abi.encodeCall(bonded.registerProvider, ("")));
         attacker.execute(address(bonded), abi.encodeCall(bonded.depositBond, (bond)));

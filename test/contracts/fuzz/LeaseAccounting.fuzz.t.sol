@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {BaseTest} from "../utils/BaseTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice Fuzz tests of the lease arithmetic end to end, through the market and real token transfers, across
@@ -214,7 +214,7 @@ contract LeaseAccountingFuzzTest is BaseTest {
         uint256 lateSeed
     ) public {
         uint256 penaltyBps = bound(penaltyBpsSeed, 0, 10_000);
-        GridleaseMarket m = new GridleaseMarket(owner, treasury, grid, FEE_BPS, WINDOW, penaltyBps);
+        IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, penaltyBps);
         vm.startPrank(owner);
         m.setPaymentToken(address(usd), true);
         m.setPaymentToken(address(grid), true);
@@ -258,18 +258,8 @@ contract LeaseAccountingFuzzTest is BaseTest {
         uint256 bond = minBond + count * reserve;
         assertEq(m.getProvider(provider2).lockedBond, count * reserve, "one penalty reserved per lease");
         for (uint256 i = 0; i < count; ++i) {
-            uint256 penalty = reserve;
-            uint256 buyerBefore = _bal(t.token, buyer);
-            uint256 buyerGridBefore = _bal(address(grid), buyer);
-            vm.prank(buyer);
-            m.cancelLease(ids[i]);
-            if (inGrid) {
-                assertEq(_bal(t.token, buyer) - buyerBefore, deposit + penalty, "deposit + penalty in GRID");
-            } else {
-                assertEq(_bal(t.token, buyer) - buyerBefore, deposit, "whole deposit back");
-                assertEq(_bal(address(grid), buyer) - buyerGridBefore, penalty, "penalty");
-            }
-            bond -= penalty;
+            _cancelAndCheckRefund(m, ids[i], t.token, deposit, reserve);
+            bond -= reserve;
             assertEq(m.getProvider(provider2).bond, bond, "bond after the penalty");
             assertEq(m.escrowOf(ids[i]), 0, "no escrow left");
             assertEq(uint256(m.getLease(ids[i]).endReason), uint256(EndReason.NoShowCancelled), "reason");
@@ -279,6 +269,26 @@ contract LeaseAccountingFuzzTest is BaseTest {
         vm.expectRevert(Errors.Market_NothingToClaim.selector);
         vm.prank(provider2);
         m.claim(ids);
+    }
+
+    /// @dev The buyer cancels a lease its provider never activated: it gets the whole deposit and the penalty back.
+    function _cancelAndCheckRefund(
+        IMarketUnderTest m,
+        uint256 leaseId,
+        address token,
+        uint256 deposit,
+        uint256 penalty
+    ) internal {
+        uint256 buyerBefore = _bal(token, buyer);
+        uint256 buyerGridBefore = _bal(address(grid), buyer);
+        vm.prank(buyer);
+        m.cancelLease(leaseId);
+        if (token == address(grid)) {
+            assertEq(_bal(token, buyer) - buyerBefore, deposit + penalty, "deposit + penalty in GRID");
+        } else {
+            assertEq(_bal(token, buyer) - buyerBefore, deposit, "whole deposit back");
+            assertEq(_bal(address(grid), buyer) - buyerGridBefore, penalty, "penalty");
+        }
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -7,7 +7,7 @@ import {BaseTest} from "../utils/BaseTest.sol";
 import {StdInvariantLite} from "./StdInvariantLite.sol";
 import {MarketHandler} from "./handlers/MarketHandler.sol";
 import {MarketStore} from "./handlers/MarketStore.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {LeaseStatus, LeaseView, Offer, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice The handler the suite deploys. Declared in this file so that building this file alone (as
@@ -15,7 +15,7 @@ import {LeaseStatus, LeaseView, Offer, OfferParams} from "../../../contracts/typ
 /// through it, and Hardhat emits artifacts only for the root files it builds.
 contract MarketInvariantHandler is MarketHandler {
     constructor(
-        GridleaseMarket market_,
+        IMarketUnderTest market_,
         MarketStore store_,
         address owner_,
         address stranger_,

@@ -6,46 +6,46 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 
 contract Constructor_Unit_Test is MarketStateTest {
     function test_RevertWhen_TreasuryZero() public {
         vm.expectRevert(Errors.Market_ZeroAddress.selector);
-        new GridleaseMarket(owner, address(0), grid, FEE_BPS, WINDOW, PENALTY_BPS);
+        _deployMarket(owner, address(0), grid, FEE_BPS, WINDOW, PENALTY_BPS);
     }
 
     function test_RevertWhen_BondTokenZero() public {
         vm.expectRevert(Errors.Market_ZeroAddress.selector);
-        new GridleaseMarket(owner, treasury, IERC20(address(0)), FEE_BPS, WINDOW, PENALTY_BPS);
+        _deployMarket(owner, treasury, IERC20(address(0)), FEE_BPS, WINDOW, PENALTY_BPS);
     }
 
     function test_RevertWhen_OwnerZero() public {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new GridleaseMarket(address(0), treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
+        _deployMarket(address(0), treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
     }
 
     function test_RevertWhen_FeeAboveMax() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_FeeTooHigh.selector, 1_001, 1_000));
-        new GridleaseMarket(owner, treasury, grid, 1_001, WINDOW, PENALTY_BPS);
+        _deployMarket(owner, treasury, grid, 1_001, WINDOW, PENALTY_BPS);
     }
 
     function test_RevertWhen_WindowBelowMin() public {
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_ActivationWindowOutOfRange.selector, 59, 60, 7 days)
         );
-        new GridleaseMarket(owner, treasury, grid, FEE_BPS, 59, PENALTY_BPS);
+        _deployMarket(owner, treasury, grid, FEE_BPS, 59, PENALTY_BPS);
     }
 
     function test_RevertWhen_WindowAboveMax() public {
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_ActivationWindowOutOfRange.selector, 7 days + 1, 60, 7 days)
         );
-        new GridleaseMarket(owner, treasury, grid, FEE_BPS, 7 days + 1, PENALTY_BPS);
+        _deployMarket(owner, treasury, grid, FEE_BPS, 7 days + 1, PENALTY_BPS);
     }
 
     function test_RevertWhen_PenaltyAboveBps() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_InvalidPenalty.selector, 10_001, 10_000));
-        new GridleaseMarket(owner, treasury, grid, FEE_BPS, WINDOW, 10_001);
+        _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, 10_001);
     }
 
     function test_WhenArgumentsValid_Deploy() public {
@@ -55,7 +55,7 @@ contract Constructor_Unit_Test is MarketStateTest {
         emit IGridleaseMarket.ProtocolFeeSet(0, FEE_BPS);
         vm.expectEmit(true, true, true, true);
         emit IGridleaseMarket.ActivationWindowSet(0, WINDOW);
-        GridleaseMarket m = new GridleaseMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
+        IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
 
         assertEq(m.owner(), owner, "owner");
         assertEq(m.pendingOwner(), address(0), "no pending owner");
@@ -72,11 +72,11 @@ contract Constructor_Unit_Test is MarketStateTest {
     }
 
     function test_WhenArgumentsAtBounds_Deploy() public {
-        GridleaseMarket a = new GridleaseMarket(owner, treasury, grid, 1_000, 60, 10_000);
+        IMarketUnderTest a = _deployMarket(owner, treasury, grid, 1_000, 60, 10_000);
         assertEq(a.feeBps(), 1_000, "max fee");
         assertEq(a.activationWindow(), 60, "min window");
         assertEq(a.PENALTY_BPS(), 10_000, "whole bond");
-        GridleaseMarket b = new GridleaseMarket(owner, treasury, grid, 0, 7 days, 0);
+        IMarketUnderTest b = _deployMarket(owner, treasury, grid, 0, 7 days, 0);
         assertEq(b.feeBps(), 0, "no fee");
         assertEq(b.activationWindow(), 7 days, "max window");
         assertEq(b.PENALTY_BPS(), 0, "no penalty");

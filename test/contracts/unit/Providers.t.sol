@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {Provider} from "../../../contracts/types/DataTypes.sol";
 
 contract Providers_Unit_Test is MarketStateTest {
@@ -69,7 +69,7 @@ contract Providers_Unit_Test is MarketStateTest {
 
     function test_RevertWhen_DepositAboveUint128() public {
         // A market bonded in the mintable test dollar, so that more than 2^128 base units can exist.
-        GridleaseMarket m = new GridleaseMarket(owner, treasury, IERC20(address(usd)), FEE_BPS, WINDOW, 0);
+        IMarketUnderTest m = _deployMarket(owner, treasury, IERC20(address(usd)), FEE_BPS, WINDOW, 0);
         usd.mint(provider2, uint256(type(uint128).max) + 1);
         vm.startPrank(provider2);
         usd.approve(address(m), type(uint256).max);

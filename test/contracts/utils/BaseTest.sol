@@ -3,7 +3,8 @@ pragma solidity 0.8.30;
 
 import {Vm} from "./Vm.sol";
 import {Assertions} from "./Assertions.sol";
-import {GridleaseMarket} from "../../../contracts/GridleaseMarket.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IMarketUnderTest} from "./IMarketUnderTest.sol";
 import {GridleaseToken} from "../../../contracts/token/GridleaseToken.sol";
 import {AllowlistPolicy} from "../../../contracts/policies/AllowlistPolicy.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
@@ -34,12 +35,20 @@ abstract contract BaseTest is Assertions {
     address internal buyer2;
     address internal stranger = address(0x5742);
 
-    GridleaseMarket internal market;
+    /// @dev The market's production artifact: tests deploy exactly the bytecode that ships.
+    string internal constant MARKET_ARTIFACT = "contracts/GridleaseMarket.sol:GridleaseMarket";
+
+    IMarketUnderTest internal market;
     GridleaseToken internal grid;
     TestUSD internal usd;
     AllowlistPolicy internal policy;
 
+    /// @dev The market's creation bytecode, read once: a cheatcode call between `expectRevert` and a deployment
+    /// would take the expectation.
+    bytes internal marketCode;
+
     function setUp() public virtual {
+        marketCode = vm.getCode(MARKET_ARTIFACT);
         vm.warp(START_TIME);
         buyer = vm.addr(BUYER_KEY);
         buyer2 = vm.addr(BUYER2_KEY);
@@ -47,7 +56,7 @@ abstract contract BaseTest is Assertions {
         grid = new GridleaseToken(address(this), 100_000_000e18);
         usd = new TestUSD();
         policy = new AllowlistPolicy();
-        market = new GridleaseMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
+        market = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
         vm.startPrank(owner);
         market.setPaymentToken(address(usd), true);
         market.setPaymentToken(address(grid), true);
@@ -67,6 +76,29 @@ abstract contract BaseTest is Assertions {
         market.registerProvider("ipfs://provider/brisbane-dc1");
         market.depositBond(PROVIDER_BOND);
         vm.stopPrank();
+    }
+
+    /// @dev Deploys a market from its production artifact, as `new GridleaseMarket(...)` would; `vm.expectRevert`
+    /// works on it as on `new`. A constructor that reverts unexpectedly leaves address zero, on which every
+    /// following call fails.
+    function _deployMarket(
+        address owner_,
+        address treasury_,
+        IERC20 bondToken,
+        uint256 feeBps_,
+        uint256 window,
+        uint256 penaltyBps
+    ) internal returns (IMarketUnderTest deployed) {
+        bytes memory initCode = abi.encodePacked(
+            marketCode,
+            abi.encode(owner_, treasury_, bondToken, feeBps_, window, penaltyBps)
+        );
+        address at;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            at := create(0, add(initCode, 0x20), mload(initCode))
+        }
+        deployed = IMarketUnderTest(at);
     }
 
     /// @dev An 8xH100 server offer in Brisbane at $1.95 per GPU-hour, 16 servers, 1 hour to 30 days.

@@ -39,4 +39,8 @@ interface Vm {
     function store(address target, bytes32 slot, bytes32 value) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function getBlockTimestamp() external view returns (uint256 timestamp);
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
+    function getDeployedCode(
+        string calldata artifactPath
+    ) external view returns (bytes memory runtimeBytecode);
 }

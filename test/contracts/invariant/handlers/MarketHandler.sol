@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Vm} from "../../utils/Vm.sol";
 import {Assertions} from "../../utils/Assertions.sol";
 import {MarketStore} from "./MarketStore.sol";
-import {GridleaseMarket} from "../../../../contracts/GridleaseMarket.sol";
+import {IMarketUnderTest} from "../../utils/IMarketUnderTest.sol";
 import {Errors} from "../../../../contracts/libraries/Errors.sol";
 import {
     EndReason,
@@ -38,7 +38,7 @@ abstract contract MarketHandler is Assertions {
     uint256 internal constant MAX_WARP = 1 days;
     uint256 internal constant MAX_OFFERS = 12; // the test lists six; the handler may add six more
 
-    GridleaseMarket public immutable market;
+    IMarketUnderTest public immutable market;
     MarketStore public immutable store;
     address public immutable grid;
     address public immutable usd;
@@ -57,7 +57,7 @@ abstract contract MarketHandler is Assertions {
     mapping(address token => bool) internal _ghostAllowed;
 
     constructor(
-        GridleaseMarket market_,
+        IMarketUnderTest market_,
         MarketStore store_,
         address owner_,
         address stranger_,

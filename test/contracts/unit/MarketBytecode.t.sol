@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {BaseTest} from "../utils/BaseTest.sol";
+import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
+
+/// @notice Tests compile with cheaper settings than the contracts (see hardhat.config.ts), so they must not test a
+/// market of their own making: they deploy the production artifact. This checks that the code they run is, byte
+/// for byte, that artifact's runtime code, with only the immutables filled in.
+contract MarketBytecode_Unit_Test is BaseTest {
+    uint256 internal constant ODD_PENALTY_BPS = 4_321;
+
+    function test_WhenTheTestsDeployTheMarket_ItShouldRunTheArtifactsRuntimeCode() public {
+        IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, ODD_PENALTY_BPS);
+        bytes memory artifact = vm.getDeployedCode(MARKET_ARTIFACT);
+        bytes memory deployed = address(m).code;
+        bytes32[2] memory immutables = [bytes32(uint256(uint160(address(grid)))), bytes32(ODD_PENALTY_BPS)];
+
+        assertEq(deployed.length, artifact.length, "runtime size");
+        uint256 filled = 0;
+        uint256 i = 0;
+        while (i < deployed.length) {
+            if (deployed[i] == artifact[i]) {
+                ++i;
+                continue;
+            }
+            // A difference must lie in an immutable's slot: 32 bytes left zero in the artifact, holding one of the
+            // constructor's values in the deployed code. Values are right-aligned, so the slot starts up to 31
+            // bytes before the first differing byte.
+            uint256 slot = _immutableSlotAround(artifact, deployed, i, immutables);
+            assertTrue(slot != type(uint256).max, "a byte differs outside the immutables");
+            ++filled;
+            i = slot + 32;
+        }
+        // Both immutables are read by the code, so a comparison that masked nothing would be vacuous.
+        assertTrue(filled >= 2, "immutables not found in the runtime code");
+    }
+
+    function test_WhenTheTestsDeployTheMarket_ItShouldAnswerEveryFunctionTheTestInterfaceDeclares()
+        public
+        view
+    {
+        // IMarketUnderTest restates the market's inherited getters; a wrong one would fail here, not in a test of
+        // behaviour.
+        assertEq(market.MAX_FEE_BPS(), 1_000, "MAX_FEE_BPS");
+        assertEq(market.MAX_UNITS(), type(uint16).max, "MAX_UNITS");
+        assertEq(market.MAX_GPUS_PER_UNIT(), 1_024, "MAX_GPUS_PER_UNIT");
+        assertEq(market.MAX_LEASE_DURATION(), 1_096 days, "MAX_LEASE_DURATION");
+        assertEq(market.MIN_ACTIVATION_WINDOW(), 1 minutes, "MIN_ACTIVATION_WINDOW");
+        assertEq(market.MAX_ACTIVATION_WINDOW(), 7 days, "MAX_ACTIVATION_WINDOW");
+        assertEq(market.MAX_ACCESS_BYTES(), 4_096, "MAX_ACCESS_BYTES");
+        assertEq(market.MAX_CLAIM_BATCH(), 200, "MAX_CLAIM_BATCH");
+        assertEq(market.MAX_PAYMENT_TOKENS(), 64, "MAX_PAYMENT_TOKENS");
+        assertEq(address(market.BOND_TOKEN()), address(grid), "BOND_TOKEN");
+        assertEq(market.PENALTY_BPS(), PENALTY_BPS, "PENALTY_BPS");
+        assertEq(market.owner(), owner, "owner");
+        assertEq(market.pendingOwner(), address(0), "pendingOwner");
+        assertEq(market.treasury(), treasury, "treasury");
+        assertEq(market.feeBps(), FEE_BPS, "feeBps");
+        assertEq(market.activationWindow(), WINDOW, "activationWindow");
+        assertEq(market.paymentTokens().length, 2, "paymentTokens");
+        assertTrue(market.isPaymentToken(address(usd)), "isPaymentToken");
+        assertTrue(!market.paused(), "paused");
+        assertEq(market.offerCount(), 0, "offerCount");
+        assertEq(market.leaseCount(), 0, "leaseCount");
+        assertEq(market.protocolFees(address(usd)), 0, "protocolFees");
+        assertEq(market.escrowOf(1), 0, "escrowOf");
+        assertTrue(market.getProvider(provider).registered, "getProvider");
+        assertEq(market.getOffer(1).provider, address(0), "getOffer");
+    }
+
+    /// @dev The start of the 32-byte slot covering byte `i` that is zero in `artifact` and holds one of `values` in
+    /// `deployed`; type(uint256).max if there is none.
+    function _immutableSlotAround(
+        bytes memory artifact,
+        bytes memory deployed,
+        uint256 i,
+        bytes32[2] memory values
+    ) internal pure returns (uint256) {
+        uint256 from = i < 31 ? 0 : i - 31;
+        for (uint256 start = from; start <= i && start + 32 <= deployed.length; ++start) {
+            if (_wordAt(artifact, start) != bytes32(0)) continue;
+            bytes32 word = _wordAt(deployed, start);
+            if (word == values[0] || word == values[1]) return start;
+        }
+        return type(uint256).max;
+    }
+
+    function _wordAt(bytes memory data, uint256 offset) internal pure returns (bytes32 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := mload(add(add(data, 0x20), offset))
+        }
+    }
+}
