@@ -28,6 +28,7 @@ import {
   type SignerClient,
   type TokenDisplay,
 } from "@gridlease/sdk";
+import { IndexerError } from "@gridlease/sdk/indexer";
 import { CliError, errorMessage, EXIT } from "./exit.ts";
 import type { Output } from "./output.ts";
 import type { Settings } from "./config.ts";
@@ -164,6 +165,7 @@ export function toCliError(err: unknown, context: ErrorContext = {}): CliError {
       err.message,
       err.code,
     );
+  if (err instanceof IndexerError) return indexerError(err);
   if (err instanceof TransactionRevertedError)
     return new CliError(EXIT.REJECTED, `${err.message}.`, "revert");
   const explained = explainError(err, context);
@@ -182,6 +184,20 @@ export function toCliError(err: unknown, context: ErrorContext = {}): CliError {
       : explained.message;
   const e = new CliError(code, message, explained.errorName ?? explained.kind);
   return e;
+}
+
+/**
+ * An indexer failure: no answer, or an HTTP 5xx without GraphQL (a proxy in front of a stopped indexer), is
+ * "unreachable" (4) like an RPC; a refused query or another HTTP status is unexpected (1).
+ */
+function indexerError(err: IndexerError): CliError {
+  if (err.kind === "unreachable" || (err.kind === "http" && (err.status ?? 0) >= 500))
+    return new CliError(
+      EXIT.UNREACHABLE,
+      `${err.message} Is it running, and is --indexer-url right?`,
+      "network",
+    );
+  return new CliError(EXIT.INTERNAL, err.message, "indexer");
 }
 
 /** Sends a transaction with progress lines, waits for it and returns the mined result. */

@@ -1,9 +1,10 @@
 /** Payment-token metadata for indexer rows, which carry only the token's address. */
 import { getAddress, type Address } from "viem";
+import type { TokenDisplay } from "@gridlease/sdk";
 import type { Context } from "./context.ts";
 
-/** A token as the indexer commands show it. */
-export type Token = { address: Address; symbol: string; decimals: number };
+/** A token as the indexer commands show it: the SDK's display data and its address. */
+export type Token = Required<Pick<TokenDisplay, "symbol" | "decimals">> & { address: Address };
 
 /** Token metadata by address (any case), read from the chain once per token. */
 export function tokenBook(connect: () => Promise<Context>): (address: string) => Promise<Token> {

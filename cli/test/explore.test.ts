@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, type Hex } from "viem";
+import { getAddress, maxUint256, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { endReasonName, getLease } from "@gridlease/sdk";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
@@ -284,7 +284,7 @@ describe("failures", () => {
       const r = await run([...args, "--json"], down);
       expect(r.code).toBe(4);
       expect(r.json.error.kind).toBe("network");
-      expect(r.stderr).toMatch(/indexer at .* cannot be reached/);
+      expect(r.stderr).toMatch(/indexer at .* does not answer/);
     }
   });
 
@@ -298,7 +298,7 @@ describe("failures", () => {
     if (r.code !== 0) {
       expect(r.code).toBe(4);
       expect(r.json.error.message).toMatch(
-        /indexer at http:\/\/127\.0\.0\.1:42069 cannot be reached/,
+        /indexer at http:\/\/127\.0\.0\.1:42069 does not answer/,
       );
     } else expect(Array.isArray(r.json.offers)).toBe(true);
     expect(r.stderr).not.toMatch(/pass --indexer-url/);
@@ -309,5 +309,63 @@ describe("failures", () => {
       const r = ok(await cli([...name.split(" "), "--help"]));
       expect(r.stdout).toContain(`Usage: gridlease ${name}`);
     }
+  });
+});
+
+describe("open offers", () => {
+  it("does not list an offer whose provider's free bond cannot cover one more penalty (Market_BondCommitted)", async () => {
+    const client = await connection.viem.getPublicClient();
+    const ctx = await scenarioContext(connection, (await client.getBlock()).timestamp);
+    const provider2 = ctx.wallets[5]!;
+    const asProvider = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
+      client: { wallet: provider2 },
+    });
+    const asBuyer = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
+      client: { wallet: ctx.wallets[3]! },
+    });
+    const { bond, lockedBond } = await asProvider.read.getProvider([provider2.account.address]);
+    // The free bond as the minimum: one lease reserves half of it (PENALTY_BPS 5000), so two exhaust it.
+    const minBond = bond - lockedBond;
+    expect(minBond).toBeGreaterThan(0n);
+    await ctx.send(() =>
+      asProvider.write.createOffer([
+        {
+          gpuModel: encodeGpuModel("H100-SXM-80GB"),
+          gpusPerUnit: 1n,
+          totalUnits: 10n,
+          region: encodeRegion("EU-DE"),
+          paymentToken: scenario.usd,
+          pricePerGpuHour: USD("1.1"),
+          minDuration: 3600n,
+          maxDuration: 86_400n,
+          minProviderBond: minBond,
+          buyerPolicy: "0x0000000000000000000000000000000000000000",
+          specHash: `0x${"55".repeat(32)}` as Hex,
+          specURI: "ipfs://spec/h100-1",
+        },
+      ]),
+    );
+    const offerId = await asProvider.read.offerCount();
+    const listed = async () => {
+      await waitForIndexed(ponder!, Number(await client.getBlockNumber()));
+      const r = ok(await run(["market", "search", "--region", "EU-DE", "--json"]));
+      return r.json.offers.map((o: any) => o.offerId);
+    };
+    const before = await asProvider.read.getProvider([provider2.account.address]);
+    const penalty = bond / 2n;
+    if (before.bond - before.lockedBond >= penalty)
+      expect(await listed()).toEqual([String(offerId)]);
+    // Lease until the free bond is below one penalty; the offer still has free servers and a bond >= its minimum.
+    for (;;) {
+      const p = await asProvider.read.getProvider([provider2.account.address]);
+      if (p.bond - p.lockedBond < penalty) break;
+      await ctx.send(() =>
+        asBuyer.write.openLease([offerId, 1n, 3600n, maxUint256, `0x${"ab".repeat(32)}`]),
+      );
+    }
+    const after = await asProvider.read.getOffer([offerId]);
+    expect(after.totalUnits - after.unitsInUse).toBeGreaterThan(0n);
+    expect((await asProvider.read.getProvider([provider2.account.address])).bond).toBe(bond);
+    expect(await listed()).toEqual([]);
   });
 });

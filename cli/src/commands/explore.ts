@@ -12,135 +12,76 @@ import {
   formatTime,
   formatTokenAmount,
 } from "@gridlease/sdk";
+import {
+  getIndexedLease,
+  LEASE_FIELDS,
+  OFFER_FIELDS,
+  PROVIDER_FIELDS,
+  toLease,
+  toOffer,
+  toProvider,
+  type IndexedLease,
+  type RawLease,
+  type RawOffer,
+  type RawProvider,
+  type Ref,
+} from "@gridlease/sdk/indexer";
 import { parseCount } from "../args.ts";
 import { defineCommand, type Command } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { gpuMatches } from "../gpu.ts";
-import { fetchAll, openIndexer } from "../indexer.ts";
+import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
 import { tokenBook, type Token } from "../tokens.ts";
 
-const big = (v: string | number | null | undefined) =>
-  v === null || v === undefined ? undefined : BigInt(v);
 const amount = (v: bigint, t: Token) => formatTokenAmount(v, t);
 const gpuHours = (gpuSeconds: bigint) => (Number(gpuSeconds) / 3600).toFixed(2);
 
-/** GraphQL rows as the indexer returns them: bigints as decimal strings, counts as numbers. */
-interface LeaseEventRow {
-  type: string;
-  account: string | null;
-  txHash: string;
-  blockNumber: string;
-  logIndex: number;
-  timestamp: string;
-  amount: string | null;
-  fee: string | null;
-  refund: string | null;
-  penalty: string | null;
-  duration: string | null;
-  endReason: string | null;
+/** Nested lists of a provider or an account, selected with the SDK's field lists and mapped by its mappers. */
+interface Listing<T> {
+  items: T[];
 }
-interface LeaseRow {
-  leaseId: string;
-  gpuModel: string;
-  region: string;
-  units: string;
-  gpusPerUnit: string;
-  gpus: string;
-  pricePerGpuHour: string;
-  feeBps: string;
-  duration: string;
-  initialDuration: string;
-  status: string;
-  endReason: string;
-  activationDeadline: string;
-  openedAt: string;
-  startTime: string | null;
-  endTime: string | null;
-  closedAt: string | null;
-  deposit: string;
-  topUps: string;
-  extensionCount: number;
-  accrued: string;
-  claimedGross: string;
-  paidToProvider: string;
-  fee: string;
+interface EarningRow {
+  paymentToken: Ref;
+  earningsAccrued: string;
+  earningsClaimed: string;
+  feesPaid: string;
+}
+interface SpendingRow {
+  paymentToken: Ref;
+  spent: string;
   refunded: string;
-  penalty: string;
-  offer: { id: string };
-  provider: { id: string };
-  buyer: { id: string };
-  paymentToken: { id: string };
-  events: { items: LeaseEventRow[] };
 }
-type LeaseListRow = Pick<
-  LeaseRow,
-  | "leaseId"
-  | "gpuModel"
-  | "region"
-  | "gpus"
-  | "status"
-  | "endReason"
-  | "openedAt"
-  | "deposit"
-  | "paidToProvider"
-  | "refunded"
-  | "paymentToken"
->;
-interface ProviderRow {
-  bond: string;
-  leaseCount: number;
-  leasesServed: number;
-  gpuSecondsServed: string;
-  noShows: number;
-  providerTerminations: number;
-  penaltiesPaid: string;
-  metadataURI: string;
-  earnings: {
-    items: {
-      paymentToken: { id: string };
-      earningsAccrued: string;
-      earningsClaimed: string;
-      feesPaid: string;
-    }[];
-  };
-  offers: {
-    items: {
-      offerId: string;
-      gpuModel: string;
-      region: string;
-      gpusPerUnit: string;
-      totalUnits: string;
-      unitsInUse: string;
-      pricePerGpuHour: string;
-      paused: boolean;
-      leaseCount: number;
-      paymentToken: { id: string };
-    }[];
-  };
-  leases: { items: LeaseListRow[] };
-}
-interface AccountRow {
+type ProviderActivity = RawProvider & {
+  earnings: Listing<EarningRow>;
+  offers: Listing<RawOffer>;
+  leases: Listing<RawLease>;
+};
+interface AccountActivity {
   leaseCount: number;
   gpuSecondsBought: string;
   penaltiesReceived: string;
-  spending: { items: { paymentToken: { id: string }; spent: string; refunded: string }[] };
-  leases: { items: LeaseListRow[] };
+  spending: Listing<SpendingRow>;
+  leases: Listing<RawLease>;
 }
+/** A row of the indexer's daily statistics per GPU model and payment token (no SDK query reads these yet). */
 interface DayStatRow {
   gpuModel: string;
   day: number;
   date: string;
-  paymentToken: { id: string };
+  paymentToken: Ref;
   gpuSecondsLeased: string;
   volume: string;
   leasesOpened: number;
 }
 
-const LEASE_FIELDS = `leaseId gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status
-  endReason activationDeadline openedAt startTime endTime closedAt deposit topUps extensionCount accrued
-  claimedGross paidToProvider fee refunded penalty accessPostedAt accessRotations
-  offer { id } provider { id } buyer { id } paymentToken { id }`;
+/** The status of an indexed lease at the indexer's latest block: the contract's, with the time-derived ones. */
+function statusAt(l: IndexedLease, now: bigint | undefined): string {
+  if (now === undefined) return l.status;
+  if (l.status === "Active" && l.endTime !== null && l.endTime <= now) return "Expired";
+  if (l.status === "Pending" && l.activationDeadline < now) return "ActivationOverdue";
+  return l.status;
+}
 
 const exploreLease = defineCommand({
   name: "explore lease",
@@ -149,7 +90,7 @@ const exploreLease = defineCommand({
 
   ID   the lease id (e.g. 7)
 
-Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
+${NEEDS_INDEXER}`,
   options: {},
   positionals: true,
   async run({ positionals, out, connect, settings }) {
@@ -157,79 +98,62 @@ Needs the indexer (--indexer-url) and the RPC (for the token's symbol).`,
       throw usage("explore lease takes one lease id, e.g. `gridlease explore lease 7`");
     const id = parseCount(positionals[0], "the lease id");
     const indexer = await openIndexer(settings, connect);
-    const data = await indexer.query<{ lease: LeaseRow | null }>(
-      `query ($id: String!) { lease(id: $id) { ${LEASE_FIELDS}
-        events(limit: 1000) { items { type account txHash blockNumber logIndex timestamp amount fee refund penalty duration endReason } } } }`,
-      { id: id.toString() },
-    );
-    const l = data.lease;
-    if (!l)
+    const found = await getIndexedLease(indexer, id);
+    if (!found)
       throw new CliError(
         EXIT.NOT_FOUND,
         `The indexer knows no lease #${id} (it may not exist, or not be indexed yet).`,
         "not-found",
       );
-    const t = await tokenBook(connect)(l.paymentToken.id);
-    const now = await indexer.indexedTime();
-    let status = l.status;
-    if (now !== undefined && status === "Active" && l.endTime !== null && BigInt(l.endTime) <= now)
-      status = "Expired";
-    if (now !== undefined && status === "Pending" && BigInt(l.activationDeadline) < now)
-      status = "ActivationOverdue";
-    const events = l.events.items
-      .map((e) => ({
-        type: e.type,
-        time: BigInt(e.timestamp),
-        txHash: e.txHash,
-        blockNumber: BigInt(e.blockNumber),
-        logIndex: e.logIndex,
-        account: e.account ? getAddress(e.account) : null,
-        amount: big(e.amount),
-        fee: big(e.fee),
-        refund: big(e.refund),
-        penalty: big(e.penalty),
-        duration: big(e.duration),
-        endReason: e.endReason ?? undefined,
-      }))
-      .sort((a, b) =>
-        a.blockNumber === b.blockNumber
-          ? a.logIndex - b.logIndex
-          : a.blockNumber < b.blockNumber
-            ? -1
-            : 1,
-      );
+    const l = found.lease;
+    const t = await tokenBook(connect)(l.paymentToken);
+    const status = statusAt(l, await indexer.indexedTime());
+    const events = found.events.map((e) => ({
+      type: e.type,
+      time: e.timestamp,
+      txHash: e.txHash,
+      blockNumber: e.blockNumber,
+      logIndex: e.logIndex,
+      account: e.account ? getAddress(e.account) : null,
+      amount: e.amount ?? undefined,
+      fee: e.fee ?? undefined,
+      refund: e.refund ?? undefined,
+      penalty: e.penalty ?? undefined,
+      duration: e.duration ?? undefined,
+      endReason: e.endReason ?? undefined,
+    }));
     const result = {
-      leaseId: BigInt(l.leaseId),
-      offerId: BigInt(l.offer.id),
-      provider: getAddress(l.provider.id),
-      buyer: getAddress(l.buyer.id),
+      leaseId: l.leaseId,
+      offerId: l.offerId,
+      provider: getAddress(l.provider),
+      buyer: getAddress(l.buyer),
       paymentToken: t,
       gpuModel: l.gpuModel,
       region: l.region,
-      units: BigInt(l.units),
-      gpusPerUnit: BigInt(l.gpusPerUnit),
-      gpus: BigInt(l.gpus),
-      pricePerGpuHour: BigInt(l.pricePerGpuHour),
-      feeBps: BigInt(l.feeBps),
-      duration: BigInt(l.duration),
-      initialDuration: BigInt(l.initialDuration),
+      units: l.units,
+      gpusPerUnit: l.gpusPerUnit,
+      gpus: l.gpus,
+      pricePerGpuHour: l.pricePerGpuHour,
+      feeBps: l.feeBps,
+      duration: l.duration,
+      initialDuration: l.initialDuration,
       extensions: l.extensionCount,
       status,
       endReason: l.endReason,
-      openedAt: BigInt(l.openedAt),
-      activationDeadline: BigInt(l.activationDeadline),
-      startTime: big(l.startTime) ?? null,
-      endTime: big(l.endTime) ?? null,
-      closedAt: big(l.closedAt) ?? null,
+      openedAt: l.openedAt,
+      activationDeadline: l.activationDeadline,
+      startTime: l.startTime,
+      endTime: l.endTime,
+      closedAt: l.closedAt,
       settlement: {
-        deposit: BigInt(l.deposit),
-        topUps: BigInt(l.topUps),
-        accrued: BigInt(l.accrued),
-        claimedGross: BigInt(l.claimedGross),
-        paidToProvider: BigInt(l.paidToProvider),
-        fee: BigInt(l.fee),
-        refunded: BigInt(l.refunded),
-        penalty: BigInt(l.penalty),
+        deposit: l.deposit,
+        topUps: l.topUps,
+        accrued: l.accrued,
+        claimedGross: l.claimedGross,
+        paidToProvider: l.paidToProvider,
+        fee: l.fee,
+        refunded: l.refunded,
+        penalty: l.penalty,
       },
       events,
     };
@@ -285,7 +209,7 @@ const exploreAddress = defineCommand({
 
   ADDRESS   a 0x address
 
-Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
+${NEEDS_INDEXER}`,
   options: {},
   positionals: true,
   async run({ positionals, out, connect, settings }) {
@@ -296,19 +220,19 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
     const address = getAddress(positionals[0]!);
     const id = address.toLowerCase();
     const indexer = await openIndexer(settings, connect);
-    const leaseSel = `leaseId gpuModel region gpus status endReason openedAt deposit paidToProvider refunded paymentToken { id }`;
+    const leases = `leases(limit: 10, orderBy: "openedAt", orderDirection: "desc") { items { ${LEASE_FIELDS} } }`;
     const data = await indexer.query<{
-      provider: ProviderRow | null;
-      account: AccountRow | null;
+      provider: ProviderActivity | null;
+      account: AccountActivity | null;
     }>(
       `query ($id: String!) {
-        provider(id: $id) { bond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid firstSeenAt lastSeenAt metadataURI
+        provider(id: $id) { ${PROVIDER_FIELDS}
           earnings(limit: 100) { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } }
-          offers(limit: 1000, orderBy: "offerId") { items { offerId gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour paused leaseCount paymentToken { id } } }
-          leases(limit: 10, orderBy: "openedAt", orderDirection: "desc") { items { ${leaseSel} } } }
-        account(id: $id) { leaseCount gpuSecondsBought penaltiesReceived firstSeenAt lastSeenAt
+          offers(limit: 1000, orderBy: "offerId") { items { ${OFFER_FIELDS} } }
+          ${leases} }
+        account(id: $id) { leaseCount gpuSecondsBought penaltiesReceived
           spending(limit: 100) { items { paymentToken { id } spent refunded } }
-          leases(limit: 10, orderBy: "openedAt", orderDirection: "desc") { items { ${leaseSel} } } }
+          ${leases} }
       }`,
       { id },
     );
@@ -321,60 +245,59 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
         "not-found",
       );
     const token = tokenBook(connect);
-    const leases = async (items: LeaseListRow[]) =>
+    const recent = async (items: RawLease[]) =>
       Promise.all(
-        items.map(async (l) => {
-          const t = await token(l.paymentToken.id);
-          return {
-            leaseId: BigInt(l.leaseId),
-            gpuModel: l.gpuModel,
-            region: l.region,
-            gpus: BigInt(l.gpus),
-            status: l.status,
-            endReason: l.endReason,
-            openedAt: BigInt(l.openedAt),
-            paymentToken: t,
-            deposit: BigInt(l.deposit),
-            paidToProvider: BigInt(l.paidToProvider),
-            refunded: BigInt(l.refunded),
-          };
-        }),
+        items.map(toLease).map(async (l) => ({
+          leaseId: l.leaseId,
+          gpuModel: l.gpuModel,
+          region: l.region,
+          gpus: l.gpus,
+          status: l.status,
+          endReason: l.endReason,
+          openedAt: l.openedAt,
+          paymentToken: await token(l.paymentToken),
+          deposit: l.deposit,
+          paidToProvider: l.paidToProvider,
+          refunded: l.refunded,
+        })),
       );
-    const provider = p
-      ? {
-          metadataURI: p.metadataURI,
-          bond: BigInt(p.bond),
-          offers: await Promise.all(
-            p.offers.items.map(async (o) => ({
-              offerId: BigInt(o.offerId),
-              gpuModel: o.gpuModel,
-              region: o.region,
-              gpusPerUnit: BigInt(o.gpusPerUnit),
-              totalUnits: BigInt(o.totalUnits),
-              unitsInUse: BigInt(o.unitsInUse),
-              paymentToken: await token(o.paymentToken.id),
-              pricePerGpuHour: BigInt(o.pricePerGpuHour),
-              paused: o.paused,
-              leaseCount: o.leaseCount,
-            })),
-          ),
-          leaseCount: p.leaseCount,
-          leasesServed: p.leasesServed,
-          gpuHoursServed: gpuHours(BigInt(p.gpuSecondsServed)),
-          noShows: p.noShows,
-          providerTerminations: p.providerTerminations,
-          penaltiesPaid: BigInt(p.penaltiesPaid),
-          earnings: await Promise.all(
-            p.earnings.items.map(async (e) => ({
-              paymentToken: await token(e.paymentToken.id),
-              accrued: BigInt(e.earningsAccrued),
-              claimed: BigInt(e.earningsClaimed),
-              feesPaid: BigInt(e.feesPaid),
-            })),
-          ),
-          recentLeases: await leases(p.leases.items),
-        }
-      : null;
+    const pr = p && toProvider(p);
+    const provider =
+      p && pr
+        ? {
+            metadataURI: pr.metadataURI,
+            bond: pr.bond,
+            offers: await Promise.all(
+              p.offers.items.map(toOffer).map(async (o) => ({
+                offerId: o.offerId,
+                gpuModel: o.gpuModel,
+                region: o.region,
+                gpusPerUnit: o.gpusPerUnit,
+                totalUnits: o.totalUnits,
+                unitsInUse: o.unitsInUse,
+                paymentToken: await token(o.paymentToken),
+                pricePerGpuHour: o.pricePerGpuHour,
+                paused: o.paused,
+                leaseCount: o.leaseCount,
+              })),
+            ),
+            leaseCount: pr.leaseCount,
+            leasesServed: pr.leasesServed,
+            gpuHoursServed: gpuHours(pr.gpuSecondsServed),
+            noShows: pr.noShows,
+            providerTerminations: pr.providerTerminations,
+            penaltiesPaid: pr.penaltiesPaid,
+            earnings: await Promise.all(
+              p.earnings.items.map(async (e) => ({
+                paymentToken: await token(e.paymentToken.id),
+                accrued: BigInt(e.earningsAccrued),
+                claimed: BigInt(e.earningsClaimed),
+                feesPaid: BigInt(e.feesPaid),
+              })),
+            ),
+            recentLeases: await recent(p.leases.items),
+          }
+        : null;
     const buyer = a
       ? {
           leaseCount: a.leaseCount,
@@ -387,11 +310,11 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
               refunded: BigInt(s.refunded),
             })),
           ),
-          recentLeases: await leases(a.leases.items),
+          recentLeases: await recent(a.leases.items),
         }
       : null;
     const GRID = BOND_TOKEN_DISPLAY;
-    const leaseTable = (ls: Awaited<ReturnType<typeof leases>>) =>
+    const leaseTable = (ls: Awaited<ReturnType<typeof recent>>) =>
       table(
         ["LEASE", "GPUS", "REGION", "STATUS", "OPENED", "DEPOSIT"],
         ls.map((l) => [
@@ -468,7 +391,7 @@ const explorePrices = defineCommand({
   --days N        the last N days, up to the latest indexed block (default 30, at most 366)
   --token SYMBOL  only this payment token (prices in different tokens are never mixed)
 
-Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
+${NEEDS_INDEXER}`,
   options: {
     gpu: { type: "string" },
     days: { type: "string", default: "30" },
@@ -484,11 +407,16 @@ Needs the indexer (--indexer-url) and the RPC (for token symbols).`,
     const now = (await indexer.indexedTime()) ?? BigInt(Math.floor(Date.now() / 1000));
     const lastDay = Number(now / 86_400n);
     const firstDay = lastDay - Number(days) + 1;
-    const stats = await fetchAll<DayStatRow>(
-      indexer,
+    const stats = await indexer.queryAll<DayStatRow>(
+      `query ($after: String, $gpu: String!, $from: Int!, $to: Int!) {
+        gpuModelDayStats(where: { gpuModel_starts_with: $gpu, day_gte: $from, day_lte: $to }, orderBy: "day", limit: 1000, after: $after) {
+          items { gpuModel day date paymentToken { id } gpuSecondsLeased volume leasesOpened }
+          pageInfo { hasNextPage endCursor }
+        }
+      }`,
       "gpuModelDayStats",
-      `where: { gpuModel_starts_with: ${JSON.stringify(gpu)}, day_gte: ${firstDay}, day_lte: ${lastDay} }, orderBy: "day"`,
-      "gpuModel day date paymentToken { id } gpuSecondsLeased volume leasesOpened",
+      { gpu, from: firstDay, to: lastDay },
+      { max: 10_000 },
     );
     const token = tokenBook(connect);
     const byKey = new Map<

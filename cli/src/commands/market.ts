@@ -3,40 +3,27 @@
  * provider's track record. The numbers come from the indexer; token symbols and decimals from the chain.
  */
 import { formatUnits, getAddress, isAddress, parseUnits, type Address } from "viem";
-import { formatDuration, formatTokenAmount } from "@gridlease/sdk";
+import { readContract } from "viem/actions";
+import { canLease, formatDuration, formatTokenAmount, gridleaseMarketAbi } from "@gridlease/sdk";
+import {
+  getIndexedMarket,
+  listOffers,
+  listPaymentTokens,
+  listProviders,
+  type IndexedOffer,
+  type IndexedProvider,
+} from "@gridlease/sdk/indexer";
 import { parseCount } from "../args.ts";
 import { defineCommand, type Command } from "../command.ts";
 import { usage } from "../exit.ts";
 import { gpuMatches } from "../gpu.ts";
-import { fetchAll, openIndexer } from "../indexer.ts";
+import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
 import { tokenBook, type Token } from "../tokens.ts";
 
 const SORTS = ["price", "gpus", "region"] as const;
 type Sort = (typeof SORTS)[number];
 const isSort = (s: string): s is Sort => (SORTS as readonly string[]).includes(s);
-
-/** An offer row as the indexer returns it (bigints as decimal strings). */
-interface OfferRow {
-  offerId: string;
-  gpuModel: string;
-  region: string;
-  gpusPerUnit: string;
-  totalUnits: string;
-  unitsInUse: string;
-  pricePerGpuHour: string;
-  minDuration: string;
-  maxDuration: string;
-  minProviderBond: string;
-  paymentToken: { id: string; allowed: boolean };
-  provider: {
-    id: string;
-    bond: string;
-    leasesServed: number;
-    noShows: number;
-    providerTerminations: number;
-  };
-}
 
 /** One line of `market search`. */
 interface SearchRow {
@@ -51,6 +38,8 @@ interface SearchRow {
   price: string;
   minDuration: bigint;
   maxDuration: bigint;
+  /** A buyer policy decides who may lease it. */
+  restricted: boolean;
   provider: {
     address: Address;
     leasesServed: number;
@@ -59,13 +48,29 @@ interface SearchRow {
   };
 }
 
-/** Whether a new lease of one server could open on this offer (as far as the indexer knows). */
-function isOpen(o: OfferRow): boolean {
-  return (
-    BigInt(o.totalUnits) > BigInt(o.unitsInUse) &&
-    o.paymentToken.allowed &&
-    BigInt(o.provider.bond) >= BigInt(o.minProviderBond)
-  );
+/** The market-wide state `canLease` needs besides the offer, read once per search. */
+interface SearchConditions {
+  marketPaused: boolean;
+  penaltyBps: bigint;
+  providers: Map<string, IndexedProvider>;
+  allowedTokens: Set<string>;
+}
+
+/**
+ * Whether a lease of one server for the offer's shortest term could open now, by the SDK's `canLease` (the
+ * contract's own checks, on the indexer's data). A restricted offer counts as open: its buyer policy decides
+ * who may lease it, and the row says so.
+ */
+function isOpen(o: IndexedOffer, c: SearchConditions): boolean {
+  const answer = canLease(o, {
+    units: 1n,
+    duration: o.minDuration,
+    marketPaused: c.marketPaused,
+    penaltyBps: c.penaltyBps,
+    provider: c.providers.get(o.provider),
+    tokenAllowed: c.allowedTokens.has(o.paymentToken),
+  });
+  return answer.ok || answer.error === "PolicyDecides";
 }
 
 const marketSearch = defineCommand({
@@ -81,9 +86,10 @@ const marketSearch = defineCommand({
   --sort KEY       price (cheapest first; default), gpus (most GPUs available first) or region
   --limit N        show at most N offers (default 50)
 
-Open means: not paused, at least one server free, the payment token still allowed and the provider's bond at
-least the offer's minimum. Needs the indexer (--indexer-url; on the local chain 31337 the one \`npm run dev\`
-starts) and the RPC (for token symbols).`,
+Open means the market would let one server be leased for the offer's shortest term now (the SDK's canLease:
+market and offer not paused, a server free, the payment token allowed, the provider's bond at least the
+offer's minimum with one more penalty free of its live leases' reservations). Offers with a buyer policy are
+listed ("restricted" in --json): the policy decides. ${NEEDS_INDEXER}`,
   options: {
     gpu: { type: "string" },
     region: { type: "string" },
@@ -113,48 +119,62 @@ starts) and the RPC (for token symbols).`,
     const indexer = await openIndexer(settings, connect);
     const token = tokenBook(connect);
 
-    const offers = await fetchAll<OfferRow>(
-      indexer,
-      "offers",
-      `where: { paused: false${region ? `, region: ${JSON.stringify(region)}` : ""} }`,
-      `offerId gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour minDuration maxDuration minProviderBond
-       paymentToken { id allowed } provider { id bond leasesServed noShows providerTerminations }`,
-    );
+    const [offers, providers, tokens, market, penaltyBps] = await Promise.all([
+      listOffers(indexer, { paused: false, region }),
+      listProviders(indexer),
+      listPaymentTokens(indexer),
+      getIndexedMarket(indexer),
+      connect().then((c) =>
+        readContract(c.client, {
+          address: c.market,
+          abi: gridleaseMarketAbi,
+          functionName: "PENALTY_BPS",
+        }),
+      ),
+    ]);
+    const conditions: SearchConditions = {
+      marketPaused: market?.paused ?? false,
+      penaltyBps,
+      providers: new Map(providers.map((p) => [p.address, p])),
+      allowedTokens: new Set(tokens.filter((t) => t.allowed).map((t) => t.address)),
+    };
     const rows: SearchRow[] = [];
     for (const o of offers) {
-      if (!isOpen(o)) continue;
+      if (!isOpen(o, conditions)) continue;
       if (gpu && !gpuMatches(o.gpuModel.toUpperCase(), gpu)) continue;
-      if (BigInt(o.gpusPerUnit) < minGpus) continue;
-      const t = await token(o.paymentToken.id);
+      if (o.gpusPerUnit < minGpus) continue;
+      const t = await token(o.paymentToken);
       if (tokenArg) {
         const wanted = tokenArg.startsWith("0x")
           ? t.address.toLowerCase() === tokenArg.toLowerCase()
           : t.symbol.toLowerCase() === tokenArg.toLowerCase();
         if (!wanted) continue;
       }
-      const price = BigInt(o.pricePerGpuHour);
+      const price = o.pricePerGpuHour;
       if (maxPriceRaw !== undefined) {
         // Compared at 36 decimals, so a limit finer than the token's decimals still compares exactly.
         const max = parseUnits(maxPriceRaw, 36);
         if (price * 10n ** BigInt(36 - t.decimals) > max) continue;
       }
+      const p = conditions.providers.get(o.provider);
       rows.push({
-        offerId: BigInt(o.offerId),
+        offerId: o.offerId,
         gpuModel: o.gpuModel,
-        gpusPerUnit: BigInt(o.gpusPerUnit),
-        serversAvailable: BigInt(o.totalUnits) - BigInt(o.unitsInUse),
-        totalServers: BigInt(o.totalUnits),
+        gpusPerUnit: o.gpusPerUnit,
+        serversAvailable: o.totalUnits - o.unitsInUse,
+        totalServers: o.totalUnits,
         region: o.region,
         paymentToken: t,
         pricePerGpuHour: price,
         price: formatUnits(price, t.decimals),
-        minDuration: BigInt(o.minDuration),
-        maxDuration: BigInt(o.maxDuration),
+        minDuration: o.minDuration,
+        maxDuration: o.maxDuration,
+        restricted: o.restricted,
         provider: {
-          address: getAddress(o.provider.id),
-          leasesServed: o.provider.leasesServed,
-          noShows: o.provider.noShows,
-          providerTerminations: o.provider.providerTerminations,
+          address: getAddress(o.provider),
+          leasesServed: p?.leasesServed ?? 0,
+          noShows: p?.noShows ?? 0,
+          providerTerminations: p?.providerTerminations ?? 0,
         },
       });
     }
