@@ -61,10 +61,8 @@ export class UnknownChainError extends Error {
   }
 }
 
-const RECORDS = deployments as unknown as Record<
-  string,
-  { network: string; contracts: GridleaseDeployment["contracts"] }
->;
+const RECORDS: Record<string, { network: string; contracts: GridleaseDeployment["contracts"] }> =
+  deployments;
 
 /** Chain ids with a known Gridlease deployment. */
 export function gridleaseChainIds(): number[] {
@@ -158,15 +156,15 @@ export function getGridleaseContracts<const client extends GridleaseClient>(
 ): GridleaseContracts<client> {
   const chainId = options.chainId ?? chainIdOf(client);
   const addresses = gridleaseAddresses(chainId, options.addresses);
-  const bind = (address: Address, abi: readonly unknown[]) =>
-    getContract({ address, abi, client: client as Client }) as never;
   return {
     chainId,
     addresses,
-    market: bind(addresses.market, gridleaseMarketAbi),
-    grid: bind(addresses.grid, gridleaseTokenAbi),
-    policy: bind(addresses.policy, allowlistPolicyAbi),
-    usd: addresses.usd ? bind(addresses.usd, testUSDAbi) : undefined,
+    market: getContract({ address: addresses.market, abi: gridleaseMarketAbi, client }),
+    grid: getContract({ address: addresses.grid, abi: gridleaseTokenAbi, client }),
+    policy: getContract({ address: addresses.policy, abi: allowlistPolicyAbi, client }),
+    usd: addresses.usd
+      ? getContract({ address: addresses.usd, abi: testUSDAbi, client })
+      : undefined,
   };
 }
 
@@ -175,5 +173,5 @@ export function getTokenContract<const client extends GridleaseClient>(
   client: client,
   address: Address,
 ): GetContractReturnType<typeof gridleaseTokenAbi, client> {
-  return getContract({ address, abi: gridleaseTokenAbi, client: client as Client }) as never;
+  return getContract({ address, abi: gridleaseTokenAbi, client });
 }

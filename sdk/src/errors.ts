@@ -39,11 +39,14 @@ type KnownErrorAbi = readonly (
 )[];
 
 /** Every custom error a Gridlease transaction can revert with: the market's and the tokens' (OpenZeppelin). */
-export const gridleaseErrorsAbi = [...gridleaseMarketAbi, ...gridleaseTokenAbi].filter(
-  (item, i, all) =>
+export const gridleaseErrorsAbi: KnownErrorAbi = [
+  ...gridleaseMarketAbi,
+  ...gridleaseTokenAbi,
+].filter(
+  (item, i, all): item is KnownErrorAbi[number] =>
     item.type === "error" &&
     all.findIndex((other) => other.type === "error" && other.name === item.name) === i,
-) as unknown as KnownErrorAbi;
+);
 
 /** Name of a custom error in `gridleaseErrorsAbi`. */
 export type GridleaseErrorName = ContractErrorName<KnownErrorAbi>;
@@ -264,9 +267,11 @@ export function describeRevert(
     const code = Number(args[0]);
     return `The contract hit an internal error (panic 0x${code.toString(16)}: ${PANICS[code] ?? "unknown"}). This is a bug: please report it.`;
   }
-  const message = (
-    MESSAGES as unknown as Record<string, (a: readonly unknown[], f: Formatters) => string>
-  )[errorName];
+  // Each message is typed by its error's arguments; looked up by a runtime name it takes them as decoded, which
+  // the method form (bivariant in its parameters) lets the checker accept without switching it off.
+  type AnyMessage = { message(a: readonly unknown[], f: Formatters): string }["message"];
+  const messages = MESSAGES as Record<string, AnyMessage>;
+  const message = Object.hasOwn(messages, errorName) ? messages[errorName] : undefined;
   return message?.(args, formatters(context));
 }
 

@@ -1,5 +1,6 @@
 /** Typed reads of the market: records, counters, its configuration, the chain's time and a lease's state. */
 import type {
+  Abi,
   Address,
   ContractFunctionArgs,
   ContractFunctionName,
@@ -17,19 +18,34 @@ import type {
   ReadClient,
 } from "./types.ts";
 
+// viem cannot resolve its argument and result types for a function name that is itself a type parameter, so the
+// call goes through the ABI widened to `Abi`; the signature below keeps callers typed by the market's ABI.
+const marketAbi: Abi = gridleaseMarketAbi;
+
 /** One typed view call on the market. */
 export const read = <N extends ContractFunctionName<MarketAbi, "view" | "pure">>(
   client: ReadClient,
   market: Address,
   functionName: N,
-  args: ContractFunctionArgs<MarketAbi, "view" | "pure", N>,
-) =>
+  args: ContractFunctionArgs<MarketAbi, "view" | "pure", N> & readonly unknown[],
+): Promise<ReadContractReturnType<MarketAbi, N>> =>
   readContract(client, {
     address: market,
-    abi: gridleaseMarketAbi,
+    abi: marketAbi,
     functionName,
     args,
-  } as never) as Promise<ReadContractReturnType<MarketAbi, N>>;
+  }) as Promise<ReadContractReturnType<MarketAbi, N>>;
+
+/** Names of the market's views that take no arguments. */
+type NoArgView = {
+  [N in ContractFunctionName<MarketAbi, "view" | "pure">]: ContractFunctionArgs<
+    MarketAbi,
+    "view" | "pure",
+    N
+  > extends readonly []
+    ? N
+    : never;
+}[ContractFunctionName<MarketAbi, "view" | "pure">];
 
 /** A lease with its status, amounts and parties as of the latest block. */
 export const getLease = (c: ReadClient, p: OnMarket & { leaseId: bigint }): Promise<LeaseView> =>
@@ -71,8 +87,10 @@ export const offerCount = (c: ReadClient, p: OnMarket): Promise<bigint> =>
 
 /** The market's settings, roles and limits in one read. */
 export async function getMarketConfig(c: ReadClient, p: OnMarket) {
-  const r = <N extends ContractFunctionName<MarketAbi, "view" | "pure">>(n: N) =>
-    read(c, p.market, n, [] as never);
+  const r = <N extends NoArgView>(n: N) =>
+    readContract(c, { address: p.market, abi: marketAbi, functionName: n, args: [] }) as Promise<
+      ReadContractReturnType<MarketAbi, N>
+    >;
   const [owner, pendingOwner, treasury, feeBps, activationWindow, paused, bondToken, penaltyBps] =
     await Promise.all([
       r("owner"),

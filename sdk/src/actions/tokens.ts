@@ -41,7 +41,7 @@ export async function ensureAllowance(
     args: [p.spender, p.amount],
     account: w.account,
     chain: w.chain ?? null,
-  } as never);
+  });
   return { allowance, shortfall, approval: sent(w, hash, undefined) };
 }
 
@@ -57,7 +57,7 @@ export async function setAllowedBuyers(
     args: [p.buyers, p.allowed],
     account: w.account,
     chain: w.chain ?? null,
-  } as never);
+  });
   return sent(w, hash, undefined);
 }
 

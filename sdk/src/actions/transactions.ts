@@ -1,6 +1,7 @@
 /** How a write is sent and awaited: `Sent` now, `Mined` (receipt and decoded market events) on `wait()`. */
 import {
   isAddressEqual,
+  type Abi,
   parseEventLogs,
   type Address,
   type ContractFunctionArgs,
@@ -80,17 +81,20 @@ export async function writeMarket<N extends WriteName, R extends object = object
   wallet: SignerClient,
   market: Address,
   functionName: N,
-  args: ContractFunctionArgs<MarketAbi, "nonpayable", N>,
+  args: ContractFunctionArgs<MarketAbi, "nonpayable", N> & readonly unknown[],
   extract?: (events: MarketEvent[]) => R,
 ): Promise<Sent<R>> {
+  // viem cannot resolve the argument types of a function name that is itself a type parameter: the call goes
+  // through the ABI widened to `Abi`, and the signature above keeps callers typed by the market's ABI.
+  const abi: Abi = gridleaseMarketAbi;
   const hash = await writeContract(wallet, {
     address: market,
-    abi: gridleaseMarketAbi,
+    abi,
     functionName,
     args,
     account: wallet.account,
     chain: wallet.chain ?? null,
-  } as never);
+  });
   return sent(wallet, hash, market, extract);
 }
 
