@@ -78,20 +78,22 @@ export function defaultConfigPath(env = process.env): string {
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), ".config"), "gridlease", "config.json");
 }
 
+const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
 function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
   if (!existsSync(path)) {
     if (explicit) throw new CliError(EXIT.CONFIG, `Config file ${path} does not exist.`);
     return {};
   }
   try {
-    const data = JSON.parse(readFileSync(path, "utf8"));
-    if (typeof data !== "object" || data === null || Array.isArray(data))
-      throw new Error("it is not a JSON object");
+    const data: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (!isJsonObject(data)) throw new Error("it is not a JSON object");
     if ("privateKey" in data)
       throw new Error(
         'it holds a "privateKey": keep keys out of config files (use a keystore or GRIDLEASE_PRIVATE_KEY)',
       );
-    return data as Record<string, unknown>;
+    return data;
   } catch (err) {
     throw new CliError(EXIT.CONFIG, `Cannot use config file ${path}: ${errorMessage(err)}`);
   }

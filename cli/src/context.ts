@@ -87,7 +87,7 @@ export async function createContext(
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [settings.rpcUrl] } },
   });
-  const client = createPublicClient({ chain, transport }) as PublicClient<Transport, Chain>;
+  const client = createPublicClient({ chain, transport });
   const tokens = new Map<Address, Promise<TokenDisplay & { address: Address; name: string }>>();
   let wallet: Promise<SignerClient> | undefined;
   return {
@@ -98,13 +98,12 @@ export async function createContext(
     market,
     errorContext: {},
     wallet() {
-      wallet ??= loadPrivateKey(settings).then(
-        (key) =>
-          createWalletClient({
-            account: privateKeyToAccount(key),
-            chain,
-            transport,
-          }) as SignerClient,
+      wallet ??= loadPrivateKey(settings).then((key) =>
+        createWalletClient({
+          account: privateKeyToAccount(key),
+          chain,
+          transport,
+        }),
       );
       return wallet;
     },

@@ -77,9 +77,11 @@ export function writeKeystore(path: string, file: KeystoreFile) {
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" });
 }
 
+/** Reads a keystore file (decryptKeystore checks its fields). */
 export function readKeystore(path: string): KeystoreFile {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as KeystoreFile;
+    const file: KeystoreFile = JSON.parse(readFileSync(path, "utf8"));
+    return file;
   } catch (err) {
     throw new CliError(
       EXIT.CONFIG,
@@ -90,7 +92,8 @@ export function readKeystore(path: string): KeystoreFile {
 
 /** Checks and normalises a private key given as hex (with or without 0x); never echoes it. */
 export function parsePrivateKey(raw: string, where: string): Hex {
-  const value = (raw.trim().startsWith("0x") ? raw.trim() : `0x${raw.trim()}`) as Hex;
+  const text = raw.trim();
+  const value = text.startsWith("0x") ? text : `0x${text}`;
   if (!isHex(value) || value.length !== 66)
     throw new CliError(EXIT.CONFIG, `${where} is not a 32-byte hex private key.`);
   return value;

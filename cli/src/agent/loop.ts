@@ -336,6 +336,7 @@ export class Agent {
       let problem = result.error;
       if (result.ok) {
         try {
+          // sealAccess checks the fields (host, port, user, key or token) and throws a plain message.
           details = parseHookOutput(result.stdout) as AccessDetails;
           payload = sealAccess(record.buyerPublicKey, details);
         } catch (err) {
