@@ -9,7 +9,6 @@ import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import { feeOn } from "@gridlease/sdk/pricing";
 import {
   DAY,
-  GPUS,
   GRID_USD,
   HOUR,
   dataUri,
@@ -17,6 +16,7 @@ import {
   providerMetadata,
   type OfferTemplate,
 } from "./catalog.ts";
+import { GPUS } from "./gpus.ts";
 import {
   accrued,
   endOf,

@@ -4,7 +4,8 @@
  * buyers pick, and the providers' price moves, pauses, capacity changes, allowlist and metadata updates.
  */
 import type { GpuModelCode } from "@gridlease/sdk/labels";
-import { DAY, GPUS, HOUR } from "./catalog.ts";
+import { DAY, HOUR } from "./catalog.ts";
+import { GPUS } from "./gpus.ts";
 import { openLease } from "./leases.ts";
 import { HISTORY_DAYS, eligible, type Fate, type OfferState, type SeedState } from "./model.ts";
 import {
