@@ -7,7 +7,10 @@ import { formatUnits, getAddress, isAddress } from "viem";
 import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
 import {
   BOND_TOKEN_DISPLAY,
+  EndReason,
   endReasonText,
+  LeaseStatus,
+  leaseStateAt,
   formatDuration,
   formatTime,
   formatTokenAmount,
@@ -75,12 +78,27 @@ interface DayStatRow {
   leasesOpened: number;
 }
 
-/** The status of an indexed lease at the indexer's latest block: the contract's, with the time-derived ones. */
+/**
+ * The status of an indexed lease at the indexer's latest block, by the SDK's `leaseStateAt` (so "Expired" and
+ * "ActivationOverdue" follow the contract's rules); the stored status when the indexer does not say its time.
+ */
 function statusAt(l: IndexedLease, now: bigint | undefined): string {
   if (now === undefined) return l.status;
-  if (l.status === "Active" && l.endTime !== null && l.endTime <= now) return "Expired";
-  if (l.status === "Pending" && l.activationDeadline < now) return "ActivationOverdue";
-  return l.status;
+  return leaseStateAt(
+    {
+      status: LeaseStatus[l.status],
+      endReason: EndReason[l.endReason],
+      units: l.units,
+      gpusPerUnit: l.gpusPerUnit,
+      pricePerGpuHour: l.pricePerGpuHour,
+      feeBps: l.feeBps,
+      duration: l.duration,
+      start: l.startTime ?? 0n,
+      activationDeadline: l.activationDeadline,
+      settled: l.claimedGross,
+    },
+    now,
+  ).status;
 }
 
 const exploreLease = defineCommand({
