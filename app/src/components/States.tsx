@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useChainId, useChains, useSwitchChain } from "wagmi";
-import { IndexerError } from "../lib/indexer.ts";
+import { isIndexerDown } from "../lib/indexer.ts";
 import { addressesOn } from "../lib/gridlease.ts";
 
 /** What a page shows while its data loads, when it fails, or when there is nothing. */
@@ -13,11 +13,15 @@ export function Loading({ what }: { what: string }) {
 }
 
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const indexerDown = error instanceof IndexerError && error.kind === "unreachable";
+  const indexerDown = isIndexerDown(error);
   return (
     <div className="callout callout-error" role="alert">
       <strong>{indexerDown ? "The indexer is unreachable" : "Something went wrong"}</strong>
-      <p>{error instanceof Error ? error.message : String(error)}</p>
+      <p>
+        {error instanceof Error ? error.message : String(error)}
+        {indexerDown &&
+          " Explorer data and track records are unavailable until it is back; on-chain actions still work."}
+      </p>
       {retry && (
         <button type="button" className="button secondary" onClick={retry}>
           Try again

@@ -1,7 +1,7 @@
 /** The buyer dashboard's reads: the buyer's leases from the indexer, the live ones from the chain. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getLease, getOffer, type LeaseView, type OfferRecord } from "@gridlease/sdk";
-import { gqlAll } from "../../lib/indexer.ts";
+import { indexer } from "../../lib/indexer.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 
 /** A lease of the connected buyer as the indexer lists it. */
@@ -39,7 +39,7 @@ export function useBuyerLeases(buyer: string) {
     refetchInterval: 10_000,
     queryFn: async ({ signal }): Promise<BuyerLeaseRow[]> =>
       (
-        await gqlAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(
+        await indexer.queryAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(
           LEASES_QUERY,
           "leases",
           { buyer },

@@ -1,7 +1,7 @@
 /** The explorer's indexer queries (Ponder GraphQL). Bigints arrive as decimal strings. */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { gql, gqlAll } from "../../lib/indexer.ts";
+import { indexer } from "../../lib/indexer.ts";
 import type { LeaseListItem } from "./leaseFilter.ts";
 import type { ModelDayStatRow, RegionDayStatRow } from "./series.ts";
 import type { SettlementInput } from "./settlement.ts";
@@ -91,12 +91,12 @@ export function useOverview() {
   return useQuery({
     queryKey: ["explorer", "overview"],
     queryFn: async ({ signal }): Promise<Overview> => {
-      const d = await gql<{
+      const d = await indexer.query<{
         markets: Conn<NonNullable<Overview["market"]>>;
         active: { totalCount: number };
         paymentTokens: Conn<TokenTotals>;
         gpuModelStats: Conn<StatTotals>;
-      }>(OVERVIEW, {}, signal);
+      }>(OVERVIEW, {}, { signal });
       return {
         market: d.markets.items[0],
         activeLeases: d.active.totalCount,
@@ -132,8 +132,8 @@ export function useDayStats() {
     queryKey: ["explorer", "day-stats"],
     queryFn: async ({ signal }) => {
       const [models, regions] = await Promise.all([
-        gqlAll<Record<string, unknown>>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
-        gqlAll<Record<string, unknown>>(REGION_DAYS, "regionDayStats", {}, { signal }),
+        indexer.queryAll<Record<string, unknown>>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
+        indexer.queryAll<Record<string, unknown>>(REGION_DAYS, "regionDayStats", {}, { signal }),
       ]);
       return {
         models: flatAll<ModelDayStatRow>(models),
@@ -172,10 +172,11 @@ export function useAllLeases() {
     staleTime: 60_000,
     queryFn: async ({ signal }) => {
       setProgress({ loaded: 0 });
-      gql<{ leases: { totalCount: number } }>(LEASE_COUNT, {}, signal)
+      indexer
+        .query<{ leases: { totalCount: number } }>(LEASE_COUNT, {}, { signal })
         .then((d) => setProgress((p) => ({ ...p, total: d.leases.totalCount })))
         .catch(() => undefined);
-      const rows = await gqlAll<Record<string, unknown>>(
+      const rows = await indexer.queryAll<Record<string, unknown>>(
         LEASES,
         "leases",
         {},
@@ -256,10 +257,10 @@ export function useLease(id: string) {
     queryKey: ["explorer", "lease", id],
     enabled: /^\d+$/.test(id),
     queryFn: async ({ signal }) => {
-      const d = await gql<{
+      const d = await indexer.query<{
         lease: Record<string, unknown> | null;
         leaseEvents: Conn<Record<string, unknown>>;
-      }>(LEASE, { id }, signal);
+      }>(LEASE, { id }, { signal });
       return {
         lease: d.lease ? flatten<LeaseDetail>(d.lease) : null,
         events: flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder),
@@ -354,7 +355,7 @@ export function useAddress(address: string) {
     enabled: /^0x[0-9a-f]{40}$/.test(id),
     queryFn: async ({ signal }): Promise<AddressData> => {
       type Rows = Conn<Record<string, unknown>>;
-      const d = await gql<{
+      const d = await indexer.query<{
         provider: ProviderRecord | null;
         providerEarnings: Rows;
         offers: Rows;
@@ -362,7 +363,7 @@ export function useAddress(address: string) {
         accountSpendings: Rows;
         served: { totalCount: number; items: Record<string, unknown>[] };
         bought: { totalCount: number; items: Record<string, unknown>[] };
-      }>(ADDRESS, { id }, signal);
+      }>(ADDRESS, { id }, { signal });
       return {
         provider: d.provider,
         earnings: flatAll<EarningRow>(d.providerEarnings.items),
@@ -407,15 +408,19 @@ export function useTxEvents(hash: string | undefined) {
     queryKey: ["explorer", "tx", hash],
     enabled: !!hash,
     queryFn: async ({ signal }): Promise<TxEventRow[]> => {
-      const d = await gql<{ leaseEvents: Conn<Record<string, unknown>> }>(
+      const d = await indexer.query<{ leaseEvents: Conn<Record<string, unknown>> }>(
         TX_EVENTS,
         { hash },
-        signal,
+        { signal },
       );
       const events = flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder);
       if (events.length === 0) return [];
       const ids = [...new Set(events.map((e) => e.lease))];
-      const l = await gql<{ leases: Conn<Record<string, unknown>> }>(LEASE_TOKENS, { ids }, signal);
+      const l = await indexer.query<{ leases: Conn<Record<string, unknown>> }>(
+        LEASE_TOKENS,
+        { ids },
+        { signal },
+      );
       const tokens = new Map(
         flatAll<{ id: string; paymentToken: string }>(l.leases.items).map((x) => [
           x.id,

@@ -14,9 +14,10 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useSigner: () => undefined,
 }));
 
+const PROVIDER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const row = (id: number, p: Record<string, unknown> = {}) => ({
   offerId: String(id),
-  provider: { id: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" },
+  provider: { id: PROVIDER },
   paymentToken: { id: USD },
   gpuModel: "H100-SXM-80GB",
   region: "SG",
@@ -24,36 +25,90 @@ const row = (id: number, p: Record<string, unknown> = {}) => ({
   totalUnits: "10",
   unitsInUse: "2",
   pricePerGpuHour: "2000000",
+  initialPricePerGpuHour: "2000000",
   minDuration: "3600",
   maxDuration: "2592000",
-  paused: false,
+  minProviderBond: "0",
   buyerPolicy: "0x0000000000000000000000000000000000000000",
+  specHash: `0x${"00".repeat(32)}`,
   specURI: "",
+  paused: false,
+  leaseCount: 0,
   createdAt: String(id),
+  createdAtBlock: "1",
+  updatedAt: String(id),
   ...p,
 });
 
-function respond(offers: unknown[]) {
+/** The indexer's state around the offers: the market's pause switch, allowed tokens, the provider's bond. */
+interface World {
+  marketPaused?: boolean;
+  allowed?: string[];
+  bond?: string;
+  lockedBond?: string;
+}
+
+function respond(offers: unknown[], world: World = {}) {
   return vi.fn(async (_url: string, init: RequestInit) => {
     const body = JSON.parse(String(init.body)) as { query: string };
     const page = (items: unknown[]) => ({
       items,
       pageInfo: { hasNextPage: false, endCursor: null },
     });
-    const data = body.query.includes("offers(")
+    const q = body.query;
+    const data = q.includes("offers(")
       ? { offers: page(offers) }
-      : {
-          providers: page([
-            {
-              id: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-              metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
-              leasesServed: 31,
-              gpuSecondsServed: String(3600 * 1234),
-              noShows: 2,
-              providerTerminations: 0,
+      : q.includes("markets(")
+        ? {
+            markets: {
+              items: [
+                {
+                  id: "0x01",
+                  treasury: "0x02",
+                  feeBps: "250",
+                  activationWindow: "3600",
+                  paused: world.marketPaused ?? false,
+                  providerCount: 1,
+                  offerCount: offers.length,
+                  leaseCount: 0,
+                },
+              ],
             },
-          ]),
-        };
+          }
+        : q.includes("paymentTokens(")
+          ? {
+              paymentTokens: {
+                items: (world.allowed ?? [USD, GRID]).map((id) => ({
+                  id,
+                  allowed: true,
+                  leaseCount: 0,
+                  volume: "0",
+                  refunded: "0",
+                  paidToProviders: "0",
+                  feesAccrued: "0",
+                  feesWithdrawn: "0",
+                })),
+              },
+            }
+          : {
+              providers: page([
+                {
+                  id: PROVIDER,
+                  metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
+                  bond: world.bond ?? "10000000000000000000000",
+                  lockedBond: world.lockedBond ?? "0",
+                  offerCount: 1,
+                  leaseCount: 31,
+                  leasesServed: 31,
+                  gpuSecondsServed: String(3600 * 1234),
+                  noShows: 2,
+                  providerTerminations: 0,
+                  penaltiesPaid: "0",
+                  firstSeenAt: "1",
+                  lastSeenAt: "1",
+                },
+              ]),
+            };
     return new Response(JSON.stringify({ data }), {
       status: 200,
       headers: { "content-type": "application/json" },
@@ -154,6 +209,33 @@ describe("MarketPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Next page" }));
     expect(screen.getByText(/Showing 51–75 of 3,000/)).toBeTruthy();
     expect(new URLSearchParams(window.location.search).get("page")).toBe("3");
+  });
+
+  it("never lists an offer the market would refuse to lease", async () => {
+    const bonded = { minProviderBond: "1000000000000000000000" }; // 1,000 GRID: 500 reserved per lease
+    vi.stubGlobal(
+      "fetch",
+      respond(
+        [
+          row(1),
+          row(2, { paymentToken: { id: GRID } }), // the market no longer allows GRID
+          row(3, bonded), // the provider's free bond is used up
+        ],
+        { allowed: [USD], lockedBond: "9600000000000000000000" },
+      ),
+    );
+    renderAt("/");
+    await screen.findByRole("link", { name: "Rent offer #1" });
+    expect(screen.queryByRole("link", { name: "Rent offer #2" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Rent offer #3" })).toBeNull();
+    expect(screen.getByText(/Showing 1–1 of 1 open offers/)).toBeTruthy();
+  });
+
+  it("lists nothing while the market is paused, and says so", async () => {
+    vi.stubGlobal("fetch", respond([row(1), row(2)], { marketPaused: true }));
+    renderAt("/");
+    expect(await screen.findByText(/No offer can be leased right now/)).toBeTruthy();
+    expect(screen.queryByRole("link", { name: /Rent offer/ })).toBeNull();
   });
 
   it("says so when the indexer is unreachable", async () => {

@@ -99,7 +99,7 @@ export default function MarketPage(_: { params: Record<string, string> }) {
           {visible.length === 0 ? (
             <Empty>
               {open.length === 0
-                ? "No offer has capacity free right now. Come back later, or list your own as a provider."
+                ? "No offer can be leased right now. Come back later, or list your own as a provider."
                 : "No open offer matches these filters. Widen them or clear them."}
             </Empty>
           ) : (

@@ -1,110 +1,145 @@
-/** The market's data: every unpaused offer and every provider's track record, from the indexer. */
+/**
+ * The market's data: every offer that can be leased now, with its provider's track record, from the indexer. "Can
+ * be leased" is the SDK's `canLease` (openLease's own checks: market and offer paused, a server free, the provider's
+ * bond and free bond, the payment token still allowed), so the list never shows an offer that cannot be rented.
+ */
+import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { gqlAll } from "../../lib/indexer.ts";
+import {
+  canLease,
+  getIndexedMarket,
+  listOffers,
+  listPaymentTokens,
+  listProviders,
+  marketPenaltyBps,
+  type IndexedOffer,
+  type IndexedProvider,
+} from "@gridlease/sdk";
+import { indexer } from "../../lib/indexer.ts";
 import { parseOfferSpec, parseProviderMeta } from "../../lib/spec.ts";
-import type { MarketOffer, TrackRecord } from "./filters.ts";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { useMarketRead } from "../../hooks/useContractRead.ts";
+import type { MarketOffer } from "./filters.ts";
 
-/** Ponder serves a reference column as the related entity (`provider { id }`), not as the bare id. */
-type Ref = { id: string };
-
-export interface OfferRow {
-  offerId: string;
-  provider: Ref;
-  paymentToken: Ref;
-  gpuModel: string;
-  region: string;
-  gpusPerUnit: string;
-  totalUnits: string;
-  unitsInUse: string;
-  pricePerGpuHour: string;
-  minDuration: string;
-  maxDuration: string;
-  paused: boolean;
-  buyerPolicy: string;
-  specURI: string;
-  createdAt: string;
+/** The market-wide state `openLease` checks besides the offer itself. */
+export interface MarketConditions {
+  marketPaused: boolean;
+  /** The market's PENALTY_BPS: each lease reserves minProviderBond × it / 10,000 of the provider's free bond. */
+  penaltyBps: bigint;
+  /** Payment tokens the market allows now (lowercase addresses). */
+  allowedTokens: ReadonlySet<string>;
 }
 
-export interface ProviderRow {
-  id: string;
-  metadataURI: string;
-  leasesServed: number;
-  gpuSecondsServed: string;
-  noShows: number;
-  providerTerminations: number;
+/**
+ * Why `openLease` would refuse every lease of this offer now (the SDK's message), or undefined when one can open.
+ * Asked at the smallest lease (one server, the minimum duration), and at the largest when the smallest rounds to a
+ * zero deposit. A restricted offer counts as open: its buyer policy decides buyer by buyer, on the rent page.
+ */
+export function refusalOf(
+  offer: IndexedOffer,
+  provider: IndexedProvider | undefined,
+  c: MarketConditions,
+): string | undefined {
+  const conditions = {
+    marketPaused: c.marketPaused,
+    penaltyBps: c.penaltyBps,
+    provider,
+    tokenAllowed: c.allowedTokens.has(offer.paymentToken.toLowerCase()),
+  };
+  let answer = canLease(offer, { ...conditions, units: 1n, duration: offer.minDuration });
+  if (!answer.ok && answer.error === "Market_DepositZero")
+    answer = canLease(offer, {
+      ...conditions,
+      units: offer.totalUnits - offer.unitsInUse,
+      duration: offer.maxDuration,
+    });
+  return answer.ok || answer.error === "PolicyDecides" ? undefined : answer.message;
 }
 
-export const OFFERS_QUERY = `query Offers($after: String) {
-  offers(where: { paused: false }, orderBy: "offerId", orderDirection: "asc", limit: 1000, after: $after) {
-    items { offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour
-            minDuration maxDuration paused buyerPolicy specURI createdAt }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-export const PROVIDERS_QUERY = `query Providers($after: String) {
-  providers(limit: 1000, after: $after) {
-    items { id metadataURI leasesServed gpuSecondsServed noShows providerTerminations }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-const ZERO = /^0x0{40}$/i;
-
-/** Joins offers with their providers' track records and decodes the spec documents (once per fetch). */
+/** Joins offers with their providers' track records, decodes the spec documents and asks `refusalOf`. */
 export function toMarketOffers(
-  offers: readonly OfferRow[],
-  providers: readonly ProviderRow[],
+  offers: readonly IndexedOffer[],
+  providers: readonly IndexedProvider[],
+  conditions: MarketConditions,
 ): MarketOffer[] {
-  const byId = new Map<string, { name?: string; track: TrackRecord }>();
-  for (const p of providers)
-    byId.set(p.id.toLowerCase(), {
-      name: parseProviderMeta(p.metadataURI).name,
-      track: {
+  const byAddress = new Map(providers.map((p) => [p.address.toLowerCase(), p]));
+  return offers.map((o) => {
+    const spec = parseOfferSpec(o.specURI);
+    const p = byAddress.get(o.provider.toLowerCase());
+    return {
+      offerId: o.offerId,
+      provider: o.provider,
+      providerName: p ? parseProviderMeta(p.metadataURI).name : undefined,
+      paymentToken: o.paymentToken.toLowerCase(),
+      gpuModel: o.gpuModel,
+      region: o.region,
+      gpusPerUnit: o.gpusPerUnit,
+      totalUnits: o.totalUnits,
+      unitsInUse: o.unitsInUse,
+      pricePerGpuHour: o.pricePerGpuHour,
+      minDuration: o.minDuration,
+      maxDuration: o.maxDuration,
+      paused: o.paused,
+      restricted: o.restricted,
+      interconnect: spec.interconnect,
+      location: spec.location,
+      createdAt: o.createdAt,
+      track: p && {
         leasesServed: p.leasesServed,
-        gpuSecondsServed: BigInt(p.gpuSecondsServed),
+        gpuSecondsServed: p.gpuSecondsServed,
         noShows: p.noShows,
         providerTerminations: p.providerTerminations,
       },
-    });
-  return offers.map((o) => {
-    const spec = parseOfferSpec(o.specURI);
-    const provider = o.provider.id;
-    const p = byId.get(provider.toLowerCase());
-    return {
-      offerId: BigInt(o.offerId),
-      provider,
-      providerName: p?.name,
-      paymentToken: o.paymentToken.id.toLowerCase(),
-      gpuModel: o.gpuModel,
-      region: o.region,
-      gpusPerUnit: BigInt(o.gpusPerUnit),
-      totalUnits: BigInt(o.totalUnits),
-      unitsInUse: BigInt(o.unitsInUse),
-      pricePerGpuHour: BigInt(o.pricePerGpuHour),
-      minDuration: BigInt(o.minDuration),
-      maxDuration: BigInt(o.maxDuration),
-      paused: o.paused,
-      restricted: !ZERO.test(o.buyerPolicy),
-      interconnect: spec.interconnect,
-      location: spec.location,
-      createdAt: BigInt(o.createdAt),
-      track: p?.track,
+      refusal: refusalOf(o, p, conditions),
     };
   });
 }
 
-/** Every unpaused offer with its provider's track record, re-read every 15 s. */
+/** The market's PENALTY_BPS: recorded with the deployment, else read once from the chain. */
+function usePenaltyBps(): bigint | undefined {
+  const { chainId } = useGridlease();
+  const recorded = useMemo(() => {
+    try {
+      return marketPenaltyBps(chainId);
+    } catch {
+      return undefined;
+    }
+  }, [chainId]);
+  const read = useMarketRead({
+    functionName: "PENALTY_BPS",
+    enabled: recorded === undefined,
+    staleTime: Infinity,
+  });
+  return recorded ?? read.data;
+}
+
+/** Every unpaused offer with its provider's track record and whether it can be leased now, re-read every 15 s. */
 export function useMarketOffers() {
-  return useQuery({
+  const penaltyBps = usePenaltyBps();
+  const query = useQuery({
     queryKey: ["market", "offers"],
     refetchInterval: 15_000,
     queryFn: async ({ signal }) => {
-      const [offers, providers] = await Promise.all([
-        gqlAll<OfferRow>(OFFERS_QUERY, "offers", {}, { signal }),
-        gqlAll<ProviderRow>(PROVIDERS_QUERY, "providers", {}, { signal }),
+      const [offers, providers, market, tokens] = await Promise.all([
+        listOffers(indexer, { paused: false }, { signal }),
+        listProviders(indexer, { signal }),
+        getIndexedMarket(indexer, { signal }),
+        listPaymentTokens(indexer, { signal }),
       ]);
-      return toMarketOffers(offers, providers);
+      const allowedTokens = new Set(
+        tokens.filter((t) => t.allowed).map((t) => t.address.toLowerCase()),
+      );
+      return { offers, providers, marketPaused: market?.paused ?? false, allowedTokens };
     },
   });
+  const raw = query.data;
+  // Until the penalty rate is known no offer counts as open: better a moment's "loading" than a wrong listing.
+  const data = useMemo(
+    () =>
+      raw && penaltyBps !== undefined
+        ? toMarketOffers(raw.offers, raw.providers, { ...raw, penaltyBps })
+        : undefined,
+    [raw, penaltyBps],
+  );
+  return { ...query, data, isPending: query.isPending || (!!raw && penaltyBps === undefined) };
 }

@@ -10,7 +10,8 @@ import {
   type MarketOffer,
   type TokenMeta,
 } from "./filters.ts";
-import { toMarketOffers, type OfferRow, type ProviderRow } from "./data.ts";
+import { toOffer, toProvider, type RawOffer, type RawProvider } from "@gridlease/sdk";
+import { refusalOf, toMarketOffers, type MarketConditions } from "./data.ts";
 
 const USD = "0x00000000000000000000000000000000000000aa";
 const GRID = "0x00000000000000000000000000000000000000bb";
@@ -85,13 +86,13 @@ describe("filterPatch", () => {
 });
 
 describe("filterOffers", () => {
-  it("lists only open offers: not paused and with a server free", () => {
+  it("lists only open offers: those the market would lease now", () => {
     const open = offer();
-    const paused = offer({ paused: true });
-    const full = offer({ totalUnits: 4n, unitsInUse: 4n });
-    expect(isOpen(full)).toBe(false);
+    const refused = offer({ refusal: "Every server of offer #2 is leased." });
+    expect(isOpen(open)).toBe(true);
+    expect(isOpen(refused)).toBe(false);
     expect(unitsAvailable(offer({ totalUnits: 4n, unitsInUse: 1n }))).toBe(3n);
-    expect(ids(filterOffers([open, paused, full], base, tokens))).toEqual([open.offerId]);
+    expect(ids(filterOffers([open, refused], base, tokens))).toEqual([open.offerId]);
   });
 
   it("filters by GPU model, region, token and interconnect", () => {
@@ -208,42 +209,78 @@ describe("paginate", () => {
   });
 });
 
+const PROVIDER = "0xabc0000000000000000000000000000000000001";
+const rawOffer = (p: Partial<RawOffer> = {}): RawOffer => ({
+  offerId: "7",
+  provider: { id: PROVIDER },
+  paymentToken: { id: USD },
+  gpuModel: "H200-141GB",
+  region: "JP-27",
+  gpusPerUnit: "8",
+  totalUnits: "40",
+  unitsInUse: "12",
+  pricePerGpuHour: "3200000",
+  initialPricePerGpuHour: "3200000",
+  minDuration: "3600",
+  maxDuration: "2592000",
+  minProviderBond: "1000000000000000000000",
+  buyerPolicy: "0x0000000000000000000000000000000000000000",
+  specHash: `0x${"00".repeat(32)}`,
+  specURI: "",
+  paused: false,
+  leaseCount: 0,
+  createdAt: "100",
+  createdAtBlock: "1",
+  updatedAt: "100",
+  ...p,
+});
+const rawProvider = (p: Partial<RawProvider> = {}): RawProvider => ({
+  id: PROVIDER,
+  metadataURI: "",
+  bond: "5000000000000000000000",
+  lockedBond: "0",
+  offerCount: 1,
+  leaseCount: 0,
+  leasesServed: 12,
+  gpuSecondsServed: "720000",
+  noShows: 1,
+  providerTerminations: 0,
+  penaltiesPaid: "0",
+  firstSeenAt: "1",
+  lastSeenAt: "1",
+  ...p,
+});
+const conditions: MarketConditions = {
+  marketPaused: false,
+  penaltyBps: 5000n,
+  allowedTokens: new Set([USD]),
+};
+const refusal = (
+  o: Partial<RawOffer> = {},
+  p: Partial<RawProvider> = {},
+  c: Partial<MarketConditions> = {},
+) => refusalOf(toOffer(rawOffer(o)), toProvider(rawProvider(p)), { ...conditions, ...c });
+
 describe("toMarketOffers", () => {
   it("joins the provider's track record and reads the spec document", () => {
     const spec = {
       interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 },
       site: { location: "Osaka" },
     };
-    const offers: OfferRow[] = [
-      {
-        offerId: "7",
+    const offers = [
+      rawOffer({
         provider: { id: "0xAbC0000000000000000000000000000000000001" },
         paymentToken: { id: USD.toUpperCase().replace("0X", "0x") },
-        gpuModel: "H200-141GB",
-        region: "JP-27",
-        gpusPerUnit: "8",
-        totalUnits: "40",
-        unitsInUse: "12",
-        pricePerGpuHour: "3200000",
-        minDuration: "3600",
-        maxDuration: "2592000",
-        paused: false,
         buyerPolicy: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
         specURI: `data:application/json,${encodeURIComponent(JSON.stringify(spec))}`,
-        createdAt: "100",
-      },
-    ];
-    const providers: ProviderRow[] = [
-      {
-        id: "0xabc0000000000000000000000000000000000001",
+      }),
+    ].map(toOffer);
+    const providers = [
+      rawProvider({
         metadataURI: `data:application/json,${encodeURIComponent(JSON.stringify({ name: "Kansai Compute" }))}`,
-        leasesServed: 12,
-        gpuSecondsServed: "720000",
-        noShows: 1,
-        providerTerminations: 0,
-      },
-    ];
-    const [o] = toMarketOffers(offers, providers);
+      }),
+    ].map(toProvider);
+    const [o] = toMarketOffers(offers, providers, conditions);
     expect(o.offerId).toBe(7n);
     expect(o.paymentToken).toBe(USD);
     expect(unitsAvailable(o)).toBe(28n);
@@ -257,5 +294,35 @@ describe("toMarketOffers", () => {
     expect(o.interconnect).toBe("InfiniBand NDR · 400 Gb/s per GPU");
     expect(o.location).toBe("Osaka");
     expect(o.restricted).toBe(true);
+    // A restricted offer is listed: its policy decides buyer by buyer on the rent page.
+    expect(isOpen(o)).toBe(true);
+  });
+});
+
+describe("refusalOf (the SDK's canLease at the smallest lease)", () => {
+  it("lists an offer openLease would accept", () => {
+    expect(refusal()).toBeUndefined();
+  });
+
+  it("hides an offer with every server leased", () => {
+    expect(refusal({ unitsInUse: "40" })).toMatch(/only 0 units available/);
+  });
+
+  it("hides an offer whose provider's free bond cannot cover one more penalty", () => {
+    // Penalty 1,000 GRID × 50% = 500 GRID; 4,600 of the 5,000 bonded are reserved by live leases.
+    expect(refusal({}, { lockedBond: "4600000000000000000000" })).toBeDefined();
+    expect(refusal({}, { lockedBond: "4500000000000000000000" })).toBeUndefined();
+  });
+
+  it("hides an offer whose provider's bond is below the offer's minimum", () => {
+    expect(refusal({}, { bond: "999000000000000000000" })).toBeDefined();
+  });
+
+  it("hides an offer whose payment token the market no longer allows", () => {
+    expect(refusal({}, {}, { allowedTokens: new Set() })).toBeDefined();
+  });
+
+  it("hides every offer while the market is paused", () => {
+    expect(refusal({}, {}, { marketPaused: true })).toMatch(/paused/i);
   });
 });

@@ -26,6 +26,8 @@ export interface MarketOffer {
   location?: string;
   createdAt: bigint;
   track?: TrackRecord;
+  /** Why the market would refuse every lease of the offer now (the SDK's `canLease`); undefined when it is open. */
+  refusal?: string;
 }
 
 export interface TrackRecord {
@@ -41,8 +43,8 @@ export type TokenMeta = TokenDisplay;
 export const unitsAvailable = (o: Pick<MarketOffer, "totalUnits" | "unitsInUse">) =>
   o.totalUnits > o.unitsInUse ? o.totalUnits - o.unitsInUse : 0n;
 
-/** Open: not paused and at least one server free. */
-export const isOpen = (o: MarketOffer) => !o.paused && unitsAvailable(o) > 0n;
+/** Open: `openLease` would accept a lease of it now (decided by the SDK's `canLease` when the rows load). */
+export const isOpen = (o: MarketOffer) => o.refusal === undefined;
 
 export const SORTS = {
   price: "Price per GPU-hour, lowest first",

@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address, type Hex } from "viem";
 import { getLease, getOffer, type OfferRecord } from "@gridlease/sdk";
-import { gql, gqlAll } from "../../lib/indexer.ts";
+import { indexer } from "../../lib/indexer.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 import { useMarketRead } from "../../hooks/useContractRead.ts";
 
@@ -80,14 +80,16 @@ export function useIndexedProvider(provider: Address | undefined) {
     enabled: !!provider,
     refetchInterval: 10_000,
     queryFn: ({ signal }) =>
-      gql<{
-        provider: {
-          metadataURI: string;
-          leaseCount: number;
-          leasesServed: number;
-          noShows: number;
-        } | null;
-      }>(PROVIDER_QUERY, { id: provider!.toLowerCase() }, signal).then((d) => d.provider),
+      indexer
+        .query<{
+          provider: {
+            metadataURI: string;
+            leaseCount: number;
+            leasesServed: number;
+            noShows: number;
+          } | null;
+        }>(PROVIDER_QUERY, { id: provider!.toLowerCase() }, { signal })
+        .then((d) => d.provider),
   });
 }
 
@@ -100,7 +102,7 @@ export function useIndexedOffers(provider: Address | undefined) {
     refetchInterval: 5_000,
     queryFn: async ({ signal }) =>
       (
-        await gqlAll<Relations<IndexedOffer, "paymentToken">>(
+        await indexer.queryAll<Relations<IndexedOffer, "paymentToken">>(
           OFFERS_QUERY,
           "offers",
           { provider: provider!.toLowerCase() },
@@ -122,7 +124,7 @@ export function useIndexedProviderLeases(provider: Address | undefined) {
     refetchInterval: 10_000,
     queryFn: async ({ signal }) =>
       (
-        await gqlAll<Relations<IndexedProviderLease, "buyer" | "paymentToken">>(
+        await indexer.queryAll<Relations<IndexedProviderLease, "buyer" | "paymentToken">>(
           LEASES_QUERY,
           "leases",
           { provider: provider!.toLowerCase() },

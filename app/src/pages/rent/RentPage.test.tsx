@@ -19,11 +19,11 @@ const state = vi.hoisted(() => ({
   balance: 10_000_000_000n,
   allowance: 0n,
   permit: true,
+  lockedBond: 0n,
 }));
 
 const sdk = vi.hoisted(() => ({
   getOffer: vi.fn(),
-  quoteLease: vi.fn(),
   deriveAccessKey: vi.fn(),
   signPermit: vi.fn(),
   openLease: vi.fn(),
@@ -63,18 +63,20 @@ vi.mock("../../hooks/useToken.ts", async (original) => ({
   }),
 }));
 vi.mock("../../lib/indexer.ts", () => ({
-  gql: async () => ({
-    offer: {
-      specURI: `data:application/json,${encodeURIComponent(JSON.stringify({ interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 }, server: { ramGB: 2048 } }))}`,
-    },
-    provider: {
-      metadataURI: "",
-      leasesServed: 17,
-      gpuSecondsServed: String(3600 * 900),
-      noShows: 1,
-      providerTerminations: 0,
-    },
-  }),
+  isIndexerDown: () => false,
+  indexer: { query: async () => indexed },
+}));
+const indexed = vi.hoisted(() => ({
+  offer: {
+    specURI: `data:application/json,${encodeURIComponent(JSON.stringify({ interconnect: { fabric: "InfiniBand NDR", gbpsPerGpu: 400 }, server: { ramGB: 2048 } }))}`,
+  },
+  provider: {
+    metadataURI: "",
+    leasesServed: 17,
+    gpuSecondsServed: String(3600 * 900),
+    noShows: 1,
+    providerTerminations: 0,
+  },
 }));
 vi.mock("viem/actions", async (original) => ({
   ...(await original<typeof ViemActions>()),
@@ -92,6 +94,12 @@ vi.mock("viem/actions", async (original) => ({
         return state.balance;
       case "allowance":
         return state.allowance;
+      case "paused":
+        return false;
+      case "isPaymentToken":
+        return true;
+      case "getProvider":
+        return { registered: true, bond: 20_000n * 10n ** 18n, lockedBond: state.lockedBond };
       default:
         throw new Error(`unexpected read ${p.functionName}`);
     }
@@ -111,7 +119,6 @@ vi.mock("@gridlease/sdk", async (original) => ({
     bondToken: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
   }),
   getOffer: sdk.getOffer,
-  quoteLease: sdk.quoteLease,
   deriveAccessKey: sdk.deriveAccessKey,
   signPermit: sdk.signPermit,
   openLease: sdk.openLease,
@@ -157,10 +164,15 @@ function renderRent(id = "3") {
 }
 
 beforeEach(() => {
-  Object.assign(state, { connected: true, balance: 10_000_000_000n, allowance: 0n, permit: true });
+  Object.assign(state, {
+    connected: true,
+    balance: 10_000_000_000n,
+    allowance: 0n,
+    permit: true,
+    lockedBond: 0n,
+  });
   for (const fn of Object.values(sdk)) fn.mockReset();
   sdk.getOffer.mockResolvedValue(OFFER);
-  sdk.quoteLease.mockResolvedValue({ problems: [] });
   sdk.deriveAccessKey.mockResolvedValue({ publicKeyHex: `0x${"11".repeat(32)}` });
   sdk.signPermit.mockResolvedValue({ value: 1n, deadline: 2n, v: 27, r: "0x01", s: "0x02" });
   window.scrollTo = () => {};
@@ -302,6 +314,16 @@ describe("RentPage", () => {
       ),
     );
     expect(screen.queryByText(/opened/)).toBeNull();
+  });
+
+  it("says why the lease cannot open when the provider's free bond is used up, and does not send", async () => {
+    // The offer needs 10,000 GRID bonded and reserves 1,000 per lease; 19,500 of the 20,000 are reserved.
+    state.lockedBond = 19_500n * 10n ** 18n;
+    renderRent();
+    const heading = await screen.findByText("This lease cannot open now");
+    expect(heading.closest("[role=alert]")?.textContent).toMatch(/only 500 GRID of its bond free/);
+    expect(screen.getByRole("button", { name: "Rent now" }).hasAttribute("disabled")).toBe(true);
+    expect(sdk.deriveAccessKey).not.toHaveBeenCalled();
   });
 
   it("says when the offer does not exist", async () => {

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address } from "viem";
 import { getOffer, isBuyerAllowed, type OfferRecord } from "@gridlease/sdk";
-import { gql } from "../../lib/indexer.ts";
+import { indexer } from "../../lib/indexer.ts";
 import { parseOfferSpec, parseProviderMeta, type OfferSpec } from "../../lib/spec.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 import { supportsPermit } from "./permit.ts";
@@ -51,7 +51,7 @@ export function useIndexedOffer(offerId: bigint, provider: Address) {
     queryKey: ["rent", "indexed", offerId.toString(), provider.toLowerCase()],
     retry: 0,
     queryFn: async (): Promise<IndexedOffer> => {
-      const rows = await gql<IndexedOfferRows>(INDEXED_OFFER, {
+      const rows = await indexer.query<IndexedOfferRows>(INDEXED_OFFER, {
         id: offerId.toString(),
         provider: provider.toLowerCase(),
       });
