@@ -33,11 +33,11 @@ export default function BuyerPage(_: { params: Record<string, string> }) {
 function BuyerDashboard() {
   const { account } = useGridlease();
   const queryClient = useQueryClient();
-  const buyer = account!.toLowerCase();
+  const buyer = account!;
   const { now, refresh } = useChainNow();
   const list = useBuyerLeases(buyer);
   const liveIds = useMemo(
-    () => (list.data ?? []).filter((l) => l.status !== "Ended").map((l) => BigInt(l.leaseId)),
+    () => (list.data ?? []).filter((l) => l.status !== "Ended").map((l) => l.leaseId),
     [list.data],
   );
   const live = useLiveLeases(buyer, liveIds, list.isSuccess);
@@ -55,7 +55,7 @@ function BuyerDashboard() {
   if (list.isPending) return <Loading what="your leases" />;
   if (list.isError) return <ErrorState error={list.error} retry={() => void list.refetch()} />;
 
-  const liveRows = new Map(list.data.map((l) => [l.leaseId, l]));
+  const liveRows = new Map(list.data.map((l) => [String(l.leaseId), l]));
 
   return (
     <>
@@ -123,7 +123,7 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
         </thead>
         <tbody>
           {rows.slice(0, 200).map((r) => (
-            <HistoryRow key={r.leaseId} row={r} />
+            <HistoryRow key={String(r.leaseId)} row={r} />
           ))}
         </tbody>
       </table>
@@ -139,17 +139,17 @@ function HistoryRow({ row }: { row: BuyerLeaseRow }) {
   return (
     <tr>
       <td>
-        <Link to={`/explorer/leases/${row.leaseId}`}>Lease #{row.leaseId}</Link>
+        <Link to={`/explorer/leases/${row.leaseId}`}>Lease #{String(row.leaseId)}</Link>
       </td>
       <td>
-        {row.gpus}× {gpuModelLabel(row.gpuModel)} · {row.region}
+        {String(row.gpus)}× {gpuModelLabel(row.gpuModel)} · {row.region}
       </td>
       <td>{new Date(Number(row.openedAt) * 1000).toLocaleDateString()}</td>
       <td>{endReasonText(row.endReason)}</td>
-      <td className="num">{amountText(BigInt(row.deposit), token)}</td>
-      <td className="num">{amountText(BigInt(row.refunded), token)}</td>
+      <td className="num">{amountText(row.deposit, token)}</td>
+      <td className="num">{amountText(row.refunded, token)}</td>
       <td className="num">
-        {BigInt(row.penalty) > 0n ? amountText(BigInt(row.penalty), BOND_TOKEN_DISPLAY) : "—"}
+        {row.penalty > 0n ? amountText(row.penalty, BOND_TOKEN_DISPLAY) : "—"}
       </td>
     </tr>
   );

@@ -1,51 +1,27 @@
 /** The buyer dashboard's reads: the buyer's leases from the indexer, the live ones from the chain. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { getLease, getOffer, type LeaseView, type OfferRecord } from "@gridlease/sdk";
+import type { Address } from "viem";
+import {
+  getLease,
+  getOffer,
+  listLeases,
+  type IndexedLease,
+  type LeaseView,
+  type OfferRecord,
+} from "@gridlease/sdk";
 import { indexer } from "../../lib/indexer.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 
-/** A lease of the connected buyer as the indexer lists it. */
-export interface BuyerLeaseRow {
-  leaseId: string;
-  provider: string;
-  paymentToken: string;
-  gpuModel: string;
-  region: string;
-  gpus: string;
-  status: string;
-  endReason: string;
-  openedAt: string;
-  closedAt: string | null;
-  deposit: string;
-  refunded: string;
-  penalty: string;
-}
+/** A lease of the connected buyer as the indexer lists it (the SDK's row). */
+export type BuyerLeaseRow = IndexedLease;
 
-/** A row as GraphQL returns it: reference columns come as related objects. */
-type Relations<T, K extends keyof T> = Omit<T, K> & { [k in K]: { id: string } };
-
-const LEASES_QUERY = `query BuyerLeases($buyer: String!, $after: String) {
-  leases(where: { buyer: $buyer }, orderBy: "openedAt", orderDirection: "desc", limit: 500, after: $after) {
-    items { leaseId provider { id } paymentToken { id } gpuModel region gpus status endReason openedAt closedAt deposit refunded penalty }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** Every lease the buyer opened, newest first (indexer). */
-export function useBuyerLeases(buyer: string) {
+/** Every lease the buyer opened, newest first (indexer), up to 5,000. */
+export function useBuyerLeases(buyer: Address) {
   const { chainId } = useGridlease();
   return useQuery({
-    queryKey: ["buyer-leases", chainId, buyer],
+    queryKey: ["buyer-leases", chainId, buyer.toLowerCase()],
     refetchInterval: 10_000,
-    queryFn: async ({ signal }): Promise<BuyerLeaseRow[]> =>
-      (
-        await indexer.queryAll<Relations<BuyerLeaseRow, "provider" | "paymentToken">>(
-          LEASES_QUERY,
-          "leases",
-          { buyer },
-          { signal, max: 5_000 },
-        )
-      ).map((r) => ({ ...r, provider: r.provider.id, paymentToken: r.paymentToken.id })),
+    queryFn: ({ signal }) => listLeases(indexer, { buyer }, { signal, max: 5_000 }),
   });
 }
 
@@ -56,12 +32,12 @@ export interface LiveLease {
 }
 
 /** The chain's view of the buyer's live leases (re-read when the set changes and every 15 s). */
-export function useLiveLeases(buyer: string, leaseIds: readonly bigint[], enabled: boolean) {
+export function useLiveLeases(buyer: Address, leaseIds: readonly bigint[], enabled: boolean) {
   const client = useReadClient();
   const { addresses, chainId } = useGridlease();
   const market = addresses?.market;
   return useQuery({
-    queryKey: ["buyer-live-leases", chainId, buyer, leaseIds.map(String).join(",")],
+    queryKey: ["buyer-live-leases", chainId, buyer.toLowerCase(), leaseIds.map(String).join(",")],
     enabled: !!client && !!market && enabled,
     placeholderData: keepPreviousData,
     refetchInterval: 15_000,
