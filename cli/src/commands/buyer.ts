@@ -2,6 +2,7 @@
 import { isHex, type Address, type Hex } from "viem";
 import { readContract } from "viem/actions";
 import {
+  BOND_TOKEN_DISPLAY,
   cancelLease,
   decodeGpuModel,
   ensureAllowance,
@@ -304,7 +305,7 @@ function endCommand(kind: "terminate" | "cancel"): Command {
       out.result(
         { leaseId, refund: args?.refund, penalty: args?.penalty, tx: mined.hash },
         () =>
-          `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${args.penalty} GRID base units` : ""}` : ""}.`,
+          `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${formatTokenAmount(args.penalty, BOND_TOKEN_DISPLAY)}` : ""}` : ""}.`,
       );
     },
   });

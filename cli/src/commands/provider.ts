@@ -385,12 +385,19 @@ const claimCommand = defineCommand({
       );
       claimed.push(...mined.claimed);
     }
+    // Each lease's payment token, to show the amounts in it.
+    const tokens = await Promise.all(
+      claimed.map(async (e) =>
+        c.token((await getLease(c.client, { market: c.market, leaseId: e.leaseId })).paymentToken),
+      ),
+    );
     out.result(
       { claimed },
       () =>
         claimed
           .map(
-            (e) => `  lease #${e.leaseId}: ${e.gross - e.fee} after a fee of ${e.fee} (base units)`,
+            (e, i) =>
+              `  lease #${e.leaseId}: ${formatTokenAmount(e.gross - e.fee, tokens[i])} after a fee of ${formatTokenAmount(e.fee, tokens[i])}`,
           )
           .join("\n") || "Nothing was claimable.",
     );
