@@ -1,7 +1,20 @@
 /**
- * Sends the seed's transactions fast and deterministically: automine off, every transaction fully specified
- * (nonce, gas, fees) so the node does no estimation, and one block mined per point in time with an explicit
- * timestamp. Each block's receipts are checked, so a failed transaction stops the seed at once.
+ * The block batcher: sends many transactions to a local Hardhat chain fast and deterministically. Automine is
+ * off, every transaction is fully specified (nonce, gas, fees) so the node does no estimation, and the queued
+ * transactions are mined into one block with an explicit timestamp. Each block's receipts are checked, so a
+ * failed transaction stops the caller at once. Used by the seed (./seed/) and the bulk lease writer
+ * (./bulk-leases.ts).
+ *
+ *   const blocks = new BlockBatcher(connection.provider);
+ *   await blocks.start();                       // automine off
+ *   try {
+ *     await blocks.addSender(buyer, false);
+ *     blocks.at(timestamp);
+ *     await blocks.write({ from: buyer, to: market, abi, functionName: "openLease", args, gas: 260_000n });
+ *     await blocks.mine();
+ *   } finally {
+ *     await blocks.finish();                    // automine back on
+ *   }
  */
 import type { EthereumProvider } from "hardhat/types/providers";
 import {
@@ -19,7 +32,7 @@ import {
   type Hex,
 } from "viem";
 
-/** Gas limits of the transactions in one block stay under this (Hardhat's blocks hold 60M by default). */
+/** Gas limits of the transactions in one block stay under this by default (Hardhat's blocks hold 60M). */
 const BLOCK_GAS_BUDGET = 25_000_000n;
 
 interface Sent {
@@ -35,7 +48,7 @@ export interface GasReport {
   maxLimitShare: number;
 }
 
-export class Chain {
+export class BlockBatcher {
   private readonly nonces = new Map<Address, bigint>();
   private pending: Sent[] = [];
   private pendingGas = 0n;
@@ -51,10 +64,19 @@ export class Chain {
 
   readonly provider: EthereumProvider;
   private readonly trackGas: boolean;
+  private readonly blockGasBudget: bigint;
 
-  constructor(provider: EthereumProvider, trackGas = false) {
+  /**
+   * `trackGas`: record the gas used per transaction label (`gasReport`). `blockGasBudget`: when the queued gas
+   * limits would pass it, the block is mined and filling goes on one second later (default 25M).
+   */
+  constructor(
+    provider: EthereumProvider,
+    options: { trackGas?: boolean; blockGasBudget?: bigint } = {},
+  ) {
     this.provider = provider;
-    this.trackGas = trackGas;
+    this.trackGas = options.trackGas ?? false;
+    this.blockGasBudget = options.blockGasBudget ?? BLOCK_GAS_BUDGET;
   }
 
   request<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
@@ -156,9 +178,13 @@ export class Chain {
     return this.send(call.from, call.to, data, call.gas, call.label ?? call.functionName);
   }
 
-  /** Queues raw calldata into the block being filled (mined by `mine`, or when the block's gas budget is spent). */
+  /**
+   * Queues raw calldata into the block being filled (mined by `mine`, or when the block's gas budget is spent).
+   * Sends to one block may run in parallel (the nonce is taken before the request) as long as they stay within
+   * the gas budget; `mine` only after they have all resolved.
+   */
   async send(from: Address, to: Address, data: Hex, gas: bigint, label: string) {
-    if (this.pendingGas + gas > BLOCK_GAS_BUDGET) {
+    if (this.pendingGas + gas > this.blockGasBudget) {
       // The block is full: mine it and continue in the next second.
       await this.mine();
       this.blockTime = this.lastMinedTime + 1n;
@@ -166,6 +192,8 @@ export class Chain {
     const sender = getAddress(from);
     const nonce = this.nonces.get(sender);
     if (nonce === undefined) throw new Error(`unknown sender ${sender} (${label})`);
+    this.nonces.set(sender, nonce + 1n);
+    this.pendingGas += gas;
     const hash = await this.request<Hex>("eth_sendTransaction", [
       {
         from: sender,
@@ -177,9 +205,7 @@ export class Chain {
         maxPriorityFeePerGas: "0x1",
       },
     ]);
-    this.nonces.set(sender, nonce + 1n);
     this.pending.push({ hash, label, gas });
-    this.pendingGas += gas;
   }
 
   /** Mines the pending transactions into one block at the current time and checks every receipt. */
@@ -201,11 +227,11 @@ export class Chain {
     let blockNumber: bigint | undefined;
     receipts.forEach((receipt, i) => {
       const { label, hash, gas } = sent[i];
-      if (!receipt) throw new Error(`seed: ${label} was not mined (${hash})`);
-      if (receipt.status !== "0x1") throw new Error(`seed: ${label} reverted (${hash})`);
+      if (!receipt) throw new Error(`${label} was not mined (${hash})`);
+      if (receipt.status !== "0x1") throw new Error(`${label} reverted (${hash})`);
       const bn = BigInt(receipt.blockNumber);
       if (blockNumber !== undefined && bn !== blockNumber)
-        throw new Error(`seed: ${label} landed in block ${bn}, not ${blockNumber}`);
+        throw new Error(`${label} landed in block ${bn}, not ${blockNumber}`);
       blockNumber = bn;
       if (this.trackGas) {
         const used = BigInt(receipt.gasUsed);

@@ -1,7 +1,8 @@
 /**
  * Opens thousands of leases on a local `hardhat node` fast, for benchmarks (`npm run bench:indexer`,
  * `npm run bench:app`): one provider with four offers (H100, H200, B200, A100 in four regions), N leases from a
- * handful of buyers, sent as raw `eth_sendTransaction`s with automine off, `batch` transactions per mined block.
+ * handful of buyers, sent through the block batcher (./block-batcher.ts: automine off, fully specified
+ * transactions, every receipt checked), `batch` transactions per mined block.
  *
  *   - every lease is opened and, a minute later, activated; the blocks are spread over `spread` seconds;
  *   - a third are then ended early by their buyer (or closed, when already past their end);
@@ -11,10 +12,19 @@
  * asked to impersonate it and give it ETH for gas). The funder (usually the deployer) must hold the GRID.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodeFunctionData, maxUint256, numberToHex, type Address, type Hex } from "viem";
+import {
+  maxUint256,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hex,
+} from "viem";
 import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { BlockBatcher } from "./block-batcher.ts";
 import { GRID, USD } from "./fixture.ts";
+
+type MarketAbi = typeof gridleaseMarketAbi;
 
 export const BULK_MODELS = ["H100-SXM-80GB", "H200-141GB", "B200-192GB", "A100-80GB"] as const;
 export const BULK_REGIONS = ["AU-QLD", "SG", "US-CA", "JP-13"] as const;
@@ -23,8 +33,11 @@ const HOUR = 3600n;
 const DAY = 86_400n;
 /** The offers' minimum provider bond: small, so that one bond covers the penalties of N live leases. */
 const MIN_BOND = GRID("1");
-/** Gas limit of every bulk transaction (a claim of 200 leases is the largest). */
-const GAS = "0x7a120";
+/** Gas limit of every bulk transaction but claims (openLease, the largest, uses about 200k). */
+const GAS = 300_000n;
+/** Leases per claim, and the gas limit of such a claim. */
+const CLAIM_BATCH = 200;
+const CLAIM_GAS = 80_000n + 30_000n * BigInt(CLAIM_BATCH);
 
 export interface BulkLeaseOptions {
   addresses: { market: Address; usd: Address; grid: Address };
@@ -52,6 +65,7 @@ export interface BulkLeaseResult {
   head: bigint;
 }
 
+/** Opens `options.leases` leases on four new offers of one provider, fast; see the file's comment. */
 export async function openBulkLeases(
   connection: NetworkConnection,
   options: BulkLeaseOptions,
@@ -62,105 +76,110 @@ export async function openBulkLeases(
   const BATCH = options.batch ?? 150;
   const { market, usd, grid } = options.addresses;
   const { provider, buyers, funder } = options;
-  const rpc = <T = unknown>(method: string, params: unknown[] = []) =>
-    connection.provider.request({ method, params }) as Promise<T>;
   const publicClient = await connection.viem.getPublicClient();
-  const read = <T>(functionName: string, args: unknown[] = []) =>
-    publicClient.readContract({
-      address: market,
-      abi: gridleaseMarketAbi,
-      functionName: functionName as never,
-      args: args as never,
-    }) as Promise<T>;
+  const marketCount = (functionName: "offerCount" | "leaseCount") =>
+    publicClient.readContract({ address: market, abi: gridleaseMarketAbi, functionName });
+  // A batch of BATCH transactions always fits one block.
+  const blocks = new BlockBatcher(connection.provider, {
+    blockGasBudget: GAS * BigInt(BATCH) + CLAIM_GAS,
+  });
 
-  // Senders the node has no key for are impersonated; everyone gets ETH for gas.
-  const held = new Set((await rpc<Address[]>("eth_accounts")).map((a) => a.toLowerCase()));
-  for (const who of [provider, ...buyers]) {
-    if (!held.has(who.toLowerCase())) await rpc("hardhat_impersonateAccount", [who]);
-    const balance = BigInt(await rpc<Hex>("eth_getBalance", [who, "latest"]));
-    if (balance < 10n ** 20n) await rpc("hardhat_setBalance", [who, numberToHex(10n ** 22n)]);
-  }
-
+  // Senders the node has no key for are impersonated (and given ETH for gas).
+  const held = new Set(
+    ((await connection.provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
+      a.toLowerCase(),
+    ),
+  );
   const latest = await publicClient.getBlock();
   let clock = options.startTime ?? latest.timestamp + 60n;
   if (clock <= latest.timestamp) clock = latest.timestamp + 1n;
   // Every live lease reserves its no-show penalty (a share of the offer's minimum bond) out of the provider's
   // bond: one minimum bond per lease, plus a margin, covers all N at once.
   const bond = GRID("10000") + MIN_BOND * BigInt(N);
-  const offerBase = await read<bigint>("offerCount");
-  const leaseBase = await read<bigint>("leaseCount");
-  const firstBlock = latest.number + 1n;
+  const offerBase = await marketCount("offerCount");
+  const leaseBase = await marketCount("leaseCount");
 
-  await rpc("evm_setAutomine", [false]);
+  /** One queued transaction: `send` queues it into the block being filled. */
+  type Tx = { send: () => Promise<void> };
+  /** A market call, typed on the market's ABI. */
+  const onMarket = <F extends ContractFunctionName<MarketAbi, "nonpayable">>(
+    from: Address,
+    functionName: F,
+    args: ContractFunctionArgs<MarketAbi, "nonpayable", F>,
+    gas = GAS,
+  ): Tx => ({
+    send: () =>
+      blocks.write({ from, to: market, abi: gridleaseMarketAbi, functionName, args, gas }),
+  });
+
+  await blocks.start();
   try {
-    const send = (from: Address, to: Address, data: Hex) =>
-      rpc<Hex>("eth_sendTransaction", [{ from, to, data, gas: GAS }]);
-    const mine = async () => {
-      await rpc("evm_mine", [Number(clock)]);
-    };
-    /** Sends the items `BATCH` per block; blocks are `seconds` apart. */
-    const batched = async (
-      items: { from: Address; to?: Address; data: Hex }[],
-      seconds: bigint,
-    ) => {
+    for (const who of [funder, provider, ...buyers])
+      await blocks.addSender(who, !held.has(who.toLowerCase()));
+    /** Sends the items `BATCH` per block (in parallel within a block); blocks are `seconds` apart. */
+    const batched = async (items: Tx[], seconds: bigint) => {
       for (let i = 0; i < items.length; i += BATCH) {
-        await Promise.all(
-          items.slice(i, i + BATCH).map((t) => send(t.from, t.to ?? market, t.data)),
-        );
         clock += seconds;
-        await mine();
+        blocks.at(clock);
+        await Promise.all(items.slice(i, i + BATCH).map((t) => t.send()));
+        await blocks.mine();
       }
     };
-    const marketCall = (functionName: string, args: unknown[]) =>
-      encodeFunctionData({
-        abi: gridleaseMarketAbi,
-        functionName: functionName as never,
-        args: args as never,
-      });
-    const token = (
-      abi: typeof testUSDAbi | typeof gridleaseTokenAbi,
-      functionName: string,
-      args: unknown[],
-    ) => encodeFunctionData({ abi, functionName: functionName as never, args: args as never });
 
     // Setup: one block per step, each step depending on the one before.
-    const steps: { from: Address; to: Address; data: Hex }[][] = [
+    const steps: Tx[][] = [
       [
         {
-          from: funder,
-          to: grid,
-          data: token(gridleaseTokenAbi, "transfer", [provider, GRID("100000")]),
+          send: () =>
+            blocks.write({
+              from: funder,
+              to: grid,
+              abi: gridleaseTokenAbi,
+              functionName: "transfer",
+              args: [provider, GRID("100000")],
+              gas: GAS,
+            }),
         },
         ...buyers.map((b) => ({
-          from: b,
-          to: usd,
-          data: token(testUSDAbi, "mint", [b, USD("100000000")]),
+          send: () =>
+            blocks.write({
+              from: b,
+              to: usd,
+              abi: testUSDAbi,
+              functionName: "mint",
+              args: [b, USD("100000000")],
+              gas: GAS,
+            }),
         })),
       ],
       [
         {
-          from: provider,
-          to: grid,
-          data: token(gridleaseTokenAbi, "approve", [market, maxUint256]),
+          send: () =>
+            blocks.write({
+              from: provider,
+              to: grid,
+              abi: gridleaseTokenAbi,
+              functionName: "approve",
+              args: [market, maxUint256],
+              gas: GAS,
+            }),
         },
         ...buyers.map((b) => ({
-          from: b,
-          to: usd,
-          data: token(testUSDAbi, "approve", [market, maxUint256]),
+          send: () =>
+            blocks.write({
+              from: b,
+              to: usd,
+              abi: testUSDAbi,
+              functionName: "approve",
+              args: [market, maxUint256],
+              gas: GAS,
+            }),
         })),
       ],
-      [
-        {
-          from: provider,
-          to: market,
-          data: marketCall("registerProvider", ["ipfs://provider/bench"]),
-        },
-      ],
-      [{ from: provider, to: market, data: marketCall("depositBond", [bond]) }],
-      BULK_MODELS.map((model, i) => ({
-        from: provider,
-        to: market,
-        data: marketCall("createOffer", [
+      [onMarket(provider, "registerProvider", ["ipfs://provider/bench"])],
+      [onMarket(provider, "depositBond", [bond])],
+      BULK_MODELS.map((model, i) =>
+        onMarket(provider, "createOffer", [
           {
             gpuModel: encodeGpuModel(model),
             gpusPerUnit: 8n,
@@ -176,11 +195,11 @@ export async function openBulkLeases(
             specURI: "ipfs://spec/bench",
           },
         ]),
-      })),
+      ),
     ];
     for (const step of steps) await batched(step, 12n);
     const offerIds = BULK_MODELS.map((_, i) => offerBase + BigInt(i + 1));
-    if ((await read<bigint>("offerCount")) !== offerBase + BigInt(BULK_MODELS.length))
+    if ((await marketCount("offerCount")) !== offerBase + BigInt(BULK_MODELS.length))
       throw new Error("the bulk provider's setup failed (offers not created)");
 
     // Bulk phases.
@@ -189,20 +208,18 @@ export async function openBulkLeases(
     const key = `0x${"ab".repeat(32)}` as Hex;
     const leaseIds = Array.from({ length: N }, (_, i) => leaseBase + BigInt(i + 1));
     // Opens and activations interleave in time, so leases start across the whole spread.
-    const opens = leaseIds.map((_, i) => ({
-      from: buyers[i % buyers.length]!,
-      data: marketCall("openLease", [
+    const opens = leaseIds.map((_, i) =>
+      onMarket(buyers[i % buyers.length]!, "openLease", [
         offerIds[i % offerIds.length]!,
         1n,
         (1n + BigInt(i % 48)) * HOUR,
         maxUint256,
         key,
       ]),
-    }));
-    const activations = leaseIds.map((id) => ({
-      from: provider,
-      data: marketCall("activateLease", [id, `0x${"ee".repeat(64)}`]),
-    }));
+    );
+    const activations = leaseIds.map((id) =>
+      onMarket(provider, "activateLease", [id, `0x${"ee".repeat(64)}`]),
+    );
     // Each batch is activated a minute after it opens (well inside the activation window).
     for (let i = 0; i < N; i += BATCH) {
       await batched(opens.slice(i, i + BATCH), 60n);
@@ -210,44 +227,36 @@ export async function openBulkLeases(
       clock += step;
       if (i % (BATCH * 20) === 0) options.log?.(`opened ${Math.min(i + BATCH, N)} of ${N} leases`);
     }
-    const opened = (await read<bigint>("leaseCount")) - leaseBase;
+    const opened = (await marketCount("leaseCount")) - leaseBase;
     if (opened !== BigInt(N)) throw new Error(`only ${opened} of ${N} leases opened`);
     // A third end early by the buyer; leases already past their end are closed instead.
     const latestTime = clock;
-    const enders: { from: Address; data: Hex }[] = [];
+    const enders: Tx[] = [];
     for (let i = 0; i < N; i += 3) {
-      const lease = await read<{ end: bigint }>("getLease", [leaseIds[i]!]);
-      const expired = lease.end <= latestTime + step;
-      enders.push({
-        from: expired ? provider : buyers[i % buyers.length]!,
-        data: marketCall(expired ? "closeLease" : "terminateLease", [leaseIds[i]!]),
+      const lease = await publicClient.readContract({
+        address: market,
+        abi: gridleaseMarketAbi,
+        functionName: "getLease",
+        args: [leaseIds[i]!],
       });
+      const expired = lease.end <= latestTime + step;
+      enders.push(
+        expired
+          ? onMarket(provider, "closeLease", [leaseIds[i]!])
+          : onMarket(buyers[i % buyers.length]!, "terminateLease", [leaseIds[i]!]),
+      );
     }
     await batched(enders, step);
-    const claims: { from: Address; data: Hex }[] = [];
-    for (let i = 0; i < N; i += 200)
-      claims.push({ from: provider, data: marketCall("claim", [leaseIds.slice(i, i + 200)]) });
-    // One claim per block.
-    for (const c of claims) await batched([c], step);
+    // One claim of up to CLAIM_BATCH leases per block.
+    for (let i = 0; i < N; i += CLAIM_BATCH)
+      await batched(
+        [onMarket(provider, "claim", [leaseIds.slice(i, i + CLAIM_BATCH)], CLAIM_GAS)],
+        step,
+      );
 
     const head = await publicClient.getBlockNumber();
-    // Every transaction must have succeeded: check each block's receipts (where the node has
-    // eth_getBlockReceipts; the lease count below is checked in any case).
-    let receiptsChecked = true;
-    for (let b = firstBlock; b <= head && receiptsChecked; b++) {
-      const receipts = await rpc<{ status: Hex; transactionHash: Hex }[] | null>(
-        "eth_getBlockReceipts",
-        [numberToHex(b)],
-      ).catch(() => ((receiptsChecked = false), null));
-      const failed = (receipts ?? []).find((r) => r.status !== "0x1");
-      if (failed)
-        throw new Error(`bulk transaction ${failed.transactionHash} in block ${b} reverted`);
-    }
-    const leaseCount = await read<bigint>("leaseCount");
-    if (leaseCount !== leaseBase + BigInt(N))
-      throw new Error(`only ${leaseCount - leaseBase} of ${N} leases opened`);
     return { offerIds, leaseIds, endTime: clock, head };
   } finally {
-    await rpc("evm_setAutomine", [true]);
+    await blocks.finish();
   }
 }

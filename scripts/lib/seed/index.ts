@@ -9,7 +9,7 @@
  *
  * The history is a discrete-event simulation on a 5-minute grid (./scheduler.ts). A model of the market
  * (./model.ts) mirrors the contract, so every transaction is known to succeed before it is sent; the
- * transactions of one point in time go into one block with that timestamp (./chain.ts). The story is in
+ * transactions of one point in time go into one block with that timestamp (../block-batcher.ts). The story is in
  * ./scenario.ts, the providers' and the leases' steps in ./providers.ts and ./leases.ts; ./verify.ts checks the
  * chain against the model at the end and ./summary.ts reports what was built.
  *
@@ -23,7 +23,7 @@ import { gridleaseMarketAbi, gridleaseTokenAbi } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 import GridleaseLocal from "../../../ignition/modules/GridleaseLocal.ts";
 import { DAY, PROVIDERS } from "./catalog.ts";
-import { Chain } from "./chain.ts";
+import { BlockBatcher } from "../block-batcher.ts";
 import {
   DEFAULT_SEED,
   HISTORY_DAYS,
@@ -218,7 +218,7 @@ export async function seedMarket(
   const s = new SeedState(
     options,
     new Random(seed),
-    new Chain(connection.provider, options.trackGas),
+    new BlockBatcher(connection.provider, { trackGas: options.trackGas }),
   );
   await setUp(s, connection);
   try {

@@ -15,7 +15,7 @@ import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import type { GpuModelCode } from "@gridlease/sdk/labels";
 import { cost, elapsed } from "@gridlease/sdk/pricing";
 import type { OfferTemplate, ProviderTemplate, TokenKey } from "./catalog.ts";
-import type { Chain } from "./chain.ts";
+import type { BlockBatcher } from "../block-batcher.ts";
 import type { Random } from "./random.ts";
 import type { Scheduler } from "./scheduler.ts";
 
@@ -192,7 +192,7 @@ export class SeedState {
   readonly seed: string;
   readonly options: SeedOptions;
   readonly rng: Random;
-  readonly chain: Chain;
+  readonly chain: BlockBatcher;
   readonly log: (line: string) => void;
   /** The simulation's clock and event queue (set once the start time is known). */
   clock!: Scheduler;
@@ -229,7 +229,7 @@ export class SeedState {
     skippedOpens: 0,
   };
 
-  constructor(options: SeedOptions, rng: Random, chain: Chain) {
+  constructor(options: SeedOptions, rng: Random, chain: BlockBatcher) {
     this.options = options;
     this.seed = String(options.seed ?? DEFAULT_SEED);
     this.rng = rng;

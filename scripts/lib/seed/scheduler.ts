@@ -2,7 +2,7 @@
  * The seed's clock: a discrete-event simulation on a 5-minute grid. Steps are queued on grid points ("slots");
  * `run` plays them in order, and the transactions of one slot go into one block with that slot's timestamp.
  */
-import type { Chain } from "./chain.ts";
+import type { BlockBatcher } from "../block-batcher.ts";
 
 /** Seconds between grid points: every action happens on a 5-minute slot (plus a few seconds of jitter). */
 export const SLOT = 300n;
@@ -59,15 +59,15 @@ export class Scheduler {
   }
 
   /** Plays every queued step, slot by slot, one mined block per slot; `onDay` is called as each day starts. */
-  async run(chain: Chain, onDay: (day: number) => void) {
+  async run(blocks: BlockBatcher, onDay: (day: number) => void) {
     let loggedDay = -1;
     for (let s = 0; s <= this.endSlot; s++) {
       const actions = this.queue.get(s);
       if (!actions) continue;
       this.slot = s;
-      chain.at(this.slotTime(s));
+      blocks.at(this.slotTime(s));
       for (let i = 0; i < actions.length; i++) await actions[i]();
-      await chain.mine();
+      await blocks.mine();
       this.queue.delete(s);
       const day = Math.floor(s / SLOTS_PER_DAY);
       if (day > loggedDay) {
@@ -77,7 +77,7 @@ export class Scheduler {
     }
     // End on a block at exactly the end of the history.
     const end = this.slotTime(this.endSlot);
-    const latest = await chain.latestBlock();
-    if (latest.timestamp < end) await chain.request("evm_mine", [Number(end)]);
+    const latest = await blocks.latestBlock();
+    if (latest.timestamp < end) await blocks.request("evm_mine", [Number(end)]);
   }
 }

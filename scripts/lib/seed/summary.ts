@@ -2,7 +2,7 @@
 import { formatUnits, type Address } from "viem";
 import { elapsed } from "@gridlease/sdk/pricing";
 import type { TokenKey } from "./catalog.ts";
-import type { GasReport } from "./chain.ts";
+import type { GasReport } from "../block-batcher.ts";
 import {
   accrued,
   statusOf,
