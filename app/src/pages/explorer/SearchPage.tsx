@@ -6,7 +6,7 @@ import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { Link, useRouter, useSearchParams } from "../../lib/router.tsx";
 import { useTxEvents } from "./data.ts";
-import { EventDetails } from "./LeasePage.tsx";
+import { EventDetails } from "./EventDetails.tsx";
 import { classifySearch, searchDestination } from "./search.ts";
 import { AddressLink, ExplorerHeader, formatDate } from "./ui.tsx";
 import type { TxEventRow } from "./data.ts";
