@@ -1,5 +1,5 @@
 /**
- * The SDK's actions (sdk/src/actions.ts) against a real in-process chain: every market function through the
+ * The SDK's actions (sdk/src/actions/) against a real in-process chain: every market function through the
  * typed actions, the compound actions (allowance, permit, quote, lease state, access details), and status
  * derivation checked against the contract's own `getLease`.
  */

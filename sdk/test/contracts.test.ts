@@ -48,6 +48,7 @@ describe("deployment lookup", () => {
       policy: known.contracts.AllowlistPolicy!.address,
       usd: known.contracts.TestUSD!.address,
     });
+    expect([grid.address, usd?.address]).toEqual([addresses.grid, addresses.usd]);
     expect(await market.read.BOND_TOKEN()).toBe(addresses.grid);
     expect(await market.read.isPaymentToken([addresses.usd!])).toBe(true);
 

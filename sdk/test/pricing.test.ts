@@ -14,7 +14,7 @@ import {
   LeaseStatus,
   type Harness,
   type Token,
-} from "./support/market.ts";
+} from "../../test/integration/support/market.ts";
 
 let load: Awaited<ReturnType<typeof connectMarket>>;
 let h: Harness;

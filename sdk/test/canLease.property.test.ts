@@ -1,0 +1,311 @@
+/**
+ * canLease against the contract itself. On an in-process Hardhat chain, seeded random rounds create offers (prices
+ * from 1 base unit to uint96's maximum, with and without a buyer policy and a minimum bond), move providers' bonds,
+ * open and end leases (which reserve and release bond), pause offers, the market and a payment token. After each
+ * round, at one block, every offer (and one unknown id) is asked random terms twice: by canLease, and by an
+ * `eth_call` of `openLease` from the buyer at that block. canLease must say "ok" exactly when the call succeeds, and
+ * otherwise name the custom error the call reverts with.
+ *
+ * canLease's input here is built from the chain's own views at that block (`getOffer` through the SDK's
+ * `toLeaseableOffer`, `getProvider`'s bond and lockedBond, `paused`, `isPaymentToken`, the policy's `isAllowed`),
+ * not from Ponder: the indexers' lockedBond is held to the chain by `npm run fixtures:indexer`
+ * (scripts/indexer/check-chain.ts).
+ *
+ * The buyer approves the market for everything, so a call that passes the market's checks fails only when the
+ * deposit exceeds the buyer's balance (ERC20InsufficientBalance): the buyer's problem, which canLease leaves out.
+ * CANLEASE_SEED picks another run.
+ */
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  encodeFunctionData,
+  getAddress,
+  maxUint256,
+  zeroAddress,
+  type Address,
+  type Hex,
+} from "viem";
+import * as sdk from "@gridlease/sdk";
+import { deployMarket, GRID, h100Offer, USD } from "../../scripts/lib/fixture.ts";
+
+const SEED = Number(process.env.CANLEASE_SEED ?? 20261206);
+const ROUNDS = 6;
+const ACTIONS_PER_ROUND = 8;
+const REQUESTS_PER_OFFER = 4;
+const KEY: Hex = `0x${"11".repeat(32)}`;
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+  };
+}
+
+let connection: NetworkConnection;
+let m: Awaited<ReturnType<typeof deployMarket>>;
+let market: Address;
+
+beforeAll(async () => {
+  connection = await network.create();
+  m = await deployMarket(connection);
+  market = getAddress(m.market.address);
+});
+
+describe("canLease", () => {
+  it("predicts openLease's outcome and custom error exactly, over random states", async () => {
+    const r = rng(SEED);
+    const pc = m.publicClient;
+    const providers = [m.provider, m.other];
+    const buyer = m.buyer;
+    const mined = async (sent: Promise<{ wait: () => Promise<unknown> }>) => (await sent).wait();
+
+    const approveAll = async (w: typeof buyer, token: Address) =>
+      (
+        await sdk.ensureAllowance(w, { token, spender: market, amount: maxUint256 })
+      ).approval?.wait();
+    for (const p of providers) {
+      await mined(sdk.registerProvider(p, { market, metadataURI: "ipfs://p" }));
+      await approveAll(p, m.grid.address);
+    }
+    for (const token of [m.usd.address, m.grid.address]) await approveAll(buyer, token);
+
+    const live: bigint[] = [];
+    const outcomes = new Map<string, number>();
+    const mismatches: string[] = [];
+    let gridAllowed = true;
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const offerCount = await sdk.offerCount(pc, { market });
+      for (let i = 0; i < ACTIONS_PER_ROUND; i++) {
+        const p = r.pick(providers);
+        const offerId = offerCount > 0n ? BigInt(r.int(1, Number(offerCount))) : 0n;
+        const action = r.int(0, 7);
+        if (action === 0) {
+          await mined(sdk.depositBond(p, { market, amount: GRID(String(r.int(1, 10) * 250)) }));
+        } else if (action === 1) {
+          const rec = await sdk.getProvider(pc, { market, provider: p.account.address });
+          const free = rec.bond - rec.lockedBond;
+          const amount = (free * BigInt(r.int(1, 4))) / 4n;
+          if (amount > 0n) await mined(sdk.withdrawBond(p, { market, amount }));
+        } else if (action === 2 || action === 3) {
+          const whale = r.chance(0.15);
+          const token = gridAllowed && r.chance(0.4) ? m.grid.address : m.usd.address;
+          const minDuration = BigInt(r.pick([60, 3600]));
+          const offer = h100Offer(token, {
+            gpusPerUnit: whale ? 1024n : BigInt(r.pick([1, 8])),
+            totalUnits: BigInt(r.int(1, 3)),
+            pricePerGpuHour: whale ? 2n ** 96n - 1n : r.pick([1n, USD("1.5"), USD("3")]),
+            minDuration,
+            maxDuration: minDuration * BigInt(r.pick([1, 24, 720])),
+            minProviderBond: r.pick([0n, GRID("500"), GRID("1000"), GRID("3000")]),
+            buyerPolicy: r.chance(0.3) ? m.policy.address : zeroAddress,
+          });
+          await mined(sdk.createOffer(p, { market, offer }));
+        } else if (action === 4 && offerId > 0n) {
+          const o = await sdk.getOffer(pc, { market, offerId });
+          const owner = providers.find(
+            (w) => w.account.address.toLowerCase() === o.provider.toLowerCase(),
+          )!;
+          await mined(sdk.setOfferPaused(owner, { market, offerId, paused: !o.paused }));
+        } else if (action === 5 && offerId > 0n) {
+          // A real lease, so bonds get reserved: only when canLease says it opens.
+          const o = await sdk.getOffer(pc, { market, offerId });
+          const rec = await sdk.getProvider(pc, { market, provider: o.provider });
+          const config = await sdk.getMarketConfig(pc, { market });
+          const verdict = sdk.canLease(sdk.toLeaseableOffer(offerId, o), {
+            units: 1n,
+            duration: BigInt(o.minDuration),
+            marketPaused: config.paused,
+            penaltyBps: config.penaltyBps,
+            provider: rec,
+            tokenAllowed: await sdk.isPaymentToken(pc, { market, token: o.paymentToken }),
+            buyerAllowed:
+              o.buyerPolicy === zeroAddress ||
+              (await sdk.isBuyerAllowed(pc, {
+                policy: o.buyerPolicy,
+                provider: o.provider,
+                offerId,
+                buyer: buyer.account.address,
+              })),
+          });
+          if (verdict.ok && verdict.deposit < USD("100000")) {
+            const { leaseId } = await (
+              await sdk.openLease(buyer, {
+                market,
+                offerId,
+                units: 1n,
+                duration: BigInt(o.minDuration),
+                maxPricePerGpuHour: o.pricePerGpuHour,
+                buyerPublicKey: KEY,
+              })
+            ).wait();
+            live.push(leaseId);
+          }
+        } else if (action === 6 && live.length > 0) {
+          const leaseId = live.splice(r.int(0, live.length - 1), 1)[0]!;
+          // The provider ends it (pending or active): the reservation is released and the penalty paid.
+          const l = await sdk.getLease(pc, { market, leaseId });
+          const owner = providers.find(
+            (w) => w.account.address.toLowerCase() === l.provider.toLowerCase(),
+          )!;
+          await mined(sdk.terminateLease(owner, { market, leaseId }));
+        } else if (action === 7) {
+          await mined(
+            sdk.setAllowedBuyers(p, {
+              policy: m.policy.address,
+              buyers: [buyer.account.address],
+              allowed: r.chance(0.5),
+            }),
+          );
+        }
+      }
+      // The market-wide switches, for this round's checks only.
+      const pauseMarket = r.chance(0.2);
+      const toggleGrid = r.chance(0.25);
+      if (pauseMarket) await mined(sdk.setPaused(m.deployer, { market, paused: true }));
+      if (toggleGrid) {
+        gridAllowed = !gridAllowed;
+        await mined(
+          sdk.setPaymentToken(m.deployer, { market, token: m.grid.address, allowed: gridAllowed }),
+        );
+      }
+
+      const blockNumber = await pc.getBlockNumber();
+      const at = { blockNumber };
+      const read = <T>(functionName: "paused" | "PENALTY_BPS" | "offerCount") =>
+        pc.readContract({
+          address: market,
+          abi: sdk.gridleaseMarketAbi,
+          functionName,
+          ...at,
+        }) as Promise<T>;
+      const [marketPaused, penaltyBps, count] = await Promise.all([
+        read<boolean>("paused"),
+        read<bigint>("PENALTY_BPS"),
+        read<bigint>("offerCount"),
+      ]);
+      for (let offerId = 1n; offerId <= count + 1n; offerId++) {
+        const view = await pc.readContract({
+          address: market,
+          abi: sdk.gridleaseMarketAbi,
+          functionName: "getOffer",
+          args: [offerId],
+          ...at,
+        });
+        const offer = sdk.toLeaseableOffer(offerId, view);
+        const known = view.provider !== zeroAddress;
+        const provider = known
+          ? await pc.readContract({
+              address: market,
+              abi: sdk.gridleaseMarketAbi,
+              functionName: "getProvider",
+              args: [view.provider],
+              ...at,
+            })
+          : undefined;
+        const tokenAllowed = known
+          ? await pc.readContract({
+              address: market,
+              abi: sdk.gridleaseMarketAbi,
+              functionName: "isPaymentToken",
+              args: [view.paymentToken],
+              ...at,
+            })
+          : false;
+        const buyerAllowed =
+          known && view.buyerPolicy !== zeroAddress
+            ? await pc.readContract({
+                address: view.buyerPolicy,
+                abi: sdk.allowlistPolicyAbi,
+                functionName: "isAllowed",
+                args: [view.provider, offerId, buyer.account.address],
+                ...at,
+              })
+            : undefined;
+        const balance = known
+          ? await pc.readContract({
+              address: view.paymentToken,
+              abi: sdk.gridleaseTokenAbi,
+              functionName: "balanceOf",
+              args: [buyer.account.address],
+              ...at,
+            })
+          : 0n;
+
+        for (let q = 0; q < REQUESTS_PER_OFFER; q++) {
+          const available = offer.totalUnits - offer.unitsInUse;
+          const units = r.pick([0n, 1n, 2n, available, available + 1n]);
+          // uint256 arguments: nothing below zero (an unknown offer's terms are all zero).
+          const duration = r.pick(
+            [
+              offer.minDuration - 1n,
+              offer.minDuration,
+              offer.maxDuration,
+              offer.maxDuration + 1n,
+              (offer.minDuration + offer.maxDuration) / 2n,
+            ].filter((d) => d >= 0n),
+          );
+          const maxPrice = r.pick([
+            undefined,
+            offer.pricePerGpuHour,
+            offer.pricePerGpuHour > 0n ? offer.pricePerGpuHour - 1n : 0n,
+          ]);
+          const buyerPublicKey: Hex = r.chance(0.1) ? `0x${"00".repeat(32)}` : KEY;
+          const verdict = sdk.canLease(offer, {
+            units,
+            duration,
+            maxPricePerGpuHour: maxPrice,
+            buyer: buyer.account.address,
+            buyerAllowed,
+            buyerPublicKey,
+            marketPaused,
+            penaltyBps,
+            provider,
+            tokenAllowed,
+          });
+          let actual = "ok";
+          try {
+            await pc.call({
+              account: buyer.account.address,
+              to: market,
+              data: encodeFunctionData({
+                abi: sdk.gridleaseMarketAbi,
+                functionName: "openLease",
+                args: [offerId, units, duration, maxPrice ?? maxUint256, buyerPublicKey],
+              }),
+              ...at,
+            });
+          } catch (error) {
+            actual = sdk.explainError(error).errorName ?? "unknown";
+          }
+          const expected = verdict.ok ? "ok" : verdict.error;
+          outcomes.set(expected, (outcomes.get(expected) ?? 0) + 1);
+          const buyersProblem =
+            verdict.ok && verdict.deposit > balance && actual === "ERC20InsufficientBalance";
+          if (actual !== expected && !buyersProblem)
+            mismatches.push(
+              `seed ${SEED} round ${round} offer ${offerId} units ${units} duration ${duration} maxPrice ${maxPrice}: canLease ${expected}, openLease ${actual}`,
+            );
+        }
+      }
+      if (pauseMarket) await mined(sdk.setPaused(m.deployer, { market, paused: false }));
+    }
+
+    expect(mismatches).toEqual([]);
+    // The random states must have reached both answers and most of the errors, or the test proves little.
+    expect(outcomes.get("ok") ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get("PolicyDecides")).toBeUndefined();
+    expect([...outcomes.keys()].length, JSON.stringify([...outcomes])).toBeGreaterThanOrEqual(10);
+  });
+});

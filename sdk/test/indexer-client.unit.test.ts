@@ -1,0 +1,317 @@
+/**
+ * The indexer client with an injected fetch: how it pages, what each failure becomes, and how rows are mapped.
+ * (test/indexer/ponder.test.ts runs the same queries against a real Ponder.)
+ */
+import { describe, expect, it } from "vitest";
+import {
+  createIndexerClient,
+  getLeaseContext,
+  IndexerError,
+  leaseConditions,
+  listOffers,
+  toLease,
+  type RawLease,
+  type RawOffer,
+} from "@gridlease/sdk/indexer";
+
+type Handler = (
+  url: string,
+  body: { query: string; variables: Record<string, unknown> } | undefined,
+) => Response;
+
+/** A fetch that answers with `handler` and records every request. */
+function fakeFetch(handler: Handler) {
+  const calls: { url: string; variables?: Record<string, unknown>; query?: string }[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = String(input);
+    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    calls.push({ url, variables: body?.variables, query: body?.query });
+    return handler(url, body);
+  };
+  return { fetch, calls };
+}
+
+const json = (value: unknown, status = 200) =>
+  new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+
+const rawOffer = (id: number): RawOffer => ({
+  offerId: String(id),
+  provider: { id: "0xAbCd000000000000000000000000000000000001" },
+  paymentToken: { id: "0x00000000000000000000000000000000000000aa" },
+  gpuModel: "H100-SXM-80GB",
+  region: "AU-QLD",
+  gpusPerUnit: "8",
+  totalUnits: "4",
+  unitsInUse: "1",
+  pricePerGpuHour: "1950000",
+  initialPricePerGpuHour: "2000000",
+  minDuration: "3600",
+  maxDuration: "2592000",
+  minProviderBond: "1000000000000000000000",
+  buyerPolicy: "0x0000000000000000000000000000000000000000",
+  specHash: "0x11",
+  specURI: "ipfs://spec",
+  paused: false,
+  leaseCount: 3,
+  createdAt: "1700000000",
+  createdAtBlock: "12",
+  updatedAt: "1700000100",
+});
+
+describe("createIndexerClient", () => {
+  it("refuses a URL that is not http(s) and accepts one ending in /graphql", () => {
+    expect(() => createIndexerClient({ url: "localhost:42069" })).toThrow(TypeError);
+    expect(createIndexerClient({ url: "http://127.0.0.1:42069/graphql/" }).url).toBe(
+      "http://127.0.0.1:42069",
+    );
+  });
+
+  it("pages through a connection, passing the cursor and stopping at the last page", async () => {
+    const pages = [
+      { items: [rawOffer(1), rawOffer(2)], pageInfo: { hasNextPage: true, endCursor: "c1" } },
+      { items: [rawOffer(3)], pageInfo: { hasNextPage: false, endCursor: "c2" } },
+    ];
+    const { fetch, calls } = fakeFetch((_url, body) =>
+      json({ data: { offers: pages[body?.variables.after === "c1" ? 1 : 0] } }),
+    );
+    const client = createIndexerClient({ url: "http://indexer.test", fetch });
+    const seen: number[] = [];
+    const offers = await listOffers(
+      client,
+      { paused: false, provider: "0xAbCd000000000000000000000000000000000001" },
+      {
+        onPage: (rows) => seen.push(rows.length),
+      },
+    );
+    expect(offers.map((o) => o.offerId)).toEqual([1n, 2n, 3n]);
+    expect(seen).toEqual([2, 3]);
+    expect(calls.map((c) => c.url)).toEqual([
+      "http://indexer.test/graphql",
+      "http://indexer.test/graphql",
+    ]);
+    expect(calls[0]!.variables).toMatchObject({
+      after: null,
+      limit: 1000,
+      where: { paused: false, provider: "0xabcd000000000000000000000000000000000001" },
+    });
+    expect(calls[1]!.variables).toMatchObject({ after: "c1" });
+  });
+
+  it("stops paging at `max` rows even when the indexer has more", async () => {
+    const { fetch, calls } = fakeFetch(() =>
+      json({
+        data: {
+          offers: {
+            items: [rawOffer(1), rawOffer(2)],
+            pageInfo: { hasNextPage: true, endCursor: "next" },
+          },
+        },
+      }),
+    );
+    const client = createIndexerClient({ url: "http://indexer.test", fetch });
+    const offers = await listOffers(client, {}, { max: 3 });
+    expect(offers).toHaveLength(3);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.variables).toMatchObject({ limit: 3 });
+  });
+
+  it("names each failure: unreachable, HTTP without GraphQL, refused query", async () => {
+    const down = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async () => {
+        throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
+      },
+    });
+    await expect(down.query("{ x }")).rejects.toMatchObject({
+      name: "IndexerError",
+      kind: "unreachable",
+      message: expect.stringContaining("ECONNREFUSED"),
+    });
+
+    const html = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async () => new Response("<html>Bad gateway</html>", { status: 502 }),
+    });
+    await expect(html.query("{ x }")).rejects.toMatchObject({ kind: "http", status: 502 });
+
+    const refused = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async () => json({ errors: [{ message: 'Cannot query field "nope"' }] }, 400),
+    });
+    const err = await refused.query("{ nope }").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexerError);
+    expect(err).toMatchObject({
+      kind: "query",
+      status: 400,
+      message: expect.stringContaining('"nope"'),
+    });
+  });
+
+  it("lets the caller's own abort through as an abort, not as an indexer failure", async () => {
+    const controller = new AbortController();
+    const client = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async (_input, init) => {
+        controller.abort();
+        throw init?.signal?.reason ?? new Error("aborted");
+      },
+    });
+    const err = await client
+      .query("{ x }", {}, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(IndexerError);
+    expect(err).toMatchObject({ name: "AbortError" });
+  });
+
+  it("reads the indexed block from /status, and undefined before any block", async () => {
+    let status: unknown = {
+      localhost: { id: 31337, block: { number: 42, timestamp: 1700000000 } },
+    };
+    const client = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async () => json(status),
+    });
+    expect(await client.indexedBlock()).toEqual({ number: 42n, timestamp: 1700000000n });
+    expect(await client.indexedTime()).toBe(1700000000n);
+    status = {};
+    expect(await client.indexedBlock()).toBeUndefined();
+  });
+});
+
+describe("row mappers", () => {
+  it("maps an offer: bigints, lowercase addresses, restricted from the policy", () => {
+    const [offer] = [rawOffer(7)].map((r) => ({
+      ...r,
+      buyerPolicy: "0x00000000000000000000000000000000000000Bb",
+    }));
+    const client = createIndexerClient({
+      url: "http://indexer.test",
+      fetch: async () =>
+        json({
+          data: { offers: { items: [offer], pageInfo: { hasNextPage: false, endCursor: null } } },
+        }),
+    });
+    return listOffers(client).then(([o]) =>
+      expect(o).toMatchObject({
+        offerId: 7n,
+        provider: "0xabcd000000000000000000000000000000000001",
+        minProviderBond: 10n ** 21n,
+        restricted: true,
+        buyerPolicy: "0x00000000000000000000000000000000000000bb",
+      }),
+    );
+  });
+
+  it("maps a lease and refuses a status or end reason it does not know", () => {
+    const raw: RawLease = {
+      leaseId: "5",
+      offer: { id: "2" },
+      provider: { id: "0x01" },
+      buyer: { id: "0x02" },
+      paymentToken: { id: "0x03" },
+      gpuModel: "H100-SXM-80GB",
+      region: "AU-QLD",
+      units: "1",
+      gpusPerUnit: "8",
+      gpus: "8",
+      pricePerGpuHour: "1950000",
+      feeBps: "250",
+      duration: "3600",
+      initialDuration: "3600",
+      status: "Ended",
+      endReason: "ProviderTerminated",
+      buyerPublicKey: "0x11",
+      activationDeadline: "100",
+      openedAt: "50",
+      openedAtBlock: "3",
+      startTime: null,
+      endTime: "90",
+      closedAt: "90",
+      deposit: "1",
+      topUps: "0",
+      extensionCount: 0,
+      accrued: "0",
+      claimedGross: "0",
+      paidToProvider: "0",
+      fee: "0",
+      refunded: "1",
+      penalty: "500",
+      encryptedAccess: null,
+      accessPostedAt: null,
+      accessRotatedAt: null,
+      accessRotations: 0,
+      updatedAt: "90",
+    };
+    expect(toLease(raw)).toMatchObject({
+      leaseId: 5n,
+      offerId: 2n,
+      startTime: null,
+      endTime: 90n,
+      penalty: 500n,
+    });
+    expect(() => toLease({ ...raw, status: "Weird" })).toThrow(RangeError);
+    expect(() => toLease({ ...raw, endReason: "Weird" })).toThrow(RangeError);
+  });
+
+  it("gathers canLease's conditions in one request", async () => {
+    const { fetch, calls } = fakeFetch(() =>
+      json({
+        data: {
+          markets: {
+            items: [
+              {
+                id: "0x0m",
+                treasury: "0x0t",
+                feeBps: "250",
+                activationWindow: "3600",
+                paused: true,
+                providerCount: 1,
+                offerCount: 1,
+                leaseCount: 0,
+              },
+            ],
+          },
+          offer: {
+            ...rawOffer(1),
+            provider: {
+              id: "0xabcd000000000000000000000000000000000001",
+              metadataURI: "",
+              bond: "3000",
+              lockedBond: "1000",
+              offerCount: 1,
+              leaseCount: 2,
+              leasesServed: 1,
+              gpuSecondsServed: "0",
+              noShows: 0,
+              providerTerminations: 0,
+              penaltiesPaid: "0",
+              firstSeenAt: "1",
+              lastSeenAt: "2",
+            },
+            paymentToken: {
+              id: "0x00000000000000000000000000000000000000aa",
+              allowed: false,
+              leaseCount: 0,
+              volume: "0",
+              refunded: "0",
+              paidToProviders: "0",
+              feesAccrued: "0",
+              feesWithdrawn: "0",
+            },
+          },
+        },
+      }),
+    );
+    const ctx = await getLeaseContext(
+      createIndexerClient({ url: "http://indexer.test", fetch }),
+      1n,
+    );
+    expect(calls).toHaveLength(1);
+    expect(leaseConditions(ctx, 5000n)).toEqual({
+      marketPaused: true,
+      penaltyBps: 5000n,
+      provider: expect.objectContaining({ bond: 3000n, lockedBond: 1000n }),
+      tokenAllowed: false,
+    });
+  });
+});
