@@ -27,7 +27,7 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
   const { leases, rows: liveRows, live } = useLiveLeases();
   const { now } = useChainNow();
   const pendingRows = liveRows.filter((l) => l.status === "Pending");
-  const rows = new Map(pendingRows.map((r) => [r.leaseId, r]));
+  const rows = new Map(pendingRows.map((r) => [String(r.leaseId), r]));
 
   return (
     <section className="card provider-section" aria-labelledby="pending-heading">

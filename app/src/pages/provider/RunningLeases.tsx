@@ -18,7 +18,7 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
   const flow = useTxFlow();
   const { leases, rows: liveRows, live } = useLiveLeases();
   const activeRows = liveRows.filter((l) => l.status === "Active");
-  const models = new Map(activeRows.map((r) => [r.leaseId, r.gpuModel]));
+  const models = new Map(activeRows.map((r) => [String(r.leaseId), r.gpuModel]));
   const rows = (live.data ?? []).filter((l) => Number(l.status) === 2 || Number(l.status) === 3);
   const expired = rows.filter((l) => leaseStateAt(l, now).status === "Expired");
 

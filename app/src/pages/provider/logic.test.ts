@@ -151,14 +151,14 @@ describe("netClaimable", () => {
 const D = 86_400;
 const T0 = 20_000 * D; // a UTC midnight
 const lease = (p: Partial<ProviderLeaseRow>): ProviderLeaseRow => ({
-  leaseId: "1",
-  paymentToken: USD.toLowerCase(),
+  leaseId: 1n,
+  paymentToken: USD,
   gpuModel: "H100-SXM-80GB",
-  gpus: "8",
-  pricePerGpuHour: "2000000",
-  feeBps: "0",
-  duration: String(2 * D),
-  startTime: String(T0 + 12 * 3600),
+  gpus: 8n,
+  pricePerGpuHour: 2_000_000n,
+  feeBps: 0n,
+  duration: BigInt(2 * D),
+  startTime: BigInt(T0 + 12 * 3600),
   ...p,
 });
 
@@ -175,14 +175,14 @@ describe("utilisation and earnings series", () => {
   const rows = [
     lease({}),
     lease({
-      leaseId: "2",
+      leaseId: 2n,
       gpuModel: "B200-192GB",
-      gpus: "16",
-      duration: "3600",
-      startTime: String(T0 + D + 1800),
-      feeBps: "1000",
+      gpus: 16n,
+      duration: 3600n,
+      startTime: BigInt(T0 + D + 1800),
+      feeBps: 1000n,
     }),
-    lease({ leaseId: "3", startTime: null }), // never activated
+    lease({ leaseId: 3n, startTime: null }), // never activated
   ];
   it("counts GPU-hours in service per day and model, cut at now", () => {
     const now = T0 + D + 12 * 3600; // 1.5 days... lease 1 ran 12 h on day 0 and 12 h on day 1

@@ -14,6 +14,7 @@ import {
   feeOn,
   GPU_MODELS,
   REGIONS,
+  type IndexedLease,
   type OfferParams,
 } from "@gridlease/sdk";
 import { toDataUri } from "../../lib/spec.ts";
@@ -275,17 +276,18 @@ export function netClaimable(accrued: bigint, settled: bigint, feeBps: bigint): 
   return accrued - settled - (feeOn(accrued, feeBps) - feeOn(settled, feeBps));
 }
 
-/** A provider's lease as the indexer lists it (the fields the charts read). */
-export interface ProviderLeaseRow {
-  leaseId: string;
-  paymentToken: string;
-  gpuModel: string;
-  gpus: string;
-  pricePerGpuHour: string;
-  feeBps: string;
-  duration: string;
-  startTime: string | null;
-}
+/** A provider's lease as the indexer lists it (the fields of the SDK's row the charts read). */
+export type ProviderLeaseRow = Pick<
+  IndexedLease,
+  | "leaseId"
+  | "paymentToken"
+  | "gpuModel"
+  | "gpus"
+  | "pricePerGpuHour"
+  | "feeBps"
+  | "duration"
+  | "startTime"
+>;
 
 const DAY = 86_400;
 
@@ -342,8 +344,8 @@ export function earningsByDay(
     const token = l.paymentToken.toLowerCase();
     const days = out.get(token) ?? new Map<number, bigint>();
     out.set(token, days);
-    const rate = BigInt(l.pricePerGpuHour) * BigInt(l.gpus);
-    const feeBps = BigInt(l.feeBps);
+    const rate = l.pricePerGpuHour * l.gpus;
+    const feeBps = l.feeBps;
     for (const [day, secs] of splitByDay(w[0], w[1])) {
       const gross = (rate * BigInt(secs)) / 3600n;
       days.set(day, (days.get(day) ?? 0n) + gross - feeOn(gross, feeBps));
