@@ -10,8 +10,9 @@ import { CliError, EXIT, usage } from "../exit.ts";
 import { acquireLock } from "../agent/state.ts";
 import { Agent } from "../agent/loop.ts";
 
-function seconds(raw: string | undefined, flag: string, fallback: number): number {
-  if (raw === undefined) return fallback;
+/** A flag in seconds (default `fallbackSeconds`), as milliseconds. */
+function seconds(raw: string | undefined, flag: string, fallbackSeconds: number): number {
+  if (raw === undefined) return fallbackSeconds * 1000;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0)
     throw usage(`${flag} must be a positive number of seconds, got ${JSON.stringify(raw)}`);
