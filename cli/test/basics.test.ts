@@ -72,6 +72,8 @@ describe("command line", () => {
       [["frobnicate"], /Unknown command: frobnicate/],
       [["lease", "open", "--offer"], /--offer/],
       [["lease", "open", "--bogus", "1"], /Unknown option '--bogus'/],
+      [["market", "search", "--indexer-url", "ftp://x"], /indexer URL must start with http/],
+      [["market", "search", "--sort", "cheap"], /--sort must be one of/],
       [
         [
           "lease",
