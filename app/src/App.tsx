@@ -9,6 +9,7 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 } },
 });
 
+/** The providers (wagmi, TanStack Query, the router) around the layout and the routed page. */
 export function App() {
   return (
     <WagmiProvider config={config}>

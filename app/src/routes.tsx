@@ -30,6 +30,7 @@ const ROUTES: [string, Page][] = [
   ["/explorer/search", pages.search],
 ];
 
+/** The page for the current path (loaded on demand), or "Page not found". */
 export function Routes() {
   const { pathname } = useRouter();
   for (const [pattern, Page] of ROUTES) {

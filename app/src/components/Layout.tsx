@@ -9,6 +9,7 @@ const NAV: [string, string, (p: string) => boolean][] = [
   ["/explorer", "Explorer", (p) => p.startsWith("/explorer")],
 ];
 
+/** The page frame: skip link, top bar (navigation, network, wallet), main content and footer. */
 export function Layout({ children }: { children: ReactNode }) {
   const { pathname } = useRouter();
   return (

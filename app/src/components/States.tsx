@@ -12,6 +12,7 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/** A failed read in plain words (an unreachable indexer said as such), with "Try again" when it can retry. */
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
   const indexerDown = isIndexerDown(error);
   return (
@@ -31,6 +32,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
   );
 }
 
+/** An empty list, said in words. */
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty muted">{children}</p>;
 }

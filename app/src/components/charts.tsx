@@ -22,6 +22,7 @@ const PALETTE = [
   "#f472b6",
   "#94a3b8",
 ];
+/** The palette colour of the i-th series. */
 export const seriesColor = (i: number) => PALETTE[i % PALETTE.length];
 
 function niceMax(v: number): number {

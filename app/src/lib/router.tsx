@@ -26,6 +26,7 @@ const current = (): Location => ({
   search: window.location.search,
 });
 
+/** Holds the location; re-renders on `navigate` and on the browser's back and forward buttons. */
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [location, setLocation] = useState(current);
   useEffect(() => {
@@ -43,6 +44,7 @@ export function RouterProvider({ children }: { children: ReactNode }) {
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 
+/** The current location and `navigate`. */
 export function useRouter(): RouterValue {
   const value = useContext(RouterContext);
   if (!value) throw new Error("useRouter outside RouterProvider");

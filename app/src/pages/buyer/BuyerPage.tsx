@@ -16,6 +16,7 @@ import { useAccessKey } from "./useAccessKey.ts";
 import { LeaseCard } from "./LeaseCard.tsx";
 import "./buyer.css";
 
+/** `/leases`: the connected buyer's live leases (countdowns, actions, access details) and past ones. */
 export default function BuyerPage(_: { params: Record<string, string> }) {
   return (
     <section className="buyer-page">

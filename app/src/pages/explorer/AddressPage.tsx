@@ -8,6 +8,7 @@ import { useAddress, type AddressData, type EarningRow, type SpendingRow } from 
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
 
+/** `/explorer/address/:address`: an address as a provider (bond, offers, earnings) and as a buyer. */
 export default function AddressPage({ params }: { params: Record<string, string> }) {
   const address = (params.address ?? "").toLowerCase();
   const valid = /^0x[0-9a-f]{40}$/.test(address);

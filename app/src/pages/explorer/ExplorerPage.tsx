@@ -18,6 +18,7 @@ import { Amount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { ExplorerHeader, gpuHours } from "./ui.tsx";
 
+/** `/explorer`: market totals, volume per token, the price index and GPU-hours by region. */
 export default function ExplorerPage(_: { params: Record<string, string> }) {
   const overview = useOverview();
   const days = useDayStats();

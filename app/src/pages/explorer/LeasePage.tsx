@@ -19,6 +19,7 @@ import { settlementBreakdown, shares } from "./settlement.ts";
 import { AddressLink, ExplorerHeader, formatDate, StatusBadge } from "./ui.tsx";
 import { EventDetails } from "./EventDetails.tsx";
 
+/** `/explorer/leases/:leaseId`: a lease's terms, timeline, end reason and settlement. */
 export default function LeasePage({ params }: { params: Record<string, string> }) {
   const id = params.leaseId ?? "";
   const valid = /^\d+$/.test(id);

@@ -44,6 +44,7 @@ const withKnown = (known: readonly string[], present: readonly string[]) => [
   ...present.filter((v) => !known.includes(v)),
 ];
 
+/** `/explorer/leases`: every lease in a virtualised table, filtered by the query string. */
 export default function LeaseTablePage(_: { params: Record<string, string> }) {
   const leases = useAllLeases();
   const rows = useMemo(() => (leases.data ? prepareRows(leases.data) : EMPTY), [leases.data]);

@@ -11,6 +11,7 @@ import { classifySearch, searchDestination } from "./search.ts";
 import { AddressLink, ExplorerHeader, formatDate } from "./ui.tsx";
 import type { TxEventRow } from "./data.ts";
 
+/** `/explorer/search?q=`: a lease id or address goes to its page; a transaction hash lists its events. */
 export default function SearchPage(_: { params: Record<string, string> }) {
   const [params] = useSearchParams();
   const { navigate } = useRouter();

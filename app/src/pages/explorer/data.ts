@@ -87,6 +87,7 @@ const OVERVIEW = /* GraphQL */ `
   }
 `;
 
+/** Market totals, active leases, volume per payment token and GPU-hours per model. */
 export function useOverview() {
   return useQuery({
     queryKey: ["explorer", "overview"],
@@ -127,6 +128,7 @@ const REGION_DAYS = /* GraphQL */ `
   }
 `;
 
+/** Every per-day statistics row, by GPU model and by region, for the charts. */
 export function useDayStats() {
   return useQuery({
     queryKey: ["explorer", "day-stats"],
@@ -252,6 +254,7 @@ const LEASE = /* GraphQL */ `
 export const byChainOrder = (a: LeaseEventRow, b: LeaseEventRow) =>
   Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || a.logIndex - b.logIndex;
 
+/** One lease and its events in chain order; `lease` is null when the indexer does not know it. */
 export function useLease(id: string) {
   return useQuery({
     queryKey: ["explorer", "lease", id],
@@ -348,6 +351,7 @@ export interface AddressData {
   bought: { totalCount: number; items: LeaseListItem[] };
 }
 
+/** What the indexer knows of an address as a provider and as a buyer. */
 export function useAddress(address: string) {
   const id = address.toLowerCase();
   return useQuery({

@@ -45,6 +45,7 @@ export function leaseState(it: LeaseListItem, now: number): string {
   return it.status;
 }
 
+/** Rows ready to filter (numbers parsed, addresses lowercased, status derived at `now`), newest first. */
 export function prepareRows(
   items: readonly LeaseListItem[],
   now = Math.floor(Date.now() / 1000),
@@ -83,6 +84,7 @@ export const FILTER_KEYS = [
   "address",
 ] as const satisfies readonly (keyof LeaseFilters)[];
 
+/** The table's filters from the query string (an absent one is ""). */
 export function filtersFromParams(params: URLSearchParams): LeaseFilters {
   return {
     gpu: params.get("gpu") ?? "",
@@ -96,6 +98,7 @@ export function filtersFromParams(params: URLSearchParams): LeaseFilters {
 /** One string per distinct set of filters (a memo key). */
 export const filtersKey = (f: LeaseFilters) => FILTER_KEYS.map((k) => f[k]).join("|");
 
+/** Whether any filter is set. */
 export const hasFilters = (f: LeaseFilters) => FILTER_KEYS.some((k) => f[k] !== "");
 
 /**

@@ -6,6 +6,7 @@ export type SearchTarget =
   | { kind: "empty" }
   | { kind: "invalid"; query: string };
 
+/** What a search entry is: a lease id (with or without "#"), an address, a transaction hash, or nothing usable. */
 export function classifySearch(raw: string): SearchTarget {
   const q = raw.trim();
   if (!q) return { kind: "empty" };
@@ -23,4 +24,5 @@ export function searchDestination(target: SearchTarget): string | undefined {
   return undefined;
 }
 
+/** The search page's URL for a query. */
 export const searchUrl = (q: string) => `/explorer/search?q=${encodeURIComponent(q.trim())}`;

@@ -5,6 +5,7 @@ import { Link, useRouter } from "../../lib/router.tsx";
 import { classifySearch, searchDestination, searchUrl } from "./search.ts";
 import "./explorer.css";
 
+/** "0x7099…79c8". */
 export const shortAddress = (a: string) => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
 
 /** An address linking to its explorer page; the full address is its accessible name and title. */
@@ -27,6 +28,7 @@ export function formatDate(
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }
 
+/** GPU-seconds as GPU-hours with at most one decimal ("1,234.5"). */
 export const gpuHours = (gpuSeconds: string | bigint | number) =>
   (Number(gpuSeconds) / 3600).toLocaleString("en-US", { maximumFractionDigits: 1 });
 

@@ -40,6 +40,7 @@ export interface TrackRecord {
 /** Token display data the list needs: symbol and decimals (the SDK's `TokenDisplay`). */
 export type TokenMeta = TokenDisplay;
 
+/** Servers of the offer not leased now. */
 export const unitsAvailable = (o: Pick<MarketOffer, "totalUnits" | "unitsInUse">) =>
   o.totalUnits > o.unitsInUse ? o.totalUnits - o.unitsInUse : 0n;
 

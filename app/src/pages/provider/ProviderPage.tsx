@@ -11,6 +11,7 @@ import { RunningLeasesSection } from "./RunningLeases.tsx";
 import { EarningsSection } from "./Earnings.tsx";
 import "./provider.css";
 
+/** `/provider`: registration, bond, leases to activate and in service, offers and earnings. */
 export default function ProviderPage(_: { params: Record<string, string> }) {
   return (
     <section className="provider-page">
