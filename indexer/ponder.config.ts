@@ -11,24 +11,8 @@
  */
 import { createConfig } from "ponder";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
-import { deployments } from "@gridlease/sdk/deployments";
+import { chainId, marketDeployment, network } from "./deployment.ts";
 
-const chainId = process.env.GRIDLEASE_CHAIN_ID ?? "31337";
-const deployment = (
-  deployments as Record<
-    string,
-    {
-      network: string;
-      contracts: { GridleaseMarket?: { address: string; startBlock: number } };
-    }
-  >
-)[chainId];
-const market = deployment?.contracts.GridleaseMarket;
-if (!deployment || !market) {
-  throw new Error(
-    `@gridlease/sdk has no GridleaseMarket deployment for chain ${chainId} (known: ${Object.keys(deployments).join(", ")})`,
-  );
-}
 const isLocal = chainId === "31337";
 
 export default createConfig({
@@ -36,7 +20,7 @@ export default createConfig({
     ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
     : { kind: "pglite", directory: process.env.PONDER_PGLITE_DIR ?? ".ponder/pglite" },
   chains: {
-    [deployment.network]: {
+    [network]: {
       id: Number(chainId),
       rpc: process.env[`PONDER_RPC_URL_${chainId}`] ?? "http://127.0.0.1:8545",
       pollingInterval: Number(process.env.PONDER_POLLING_INTERVAL ?? 1000),
@@ -47,9 +31,9 @@ export default createConfig({
   contracts: {
     GridleaseMarket: {
       abi: gridleaseMarketAbi,
-      chain: deployment.network,
-      address: market.address as `0x${string}`,
-      startBlock: market.startBlock,
+      chain: network,
+      address: marketDeployment.address,
+      startBlock: marketDeployment.startBlock,
     },
   },
 });

@@ -45,6 +45,8 @@ export const provider = onchainTable(
     id: t.text().primaryKey(),
     metadataURI: t.text().notNull(),
     bond: t.bigint().notNull(),
+    /** Part of the bond reserved as the penalties of its live leases (the contract's `lockedBond`). */
+    lockedBond: t.bigint().notNull(),
     offerCount: t.integer().notNull(),
     leaseCount: t.integer().notNull(),
     leasesServed: t.integer().notNull(),
@@ -376,7 +378,7 @@ for (const table of [
   regionStat,
   regionDayStat,
 ]) {
-  const id = table.id as unknown as { mapToDriverValue: (value: unknown) => unknown };
+  const id: { mapToDriverValue: (value: unknown) => unknown } = table.id;
   const toDriver = id.mapToDriverValue.bind(id);
   id.mapToDriverValue = (value) => toDriver(typeof value === "bigint" ? value.toString() : value);
 }

@@ -3,7 +3,9 @@
  * Each updates the lease, its parties and the statistics, and records one LeaseEvent.
  */
 import { ponder } from "ponder:registry";
-import { account, lease, leaseEvent, market, offer, paymentToken, provider } from "ponder:schema";
+import { penalty } from "@gridlease/sdk/pricing";
+import { PENALTY_BPS } from "../deployment.ts";
+import { account, lease, leaseEvent, market, offer, paymentToken } from "ponder:schema";
 import {
   addEarnings,
   addSpending,
@@ -15,6 +17,7 @@ import {
   touchMarket,
   touchPaymentToken,
   touchProvider,
+  upsertProvider,
 } from "./store.ts";
 
 type Hex = `0x${string}`;
@@ -107,8 +110,12 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     updatedAt: timestamp,
   });
 
-  await touchProvider(db, o.provider, timestamp);
-  await db.update(provider, { id: o.provider }).set((row) => ({ leaseCount: row.leaseCount + 1 }));
+  // The contract reserves the offer's penalty from the provider's bond while the lease lives.
+  const reserved = penalty(o.minProviderBond, PENALTY_BPS);
+  await upsertProvider(db, o.provider, timestamp, (row) => ({
+    leaseCount: row.leaseCount + 1,
+    lockedBond: row.lockedBond + reserved,
+  }));
   await touchAccount(db, buyer, timestamp);
   await db.update(account, { id: buyer }).set((row) => ({
     leaseCount: row.leaseCount + 1,
@@ -151,10 +158,9 @@ ponder.on("GridleaseMarket:LeaseActivated", async ({ event, context }) => {
     accessPostedAt: timestamp,
     updatedAt: timestamp,
   });
-  await touchProvider(db, l.provider, timestamp);
-  await db
-    .update(provider, { id: l.provider })
-    .set((row) => ({ leasesServed: row.leasesServed + 1 }));
+  await upsertProvider(db, l.provider, timestamp, (row) => ({
+    leasesServed: row.leasesServed + 1,
+  }));
   await recordStats(db, l, { activeLeases: 1 }, timestamp);
   await db.insert(leaseEvent).values(
     leaseEventRow(event, l.id, "Activated", {
@@ -241,15 +247,17 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     penalty: a.penalty,
     updatedAt: timestamp,
   });
-  await db.update(offer, { id: before.offer }).set((row) => ({
+  const o = await db.update(offer, { id: before.offer }).set((row) => ({
     unitsInUse: row.unitsInUse - before.units,
     updatedAt: timestamp,
   }));
-  await touchProvider(db, before.provider, timestamp);
-  await db.update(provider, { id: before.provider }).set((row) => ({
+  // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
+  const reserved = penalty(o.minProviderBond, PENALTY_BPS);
+  await upsertProvider(db, before.provider, timestamp, (row) => ({
     gpuSecondsServed: row.gpuSecondsServed + before.gpus * used,
     penaltiesPaid: row.penaltiesPaid + a.penalty,
     bond: row.bond - a.penalty,
+    lockedBond: row.lockedBond - reserved,
     noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
     providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
   }));

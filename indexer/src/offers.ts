@@ -1,17 +1,23 @@
 /** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet. */
 import { ponder } from "ponder:registry";
-import { market, offer, offerPriceChange, provider } from "ponder:schema";
+import { market, offer, offerPriceChange } from "ponder:schema";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
-import { idOf, logId, touchMarket, touchPaymentToken, touchProvider } from "./store.ts";
+import {
+  idOf,
+  logId,
+  touchMarket,
+  touchPaymentToken,
+  touchProvider,
+  upsertProvider,
+} from "./store.ts";
 
 ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
   const { timestamp, number } = event.block;
   const { offerId, terms } = event.args;
   const providerId = idOf(event.args.provider);
-  await touchProvider(context.db, providerId, timestamp);
-  await context.db
-    .update(provider, { id: providerId })
-    .set((row) => ({ offerCount: row.offerCount + 1 }));
+  await upsertProvider(context.db, providerId, timestamp, (row) => ({
+    offerCount: row.offerCount + 1,
+  }));
   await touchPaymentToken(context.db, event.args.paymentToken, timestamp);
   await touchMarket(context.db, event.log.address, timestamp);
   await context.db

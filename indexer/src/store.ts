@@ -71,24 +71,45 @@ export async function touchPaymentToken(db: Db, address: string, timestamp: bigi
     .onConflictDoUpdate({ updatedAt: timestamp });
 }
 
-export async function touchProvider(db: Db, address: string, timestamp: bigint) {
+type ProviderRow = typeof provider.$inferSelect;
+
+/** A provider's row before its first event. */
+const newProvider = (id: string, timestamp: bigint): ProviderRow => ({
+  id,
+  metadataURI: "",
+  bond: 0n,
+  lockedBond: 0n,
+  offerCount: 0,
+  leaseCount: 0,
+  leasesServed: 0,
+  gpuSecondsServed: 0n,
+  noShows: 0,
+  providerTerminations: 0,
+  penaltiesPaid: 0n,
+  firstSeenAt: timestamp,
+  lastSeenAt: timestamp,
+});
+
+/**
+ * One upsert of a provider: `change` maps the current row (a fresh one for a new provider) to the fields an event
+ * changes; `lastSeenAt` moves to the event's time.
+ */
+export async function upsertProvider(
+  db: Db,
+  address: string,
+  timestamp: bigint,
+  change: (row: ProviderRow) => Partial<ProviderRow> = () => ({}),
+) {
+  const fresh = newProvider(idOf(address), timestamp);
   return db
     .insert(provider)
-    .values({
-      id: idOf(address),
-      metadataURI: "",
-      bond: 0n,
-      offerCount: 0,
-      leaseCount: 0,
-      leasesServed: 0,
-      gpuSecondsServed: 0n,
-      noShows: 0,
-      providerTerminations: 0,
-      penaltiesPaid: 0n,
-      firstSeenAt: timestamp,
-      lastSeenAt: timestamp,
-    })
-    .onConflictDoUpdate({ lastSeenAt: timestamp });
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((row) => ({ ...change(row), lastSeenAt: timestamp }));
+}
+
+/** Creates the provider's row if needed and moves its `lastSeenAt`. */
+export async function touchProvider(db: Db, address: string, timestamp: bigint) {
+  return upsertProvider(db, address, timestamp);
 }
 
 export async function touchAccount(db: Db, address: string, timestamp: bigint) {

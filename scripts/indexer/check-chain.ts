@@ -58,6 +58,7 @@ export async function checkAgainstChain(
   for (const [id, provider] of Object.entries(dump.Provider ?? {})) {
     const p = await c.read.getProvider([id as Address]);
     expect(`provider ${id} bond`, provider.bond, p.bond);
+    expect(`provider ${id} locked bond`, provider.lockedBond, p.lockedBond);
     let offers = 0;
     for (let offerId = 1n; offerId <= (await c.read.offerCount()); offerId++) {
       if ((await c.read.getOffer([offerId])).provider.toLowerCase() === id.toLowerCase()) offers++;

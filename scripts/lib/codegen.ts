@@ -3,9 +3,11 @@
  * Hardhat build and the deployments. One source of truth: nobody copies an ABI or an address by hand.
  *
  *   sdk/src/generated/abis.ts         every ABI `as const`, so viem, wagmi and Ponder are typed
- *   sdk/src/generated/deployments.ts  per chain id: { address, startBlock } of each contract
+ *   sdk/src/generated/deployments.ts  per chain id: { address, startBlock } of each contract, plus the market's
+ *                                     immutables the indexers need (penaltyBps), read from the deployed contract
  *   subgraph/abis/*.json              ABI JSON for graph-cli
  *   subgraph/networks.json            per network: { address, startBlock } for graph-cli
+ *   subgraph/src/generated/market.ts  per network: the market's penaltyBps, for the mappings (AssemblyScript)
  *
  * The local chain's deployment (chain id 31337) is deterministic: it is recomputed by deploying the Ignition
  * module on a fresh in-process chain. Public deployments are read from deployments/<network>.json, written by
@@ -32,10 +34,18 @@ const RESULT_KEYS: Record<string, ContractName> = {
   usd: "TestUSD",
 };
 
+/** Where a contract lives; the market also records its immutables that no event carries. */
+export interface DeployedContractRecord {
+  address: string;
+  startBlock: number;
+  /** GridleaseMarket only: `PENALTY_BPS()`, the share of an offer's minimum bond a lease reserves. */
+  penaltyBps?: number;
+}
+
 export interface DeploymentRecord {
   chainId: number;
   network: string;
-  contracts: Partial<Record<ContractName, { address: string; startBlock: number }>>;
+  contracts: Partial<Record<ContractName, DeployedContractRecord>>;
 }
 
 /** Hardhat network names -> the names The Graph uses for the same chains (subgraph manifests need the latter). */
@@ -73,6 +83,23 @@ export async function localDeployment(connection: NetworkConnection): Promise<De
       address: (contract as { address: string }).address,
       startBlock: Number(before) + 1,
     };
+  }
+  const market = contracts.GridleaseMarket;
+  if (market) {
+    const penaltyBps = await publicClient.readContract({
+      address: market.address as `0x${string}`,
+      abi: [
+        {
+          type: "function",
+          name: "PENALTY_BPS",
+          stateMutability: "view",
+          inputs: [],
+          outputs: [{ type: "uint256" }],
+        },
+      ] as const,
+      functionName: "PENALTY_BPS",
+    });
+    market.penaltyBps = Number(penaltyBps);
   }
   return { chainId: await publicClient.getChainId(), network: "localhost", contracts };
 }
@@ -125,7 +152,29 @@ export const deployments = ${JSON.stringify(byChain, null, 2)} as const;
     ]),
   );
   files.set("subgraph/networks.json", JSON.stringify(networks, null, 2) + "\n");
+  files.set("subgraph/src/generated/market.ts", renderSubgraphMarket(sorted));
   return files;
+}
+
+/**
+ * The market's immutables for the subgraph's mappings, keyed by The Graph's network name: AssemblyScript cannot
+ * import JSON, and `dataSource.network()` picks the entry at run time.
+ */
+function renderSubgraphMarket(deployments: DeploymentRecord[]): string {
+  const cases = deployments
+    .filter((d) => d.contracts.GridleaseMarket?.penaltyBps !== undefined)
+    .map(
+      (d) =>
+        `  if (network == ${JSON.stringify(GRAPH_NETWORK_NAMES[d.network] ?? d.network)}) return ${d.contracts.GridleaseMarket!.penaltyBps};`,
+    )
+    .join("\n");
+  return `${HEADER}
+/** The market's PENALTY_BPS on \`network\` (The Graph's name), or -1 when the deployment did not record it. */
+export function penaltyBpsOn(network: string): i32 {
+${cases}
+  return -1;
+}
+`;
 }
 
 /** Files whose content on disk differs from `files`. */

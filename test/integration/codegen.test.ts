@@ -1,5 +1,6 @@
 /** The generated ABIs, deployments and subgraph config committed in sdk/ and subgraph/ match the build. */
 import { network } from "hardhat";
+import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { describe, expect, it } from "vitest";
 import {
   localDeployment,
@@ -19,6 +20,7 @@ describe("codegen", () => {
       "sdk/src/generated/deployments.ts",
       "subgraph/abis/GridleaseMarket.json",
       "subgraph/networks.json",
+      "subgraph/src/generated/market.ts",
     ]);
     expect(staleFiles(root, files)).toEqual([]);
   });
@@ -27,12 +29,32 @@ describe("codegen", () => {
     const connection = await network.create({ network: "default" });
     const local = await localDeployment(connection);
     local.contracts.GridleaseMarket = {
+      ...local.contracts.GridleaseMarket,
       address: "0x000000000000000000000000000000000000dEaD",
       startBlock: 1,
     };
     expect(staleFiles(root, render(root, [local]))).toEqual([
       "sdk/src/generated/deployments.ts",
       "subgraph/networks.json",
+    ]);
+  });
+
+  it("records the market's PENALTY_BPS from the contract, for the SDK and the subgraph", async () => {
+    const connection = await network.create({ network: "default" });
+    const local = await localDeployment(connection);
+    const market = local.contracts.GridleaseMarket!;
+    const onChain = await (
+      await connection.viem.getPublicClient()
+    ).readContract({
+      address: market.address as `0x${string}`,
+      abi: gridleaseMarketAbi,
+      functionName: "PENALTY_BPS",
+    });
+    expect(market.penaltyBps).toBe(Number(onChain));
+    local.contracts.GridleaseMarket = { ...market, penaltyBps: market.penaltyBps! + 1 };
+    expect(staleFiles(root, render(root, [local]))).toEqual([
+      "sdk/src/generated/deployments.ts",
+      "subgraph/src/generated/market.ts",
     ]);
   });
 });

@@ -11,7 +11,8 @@ export const deployments = {
       },
       "GridleaseMarket": {
         "address": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
-        "startBlock": 1
+        "startBlock": 1,
+        "penaltyBps": 5000
       },
       "GridleaseToken": {
         "address": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",

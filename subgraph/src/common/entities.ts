@@ -51,6 +51,7 @@ export function touchProvider(id: string, timestamp: BigInt): Provider {
     provider = new Provider(id);
     provider.metadataURI = "";
     provider.bond = ZERO;
+    provider.lockedBond = ZERO;
     provider.offerCount = 0;
     provider.leaseCount = 0;
     provider.leasesServed = 0;

@@ -19,6 +19,7 @@ import {
   touchSpending,
 } from "../common/entities";
 import { endReasonName, idOf, logId, ZERO } from "../common/ids";
+import { penaltyOf } from "../common/penalty";
 import { recordStats, StatDelta } from "../common/stats";
 
 /** The LeaseEvent for one log; fields its type does not carry stay null. */
@@ -91,6 +92,8 @@ export function handleLeaseOpened(event: LeaseOpened): void {
 
   let provider = touchProvider(offer.provider, timestamp);
   provider.leaseCount += 1;
+  // The contract reserves the offer's penalty from the provider's bond while the lease lives.
+  provider.lockedBond = provider.lockedBond.plus(penaltyOf(offer.minProviderBond));
   provider.save();
   let account = touchAccount(buyerId, timestamp);
   account.leaseCount += 1;
@@ -222,12 +225,16 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   lease.save();
 
   let offer = Offer.load(lease.offer);
+  let reserved = ZERO;
   if (offer != null) {
     offer.unitsInUse = offer.unitsInUse.minus(lease.units);
     offer.updatedAt = timestamp;
     offer.save();
+    reserved = penaltyOf(offer.minProviderBond);
   }
   let provider = touchProvider(lease.provider, timestamp);
+  // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
+  provider.lockedBond = provider.lockedBond.minus(reserved);
   provider.gpuSecondsServed = provider.gpuSecondsServed.plus(gpus.times(used));
   provider.penaltiesPaid = provider.penaltiesPaid.plus(p.penalty);
   provider.bond = provider.bond.minus(p.penalty);

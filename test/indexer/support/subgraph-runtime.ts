@@ -115,9 +115,12 @@ export class SubgraphRuntime {
   private classIds = new Map<string, number>();
   private readonly entities = subgraphEntities();
   private readonly handlers: Map<string, string>;
+  /** The manifest's network, which `dataSource.network()` returns. */
+  private readonly network: string;
 
-  private constructor(handlers: Map<string, string>) {
+  private constructor(handlers: Map<string, string>, network: string) {
     this.handlers = handlers;
+    this.network = network;
   }
 
   /** Instantiates the compiled module; `handlers` maps event names to exported handler names. */
@@ -126,7 +129,9 @@ export class SubgraphRuntime {
     const handlers = new Map<string, string>();
     for (const m of manifest.matchAll(/- event: (\w+)\(.*\n\s+handler: (\w+)/g))
       handlers.set(m[1]!, m[2]!);
-    const runtime = new SubgraphRuntime(handlers);
+    const network = /\bnetwork: "?([\w-]+)/.exec(manifest)?.[1];
+    if (!network) throw new Error("subgraph.yaml names no network");
+    const runtime = new SubgraphRuntime(handlers, network);
     const module = await WebAssembly.compile(readFileSync(wasmPath));
     const imports = runtime.hostImports(module);
     const instance = await WebAssembly.instantiate(module, imports);
@@ -232,7 +237,9 @@ export class SubgraphRuntime {
   private hostImports(module: WebAssembly.Module): WebAssembly.Imports {
     const bigOp = (f: (a: bigint, b: bigint) => bigint) => (a: number, b: number) =>
       this.writeBigInt(f(this.readBigInt(a), this.readBigInt(b)));
-    const available: Record<string, Record<string, Function>> = {
+    // Host functions take and return i32 pointers and numbers (WebAssembly values).
+    type HostFunction = (...args: number[]) => number | void;
+    const available: Record<string, Record<string, HostFunction>> = {
       env: {
         abort: (msg: number, file: number, line: number, col: number) => {
           throw new Error(
@@ -247,13 +254,17 @@ export class SubgraphRuntime {
           this.storeGet(this.readString(entity), this.readString(id)),
         "store.set": (entity: number, id: number, data: number) =>
           this.storeSet(this.readString(entity), this.readString(id), data),
-        "store.remove": (entity: number, id: number) =>
-          this.store.get(this.readString(entity))?.delete(this.readString(id)),
+        "store.remove": (entity: number, id: number) => {
+          this.store.get(this.readString(entity))?.delete(this.readString(id));
+        },
         "log.log": (level: number, msg: number) => {
           const message = this.readString(msg);
           this.logs.push({ level, message });
           if (level === 0) throw new Error(`subgraph critical log: ${message}`);
         },
+      },
+      datasource: {
+        "dataSource.network": () => this.writeString(this.network),
       },
       conversion: {
         "typeConversion.bytesToHex": (ptr: number) =>
@@ -284,7 +295,7 @@ export class SubgraphRuntime {
         },
       },
     };
-    const imports: Record<string, Record<string, Function>> = {};
+    const imports: Record<string, Record<string, HostFunction>> = {};
     for (const { module: mod, name } of WebAssembly.Module.imports(module)) {
       const fn = available[mod]?.[name];
       if (!fn)
