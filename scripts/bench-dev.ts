@@ -31,7 +31,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensurePortFree } from "./lib/services.ts";
@@ -76,6 +76,33 @@ interface Run {
   /** The stack's own count, from its first line to ready (without npm's and Node's start-up). */
   stackSeconds: number;
   steps: { at: number; step: string }[];
+  /** The machine's 1-minute load average when the run started and when it was ready (2 cores: 2 is busy). */
+  loadAverage: { atStart: number; atReady: number };
+}
+
+/** Waits until every process of the group has exited and the stack's ports are free again (30 s at most). */
+async function waitForStop(pgid: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let alive = true;
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      alive = false;
+    }
+    const free = await Promise.all(
+      ports.map((p) =>
+        ensurePortFree(p!, "check").then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (!alive && free.every(Boolean)) return;
+    if (Date.now() > deadline)
+      throw new Error("npm run dev left processes or ports behind 30 s after Ctrl-C");
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /**
@@ -110,6 +137,7 @@ function cloneHead(): { dir: string; commit: string } {
 async function timeDev(dir: string): Promise<Run> {
   for (const [i, what] of ["chain", "indexer", "app"].entries())
     await ensurePortFree(ports[i]!, what);
+  const loadAtStart = loadavg()[0]!;
   const started = performance.now();
   const child = spawn(
     "npm",
@@ -127,7 +155,9 @@ async function timeDev(dir: string): Promise<Run> {
     { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -135,7 +165,7 @@ async function timeDev(dir: string): Promise<Run> {
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    void exited.then((code) =>
+    void exited.then(({ code }) =>
       reject(new Error(`npm run dev exited (code ${code}) before it was ready:\n${output}`)),
     );
   });
@@ -147,10 +177,22 @@ async function timeDev(dir: string): Promise<Run> {
       step: m[2]!,
     }));
     const stackSeconds = Number(/Gridlease is running \(([\d.]+) s\)/.exec(output)?.[1] ?? NaN);
+    const loadAtReady = loadavg()[0]!;
+    // Ctrl-C in a terminal: SIGINT to the whole foreground group (npm dies of it; the stack stops cleanly).
     process.kill(-child.pid!, "SIGINT");
-    const code = await exited;
-    if (code !== 0) throw new Error(`npm run dev exited with ${code} after Ctrl-C:\n${output}`);
-    return { readySeconds: Number(readySeconds.toFixed(1)), stackSeconds, steps };
+    const { code, signal } = await exited;
+    if (code !== 0 && signal !== "SIGINT")
+      throw new Error(`npm run dev exited with ${code ?? signal} after Ctrl-C:\n${output}`);
+    await waitForStop(child.pid!);
+    return {
+      readySeconds: Number(readySeconds.toFixed(1)),
+      stackSeconds,
+      steps,
+      loadAverage: {
+        atStart: Number(loadAtStart.toFixed(2)),
+        atReady: Number(loadAtReady.toFixed(2)),
+      },
+    };
   } finally {
     clearTimeout(timeout);
     try {

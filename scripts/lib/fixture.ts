@@ -3,7 +3,15 @@
  * Shared by the integration tests, the gas benchmark and the demo so they all exercise the same setup.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, parseSignature, parseUnits, type Address, type Hex } from "viem";
+import {
+  getAddress,
+  parseSignature,
+  parseUnits,
+  type Address,
+  type Hex,
+  type SignTypedDataParameters,
+  type TransactionReceipt,
+} from "viem";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 
 export const USD = (amount: string) => parseUnits(amount, 6);
@@ -66,11 +74,26 @@ export async function deployMarket(connection: NetworkConnection) {
 
 export type Market = Awaited<ReturnType<typeof deployMarket>>;
 
-export async function wait(publicClient: { waitForTransactionReceipt: Function }, hash: Hex) {
+/** Waits for the transaction's receipt and throws if it reverted. */
+export async function wait(
+  publicClient: { waitForTransactionReceipt: (args: { hash: Hex }) => Promise<TransactionReceipt> },
+  hash: Hex,
+) {
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
-  return receipt as { gasUsed: bigint; logs: unknown[]; status: "success"; blockNumber: bigint };
+  return receipt;
 }
+
+/** The EIP-712 types of an EIP-2612 permit. */
+const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
 
 /** Terms of an 8×H100 server offer in Brisbane at $1.95 per GPU-hour, as in the demo. */
 export function h100Offer(token: Address, overrides: Partial<OfferParams> = {}): OfferParams {
@@ -112,7 +135,13 @@ export async function signPermit(
     address: Address;
     read: { name: () => Promise<string>; nonces: (a: [Address]) => Promise<bigint> };
   },
-  owner: { account: { address: Address }; signTypedData: Function; chain?: { id: number } },
+  owner: {
+    account: { address: Address };
+    signTypedData: (
+      args: Omit<SignTypedDataParameters<typeof PERMIT_TYPES, "Permit">, "account">,
+    ) => Promise<Hex>;
+    chain?: { id: number };
+  },
   spender: Address,
   value: bigint,
   deadline: bigint,
@@ -124,15 +153,7 @@ export async function signPermit(
   ]);
   const signature: Hex = await owner.signTypedData({
     domain: { name, version: "1", chainId, verifyingContract: token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: PERMIT_TYPES,
     primaryType: "Permit",
     message: { owner: owner.account.address, spender, value, nonce, deadline },
   });
