@@ -4,12 +4,12 @@
  */
 import { ponder } from "ponder:registry";
 import { penalty } from "@gridlease/sdk/pricing";
+import { endReasonName } from "@gridlease/sdk/status";
 import { PENALTY_BPS } from "../deployment.ts";
 import { account, lease, leaseEvent, market, offer, paymentToken } from "ponder:schema";
 import {
   addEarnings,
   addSpending,
-  END_REASONS,
   idOf,
   logId,
   recordStats,
@@ -227,7 +227,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   const id = a.leaseId.toString();
   const before = await db.find(lease, { id });
   if (!before) throw new Error(`LeaseEnded for unknown lease ${id}`);
-  const reason = END_REASONS[a.reason] ?? "None";
+  const reason = endReasonName(a.reason);
   const wasActive = before.status === "Active";
   // Seconds billed: from activation to the end (never past the billed duration); none if never activated.
   let used = 0n;

@@ -19,15 +19,6 @@ import {
 
 export const SECONDS_PER_DAY = 86_400n;
 
-/** End reasons in the order of `EndReason` in contracts/types/DataTypes.sol. */
-export const END_REASONS = [
-  "None",
-  "Expired",
-  "BuyerTerminated",
-  "ProviderTerminated",
-  "NoShowCancelled",
-] as const;
-
 type Db = Context["db"];
 
 /** Ids are lowercase hex for addresses. */

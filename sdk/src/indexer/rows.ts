@@ -4,7 +4,7 @@
  * The field lists are the selections the SDK's queries ask for, so a raw row always has every field its type names.
  */
 import type { Address, Hex } from "viem";
-import type { EndReasonName } from "../status.ts";
+import { EndReason, LeaseStatus, type EndReasonName, type LeaseStatusName } from "../status.ts";
 
 /** Ponder serves a reference column as the related row; the queries select only its `id`. */
 export interface Ref {
@@ -12,7 +12,7 @@ export interface Ref {
 }
 
 /** A lease status as the indexer stores it (the contract's, as a name). */
-export type IndexedLeaseStatus = "Pending" | "Active" | "Expired" | "Ended";
+export type IndexedLeaseStatus = Exclude<LeaseStatusName, "None">;
 
 const big = (v: string | number) => BigInt(v);
 const optBig = (v: string | number | null | undefined) =>
@@ -336,26 +336,21 @@ export interface IndexedLease {
   updatedAt: bigint;
 }
 
-const LEASE_STATUSES: readonly string[] = ["Pending", "Active", "Expired", "Ended"];
-const END_REASONS: readonly string[] = [
-  "None",
-  "Expired",
-  "BuyerTerminated",
-  "ProviderTerminated",
-  "NoShowCancelled",
-];
+// The names come from the SDK's enums (status.ts), which mirror contracts/types/DataTypes.sol.
+const isIndexedStatus = (s: string): s is IndexedLeaseStatus =>
+  s !== "None" && Object.hasOwn(LeaseStatus, s);
+const isEndReason = (s: string): s is EndReasonName => Object.hasOwn(EndReason, s);
 
 /** A lease status string from the indexer, checked. */
 export function toLeaseStatus(s: string): IndexedLeaseStatus {
-  if (!LEASE_STATUSES.includes(s))
-    throw new RangeError(`Unknown lease status ${JSON.stringify(s)}`);
-  return s as IndexedLeaseStatus;
+  if (!isIndexedStatus(s)) throw new RangeError(`Unknown lease status ${JSON.stringify(s)}`);
+  return s;
 }
 
 /** An end-reason string from the indexer, checked. */
 export function toEndReason(s: string): EndReasonName {
-  if (!END_REASONS.includes(s)) throw new RangeError(`Unknown end reason ${JSON.stringify(s)}`);
-  return s as EndReasonName;
+  if (!isEndReason(s)) throw new RangeError(`Unknown end reason ${JSON.stringify(s)}`);
+  return s;
 }
 
 /** Maps a raw lease row. */
