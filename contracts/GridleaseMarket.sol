@@ -9,70 +9,19 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IGridleaseMarket} from "./interfaces/IGridleaseMarket.sol";
-import {IBuyerPolicy} from "./interfaces/IBuyerPolicy.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {LeaseMath} from "./libraries/LeaseMath.sol";
-import {EndReason, Lease, LeaseStatus, LeaseView, Offer, OfferParams, Provider} from "./types/DataTypes.sol";
+import {ExactTransfers} from "./libraries/ExactTransfers.sol";
+import {EndReason, Lease, LeaseStatus, Offer, OfferParams, Provider} from "./types/DataTypes.sol";
+import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
 
 /// @title GridleaseMarket
 /// @notice See {IGridleaseMarket}. Holds every escrowed deposit, every provider bond and the unclaimed protocol
 /// fees; for each token its balance is exactly their sum (see test/contracts/invariant/README.md).
-contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTransient {
+contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTransient, GridleaseMarketState {
     using SafeERC20 for IERC20;
 
-    /*//////////////////////////////////////////////////////////////
-                               CONSTANTS
-    //////////////////////////////////////////////////////////////*/
-
-    uint256 public constant MAX_FEE_BPS = 1_000; // 10%
-    uint256 public constant MAX_UNITS = type(uint16).max;
-    uint256 public constant MAX_GPUS_PER_UNIT = 1_024;
-    uint256 public constant MAX_LEASE_DURATION = 1_096 days; // three years and a leap day
-    uint256 public constant MIN_ACTIVATION_WINDOW = 1 minutes;
-    uint256 public constant MAX_ACTIVATION_WINDOW = 7 days;
-    uint256 public constant MAX_ACCESS_BYTES = 4_096;
-    uint256 public constant MAX_CLAIM_BATCH = 200;
-    uint256 public constant MAX_PAYMENT_TOKENS = 64;
-
-    /// @notice The marketplace token, in which providers post bonds.
-    IERC20 public immutable BOND_TOKEN;
-
-    /// @notice Share of an offer's minimum provider bond paid to the buyer when the provider fails a lease.
-    uint256 public immutable PENALTY_BPS;
-
-    // Lease phases. Ended phases encode the reason: phase = PHASE_ENDED_BASE + uint8(EndReason).
-    uint8 private constant PHASE_PENDING = 1;
-    uint8 private constant PHASE_ACTIVE = 2;
-    uint8 private constant PHASE_ENDED_BASE = 2;
-
-    /*//////////////////////////////////////////////////////////////
-                                STORAGE
-    //////////////////////////////////////////////////////////////*/
-
-    /// @dev One slot read (and written) by every `openLease`. Keeping the allowed-token bitmap here spares a
-    /// lease a cold read of a mapping.
-    struct Config {
-        uint64 nextOfferId;
-        uint64 nextLeaseId;
-        uint32 activationWindow;
-        uint16 feeBps;
-        bool paused;
-        uint64 allowedTokens; // bit i set: the token at index i of `_tokenList` is allowed
-    }
-
-    Config private _config;
-    address private _treasury;
-    address[] private _tokenList; // every token ever allowed, in order; at most MAX_PAYMENT_TOKENS
-    mapping(address token => uint256 indexPlusOne) private _tokenIndex;
-    mapping(address token => uint256 amount) private _protocolFees;
-    mapping(address provider => Provider) private _providers;
-    mapping(uint256 offerId => Offer) private _offers;
-    mapping(uint256 leaseId => Lease) private _leases;
-
-    /*//////////////////////////////////////////////////////////////
-                              CONSTRUCTOR
-    //////////////////////////////////////////////////////////////*/
-
+    /// @dev Constants, storage and reads are in {GridleaseMarketState}; this contract holds the behaviour.
     constructor(
         address initialOwner,
         address treasury_,
@@ -80,14 +29,12 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         uint256 feeBps_,
         uint256 activationWindow_,
         uint256 penaltyBps
-    ) Ownable(initialOwner) {
+    ) Ownable(initialOwner) GridleaseMarketState(bondToken, penaltyBps) {
         if (treasury_ == address(0) || address(bondToken) == address(0)) revert Errors.Market_ZeroAddress();
         if (feeBps_ > MAX_FEE_BPS) revert Errors.Market_FeeTooHigh(feeBps_, MAX_FEE_BPS);
         _checkActivationWindow(activationWindow_);
         if (penaltyBps > LeaseMath.BPS) revert Errors.Market_InvalidPenalty(penaltyBps, LeaseMath.BPS);
 
-        BOND_TOKEN = bondToken;
-        PENALTY_BPS = penaltyBps;
         _treasury = treasury_;
         _config = Config({
             nextOfferId: 1,
@@ -136,7 +83,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         provider.bond = uint128(newBond);
         emit BondDeposited(msg.sender, amount, newBond);
         // Interactions
-        _pullExact(BOND_TOKEN, msg.sender, amount);
+        ExactTransfers.pullExact(BOND_TOKEN, msg.sender, amount);
     }
 
     /// @inheritdoc IGridleaseMarket
@@ -289,10 +236,10 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IGridleaseMarket
     function activateLease(uint256 leaseId, bytes calldata encryptedAccess) external override nonReentrant {
+        // Checks
         Lease storage lease = _leases[leaseId];
         uint8 phase = lease.phase;
-        // Checks
-        if (phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        _requireLease(phase, leaseId);
         if (msg.sender != _offers[lease.offerId].provider)
             revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         if (phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
@@ -307,9 +254,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IGridleaseMarket
     function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external override {
-        Lease storage lease = _leases[leaseId];
         // Checks
-        if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
         if (msg.sender != _offers[lease.offerId].provider)
             revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         LeaseStatus status = _status(lease);
@@ -321,9 +268,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IGridleaseMarket
     function extendLease(uint256 leaseId, uint256 addedDuration) external override nonReentrant {
-        Lease storage lease = _leases[leaseId];
         // Checks
-        if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
         LeaseStatus status = _status(lease);
         if (status != LeaseStatus.Pending && status != LeaseStatus.Active) {
             revert Errors.Market_UnexpectedStatus(leaseId, status);
@@ -347,14 +294,14 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         emit LeaseExtended(leaseId, msg.sender, addedDuration, topUp);
 
         // Interactions
-        if (topUp != 0) _pullExact(IERC20(offer.paymentToken), msg.sender, topUp);
+        if (topUp != 0) ExactTransfers.pullExact(IERC20(offer.paymentToken), msg.sender, topUp);
     }
 
     /// @inheritdoc IGridleaseMarket
     function terminateLease(uint256 leaseId) external override nonReentrant {
-        Lease storage lease = _leases[leaseId];
         // Checks
-        if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
         Offer storage offer = _offers[lease.offerId];
         bool byProvider = msg.sender == offer.provider;
         if (!byProvider && msg.sender != lease.buyer) revert Errors.Market_NotLeaseParty(leaseId, msg.sender);
@@ -376,9 +323,9 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IGridleaseMarket
     function cancelLease(uint256 leaseId) external override nonReentrant {
-        Lease storage lease = _leases[leaseId];
         // Checks
-        if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
         if (msg.sender != lease.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
         if (lease.phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
         uint256 deadline = lease.start;
@@ -388,10 +335,10 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IGridleaseMarket
     function closeLease(uint256 leaseId) external override nonReentrant {
+        // Checks
         Lease storage lease = _leases[leaseId];
         uint8 phase = lease.phase;
-        // Checks
-        if (phase == 0) revert Errors.Market_UnknownLease(leaseId);
+        _requireLease(phase, leaseId);
         if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
         uint256 duration = lease.duration;
         uint256 end = uint256(lease.start) + duration;
@@ -430,7 +377,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             uint256 leaseId = leaseIds[i];
             Lease storage lease = _leases[leaseId];
             uint8 phase = lease.phase;
-            if (phase == 0) revert Errors.Market_UnknownLease(leaseId);
+            _requireLease(phase, leaseId);
             Offer storage offer = _offers[lease.offerId];
             if (offer.provider != msg.sender) revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
             if (phase == PHASE_PENDING) continue;
@@ -542,103 +489,6 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     }
 
     /*//////////////////////////////////////////////////////////////
-                                 READS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IGridleaseMarket
-    function getLease(uint256 leaseId) external view override returns (LeaseView memory v) {
-        Lease storage lease = _leases[leaseId];
-        if (lease.phase == 0) revert Errors.Market_UnknownLease(leaseId);
-        Offer storage offer = _offers[lease.offerId];
-        uint256 gpus = uint256(offer.gpusPerUnit) * lease.units;
-        bool pending = lease.phase == PHASE_PENDING;
-        v.leaseId = leaseId;
-        v.offerId = lease.offerId;
-        v.buyer = lease.buyer;
-        v.provider = offer.provider;
-        v.paymentToken = offer.paymentToken;
-        v.units = lease.units;
-        v.gpusPerUnit = offer.gpusPerUnit;
-        v.pricePerGpuHour = lease.pricePerGpuHour;
-        v.feeBps = lease.feeBps;
-        v.duration = lease.duration;
-        v.start = pending ? 0 : lease.start;
-        v.end = pending ? 0 : uint256(lease.start) + lease.duration;
-        v.activationDeadline = pending ? lease.start : 0;
-        v.deposit = LeaseMath.cost(lease.pricePerGpuHour, gpus, lease.duration);
-        v.accrued =
-            pending
-                ? 0
-                : LeaseMath.cost(
-                    lease.pricePerGpuHour,
-                    gpus,
-                    LeaseMath.elapsed(lease.start, lease.duration, block.timestamp)
-                );
-        v.settled = lease.settled;
-        v.claimable = v.accrued - v.settled;
-        v.status = _status(lease);
-        v.endReason = lease.phase > PHASE_ACTIVE ? EndReason(lease.phase - PHASE_ENDED_BASE) : EndReason.None;
-    }
-
-    /// @notice The stored record of an offer.
-    function getOffer(uint256 offerId) external view returns (Offer memory) {
-        return _offers[offerId];
-    }
-
-    /// @notice The stored record of a provider.
-    function getProvider(address provider) external view returns (Provider memory) {
-        return _providers[provider];
-    }
-
-    /// @notice Escrow still held for a lease: its deposit less what was already paid to the provider.
-    function escrowOf(uint256 leaseId) external view returns (uint256) {
-        Lease storage lease = _leases[leaseId];
-        uint256 gpus = uint256(_offers[lease.offerId].gpusPerUnit) * lease.units;
-        return LeaseMath.cost(lease.pricePerGpuHour, gpus, lease.duration) - lease.settled;
-    }
-
-    /// @notice Protocol fees collected in `token` and not yet sent to the treasury.
-    function protocolFees(address token) external view returns (uint256) {
-        return _protocolFees[token];
-    }
-
-    function isPaymentToken(address token) external view returns (bool) {
-        uint256 index = _tokenIndex[token];
-        return index != 0 && (_config.allowedTokens >> (index - 1)) & 1 == 1;
-    }
-
-    /// @notice Every token that was ever allowed, whether or not it still is.
-    function paymentTokens() external view returns (address[] memory) {
-        return _tokenList;
-    }
-
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
-
-    function feeBps() external view returns (uint256) {
-        return _config.feeBps;
-    }
-
-    function activationWindow() external view returns (uint256) {
-        return _config.activationWindow;
-    }
-
-    function paused() external view returns (bool) {
-        return _config.paused;
-    }
-
-    /// @notice Number of offers created so far; offer ids run from 1 to this.
-    function offerCount() external view returns (uint256) {
-        return _config.nextOfferId - 1;
-    }
-
-    /// @notice Number of leases opened so far; lease ids run from 1 to this.
-    function leaseCount() external view returns (uint256) {
-        return _config.nextLeaseId - 1;
-    }
-
-    /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
@@ -701,42 +551,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         );
 
         // Interactions
-        _pullExact(IERC20(offer.paymentToken), msg.sender, deposit);
-    }
-
-    /// @dev Every check on the offer and the terms for a new lease; returns the locked price and the deposit.
-    function _checkOpen(
-        Offer storage offer,
-        uint256 offerId,
-        uint256 units,
-        uint256 duration,
-        uint256 maxPricePerGpuHour
-    ) private view returns (uint256 price, uint256 deposit, uint256 penalty) {
-        address provider = offer.provider;
-        if (provider == address(0)) revert Errors.Market_UnknownOffer(offerId);
-        if (offer.paused) revert Errors.Market_OfferPaused(offerId);
-        if (units == 0) revert Errors.Market_ZeroUnits();
-        uint256 available = offer.totalUnits - offer.unitsInUse;
-        if (units > available) revert Errors.Market_UnitsUnavailable(offerId, units, available);
-        if (duration < offer.minDuration || duration > offer.maxDuration) {
-            revert Errors.Market_DurationOutOfRange(duration, offer.minDuration, offer.maxDuration);
-        }
-        price = offer.pricePerGpuHour;
-        if (price > maxPricePerGpuHour)
-            revert Errors.Market_PriceAboveMax(offerId, price, maxPricePerGpuHour);
-        Provider storage providerRecord = _providers[provider];
-        uint256 bond = providerRecord.bond;
-        if (bond < offer.minProviderBond)
-            revert Errors.Market_InsufficientBond(provider, bond, offer.minProviderBond);
-        penalty = _penaltyOf(offer);
-        uint256 freeBond = bond - providerRecord.lockedBond;
-        if (freeBond < penalty) revert Errors.Market_BondCommitted(provider, freeBond, penalty);
-        if (offer.hasPolicy && !_policyAllows(offer.buyerPolicy, provider, offerId)) {
-            revert Errors.Market_BuyerNotAllowed(offerId, msg.sender);
-        }
-        deposit = LeaseMath.cost(price, uint256(offer.gpusPerUnit) * units, duration);
-        if (deposit == 0) revert Errors.Market_DepositZero(offerId, units, duration);
-        if (deposit > type(uint112).max) revert Errors.Market_DepositTooLarge(deposit);
+        ExactTransfers.pullExact(IERC20(offer.paymentToken), msg.sender, deposit);
     }
 
     /// @dev Ends a pending or active lease before its end: bills `used` seconds, refunds the rest, and when the
@@ -780,97 +595,5 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         // Interactions
         if (refund != 0) IERC20(offer.paymentToken).safeTransfer(buyer, refund);
         if (penalty != 0) BOND_TOKEN.safeTransfer(buyer, penalty);
-    }
-
-    /// @dev Pulls exactly `amount` into the market or reverts: tokens that take a fee on transfer would leave the
-    /// escrow short, so the balance change is checked.
-    function _pullExact(IERC20 token, address from, uint256 amount) private {
-        uint256 before = _selfBalance(token);
-        token.safeTransferFrom(from, address(this), amount);
-        uint256 received = _selfBalance(token) - before;
-        if (received != amount) revert Errors.Market_FeeOnTransferToken(address(token), amount, received);
-    }
-
-    /// @dev `token.balanceOf(address(this))` without the ABI round trip through free memory: this runs twice on
-    /// every deposit, so its overhead counts. Uses only the scratch space (0x00-0x3f).
-    function _selfBalance(IERC20 token) private view returns (uint256 amount) {
-        bool ok;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, 0x70a08231) // balanceOf(address)
-            mstore(0x20, address())
-            ok := and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))
-            amount := mload(0x00)
-        }
-        if (!ok) revert Errors.Market_TokenCallFailed(address(token));
-    }
-
-    /// @dev Any failure of the policy (a revert, no code, short or odd return data) counts as "not allowed". A
-    /// low-level call because `try` cannot catch a decoding failure of the policy's answer.
-    function _policyAllows(address policy, address provider, uint256 offerId) private view returns (bool) {
-        (bool ok, bytes memory answer) = policy.staticcall(
-            abi.encodeCall(IBuyerPolicy.isAllowed, (provider, offerId, msg.sender))
-        );
-        return ok && answer.length >= 32 && abi.decode(answer, (uint256)) == 1;
-    }
-
-    /// @dev The penalty a lease on `offer` reserves from the provider's bond while live, and pays its buyer when the
-    /// provider fails it. Fixed per offer: its minimum bond and PENALTY_BPS never change.
-    function _penaltyOf(Offer storage offer) private view returns (uint256) {
-        return (uint256(offer.minProviderBond) * PENALTY_BPS) / LeaseMath.BPS;
-    }
-
-    /// @dev The token's index in the allowed-token bitmap; reverts if it is not allowed now.
-    function _allowedTokenIndex(uint64 allowedTokens, address token) private view returns (uint256) {
-        uint256 indexPlusOne = _tokenIndex[token];
-        if (indexPlusOne == 0 || (allowedTokens >> (indexPlusOne - 1)) & 1 == 0) {
-            revert Errors.Market_TokenNotAllowed(token);
-        }
-        return indexPlusOne - 1;
-    }
-
-    function _offerOf(uint256 offerId) private view returns (Offer storage offer) {
-        offer = _offers[offerId];
-        if (offer.provider == address(0)) revert Errors.Market_UnknownOffer(offerId);
-        if (offer.provider != msg.sender) revert Errors.Market_NotOfferProvider(offerId, msg.sender);
-    }
-
-    /// @dev Callers have ruled out an unknown lease (phase 0).
-    function _status(Lease storage lease) private view returns (LeaseStatus) {
-        uint8 phase = lease.phase;
-        if (phase == PHASE_PENDING) return LeaseStatus.Pending;
-        if (phase == PHASE_ACTIVE) {
-            return
-                block.timestamp >= uint256(lease.start) + lease.duration
-                    ? LeaseStatus.Expired
-                    : LeaseStatus.Active;
-        }
-        return LeaseStatus.Ended;
-    }
-
-    function _checkPrice(uint256 price) private pure {
-        if (price == 0 || price > type(uint96).max)
-            revert Errors.Market_InvalidPrice(price, type(uint96).max);
-    }
-
-    function _checkTotalUnits(uint256 units) private pure {
-        if (units == 0 || units > MAX_UNITS) revert Errors.Market_InvalidUnits(units, MAX_UNITS);
-    }
-
-    function _checkAccessPayload(bytes calldata payload) private pure {
-        if (payload.length == 0) revert Errors.Market_EmptyAccessPayload();
-        if (payload.length > MAX_ACCESS_BYTES) {
-            revert Errors.Market_AccessPayloadTooLarge(payload.length, MAX_ACCESS_BYTES);
-        }
-    }
-
-    function _checkActivationWindow(uint256 window) private pure {
-        if (window < MIN_ACTIVATION_WINDOW || window > MAX_ACTIVATION_WINDOW) {
-            revert Errors.Market_ActivationWindowOutOfRange(
-                window,
-                MIN_ACTIVATION_WINDOW,
-                MAX_ACTIVATION_WINDOW
-            );
-        }
     }
 }
