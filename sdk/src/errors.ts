@@ -25,6 +25,7 @@ import { leaseStatusName } from "./status.ts";
 import {
   BOND_TOKEN_DISPLAY,
   formatDuration,
+  formatInteger,
   formatTime,
   formatTokenAmount,
   type TokenDisplay,
@@ -70,11 +71,8 @@ export interface ExplainedError {
   message: string;
 }
 
-/** Groups an integer string in thousands: "1234567" -> "1,234,567". */
-const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
 const percent = (bps: bigint) => `${Number(bps) / 100}%`;
-const num = (n: bigint) => group(n.toString());
+const num = formatInteger;
 const count = (n: bigint, one: string, many = `${one}s`) => `${num(n)} ${n === 1n ? one : many}`;
 
 /** Formatters the messages use, bound to a context. */

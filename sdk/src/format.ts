@@ -11,7 +11,8 @@
  * - `formatTokenAmount(value, token?)`: exact, every decimal ("$2.10", "5,000.25 GRID"; "123 base units" when the
  *   token is not known yet). `formatTokenAmountShort(value, token?, { digits })`: rounded half up for tables and
  *   cards ("$1,234.57", "12.3457 GRID", "<$0.01" for dust).
- * - `formatDuration(seconds)` ("1 hour 30 minutes"), `formatTime(unixSeconds)` ("2027-01-15 08:00:00 UTC").
+ * - `formatDuration(seconds)` ("1 hour 30 minutes"), `formatTime(unixSeconds)` ("2027-01-15 08:00:00 UTC"),
+ *   `formatInteger(n)` ("1,234,567").
  * - `endReasonLabel(reason)` (from `status`), `endReasonShortLabel(reason)` ("Provider ended") and
  *   `endReasonText(reason)` for the strings an indexer returns (the label, or the string itself when unknown);
  *   `leaseStatusShortLabel(status)` for badges ("Activation overdue", "Term over").
@@ -75,6 +76,9 @@ const usd = (token: TokenDisplay) => token.isUsd ?? isStablecoin(token.symbol);
 
 /** Groups an integer string in thousands: "1234567" -> "1,234,567". */
 const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
+/** An integer with thousands separators: 1234567n -> "1,234,567". */
+export const formatInteger = (n: bigint): string => group(n.toString());
 
 /** Formats base units of a token exactly: "$2.10" for USD stablecoins, "5,000 GRID" otherwise. */
 export function formatTokenAmount(value: bigint, token?: TokenDisplay): string {
