@@ -2,7 +2,8 @@
  * `canLease`: would `openLease` accept these terms on this offer now? The one definition of an "open" offer: the
  * market page, the rent page and the CLI ask it, and it names the custom error the contract would revert with.
  *
- * The checks and their order are those of `GridleaseMarket._openLease` and `_checkOpen`:
+ * The checks and their order are those of `GridleaseMarket._openLease` and `_checkOpen`
+ * (contracts/abstracts/GridleaseMarketState.sol):
  *
  *   1. Market_Paused                 the market is paused
  *   2. Market_UnknownOffer           no such offer
