@@ -39,6 +39,15 @@ contract Offers_Unit_Test is MarketStateTest {
         _createOffer(p);
     }
 
+    function test_RevertWhen_PolicyHasNoCode() public {
+        OfferParams memory p = _h100Params();
+        p.buyerPolicy = address(0xBAD);
+        MarketState memory before = _captureState();
+        vm.expectRevert(abi.encodeWithSelector(Errors.Market_PolicyNotContract.selector, address(0xBAD)));
+        _createOffer(p);
+        _assertUnchanged(before);
+    }
+
     function test_RevertGiven_ProviderNotRegistered() public {
         OfferParams memory p = _h100Params();
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, provider2));
