@@ -13,7 +13,9 @@ export default defineConfig({
     include: ["cli/test/**/*.test.ts"],
     // Compiles the contracts once, before any worker starts: the workers only read artifacts.
     globalSetup: ["test/integration/support/build.ts"],
-    // Each file starts its own hardhat node (and explore.test.ts a Ponder): the limits only catch hangs.
+    // Each file starts its own hardhat node (and explore.test.ts a Ponder): one file at a time on a small machine,
+    // and the limits only catch hangs.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 600_000,
   },

@@ -10,6 +10,8 @@ import { gpuModelCode, parseNvidiaSmi, summarise } from "../src/gpu.ts";
 import { decryptKeystore, encryptKeystore } from "../src/keystore.ts";
 import { parseDuration } from "../src/args.ts";
 import { indexerUrlFor, LOCAL_INDEXER_URL, resolveSettings } from "../src/config.ts";
+import type { Context } from "../src/context.ts";
+import { openIndexer } from "../src/indexer.ts";
 import { BUYER_KEY, cli, PROVIDER_KEY, SMI_FIXTURES, sparePort, tempDir } from "./support.ts";
 
 const SERVERS = [
@@ -215,6 +217,18 @@ describe("settings", () => {
     });
     const fromEnv = resolveSettings({}, { ...env, GRIDLEASE_INDEXER_URL: "http://i.example" });
     expect(indexerUrlFor(fromEnv, 84532)).toEqual({ url: "http://i.example", source: "env" });
+  });
+
+  it("market search and explore read the local indexer on chain 31337, and want a URL elsewhere", async () => {
+    const settings = resolveSettings({}, env);
+    const on = (id: number) => async () => ({ chain: { id } }) as Context;
+    expect((await openIndexer(settings, on(31337))).url).toBe("http://127.0.0.1:42069");
+    await expect(openIndexer(settings, on(84532))).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(/none is set for this chain: pass --indexer-url/),
+    });
+    const flagged = resolveSettings({ "indexer-url": "http://indexer.example:8080/graphql" }, env);
+    expect((await openIndexer(flagged, on(84532))).url).toBe("http://indexer.example:8080");
   });
 
   it("config show names each setting's source and says when the RPC cannot be asked", async () => {

@@ -293,15 +293,11 @@ describe("failures", () => {
     expect(shown.json.chainId.value).toBe(31337);
     expect(shown.json.indexerUrl).toEqual({ value: "http://127.0.0.1:42069", source: "default" });
     expect(shown.json.market.source).toBe("default");
-    // Whether or not a dev stack runs beside the tests, the search goes to 42069 and never asks for a URL.
+    // A dev stack may or may not run on 42069 beside the tests (basics.test.ts checks the URL the search picks):
+    // either way the search must not ask for an indexer URL.
     const r = await cli(["market", "search", "--gpu", "H100", "--rpc-url", chain.url, "--json"]);
-    if (r.code !== 0) {
-      expect(r.code).toBe(4);
-      expect(r.json.error.message).toMatch(
-        /indexer at http:\/\/127\.0\.0\.1:42069 does not answer/,
-      );
-    } else expect(Array.isArray(r.json.offers)).toBe(true);
-    expect(r.stderr).not.toMatch(/pass --indexer-url/);
+    expect(r.stderr).not.toMatch(/none is set/);
+    if (r.code === 4) expect(r.json.error.message).toMatch(/http:\/\/127\.0\.0\.1:42069/);
   });
 
   it("every command has --help", async () => {
