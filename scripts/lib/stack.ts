@@ -10,7 +10,8 @@
  *   5. starts Ponder on a fresh PGlite directory and waits until it has indexed the chain's head;
  *   6. starts a provider agent (`gridlease provider serve` with the demo hook) for every seeded provider
  *      (optional, ./agents.ts): leases opened from then on are activated within seconds;
- *   7. serves the app (optional): the Vite dev server, or `vite preview` of a production build.
+ *   7. serves the app (optional): the Vite dev server (started first, alongside the compilation), or
+ *      `vite preview` of a production build (built alongside steps 1-4).
  *
  *   const stack = new LocalStack({ port: 8700, indexerPort: 42200, app: { mode: "dev", port: 5190 } });
  *   try { await stack.start(); … } finally { await stack.stop(); }
@@ -194,6 +195,14 @@ export class LocalStack {
       appBuild.catch(() => {}); // awaited below
     }
 
+    // The dev server needs neither the chain nor the contracts (the URLs it points at are known already): it
+    // starts at once, on the core that the single-threaded compiler leaves free.
+    let appReady: Promise<void> = Promise.resolve();
+    if (o.app?.mode === "dev") {
+      appReady = this.startApp("");
+      appReady.catch(() => {}); // awaited below
+    }
+
     if (o.compile !== false) {
       // Only the contracts the stack deploys: the Solidity tests (viaIR, through JS solc) would take minutes.
       this.log("Compiling contracts");
@@ -322,7 +331,7 @@ export class LocalStack {
           (await fetch(`${this.indexerUrl}/ready`, { signal: AbortSignal.timeout(2_000) })).ok &&
           (await indexedBlock(this.indexerUrl)) >= head,
         o.indexerTimeoutMs ?? 180_000,
-      );
+      ).then(() => this.log(`The indexer has caught up (block ${head})`));
       indexerReady.catch(() => {}); // awaited below
     }
 
@@ -345,59 +354,68 @@ export class LocalStack {
           onStart: (service) => this.services.push(service),
           onEvent: o.onAgentEvent,
         });
+        this.log(`${this.agents.length} provider agents started`);
       })();
       agentsReady.catch(() => {}); // awaited below
     }
 
-    // The app starts while the indexer backfills (the URLs it needs are known already).
-    if (o.app) {
-      // Vitest sets NODE_ENV=test, which would give React's development build.
-      const env = {
-        ...appEnv(this.rpcUrl, this.indexerUrl),
-        NODE_ENV: o.app.mode === "dev" ? "development" : "production",
-      };
-      const port = String(o.app.port);
-      let app: Service;
-      if (o.app.mode === "dev") {
-        this.log(`Starting the app (Vite dev server) on ${this.appUrl}`);
-        app = this.spawn(
-          "app",
-          "npx",
-          ["vite", "--host", "127.0.0.1", "--port", port, "--strictPort", "--clearScreen", "false"],
-          { cwd: APP_DIR, env },
-        );
-      } else {
-        if (appBuild) await appBuild;
-        this.assertRunning();
-        this.log(`Serving the production build on ${this.appUrl}`);
-        app = this.spawn(
-          "app",
-          "npx",
-          [
-            "vite",
-            "preview",
-            "--outDir",
-            distDir,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            port,
-            "--strictPort",
-          ],
-          { cwd: APP_DIR, env },
-        );
-      }
-      await waitUntilReady(app, () => httpOk(this.appUrl), 120_000);
-      if (o.app.mode === "dev") {
-        // The first request makes Vite transform the entry; later page loads are then quick.
-        await httpOk(`${this.appUrl}/src/main.tsx`).catch(() => false);
-      }
+    // The production build is served once it is done, while the indexer backfills.
+    if (o.app?.mode === "preview") {
+      if (appBuild) await appBuild;
+      this.assertRunning();
+      appReady = this.startApp(distDir);
     }
+    await appReady;
     await indexerReady;
     await agentsReady;
     this.assertRunning();
     this.startupSeconds = (Date.now() - started) / 1000;
     return this;
+  }
+
+  /** Starts the app's server (Vite dev server, or `vite preview` of `distDir`) and resolves once it answers. */
+  private async startApp(distDir: string): Promise<void> {
+    const app = this.options.app!;
+    // Vitest sets NODE_ENV=test, which would give React's development build.
+    const env = {
+      ...appEnv(this.rpcUrl, this.indexerUrl),
+      NODE_ENV: app.mode === "dev" ? "development" : "production",
+    };
+    const port = String(app.port);
+    let service: Service;
+    if (app.mode === "dev") {
+      this.log(`Starting the app (Vite dev server) on ${this.appUrl}`);
+      service = this.spawn(
+        "app",
+        "npx",
+        ["vite", "--host", "127.0.0.1", "--port", port, "--strictPort", "--clearScreen", "false"],
+        { cwd: APP_DIR, env },
+      );
+    } else {
+      this.log(`Serving the production build on ${this.appUrl}`);
+      service = this.spawn(
+        "app",
+        "npx",
+        [
+          "vite",
+          "preview",
+          "--outDir",
+          distDir,
+          "--host",
+          "127.0.0.1",
+          "--port",
+          port,
+          "--strictPort",
+        ],
+        { cwd: APP_DIR, env },
+      );
+    }
+    await waitUntilReady(service, () => httpOk(this.appUrl), 120_000);
+    if (app.mode === "dev") {
+      // The first request makes Vite transform the entry; later page loads are then quick.
+      await httpOk(`${this.appUrl}/src/main.tsx`).catch(() => false);
+    }
+    this.log("The app answers");
   }
 
   /** Resolves when one of the stack's services exits on its own (with which one and its code). */
