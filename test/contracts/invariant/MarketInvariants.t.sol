@@ -24,7 +24,7 @@ contract MarketInvariantHandler is MarketHandler {
     ) MarketHandler(market_, store_, owner_, stranger_, buyers_, providers_) {}
 }
 
-/// @notice The contract rules of DESIGN.md ("Contract rules that must always hold"), checked after every call of
+/// @notice The rules of contracts/README.md ("Rules that always hold"), checked after every call of
 /// random sequences driven by {MarketHandler}. See README.md in this folder for the list in prose.
 /// @dev Every invariant runs its own campaign of `runs` sequences of `depth` calls. failOnRevert is on for this
 /// suite: the handler catches every market call, so a revert can only come from the handler itself, and must
