@@ -6,18 +6,18 @@ import { ponder } from "ponder:registry";
 import { penalty } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
 import { PENALTY_BPS } from "../deployment.ts";
-import { account, lease, leaseEvent, market, offer, paymentToken } from "ponder:schema";
+import { lease, leaseEvent, offer } from "ponder:schema";
 import {
   addEarnings,
   addSpending,
   idOf,
   logId,
   recordStats,
-  touchAccount,
-  touchMarket,
-  touchPaymentToken,
   touchProvider,
   upsertProvider,
+  upsertMarket,
+  upsertPaymentToken,
+  upsertAccount,
 } from "./store.ts";
 
 type Hex = `0x${string}`;
@@ -116,21 +116,18 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     leaseCount: row.leaseCount + 1,
     lockedBond: row.lockedBond + reserved,
   }));
-  await touchAccount(db, buyer, timestamp);
-  await db.update(account, { id: buyer }).set((row) => ({
+  await upsertAccount(db, buyer, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
     gpuSecondsBought: row.gpuSecondsBought + gpus * a.duration,
   }));
   await addSpending(db, buyer, o.paymentToken, { spent: a.deposit }, timestamp);
-  await touchPaymentToken(db, o.paymentToken, timestamp);
-  await db.update(paymentToken, { id: o.paymentToken }).set((row) => ({
+  await upsertPaymentToken(db, o.paymentToken, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
     volume: row.volume + a.deposit,
   }));
-  await touchMarket(db, event.log.address, timestamp);
-  await db
-    .update(market, { id: idOf(event.log.address) })
-    .set((row) => ({ leaseCount: row.leaseCount + 1 }));
+  await upsertMarket(db, event.log.address, timestamp, (row) => ({
+    leaseCount: row.leaseCount + 1,
+  }));
   await recordStats(
     db,
     o,
@@ -201,15 +198,13 @@ ponder.on("GridleaseMarket:LeaseExtended", async ({ event, context }) => {
   }));
   const gpuSeconds = l.gpus * a.addedDuration;
   await touchProvider(db, l.provider, timestamp);
-  await touchAccount(db, l.buyer, timestamp);
-  await db.update(account, { id: l.buyer }).set((row) => ({
+  await upsertAccount(db, l.buyer, timestamp, (row) => ({
     gpuSecondsBought: row.gpuSecondsBought + gpuSeconds,
   }));
   await addSpending(db, l.buyer, l.paymentToken, { spent: a.topUp }, timestamp);
-  await touchPaymentToken(db, l.paymentToken, timestamp);
-  await db
-    .update(paymentToken, { id: l.paymentToken })
-    .set((row) => ({ volume: row.volume + a.topUp }));
+  await upsertPaymentToken(db, l.paymentToken, timestamp, (row) => ({
+    volume: row.volume + a.topUp,
+  }));
   await recordStats(db, l, { gpuSecondsLeased: gpuSeconds, volume: a.topUp }, timestamp);
   await db.insert(leaseEvent).values(
     leaseEventRow(event, l.id, "Extended", {
@@ -261,8 +256,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
     providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
   }));
-  await touchAccount(db, before.buyer, timestamp);
-  await db.update(account, { id: before.buyer }).set((row) => ({
+  await upsertAccount(db, before.buyer, timestamp, (row) => ({
     gpuSecondsBought: row.gpuSecondsBought - before.gpus * unused,
     penaltiesReceived: row.penaltiesReceived + a.penalty,
   }));
@@ -274,10 +268,9 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     { spent: -a.refund, refunded: a.refund },
     timestamp,
   );
-  await touchPaymentToken(db, before.paymentToken, timestamp);
-  await db
-    .update(paymentToken, { id: before.paymentToken })
-    .set((row) => ({ refunded: row.refunded + a.refund }));
+  await upsertPaymentToken(db, before.paymentToken, timestamp, (row) => ({
+    refunded: row.refunded + a.refund,
+  }));
   await recordStats(
     db,
     before,
@@ -313,8 +306,7 @@ ponder.on("GridleaseMarket:EarningsClaimed", async ({ event, context }) => {
   }));
   await touchProvider(db, a.provider, timestamp);
   await addEarnings(db, a.provider, l.paymentToken, { claimed: net, fees: a.fee }, timestamp);
-  await touchPaymentToken(db, l.paymentToken, timestamp);
-  await db.update(paymentToken, { id: l.paymentToken }).set((row) => ({
+  await upsertPaymentToken(db, l.paymentToken, timestamp, (row) => ({
     paidToProviders: row.paidToProviders + net,
     feesAccrued: row.feesAccrued + a.fee,
   }));

@@ -1,14 +1,14 @@
 /** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet. */
 import { ponder } from "ponder:registry";
-import { market, offer, offerPriceChange } from "ponder:schema";
+import { offer, offerPriceChange } from "ponder:schema";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
 import {
   idOf,
   logId,
-  touchMarket,
   touchPaymentToken,
   touchProvider,
   upsertProvider,
+  upsertMarket,
 } from "./store.ts";
 
 ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
@@ -19,10 +19,9 @@ ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
     offerCount: row.offerCount + 1,
   }));
   await touchPaymentToken(context.db, event.args.paymentToken, timestamp);
-  await touchMarket(context.db, event.log.address, timestamp);
-  await context.db
-    .update(market, { id: idOf(event.log.address) })
-    .set((row) => ({ offerCount: row.offerCount + 1 }));
+  await upsertMarket(context.db, event.log.address, timestamp, (row) => ({
+    offerCount: row.offerCount + 1,
+  }));
   await context.db
     .insert(offer)
     .values({

@@ -1,17 +1,15 @@
 /** Providers and their bonds: ProviderRegistered, ProviderUpdated, BondDeposited, BondWithdrawn. */
 import { ponder } from "ponder:registry";
-import { market } from "ponder:schema";
-import { idOf, touchMarket, upsertProvider } from "./store.ts";
+import { upsertMarket, upsertProvider } from "./store.ts";
 
 ponder.on("GridleaseMarket:ProviderRegistered", async ({ event, context }) => {
   const { timestamp } = event.block;
   await upsertProvider(context.db, event.args.provider, timestamp, () => ({
     metadataURI: event.args.metadataURI,
   }));
-  await touchMarket(context.db, event.log.address, timestamp);
-  await context.db
-    .update(market, { id: idOf(event.log.address) })
-    .set((row) => ({ providerCount: row.providerCount + 1 }));
+  await upsertMarket(context.db, event.log.address, timestamp, (row) => ({
+    providerCount: row.providerCount + 1,
+  }));
 });
 
 ponder.on("GridleaseMarket:ProviderUpdated", async ({ event, context }) => {

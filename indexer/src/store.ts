@@ -26,41 +26,69 @@ export const idOf = (address: string) => address.toLowerCase();
 /** Rows derived from one log: `<txHash>-<logIndex>`. */
 export const logId = (txHash: string, logIndex: number) => `${txHash.toLowerCase()}-${logIndex}`;
 
-export async function touchMarket(db: Db, address: string, timestamp: bigint) {
-  const id = idOf(address);
+type MarketRow = typeof market.$inferSelect;
+type PaymentTokenRow = typeof paymentToken.$inferSelect;
+type AccountRow = typeof account.$inferSelect;
+
+/**
+ * One upsert of the market: `change` maps the current row (a fresh one the first time) to the fields an event
+ * changes; `updatedAt` moves to the event's time.
+ */
+export async function upsertMarket(
+  db: Db,
+  address: string,
+  timestamp: bigint,
+  change: (row: MarketRow) => Partial<MarketRow> = () => ({}),
+) {
+  const fresh: MarketRow = {
+    id: idOf(address),
+    treasury: "0x0000000000000000000000000000000000000000",
+    feeBps: 0n,
+    activationWindow: 0n,
+    paused: false,
+    providerCount: 0,
+    offerCount: 0,
+    leaseCount: 0,
+    updatedAt: timestamp,
+  };
   return db
     .insert(market)
-    .values({
-      id,
-      treasury: "0x0000000000000000000000000000000000000000",
-      feeBps: 0n,
-      activationWindow: 0n,
-      paused: false,
-      providerCount: 0,
-      offerCount: 0,
-      leaseCount: 0,
-      updatedAt: timestamp,
-    })
-    .onConflictDoUpdate({ updatedAt: timestamp });
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((row) => ({ ...change(row), updatedAt: timestamp }));
 }
 
-export async function touchPaymentToken(db: Db, address: string, timestamp: bigint) {
+/** Creates the market's row if needed and moves its `updatedAt`. */
+export const touchMarket = (db: Db, address: string, timestamp: bigint) =>
+  upsertMarket(db, address, timestamp);
+
+/** One upsert of a payment token, as `upsertMarket`. */
+export async function upsertPaymentToken(
+  db: Db,
+  address: string,
+  timestamp: bigint,
+  change: (row: PaymentTokenRow) => Partial<PaymentTokenRow> = () => ({}),
+) {
+  const fresh: PaymentTokenRow = {
+    id: idOf(address),
+    allowed: false,
+    leaseCount: 0,
+    volume: 0n,
+    refunded: 0n,
+    paidToProviders: 0n,
+    feesAccrued: 0n,
+    feesWithdrawn: 0n,
+    firstSeenAt: timestamp,
+    updatedAt: timestamp,
+  };
   return db
     .insert(paymentToken)
-    .values({
-      id: idOf(address),
-      allowed: false,
-      leaseCount: 0,
-      volume: 0n,
-      refunded: 0n,
-      paidToProviders: 0n,
-      feesAccrued: 0n,
-      feesWithdrawn: 0n,
-      firstSeenAt: timestamp,
-      updatedAt: timestamp,
-    })
-    .onConflictDoUpdate({ updatedAt: timestamp });
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((row) => ({ ...change(row), updatedAt: timestamp }));
 }
+
+/** Creates a payment token's row if needed and moves its `updatedAt`. */
+export const touchPaymentToken = (db: Db, address: string, timestamp: bigint) =>
+  upsertPaymentToken(db, address, timestamp);
 
 type ProviderRow = typeof provider.$inferSelect;
 
@@ -103,18 +131,25 @@ export async function touchProvider(db: Db, address: string, timestamp: bigint) 
   return upsertProvider(db, address, timestamp);
 }
 
-export async function touchAccount(db: Db, address: string, timestamp: bigint) {
+/** One upsert of a buyer's account: as `upsertProvider`, with `lastSeenAt` moving to the event's time. */
+export async function upsertAccount(
+  db: Db,
+  address: string,
+  timestamp: bigint,
+  change: (row: AccountRow) => Partial<AccountRow> = () => ({}),
+) {
+  const fresh: AccountRow = {
+    id: idOf(address),
+    leaseCount: 0,
+    gpuSecondsBought: 0n,
+    penaltiesReceived: 0n,
+    firstSeenAt: timestamp,
+    lastSeenAt: timestamp,
+  };
   return db
     .insert(account)
-    .values({
-      id: idOf(address),
-      leaseCount: 0,
-      gpuSecondsBought: 0n,
-      penaltiesReceived: 0n,
-      firstSeenAt: timestamp,
-      lastSeenAt: timestamp,
-    })
-    .onConflictDoUpdate({ lastSeenAt: timestamp });
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((row) => ({ ...change(row), lastSeenAt: timestamp }));
 }
 
 /** Adds to a provider's earnings in one token. */
