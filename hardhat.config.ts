@@ -24,9 +24,10 @@ const testCompilerSettings = {
   evmVersion: "cancun",
 };
 
-/** Every Solidity file under contracts/, as Hardhat names it: each gets the production settings. */
+/** Every Solidity file under contracts/, as Hardhat names it: each gets the production settings. Read relative to
+ * this file, so that Hardhat run from a subfolder sees the same list. */
 function contractSources(dir = "contracts"): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  return readdirSync(new URL(dir, import.meta.url), { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) return contractSources(path);
     return entry.name.endsWith(".sol") ? [path] : [];
