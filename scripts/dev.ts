@@ -153,7 +153,11 @@ async function main() {
       console.log(
         `  #${String(p.index).padEnd(3)}${`${p.name} (${p.region})`.padEnd(40)} ${p.address}  offers ${p.offers.join(", ")}`,
       );
-  } else if (!options["no-agent"] && seeded === undefined) {
+  } else if (options["no-agent"]) {
+    console.log(
+      "\nProvider agents: off (--no-agent). A lease opened in the app stays pending until its provider activates it.",
+    );
+  } else {
     console.log("\nProvider agents: none (no seeded providers with --no-seed).");
   }
   console.log("\nDev accounts (Hardhat's public test keys: never use them on a real network)");
