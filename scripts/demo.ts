@@ -39,7 +39,7 @@ const offer = h100Offer(m.usd.address);
 const created = await wait(publicClient, await asProvider.write.createOffer([offer]));
 const [{ args: offerEvent }] = parseEventLogs({
   abi: m.market.abi,
-  logs: created.logs as never,
+  logs: created.logs,
   eventName: "OfferCreated",
 });
 const offerId = offerEvent.offerId;
@@ -71,7 +71,7 @@ const opened = await wait(
 );
 const [{ args: openEvent }] = parseEventLogs({
   abi: m.market.abi,
-  logs: opened.logs as never,
+  logs: opened.logs,
   eventName: "LeaseOpened",
 });
 const leaseId = openEvent.leaseId;
