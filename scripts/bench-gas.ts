@@ -30,7 +30,6 @@ const asProvider = await m.marketAs(provider);
 const asBuyer = await m.marketAs(buyer);
 const asOther = await m.marketAs(other);
 const usdBuyer = await m.usdAs(buyer);
-const usdOther = await m.usdAs(other);
 const gridProvider = await m.gridAs(provider);
 
 const gas: Record<string, number> = {};
