@@ -5,10 +5,31 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { createPublicClient, createWalletClient, getAddress, http, type PublicClient } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  maxUint256,
+  type PublicClient,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
+import {
+  allowlistPolicyAbi,
+  gridleaseMarketAbi,
+  gridleaseTokenAbi,
+  testUSDAbi,
+} from "@gridlease/sdk/abis";
+import { canLease, type LeaseTermsRequest } from "@gridlease/sdk";
+import {
+  createIndexerClient,
+  getLeaseContext,
+  leaseConditions,
+  listOffers,
+} from "@gridlease/sdk/indexer";
 import { accessKeyFromSecret, openAccess, randomAccessSecret } from "@gridlease/sdk/accessKeys";
 import {
   ensureAllowance,
@@ -273,6 +294,108 @@ describe("npm run dev", () => {
         LeaseStatus.Pending,
       );
   });
+
+  it("agrees with the contract on which seeded offers can be leased: canLease on the indexer's rows vs eth_call of openLease", async () => {
+    // A buyer with every token it could need, so that only the market's own checks can refuse it: the deployer
+    // (#0) holds GRID's supply; TestUSD mints to anyone. canLease leaves balance and allowance to the buyer.
+    const buyer = hardhatAccount(0);
+    const wallet = createWalletClient({
+      account: buyer,
+      transport: http(`http://127.0.0.1:${chainPort}`),
+    });
+    const mint = await wallet.writeContract({
+      chain: null,
+      address: usd,
+      abi: testUSDAbi,
+      functionName: "mint",
+      args: [buyer.address, 10n ** 15n * 10n ** 6n],
+    });
+    await client.waitForTransactionReceipt({ hash: mint });
+    for (const token of [usd, grid]) {
+      const hash = await wallet.writeContract({
+        chain: null,
+        address: token,
+        abi: testUSDAbi,
+        functionName: "approve",
+        args: [market, maxUint256],
+      });
+      await client.waitForTransactionReceipt({ hash });
+    }
+    const approvedAt = await client.getBlockNumber();
+
+    // Everything is read at one block: the one the indexer has indexed, once it covers the approvals.
+    const indexer = createIndexerClient({ url: `http://127.0.0.1:${indexerPort}` });
+    let blockNumber = 0n;
+    for (let i = 0; i < 100 && blockNumber < approvedAt; i++) {
+      blockNumber = BigInt((await indexer.indexedBlock())?.number ?? 0);
+      if (blockNumber < approvedAt) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(blockNumber).toBeGreaterThanOrEqual(approvedAt);
+    const penaltyBps = await client.readContract({
+      address: market,
+      abi: gridleaseMarketAbi,
+      functionName: "PENALTY_BPS",
+    });
+
+    const offers = await listOffers(indexer);
+    expect(offers.length).toBeGreaterThanOrEqual(40);
+    const outcomes = new Map<string, number>();
+    for (const offer of offers) {
+      const conditions = leaseConditions(await getLeaseContext(indexer, offer.offerId), penaltyBps);
+      const restricted =
+        offer.buyerPolicy.toLowerCase() !== "0x0000000000000000000000000000000000000000";
+      const buyerAllowed = restricted
+        ? await client.readContract({
+            address: offer.buyerPolicy,
+            abi: allowlistPolicyAbi,
+            functionName: "isAllowed",
+            args: [offer.provider, offer.offerId, buyer.address],
+            blockNumber,
+          })
+        : undefined;
+      const free = offer.totalUnits - offer.unitsInUse;
+      const variants: Pick<LeaseTermsRequest, "units" | "duration" | "maxPricePerGpuHour">[] = [
+        { units: 1n, duration: offer.minDuration },
+        { units: free + 1n, duration: offer.minDuration },
+        { units: 1n, duration: offer.maxDuration + 1n },
+        { units: 1n, duration: offer.minDuration, maxPricePerGpuHour: offer.pricePerGpuHour - 1n },
+      ];
+      for (const terms of variants) {
+        const predicted = canLease(offer, { ...terms, buyerAllowed, ...conditions });
+        const maxPrice = terms.maxPricePerGpuHour ?? maxUint256;
+        const actual = await client
+          .simulateContract({
+            account: buyer,
+            address: market,
+            abi: gridleaseMarketAbi,
+            functionName: "openLease",
+            args: [offer.offerId, terms.units, terms.duration, maxPrice, `0x${"11".repeat(32)}`],
+            blockNumber,
+          })
+          .then(
+            () => "ok",
+            (err: unknown) => {
+              const reverted =
+                err instanceof BaseError &&
+                err.walk((e) => e instanceof ContractFunctionRevertedError);
+              return reverted instanceof ContractFunctionRevertedError
+                ? (reverted.data?.errorName ?? "unknown revert")
+                : `not a revert: ${String(err)}`;
+            },
+          );
+        const expected = predicted.ok ? "ok" : predicted.error;
+        expect({ offerId: offer.offerId, ...terms, result: actual }).toEqual({
+          offerId: offer.offerId,
+          ...terms,
+          result: expected,
+        });
+        outcomes.set(actual, (outcomes.get(actual) ?? 0) + 1);
+      }
+    }
+    // The seeded market exercises both answers and several refusals, so the agreement is not vacuous.
+    expect(outcomes.get("ok") ?? 0).toBeGreaterThan(0);
+    expect([...outcomes.keys()].filter((k) => k !== "ok").length).toBeGreaterThanOrEqual(3);
+  }, 300_000);
 
   it("stops every process on Ctrl-C", async () => {
     process.kill(dev.child.pid!, "SIGINT");
