@@ -29,10 +29,7 @@ if (build.status !== 0) throw new Error("the subgraph build failed");
 
 const connection = await network.create();
 const result = await runScenario(connection);
-const vectors = await exportVectors(
-  (await connection.viem.getPublicClient()) as never,
-  result.market,
-);
+const vectors = await exportVectors(await connection.viem.getPublicClient(), result.market);
 
 const runtime = await SubgraphRuntime.load();
 runtime.handleAll(vectors);

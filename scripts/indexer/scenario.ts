@@ -4,13 +4,24 @@
  * `hardhat node`) produces the same blocks, transactions and logs.
  *
  * The contracts are deployed from the first account in the order that puts the market at the address
- * @gridlease/sdk records for chain 31337, so the Ponder config (which reads that address) indexes it.
+ * @gridlease/sdk records for chain 31337, so the Ponder config (which reads that address) indexes it. Every later
+ * transaction goes through the shared block batcher (../lib/block-batcher.ts), one transaction per block.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, maxUint256, parseEventLogs, type Address, type Hex, type Log } from "viem";
-import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import {
+  getAddress,
+  maxUint256,
+  parseEventLogs,
+  type Abi,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hex,
+} from "viem";
+import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { BlockBatcher } from "../lib/block-batcher.ts";
 import { GRID, USD } from "../lib/fixture.ts";
 
 /** 2030-01-01T00:00:00Z: every scenario block is timed from here, on UTC day boundaries. */
@@ -21,6 +32,26 @@ const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Address;
 
 /** A fixed clock: each transaction lands in its own block, `STEP` seconds after the previous one. */
 const STEP = 12n;
+/**
+ * The gas limit of every scenario transaction: above the costliest (createOffer), and with one transaction per
+ * block it only has to fit the block. It is part of each transaction, so changing it changes every hash.
+ */
+const GAS = 1_000_000n;
+
+type MarketAbi = typeof gridleaseMarketAbi;
+type UsdAbi = typeof testUSDAbi;
+type GridAbi = typeof gridleaseTokenAbi;
+/** A state-changing call of `abi`'s contract from `from`, its name and arguments checked against the ABI. */
+type Call<abi extends Abi> = <F extends ContractFunctionName<abi, "nonpayable">>(
+  from: Address,
+  functionName: F,
+  args: ContractFunctionArgs<abi, "nonpayable", F>,
+) => Promise<void>;
+
+/** The public client a Hardhat network connection hands out (what `exportVectors` reads the logs with). */
+export type ScenarioPublicClient = Awaited<
+  ReturnType<NetworkConnection["viem"]["getPublicClient"]>
+>;
 
 export interface ScenarioResult {
   market: Address;
@@ -32,21 +63,27 @@ export interface ScenarioResult {
   leases: Record<string, bigint>;
 }
 
-/** Connects the wallet clients and a deterministic clock to `connection`. */
+/** Connects the wallet clients, the block batcher and a deterministic clock to `connection`. */
 export async function scenarioContext(connection: NetworkConnection, start = SCENARIO_START) {
   const { viem } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
+  const blocks = new BlockBatcher(connection.provider);
   let now = start;
   const latest = (await publicClient.getBlock()).timestamp;
   if (latest > now)
     throw new Error(`the chain's time (${latest}) is past the scenario start (${now})`);
 
+  /** Times the next automined block at the next clock tick (deployments go around the batcher). */
   async function nextBlockAt() {
     now += STEP;
     await connection.networkHelpers.time.setNextBlockTimestamp(now);
   }
-  /** Sends one transaction in a block of its own at the next clock tick and waits for success. */
+  /**
+   * Sends one transaction from a viem contract instance in a block of its own at the next clock tick (automine on,
+   * so outside `batched`) and checks its receipt. The scenario itself goes through the batcher; this is for callers
+   * that extend it with viem contracts (cli/test/explore.test.ts).
+   */
   async function send(call: () => Promise<Hex>) {
     await nextBlockAt();
     const hash = await call();
@@ -54,12 +91,45 @@ export async function scenarioContext(connection: NetworkConnection, start = SCE
     if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
     return receipt;
   }
+  /**
+   * Runs `steps` with automine off, so that `market`, `usd` and `grid` calls go through the batcher; automine is
+   * back on afterwards, even if a step fails.
+   */
+  async function batched(steps: () => Promise<void>) {
+    await blocks.start();
+    try {
+      // The node holds the keys of all its wallets: no impersonation.
+      for (const w of wallets) await blocks.addSender(w.account.address, false);
+      await steps();
+    } finally {
+      await blocks.finish();
+    }
+  }
+  /** A caller of one contract (inside `batched`): each call is mined alone in a block at the next clock tick. */
+  const caller =
+    <const abi extends Abi>(abi: abi, to: Address): Call<abi> =>
+    async (from, functionName, args) => {
+      now += STEP;
+      blocks.at(now);
+      await blocks.write({ from, to, abi, functionName, args, gas: GAS });
+      // mine() checks the receipt: a reverted call stops the scenario here.
+      await blocks.mine();
+    };
   return {
     viem,
     publicClient,
     wallets,
+    blocks,
+    batched,
     send,
     nextBlockAt,
+    caller,
+    /** Callers of the scenario's three contracts at these addresses (to use inside `batched`). */
+    contracts: (addresses: { market: Address; usd: Address; grid: Address }) => ({
+      market: caller<MarketAbi>(gridleaseMarketAbi, addresses.market),
+      usd: caller<UsdAbi>(testUSDAbi, addresses.usd),
+      grid: caller<GridAbi>(gridleaseTokenAbi, addresses.grid),
+    }),
     /** Moves the clock forward; the next transaction lands `seconds` + one step later. */
     advance: (seconds: bigint) => {
       now += seconds;
@@ -103,76 +173,71 @@ export async function deployForIndexer(ctx: ScenarioContext) {
       `the market deployed at ${market.address}, but sdk/ expects ${expected}: deploy on a fresh chain, or run \`npm run codegen\``,
     );
   }
-  await ctx.send(() => market.write.setPaymentToken([usd.address, true]));
-  await ctx.send(() => market.write.setPaymentToken([grid.address, true]));
+  const call = ctx.contracts({ market: market.address, usd: usd.address, grid: grid.address });
+  await ctx.batched(async () => {
+    await call.market(deployer.account.address, "setPaymentToken", [usd.address, true]);
+    await call.market(deployer.account.address, "setPaymentToken", [grid.address, true]);
+  });
   return { market, usd, grid };
 }
 
 /** Runs the whole parity scenario on a fresh chain. */
 export async function runScenario(connection: NetworkConnection): Promise<ScenarioResult> {
   const ctx = await scenarioContext(connection);
-  const { viem, wallets, send } = ctx;
-  const [, , providerW, buyerW, otherW, provider2W, buyer2W] = wallets;
+  const { wallets } = ctx;
   const { market, usd, grid } = await deployForIndexer(ctx);
+  const call = ctx.contracts({ market: market.address, usd: usd.address, grid: grid.address });
+  const [owner, , provider, buyer, other, provider2, buyer2] = wallets.map(
+    (w) => w.account.address,
+  );
+  const leases: ScenarioResult["leases"] = {};
 
-  const at = async (wallet: (typeof wallets)[number]) => ({
-    market: await viem.getContractAt("GridleaseMarket", market.address, { client: { wallet } }),
-    usd: await viem.getContractAt("TestUSD", usd.address, { client: { wallet } }),
-    grid: await viem.getContractAt("GridleaseToken", grid.address, { client: { wallet } }),
-  });
-  const owner = await at(wallets[0]);
-  const provider = await at(providerW);
-  const provider2 = await at(provider2W);
-  const buyer = await at(buyerW);
-  const buyer2 = await at(buyer2W);
-  const other = await at(otherW);
+  await ctx.batched(async () => {
+    // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
+    for (const who of [buyer, buyer2, other]) {
+      await call.usd(owner, "mint", [who, USD("1000000")]);
+    }
+    for (const who of [provider, provider2, buyer, buyer2, other]) {
+      await call.grid(owner, "transfer", [who, GRID("100000")]);
+    }
+    for (const who of [provider, provider2, buyer, buyer2, other]) {
+      await call.usd(who, "approve", [market.address, maxUint256]);
+      await call.grid(who, "approve", [market.address, maxUint256]);
+    }
 
-  // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
-  for (const w of [buyerW, buyer2W, otherW]) {
-    await send(() => owner.usd.write.mint([w.account.address, USD("1000000")]));
-  }
-  for (const w of [providerW, provider2W, buyerW, buyer2W, otherW]) {
-    await send(() => owner.grid.write.transfer([w.account.address, GRID("100000")]));
-  }
-  for (const who of [provider, provider2, buyer, buyer2, other]) {
-    await send(() => who.usd.write.approve([market.address, maxUint256]));
-    await send(() => who.grid.write.approve([market.address, maxUint256]));
-  }
-
-  // Providers and offers.
-  await send(() => provider.market.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
-  await send(() => provider.market.write.depositBond([GRID("20000")]));
-  await send(() => provider2.market.write.registerProvider(["ipfs://provider/fremont-1"]));
-  await send(() => provider2.market.write.depositBond([GRID("3000")]));
-  const offer = (o: {
-    model: string;
-    units: bigint;
-    region: string;
-    token: Address;
-    price: bigint;
-    min: bigint;
-    max: bigint;
-    bond: bigint;
-    spec: string;
-  }) => ({
-    gpuModel: encodeGpuModel(o.model),
-    gpusPerUnit: 8n,
-    totalUnits: o.units,
-    region: encodeRegion(o.region),
-    paymentToken: o.token,
-    pricePerGpuHour: o.price,
-    minDuration: o.min,
-    maxDuration: o.max,
-    minProviderBond: o.bond,
-    buyerPolicy: ZERO_ADDRESS,
-    specHash: `0x${o.spec.padStart(2, "0").repeat(32)}` as Hex,
-    specURI: `ipfs://spec/${o.model.toLowerCase()}`,
-  });
-  const h100 = 1n;
-  const h200 = 2n;
-  const b200 = 3n;
-  await send(() =>
-    provider.market.write.createOffer([
+    // Providers and offers.
+    await call.market(provider, "registerProvider", ["ipfs://provider/brisbane-dc1"]);
+    await call.market(provider, "depositBond", [GRID("20000")]);
+    await call.market(provider2, "registerProvider", ["ipfs://provider/fremont-1"]);
+    await call.market(provider2, "depositBond", [GRID("3000")]);
+    const offer = (o: {
+      model: string;
+      units: bigint;
+      region: string;
+      token: Address;
+      price: bigint;
+      min: bigint;
+      max: bigint;
+      bond: bigint;
+      spec: string;
+    }) => ({
+      gpuModel: encodeGpuModel(o.model),
+      gpusPerUnit: 8n,
+      totalUnits: o.units,
+      region: encodeRegion(o.region),
+      paymentToken: o.token,
+      pricePerGpuHour: o.price,
+      minDuration: o.min,
+      maxDuration: o.max,
+      minProviderBond: o.bond,
+      buyerPolicy: ZERO_ADDRESS,
+      specHash: `0x${o.spec.padStart(2, "0").repeat(32)}` as Hex,
+      specURI: `ipfs://spec/${o.model.toLowerCase()}`,
+    });
+    const h100 = 1n;
+    const h200 = 2n;
+    const b200 = 3n;
+    await call.market(provider, "createOffer", [
       offer({
         model: "H100-SXM-80GB",
         units: 16n,
@@ -184,10 +249,8 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         bond: GRID("1000"),
         spec: "11",
       }),
-    ]),
-  );
-  await send(() =>
-    provider.market.write.createOffer([
+    ]);
+    await call.market(provider, "createOffer", [
       offer({
         model: "H200-141GB",
         units: 4n,
@@ -199,10 +262,8 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         bond: GRID("2000"),
         spec: "22",
       }),
-    ]),
-  );
-  await send(() =>
-    provider2.market.write.createOffer([
+    ]);
+    await call.market(provider2, "createOffer", [
       offer({
         model: "B200-192GB",
         units: 8n,
@@ -214,92 +275,86 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         bond: GRID("1000"),
         spec: "33",
       }),
-    ]),
-  );
-  await send(() => provider.market.write.updateProvider(["ipfs://provider/brisbane-dc1-v2"]));
-  await send(() => provider.market.write.setOfferPrice([h100, USD("1.85")]));
-  await send(() => provider.market.write.setOfferUnits([h100, 20n]));
+    ]);
+    await call.market(provider, "updateProvider", ["ipfs://provider/brisbane-dc1-v2"]);
+    await call.market(provider, "setOfferPrice", [h100, USD("1.85")]);
+    await call.market(provider, "setOfferUnits", [h100, 20n]);
 
-  const key = `0x${"ab".repeat(32)}` as Hex;
-  const access = (n: number) => `0x${n.toString(16).padStart(2, "0").repeat(48)}` as Hex;
-  let leaseCount = 0n;
-  const open = async (
-    who: typeof buyer,
-    offerId: bigint,
-    units: bigint,
-    duration: bigint,
-  ): Promise<bigint> => {
-    await send(() => who.market.write.openLease([offerId, units, duration, maxUint256, key]));
-    return ++leaseCount;
-  };
+    const key = `0x${"ab".repeat(32)}` as Hex;
+    const access = (n: number) => `0x${n.toString(16).padStart(2, "0").repeat(48)}` as Hex;
+    let leaseCount = 0n;
+    const open = async (
+      who: Address,
+      offerId: bigint,
+      units: bigint,
+      duration: bigint,
+    ): Promise<bigint> => {
+      await call.market(who, "openLease", [offerId, units, duration, maxUint256, key]);
+      return ++leaseCount;
+    };
 
-  // Day 0. Lease 1: activated, extended while active, access rotated, left to expire, closed by a third party.
-  const expired = await open(buyer, h100, 2n, 4n * HOUR);
-  await send(() => provider.market.write.activateLease([expired, access(1)]));
-  const expiredStart = ctx.now();
-  await send(() => buyer.market.write.extendLease([expired, 2n * HOUR]));
-  await send(() => provider.market.write.rotateAccess([expired, access(2)]));
+    // Day 0. Lease 1: activated, extended while active, access rotated, left to expire, closed by a third party.
+    const expired = await open(buyer, h100, 2n, 4n * HOUR);
+    await call.market(provider, "activateLease", [expired, access(1)]);
+    const expiredStart = ctx.now();
+    await call.market(buyer, "extendLease", [expired, 2n * HOUR]);
+    await call.market(provider, "rotateAccess", [expired, access(2)]);
 
-  // Lease 2: the buyer stops after six hours.
-  const buyerTerminated = await open(buyer2, b200, 1n, 24n * HOUR);
-  await send(() => provider2.market.write.activateLease([buyerTerminated, access(3)]));
-  const buyerTerminatedStart = ctx.now();
+    // Lease 2: the buyer stops after six hours.
+    const buyerTerminated = await open(buyer2, b200, 1n, 24n * HOUR);
+    await call.market(provider2, "activateLease", [buyerTerminated, access(3)]);
+    const buyerTerminatedStart = ctx.now();
 
-  // Lease 3 (priced in GRID): the provider ends it after half an hour and pays the bond penalty.
-  const providerTerminated = await open(buyer, h200, 1n, 2n * HOUR);
-  await send(() => provider.market.write.activateLease([providerTerminated, access(4)]));
-  ctx.advance(30n * 60n);
-  await send(() => provider.market.write.terminateLease([providerTerminated]));
+    // Lease 3 (priced in GRID): the provider ends it after half an hour and pays the bond penalty.
+    const providerTerminated = await open(buyer, h200, 1n, 2n * HOUR);
+    await call.market(provider, "activateLease", [providerTerminated, access(4)]);
+    ctx.advance(30n * 60n);
+    await call.market(provider, "terminateLease", [providerTerminated]);
 
-  // Lease 4: never activated; the buyer cancels after the activation window.
-  const noShow = await open(buyer2, h100, 1n, HOUR);
-  ctx.advance(HOUR + 1n);
-  await send(() => buyer2.market.write.cancelLease([noShow]));
+    // Lease 4: never activated; the buyer cancels after the activation window.
+    const noShow = await open(buyer2, h100, 1n, HOUR);
+    ctx.advance(HOUR + 1n);
+    await call.market(buyer2, "cancelLease", [noShow]);
 
-  // Lease 5: the provider refuses a pending lease.
-  const refused = await open(buyer, b200, 1n, HOUR);
-  await send(() => provider2.market.write.terminateLease([refused]));
+    // Lease 5: the provider refuses a pending lease.
+    const refused = await open(buyer, b200, 1n, HOUR);
+    await call.market(provider2, "terminateLease", [refused]);
 
-  ctx.advanceTo(buyerTerminatedStart + 6n * HOUR);
-  await send(() => buyer2.market.write.terminateLease([buyerTerminated]));
-  ctx.advanceTo(expiredStart + 6n * HOUR + 60n);
-  await send(() => other.market.write.closeLease([expired]));
-  await send(() => provider.market.write.claim([[expired, providerTerminated]]));
-  await send(() => provider2.market.write.claim([[buyerTerminated]]));
+    ctx.advanceTo(buyerTerminatedStart + 6n * HOUR);
+    await call.market(buyer2, "terminateLease", [buyerTerminated]);
+    ctx.advanceTo(expiredStart + 6n * HOUR + 60n);
+    await call.market(other, "closeLease", [expired]);
+    await call.market(provider, "claim", [[expired, providerTerminated]]);
+    await call.market(provider2, "claim", [[buyerTerminated]]);
 
-  // Day 1. Lease 6: extended by a third party while pending, then active and claimed mid-way (left active).
-  ctx.advanceTo(SCENARIO_START + DAY + HOUR);
-  const active = await open(buyer2, h100, 1n, 2n * HOUR);
-  await send(() => other.market.write.extendLease([active, HOUR]));
-  await send(() => provider.market.write.activateLease([active, access(6)]));
-  ctx.advance(HOUR);
-  await send(() => provider.market.write.claim([[active]]));
-  // Lease 7: left pending.
-  const pending = await open(buyer, h100, 3n, 5n * HOUR);
+    // Day 1. Lease 6: extended by a third party while pending, then active and claimed mid-way (left active).
+    ctx.advanceTo(SCENARIO_START + DAY + HOUR);
+    const active = await open(buyer2, h100, 1n, 2n * HOUR);
+    await call.market(other, "extendLease", [active, HOUR]);
+    await call.market(provider, "activateLease", [active, access(6)]);
+    ctx.advance(HOUR);
+    await call.market(provider, "claim", [[active]]);
+    // Lease 7: left pending.
+    const pending = await open(buyer, h100, 3n, 5n * HOUR);
 
-  await send(() => provider.market.write.setOfferPaused([h200, true]));
-  await send(() => owner.market.write.setPaused([true]));
-  await send(() => owner.market.write.setPaused([false]));
-  await send(() => owner.market.write.setProtocolFee([300n]));
-  await send(() => owner.market.write.setActivationWindow([7200n]));
-  await send(() => other.market.write.withdrawFees([usd.address]));
-  await send(() => owner.market.write.setTreasury([otherW.account.address]));
-  await send(() => provider2.market.write.withdrawBond([GRID("500")]));
+    await call.market(provider, "setOfferPaused", [h200, true]);
+    await call.market(owner, "setPaused", [true]);
+    await call.market(owner, "setPaused", [false]);
+    await call.market(owner, "setProtocolFee", [300n]);
+    await call.market(owner, "setActivationWindow", [7200n]);
+    await call.market(other, "withdrawFees", [usd.address]);
+    await call.market(owner, "setTreasury", [other]);
+    await call.market(provider2, "withdrawBond", [GRID("500")]);
 
-  // Day 2. Lease 8: at the new fee, expires and is closed by its buyer.
-  ctx.advanceTo(SCENARIO_START + 2n * DAY + 2n * HOUR);
-  const expired2 = await open(buyer, b200, 2n, HOUR);
-  await send(() => provider2.market.write.activateLease([expired2, access(8)]));
-  ctx.advance(2n * HOUR);
-  await send(() => buyer.market.write.closeLease([expired2]));
-  await send(() => owner.market.write.setPaymentToken([grid.address, false]));
+    // Day 2. Lease 8: at the new fee, expires and is closed by its buyer.
+    ctx.advanceTo(SCENARIO_START + 2n * DAY + 2n * HOUR);
+    const expired2 = await open(buyer, b200, 2n, HOUR);
+    await call.market(provider2, "activateLease", [expired2, access(8)]);
+    ctx.advance(2n * HOUR);
+    await call.market(buyer, "closeLease", [expired2]);
+    await call.market(owner, "setPaymentToken", [grid.address, false]);
 
-  return {
-    market: getAddress(market.address),
-    usd: getAddress(usd.address),
-    grid: getAddress(grid.address),
-    lastBlock: await ctx.publicClient.getBlockNumber(),
-    leases: {
+    Object.assign(leases, {
       expired,
       buyerTerminated,
       providerTerminated,
@@ -308,7 +363,15 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       active,
       pending,
       expired2,
-    },
+    });
+  });
+
+  return {
+    market: getAddress(market.address),
+    usd: getAddress(usd.address),
+    grid: getAddress(grid.address),
+    lastBlock: await ctx.publicClient.getBlockNumber(),
+    leases,
   };
 }
 
@@ -323,21 +386,23 @@ export async function moreLeases(
 ): Promise<bigint> {
   const publicClient = await connection.viem.getPublicClient();
   const ctx = await scenarioContext(connection, (await publicClient.getBlock()).timestamp);
-  const wallets = ctx.wallets;
-  const buyer = await ctx.viem.getContractAt("GridleaseMarket", market, {
-    client: { wallet: wallets[opts.buyer]! },
-  });
-  const provider = await ctx.viem.getContractAt("GridleaseMarket", market, {
-    client: { wallet: wallets[2]! },
-  });
+  const onMarket = ctx.caller(gridleaseMarketAbi, market);
+  const buyer = ctx.wallets[opts.buyer]!.account.address;
+  const provider = ctx.wallets[2]!.account.address;
   const key = `0x${"cd".repeat(32)}` as Hex;
-  for (let i = 0; i < opts.count; i++) {
-    await ctx.send(() => buyer.write.openLease([1n, 1n, opts.hours * HOUR, maxUint256, key]));
-    if (i % 2 === 0) {
-      const id = await buyer.read.leaseCount();
-      await ctx.send(() => provider.write.activateLease([id, `0x${"ee".repeat(40)}`]));
+  await ctx.batched(async () => {
+    for (let i = 0; i < opts.count; i++) {
+      await onMarket(buyer, "openLease", [1n, 1n, opts.hours * HOUR, maxUint256, key]);
+      if (i % 2 === 0) {
+        const id = await ctx.blocks.read({
+          to: market,
+          abi: gridleaseMarketAbi,
+          functionName: "leaseCount",
+        });
+        await onMarket(provider, "activateLease", [id, `0x${"ee".repeat(40)}`]);
+      }
     }
-  }
+  });
   return publicClient.getBlockNumber();
 }
 
@@ -370,13 +435,7 @@ const jsonable = (value: unknown): unknown => {
 
 /** Every log of the market from `fromBlock`, decoded, in chain order. */
 export async function exportVectors(
-  publicClient: {
-    getLogs: (a: { address: Address; fromBlock: bigint; toBlock?: bigint }) => Promise<Log[]>;
-    getBlock: (a: {
-      blockNumber: bigint;
-    }) => Promise<{ timestamp: bigint; hash: Hex | null; parentHash: Hex }>;
-    getTransaction: (a: { hash: Hex }) => Promise<{ from: Address; to: Address | null }>;
-  },
+  publicClient: ScenarioPublicClient,
   market: Address,
   fromBlock = 0n,
   toBlock?: bigint,

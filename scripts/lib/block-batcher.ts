@@ -2,8 +2,8 @@
  * The block batcher: sends many transactions to a local Hardhat chain fast and deterministically. Automine is
  * off, every transaction is fully specified (nonce, gas, fees) so the node does no estimation, and the queued
  * transactions are mined into one block with an explicit timestamp. Each block's receipts are checked, so a
- * failed transaction stops the caller at once. Used by the seed (./seed/) and the bulk lease writer
- * (./bulk-leases.ts).
+ * failed transaction stops the caller at once. Used by the seed (./seed/), the bulk lease writer
+ * (./bulk-leases.ts) and the indexer parity scenario (../indexer/scenario.ts, one transaction per block).
  *
  *   const blocks = new BlockBatcher(connection.provider);
  *   await blocks.start();                       // automine off
