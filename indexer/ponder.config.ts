@@ -14,6 +14,13 @@ import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { chainId, marketDeployment, network } from "./deployment.ts";
 
 const isLocal = chainId === "31337";
+const rpcUrl = process.env[`PONDER_RPC_URL_${chainId}`] ?? "http://127.0.0.1:8545";
+
+// Ponder rate-limits each RPC endpoint adaptively, starting at 20 requests/s and raising the limit by a few percent
+// every few seconds; `maxRequestsPerSecond` is no longer read. A local node answers far faster, and at 20 requests/s
+// the backfill of the seeded market (one block request per block with events) took half a minute. Listing the
+// local node several times gives Ponder that many independent limits to share the load over.
+const LOCAL_RPC_FANOUT = 8;
 
 export default createConfig({
   database: process.env.DATABASE_URL
@@ -22,7 +29,7 @@ export default createConfig({
   chains: {
     [network]: {
       id: Number(chainId),
-      rpc: process.env[`PONDER_RPC_URL_${chainId}`] ?? "http://127.0.0.1:8545",
+      rpc: isLocal ? Array.from({ length: LOCAL_RPC_FANOUT }, () => rpcUrl) : rpcUrl,
       pollingInterval: Number(process.env.PONDER_POLLING_INTERVAL ?? 1000),
       // A local chain is new every run: a cached RPC response from an earlier chain would be wrong.
       disableCache: isLocal,
