@@ -48,9 +48,7 @@ async function launch(dataDir?: string) {
 /** What the subgraph computes from every market log now on the chain: the reference for a fresh index. */
 async function subgraphView(): Promise<EntityDump> {
   const runtime = await SubgraphRuntime.load();
-  runtime.handleAll(
-    await exportVectors((await connection.viem.getPublicClient()) as never, scenario.market),
-  );
+  runtime.handleAll(await exportVectors(await connection.viem.getPublicClient(), scenario.market));
   return runtime.dump();
 }
 
@@ -82,10 +80,7 @@ afterAll(async () => {
 
 describe("Ponder on the parity scenario", () => {
   it("sees the same logs as the committed event vectors", async () => {
-    const vectors = await exportVectors(
-      (await connection.viem.getPublicClient()) as never,
-      scenario.market,
-    );
+    const vectors = await exportVectors(await connection.viem.getPublicClient(), scenario.market);
     expect(replayable(vectors)).toEqual(replayable(scenarioEvents()));
   });
 
