@@ -8,7 +8,11 @@ import {
   getLeaseContext,
   IndexerError,
   leaseConditions,
+  getIndexedAddress,
+  getMarketOverview,
+  listGpuModelDayStats,
   listOffers,
+  listRegionDayStats,
   toLease,
   type RawLease,
   type RawOffer,
@@ -57,6 +61,46 @@ const rawOffer = (id: number): RawOffer => ({
   createdAtBlock: "12",
   updatedAt: "1700000100",
 });
+
+const rawLease: RawLease = {
+  leaseId: "5",
+  offer: { id: "2" },
+  provider: { id: "0x01" },
+  buyer: { id: "0x02" },
+  paymentToken: { id: "0x03" },
+  gpuModel: "H100-SXM-80GB",
+  region: "AU-QLD",
+  units: "1",
+  gpusPerUnit: "8",
+  gpus: "8",
+  pricePerGpuHour: "1950000",
+  feeBps: "250",
+  duration: "3600",
+  initialDuration: "3600",
+  status: "Ended",
+  endReason: "ProviderTerminated",
+  buyerPublicKey: "0x11",
+  activationDeadline: "100",
+  openedAt: "50",
+  openedAtBlock: "3",
+  startTime: null,
+  endTime: "90",
+  closedAt: "90",
+  deposit: "1",
+  topUps: "0",
+  extensionCount: 0,
+  accrued: "0",
+  claimedGross: "0",
+  paidToProvider: "0",
+  fee: "0",
+  refunded: "1",
+  penalty: "500",
+  encryptedAccess: null,
+  accessPostedAt: null,
+  accessRotatedAt: null,
+  accessRotations: 0,
+  updatedAt: "90",
+};
 
 describe("createIndexerClient", () => {
   it("refuses a URL that is not http(s) and accepts one ending in /graphql", () => {
@@ -203,54 +247,15 @@ describe("row mappers", () => {
   });
 
   it("maps a lease and refuses a status or end reason it does not know", () => {
-    const raw: RawLease = {
-      leaseId: "5",
-      offer: { id: "2" },
-      provider: { id: "0x01" },
-      buyer: { id: "0x02" },
-      paymentToken: { id: "0x03" },
-      gpuModel: "H100-SXM-80GB",
-      region: "AU-QLD",
-      units: "1",
-      gpusPerUnit: "8",
-      gpus: "8",
-      pricePerGpuHour: "1950000",
-      feeBps: "250",
-      duration: "3600",
-      initialDuration: "3600",
-      status: "Ended",
-      endReason: "ProviderTerminated",
-      buyerPublicKey: "0x11",
-      activationDeadline: "100",
-      openedAt: "50",
-      openedAtBlock: "3",
-      startTime: null,
-      endTime: "90",
-      closedAt: "90",
-      deposit: "1",
-      topUps: "0",
-      extensionCount: 0,
-      accrued: "0",
-      claimedGross: "0",
-      paidToProvider: "0",
-      fee: "0",
-      refunded: "1",
-      penalty: "500",
-      encryptedAccess: null,
-      accessPostedAt: null,
-      accessRotatedAt: null,
-      accessRotations: 0,
-      updatedAt: "90",
-    };
-    expect(toLease(raw)).toMatchObject({
+    expect(toLease(rawLease)).toMatchObject({
       leaseId: 5n,
       offerId: 2n,
       startTime: null,
       endTime: 90n,
       penalty: 500n,
     });
-    expect(() => toLease({ ...raw, status: "Weird" })).toThrow(RangeError);
-    expect(() => toLease({ ...raw, endReason: "Weird" })).toThrow(RangeError);
+    expect(() => toLease({ ...rawLease, status: "Weird" })).toThrow(RangeError);
+    expect(() => toLease({ ...rawLease, endReason: "Weird" })).toThrow(RangeError);
   });
 
   it("gathers canLease's conditions in one request", async () => {
@@ -313,5 +318,181 @@ describe("row mappers", () => {
       provider: expect.objectContaining({ bond: 3000n, lockedBond: 1000n }),
       tokenAllowed: false,
     });
+  });
+});
+
+const stat = {
+  paymentToken: { id: "0x00000000000000000000000000000000000000AA" },
+  leasesOpened: 2,
+  leasesEnded: 1,
+};
+const statNumbers = {
+  gpuSecondsLeased: "57600",
+  gpuSecondsReleased: "3600",
+  volume: "31200000",
+  refunded: "1950000",
+  avgPricePerGpuHour: "1950000",
+  activeLeases: 1,
+  updatedAt: "1700086400",
+};
+
+describe("explorer queries", () => {
+  it("reads the overview in one request and maps every part", async () => {
+    const { fetch, calls } = fakeFetch(() =>
+      json({
+        data: {
+          markets: { items: [] },
+          active: { totalCount: 4 },
+          paymentTokens: {
+            items: [
+              {
+                id: "0x00000000000000000000000000000000000000AA",
+                allowed: true,
+                leaseCount: 3,
+                volume: "31200000",
+                refunded: "0",
+                paidToProviders: "28000000",
+                feesAccrued: "3200000",
+                feesWithdrawn: "0",
+              },
+            ],
+          },
+          gpuModelStats: {
+            items: [
+              { id: "H100-SXM-80GB:0xaa", gpuModel: "H100-SXM-80GB", ...stat, ...statNumbers },
+            ],
+          },
+        },
+      }),
+    );
+    const o = await getMarketOverview(createIndexerClient({ url: "http://indexer.test", fetch }));
+    expect(calls).toHaveLength(1);
+    expect(o.market).toBeUndefined();
+    expect(o.activeLeases).toBe(4);
+    expect(o.paymentTokens[0]).toMatchObject({
+      address: "0x00000000000000000000000000000000000000aa",
+      volume: 31_200_000n,
+    });
+    expect(o.gpuModelStats[0]).toMatchObject({
+      gpuModel: "H100-SXM-80GB",
+      paymentToken: "0x00000000000000000000000000000000000000aa",
+      gpuSecondsLeased: 57_600n,
+      gpuSecondsReleased: 3600n,
+      leasesOpened: 2,
+    });
+  });
+
+  it("filters day statistics by day range, model prefix and token, and pages them", async () => {
+    const day = (n: number) => ({
+      id: `H100-SXM-80GB:0xaa:${n}`,
+      gpuModel: "H100-SXM-80GB",
+      day: n,
+      date: String(n * 86_400),
+      ...stat,
+      ...statNumbers,
+    });
+    const pages = [
+      { items: [day(19_700)], pageInfo: { hasNextPage: true, endCursor: "c1" } },
+      { items: [day(19_701)], pageInfo: { hasNextPage: false, endCursor: null } },
+    ];
+    const { fetch, calls } = fakeFetch((_url, body) =>
+      json({ data: { gpuModelDayStats: pages[body?.variables.after === "c1" ? 1 : 0] } }),
+    );
+    const client = createIndexerClient({ url: "http://indexer.test", fetch });
+    const rows = await listGpuModelDayStats(client, {
+      gpuModelPrefix: "H100",
+      fromDay: 19_700,
+      toDay: 19_730,
+      paymentToken: "0x00000000000000000000000000000000000000AA",
+    });
+    expect(rows.map((r) => [r.day, r.date])).toEqual([
+      [19_700, 19_700n * 86_400n],
+      [19_701, 19_701n * 86_400n],
+    ]);
+    expect(rows[0]).toMatchObject({ avgPricePerGpuHour: 1_950_000n, volume: 31_200_000n });
+    expect(calls[0]!.query).toContain("gpuModelDayStats(");
+    expect(calls[0]!.variables).toMatchObject({
+      where: {
+        gpuModel_starts_with: "H100",
+        day_gte: 19_700,
+        day_lte: 19_730,
+        paymentToken: "0x00000000000000000000000000000000000000aa",
+      },
+      orderDirection: "asc",
+    });
+    expect(calls[1]!.variables).toMatchObject({ after: "c1" });
+  });
+
+  it("asks for every region day without a filter", async () => {
+    const { fetch, calls } = fakeFetch(() =>
+      json({
+        data: {
+          regionDayStats: {
+            items: [
+              { id: "SG:0xaa:1", region: "SG", day: 1, date: "86400", ...stat, ...statNumbers },
+            ],
+            pageInfo: { hasNextPage: false, endCursor: null },
+          },
+        },
+      }),
+    );
+    const rows = await listRegionDayStats(
+      createIndexerClient({ url: "http://indexer.test", fetch }),
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ region: "SG", day: 1, date: 86_400n, gpuSecondsLeased: 57_600n }),
+    ]);
+    expect(calls[0]!.variables).toMatchObject({ where: {} });
+  });
+
+  it("reads an address's record as a provider and as a buyer", async () => {
+    const who = "0xAbCd000000000000000000000000000000000001";
+    const { fetch, calls } = fakeFetch(() =>
+      json({
+        data: {
+          provider: null,
+          providerEarnings: { items: [] },
+          offers: { items: [] },
+          account: {
+            id: who.toLowerCase(),
+            leaseCount: 1,
+            gpuSecondsBought: "28800",
+            penaltiesReceived: "500",
+            firstSeenAt: "50",
+            lastSeenAt: "90",
+          },
+          accountSpendings: {
+            items: [
+              {
+                id: "x",
+                account: { id: who.toLowerCase() },
+                paymentToken: { id: "0x03" },
+                spent: "1",
+                refunded: "1",
+                updatedAt: "90",
+              },
+            ],
+          },
+          served: { totalCount: 0, items: [] },
+          bought: { totalCount: 7, items: [rawLease] },
+        },
+      }),
+    );
+    const client = createIndexerClient({ url: "http://indexer.test", fetch });
+    const a = await getIndexedAddress(client, who, { recentLeases: 1 });
+    expect(calls[0]!.variables).toEqual({ id: who.toLowerCase(), recent: 1 });
+    expect(a.provider).toBeUndefined();
+    expect(a.account).toMatchObject({
+      leaseCount: 1,
+      gpuSecondsBought: 28_800n,
+      penaltiesReceived: 500n,
+    });
+    expect(a.spending).toEqual([
+      { account: who.toLowerCase(), paymentToken: "0x03", spent: 1n, refunded: 1n, updatedAt: 90n },
+    ]);
+    expect(a.bought.totalCount).toBe(7);
+    expect(a.bought.leases.map((l) => l.leaseId)).toEqual([5n]);
+    await expect(getIndexedAddress(client, who, { recentLeases: 0 })).rejects.toThrow(RangeError);
+    expect(calls).toHaveLength(1);
   });
 });

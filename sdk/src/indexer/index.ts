@@ -10,4 +10,5 @@
  */
 export * from "./client.ts";
 export * from "./rows.ts";
+export * from "./stats.ts";
 export * from "./queries.ts";

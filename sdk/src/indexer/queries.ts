@@ -32,7 +32,33 @@ import {
   type RawOffer,
   type RawPaymentToken,
   type RawProvider,
+  ACCOUNT_FIELDS,
+  ACCOUNT_SPENDING_FIELDS,
+  PROVIDER_EARNING_FIELDS,
+  toAccount,
+  toAccountSpending,
+  toProviderEarning,
+  type IndexedAccount,
+  type IndexedAccountSpending,
+  type IndexedProviderEarning,
+  type RawAccount,
+  type RawAccountSpending,
+  type RawProviderEarning,
 } from "./rows.ts";
+import {
+  GPU_MODEL_DAY_STAT_FIELDS,
+  GPU_MODEL_STAT_FIELDS,
+  REGION_DAY_STAT_FIELDS,
+  toGpuModelDayStat,
+  toGpuModelStat,
+  toRegionDayStat,
+  type IndexedGpuModelDayStat,
+  type IndexedGpuModelStat,
+  type IndexedRegionDayStat,
+  type RawGpuModelDayStat,
+  type RawGpuModelStat,
+  type RawRegionDayStat,
+} from "./stats.ts";
 
 type Order = "asc" | "desc";
 
@@ -45,8 +71,8 @@ const page = (name: string, filter: string, fields: string, orderBy: string) =>
 }`;
 
 /** Drops undefined filter fields; lowercases addresses as the indexer stores them. */
-function where(filter: Record<string, string | boolean | undefined>) {
-  const out: Record<string, string | boolean> = {};
+function where(filter: Record<string, string | number | boolean | undefined>) {
+  const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(filter))
     if (v !== undefined) out[k] = typeof v === "string" && /^0x/i.test(v) ? v.toLowerCase() : v;
   return out;
@@ -295,3 +321,178 @@ export const leaseConditions = (
   provider: context.provider,
   tokenAllowed: context.paymentToken?.allowed ?? false,
 });
+
+/** The explorer's front page: market counters, leases active now, flows per payment token, GPU time per model. */
+export interface IndexedOverview {
+  market: IndexedMarket | undefined;
+  /** Leases whose stored status is Active. */
+  activeLeases: number;
+  paymentTokens: IndexedPaymentToken[];
+  /** All-time statistics per GPU model and payment token. */
+  gpuModelStats: IndexedGpuModelStat[];
+}
+
+/** The market overview in one request (so all from the same indexed block). */
+export async function getMarketOverview(
+  client: IndexerClient,
+  opts: RequestOptions = {},
+): Promise<IndexedOverview> {
+  const d = await client.query<{
+    markets: { items: RawMarket[] };
+    active: { totalCount: number };
+    paymentTokens: { items: RawPaymentToken[] };
+    gpuModelStats: { items: RawGpuModelStat[] };
+  }>(
+    `query Overview {
+  markets(limit: 1) { items { ${MARKET_FIELDS} } }
+  active: leases(where: { status: "Active" }, limit: 1) { totalCount }
+  paymentTokens(limit: 100) { items { ${PAYMENT_TOKEN_FIELDS} } }
+  gpuModelStats(limit: 1000) { items { ${GPU_MODEL_STAT_FIELDS} } }
+}`,
+    {},
+    opts,
+  );
+  const market = d.markets.items[0];
+  return {
+    market: market && toMarket(market),
+    activeLeases: d.active.totalCount,
+    paymentTokens: d.paymentTokens.items.map(toPaymentToken),
+    gpuModelStats: d.gpuModelStats.items.map(toGpuModelStat),
+  };
+}
+
+/** Filters of the day statistics: a range of UTC days (days since the Unix epoch, both ends included), a token. */
+export interface DayStatFilter {
+  fromDay?: number;
+  toDay?: number;
+  paymentToken?: Address;
+}
+
+/** Filters of `listGpuModelDayStats`. */
+export interface GpuModelDayStatFilter extends DayStatFilter {
+  gpuModel?: string;
+  /** Models whose code starts with this (`H100` for every H100 variant). */
+  gpuModelPrefix?: string;
+}
+
+const dayRange = (f: DayStatFilter) => ({
+  day_gte: f.fromDay,
+  day_lte: f.toDay,
+  paymentToken: f.paymentToken,
+});
+
+/** Per-day statistics per GPU model and payment token, oldest day first. */
+export async function listGpuModelDayStats(
+  client: IndexerClient,
+  filter: GpuModelDayStatFilter = {},
+  opts: PageOptions<RawGpuModelDayStat> = {},
+): Promise<IndexedGpuModelDayStat[]> {
+  const rows = await client.queryAll<RawGpuModelDayStat>(
+    page("gpuModelDayStats", "gpuModelDayStatFilter", GPU_MODEL_DAY_STAT_FIELDS, "day"),
+    "gpuModelDayStats",
+    {
+      where: where({
+        ...dayRange(filter),
+        gpuModel: filter.gpuModel,
+        gpuModel_starts_with: filter.gpuModelPrefix,
+      }),
+      orderDirection: "asc",
+      limit: pageSize(opts.max),
+    },
+    opts,
+  );
+  return rows.map(toGpuModelDayStat);
+}
+
+/** Per-day statistics per region and payment token, oldest day first. */
+export async function listRegionDayStats(
+  client: IndexerClient,
+  filter: DayStatFilter & { region?: string } = {},
+  opts: PageOptions<RawRegionDayStat> = {},
+): Promise<IndexedRegionDayStat[]> {
+  const rows = await client.queryAll<RawRegionDayStat>(
+    page("regionDayStats", "regionDayStatFilter", REGION_DAY_STAT_FIELDS, "day"),
+    "regionDayStats",
+    {
+      where: where({ ...dayRange(filter), region: filter.region }),
+      orderDirection: "asc",
+      limit: pageSize(opts.max),
+    },
+    opts,
+  );
+  return rows.map(toRegionDayStat);
+}
+
+/** Leases of one side of an address: how many in all, and the latest ones. */
+export interface IndexedLeasePage {
+  totalCount: number;
+  /** Newest first. */
+  leases: IndexedLease[];
+}
+
+/** What the indexer knows of an address, as a provider and as a buyer. */
+export interface IndexedAddress {
+  /** Undefined when it never registered as a provider. */
+  provider: IndexedProvider | undefined;
+  /** Its earnings per payment token, as a provider. */
+  earnings: IndexedProviderEarning[];
+  /** Its offers, by offer id. */
+  offers: IndexedOffer[];
+  /** Undefined when it never opened a lease. */
+  account: IndexedAccount | undefined;
+  /** Its spending per payment token, as a buyer. */
+  spending: IndexedAccountSpending[];
+  /** Leases on its offers. */
+  served: IndexedLeasePage;
+  /** Leases it bought. */
+  bought: IndexedLeasePage;
+}
+
+/**
+ * An address's record in one request: provider row, earnings, offers, account row, spending, and the latest
+ * `recentLeases` leases (default 10, at most 1,000) on each side with their counts.
+ */
+export async function getIndexedAddress(
+  client: IndexerClient,
+  address: Address,
+  opts: RequestOptions & { recentLeases?: number } = {},
+): Promise<IndexedAddress> {
+  const recent = opts.recentLeases ?? 10;
+  if (!Number.isInteger(recent) || recent < 1 || recent > 1000)
+    throw new RangeError(`recentLeases must be an integer from 1 to 1000, got ${recent}`);
+  type LeaseConn = { totalCount: number; items: RawLease[] };
+  const d = await client.query<{
+    provider: RawProvider | null;
+    providerEarnings: { items: RawProviderEarning[] };
+    offers: { items: RawOffer[] };
+    account: RawAccount | null;
+    accountSpendings: { items: RawAccountSpending[] };
+    served: LeaseConn;
+    bought: LeaseConn;
+  }>(
+    `query Address($id: String!, $recent: Int!) {
+  provider(id: $id) { ${PROVIDER_FIELDS} }
+  providerEarnings(where: { provider: $id }, limit: 100) { items { ${PROVIDER_EARNING_FIELDS} } }
+  offers(where: { provider: $id }, limit: 1000, orderBy: "offerId", orderDirection: "asc") { items { ${OFFER_FIELDS} } }
+  account(id: $id) { ${ACCOUNT_FIELDS} }
+  accountSpendings(where: { account: $id }, limit: 100) { items { ${ACCOUNT_SPENDING_FIELDS} } }
+  served: leases(where: { provider: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
+  bought: leases(where: { buyer: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
+}`,
+    { id: address.toLowerCase(), recent },
+    opts,
+  );
+  const leasePage = (c: LeaseConn): IndexedLeasePage => ({
+    totalCount: c.totalCount,
+    leases: c.items.map(toLease),
+  });
+  return {
+    provider: d.provider ? toProvider(d.provider) : undefined,
+    earnings: d.providerEarnings.items.map(toProviderEarning),
+    offers: d.offers.items.map(toOffer),
+    account: d.account ? toAccount(d.account) : undefined,
+    spending: d.accountSpendings.items.map(toAccountSpending),
+    served: leasePage(d.served),
+    bought: leasePage(d.bought),
+  };
+}

@@ -5,6 +5,7 @@
  */
 import type { Address, Hex } from "viem";
 import { EndReason, LeaseStatus, type EndReasonName, type LeaseStatusName } from "../status.ts";
+import { addr, big, optBig } from "./convert.ts";
 
 /** Ponder serves a reference column as the related row; the queries select only its `id`. */
 export interface Ref {
@@ -13,11 +14,6 @@ export interface Ref {
 
 /** A lease status as the indexer stores it (the contract's, as a name). */
 export type IndexedLeaseStatus = Exclude<LeaseStatusName, "None">;
-
-const big = (v: string | number) => BigInt(v);
-const optBig = (v: string | number | null | undefined) =>
-  v === null || v === undefined ? null : BigInt(v);
-const addr = (v: string) => v.toLowerCase() as Address;
 
 /* ---------------------------------------------------------------- market */
 
@@ -466,3 +462,106 @@ export const byChainOrder = (a: IndexedLeaseEvent, b: IndexedLeaseEvent): number
     : a.blockNumber < b.blockNumber
       ? -1
       : 1;
+
+/* ---------------------------------------------------------------- an address's record */
+
+/** Selection of a provider's earnings in one payment token. */
+export const PROVIDER_EARNING_FIELDS =
+  "id provider { id } paymentToken { id } earningsAccrued earningsClaimed feesPaid updatedAt";
+
+export interface RawProviderEarning {
+  id: string;
+  provider: Ref;
+  paymentToken: Ref;
+  earningsAccrued: string;
+  earningsClaimed: string;
+  feesPaid: string;
+  updatedAt: string;
+}
+
+/** A provider's earnings in one payment token (amounts in different tokens are never added up). */
+export interface IndexedProviderEarning {
+  provider: Address;
+  paymentToken: Address;
+  /** Its share of what its leases accrued, after the fee. */
+  earningsAccrued: bigint;
+  earningsClaimed: bigint;
+  feesPaid: bigint;
+  updatedAt: bigint;
+}
+
+/** Maps a raw provider-earning row. */
+export const toProviderEarning = (r: RawProviderEarning): IndexedProviderEarning => ({
+  provider: addr(r.provider.id),
+  paymentToken: addr(r.paymentToken.id),
+  earningsAccrued: big(r.earningsAccrued),
+  earningsClaimed: big(r.earningsClaimed),
+  feesPaid: big(r.feesPaid),
+  updatedAt: big(r.updatedAt),
+});
+
+/** Selection of an account (an address as a buyer). */
+export const ACCOUNT_FIELDS =
+  "id leaseCount gpuSecondsBought penaltiesReceived firstSeenAt lastSeenAt";
+
+export interface RawAccount {
+  id: string;
+  leaseCount: number;
+  gpuSecondsBought: string;
+  penaltiesReceived: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** An address as a buyer. */
+export interface IndexedAccount {
+  address: Address;
+  leaseCount: number;
+  /** GPU-seconds bought, net of the time given back by leases ended early. */
+  gpuSecondsBought: bigint;
+  /** GRID penalties paid to it by providers. */
+  penaltiesReceived: bigint;
+  firstSeenAt: bigint;
+  lastSeenAt: bigint;
+}
+
+/** Maps a raw account row. */
+export const toAccount = (r: RawAccount): IndexedAccount => ({
+  address: addr(r.id),
+  leaseCount: r.leaseCount,
+  gpuSecondsBought: big(r.gpuSecondsBought),
+  penaltiesReceived: big(r.penaltiesReceived),
+  firstSeenAt: big(r.firstSeenAt),
+  lastSeenAt: big(r.lastSeenAt),
+});
+
+/** Selection of a buyer's spending in one payment token. */
+export const ACCOUNT_SPENDING_FIELDS =
+  "id account { id } paymentToken { id } spent refunded updatedAt";
+
+export interface RawAccountSpending {
+  id: string;
+  account: Ref;
+  paymentToken: Ref;
+  spent: string;
+  refunded: string;
+  updatedAt: string;
+}
+
+/** A buyer's spending in one payment token: deposits and top-ups of its leases, less refunds. */
+export interface IndexedAccountSpending {
+  account: Address;
+  paymentToken: Address;
+  spent: bigint;
+  refunded: bigint;
+  updatedAt: bigint;
+}
+
+/** Maps a raw account-spending row. */
+export const toAccountSpending = (r: RawAccountSpending): IndexedAccountSpending => ({
+  account: addr(r.account.id),
+  paymentToken: addr(r.paymentToken.id),
+  spent: big(r.spent),
+  refunded: big(r.refunded),
+  updatedAt: big(r.updatedAt),
+});
