@@ -16,18 +16,10 @@ import {
   formatTokenAmount,
 } from "@gridlease/sdk";
 import {
+  getIndexedAddress,
   getIndexedLease,
-  LEASE_FIELDS,
-  OFFER_FIELDS,
-  PROVIDER_FIELDS,
-  toLease,
-  toOffer,
-  toProvider,
+  listGpuModelDayStats,
   type IndexedLease,
-  type RawLease,
-  type RawOffer,
-  type RawProvider,
-  type Ref,
 } from "@gridlease/sdk/indexer";
 import { parseCount } from "../args.ts";
 import { defineCommand, type Command } from "../command.ts";
@@ -39,44 +31,6 @@ import { tokenBook, type Token } from "../tokens.ts";
 
 const amount = (v: bigint, t: Token) => formatTokenAmount(v, t);
 const gpuHours = (gpuSeconds: bigint) => (Number(gpuSeconds) / 3600).toFixed(2);
-
-/** Nested lists of a provider or an account, selected with the SDK's field lists and mapped by its mappers. */
-interface Listing<T> {
-  items: T[];
-}
-interface EarningRow {
-  paymentToken: Ref;
-  earningsAccrued: string;
-  earningsClaimed: string;
-  feesPaid: string;
-}
-interface SpendingRow {
-  paymentToken: Ref;
-  spent: string;
-  refunded: string;
-}
-type ProviderActivity = RawProvider & {
-  earnings: Listing<EarningRow>;
-  offers: Listing<RawOffer>;
-  leases: Listing<RawLease>;
-};
-interface AccountActivity {
-  leaseCount: number;
-  gpuSecondsBought: string;
-  penaltiesReceived: string;
-  spending: Listing<SpendingRow>;
-  leases: Listing<RawLease>;
-}
-/** A row of the indexer's daily statistics per GPU model and payment token (no SDK query reads these yet). */
-interface DayStatRow {
-  gpuModel: string;
-  day: number;
-  date: string;
-  paymentToken: Ref;
-  gpuSecondsLeased: string;
-  volume: string;
-  leasesOpened: number;
-}
 
 /**
  * The status of an indexed lease at the indexer's latest block, by the SDK's `leaseStateAt` (so "Expired" and
@@ -236,26 +190,14 @@ ${NEEDS_INDEXER}`,
         `explore address takes one 0x address, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`,
       );
     const address = getAddress(positionals[0]!);
-    const id = address.toLowerCase();
     const indexer = await openIndexer(settings, connect);
-    const leases = `leases(limit: 10, orderBy: "openedAt", orderDirection: "desc") { items { ${LEASE_FIELDS} } }`;
-    const data = await indexer.query<{
-      provider: ProviderActivity | null;
-      account: AccountActivity | null;
-    }>(
-      `query ($id: String!) {
-        provider(id: $id) { ${PROVIDER_FIELDS}
-          earnings(limit: 100) { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } }
-          offers(limit: 1000, orderBy: "offerId") { items { ${OFFER_FIELDS} } }
-          ${leases} }
-        account(id: $id) { leaseCount gpuSecondsBought penaltiesReceived
-          spending(limit: 100) { items { paymentToken { id } spent refunded } }
-          ${leases} }
-      }`,
-      { id },
-    );
-    const p = data.provider;
-    const a = data.account;
+    const {
+      provider: p,
+      account: a,
+      ...record
+    } = await getIndexedAddress(indexer, address, {
+      recentLeases: 10,
+    });
     if (!p && !a)
       throw new CliError(
         EXIT.NOT_FOUND,
@@ -263,9 +205,9 @@ ${NEEDS_INDEXER}`,
         "not-found",
       );
     const token = tokenBook(connect);
-    const recent = async (items: RawLease[]) =>
+    const recent = async (items: IndexedLease[]) =>
       Promise.all(
-        items.map(toLease).map(async (l) => ({
+        items.map(async (l) => ({
           leaseId: l.leaseId,
           gpuModel: l.gpuModel,
           region: l.region,
@@ -279,56 +221,54 @@ ${NEEDS_INDEXER}`,
           refunded: l.refunded,
         })),
       );
-    const pr = p && toProvider(p);
-    const provider =
-      p && pr
-        ? {
-            metadataURI: pr.metadataURI,
-            bond: pr.bond,
-            offers: await Promise.all(
-              p.offers.items.map(toOffer).map(async (o) => ({
-                offerId: o.offerId,
-                gpuModel: o.gpuModel,
-                region: o.region,
-                gpusPerUnit: o.gpusPerUnit,
-                totalUnits: o.totalUnits,
-                unitsInUse: o.unitsInUse,
-                paymentToken: await token(o.paymentToken),
-                pricePerGpuHour: o.pricePerGpuHour,
-                paused: o.paused,
-                leaseCount: o.leaseCount,
-              })),
-            ),
-            leaseCount: pr.leaseCount,
-            leasesServed: pr.leasesServed,
-            gpuHoursServed: gpuHours(pr.gpuSecondsServed),
-            noShows: pr.noShows,
-            providerTerminations: pr.providerTerminations,
-            penaltiesPaid: pr.penaltiesPaid,
-            earnings: await Promise.all(
-              p.earnings.items.map(async (e) => ({
-                paymentToken: await token(e.paymentToken.id),
-                accrued: BigInt(e.earningsAccrued),
-                claimed: BigInt(e.earningsClaimed),
-                feesPaid: BigInt(e.feesPaid),
-              })),
-            ),
-            recentLeases: await recent(p.leases.items),
-          }
-        : null;
+    const provider = p
+      ? {
+          metadataURI: p.metadataURI,
+          bond: p.bond,
+          offers: await Promise.all(
+            record.offers.map(async (o) => ({
+              offerId: o.offerId,
+              gpuModel: o.gpuModel,
+              region: o.region,
+              gpusPerUnit: o.gpusPerUnit,
+              totalUnits: o.totalUnits,
+              unitsInUse: o.unitsInUse,
+              paymentToken: await token(o.paymentToken),
+              pricePerGpuHour: o.pricePerGpuHour,
+              paused: o.paused,
+              leaseCount: o.leaseCount,
+            })),
+          ),
+          leaseCount: p.leaseCount,
+          leasesServed: p.leasesServed,
+          gpuHoursServed: gpuHours(p.gpuSecondsServed),
+          noShows: p.noShows,
+          providerTerminations: p.providerTerminations,
+          penaltiesPaid: p.penaltiesPaid,
+          earnings: await Promise.all(
+            record.earnings.map(async (e) => ({
+              paymentToken: await token(e.paymentToken),
+              accrued: e.earningsAccrued,
+              claimed: e.earningsClaimed,
+              feesPaid: e.feesPaid,
+            })),
+          ),
+          recentLeases: await recent(record.served.leases),
+        }
+      : null;
     const buyer = a
       ? {
           leaseCount: a.leaseCount,
-          gpuHoursBought: gpuHours(BigInt(a.gpuSecondsBought)),
-          penaltiesReceived: BigInt(a.penaltiesReceived),
+          gpuHoursBought: gpuHours(a.gpuSecondsBought),
+          penaltiesReceived: a.penaltiesReceived,
           spending: await Promise.all(
-            a.spending.items.map(async (s) => ({
-              paymentToken: await token(s.paymentToken.id),
-              spent: BigInt(s.spent),
-              refunded: BigInt(s.refunded),
+            record.spending.map(async (s) => ({
+              paymentToken: await token(s.paymentToken),
+              spent: s.spent,
+              refunded: s.refunded,
             })),
           ),
-          recentLeases: await recent(a.leases.items),
+          recentLeases: await recent(record.bought.leases),
         }
       : null;
     const GRID = BOND_TOKEN_DISPLAY;
@@ -425,15 +365,9 @@ ${NEEDS_INDEXER}`,
     const now = (await indexer.indexedTime()) ?? BigInt(Math.floor(Date.now() / 1000));
     const lastDay = Number(now / 86_400n);
     const firstDay = lastDay - Number(days) + 1;
-    const stats = await indexer.queryAll<DayStatRow>(
-      `query ($after: String, $gpu: String!, $from: Int!, $to: Int!) {
-        gpuModelDayStats(where: { gpuModel_starts_with: $gpu, day_gte: $from, day_lte: $to }, orderBy: "day", limit: 1000, after: $after) {
-          items { gpuModel day date paymentToken { id } gpuSecondsLeased volume leasesOpened }
-          pageInfo { hasNextPage endCursor }
-        }
-      }`,
-      "gpuModelDayStats",
-      { gpu, from: firstDay, to: lastDay },
+    const stats = await listGpuModelDayStats(
+      indexer,
+      { gpuModelPrefix: gpu, fromDay: firstDay, toDay: lastDay },
       { max: 10_000 },
     );
     const token = tokenBook(connect);
@@ -450,22 +384,22 @@ ${NEEDS_INDEXER}`,
       }
     >();
     for (const s of stats) {
-      if (!gpuMatches(String(s.gpuModel).toUpperCase(), gpu)) continue;
-      const t = await token(s.paymentToken.id);
+      if (!gpuMatches(s.gpuModel.toUpperCase(), gpu)) continue;
+      const t = await token(s.paymentToken);
       if (tokenArg && t.symbol.toLowerCase() !== tokenArg && t.address.toLowerCase() !== tokenArg)
         continue;
       const key = `${s.day}:${t.address}`;
       const row = byKey.get(key) ?? {
         day: s.day,
-        date: BigInt(s.date),
+        date: s.date,
         token: t,
         volume: 0n,
         gpuSeconds: 0n,
         leases: 0,
         models: new Set<string>(),
       };
-      row.volume += BigInt(s.volume);
-      row.gpuSeconds += BigInt(s.gpuSecondsLeased);
+      row.volume += s.volume;
+      row.gpuSeconds += s.gpuSecondsLeased;
       row.leases += s.leasesOpened;
       row.models.add(s.gpuModel);
       byKey.set(key, row);
