@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  byChainOrder,
   createIndexerClient,
   getLeaseContext,
   IndexerError,
@@ -14,6 +15,7 @@ import {
   listOffers,
   listRegionDayStats,
   toLease,
+  toLeaseEvent,
   type RawLease,
   type RawOffer,
 } from "@gridlease/sdk/indexer";
@@ -256,6 +258,33 @@ describe("row mappers", () => {
     });
     expect(() => toLease({ ...rawLease, status: "Weird" })).toThrow(RangeError);
     expect(() => toLease({ ...rawLease, endReason: "Weird" })).toThrow(RangeError);
+  });
+
+  it("orders events by block, then log index", () => {
+    const e = (blockNumber: bigint, logIndex: number) => ({
+      ...toLeaseEvent({
+        id: "x",
+        lease: { id: "1" },
+        type: "Opened",
+        account: null,
+        txHash: "0x01",
+        blockNumber: "0",
+        logIndex: 0,
+        timestamp: "0",
+        amount: null,
+        fee: null,
+        refund: null,
+        penalty: null,
+        duration: null,
+        startTime: null,
+        endTime: null,
+        endReason: null,
+      }),
+      blockNumber,
+      logIndex,
+    });
+    const sorted = [e(10n, 2), e(9n, 5), e(10n, 1)].sort(byChainOrder);
+    expect(sorted.map((x) => `${x.blockNumber}:${x.logIndex}`)).toEqual(["9:5", "10:1", "10:2"]);
   });
 
   it("gathers canLease's conditions in one request", async () => {

@@ -4,7 +4,8 @@ import { Amount, TokenAmount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { parseProviderMeta } from "../../lib/spec.ts";
 import { Link } from "../../lib/router.tsx";
-import { useAddress, type AddressData, type EarningRow, type SpendingRow } from "./data.ts";
+import type { IndexedAccountSpending, IndexedProviderEarning } from "@gridlease/sdk/indexer";
+import { useAddress, type AddressData } from "./data.ts";
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
 
@@ -130,9 +131,9 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
           </thead>
           <tbody>
             {d.offers.map((o) => (
-              <tr key={o.id}>
+              <tr key={o.offerId}>
                 <td>
-                  <Link to={`/offers/${o.id}`}>Offer #{o.id}</Link>
+                  <Link to={`/offers/${o.offerId}`}>Offer #{o.offerId}</Link>
                 </td>
                 <td>
                   {gpuModelLabel(o.gpuModel)}{" "}
@@ -213,7 +214,7 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
   );
 }
 
-function EarningTr({ e }: { e: EarningRow }) {
+function EarningTr({ e }: { e: IndexedProviderEarning }) {
   const token = useTokenInfo(e.paymentToken).data;
   return (
     <tr>
@@ -233,7 +234,7 @@ function EarningTr({ e }: { e: EarningRow }) {
   );
 }
 
-function SpendingTr({ s }: { s: SpendingRow }) {
+function SpendingTr({ s }: { s: IndexedAccountSpending }) {
   const token = useTokenInfo(s.paymentToken).data;
   return (
     <tr>

@@ -6,45 +6,52 @@ import {
   type TokenDisplay,
 } from "@gridlease/sdk";
 import { Amount } from "../../components/Amount.tsx";
-import type { LeaseEventRow } from "./data.ts";
+import type { IndexedLeaseEvent } from "@gridlease/sdk/indexer";
 import { formatDate } from "./ui.tsx";
 
 /** The amounts and times of one lease event, in a line (the lease's timeline and the transaction page). */
-export function EventDetails({ e, token }: { e: LeaseEventRow; token: TokenDisplay | undefined }) {
+export function EventDetails({
+  e,
+  token,
+}: {
+  e: IndexedLeaseEvent;
+  token: TokenDisplay | undefined;
+}) {
   const bits: ReactNode[] = [];
-  if (e.type === "Opened" && e.amount)
+  if (e.type === "Opened" && e.amount !== null)
     bits.push(
       <>
         deposit <Amount value={e.amount} token={token} />
       </>,
     );
-  if (e.type === "Opened" && e.duration) bits.push(<>for {formatDuration(BigInt(e.duration))}</>);
-  if (e.type === "Activated" && e.endTime) bits.push(<>runs until {formatDate(e.endTime, true)}</>);
+  if (e.type === "Opened" && e.duration !== null) bits.push(<>for {formatDuration(e.duration)}</>);
+  if (e.type === "Activated" && e.endTime !== null)
+    bits.push(<>runs until {formatDate(e.endTime, true)}</>);
   if (e.type === "Extended") {
-    if (e.duration) bits.push(<>+{formatDuration(BigInt(e.duration))}</>);
-    if (e.amount)
+    if (e.duration !== null) bits.push(<>+{formatDuration(e.duration)}</>);
+    if (e.amount !== null)
       bits.push(
         <>
           top-up <Amount value={e.amount} token={token} />
         </>,
       );
-    if (e.endTime) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
+    if (e.endTime !== null) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
   }
   if (e.type === "Ended") {
-    if (e.endReason) bits.push(<>{endReasonText(e.endReason)}</>);
-    if (e.amount)
+    if (e.endReason !== null) bits.push(<>{endReasonText(e.endReason)}</>);
+    if (e.amount !== null)
       bits.push(
         <>
           earned <Amount value={e.amount} token={token} />
         </>,
       );
-    if (e.refund)
+    if (e.refund !== null)
       bits.push(
         <>
           refunded <Amount value={e.refund} token={token} />
         </>,
       );
-    if (e.penalty && e.penalty !== "0")
+    if (e.penalty !== null && e.penalty !== 0n)
       bits.push(
         <>
           penalty <Amount value={e.penalty} token={BOND_TOKEN_DISPLAY} />
@@ -52,13 +59,13 @@ export function EventDetails({ e, token }: { e: LeaseEventRow; token: TokenDispl
       );
   }
   if (e.type === "EarningsClaimed") {
-    if (e.amount)
+    if (e.amount !== null)
       bits.push(
         <>
           gross <Amount value={e.amount} token={token} />
         </>,
       );
-    if (e.fee)
+    if (e.fee !== null)
       bits.push(
         <>
           fee <Amount value={e.fee} token={token} />

@@ -3,7 +3,8 @@ import { ErrorState, Loading } from "../../components/States.tsx";
 import { Stat } from "../../components/Stat.tsx";
 import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
-import { useDayStats, useOverview, type TokenTotals } from "./data.ts";
+import type { IndexedPaymentToken } from "@gridlease/sdk/indexer";
+import { useDayStats, useOverview } from "./data.ts";
 import { formatTokenAmountShort, regionLabel } from "@gridlease/sdk";
 import {
   netGpuHours,
@@ -62,13 +63,13 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
               {(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}
             </Stat>
             <Stat label="GPU-hours (net of early ends)">
-              {netGpuHours(overview.data.modelStats).toLocaleString("en-US", {
+              {netGpuHours(overview.data.gpuModelStats).toLocaleString("en-US", {
                 maximumFractionDigits: 0,
               })}
             </Stat>
           </div>
           <h2>Volume by payment token</h2>
-          {overview.data.tokens.length === 0 ? (
+          {overview.data.paymentTokens.length === 0 ? (
             <p className="muted">No payment token has been used yet.</p>
           ) : (
             <table className="token-totals">
@@ -96,8 +97,8 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
                 </tr>
               </thead>
               <tbody>
-                {overview.data.tokens.map((t) => (
-                  <TokenRow key={t.id} t={t} />
+                {overview.data.paymentTokens.map((t) => (
+                  <TokenRow key={t.address} t={t} />
                 ))}
               </tbody>
             </table>
@@ -150,12 +151,12 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
   );
 }
 
-function TokenRow({ t }: { t: TokenTotals }) {
-  const token = useTokenInfo(t.id).data;
+function TokenRow({ t }: { t: IndexedPaymentToken }) {
+  const token = useTokenInfo(t.address).data;
   return (
     <tr>
       <th scope="row">
-        <TokenSymbol token={t.id} />
+        <TokenSymbol token={t.address} />
       </th>
       <td className="num">{t.leaseCount.toLocaleString("en-US")}</td>
       <td className="num">
@@ -213,7 +214,7 @@ function LatestPrices({
     for (const r of rows)
       if (
         r.paymentToken === token &&
-        BigInt(r.gpuSecondsLeased) > 0n &&
+        r.gpuSecondsLeased > 0n &&
         (m.get(r.gpuModel)?.day ?? -1) < r.day
       )
         m.set(r.gpuModel, r);
@@ -237,7 +238,7 @@ function LatestPrices({
             <tr key={r.id}>
               <td>{r.gpuModel}</td>
               <td>{new Date(Number(r.date) * 1000).toISOString().slice(0, 10)}</td>
-              <td className="num">{format(BigInt(r.avgPricePerGpuHour))}</td>
+              <td className="num">{format(r.avgPricePerGpuHour)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,3 @@
-import type { Hex } from "viem";
 import {
   BOND_TOKEN_DISPLAY,
   endReasonText,
@@ -14,7 +13,8 @@ import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { txUrl } from "../../lib/gridlease.ts";
 import { Link } from "../../lib/router.tsx";
-import { useLease, type LeaseDetail, type LeaseEventRow } from "./data.ts";
+import type { IndexedLeaseEvent } from "@gridlease/sdk/indexer";
+import { useLease, type LeaseDetail } from "./data.ts";
 import { settlementBreakdown, shares } from "./settlement.ts";
 import { AddressLink, ExplorerHeader, formatDate, StatusBadge } from "./ui.tsx";
 import { EventDetails } from "./EventDetails.tsx";
@@ -45,7 +45,7 @@ export default function LeasePage({ params }: { params: Record<string, string> }
   );
 }
 
-function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: LeaseEventRow[] }) {
+function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: IndexedLeaseEvent[] }) {
   const token = useTokenInfo(l.paymentToken).data;
   const now = BigInt(Math.floor(Date.now() / 1000));
   const s = settlementBreakdown(l, now);
@@ -225,7 +225,13 @@ const EVENT_LABELS: Record<string, string> = {
   EarningsClaimed: "Earnings claimed",
 };
 
-function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisplay | undefined }) {
+function Timeline({
+  events,
+  token,
+}: {
+  events: IndexedLeaseEvent[];
+  token: TokenDisplay | undefined;
+}) {
   const { chainId } = useGridlease();
   if (events.length === 0) return <Empty>No events indexed for this lease.</Empty>;
   return (
@@ -247,7 +253,7 @@ function Timeline({ events, token }: { events: LeaseEventRow[]; token: TokenDisp
               </>
             )}
             block {e.blockNumber} ·{" "}
-            <a href={txUrl(chainId, e.txHash as Hex)} className="mono" title={e.txHash}>
+            <a href={txUrl(chainId, e.txHash)} className="mono" title={e.txHash}>
               tx {e.txHash.slice(0, 10)}…
             </a>
           </div>

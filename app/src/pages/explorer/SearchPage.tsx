@@ -90,7 +90,8 @@ function TxEvent({ e }: { e: TxEventRow }) {
   const token = useTokenInfo(e.paymentToken).data;
   return (
     <li className="card">
-      <strong>{e.type}</strong> on <Link to={`/explorer/leases/${e.lease}`}>Lease #{e.lease}</Link>
+      <strong>{e.type}</strong> on{" "}
+      <Link to={`/explorer/leases/${e.leaseId}`}>Lease #{e.leaseId}</Link>
       {e.account && (
         <>
           {" "}

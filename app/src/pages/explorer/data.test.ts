@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byChainOrder, flatten, type LeaseEventRow } from "./data.ts";
+import { flatten } from "./data.ts";
 
 describe("indexer rows", () => {
   it("turns relation objects ({ id }) back into ids and leaves everything else", () => {
@@ -20,11 +20,5 @@ describe("indexer rows", () => {
       gpus: "8",
       nested: { id: "1", x: 2 },
     });
-  });
-  it("orders events by block, then log index", () => {
-    const e = (blockNumber: string, logIndex: number) =>
-      ({ blockNumber, logIndex }) as LeaseEventRow;
-    const sorted = [e("10", 2), e("9", 5), e("10", 1)].sort(byChainOrder);
-    expect(sorted.map((x) => `${x.blockNumber}:${x.logIndex}`)).toEqual(["9:5", "10:1", "10:2"]);
   });
 });

@@ -1,9 +1,27 @@
-/** The explorer's indexer queries (Ponder GraphQL). Bigints arrive as decimal strings. */
+/**
+ * The explorer's indexer queries (Ponder GraphQL): the SDK's typed queries where the explorer reads what they
+ * read, and two light selections of its own for the lease table (10,000+ rows) and the lease page.
+ */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { isAddress } from "viem";
+import {
+  getIndexedAddress,
+  getMarketOverview,
+  LEASE_EVENT_FIELDS,
+  listGpuModelDayStats,
+  listRegionDayStats,
+  listTransactionEvents,
+  byChainOrder,
+  toLeaseEvent,
+  type IndexedAddress,
+  type IndexedLease,
+  type IndexedLeaseEvent,
+  type IndexedOverview,
+  type RawLeaseEvent,
+} from "@gridlease/sdk/indexer";
 import { indexer } from "../../lib/indexer.ts";
 import type { LeaseListItem } from "./leaseFilter.ts";
-import type { ModelDayStatRow, RegionDayStatRow } from "./series.ts";
 import type { SettlementInput } from "./settlement.ts";
 
 interface Conn<T> {
@@ -35,98 +53,13 @@ const flatAll = <T>(rows: readonly unknown[]) =>
 
 /* ------------------------------------------------------------------ overview */
 
-export interface TokenTotals {
-  id: string;
-  leaseCount: number;
-  volume: string;
-  refunded: string;
-  paidToProviders: string;
-  feesAccrued: string;
-}
-export interface StatTotals {
-  gpuSecondsLeased: string;
-  gpuSecondsReleased: string;
-}
-export interface Overview {
-  market:
-    { leaseCount: number; providerCount: number; offerCount: number; feeBps: string } | undefined;
-  activeLeases: number;
-  tokens: TokenTotals[];
-  modelStats: StatTotals[];
-}
-
-const OVERVIEW = /* GraphQL */ `
-  query Overview {
-    markets(limit: 1) {
-      items {
-        leaseCount
-        providerCount
-        offerCount
-        feeBps
-      }
-    }
-    active: leases(where: { status: "Active" }, limit: 1) {
-      totalCount
-    }
-    paymentTokens(limit: 100) {
-      items {
-        id
-        leaseCount
-        volume
-        refunded
-        paidToProviders
-        feesAccrued
-      }
-    }
-    gpuModelStats(limit: 1000) {
-      items {
-        gpuSecondsLeased
-        gpuSecondsReleased
-      }
-    }
-  }
-`;
-
 /** Market totals, active leases, volume per payment token and GPU-hours per model. */
 export function useOverview() {
   return useQuery({
     queryKey: ["explorer", "overview"],
-    queryFn: async ({ signal }): Promise<Overview> => {
-      const d = await indexer.query<{
-        markets: Conn<NonNullable<Overview["market"]>>;
-        active: { totalCount: number };
-        paymentTokens: Conn<TokenTotals>;
-        gpuModelStats: Conn<StatTotals>;
-      }>(OVERVIEW, {}, { signal });
-      return {
-        market: d.markets.items[0],
-        activeLeases: d.active.totalCount,
-        tokens: d.paymentTokens.items,
-        modelStats: d.gpuModelStats.items,
-      };
-    },
+    queryFn: ({ signal }): Promise<IndexedOverview> => getMarketOverview(indexer, { signal }),
   });
 }
-
-const STAT_FIELDS =
-  "id day date paymentToken { id } leasesOpened gpuSecondsLeased gpuSecondsReleased volume avgPricePerGpuHour";
-
-const MODEL_DAYS = /* GraphQL */ `
-  query ModelDays($after: String) {
-    gpuModelDayStats(limit: 1000, after: $after, orderBy: "day", orderDirection: "asc") {
-      items { gpuModel ${STAT_FIELDS} }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
-const REGION_DAYS = /* GraphQL */ `
-  query RegionDays($after: String) {
-    regionDayStats(limit: 1000, after: $after, orderBy: "day", orderDirection: "asc") {
-      items { region ${STAT_FIELDS} }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
 
 /** Every per-day statistics row, by GPU model and by region, for the charts. */
 export function useDayStats() {
@@ -134,26 +67,23 @@ export function useDayStats() {
     queryKey: ["explorer", "day-stats"],
     queryFn: async ({ signal }) => {
       const [models, regions] = await Promise.all([
-        indexer.queryAll<Record<string, unknown>>(MODEL_DAYS, "gpuModelDayStats", {}, { signal }),
-        indexer.queryAll<Record<string, unknown>>(REGION_DAYS, "regionDayStats", {}, { signal }),
+        listGpuModelDayStats(indexer, {}, { signal }),
+        listRegionDayStats(indexer, {}, { signal }),
       ]);
-      return {
-        models: flatAll<ModelDayStatRow>(models),
-        regions: flatAll<RegionDayStatRow>(regions),
-      };
+      return { models, regions };
     },
   });
 }
 
 /* ------------------------------------------------------------------ lease list */
 
-const LEASE_FIELDS =
+const LEASE_LIST_FIELDS =
   "id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id } startTime activationDeadline";
 
 const LEASES = /* GraphQL */ `
   query Leases($after: String) {
     leases(limit: 1000, after: $after, orderBy: "openedAt", orderDirection: "desc") {
-      items { ${LEASE_FIELDS} }
+      items { ${LEASE_LIST_FIELDS} }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -214,28 +144,6 @@ export interface LeaseDetail extends SettlementInput {
   accessRotations: number;
 }
 
-export interface LeaseEventRow {
-  id: string;
-  lease: string;
-  type: string;
-  account: string | null;
-  txHash: string;
-  blockNumber: string;
-  logIndex: number;
-  timestamp: string;
-  amount: string | null;
-  fee: string | null;
-  refund: string | null;
-  penalty: string | null;
-  duration: string | null;
-  startTime: string | null;
-  endTime: string | null;
-  endReason: string | null;
-}
-
-const EVENT_FIELDS =
-  "id lease { id } type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason";
-
 const LEASE = /* GraphQL */ `
   query Lease($id: String!) {
     lease(id: $id) {
@@ -245,14 +153,10 @@ const LEASE = /* GraphQL */ `
       accessPostedAt accessRotations
     }
     leaseEvents(where: { lease: $id }, limit: 1000, orderBy: "blockNumber", orderDirection: "asc") {
-      items { ${EVENT_FIELDS} }
+      items { ${LEASE_EVENT_FIELDS} }
     }
   }
 `;
-
-/** Events in chain order (block, then log index). */
-export const byChainOrder = (a: LeaseEventRow, b: LeaseEventRow) =>
-  Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || a.logIndex - b.logIndex;
 
 /** One lease and its events in chain order; `lease` is null when the indexer does not know it. */
 export function useLease(id: string) {
@@ -262,11 +166,11 @@ export function useLease(id: string) {
     queryFn: async ({ signal }) => {
       const d = await indexer.query<{
         lease: Record<string, unknown> | null;
-        leaseEvents: Conn<Record<string, unknown>>;
+        leaseEvents: Conn<RawLeaseEvent>;
       }>(LEASE, { id }, { signal });
       return {
         lease: d.lease ? flatten<LeaseDetail>(d.lease) : null,
-        events: flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder),
+        events: d.leaseEvents.items.map(toLeaseEvent).sort(byChainOrder),
       };
     },
   });
@@ -274,79 +178,26 @@ export function useLease(id: string) {
 
 /* ------------------------------------------------------------------ one address */
 
-export interface ProviderRecord {
-  id: string;
-  metadataURI: string;
-  bond: string;
-  offerCount: number;
-  leaseCount: number;
-  leasesServed: number;
-  gpuSecondsServed: string;
-  noShows: number;
-  providerTerminations: number;
-  penaltiesPaid: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-export interface EarningRow {
-  paymentToken: string;
-  earningsAccrued: string;
-  earningsClaimed: string;
-  feesPaid: string;
-}
-export interface OfferRow {
-  id: string;
-  gpuModel: string;
-  region: string;
-  gpusPerUnit: string;
-  totalUnits: string;
-  unitsInUse: string;
-  pricePerGpuHour: string;
-  paymentToken: string;
-  paused: boolean;
-  leaseCount: number;
-}
-export interface AccountRecord {
-  id: string;
-  leaseCount: number;
-  gpuSecondsBought: string;
-  penaltiesReceived: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-export interface SpendingRow {
-  paymentToken: string;
-  spent: string;
-  refunded: string;
-}
+/** A lease of the SDK as the lease table's row (which keeps the indexer's decimal strings). */
+const listItem = (l: IndexedLease): LeaseListItem => ({
+  id: l.leaseId.toString(),
+  status: l.status,
+  endReason: l.endReason,
+  gpuModel: l.gpuModel,
+  region: l.region,
+  gpus: l.gpus.toString(),
+  pricePerGpuHour: l.pricePerGpuHour.toString(),
+  duration: l.duration.toString(),
+  buyer: l.buyer,
+  provider: l.provider,
+  openedAt: l.openedAt.toString(),
+  paymentToken: l.paymentToken,
+  startTime: l.startTime?.toString() ?? null,
+  activationDeadline: l.activationDeadline.toString(),
+});
 
-const ADDRESS = /* GraphQL */ `
-  query Address($id: String!) {
-    provider(id: $id) {
-      id metadataURI bond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations
-      penaltiesPaid firstSeenAt lastSeenAt
-    }
-    providerEarnings(where: { provider: $id }, limit: 100) { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } }
-    offers(where: { provider: $id }, limit: 1000, orderBy: "createdAt", orderDirection: "desc") {
-      items { id gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour paymentToken { id } paused leaseCount }
-    }
-    account(id: $id) { id leaseCount gpuSecondsBought penaltiesReceived firstSeenAt lastSeenAt }
-    accountSpendings(where: { account: $id }, limit: 100) { items { paymentToken { id } spent refunded } }
-    served: leases(where: { provider: $id }, limit: 50, orderBy: "openedAt", orderDirection: "desc") {
-      totalCount items { ${LEASE_FIELDS} }
-    }
-    bought: leases(where: { buyer: $id }, limit: 50, orderBy: "openedAt", orderDirection: "desc") {
-      totalCount items { ${LEASE_FIELDS} }
-    }
-  }
-`;
-
-export interface AddressData {
-  provider: ProviderRecord | null;
-  earnings: EarningRow[];
-  offers: OfferRow[];
-  account: AccountRecord | null;
-  spending: SpendingRow[];
+/** An address's record, with its latest leases as lease-table rows and its newest offers first. */
+export interface AddressData extends Omit<IndexedAddress, "served" | "bought"> {
   served: { totalCount: number; items: LeaseListItem[] };
   bought: { totalCount: number; items: LeaseListItem[] };
 }
@@ -358,24 +209,16 @@ export function useAddress(address: string) {
     queryKey: ["explorer", "address", id],
     enabled: /^0x[0-9a-f]{40}$/.test(id),
     queryFn: async ({ signal }): Promise<AddressData> => {
-      type Rows = Conn<Record<string, unknown>>;
-      const d = await indexer.query<{
-        provider: ProviderRecord | null;
-        providerEarnings: Rows;
-        offers: Rows;
-        account: AccountRecord | null;
-        accountSpendings: Rows;
-        served: { totalCount: number; items: Record<string, unknown>[] };
-        bought: { totalCount: number; items: Record<string, unknown>[] };
-      }>(ADDRESS, { id }, { signal });
+      if (!isAddress(id)) throw new TypeError(`Not an address: ${address}`);
+      const d = await getIndexedAddress(indexer, id, {
+        signal,
+        recentLeases: 50,
+      });
       return {
-        provider: d.provider,
-        earnings: flatAll<EarningRow>(d.providerEarnings.items),
-        offers: flatAll<OfferRow>(d.offers.items),
-        account: d.account,
-        spending: flatAll<SpendingRow>(d.accountSpendings.items),
-        served: { totalCount: d.served.totalCount, items: flatAll<LeaseListItem>(d.served.items) },
-        bought: { totalCount: d.bought.totalCount, items: flatAll<LeaseListItem>(d.bought.items) },
+        ...d,
+        offers: [...d.offers].reverse(),
+        served: { totalCount: d.served.totalCount, items: d.served.leases.map(listItem) },
+        bought: { totalCount: d.bought.totalCount, items: d.bought.leases.map(listItem) },
       };
     },
   });
@@ -383,11 +226,6 @@ export function useAddress(address: string) {
 
 /* ------------------------------------------------------------------ a transaction */
 
-const TX_EVENTS = /* GraphQL */ `
-  query TxEvents($hash: String!) {
-    leaseEvents(where: { txHash: $hash }, limit: 1000) { items { ${EVENT_FIELDS} } }
-  }
-`;
 const LEASE_TOKENS = /* GraphQL */ `
   query LeaseTokens($ids: [String!]) {
     leases(where: { id_in: $ids }, limit: 1000) {
@@ -401,7 +239,7 @@ const LEASE_TOKENS = /* GraphQL */ `
   }
 `;
 
-export interface TxEventRow extends LeaseEventRow {
+export interface TxEventRow extends IndexedLeaseEvent {
   /** The payment token of the event's lease (amounts are in it). */
   paymentToken: string | undefined;
 }
@@ -412,14 +250,9 @@ export function useTxEvents(hash: string | undefined) {
     queryKey: ["explorer", "tx", hash],
     enabled: !!hash,
     queryFn: async ({ signal }): Promise<TxEventRow[]> => {
-      const d = await indexer.query<{ leaseEvents: Conn<Record<string, unknown>> }>(
-        TX_EVENTS,
-        { hash },
-        { signal },
-      );
-      const events = flatAll<LeaseEventRow>(d.leaseEvents.items).sort(byChainOrder);
+      const events = hash ? await listTransactionEvents(indexer, hash, { signal }) : [];
       if (events.length === 0) return [];
-      const ids = [...new Set(events.map((e) => e.lease))];
+      const ids = [...new Set(events.map((e) => e.leaseId.toString()))];
       const l = await indexer.query<{ leases: Conn<Record<string, unknown>> }>(
         LEASE_TOKENS,
         { ids },
@@ -431,7 +264,7 @@ export function useTxEvents(hash: string | undefined) {
           x.paymentToken,
         ]),
       );
-      return events.map((e) => ({ ...e, paymentToken: tokens.get(e.lease) }));
+      return events.map((e) => ({ ...e, paymentToken: tokens.get(e.leaseId.toString()) }));
     },
   });
 }

@@ -89,7 +89,7 @@ describe("explorer pages", () => {
   it("lists the lease events of a transaction hash", async () => {
     const hash = `0x${"12".repeat(32)}`;
     const fetchMock = stubIndexer((query, vars) => {
-      if (query.includes("TxEvents")) {
+      if (query.includes("leaseEvents(")) {
         expect(vars.hash).toBe(hash);
         return {
           leaseEvents: {
@@ -219,6 +219,187 @@ describe("explorer pages", () => {
     ]);
     const txLinks = screen.getAllByRole("link", { name: /^tx 0x/ });
     expect(txLinks[0].getAttribute("href")).toBe(`/explorer/search?q=${tx(1)}`);
+  });
+
+  it("shows an address as a provider: earnings, offers newest first and its latest leases", async () => {
+    const who = "0x" + "a".repeat(40);
+    const offer = (id: number) => ({
+      offerId: String(id),
+      provider: { id: who },
+      paymentToken: { id: USD },
+      gpuModel: "H100-SXM-80GB",
+      region: "JP-13",
+      gpusPerUnit: "8",
+      totalUnits: "2",
+      unitsInUse: "1",
+      pricePerGpuHour: "2000000",
+      initialPricePerGpuHour: "2000000",
+      minDuration: "3600",
+      maxDuration: "86400",
+      minProviderBond: "0",
+      buyerPolicy: "0x" + "0".repeat(40),
+      specHash: "0x11",
+      specURI: "",
+      paused: id === 2,
+      leaseCount: 1,
+      createdAt: "1764000000",
+      createdAtBlock: "10",
+      updatedAt: "1764000000",
+    });
+    const lease = {
+      leaseId: "5",
+      offer: { id: "3" },
+      provider: { id: who },
+      buyer: { id: "0x" + "b".repeat(40) },
+      paymentToken: { id: USD },
+      gpuModel: "H100-SXM-80GB",
+      region: "JP-13",
+      units: "1",
+      gpusPerUnit: "8",
+      gpus: "8",
+      pricePerGpuHour: "2000000",
+      feeBps: "1000",
+      duration: "7200",
+      initialDuration: "7200",
+      status: "Ended",
+      endReason: "Expired",
+      buyerPublicKey: "0x",
+      activationDeadline: "1764003600",
+      openedAt: "1764000000",
+      openedAtBlock: "11",
+      startTime: "1764000100",
+      endTime: "1764007300",
+      closedAt: "1764007300",
+      deposit: "32000000",
+      topUps: "0",
+      extensionCount: 0,
+      accrued: "32000000",
+      claimedGross: "32000000",
+      paidToProvider: "28800000",
+      fee: "3200000",
+      refunded: "0",
+      penalty: "0",
+      encryptedAccess: null,
+      accessPostedAt: null,
+      accessRotatedAt: null,
+      accessRotations: 0,
+      updatedAt: "1764007300",
+    };
+    stubIndexer((query, vars) => {
+      expect(query).toContain("query Address");
+      expect(vars).toEqual({ id: who, recent: 50 });
+      return {
+        provider: {
+          id: who,
+          metadataURI: "",
+          bond: "5000000000000000000000",
+          lockedBond: "0",
+          offerCount: 2,
+          leaseCount: 4,
+          leasesServed: 4,
+          gpuSecondsServed: "57600",
+          noShows: 0,
+          providerTerminations: 0,
+          penaltiesPaid: "0",
+          firstSeenAt: "1764000000",
+          lastSeenAt: "1764007300",
+        },
+        providerEarnings: {
+          items: [
+            {
+              id: `${who}:${USD}`,
+              provider: { id: who },
+              paymentToken: { id: USD },
+              earningsAccrued: "28800000",
+              earningsClaimed: "28800000",
+              feesPaid: "3200000",
+              updatedAt: "1764007300",
+            },
+          ],
+        },
+        offers: { items: [offer(2), offer(3)] },
+        account: null,
+        accountSpendings: { items: [] },
+        served: { totalCount: 4, items: [lease] },
+        bought: { totalCount: 0, items: [] },
+      };
+    });
+    renderAt(`/explorer/address/${who}`);
+    expect(await screen.findByRole("heading", { name: "As a provider" })).toBeTruthy();
+    expect((await screen.findAllByText("$28.80")).length).toBeGreaterThan(0);
+    const offers = screen.getAllByRole("link", { name: /^Offer #/ });
+    expect(offers.map((a) => a.getAttribute("href"))).toEqual(["/offers/3", "/offers/2"]);
+    expect(screen.getByRole("link", { name: "Lease #5" }).getAttribute("href")).toBe(
+      "/explorer/leases/5",
+    );
+    expect(screen.getByText(/Showing the latest 1 of 4/)).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "As a buyer" })).toBeNull();
+  });
+
+  it("shows the market totals, volume per token and the price index from the SDK's queries", async () => {
+    const stat = {
+      paymentToken: { id: USD },
+      leasesOpened: 3,
+      leasesEnded: 1,
+      gpuSecondsLeased: "36000",
+      gpuSecondsReleased: "7200",
+      volume: "20000000",
+      refunded: "0",
+      avgPricePerGpuHour: "2000000",
+      activeLeases: 2,
+      updatedAt: "1764000000",
+    };
+    const page = <T,>(items: T[]) => ({ items, pageInfo: { hasNextPage: false, endCursor: null } });
+    stubIndexer((query) => {
+      if (query.includes("query Overview"))
+        return {
+          markets: {
+            items: [
+              {
+                id: "0x" + "c".repeat(40),
+                treasury: "0x" + "d".repeat(40),
+                feeBps: "1000",
+                activationWindow: "3600",
+                paused: false,
+                providerCount: 2,
+                offerCount: 5,
+                leaseCount: 3,
+              },
+            ],
+          },
+          active: { totalCount: 2 },
+          paymentTokens: {
+            items: [
+              {
+                id: USD,
+                allowed: true,
+                leaseCount: 3,
+                volume: "20000000",
+                refunded: "0",
+                paidToProviders: "18000000",
+                feesAccrued: "2000000",
+                feesWithdrawn: "0",
+              },
+            ],
+          },
+          gpuModelStats: {
+            items: [{ id: `H100-SXM-80GB:${USD}`, gpuModel: "H100-SXM-80GB", ...stat }],
+          },
+        };
+      const day = { day: 20_428, date: String(20_428 * 86_400), ...stat };
+      if (query.includes("gpuModelDayStats("))
+        return { gpuModelDayStats: page([{ id: "m", gpuModel: "H100-SXM-80GB", ...day }]) };
+      return { regionDayStats: page([{ id: "r", region: "SG", ...day }]) };
+    });
+    renderAt("/explorer");
+    // Net GPU-hours: (36,000 − 7,200) / 3,600 = 8.
+    expect(await screen.findByText("$18.00")).toBeTruthy();
+    expect(screen.getByText("Active leases").parentElement!.textContent).toContain("2");
+    expect(screen.getByText("GPU-hours (net of early ends)").parentElement!.textContent).toContain(
+      "8",
+    );
+    expect(await screen.findByRole("heading", { name: /^Price per GPU-hour in / })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Singapore" })).toBeTruthy();
   });
 
   it("explains an entry that is not searchable", async () => {

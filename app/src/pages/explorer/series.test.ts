@@ -10,19 +10,19 @@ import {
 } from "./series.ts";
 
 const DAY = 86_400;
-const base = { gpuSecondsReleased: "0", volume: "0" };
+const base = { gpuSecondsReleased: 0n, volume: 0n };
 const m = (
   gpuModel: string,
   day: number,
-  token: string,
-  price: string,
-  leased = "3600",
+  token: `0x${string}`,
+  price: bigint,
+  leased = 3600n,
 ): ModelDayStatRow => ({
   ...base,
   id: `${gpuModel}:${token}:${day}`,
   gpuModel,
   day,
-  date: String(day * DAY),
+  date: BigInt(day * DAY),
   paymentToken: token,
   gpuSecondsLeased: leased,
   avgPricePerGpuHour: price,
@@ -30,11 +30,11 @@ const m = (
 
 describe("price index series", () => {
   const rows = [
-    m("H100-SXM-80GB", 2, "0xusd", "2100000"),
-    m("H100-SXM-80GB", 1, "0xusd", "2000000"),
-    m("B200-192GB", 1, "0xusd", "5000000"),
-    m("B200-192GB", 2, "0xusd", "0", "0"), // a day with only ends: no price
-    m("H100-SXM-80GB", 1, "0xgrid", "3000000000000000000"),
+    m("H100-SXM-80GB", 2, "0xusd", 2100000n),
+    m("H100-SXM-80GB", 1, "0xusd", 2000000n),
+    m("B200-192GB", 1, "0xusd", 5000000n),
+    m("B200-192GB", 2, "0xusd", 0n, 0n), // a day with only ends: no price
+    m("H100-SXM-80GB", 1, "0xgrid", 3000000000000000000n),
   ];
   it("makes one line per model for one token, sorted by day, in whole tokens", () => {
     const s = priceIndexSeries(rows, "0xusd", 6);
@@ -65,25 +65,25 @@ describe("GPU-hours by region", () => {
   const r = (
     region: string,
     day: number,
-    token: string,
-    leased: string,
-    released = "0",
+    token: `0x${string}`,
+    leased: bigint,
+    released = 0n,
   ): RegionDayStatRow => ({
     id: `${region}:${token}:${day}`,
     region,
     day,
-    date: String(day * DAY),
+    date: BigInt(day * DAY),
     paymentToken: token,
     gpuSecondsLeased: leased,
     gpuSecondsReleased: released,
-    volume: "0",
-    avgPricePerGpuHour: "0",
+    volume: 0n,
+    avgPricePerGpuHour: 0n,
   });
   it("adds GPU-hours over tokens per region and day", () => {
     const s = regionGpuHourSeries([
-      r("SG", 1, "0xusd", "7200"),
-      r("SG", 1, "0xgrid", "3600"),
-      r("AU-QLD", 2, "0xusd", "36000"),
+      r("SG", 1, "0xusd", 7200n),
+      r("SG", 1, "0xgrid", 3600n),
+      r("AU-QLD", 2, "0xusd", 36000n),
     ]);
     expect(s.map((x) => x.name)).toEqual(["Brisbane, Australia", "Singapore"]);
     expect(s[1].points).toEqual([{ x: DAY, y: 3 }]);
@@ -91,16 +91,16 @@ describe("GPU-hours by region", () => {
   });
   it("gives all nine regions distinct colours", () => {
     const codes = ["AU-QLD", "AU-NSW", "JP-27", "JP-13", "SG", "MY-01", "MY-14", "US-CA", "AE-DU"];
-    const colors = regionGpuHourSeries(codes.map((c) => r(c, 1, "0xusd", "3600"))).map(
+    const colors = regionGpuHourSeries(codes.map((c) => r(c, 1, "0xusd", 3600n))).map(
       (x) => x.color,
     );
     expect(new Set(colors).size).toBe(9);
   });
   it("totals each region over the period, most GPU-hours first", () => {
     const t = regionTotals([
-      { ...r("SG", 1, "0xusd", "7200", "3600"), leasesOpened: 2 },
-      { ...r("SG", 2, "0xgrid", "3600"), leasesOpened: 1 },
-      r("JP-13", 1, "0xusd", "36000"),
+      { ...r("SG", 1, "0xusd", 7200n, 3600n), leasesOpened: 2 },
+      { ...r("SG", 2, "0xgrid", 3600n), leasesOpened: 1 },
+      r("JP-13", 1, "0xusd", 36000n),
     ]);
     expect(t).toEqual([
       { region: "JP-13", leases: 0, leased: 36000n, released: 0n },
@@ -108,6 +108,6 @@ describe("GPU-hours by region", () => {
     ]);
   });
   it("nets released GPU-hours out of the total", () => {
-    expect(netGpuHours([r("SG", 1, "0xusd", "7200", "3600"), r("SG", 2, "0xusd", "3600")])).toBe(2);
+    expect(netGpuHours([r("SG", 1, "0xusd", 7200n, 3600n), r("SG", 2, "0xusd", 3600n)])).toBe(2);
   });
 });

@@ -2,24 +2,21 @@
 import { GPU_MODELS, REGIONS, gpuModelLabel, regionLabel } from "@gridlease/sdk";
 import { seriesColor, type Series } from "../../components/charts.tsx";
 import { formatUnits } from "viem";
+import type { IndexedGpuModelDayStat, IndexedRegionDayStat } from "@gridlease/sdk/indexer";
 
-export interface DayStatRow {
-  leasesOpened?: number;
-  id: string;
-  day: number;
-  date: string;
-  paymentToken: string;
-  gpuSecondsLeased: string;
-  gpuSecondsReleased: string;
-  volume: string;
-  avgPricePerGpuHour: string;
-}
-export interface ModelDayStatRow extends DayStatRow {
-  gpuModel: string;
-}
-export interface RegionDayStatRow extends DayStatRow {
-  region: string;
-}
+/** The columns of the SDK's day statistics the charts read. */
+type DayStatColumns =
+  | "id"
+  | "day"
+  | "date"
+  | "paymentToken"
+  | "gpuSecondsLeased"
+  | "gpuSecondsReleased"
+  | "volume"
+  | "avgPricePerGpuHour";
+export type ModelDayStatRow = Pick<IndexedGpuModelDayStat, DayStatColumns | "gpuModel">;
+export type RegionDayStatRow = Pick<IndexedRegionDayStat, DayStatColumns | "region"> &
+  Partial<Pick<IndexedRegionDayStat, "leasesOpened">>;
 
 const EXTRA_COLORS = ["#facc15", "#fb923c", "#4ade80", "#e879f9"];
 /** A fixed colour per known label (the same model has the same colour in every chart), then by order of appearance. */
@@ -46,11 +43,11 @@ export function priceIndexSeries(
 ): Series[] {
   const byModel = new Map<string, { x: number; y: number }[]>();
   for (const r of rows) {
-    if (r.paymentToken !== token || BigInt(r.gpuSecondsLeased) === 0n) continue;
+    if (r.paymentToken !== token || r.gpuSecondsLeased === 0n) continue;
     const points = byModel.get(r.gpuModel) ?? [];
     points.push({
       x: Number(r.date),
-      y: Number(formatUnits(BigInt(r.avgPricePerGpuHour), decimals)),
+      y: Number(formatUnits(r.avgPricePerGpuHour, decimals)),
     });
     byModel.set(r.gpuModel, points);
   }
@@ -70,7 +67,7 @@ export function regionGpuHourSeries(rows: readonly RegionDayStatRow[]): Series[]
   for (const r of rows) {
     const days = byRegion.get(r.region) ?? new Map<number, bigint>();
     const x = Number(r.date);
-    days.set(x, (days.get(x) ?? 0n) + BigInt(r.gpuSecondsLeased));
+    days.set(x, (days.get(x) ?? 0n) + r.gpuSecondsLeased);
     byRegion.set(r.region, days);
   }
   return [...byRegion.keys()].sort().map((region, i) => ({
@@ -84,10 +81,10 @@ export function regionGpuHourSeries(rows: readonly RegionDayStatRow[]): Series[]
 
 /** Net GPU-hours (leased − released) from statistics rows, over every token. */
 export function netGpuHours(
-  rows: readonly { gpuSecondsLeased: string; gpuSecondsReleased: string }[],
+  rows: readonly { gpuSecondsLeased: bigint; gpuSecondsReleased: bigint }[],
 ): number {
   let s = 0n;
-  for (const r of rows) s += BigInt(r.gpuSecondsLeased) - BigInt(r.gpuSecondsReleased);
+  for (const r of rows) s += r.gpuSecondsLeased - r.gpuSecondsReleased;
   return Number(s) / 3600;
 }
 
@@ -97,8 +94,8 @@ export function regionTotals(rows: readonly RegionDayStatRow[]) {
   for (const r of rows) {
     const t = m.get(r.region) ?? { region: r.region, leases: 0, leased: 0n, released: 0n };
     t.leases += r.leasesOpened ?? 0;
-    t.leased += BigInt(r.gpuSecondsLeased);
-    t.released += BigInt(r.gpuSecondsReleased);
+    t.leased += r.gpuSecondsLeased;
+    t.released += r.gpuSecondsReleased;
     m.set(r.region, t);
   }
   return [...m.values()].sort((a, b) =>
