@@ -229,24 +229,37 @@ export async function openBulkLeases(
     }
     const opened = (await marketCount("leaseCount")) - leaseBase;
     if (opened !== BigInt(N)) throw new Error(`only ${opened} of ${N} leases opened`);
-    // A third end early by the buyer; leases already past their end are closed instead.
-    const latestTime = clock;
-    const enders: Tx[] = [];
-    for (let i = 0; i < N; i += 3) {
+    // A third end early by the buyer; leases already past their end when their block is mined are closed instead.
+    // Each block of enders is `step` later than the one before, so "past its end" is decided per block, at the
+    // timestamp that block gets (terminateLease reverts on a lease that has expired).
+    const ending = leaseIds.filter((_, i) => i % 3 === 0);
+    // The buyer is read back: transactions within a block are ordered by the node, not by the order they were sent,
+    // so lease ids are not in the order of the open calls.
+    const ends = new Map<bigint, { end: bigint; buyer: Address }>();
+    for (const id of ending) {
       const lease = await publicClient.readContract({
         address: market,
         abi: gridleaseMarketAbi,
         functionName: "getLease",
-        args: [leaseIds[i]!],
+        args: [id],
       });
-      const expired = lease.end <= latestTime + step;
-      enders.push(
-        expired
-          ? onMarket(provider, "closeLease", [leaseIds[i]!])
-          : onMarket(buyers[i % buyers.length]!, "terminateLease", [leaseIds[i]!]),
-      );
+      ends.set(id, { end: lease.end, buyer: lease.buyer });
     }
-    await batched(enders, step);
+    for (let i = 0; i < ending.length; i += BATCH) {
+      clock += step;
+      blocks.at(clock);
+      await Promise.all(
+        ending.slice(i, i + BATCH).map((id) => {
+          const { end, buyer } = ends.get(id)!;
+          return (
+            end <= clock
+              ? onMarket(provider, "closeLease", [id])
+              : onMarket(buyer, "terminateLease", [id])
+          ).send();
+        }),
+      );
+      await blocks.mine();
+    }
     // One claim of up to CLAIM_BATCH leases per block.
     for (let i = 0; i < N; i += CLAIM_BATCH)
       await batched(
