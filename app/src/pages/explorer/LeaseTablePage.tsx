@@ -7,6 +7,7 @@ import {
   regionLabel,
   type EndReasonName,
 } from "@gridlease/sdk";
+import { SelectFilter } from "../../components/SelectFilter.tsx";
 import { ErrorState } from "../../components/States.tsx";
 import { useSearchParams } from "../../lib/router.tsx";
 import { useAllLeases } from "./data.ts";
@@ -107,62 +108,38 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
         aria-label="Filter leases"
         onSubmit={(e) => e.preventDefault()}
       >
-        <div className="field">
-          <label htmlFor="f-gpu">GPU model</label>
-          <select id="f-gpu" value={f.gpu} onChange={(e) => change({ gpu: e.target.value })}>
-            <option value="">All models</option>
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {gpuModelLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-region">Region</label>
-          <select
-            id="f-region"
-            value={f.region}
-            onChange={(e) => change({ region: e.target.value })}
-          >
-            <option value="">All regions</option>
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {regionLabel(r)} ({r})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select
-            id="f-status"
-            value={f.status}
-            onChange={(e) => change({ status: e.target.value })}
-          >
-            <option value="">Any status</option>
-            {STATUSES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-reason">End reason</label>
-          <select
-            id="f-reason"
-            value={f.reason}
-            onChange={(e) => change({ reason: e.target.value })}
-          >
-            <option value="">Any end reason</option>
-            {END_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {endReasonLabel(r)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectFilter
+          id="f-gpu"
+          label="GPU model"
+          value={f.gpu}
+          anyLabel="All models"
+          choices={models.map((m) => [m, gpuModelLabel(m)])}
+          onChange={(gpu) => change({ gpu })}
+        />
+        <SelectFilter
+          id="f-region"
+          label="Region"
+          value={f.region}
+          anyLabel="All regions"
+          choices={regions.map((r) => [r, `${regionLabel(r)} (${r})`])}
+          onChange={(region) => change({ region })}
+        />
+        <SelectFilter
+          id="f-status"
+          label="Status"
+          value={f.status}
+          anyLabel="Any status"
+          choices={STATUSES}
+          onChange={(status) => change({ status })}
+        />
+        <SelectFilter
+          id="f-reason"
+          label="End reason"
+          value={f.reason}
+          anyLabel="Any end reason"
+          choices={END_REASONS.map((r) => [r, endReasonLabel(r)])}
+          onChange={(reason) => change({ reason })}
+        />
         <div className="field field-address">
           <label htmlFor="f-address">Filter by address</label>
           <input

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { gpuModelLabel, regionLabel, type TokenDisplay } from "@gridlease/sdk";
+import { SelectFilter } from "../../components/SelectFilter.tsx";
 import { hasFilters, SORTS, type Filters } from "./filters.ts";
 
 /** The market's filters and sort order; every change goes to the query string through `onChange`. */
@@ -27,36 +28,22 @@ export function FilterBar({
       aria-label="Filter offers"
       onSubmit={(e) => e.preventDefault()}
     >
-      <div className="field">
-        <label htmlFor="f-gpu">GPU model</label>
-        <select
-          id="f-gpu"
-          value={filters.gpu ?? ""}
-          onChange={(e) => onChange({ gpu: e.target.value })}
-        >
-          <option value="">Any GPU</option>
-          {models.map((m) => (
-            <option key={m} value={m}>
-              {gpuModelLabel(m)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-region">Region</label>
-        <select
-          id="f-region"
-          value={filters.region ?? ""}
-          onChange={(e) => onChange({ region: e.target.value })}
-        >
-          <option value="">Any region</option>
-          {regions.map((r) => (
-            <option key={r} value={r}>
-              {regionLabel(r)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectFilter
+        id="f-gpu"
+        label="GPU model"
+        value={filters.gpu}
+        anyLabel="Any GPU"
+        choices={models.map((m) => [m, gpuModelLabel(m)])}
+        onChange={(gpu) => onChange({ gpu })}
+      />
+      <SelectFilter
+        id="f-region"
+        label="Region"
+        value={filters.region}
+        anyLabel="Any region"
+        choices={regions.map((r) => [r, regionLabel(r)])}
+        onChange={(region) => onChange({ region })}
+      />
       <div className="field narrow">
         <label htmlFor="f-min-gpus">Min GPUs</label>
         <DraftInput
@@ -85,50 +72,29 @@ export function FilterBar({
           In the offer's token, e.g. 2.5
         </small>
       </div>
-      <div className="field">
-        <label htmlFor="f-token">Payment token</label>
-        <select
-          id="f-token"
-          value={filters.token ?? ""}
-          onChange={(e) => onChange({ token: e.target.value })}
-        >
-          <option value="">Any token</option>
-          {tokenIds.map((t) => (
-            <option key={t} value={t}>
-              {tokens[t]?.symbol ?? `${t.slice(0, 8)}…`}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-fabric">Interconnect</label>
-        <select
-          id="f-fabric"
-          value={filters.fabric ?? ""}
-          onChange={(e) => onChange({ fabric: e.target.value })}
-        >
-          <option value="">Any interconnect</option>
-          {fabrics.map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-sort">Sort by</label>
-        <select
-          id="f-sort"
-          value={filters.sort}
-          onChange={(e) => onChange({ sort: e.target.value })}
-        >
-          {Object.entries(SORTS).map(([k, label]) => (
-            <option key={k} value={k}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectFilter
+        id="f-token"
+        label="Payment token"
+        value={filters.token}
+        anyLabel="Any token"
+        choices={tokenIds.map((t) => [t, tokens[t]?.symbol ?? `${t.slice(0, 8)}…`])}
+        onChange={(token) => onChange({ token })}
+      />
+      <SelectFilter
+        id="f-fabric"
+        label="Interconnect"
+        value={filters.fabric}
+        anyLabel="Any interconnect"
+        choices={fabrics.map((f) => [f, f])}
+        onChange={(fabric) => onChange({ fabric })}
+      />
+      <SelectFilter
+        id="f-sort"
+        label="Sort by"
+        value={filters.sort}
+        choices={Object.entries(SORTS)}
+        onChange={(sort) => onChange({ sort })}
+      />
       {filtered && (
         <button
           type="button"
