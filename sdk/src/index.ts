@@ -10,3 +10,4 @@ export * from "./generated/abis.ts";
 export * from "./generated/deployments.ts";
 export * from "./canLease.ts";
 export * from "./indexer/index.ts";
+export * from "./hardware/index.ts";
