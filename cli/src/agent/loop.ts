@@ -33,6 +33,7 @@ import {
 import type { Context } from "../context.ts";
 import { CliError, errorMessage, EXIT } from "../exit.ts";
 import { parseHookOutput, runHook } from "../hooks.ts";
+import { withSealedReportHash } from "../hardware/seal.ts";
 import { toJson } from "../output.ts";
 import { scanStart } from "../chainData.ts";
 import { loadState, saveState, TERMINAL, type AgentState, type LeaseRecord } from "./state.ts";
@@ -337,7 +338,8 @@ export class Agent {
       if (result.ok) {
         try {
           // sealAccess checks the fields (host, port, user, key or token) and throws a plain message.
-          details = parseHookOutput(result.stdout) as AccessDetails;
+          // A hook's hardware report is sealed as its hash only (cli/src/hardware/seal.ts).
+          details = withSealedReportHash(parseHookOutput(result.stdout)) as AccessDetails;
           payload = sealAccess(record.buyerPublicKey, details);
         } catch (err) {
           problem = errorMessage(err);
