@@ -24,6 +24,7 @@ import { parseAddressArg, parseAmount, parseCount, parseDuration, required } fro
 import { confirm, type Context } from "../context.ts";
 import { errorMessage, usage } from "../exit.ts";
 import { detectGpus } from "../gpu.ts";
+import { detectedOfferSpec } from "../hardware/offerSpec.ts";
 import type { Output } from "../output.ts";
 import { leasesOpened, providerOfferIds } from "../chainData.ts";
 import { describeOffer, loadOffer, resolveToken } from "../offers.ts";
@@ -142,7 +143,8 @@ const offerCreate = defineCommand({
   --min-bond GRID      bond you must hold for leases to open (default 0)
   --policy ADDRESS     buyer allowlist policy (default: anyone may lease)
   --spec-uri URI       spec document (CPU, RAM, NVMe, interconnect)
-  --spec-file FILE     spec JSON; its keccak256 becomes the spec hash`,
+  --spec-file FILE     spec JSON; its keccak256 becomes the spec hash
+  --spec-out FILE      with --detect: write the spec JSON (with the hardware report) to publish at --spec-uri`,
   options: {
     detect: { type: "boolean", default: false },
     "gpu-model": { type: "string" },
@@ -157,6 +159,7 @@ const offerCreate = defineCommand({
     policy: { type: "string" },
     "spec-uri": { type: "string" },
     "spec-file": { type: "string" },
+    "spec-out": { type: "string" },
   },
   async run({ values, out, connect }) {
     let gpuModel = values["gpu-model"];
@@ -199,6 +202,7 @@ const offerCreate = defineCommand({
       : 0n;
     const policy = values.policy ? parseAddressArg(values.policy, "--policy") : zeroAddress;
     let specHash: `0x${string}` = `0x${"00".repeat(32)}`;
+    let spec: Awaited<ReturnType<typeof detectedOfferSpec>> | undefined;
     if (values["spec-file"]) {
       try {
         specHash = keccak256(toHex(readFileSync(values["spec-file"])));
@@ -206,7 +210,14 @@ const offerCreate = defineCommand({
         throw usage(`--spec-file: ${errorMessage(err)}`);
       }
     } else if (detected) {
-      specHash = keccak256(toHex(JSON.stringify(detected.gpus)));
+      spec = await detectedOfferSpec({
+        detected,
+        gpuModel,
+        gpusPerUnit,
+        specOut: values["spec-out"],
+        out,
+      });
+      specHash = spec.specHash;
     }
     const w = await c.wallet();
     const mined = await confirm(
@@ -241,6 +252,8 @@ const offerCreate = defineCommand({
         paymentToken: tokenAddress,
         pricePerGpuHour,
         detected: detected ?? null,
+        specHash,
+        spec: spec?.spec ?? null,
         tx: mined.hash,
       },
       () => `Created offer #${mined.offerId}.`,

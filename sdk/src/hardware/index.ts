@@ -7,3 +7,4 @@ export * from "./probe.ts";
 export * from "./report.ts";
 export * from "./compare.ts";
 export * from "./throughput.ts";
+export * from "./spec.ts";

@@ -5,10 +5,10 @@
  */
 import { HardwareReportError } from "./errors.ts";
 
-/** What each section of the probe runs. */
+/** What each section of the probe runs (GRIDLEASE_NVIDIA_SMI, when set on the machine, names another nvidia-smi). */
 export const PROBE_COMMANDS = {
-  "nvidia-smi-xml": "nvidia-smi -q -x",
-  "nvidia-smi-topo": "nvidia-smi topo -m",
+  "nvidia-smi-xml": '"${GRIDLEASE_NVIDIA_SMI:-nvidia-smi}" -q -x',
+  "nvidia-smi-topo": '"${GRIDLEASE_NVIDIA_SMI:-nvidia-smi}" topo -m',
   cpuinfo: "cat /proc/cpuinfo",
   meminfo: "cat /proc/meminfo",
   lsblk: "lsblk -J -b -d -o NAME,SIZE,MODEL,SERIAL,TYPE",
@@ -48,6 +48,10 @@ export function splitProbeOutput(stdout: string): Partial<Record<ProbeSection, S
   return sections;
 }
 
+/** A section's command as people know it ("nvidia-smi -q -x"). */
+const shown = (name: ProbeSection) =>
+  PROBE_COMMANDS[name].replace('"${GRIDLEASE_NVIDIA_SMI:-nvidia-smi}"', "nvidia-smi");
+
 /** The output of a section that must have run and succeeded. */
 export function requireSection(
   sections: Partial<Record<ProbeSection, SectionOutput>>,
@@ -57,12 +61,12 @@ export function requireSection(
   if (!s)
     throw new HardwareReportError(
       "missing-section",
-      `the probe printed nothing for \`${PROBE_COMMANDS[name]}\` (cut short or not run)`,
+      `the probe printed nothing for \`${shown(name)}\` (cut short or not run)`,
     );
   if (s.exitCode !== 0)
     throw new HardwareReportError(
       "missing-section",
-      `\`${PROBE_COMMANDS[name]}\` failed with exit code ${s.exitCode}: ${s.output.trim().split("\n").slice(-3).join(" ")}`,
+      `\`${shown(name)}\` failed with exit code ${s.exitCode}: ${s.output.trim().split("\n").slice(-3).join(" ")}`,
     );
   return s.output;
 }

@@ -192,7 +192,7 @@ describe("the canonical report", () => {
   });
 
   it("splits the real probe script's markers", () => {
-    expect(PROBE_SCRIPT).toContain("nvidia-smi -q -x");
+    expect(PROBE_SCRIPT).toContain('"${GRIDLEASE_NVIDIA_SMI:-nvidia-smi}" -q -x');
     const sections = splitProbeOutput(
       probeOutput("h100-sxm-8x", { lsblk: { output: "", exitCode: 2 } }),
     );
