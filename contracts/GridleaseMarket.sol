@@ -8,20 +8,33 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {IGridleaseMarket} from "./interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketCore} from "./interfaces/IGridleaseMarketCore.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {LeaseMath} from "./libraries/LeaseMath.sol";
 import {ExactTransfers} from "./libraries/ExactTransfers.sol";
-import {EndReason, Lease, LeaseStatus, Offer, OfferParams, Provider} from "./types/DataTypes.sol";
+import {EndReason, Lease, LeaseStatus, Offer, OfferParams, Outage, Provider} from "./types/DataTypes.sol";
 import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
+import {GridleaseMarketSettlement} from "./abstracts/GridleaseMarketSettlement.sol";
+import {GridleaseMarketExtension} from "./GridleaseMarketExtension.sol";
 
 /// @title GridleaseMarket
-/// @notice See {IGridleaseMarket}. Holds every escrowed deposit, every provider bond and the unclaimed protocol
-/// fees; for each token its balance is exactly their sum (see test/contracts/invariant/README.md).
-contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTransient, GridleaseMarketState {
+/// @notice The market's core: see {IGridleaseMarket} for the whole interface its address serves. Holds every
+/// escrowed deposit, every provider bond, the unclaimed protocol fees and the credits of failed payouts; for each
+/// token its balance is exactly their sum (see test/contracts/invariant/README.md). It runs the lease path itself
+/// and delegates every other call to {GridleaseMarketExtension}, which it deploys and which runs on its storage.
+contract GridleaseMarket is
+    IGridleaseMarketCore,
+    Ownable2Step,
+    ReentrancyGuardTransient,
+    GridleaseMarketState,
+    GridleaseMarketSettlement
+{
     using SafeERC20 for IERC20;
 
-    /// @dev Constants, storage and reads are in {GridleaseMarketState}; this contract holds the behaviour.
+    /// @notice The code that serves the rest of the interface (admin, offer settings, reads, credits).
+    address public immutable EXTENSION;
+
+    /// @dev Constants, storage and shared checks are in {GridleaseMarketState}; this contract holds the lease path.
     constructor(
         address initialOwner,
         address treasury_,
@@ -44,39 +57,41 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             paused: false,
             allowedTokens: 0
         });
+        EXTENSION = address(new GridleaseMarketExtension(bondToken, penaltyBps));
         emit TreasurySet(address(0), treasury_);
         emit ProtocolFeeSet(0, feeBps_);
         emit ActivationWindowSet(0, activationWindow_);
+        emit PenaltyRateSet(address(bondToken), penaltyBps);
+    }
+
+    /// @dev Every function not defined here is the extension's: run it on this contract's storage.
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address extension = EXTENSION;
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
                                PROVIDERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc IGridleaseMarket
-    function registerProvider(string calldata metadataURI) external override {
-        Provider storage provider = _providers[msg.sender];
-        // Checks
-        if (provider.registered) revert Errors.Market_ProviderAlreadyRegistered(msg.sender);
-        // Effects
-        provider.registered = true;
-        emit ProviderRegistered(msg.sender, metadataURI);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function updateProvider(string calldata metadataURI) external override {
-        // Checks
-        if (!_providers[msg.sender].registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
-        // Effects
-        emit ProviderUpdated(msg.sender, metadataURI);
-    }
-
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function depositBond(uint256 amount) external override nonReentrant {
         Provider storage provider = _providers[msg.sender];
         // Checks
         if (!provider.registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
         if (amount == 0) revert Errors.Market_ZeroAmount();
+        // Checked before the sum, which could otherwise overflow uint256 (a panic, not an error).
+        if (amount > type(uint128).max) revert Errors.Market_InvalidBond(amount, type(uint128).max);
         uint256 newBond = provider.bond + amount;
         if (newBond > type(uint128).max) revert Errors.Market_InvalidBond(newBond, type(uint128).max);
         // Effects
@@ -86,7 +101,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         ExactTransfers.pullExact(BOND_TOKEN, msg.sender, amount);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function withdrawBond(uint256 amount) external override nonReentrant {
         Provider storage provider = _providers[msg.sender];
         // Checks
@@ -109,7 +124,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
                                  OFFERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function createOffer(OfferParams calldata p) external override returns (uint256 offerId) {
         Config memory config = _config;
         // Checks
@@ -124,6 +139,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (p.minDuration == 0 || p.minDuration > p.maxDuration || p.maxDuration > MAX_LEASE_DURATION) {
             revert Errors.Market_InvalidDurationRange(p.minDuration, p.maxDuration, MAX_LEASE_DURATION);
         }
+        _checkRepairWindow(p.repairWindow);
         if (p.minProviderBond > type(uint128).max) {
             revert Errors.Market_InvalidBond(p.minProviderBond, type(uint128).max);
         }
@@ -152,6 +168,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             minProviderBond: uint128(p.minProviderBond),
             region: p.region,
             tokenIndex: uint8(tokenIndex),
+            repairWindow: uint24(p.repairWindow),
             buyerPolicy: p.buyerPolicy,
             gpuModel: p.gpuModel,
             specHash: p.specHash
@@ -159,45 +176,11 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         emit OfferCreated(offerId, msg.sender, p.paymentToken, p);
     }
 
-    /// @inheritdoc IGridleaseMarket
-    function setOfferPrice(uint256 offerId, uint256 newPrice) external override {
-        Offer storage offer = _offerOf(offerId);
-        // Checks
-        _checkPrice(newPrice);
-        // Effects
-        uint256 oldPrice = offer.pricePerGpuHour;
-        offer.pricePerGpuHour = uint96(newPrice);
-        emit OfferPriceChanged(offerId, oldPrice, newPrice);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setOfferUnits(uint256 offerId, uint256 newTotalUnits) external override {
-        Offer storage offer = _offerOf(offerId);
-        // Checks
-        _checkTotalUnits(newTotalUnits);
-        uint256 inUse = offer.unitsInUse;
-        if (newTotalUnits < inUse) revert Errors.Market_UnitsBelowInUse(offerId, newTotalUnits, inUse);
-        // Effects
-        uint256 oldTotal = offer.totalUnits;
-        offer.totalUnits = uint16(newTotalUnits);
-        emit OfferUnitsChanged(offerId, oldTotal, newTotalUnits);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setOfferPaused(uint256 offerId, bool pause) external override {
-        Offer storage offer = _offerOf(offerId);
-        // Checks
-        if (offer.paused == pause) revert Errors.Market_OfferAlreadyInState(offerId, pause);
-        // Effects
-        offer.paused = pause;
-        emit OfferPausedSet(offerId, pause);
-    }
-
     /*//////////////////////////////////////////////////////////////
                                  LEASES
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function openLease(
         uint256 offerId,
         uint256 units,
@@ -208,7 +191,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         return _openLease(offerId, units, duration, maxPricePerGpuHour, buyerPublicKey);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function openLeaseWithPermit(
         uint256 offerId,
         uint256 units,
@@ -234,7 +217,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         return _openLease(offerId, units, duration, maxPricePerGpuHour, buyerPublicKey);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function activateLease(uint256 leaseId, bytes calldata encryptedAccess) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
@@ -242,7 +225,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         _requireLease(phase, leaseId);
         if (msg.sender != _offers[lease.offerId].provider)
             revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
-        if (phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
+        if (phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
         uint256 deadline = lease.start;
         if (block.timestamp > deadline) revert Errors.Market_ActivationWindowMissed(leaseId, deadline);
         _checkAccessPayload(encryptedAccess);
@@ -252,41 +235,31 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         emit LeaseActivated(leaseId, block.timestamp, block.timestamp + lease.duration, encryptedAccess);
     }
 
-    /// @inheritdoc IGridleaseMarket
-    function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external override {
-        // Checks
-        Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        if (msg.sender != _offers[lease.offerId].provider)
-            revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
-        LeaseStatus status = _status(lease);
-        if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
-        _checkAccessPayload(encryptedAccess);
-        // Effects
-        emit LeaseAccessRotated(leaseId, encryptedAccess);
-    }
-
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function extendLease(uint256 leaseId, uint256 addedDuration) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
         _requireLease(lease.phase, leaseId);
-        LeaseStatus status = _status(lease);
+        LeaseStatus status = _status(leaseId, lease);
         if (status != LeaseStatus.Pending && status != LeaseStatus.Active) {
             revert Errors.Market_UnexpectedStatus(leaseId, status);
         }
         if (addedDuration == 0) revert Errors.Market_ZeroDuration();
         Offer storage offer = _offers[lease.offerId];
         uint256 oldDuration = lease.duration;
-        uint256 newDuration = oldDuration + addedDuration;
         uint256 maxDuration = offer.maxDuration;
+        // Checked before the sum, which could otherwise overflow uint256 (a panic, not an error).
+        if (addedDuration > maxDuration) {
+            revert Errors.Market_DurationOutOfRange(addedDuration, offer.minDuration, maxDuration);
+        }
+        uint256 newDuration = oldDuration + addedDuration;
         if (newDuration > maxDuration) {
             revert Errors.Market_DurationOutOfRange(newDuration, offer.minDuration, maxDuration);
         }
         uint256 gpus = uint256(offer.gpusPerUnit) * lease.units;
         uint256 price = lease.pricePerGpuHour;
         uint256 newDeposit = LeaseMath.cost(price, gpus, newDuration);
-        if (newDeposit > type(uint112).max) revert Errors.Market_DepositTooLarge(newDeposit);
+        if (newDeposit > type(uint104).max) revert Errors.Market_DepositTooLarge(newDeposit);
         uint256 topUp = newDeposit - LeaseMath.cost(price, gpus, oldDuration);
 
         // Effects
@@ -297,7 +270,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         if (topUp != 0) ExactTransfers.pullExact(IERC20(offer.paymentToken), msg.sender, topUp);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function terminateLease(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
@@ -305,41 +278,51 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         Offer storage offer = _offers[lease.offerId];
         bool byProvider = msg.sender == offer.provider;
         if (!byProvider && msg.sender != lease.buyer) revert Errors.Market_NotLeaseParty(leaseId, msg.sender);
-        LeaseStatus status = _status(lease);
+        LeaseStatus status = _status(leaseId, lease);
         // The provider may end a pending lease (refusing it, at the cost of the penalty); the buyer may not:
         // until the activation window has passed the provider is still within its rights.
         if (status != LeaseStatus.Active && !(byProvider && status == LeaseStatus.Pending)) {
             revert Errors.Market_UnexpectedStatus(leaseId, status);
         }
-        uint256 used = status == LeaseStatus.Active ? block.timestamp - lease.start : 0;
-        _endEarly(
-            leaseId,
-            lease,
-            offer,
-            used,
-            byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated
-        );
+        EndReason reason = byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated;
+        // Whoever ends a lease whose outage went unresolved ends it as unresolved, penalty included.
+        if (lease.hadOutage && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, lease))) {
+            reason = EndReason.OutageUnresolved;
+        }
+        _endLease(leaseId, lease, offer, reason);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function cancelLease(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
         _requireLease(lease.phase, leaseId);
         if (msg.sender != lease.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
-        if (lease.phase != PHASE_PENDING) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
+        if (lease.phase != PHASE_PENDING)
+            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
         uint256 deadline = lease.start;
         if (block.timestamp <= deadline) revert Errors.Market_ActivationWindowOpen(leaseId, deadline);
-        _endEarly(leaseId, lease, _offers[lease.offerId], 0, EndReason.NoShowCancelled);
+        _endLease(leaseId, lease, _offers[lease.offerId], EndReason.NoShowCancelled);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function closeLease(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
         uint8 phase = lease.phase;
         _requireLease(phase, leaseId);
-        if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(lease));
+        if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
+        if (lease.hadOutage) {
+            // Outages leave part of the deposit unbilled, to refund, and may have opened the unresolved exit.
+            uint256 outageEnd = _endOf(leaseId, lease);
+            if (block.timestamp < outageEnd) revert Errors.Market_LeaseNotExpired(leaseId, outageEnd);
+            EndReason reason =
+                _unresolvedExitOpen(_outages[leaseId], outageEnd)
+                    ? EndReason.OutageUnresolved
+                    : EndReason.Expired;
+            _endLease(leaseId, lease, _offers[lease.offerId], reason);
+            return;
+        }
         uint256 duration = lease.duration;
         uint256 end = uint256(lease.start) + duration;
         if (block.timestamp < end) revert Errors.Market_LeaseNotExpired(leaseId, end);
@@ -358,7 +341,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
         emit LeaseEnded(leaseId, EndReason.Expired, end, accrued, 0, 0);
     }
 
-    /// @inheritdoc IGridleaseMarket
+    /// @inheritdoc IGridleaseMarketCore
     function claim(uint256[] calldata leaseIds) external override nonReentrant {
         uint256 count = leaseIds.length;
         // Checks
@@ -382,18 +365,14 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             if (offer.provider != msg.sender) revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
             if (phase == PHASE_PENDING) continue;
 
-            // For an ended lease `duration` is the time billed, so this is its final accrual.
-            uint256 accrued = LeaseMath.cost(
-                lease.pricePerGpuHour,
-                uint256(offer.gpusPerUnit) * lease.units,
-                LeaseMath.elapsed(lease.start, lease.duration, block.timestamp)
-            );
+            // An ended lease's end is its end time, so this is its final accrual.
+            uint256 accrued = _accruedAt(leaseId, lease, offer.gpusPerUnit, block.timestamp);
             uint256 settled = lease.settled;
             if (accrued == settled) continue;
             uint256 leaseFeeBps = lease.feeBps;
             uint256 fee = LeaseMath.feeOn(accrued, leaseFeeBps) - LeaseMath.feeOn(settled, leaseFeeBps);
-            // accrued <= deposit <= type(uint112).max, checked when the lease was opened or extended.
-            lease.settled = uint112(accrued);
+            // accrued <= deposit <= type(uint104).max, checked when the lease was opened or extended.
+            lease.settled = uint104(accrued);
             emit EarningsClaimed(leaseId, msg.sender, accrued - settled, fee);
 
             address token = offer.paymentToken;
@@ -420,72 +399,100 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
     }
 
     /*//////////////////////////////////////////////////////////////
-                                 ADMIN
+                                OUTAGES
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc IGridleaseMarket
-    function setProtocolFee(uint256 feeBps_) external override onlyOwner {
-        if (feeBps_ > MAX_FEE_BPS) revert Errors.Market_FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        uint256 old = _config.feeBps;
-        _config.feeBps = uint16(feeBps_);
-        emit ProtocolFeeSet(old, feeBps_);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setTreasury(address treasury_) external override onlyOwner {
-        if (treasury_ == address(0)) revert Errors.Market_ZeroAddress();
-        address old = _treasury;
-        _treasury = treasury_;
-        emit TreasurySet(old, treasury_);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setActivationWindow(uint256 window) external override onlyOwner {
-        _checkActivationWindow(window);
-        uint256 old = _config.activationWindow;
-        _config.activationWindow = uint32(window);
-        emit ActivationWindowSet(old, window);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setPaymentToken(address token, bool allowed) external override onlyOwner {
-        if (token == address(0)) revert Errors.Market_ZeroAddress();
-        uint256 index = _tokenIndex[token];
-        if (index == 0) {
-            // Disallowing a token that was never allowed changes nothing; it must not take one of the 64 places.
-            if (!allowed) {
-                emit PaymentTokenSet(token, false);
-                return;
-            }
-            if (_tokenList.length == MAX_PAYMENT_TOKENS)
-                revert Errors.Market_TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
-            _tokenList.push(token);
-            index = _tokenList.length;
-            _tokenIndex[token] = index;
-        }
-        uint64 bit = uint64(1 << (index - 1));
-        Config storage config = _config;
-        config.allowedTokens = allowed ? config.allowedTokens | bit : config.allowedTokens & ~bit;
-        emit PaymentTokenSet(token, allowed);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function setPaused(bool paused_) external override onlyOwner {
-        _config.paused = paused_;
-        emit MarketPausedSet(paused_);
-    }
-
-    /// @inheritdoc IGridleaseMarket
-    function withdrawFees(address token) external override nonReentrant returns (uint256 amount) {
-        amount = _protocolFees[token];
+    /// @inheritdoc IGridleaseMarketCore
+    function reportOutage(uint256 leaseId, uint256 units, bytes32 evidenceHash) external override {
         // Checks
-        if (amount == 0) revert Errors.Market_NothingToWithdraw(token);
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
+        if (msg.sender != lease.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
+        LeaseStatus status = _status(leaseId, lease);
+        if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
+        uint256 leaseUnits = lease.units;
+        if (units == 0 || units > leaseUnits)
+            revert Errors.Market_InvalidOutageUnits(leaseId, units, leaseUnits);
+        Outage storage outage = _outages[leaseId];
+        uint256 reports = outage.reports;
+        if (reports >= MAX_OUTAGE_REPORTS)
+            revert Errors.Market_TooManyOutageReports(leaseId, MAX_OUTAGE_REPORTS);
+        uint256 since = outage.since;
+        uint256 deadline;
+
         // Effects
-        _protocolFees[token] = 0;
-        address treasury_ = _treasury;
-        emit FeesWithdrawn(token, treasury_, amount);
-        // Interactions
-        IERC20(token).safeTransfer(treasury_, amount);
+        if (since != 0) {
+            // A raise: bill the servers already down at the old count up to now, and keep the deadline.
+            uint256 downUnits = outage.downUnits;
+            if (units <= downUnits) revert Errors.Market_OutageUnitsNotRaised(leaseId, units, downUnits);
+            outage.downUnitSeconds += uint64(downUnits * (block.timestamp - since));
+            deadline = outage.deadline;
+        } else {
+            uint256 lastResolved = outage.lastResolved;
+            // Soon after a resolution the clock does not restart: a server "resolved" without repair keeps its
+            // deadline, even one already past.
+            deadline =
+                lastResolved != 0 && block.timestamp < lastResolved + REPORT_COOLDOWN
+                    ? outage.deadline
+                    : block.timestamp + _offers[lease.offerId].repairWindow;
+            outage.deadline = uint40(deadline);
+            if (!lease.hadOutage) lease.hadOutage = true;
+        }
+        outage.since = uint40(block.timestamp);
+        outage.downUnits = uint16(units);
+        outage.reports = uint8(reports + 1);
+        emit OutageReported(leaseId, msg.sender, units, evidenceHash, deadline, reports + 1);
+    }
+
+    /// @inheritdoc IGridleaseMarketCore
+    function resolveOutage(uint256 leaseId, bytes calldata encryptedAccess) external override {
+        // Checks
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
+        if (msg.sender != _offers[lease.offerId].provider)
+            revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
+        Outage storage outage = _outages[leaseId];
+        uint256 since = outage.since;
+        if (!lease.hadOutage || since == 0) revert Errors.Market_NoOpenOutage(leaseId);
+        LeaseStatus status = _status(leaseId, lease);
+        if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
+        uint256 deadline = outage.deadline;
+        if (block.timestamp > deadline) revert Errors.Market_RepairDeadlinePassed(leaseId, deadline);
+        if (encryptedAccess.length > MAX_ACCESS_BYTES) {
+            revert Errors.Market_AccessPayloadTooLarge(encryptedAccess.length, MAX_ACCESS_BYTES);
+        }
+
+        // Effects
+        // The end moves by all resolved downtime over the lease's units, rounded down: the unit-seconds left
+        // over are never billed, so the buyer gets them back when the lease ends.
+        uint256 down = outage.downUnitSeconds + uint256(outage.downUnits) * (block.timestamp - since);
+        uint256 oldExtension = outage.extension;
+        uint256 extension = down / lease.units;
+        outage.downUnitSeconds = uint64(down);
+        outage.extension = uint32(extension);
+        outage.since = 0;
+        outage.downUnits = 0;
+        outage.lastResolved = uint40(block.timestamp);
+        emit OutageResolved(
+            leaseId,
+            extension - oldExtension,
+            down,
+            uint256(lease.start) + lease.duration + extension,
+            encryptedAccess
+        );
+    }
+
+    /// @inheritdoc IGridleaseMarketCore
+    function endUnresolvedOutage(uint256 leaseId) external override nonReentrant {
+        // Checks
+        Lease storage lease = _leases[leaseId];
+        uint8 phase = lease.phase;
+        _requireLease(phase, leaseId);
+        if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
+        if (!lease.hadOutage || !_unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, lease))) {
+            revert Errors.Market_OutageExitClosed(leaseId);
+        }
+        _endLease(leaseId, lease, _offers[lease.offerId], EndReason.OutageUnresolved);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -535,6 +542,7 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
             duration: uint32(duration),
             pricePerGpuHour: uint96(price),
             settled: 0,
+            hadOutage: false,
             feeBps: config.feeBps
         });
         emit LeaseOpened(
@@ -552,48 +560,5 @@ contract GridleaseMarket is IGridleaseMarket, Ownable2Step, ReentrancyGuardTrans
 
         // Interactions
         ExactTransfers.pullExact(IERC20(offer.paymentToken), msg.sender, deposit);
-    }
-
-    /// @dev Ends a pending or active lease before its end: bills `used` seconds, refunds the rest, and when the
-    /// provider is at fault pays the buyer the bond penalty.
-    function _endEarly(
-        uint256 leaseId,
-        Lease storage lease,
-        Offer storage offer,
-        uint256 used,
-        EndReason reason
-    ) private {
-        uint16 units = lease.units;
-        uint256 gpus = uint256(offer.gpusPerUnit) * units;
-        uint256 price = lease.pricePerGpuHour;
-        uint256 deposit = LeaseMath.cost(price, gpus, lease.duration);
-        uint256 accrued = LeaseMath.cost(price, gpus, used);
-        uint256 refund = deposit - accrued;
-        address buyer = lease.buyer;
-
-        // The penalty was reserved out of the bond when the lease opened: release it, and pay it out if the
-        // provider is at fault.
-        uint256 reserved = _penaltyOf(offer);
-        uint256 penalty = reason == EndReason.BuyerTerminated ? 0 : reserved;
-
-        // Effects
-        if (lease.phase == PHASE_PENDING) lease.start = uint40(block.timestamp);
-        lease.phase = PHASE_ENDED_BASE + uint8(reason);
-        // `used` < duration here, so this cannot grow; the escrow left is now exactly the provider's accrual.
-        lease.duration = uint32(used);
-        offer.unitsInUse -= units;
-        if (reserved != 0) {
-            Provider storage providerRecord = _providers[offer.provider];
-            // unchecked: the reservation is part of both the locked and the whole bond.
-            unchecked {
-                providerRecord.lockedBond -= uint128(reserved);
-                providerRecord.bond -= uint128(penalty);
-            }
-        }
-        emit LeaseEnded(leaseId, reason, block.timestamp, accrued, refund, penalty);
-
-        // Interactions
-        if (refund != 0) IERC20(offer.paymentToken).safeTransfer(buyer, refund);
-        if (penalty != 0) BOND_TOKEN.safeTransfer(buyer, penalty);
     }
 }

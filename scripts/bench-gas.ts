@@ -17,6 +17,8 @@ const TARGETS: Record<string, number> = {
   terminateLease: 75_000,
   closeLease: 60_000,
   claim10: 200_000,
+  reportOutage: 60_000,
+  resolveOutage: 60_000,
 };
 
 const connection = await network.create();
@@ -138,6 +140,27 @@ for (let i = 0; i < 10; i++) {
 await networkHelpers.time.increase(3600);
 await record("claim10", await asProvider.write.claim([ids]));
 
+// reportOutage and resolveOutage: the lease's first outage (its record is written fresh), one server of two
+// down for 20 minutes, then resolved with a new 96-byte access payload.
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, d1]));
+await wait(
+  publicClient,
+  await asBuyer.write.openLease([offerId, 2n, DAY, offer.pricePerGpuHour, pubKey]),
+);
+const outageLease = (await m.market.read.leaseCount()) as bigint;
+await wait(publicClient, await asProvider.write.activateLease([outageLease, access]));
+await networkHelpers.time.increase(3600);
+await record(
+  "reportOutage",
+  await asBuyer.write.reportOutage([
+    outageLease,
+    1n,
+    keccak256(toHex("lease verify: 7 of 8 GPUs")),
+  ]),
+);
+await networkHelpers.time.increase(1200);
+await record("resolveOutage", await asProvider.write.resolveOutage([outageLease, access]));
+
 const order = [
   "createOffer",
   "openLease",
@@ -149,6 +172,8 @@ const order = [
   "closeLease",
   "claim1",
   "claim10",
+  "reportOutage",
+  "resolveOutage",
 ];
 const result = Object.fromEntries(order.map((k) => [k, gas[k]]));
 console.log("\nGas per whole transaction (21,000 base included)\n");

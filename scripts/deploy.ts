@@ -44,6 +44,8 @@ const names: Record<string, string> = {
 };
 const contracts: Record<string, { address: string; startBlock: number }> = Object.fromEntries(
   Object.entries(result)
+    // `admin` is the market's own address seen through its extension's ABI (ignition/modules/Gridlease.ts).
+    .filter(([key]) => key !== "admin")
     .map(([key, c]) => [
       names[key],
       { address: (c as { address: string }).address, startBlock: Number(before) + 1 },

@@ -3,16 +3,17 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {IGridleaseMarket} from "../interfaces/IGridleaseMarket.sol";
 import {IBuyerPolicy} from "../interfaces/IBuyerPolicy.sol";
 import {Errors} from "../libraries/Errors.sol";
 import {LeaseMath} from "../libraries/LeaseMath.sol";
-import {EndReason, Lease, LeaseStatus, LeaseView, Offer, Provider} from "../types/DataTypes.sol";
+import {Lease, LeaseStatus, Offer, Outage, Provider} from "../types/DataTypes.sol";
 
 /// @title GridleaseMarketState
-/// @notice The market's constants, storage and reads, apart from its behaviour (in {GridleaseMarket}): what a
-/// lease, an offer or a provider is, and how a stored record is found and decoded.
-abstract contract GridleaseMarketState is IGridleaseMarket {
+/// @notice The market's constants, storage and shared checks, apart from its behaviour: what a lease, an offer, an
+/// outage or a provider is, how a lease bills, and how a stored record is found. Both the core
+/// ({GridleaseMarket}) and its extension ({GridleaseMarketExtension}) inherit it in the same order, so the
+/// extension, which runs by delegatecall, sees the core's storage.
+abstract contract GridleaseMarketState {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -26,6 +27,18 @@ abstract contract GridleaseMarketState is IGridleaseMarket {
     uint256 public constant MAX_ACCESS_BYTES = 4_096;
     uint256 public constant MAX_CLAIM_BATCH = 200;
     uint256 public constant MAX_PAYMENT_TOKENS = 64;
+    uint256 public constant MIN_REPAIR_WINDOW = 15 minutes;
+    uint256 public constant MAX_REPAIR_WINDOW = 7 days;
+    uint256 public constant MAX_OUTAGE_REPORTS = 12;
+    /// @notice A report this soon after the last resolution keeps that outage's repair deadline.
+    uint256 public constant REPORT_COOLDOWN = 1 hours;
+    /// @notice Gas a buyer policy may use to answer. Enough for a few cold storage reads and an external lookup
+    /// (an allowlist uses about 5,000; an attestation check about 30,000); a policy that burns all it is given
+    /// costs the buyer this much, not the whole transaction.
+    uint256 public constant POLICY_GAS = 100_000;
+    /// @notice Gas a payout transfer may use. A token (or a receive hook it calls) that needs more, reverts or
+    /// returns false gets the amount credited instead, so that no exit depends on the receiving side.
+    uint256 public constant PAYOUT_GAS = 200_000;
 
     /// @notice The marketplace token, in which providers post bonds.
     IERC20 public immutable BOND_TOKEN;
@@ -61,113 +74,13 @@ abstract contract GridleaseMarketState is IGridleaseMarket {
     mapping(address provider => Provider) internal _providers;
     mapping(uint256 offerId => Offer) internal _offers;
     mapping(uint256 leaseId => Lease) internal _leases;
+    mapping(uint256 leaseId => Outage) internal _outages; // read only for leases with `hadOutage`
+    mapping(address token => mapping(address account => uint256 amount)) internal _credits;
 
     /// @dev Only sets the immutables: the market's constructor checks every argument.
     constructor(IERC20 bondToken, uint256 penaltyBps) {
         BOND_TOKEN = bondToken;
         PENALTY_BPS = penaltyBps;
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                                 READS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IGridleaseMarket
-    function getLease(uint256 leaseId) external view override returns (LeaseView memory v) {
-        Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        Offer storage offer = _offers[lease.offerId];
-        uint256 gpus = uint256(offer.gpusPerUnit) * lease.units;
-        bool pending = lease.phase == PHASE_PENDING;
-        v.leaseId = leaseId;
-        v.offerId = lease.offerId;
-        v.buyer = lease.buyer;
-        v.provider = offer.provider;
-        v.paymentToken = offer.paymentToken;
-        v.units = lease.units;
-        v.gpusPerUnit = offer.gpusPerUnit;
-        v.pricePerGpuHour = lease.pricePerGpuHour;
-        v.feeBps = lease.feeBps;
-        v.duration = lease.duration;
-        v.start = pending ? 0 : lease.start;
-        v.end = pending ? 0 : uint256(lease.start) + lease.duration;
-        v.activationDeadline = pending ? lease.start : 0;
-        v.deposit = LeaseMath.cost(lease.pricePerGpuHour, gpus, lease.duration);
-        v.accrued =
-            pending
-                ? 0
-                : LeaseMath.cost(
-                    lease.pricePerGpuHour,
-                    gpus,
-                    LeaseMath.elapsed(lease.start, lease.duration, block.timestamp)
-                );
-        v.settled = lease.settled;
-        v.claimable = v.accrued - v.settled;
-        v.status = _status(lease);
-        v.endReason = lease.phase > PHASE_ACTIVE ? EndReason(lease.phase - PHASE_ENDED_BASE) : EndReason.None;
-    }
-
-    /// @notice The stored record of an offer.
-    function getOffer(uint256 offerId) external view returns (Offer memory) {
-        return _offers[offerId];
-    }
-
-    /// @notice The stored record of a provider.
-    function getProvider(address provider) external view returns (Provider memory) {
-        return _providers[provider];
-    }
-
-    /// @notice Escrow still held for a lease: its deposit less what was already paid to the provider.
-    function escrowOf(uint256 leaseId) external view returns (uint256) {
-        Lease storage lease = _leases[leaseId];
-        uint256 gpus = uint256(_offers[lease.offerId].gpusPerUnit) * lease.units;
-        return LeaseMath.cost(lease.pricePerGpuHour, gpus, lease.duration) - lease.settled;
-    }
-
-    /// @notice Protocol fees collected in `token` and not yet sent to the treasury.
-    function protocolFees(address token) external view returns (uint256) {
-        return _protocolFees[token];
-    }
-
-    /// @notice Whether new offers and leases may use `token` now.
-    function isPaymentToken(address token) external view returns (bool) {
-        uint256 index = _tokenIndex[token];
-        return index != 0 && (_config.allowedTokens >> (index - 1)) & 1 == 1;
-    }
-
-    /// @notice Every token that was ever allowed, whether or not it still is.
-    function paymentTokens() external view returns (address[] memory) {
-        return _tokenList;
-    }
-
-    /// @notice Where `withdrawFees` sends the protocol fees.
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
-
-    /// @notice The protocol fee, in basis points, that leases opened from now on lock.
-    function feeBps() external view returns (uint256) {
-        return _config.feeBps;
-    }
-
-    /// @notice Seconds a provider has to activate a lease opened from now on.
-    function activationWindow() external view returns (uint256) {
-        return _config.activationWindow;
-    }
-
-    /// @notice Whether new offers and new leases are stopped.
-    function paused() external view returns (bool) {
-        return _config.paused;
-    }
-
-    /// @notice Number of offers created so far; offer ids run from 1 to this.
-    function offerCount() external view returns (uint256) {
-        return _config.nextOfferId - 1;
-    }
-
-    /// @notice Number of leases opened so far; lease ids run from 1 to this.
-    function leaseCount() external view returns (uint256) {
-        return _config.nextLeaseId - 1;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -191,16 +104,76 @@ abstract contract GridleaseMarketState is IGridleaseMarket {
     }
 
     /// @dev Callers have ruled out an unknown lease (phase 0).
-    function _status(Lease storage lease) internal view returns (LeaseStatus) {
+    function _status(uint256 leaseId, Lease storage lease) internal view returns (LeaseStatus) {
         uint8 phase = lease.phase;
         if (phase == PHASE_PENDING) return LeaseStatus.Pending;
         if (phase == PHASE_ACTIVE) {
-            return
-                block.timestamp >= uint256(lease.start) + lease.duration
-                    ? LeaseStatus.Expired
-                    : LeaseStatus.Active;
+            return block.timestamp >= _endOf(leaseId, lease) ? LeaseStatus.Expired : LeaseStatus.Active;
         }
         return LeaseStatus.Ended;
+    }
+
+    /// @dev When an active or ended lease ends: its start, plus its paid duration, plus the time its end moved for
+    /// resolved outages.
+    function _endOf(uint256 leaseId, Lease storage lease) internal view returns (uint256) {
+        uint256 end = uint256(lease.start) + lease.duration;
+        return lease.hadOutage ? end + _outages[leaseId].extension : end;
+    }
+
+    /// @dev The gross amount an active or ended lease has earned by `t`: its billed unit-seconds up to `t` (or its
+    /// end) at its locked price, rounded down once.
+    function _accruedAt(
+        uint256 leaseId,
+        Lease storage lease,
+        uint256 gpusPerUnit,
+        uint256 t
+    ) internal view returns (uint256) {
+        uint256 start = lease.start;
+        uint256 duration = lease.duration;
+        if (!lease.hadOutage) {
+            return
+                LeaseMath.cost(
+                    lease.pricePerGpuHour,
+                    gpusPerUnit * lease.units,
+                    LeaseMath.elapsed(start, duration, t)
+                );
+        }
+        return
+            LeaseMath.cost(
+                lease.pricePerGpuHour,
+                gpusPerUnit,
+                _billedUnitSeconds(_outages[leaseId], start, duration, lease.units, t)
+            );
+    }
+
+    /// @dev Billed unit-seconds of a lease with an outage record, up to `t` clamped to its end: every server's
+    /// seconds of service less the down unit-seconds. Every down second lies between the start and the end (reports
+    /// and resolutions happen only while the lease is active), so the subtraction cannot underflow.
+    function _billedUnitSeconds(
+        Outage storage outage,
+        uint256 start,
+        uint256 duration,
+        uint256 units,
+        uint256 t
+    ) internal view returns (uint256) {
+        uint256 served = LeaseMath.elapsed(start, duration + outage.extension, t);
+        return units * served - _downUnitSeconds(outage, start + served);
+    }
+
+    /// @dev Down unit-seconds of a lease's outages up to `t`, the open outage's included.
+    function _downUnitSeconds(Outage storage outage, uint256 t) internal view returns (uint256 down) {
+        down = outage.downUnitSeconds;
+        uint256 since = outage.since;
+        if (since != 0 && t > since) down += uint256(outage.downUnits) * (t - since);
+    }
+
+    /// @dev Whether anyone may end the lease as OutageUnresolved: its open outage's repair deadline passed before
+    /// now and before the lease's end, or it reached MAX_OUTAGE_REPORTS while running. Only for active-phase leases
+    /// with an outage record.
+    function _unresolvedExitOpen(Outage storage outage, uint256 end) internal view returns (bool) {
+        uint256 deadline = outage.deadline;
+        if (outage.since != 0 && block.timestamp > deadline && deadline < end) return true;
+        return outage.reports >= MAX_OUTAGE_REPORTS && block.timestamp < end;
     }
 
     /// @dev The penalty a lease on `offer` reserves from the provider's bond while live, and pays its buyer when the
@@ -241,16 +214,27 @@ abstract contract GridleaseMarketState is IGridleaseMarket {
         }
         deposit = LeaseMath.cost(price, uint256(offer.gpusPerUnit) * units, duration);
         if (deposit == 0) revert Errors.Market_DepositZero(offerId, units, duration);
-        if (deposit > type(uint112).max) revert Errors.Market_DepositTooLarge(deposit);
+        if (deposit > type(uint104).max) revert Errors.Market_DepositTooLarge(deposit);
     }
 
-    /// @dev Any failure of the policy (a revert, no code, short or odd return data) counts as "not allowed". A
-    /// low-level call because `try` cannot catch a decoding failure of the policy's answer.
-    function _policyAllows(address policy, address provider, uint256 offerId) internal view returns (bool) {
-        (bool ok, bytes memory answer) = policy.staticcall(
-            abi.encodeCall(IBuyerPolicy.isAllowed, (provider, offerId, msg.sender))
-        );
-        return ok && answer.length >= 32 && abi.decode(answer, (uint256)) == 1;
+    /// @dev Any failure of the policy (a revert, no code, short or odd return data, running out of its
+    /// POLICY_GAS) counts as "not allowed". At most 32 bytes of its answer are copied, so a policy cannot make the
+    /// caller pay for a huge return or revert payload. Reverts with Market_InsufficientGas when the policy failed
+    /// and the transaction had too little gas left to have given it POLICY_GAS: that failure is the caller's.
+    function _policyAllows(
+        address policy,
+        address provider,
+        uint256 offerId
+    ) internal view returns (bool allowed) {
+        bytes memory data = abi.encodeCall(IBuyerPolicy.isAllowed, (provider, offerId, msg.sender));
+        uint256 gasLimit = POLICY_GAS;
+        bool ok;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            ok := staticcall(gasLimit, policy, add(data, 0x20), mload(data), 0x00, 0x20)
+            allowed := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
+        if (!ok && gasleft() < gasLimit / 63) revert Errors.Market_InsufficientGas(gasleft());
     }
 
     /// @dev The token's index in the allowed-token bitmap; reverts if it is not allowed now.
@@ -271,6 +255,13 @@ abstract contract GridleaseMarketState is IGridleaseMarket {
     /// @dev An offer's total units: 1 to MAX_UNITS.
     function _checkTotalUnits(uint256 units) internal pure {
         if (units == 0 || units > MAX_UNITS) revert Errors.Market_InvalidUnits(units, MAX_UNITS);
+    }
+
+    /// @dev A repair window: MIN_REPAIR_WINDOW to MAX_REPAIR_WINDOW.
+    function _checkRepairWindow(uint256 window) internal pure {
+        if (window < MIN_REPAIR_WINDOW || window > MAX_REPAIR_WINDOW) {
+            revert Errors.Market_InvalidRepairWindow(window, MIN_REPAIR_WINDOW, MAX_REPAIR_WINDOW);
+        }
     }
 
     /// @dev Sealed access details: not empty, at most MAX_ACCESS_BYTES.

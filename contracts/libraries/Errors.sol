@@ -15,6 +15,10 @@ library Errors {
     error Market_FeeOnTransferToken(address token, uint256 expected, uint256 received);
     error Market_TokenCallFailed(address token);
     error Market_NothingToWithdraw(address token);
+    error Market_InsufficientGas(uint256 gasLeft);
+    error Market_NoCredit(address token, address account);
+    error Market_CannotSweep(address token);
+    error Market_NotDelegated();
 
     // Providers
     error Market_ProviderNotRegistered(address provider);
@@ -39,6 +43,7 @@ library Errors {
     error Market_OfferPaused(uint256 offerId);
     error Market_OfferAlreadyInState(uint256 offerId, bool paused);
     error Market_OfferIdsExhausted();
+    error Market_InvalidRepairWindow(uint256 window, uint256 min, uint256 max);
 
     // Leases
     error Market_UnknownLease(uint256 leaseId);
@@ -64,4 +69,12 @@ library Errors {
     error Market_EmptyLeaseList();
     error Market_NothingToClaim();
     error Market_TooManyLeases();
+
+    // Outages
+    error Market_InvalidOutageUnits(uint256 leaseId, uint256 units, uint256 leaseUnits);
+    error Market_OutageUnitsNotRaised(uint256 leaseId, uint256 units, uint256 downUnits);
+    error Market_TooManyOutageReports(uint256 leaseId, uint256 max);
+    error Market_NoOpenOutage(uint256 leaseId);
+    error Market_RepairDeadlinePassed(uint256 leaseId, uint256 deadline);
+    error Market_OutageExitClosed(uint256 leaseId);
 }

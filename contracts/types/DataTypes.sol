@@ -7,7 +7,8 @@ enum EndReason {
     Expired,
     BuyerTerminated,
     ProviderTerminated,
-    NoShowCancelled
+    NoShowCancelled,
+    OutageUnresolved
 }
 
 /// @notice The status of a lease as seen from outside: `Expired` is derived (active and past its end).
@@ -29,6 +30,7 @@ struct OfferParams {
     uint256 pricePerGpuHour;
     uint256 minDuration; // seconds
     uint256 maxDuration; // seconds
+    uint256 repairWindow; // seconds the provider has to resolve an outage, MIN_REPAIR_WINDOW..MAX_REPAIR_WINDOW
     uint256 minProviderBond; // marketplace-token base units the provider must hold for leases to open
     address buyerPolicy; // zero for "anyone may lease"
     bytes32 specHash; // keccak256 of the spec JSON (CPU, RAM, NVMe, interconnect)
@@ -53,6 +55,7 @@ struct Offer {
     uint128 minProviderBond;
     bytes8 region;
     uint8 tokenIndex; // the payment token's bit in the market's allowed-token bitmap
+    uint24 repairWindow; // seconds to resolve an outage; copied into the outage when it is reported
     // slot 3
     address buyerPolicy;
     // slot 4
@@ -62,8 +65,10 @@ struct Offer {
 }
 
 /// @notice A lease in storage: two slots, so that opening one costs two fresh SSTOREs.
-/// @dev `duration` is the billed duration: set at open, grown by extensions, cut to the time used when the
-/// lease ends early. The escrowed deposit is always derived from it, so it needs no slot of its own.
+/// @dev `duration` is the paid duration: set at open, grown by extensions, cut when the lease ends early so that
+/// the lease's end is its end time. The escrowed deposit of a live lease is always derived from it, so it needs
+/// no slot of its own. A lease that ever had an outage report sets `hadOutage`; only then is its {Outage} record
+/// read, so outage-free leases keep two slots and their gas.
 struct Lease {
     // slot 0
     address buyer;
@@ -74,8 +79,21 @@ struct Lease {
     // slot 1
     uint32 duration;
     uint96 pricePerGpuHour; // locked at open
-    uint112 settled; // gross amount already paid out to the provider (fee included)
+    uint104 settled; // gross amount already paid out to the provider (fee included)
+    bool hadOutage; // an {Outage} record exists for this lease
     uint16 feeBps; // locked at open
+}
+
+/// @notice A lease's outages, in one slot beside the lease (see {Lease}). Billing is in unit-seconds: each leased
+/// server bills its own seconds of service, so `downUnits` servers down stop billing for those servers only.
+struct Outage {
+    uint40 since; // when the open outage (or its last raise) began; zero when none is open
+    uint40 deadline; // the open (or last) outage's repair deadline
+    uint40 lastResolved; // when the last outage was resolved; zero before any
+    uint16 downUnits; // servers down in the open outage
+    uint8 reports; // reports filed on this lease, at most MAX_OUTAGE_REPORTS
+    uint32 extension; // seconds the lease's end moved later for resolved downtime: floor(downUnitSeconds / units)
+    uint64 downUnitSeconds; // down unit-seconds of resolved outages and of raises (the open part is not in it)
 }
 
 /// @notice A provider's record. Bond is in the marketplace token.
@@ -111,4 +129,8 @@ struct LeaseView {
     uint256 claimable; // accrued - settled
     LeaseStatus status;
     EndReason endReason;
+    uint256 downUnits; // servers down in the open outage; zero when none is open
+    uint256 repairDeadline; // the open outage's repair deadline; zero when none is open
+    uint256 downUnitSeconds; // down unit-seconds so far, the open outage's included
+    uint256 outageReports; // outage reports filed on this lease
 }

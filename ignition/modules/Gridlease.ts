@@ -22,7 +22,10 @@ export default buildModule("Gridlease", (m) => {
     penaltyBps,
   ]);
   const policy = m.contract("AllowlistPolicy");
-  m.call(market, "setPaymentToken", [grid, true], { id: "AllowGrid" });
+  // The market's address also serves its extension's functions (admin, offer settings, reads): call them
+  // through the extension's ABI at the market's address.
+  const admin = m.contractAt("GridleaseMarketExtension", market, { id: "MarketAdmin" });
+  m.call(admin, "setPaymentToken", [grid, true], { id: "AllowGrid" });
 
-  return { grid, market, policy };
+  return { grid, market, policy, admin };
 });

@@ -5,6 +5,6 @@ import Gridlease from "./Gridlease.ts";
 export default buildModule("GridleaseLocal", (m) => {
   const core = m.useModule(Gridlease);
   const usd = m.contract("TestUSD");
-  m.call(core.market, "setPaymentToken", [usd, true], { id: "AllowTestUSD" });
+  m.call(core.admin, "setPaymentToken", [usd, true], { id: "AllowTestUSD" });
   return { ...core, usd };
 });

@@ -5,6 +5,6 @@ import Gridlease from "./Gridlease.ts";
 export default buildModule("GridleasePublic", (m) => {
   const core = m.useModule(Gridlease);
   const stablecoin = m.getParameter<string>("stablecoin");
-  m.call(core.market, "setPaymentToken", [stablecoin, true], { id: "AllowStablecoin" });
+  m.call(core.admin, "setPaymentToken", [stablecoin, true], { id: "AllowStablecoin" });
   return core;
 });

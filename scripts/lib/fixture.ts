@@ -5,6 +5,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import {
   getAddress,
+  getContract,
   parseSignature,
   parseUnits,
   type Address,
@@ -13,6 +14,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 
 export const USD = (amount: string) => parseUnits(amount, 6);
 export const GRID = (amount: string) => parseUnits(amount, 18);
@@ -32,7 +34,7 @@ export async function deployMarket(connection: NetworkConnection) {
   ]);
   const usd = await viem.deployContract("TestUSD");
   const policy = await viem.deployContract("AllowlistPolicy");
-  const market = await viem.deployContract("GridleaseMarket", [
+  const core = await viem.deployContract("GridleaseMarket", [
     deployer.account.address,
     treasury.account.address,
     grid.address,
@@ -40,6 +42,14 @@ export async function deployMarket(connection: NetworkConnection) {
     ACTIVATION_WINDOW,
     PENALTY_BPS,
   ]);
+  // The market's address serves its core's and its extension's functions: use the SDK's ABI, which has both.
+  const marketAs = (wallet: typeof deployer) =>
+    getContract({
+      address: core.address,
+      abi: gridleaseMarketAbi,
+      client: { public: publicClient, wallet },
+    });
+  const market = marketAs(deployer);
   await wait(publicClient, await market.write.setPaymentToken([usd.address, true]));
   await wait(publicClient, await market.write.setPaymentToken([grid.address, true]));
 
@@ -66,7 +76,7 @@ export async function deployMarket(connection: NetworkConnection) {
     policy,
     market,
     /** The market contract with another wallet as sender. */
-    marketAs: (wallet: typeof deployer) => as("GridleaseMarket", market, wallet),
+    marketAs: async (wallet: typeof deployer) => marketAs(wallet),
     usdAs: (wallet: typeof deployer) => as("TestUSD", usd, wallet),
     gridAs: (wallet: typeof deployer) => as("GridleaseToken", grid, wallet),
   };
@@ -106,6 +116,7 @@ export function h100Offer(token: Address, overrides: Partial<OfferParams> = {}):
     pricePerGpuHour: USD("1.95"),
     minDuration: 3600n,
     maxDuration: 30n * 86400n,
+    repairWindow: 4n * 3600n,
     minProviderBond: GRID("1000"),
     buyerPolicy: "0x0000000000000000000000000000000000000000",
     specHash: "0x1111111111111111111111111111111111111111111111111111111111111111",
@@ -123,6 +134,7 @@ export interface OfferParams {
   pricePerGpuHour: bigint;
   minDuration: bigint;
   maxDuration: bigint;
+  repairWindow: bigint;
   minProviderBond: bigint;
   buyerPolicy: Address;
   specHash: Hex;

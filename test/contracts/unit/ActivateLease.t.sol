@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {LeaseStatus, LeaseView} from "../../../contracts/types/DataTypes.sol";
 
 contract ActivateLease_Unit_Test is MarketStateTest {
@@ -97,7 +97,7 @@ contract ActivateLease_Unit_Test is MarketStateTest {
         bytes memory payload = _access();
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseActivated(leaseId, at, at + 24 hours, payload);
+        emit IGridleaseMarketEvents.LeaseActivated(leaseId, at, at + 24 hours, payload);
         vm.prank(provider);
         market.activateLease(leaseId, payload);
 
@@ -121,7 +121,7 @@ contract ActivateLease_Unit_Test is MarketStateTest {
         bytes memory largest = new bytes(4_096);
         largest[4_095] = 0xff;
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseActivated(leaseId, START_TIME, START_TIME + 24 hours, largest);
+        emit IGridleaseMarketEvents.LeaseActivated(leaseId, START_TIME, START_TIME + 24 hours, largest);
         vm.prank(provider);
         market.activateLease(leaseId, largest);
 

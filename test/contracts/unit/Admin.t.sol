@@ -6,7 +6,7 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {PlainToken} from "../mocks/PlainToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract Admin_Unit_Test is MarketStateTest {
@@ -30,7 +30,7 @@ contract Admin_Unit_Test is MarketStateTest {
 
     function test_WhenFeeValid_SetFee() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.ProtocolFeeSet(FEE_BPS, 1_000);
+        emit IGridleaseMarketEvents.ProtocolFeeSet(FEE_BPS, 1_000);
         vm.prank(owner);
         market.setProtocolFee(1_000);
         assertEq(market.feeBps(), 1_000, "max fee");
@@ -39,7 +39,7 @@ contract Admin_Unit_Test is MarketStateTest {
         assertEq(market.getLease(_open(buyer, offerId, 1, 1 hours)).feeBps, 1_000, "new lease at 10%");
 
         _expectMarketEvent();
-        emit IGridleaseMarket.ProtocolFeeSet(1_000, 0);
+        emit IGridleaseMarketEvents.ProtocolFeeSet(1_000, 0);
         vm.prank(owner);
         market.setProtocolFee(0);
         assertEq(market.feeBps(), 0, "zero fee");
@@ -66,7 +66,7 @@ contract Admin_Unit_Test is MarketStateTest {
     function test_WhenTreasuryValid_SetTreasury() public {
         address newTreasury = address(0x7EA6);
         _expectMarketEvent();
-        emit IGridleaseMarket.TreasurySet(treasury, newTreasury);
+        emit IGridleaseMarketEvents.TreasurySet(treasury, newTreasury);
         vm.prank(owner);
         market.setTreasury(newTreasury);
         assertEq(market.treasury(), newTreasury, "treasury");
@@ -106,7 +106,7 @@ contract Admin_Unit_Test is MarketStateTest {
     function test_WhenWindowValid_SetWindow() public {
         uint256 offerId = _createDefaultOffer();
         _expectMarketEvent();
-        emit IGridleaseMarket.ActivationWindowSet(WINDOW, 60);
+        emit IGridleaseMarketEvents.ActivationWindowSet(WINDOW, 60);
         vm.prank(owner);
         market.setActivationWindow(60);
         assertEq(market.activationWindow(), 60, "min window");
@@ -114,7 +114,7 @@ contract Admin_Unit_Test is MarketStateTest {
         assertEq(market.getLease(a).activationDeadline, START_TIME + 60, "one minute");
 
         _expectMarketEvent();
-        emit IGridleaseMarket.ActivationWindowSet(60, 7 days);
+        emit IGridleaseMarketEvents.ActivationWindowSet(60, 7 days);
         vm.prank(owner);
         market.setActivationWindow(7 days);
         uint256 b = _open(buyer, offerId, 1, 1 hours);
@@ -141,7 +141,7 @@ contract Admin_Unit_Test is MarketStateTest {
     function test_GivenNewToken_Allow() public {
         PlainToken eur = new PlainToken("EURT");
         _expectMarketEvent();
-        emit IGridleaseMarket.PaymentTokenSet(address(eur), true);
+        emit IGridleaseMarketEvents.PaymentTokenSet(address(eur), true);
         vm.prank(owner);
         market.setPaymentToken(address(eur), true);
 
@@ -206,7 +206,7 @@ contract Admin_Unit_Test is MarketStateTest {
         uint256 open = _openActive(offerId, 1, 2 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.PaymentTokenSet(address(usd), false);
+        emit IGridleaseMarketEvents.PaymentTokenSet(address(usd), false);
         vm.prank(owner);
         market.setPaymentToken(address(usd), false);
 
@@ -243,7 +243,7 @@ contract Admin_Unit_Test is MarketStateTest {
 
     function test_GivenAllowedToken_AllowAgainIsNoOp() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.PaymentTokenSet(address(usd), true);
+        emit IGridleaseMarketEvents.PaymentTokenSet(address(usd), true);
         vm.prank(owner);
         market.setPaymentToken(address(usd), true);
         assertTrue(market.isPaymentToken(address(usd)), "still allowed");
@@ -253,7 +253,7 @@ contract Admin_Unit_Test is MarketStateTest {
     /// @dev Disallowing a token that was never allowed must not spend one of the MAX_PAYMENT_TOKENS places.
     function test_WhenOwner_DisallowUnlistedToken() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.PaymentTokenSet(address(0xABCD), false);
+        emit IGridleaseMarketEvents.PaymentTokenSet(address(0xABCD), false);
         vm.prank(owner);
         market.setPaymentToken(address(0xABCD), false);
         assertFalse(market.isPaymentToken(address(0xABCD)), "not allowed");
@@ -272,13 +272,13 @@ contract Admin_Unit_Test is MarketStateTest {
 
     function test_WhenOwner_SetPaused() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.MarketPausedSet(true);
+        emit IGridleaseMarketEvents.MarketPausedSet(true);
         vm.prank(owner);
         market.setPaused(true);
         assertTrue(market.paused(), "paused");
 
         _expectMarketEvent();
-        emit IGridleaseMarket.MarketPausedSet(false);
+        emit IGridleaseMarketEvents.MarketPausedSet(false);
         vm.prank(owner);
         market.setPaused(false);
         assertFalse(market.paused(), "running");
@@ -305,7 +305,7 @@ contract Admin_Unit_Test is MarketStateTest {
         uint256 escrow = usd.balanceOf(address(market)) - fee;
 
         _expectMarketEvent();
-        emit IGridleaseMarket.FeesWithdrawn(address(usd), treasury, fee);
+        emit IGridleaseMarketEvents.FeesWithdrawn(address(usd), treasury, fee);
         vm.prank(stranger);
         uint256 amount = market.withdrawFees(address(usd));
 

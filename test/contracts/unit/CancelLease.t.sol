@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract CancelLease_Unit_Test is MarketStateTest {
@@ -97,7 +97,7 @@ contract CancelLease_Unit_Test is MarketStateTest {
         uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(
+        emit IGridleaseMarketEvents.LeaseEnded(
             leaseId,
             EndReason.NoShowCancelled,
             deadline + 1,
@@ -149,7 +149,7 @@ contract CancelLease_Unit_Test is MarketStateTest {
         vm.warp(deadline + 1);
         uint256 buyerGrid = grid.balanceOf(buyer);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(
+        emit IGridleaseMarketEvents.LeaseEnded(
             id,
             EndReason.NoShowCancelled,
             deadline + 1,

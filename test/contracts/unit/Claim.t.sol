@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract Claim_Unit_Test is MarketStateTest {
@@ -101,7 +101,7 @@ contract Claim_Unit_Test is MarketStateTest {
         uint256 before = usd.balanceOf(provider);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(id, provider, gross, fee);
+        emit IGridleaseMarketEvents.EarningsClaimed(id, provider, gross, fee);
         vm.prank(provider);
         market.claim(_list(id));
 
@@ -169,7 +169,7 @@ contract Claim_Unit_Test is MarketStateTest {
 
         vm.warp(START_TIME + 40);
         vm.expectEmit(true, true, false, true, address(market));
-        emit IGridleaseMarket.EarningsClaimed(id, provider, 1, 1);
+        emit IGridleaseMarketEvents.EarningsClaimed(id, provider, 1, 1);
         vm.prank(provider);
         market.claim(_list(id));
         assertEq(usd.balanceOf(provider), providerBefore, "nothing paid");
@@ -184,7 +184,7 @@ contract Claim_Unit_Test is MarketStateTest {
         vm.warp(START_TIME + 9 hours);
         uint256 gross = _cost(H100_PRICE, 8, 3 hours);
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(id, provider, gross, (gross * FEE_BPS) / 10_000);
+        emit IGridleaseMarketEvents.EarningsClaimed(id, provider, gross, (gross * FEE_BPS) / 10_000);
         vm.prank(provider);
         market.claim(_list(id));
         assertEq(usd.balanceOf(address(market)), (gross * FEE_BPS) / 10_000, "only the fee left");
@@ -226,11 +226,11 @@ contract Claim_Unit_Test is MarketStateTest {
         uint256 gridBefore = grid.balanceOf(provider);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(a, provider, grossA, feeA);
+        emit IGridleaseMarketEvents.EarningsClaimed(a, provider, grossA, feeA);
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(b, provider, grossB, feeB);
+        emit IGridleaseMarketEvents.EarningsClaimed(b, provider, grossB, feeB);
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(c, provider, grossC, feeC);
+        emit IGridleaseMarketEvents.EarningsClaimed(c, provider, grossC, feeC);
         vm.prank(provider);
         market.claim(_list(a, b, c));
 
@@ -259,7 +259,7 @@ contract Claim_Unit_Test is MarketStateTest {
         vm.warp(START_TIME + 1 hours);
         uint256 before = usd.balanceOf(provider);
         _expectMarketEvent();
-        emit IGridleaseMarket.EarningsClaimed(id, provider, _cost(H100_PRICE, 8, 1 hours), 0);
+        emit IGridleaseMarketEvents.EarningsClaimed(id, provider, _cost(H100_PRICE, 8, 1 hours), 0);
         vm.prank(provider);
         market.claim(_list(id));
         assertEq(usd.balanceOf(provider) - before, _cost(H100_PRICE, 8, 1 hours), "all of it");

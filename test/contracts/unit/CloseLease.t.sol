@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract CloseLease_Unit_Test is MarketStateTest {
@@ -64,7 +64,7 @@ contract CloseLease_Unit_Test is MarketStateTest {
         MarketState memory before = _captureState();
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
         vm.prank(stranger);
         market.closeLease(leaseId);
 
@@ -113,7 +113,7 @@ contract CloseLease_Unit_Test is MarketStateTest {
     function test_GivenClosedLongAfterEnd_EndTimeIsLeaseEnd() public {
         vm.warp(end + 90 days);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
         vm.prank(buyer);
         market.closeLease(leaseId);
         assertEq(market.getLease(leaseId).end, end, "end unchanged");
@@ -126,7 +126,7 @@ contract CloseLease_Unit_Test is MarketStateTest {
         vm.prank(provider);
         market.claim(ids);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(leaseId, EndReason.Expired, end, deposit, 0, 0);
         vm.prank(provider);
         market.closeLease(leaseId);
         assertEq(market.escrowOf(leaseId), 0, "nothing left");

@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 
 contract Constructor_Unit_Test is MarketStateTest {
@@ -50,11 +50,11 @@ contract Constructor_Unit_Test is MarketStateTest {
 
     function test_WhenArgumentsValid_Deploy() public {
         vm.expectEmit(true, true, true, true);
-        emit IGridleaseMarket.TreasurySet(address(0), treasury);
+        emit IGridleaseMarketEvents.TreasurySet(address(0), treasury);
         vm.expectEmit(true, true, true, true);
-        emit IGridleaseMarket.ProtocolFeeSet(0, FEE_BPS);
+        emit IGridleaseMarketEvents.ProtocolFeeSet(0, FEE_BPS);
         vm.expectEmit(true, true, true, true);
-        emit IGridleaseMarket.ActivationWindowSet(0, WINDOW);
+        emit IGridleaseMarketEvents.ActivationWindowSet(0, WINDOW);
         IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
 
         assertEq(m.owner(), owner, "owner");

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract ExtendLease_Unit_Test is MarketStateTest {
@@ -95,7 +95,7 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         uint256 buyerBefore = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseExtended(id, buyer, 2 hours, topUp);
+        emit IGridleaseMarketEvents.LeaseExtended(id, buyer, 2 hours, topUp);
         vm.prank(buyer);
         market.extendLease(id, 2 hours);
 
@@ -126,7 +126,7 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         uint256 topUp = _cost(H100_PRICE, 8, 3 hours) - _cost(H100_PRICE, 8, 2 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseExtended(id, buyer, 1 hours, topUp);
+        emit IGridleaseMarketEvents.LeaseExtended(id, buyer, 1 hours, topUp);
         vm.prank(buyer);
         market.extendLease(id, 1 hours);
 
@@ -179,7 +179,7 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         uint256 buyerBefore = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseExtended(id, stranger, 1 hours, topUp);
+        emit IGridleaseMarketEvents.LeaseExtended(id, stranger, 1 hours, topUp);
         vm.prank(stranger);
         market.extendLease(id, 1 hours);
 
@@ -203,7 +203,7 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         // floor(3601 / 3600) = 1: the extra second costs nothing, and no tokens are pulled (the payer has
         // neither balance nor allowance).
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseExtended(id, stranger, 1, 0);
+        emit IGridleaseMarketEvents.LeaseExtended(id, stranger, 1, 0);
         vm.prank(stranger);
         market.extendLease(id, 1);
         assertEq(market.getLease(id).duration, 1 hours + 1, "extended");

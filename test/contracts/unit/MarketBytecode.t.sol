@@ -12,10 +12,35 @@ contract MarketBytecode_Unit_Test is BaseTest {
 
     function test_WhenTheTestsDeployTheMarket_ItShouldRunTheArtifactsRuntimeCode() public {
         IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, ODD_PENALTY_BPS);
-        bytes memory artifact = vm.getDeployedCode(MARKET_ARTIFACT);
-        bytes memory deployed = address(m).code;
-        bytes32[2] memory immutables = [bytes32(uint256(uint160(address(grid)))), bytes32(ODD_PENALTY_BPS)];
+        bytes32[] memory immutables = new bytes32[](3);
+        immutables[0] = bytes32(uint256(uint160(address(grid))));
+        immutables[1] = bytes32(ODD_PENALTY_BPS);
+        immutables[2] = bytes32(uint256(uint160(m.EXTENSION())));
+        _assertRuntimeIsArtifact(address(m), MARKET_ARTIFACT, immutables);
+    }
 
+    function test_WhenTheMarketDeploysItsExtension_ItShouldRunTheArtifactsRuntimeCode() public {
+        IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, ODD_PENALTY_BPS);
+        // The extension's immutables: the market's two, and its own address (its guard against direct calls).
+        bytes32[] memory immutables = new bytes32[](3);
+        immutables[0] = bytes32(uint256(uint160(address(grid))));
+        immutables[1] = bytes32(ODD_PENALTY_BPS);
+        immutables[2] = bytes32(uint256(uint160(m.EXTENSION())));
+        _assertRuntimeIsArtifact(
+            m.EXTENSION(),
+            "contracts/GridleaseMarketExtension.sol:GridleaseMarketExtension",
+            immutables
+        );
+    }
+
+    /// @dev The code at `at` is the artifact's runtime code, with only the immutables `values` filled in.
+    function _assertRuntimeIsArtifact(
+        address at,
+        string memory artifactName,
+        bytes32[] memory values
+    ) internal view {
+        bytes memory artifact = vm.getDeployedCode(artifactName);
+        bytes memory deployed = at.code;
         assertEq(deployed.length, artifact.length, "runtime size");
         uint256 filled = 0;
         uint256 i = 0;
@@ -27,13 +52,13 @@ contract MarketBytecode_Unit_Test is BaseTest {
             // A difference must lie in an immutable's slot: 32 bytes left zero in the artifact, holding one of the
             // constructor's values in the deployed code. Values are right-aligned, so the slot starts up to 31
             // bytes before the first differing byte.
-            uint256 slot = _immutableSlotAround(artifact, deployed, i, immutables);
+            uint256 slot = _immutableSlotAround(artifact, deployed, i, values);
             assertTrue(slot != type(uint256).max, "a byte differs outside the immutables");
             ++filled;
             i = slot + 32;
         }
-        // Both immutables are read by the code, so a comparison that masked nothing would be vacuous.
-        assertTrue(filled >= 2, "immutables not found in the runtime code");
+        // The immutables are read by the code, so a comparison that masked nothing would be vacuous.
+        assertTrue(filled >= values.length, "immutables not found in the runtime code");
     }
 
     function test_WhenTheTestsDeployTheMarket_ItShouldAnswerEveryFunctionTheTestInterfaceDeclares()
@@ -75,13 +100,15 @@ contract MarketBytecode_Unit_Test is BaseTest {
         bytes memory artifact,
         bytes memory deployed,
         uint256 i,
-        bytes32[2] memory values
+        bytes32[] memory values
     ) internal pure returns (uint256) {
         uint256 from = i < 31 ? 0 : i - 31;
         for (uint256 start = from; start <= i && start + 32 <= deployed.length; ++start) {
             if (_wordAt(artifact, start) != bytes32(0)) continue;
             bytes32 word = _wordAt(deployed, start);
-            if (word == values[0] || word == values[1]) return start;
+            for (uint256 v = 0; v < values.length; ++v) {
+                if (word == values[v]) return start;
+            }
         }
         return type(uint256).max;
     }

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {PlainToken} from "../mocks/PlainToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {Offer, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract Offers_Unit_Test is MarketStateTest {
@@ -198,7 +198,7 @@ contract Offers_Unit_Test is MarketStateTest {
     function test_WhenParamsValid_Create() public {
         OfferParams memory p = _h100Params();
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferCreated(1, provider, address(usd), p);
+        emit IGridleaseMarketEvents.OfferCreated(1, provider, address(usd), p);
         uint256 offerId = _createOffer(p);
 
         assertEq(offerId, 1, "first id");
@@ -227,7 +227,7 @@ contract Offers_Unit_Test is MarketStateTest {
         p.paymentToken = address(grid);
         p.buyerPolicy = address(policy);
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferCreated(1, provider, address(grid), p);
+        emit IGridleaseMarketEvents.OfferCreated(1, provider, address(grid), p);
         uint256 offerId = _createOffer(p);
         Offer memory o = market.getOffer(offerId);
         assertEq(o.tokenIndex, 1, "grid is the second token");
@@ -318,7 +318,7 @@ contract Offers_Unit_Test is MarketStateTest {
         uint256 oldLease = _open(buyer, offerId, 1, 2 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferPriceChanged(offerId, H100_PRICE, 2_400_000);
+        emit IGridleaseMarketEvents.OfferPriceChanged(offerId, H100_PRICE, 2_400_000);
         vm.prank(provider);
         market.setOfferPrice(offerId, 2_400_000);
 
@@ -375,7 +375,7 @@ contract Offers_Unit_Test is MarketStateTest {
         _open(buyer, offerId, 5, 1 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferUnitsChanged(offerId, 16, 5);
+        emit IGridleaseMarketEvents.OfferUnitsChanged(offerId, 16, 5);
         vm.prank(provider);
         market.setOfferUnits(offerId, 5);
         assertEq(market.getOffer(offerId).totalUnits, 5, "down to the units in use");
@@ -384,7 +384,7 @@ contract Offers_Unit_Test is MarketStateTest {
         _open(buyer, offerId, 1, 1 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferUnitsChanged(offerId, 5, MAX_UNITS);
+        emit IGridleaseMarketEvents.OfferUnitsChanged(offerId, 5, MAX_UNITS);
         vm.prank(provider);
         market.setOfferUnits(offerId, MAX_UNITS);
         assertEq(market.getOffer(offerId).totalUnits, MAX_UNITS, "up to the cap");
@@ -429,7 +429,7 @@ contract Offers_Unit_Test is MarketStateTest {
         uint256 leaseId = _open(buyer, offerId, 1, 2 hours);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferPausedSet(offerId, true);
+        emit IGridleaseMarketEvents.OfferPausedSet(offerId, true);
         vm.prank(provider);
         market.setOfferPaused(offerId, true);
         assertTrue(market.getOffer(offerId).paused, "paused");
@@ -452,7 +452,7 @@ contract Offers_Unit_Test is MarketStateTest {
         market.setOfferPaused(offerId, true);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.OfferPausedSet(offerId, false);
+        emit IGridleaseMarketEvents.OfferPausedSet(offerId, false);
         vm.prank(provider);
         market.setOfferPaused(offerId, false);
         assertFalse(market.getOffer(offerId).paused, "running");

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract OpenLease_Unit_Test is MarketStateTest {
@@ -199,7 +199,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
         uint256 buyerBefore = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseOpened(
+        emit IGridleaseMarketEvents.LeaseOpened(
             1,
             offerId,
             buyer,

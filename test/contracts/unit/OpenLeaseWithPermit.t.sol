@@ -6,7 +6,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {PlainToken} from "../mocks/PlainToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
@@ -52,7 +52,7 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         uint256 before = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseOpened(
+        emit IGridleaseMarketEvents.LeaseOpened(
             1,
             offerId,
             buyer,

@@ -5,7 +5,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {Provider} from "../../../contracts/types/DataTypes.sol";
 
@@ -22,7 +22,7 @@ contract Providers_Unit_Test is MarketStateTest {
 
     function test_GivenNotRegistered_Register() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.ProviderRegistered(provider2, "ipfs://provider/osaka");
+        emit IGridleaseMarketEvents.ProviderRegistered(provider2, "ipfs://provider/osaka");
         vm.prank(provider2);
         market.registerProvider("ipfs://provider/osaka");
 
@@ -45,7 +45,7 @@ contract Providers_Unit_Test is MarketStateTest {
     function test_GivenRegistered_Update() public {
         Provider memory before = market.getProvider(provider);
         _expectMarketEvent();
-        emit IGridleaseMarket.ProviderUpdated(provider, "ipfs://provider/brisbane-dc2");
+        emit IGridleaseMarketEvents.ProviderUpdated(provider, "ipfs://provider/brisbane-dc2");
         vm.prank(provider);
         market.updateProvider("ipfs://provider/brisbane-dc2");
         assertEq(abi.encode(market.getProvider(provider)), abi.encode(before), "record unchanged");
@@ -108,7 +108,7 @@ contract Providers_Unit_Test is MarketStateTest {
         uint256 marketBefore = grid.balanceOf(address(market));
 
         _expectMarketEvent();
-        emit IGridleaseMarket.BondDeposited(provider, 250e18, PROVIDER_BOND + 250e18);
+        emit IGridleaseMarketEvents.BondDeposited(provider, 250e18, PROVIDER_BOND + 250e18);
         vm.prank(provider);
         market.depositBond(250e18);
 
@@ -212,7 +212,7 @@ contract Providers_Unit_Test is MarketStateTest {
         uint256 before = grid.balanceOf(provider);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.BondWithdrawn(provider, 1_500e18, PROVIDER_BOND - 1_500e18);
+        emit IGridleaseMarketEvents.BondWithdrawn(provider, 1_500e18, PROVIDER_BOND - 1_500e18);
         vm.prank(provider);
         market.withdrawBond(1_500e18);
 
@@ -223,7 +223,7 @@ contract Providers_Unit_Test is MarketStateTest {
 
     function test_GivenNoUnitsInUse_WithdrawAll() public {
         _expectMarketEvent();
-        emit IGridleaseMarket.BondWithdrawn(provider, PROVIDER_BOND, 0);
+        emit IGridleaseMarketEvents.BondWithdrawn(provider, PROVIDER_BOND, 0);
         vm.prank(provider);
         market.withdrawBond(PROVIDER_BOND);
         assertEq(market.getProvider(provider).bond, 0, "bond empty");

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {LeaseStatus} from "../../../contracts/types/DataTypes.sol";
 
 contract RotateAccess_Unit_Test is MarketStateTest {
@@ -73,13 +73,13 @@ contract RotateAccess_Unit_Test is MarketStateTest {
         MarketState memory before = _captureState();
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseAccessRotated(leaseId, hex"c0ffee");
+        emit IGridleaseMarketEvents.LeaseAccessRotated(leaseId, hex"c0ffee");
         vm.prank(provider);
         market.rotateAccess(leaseId, hex"c0ffee");
 
         bytes memory largest = new bytes(4_096);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseAccessRotated(leaseId, largest);
+        emit IGridleaseMarketEvents.LeaseAccessRotated(leaseId, largest);
         vm.prank(provider);
         market.rotateAccess(leaseId, largest);
 

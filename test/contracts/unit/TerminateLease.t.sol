@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IGridleaseMarket} from "../../../contracts/interfaces/IGridleaseMarket.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract TerminateLease_Unit_Test is MarketStateTest {
@@ -93,7 +93,14 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, start + 6 hours, accrued, refund, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(
+            id,
+            EndReason.BuyerTerminated,
+            start + 6 hours,
+            accrued,
+            refund,
+            0
+        );
         vm.prank(buyer);
         market.terminateLease(id);
 
@@ -125,7 +132,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 id = _openActive(offerId, 2, 24 hours);
         uint256 before = usd.balanceOf(buyer);
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME, 0, deposit, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME, 0, deposit, 0);
         vm.prank(buyer);
         market.terminateLease(id);
         assertEq(usd.balanceOf(buyer) - before, deposit, "whole deposit back");
@@ -142,7 +149,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 before = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME + 1 hours, 1, 0, 0);
+        emit IGridleaseMarketEvents.LeaseEnded(id, EndReason.BuyerTerminated, START_TIME + 1 hours, 1, 0, 0);
         vm.prank(buyer);
         market.terminateLease(id);
         assertEq(usd.balanceOf(buyer), before, "nothing refunded");
@@ -156,7 +163,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(
+        emit IGridleaseMarketEvents.LeaseEnded(
             id,
             EndReason.ProviderTerminated,
             START_TIME + 10 minutes,
@@ -191,7 +198,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarket.LeaseEnded(
+        emit IGridleaseMarketEvents.LeaseEnded(
             id,
             EndReason.ProviderTerminated,
             START_TIME + 5 hours + 17,
@@ -223,7 +230,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         for (uint256 i = 0; i < 2; ++i) {
             uint256 buyerGrid = grid.balanceOf(buyer);
             _expectMarketEvent();
-            emit IGridleaseMarket.LeaseEnded(
+            emit IGridleaseMarketEvents.LeaseEnded(
                 ids[i],
                 EndReason.ProviderTerminated,
                 START_TIME,

@@ -36,6 +36,7 @@ abstract contract BaseTest is Assertions {
     address internal stranger = address(0x5742);
 
     /// @dev The market's production artifact: tests deploy exactly the bytecode that ships.
+    uint256 internal constant REPAIR_WINDOW = 4 hours;
     string internal constant MARKET_ARTIFACT = "contracts/GridleaseMarket.sol:GridleaseMarket";
 
     IMarketUnderTest internal market;
@@ -101,7 +102,7 @@ abstract contract BaseTest is Assertions {
         deployed = IMarketUnderTest(at);
     }
 
-    /// @dev An 8xH100 server offer in Brisbane at $1.95 per GPU-hour, 16 servers, 1 hour to 30 days.
+    /// @dev An 8xH100 server offer in Brisbane at $1.95 per GPU-hour, 16 servers, 1 hour to 30 days, 4-hour repairs.
     function _h100Params() internal view returns (OfferParams memory p) {
         p.gpuModel = bytes32("H100-SXM-80GB");
         p.gpusPerUnit = 8;
@@ -111,6 +112,7 @@ abstract contract BaseTest is Assertions {
         p.pricePerGpuHour = H100_PRICE;
         p.minDuration = 1 hours;
         p.maxDuration = 30 days;
+        p.repairWindow = REPAIR_WINDOW;
         p.minProviderBond = MIN_BOND;
         p.buyerPolicy = address(0);
         p.specHash = keccak256("spec");

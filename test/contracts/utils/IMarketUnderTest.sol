@@ -22,6 +22,13 @@ interface IMarketUnderTest is IGridleaseMarket {
     function MAX_PAYMENT_TOKENS() external view returns (uint256);
     function BOND_TOKEN() external view returns (IERC20);
     function PENALTY_BPS() external view returns (uint256);
+    function MIN_REPAIR_WINDOW() external view returns (uint256);
+    function MAX_REPAIR_WINDOW() external view returns (uint256);
+    function MAX_OUTAGE_REPORTS() external view returns (uint256);
+    function REPORT_COOLDOWN() external view returns (uint256);
+    function POLICY_GAS() external view returns (uint256);
+    function PAYOUT_GAS() external view returns (uint256);
+    function EXTENSION() external view returns (address);
 
     // Reads
     function getOffer(uint256 offerId) external view returns (Offer memory);

@@ -155,6 +155,7 @@ abstract contract MarketHandler is MarketHandlerBase {
         params.pricePerGpuHour = bound(priceSeed, 1, params.paymentToken == usd ? 5e6 : 5e18);
         params.minDuration = bound(durationSeed, 1, 2 hours);
         params.maxDuration = params.minDuration + bound(durationSeed >> 32, 0, 7 days);
+        params.repairWindow = bound(durationSeed >> 64, 15 minutes, 2 hours);
         params.minProviderBond = bound(tokenSeed >> 1, 0, 3_000e18);
         params.specHash = keccak256("invariant offer");
         params.specURI = "ipfs://spec/invariant";

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IGridleaseMarketExtension} from "./interfaces/IGridleaseMarketExtension.sol";
+import {Errors} from "./libraries/Errors.sol";
+import {LeaseMath} from "./libraries/LeaseMath.sol";
+import {ExactTransfers} from "./libraries/ExactTransfers.sol";
+import {EndReason, Lease, LeaseStatus, LeaseView, Offer, Outage, Provider} from "./types/DataTypes.sol";
+import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
+
+/// @title GridleaseMarketExtension
+/// @notice The part of the market that does not run on the lease path: provider profiles, offer settings, access
+/// rotation, administration, credits and reads (see {IGridleaseMarketExtension}). {GridleaseMarket} deploys it
+/// and delegates to it every call it does not define itself, so this code runs on the market's storage and its
+/// events come from the market's address.
+/// @dev It inherits exactly what the market inherits, in the same order, so both see one storage layout; the
+/// immutables are set to the market's. Called directly (not through the market), every function reverts.
+contract GridleaseMarketExtension is
+    IGridleaseMarketExtension,
+    Ownable2Step,
+    ReentrancyGuardTransient,
+    GridleaseMarketState
+{
+    using SafeERC20 for IERC20;
+
+    address private immutable _SELF = address(this);
+
+    /// @dev The owner of this contract's own (unused) storage is the market that deploys it; the market's owner
+    /// is in the market's storage, which is the one that counts.
+    constructor(
+        IERC20 bondToken,
+        uint256 penaltyBps
+    ) Ownable(msg.sender) GridleaseMarketState(bondToken, penaltyBps) {}
+
+    /// @dev Only through the market's delegatecall: on its own storage this contract is meaningless.
+    modifier onlyDelegated() {
+        if (address(this) == _SELF) revert Errors.Market_NotDelegated();
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               PROVIDERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function registerProvider(string calldata metadataURI) external override onlyDelegated {
+        Provider storage provider = _providers[msg.sender];
+        // Checks
+        if (provider.registered) revert Errors.Market_ProviderAlreadyRegistered(msg.sender);
+        // Effects
+        provider.registered = true;
+        emit ProviderRegistered(msg.sender, metadataURI);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function updateProvider(string calldata metadataURI) external override onlyDelegated {
+        // Checks
+        if (!_providers[msg.sender].registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
+        // Effects
+        emit ProviderUpdated(msg.sender, metadataURI);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 OFFERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setOfferPrice(uint256 offerId, uint256 newPrice) external override onlyDelegated {
+        Offer storage offer = _offerOf(offerId);
+        // Checks
+        _checkPrice(newPrice);
+        // Effects
+        uint256 oldPrice = offer.pricePerGpuHour;
+        offer.pricePerGpuHour = uint96(newPrice);
+        emit OfferPriceChanged(offerId, oldPrice, newPrice);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setOfferUnits(uint256 offerId, uint256 newTotalUnits) external override onlyDelegated {
+        Offer storage offer = _offerOf(offerId);
+        // Checks
+        _checkTotalUnits(newTotalUnits);
+        uint256 inUse = offer.unitsInUse;
+        if (newTotalUnits < inUse) revert Errors.Market_UnitsBelowInUse(offerId, newTotalUnits, inUse);
+        // Effects
+        uint256 oldTotal = offer.totalUnits;
+        offer.totalUnits = uint16(newTotalUnits);
+        emit OfferUnitsChanged(offerId, oldTotal, newTotalUnits);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setOfferPaused(uint256 offerId, bool pause) external override onlyDelegated {
+        Offer storage offer = _offerOf(offerId);
+        // Checks
+        if (offer.paused == pause) revert Errors.Market_OfferAlreadyInState(offerId, pause);
+        // Effects
+        offer.paused = pause;
+        emit OfferPausedSet(offerId, pause);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setOfferRepairWindow(uint256 offerId, uint256 window) external override onlyDelegated {
+        Offer storage offer = _offerOf(offerId);
+        // Checks
+        _checkRepairWindow(window);
+        // Effects
+        uint256 old = offer.repairWindow;
+        offer.repairWindow = uint24(window);
+        emit OfferRepairWindowSet(offerId, old, window);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 LEASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external override onlyDelegated {
+        // Checks
+        Lease storage lease = _leases[leaseId];
+        _requireLease(lease.phase, leaseId);
+        if (msg.sender != _offers[lease.offerId].provider)
+            revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
+        LeaseStatus status = _status(leaseId, lease);
+        if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
+        _checkAccessPayload(encryptedAccess);
+        // Effects
+        emit LeaseAccessRotated(leaseId, encryptedAccess);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setProtocolFee(uint256 feeBps_) external override onlyDelegated onlyOwner {
+        if (feeBps_ > MAX_FEE_BPS) revert Errors.Market_FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        uint256 old = _config.feeBps;
+        _config.feeBps = uint16(feeBps_);
+        emit ProtocolFeeSet(old, feeBps_);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setTreasury(address treasury_) external override onlyDelegated onlyOwner {
+        if (treasury_ == address(0)) revert Errors.Market_ZeroAddress();
+        address old = _treasury;
+        _treasury = treasury_;
+        emit TreasurySet(old, treasury_);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setActivationWindow(uint256 window) external override onlyDelegated onlyOwner {
+        _checkActivationWindow(window);
+        uint256 old = _config.activationWindow;
+        _config.activationWindow = uint32(window);
+        emit ActivationWindowSet(old, window);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setPaymentToken(address token, bool allowed) external override onlyDelegated onlyOwner {
+        if (token == address(0)) revert Errors.Market_ZeroAddress();
+        uint256 index = _tokenIndex[token];
+        if (index == 0) {
+            // Disallowing a token that was never allowed changes nothing; it must not take one of the 64 places.
+            if (!allowed) {
+                emit PaymentTokenSet(token, false);
+                return;
+            }
+            if (_tokenList.length == MAX_PAYMENT_TOKENS)
+                revert Errors.Market_TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
+            _tokenList.push(token);
+            index = _tokenList.length;
+            _tokenIndex[token] = index;
+        }
+        uint64 bit = uint64(1 << (index - 1));
+        Config storage config = _config;
+        config.allowedTokens = allowed ? config.allowedTokens | bit : config.allowedTokens & ~bit;
+        emit PaymentTokenSet(token, allowed);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function setPaused(bool paused_) external override onlyDelegated onlyOwner {
+        _config.paused = paused_;
+        emit MarketPausedSet(paused_);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function withdrawFees(
+        address token
+    ) external override onlyDelegated nonReentrant returns (uint256 amount) {
+        amount = _protocolFees[token];
+        // Checks
+        if (amount == 0) revert Errors.Market_NothingToWithdraw(token);
+        // Effects
+        _protocolFees[token] = 0;
+        address treasury_ = _treasury;
+        emit FeesWithdrawn(token, treasury_, amount);
+        // Interactions
+        IERC20(token).safeTransfer(treasury_, amount);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function withdrawCredit(
+        address token
+    ) external override onlyDelegated nonReentrant returns (uint256 amount) {
+        amount = _credits[token][msg.sender];
+        // Checks
+        if (amount == 0) revert Errors.Market_NoCredit(token, msg.sender);
+        // Effects
+        _credits[token][msg.sender] = 0;
+        emit CreditWithdrawn(msg.sender, token, amount);
+        // Interactions
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function sweep(
+        address token,
+        address to
+    ) external override onlyDelegated onlyOwner nonReentrant returns (uint256 amount) {
+        // Checks
+        if (to == address(0)) revert Errors.Market_ZeroAddress();
+        if (token == address(BOND_TOKEN) || _tokenIndex[token] != 0) revert Errors.Market_CannotSweep(token);
+        amount = ExactTransfers.selfBalance(IERC20(token));
+        if (amount == 0) revert Errors.Market_NothingToWithdraw(token);
+        // Effects
+        emit TokensSwept(token, to, amount);
+        // Interactions
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 READS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function getLease(uint256 leaseId) external view override returns (LeaseView memory v) {
+        Lease storage lease = _leases[leaseId];
+        uint8 phase = lease.phase;
+        _requireLease(phase, leaseId);
+        Offer storage offer = _offers[lease.offerId];
+        uint256 gpusPerUnit = offer.gpusPerUnit;
+        bool pending = phase == PHASE_PENDING;
+        v.leaseId = leaseId;
+        v.offerId = lease.offerId;
+        v.buyer = lease.buyer;
+        v.provider = offer.provider;
+        v.paymentToken = offer.paymentToken;
+        v.units = lease.units;
+        v.gpusPerUnit = gpusPerUnit;
+        v.pricePerGpuHour = lease.pricePerGpuHour;
+        v.feeBps = lease.feeBps;
+        v.duration = lease.duration;
+        v.start = pending ? 0 : lease.start;
+        v.end = pending ? 0 : _endOf(leaseId, lease);
+        v.activationDeadline = pending ? lease.start : 0;
+        v.accrued = pending ? 0 : _accruedAt(leaseId, lease, gpusPerUnit, block.timestamp);
+        // An ended lease's deposit is what it billed: the rest went back to the buyer.
+        v.deposit =
+            phase > PHASE_ACTIVE
+                ? v.accrued
+                : LeaseMath.cost(lease.pricePerGpuHour, gpusPerUnit * lease.units, lease.duration);
+        v.settled = lease.settled;
+        v.claimable = v.accrued - v.settled;
+        v.status = _status(leaseId, lease);
+        v.endReason = phase > PHASE_ACTIVE ? EndReason(phase - PHASE_ENDED_BASE) : EndReason.None;
+        if (lease.hadOutage) {
+            Outage storage outage = _outages[leaseId];
+            bool open = outage.since != 0 && phase == PHASE_ACTIVE;
+            v.downUnits = open ? outage.downUnits : 0;
+            v.repairDeadline = open ? outage.deadline : 0;
+            uint256 end = _endOf(leaseId, lease);
+            v.downUnitSeconds = _downUnitSeconds(outage, block.timestamp < end ? block.timestamp : end);
+            v.outageReports = outage.reports;
+        }
+    }
+
+    /// @notice The stored record of an offer.
+    function getOffer(uint256 offerId) external view returns (Offer memory) {
+        return _offers[offerId];
+    }
+
+    /// @notice The stored record of a provider.
+    function getProvider(address provider) external view returns (Provider memory) {
+        return _providers[provider];
+    }
+
+    /// @notice Escrow still held for a lease: its deposit (for an ended lease, what it billed) less what was
+    /// already paid to the provider.
+    function escrowOf(uint256 leaseId) external view returns (uint256) {
+        Lease storage lease = _leases[leaseId];
+        uint256 gpusPerUnit = _offers[lease.offerId].gpusPerUnit;
+        uint256 owed =
+            lease.phase > PHASE_ACTIVE
+                ? _accruedAt(leaseId, lease, gpusPerUnit, block.timestamp)
+                : LeaseMath.cost(lease.pricePerGpuHour, gpusPerUnit * lease.units, lease.duration);
+        return owed - lease.settled;
+    }
+
+    /// @notice Protocol fees collected in `token` and not yet sent to the treasury.
+    function protocolFees(address token) external view returns (uint256) {
+        return _protocolFees[token];
+    }
+
+    /// @notice Whether new offers and leases may use `token` now.
+    function isPaymentToken(address token) external view returns (bool) {
+        uint256 index = _tokenIndex[token];
+        return index != 0 && (_config.allowedTokens >> (index - 1)) & 1 == 1;
+    }
+
+    /// @notice Every token that was ever allowed, whether or not it still is.
+    function paymentTokens() external view returns (address[] memory) {
+        return _tokenList;
+    }
+
+    /// @notice Where `withdrawFees` sends the protocol fees.
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @notice The protocol fee, in basis points, that leases opened from now on lock.
+    function feeBps() external view returns (uint256) {
+        return _config.feeBps;
+    }
+
+    /// @notice Seconds a provider has to activate a lease opened from now on.
+    function activationWindow() external view returns (uint256) {
+        return _config.activationWindow;
+    }
+
+    /// @notice Whether new offers and new leases are stopped.
+    function paused() external view returns (bool) {
+        return _config.paused;
+    }
+
+    /// @notice Number of offers created so far; offer ids run from 1 to this.
+    function offerCount() external view returns (uint256) {
+        return _config.nextOfferId - 1;
+    }
+
+    /// @notice Number of leases opened so far; lease ids run from 1 to this.
+    function leaseCount() external view returns (uint256) {
+        return _config.nextLeaseId - 1;
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function getOutage(uint256 leaseId) external view override returns (Outage memory) {
+        return _outages[leaseId];
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function credits(address token, address account) external view override returns (uint256) {
+        return _credits[token][account];
+    }
+}

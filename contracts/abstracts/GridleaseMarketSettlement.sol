@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {IGridleaseMarketEvents} from "../interfaces/IGridleaseMarketEvents.sol";
+import {Errors} from "../libraries/Errors.sol";
+import {LeaseMath} from "../libraries/LeaseMath.sol";
+import {EndReason, Lease, Offer, Provider} from "../types/DataTypes.sol";
+import {GridleaseMarketState} from "./GridleaseMarketState.sol";
+
+/// @title GridleaseMarketSettlement
+/// @notice How the core ends a lease and pays the buyer out, whatever ends it (a party, its expiry, a missed
+/// activation or an unresolved outage). Adds no storage: it works on {GridleaseMarketState}'s.
+abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, GridleaseMarketState {
+    /// @dev Ends a lease: bills what it served up to now (or its end), refunds the rest of the deposit, frees its
+    /// units and its bond reservation, and pays the buyer the bond penalty when the provider is at fault. The
+    /// payouts go to the buyer, so they never block the end: what the token refuses is credited (see _payOut).
+    function _endLease(uint256 leaseId, Lease storage lease, Offer storage offer, EndReason reason) internal {
+        uint16 units = lease.units;
+        uint256 gpusPerUnit = offer.gpusPerUnit;
+        uint256 deposit = LeaseMath.cost(lease.pricePerGpuHour, gpusPerUnit * units, lease.duration);
+        uint256 accrued;
+        uint256 endTime = block.timestamp;
+
+        // Effects
+        if (lease.phase == PHASE_PENDING) {
+            lease.start = uint40(block.timestamp);
+            lease.duration = 0;
+        } else {
+            accrued = _accruedAt(leaseId, lease, gpusPerUnit, block.timestamp);
+            uint256 start = lease.start;
+            uint256 extension = lease.hadOutage ? _outages[leaseId].extension : 0;
+            uint256 served = LeaseMath.elapsed(start, lease.duration + extension, block.timestamp);
+            endTime = start + served;
+            // The end becomes the end time. served >= extension: the end moved only by downtime already past.
+            lease.duration = uint32(served - extension);
+        }
+        lease.phase = PHASE_ENDED_BASE + uint8(reason);
+        uint256 refund = deposit - accrued;
+        offer.unitsInUse -= units;
+        // The penalty was reserved out of the bond when the lease opened: release it, and pay it out if the
+        // provider is at fault.
+        uint256 reserved = _penaltyOf(offer);
+        uint256 penalty = reason == EndReason.BuyerTerminated || reason == EndReason.Expired ? 0 : reserved;
+        if (reserved != 0) {
+            Provider storage providerRecord = _providers[offer.provider];
+            // unchecked: the reservation is part of both the locked and the whole bond.
+            unchecked {
+                providerRecord.lockedBond -= uint128(reserved);
+                providerRecord.bond -= uint128(penalty);
+            }
+        }
+        emit LeaseEnded(leaseId, reason, endTime, accrued, refund, penalty);
+
+        // Interactions
+        address buyer = lease.buyer;
+        if (refund != 0) _payOut(IERC20(offer.paymentToken), buyer, refund);
+        if (penalty != 0) _payOut(BOND_TOKEN, buyer, penalty);
+    }
+
+    /// @dev Sends `amount` of `token` to `to`, or credits it to `to` when the transfer fails (the receiver is
+    /// blocklisted, the token is paused, a receive hook refuses or burns its PAYOUT_GAS): a payout to one party
+    /// must never block the call that makes it. The credit is written after the failed call under the
+    /// reentrancy guard; the failed call changed nothing. Reverts with Market_InsufficientGas when the transfer
+    /// failed and the transaction had too little gas left to have given it PAYOUT_GAS: that failure is the
+    /// caller's, not the receiver's.
+    function _payOut(IERC20 token, address to, uint256 amount) private {
+        uint256 gasLimit = PAYOUT_GAS;
+        bool ok;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, 0xa9059cbb)) // transfer(address,uint256)
+            mstore(add(ptr, 0x04), to)
+            mstore(add(ptr, 0x24), amount)
+            ok := call(gasLimit, token, 0, ptr, 0x44, 0x00, 0x20)
+            // As SafeERC20: no return data is success only from a contract; return data must be `true`.
+            switch returndatasize()
+            case 0 {
+                ok := and(ok, gt(extcodesize(token), 0))
+            }
+            default {
+                ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+            }
+        }
+        if (ok) return;
+        if (gasleft() < gasLimit / 63) revert Errors.Market_InsufficientGas(gasleft());
+        _credits[address(token)][to] += amount;
+        emit CreditAdded(to, address(token), amount);
+    }
+}

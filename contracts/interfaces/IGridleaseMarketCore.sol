@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {OfferParams} from "../types/DataTypes.sol";
+import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
+
+/// @title IGridleaseMarketCore
+/// @notice The functions the market's core contract runs itself: everything that moves tokens in or out on the
+/// lease path, and the offer and outage records billing depends on. The rest of the market's interface is served
+/// by its extension (see {IGridleaseMarket}).
+interface IGridleaseMarketCore is IGridleaseMarketEvents {
+    /*//////////////////////////////////////////////////////////////
+                             BONDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Adds `amount` of the marketplace token to the caller's bond.
+    /// Emits a {BondDeposited} event.
+    /// Requirements:
+    /// - The caller is registered; `amount` > 0; the token arrives in full; `amount` and the new bond fit in uint128.
+    /// @param amount Marketplace-token base units pulled from the caller (it must have approved the market).
+    function depositBond(uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's bond.
+    /// Emits a {BondWithdrawn} event.
+    /// Requirements:
+    /// - `amount` > 0 and at most the bond.
+    /// - `amount` is at most the free bond: the penalties reserved by the caller's pending and active leases stay.
+    /// Notes:
+    /// - Works while the market is paused.
+    /// @param amount Marketplace-token base units sent back to the caller.
+    function withdrawBond(uint256 amount) external;
+
+    /*//////////////////////////////////////////////////////////////
+                             OFFERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lists capacity.
+    /// Emits an {OfferCreated} event.
+    /// Requirements:
+    /// - The market is not paused; the caller is registered; the payment token is allowed.
+    /// - 1 <= gpusPerUnit <= MAX_GPUS_PER_UNIT; 1 <= totalUnits <= MAX_UNITS; 0 < price <= type(uint96).max.
+    /// - 0 < minDuration <= maxDuration <= MAX_LEASE_DURATION; minProviderBond fits in uint128.
+    /// - MIN_REPAIR_WINDOW <= repairWindow <= MAX_REPAIR_WINDOW.
+    /// - gpuModel and region are not empty; buyerPolicy is zero or a contract.
+    /// @param params The offer's terms; see {OfferParams}.
+    /// @return offerId The new offer's id (ids run from 1).
+    function createOffer(OfferParams calldata params) external returns (uint256 offerId);
+
+    /*//////////////////////////////////////////////////////////////
+                             LEASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Leases `units` units of an offer for `duration` seconds and pulls the deposit from the caller. The
+    /// lease is pending until the provider activates it.
+    /// Emits a {LeaseOpened} event.
+    /// Requirements:
+    /// - The market and the offer are not paused; the payment token is still allowed.
+    /// - 0 < units <= units available; minDuration <= duration <= maxDuration.
+    /// - The offer's price is at most `maxPricePerGpuHour` (protection against a front-run price rise).
+    /// - The provider's bond is at least the offer's minimum, and its free part (not reserved by live leases)
+    ///   covers this lease's penalty, which it then reserves; the offer's buyer policy, if any, allows the caller.
+    /// - `buyerPublicKey` is not zero; the deposit arrives in full (fee-on-transfer tokens are rejected).
+    /// @param offerId The offer to lease from.
+    /// @param units How many units (servers) to lease.
+    /// @param duration Seconds of service bought; billed per second from activation.
+    /// @param maxPricePerGpuHour The highest price the caller accepts; the lease locks the offer's current price.
+    /// @param buyerPublicKey The caller's X25519 public key, to which the provider encrypts the access details.
+    /// @return leaseId The new lease's id (ids run from 1).
+    function openLease(
+        uint256 offerId,
+        uint256 units,
+        uint256 duration,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey
+    ) external returns (uint256 leaseId);
+
+    /// @notice `openLease` with an EIP-2612 permit signed by the caller for the payment token, in one transaction.
+    /// Emits a {LeaseOpened} event (and the token's {Approval} when the permit is used).
+    /// Requirements:
+    /// - As for `openLease`.
+    /// Notes:
+    /// - If the permit fails (for example because someone front-ran it) the call still succeeds when the
+    ///   allowance already suffices.
+    /// @param offerId The offer to lease from.
+    /// @param units How many units (servers) to lease.
+    /// @param duration Seconds of service bought.
+    /// @param maxPricePerGpuHour The highest price the caller accepts.
+    /// @param buyerPublicKey The caller's X25519 public key.
+    /// @param permitValue The allowance the permit grants the market.
+    /// @param permitDeadline The permit's expiry, a Unix time.
+    /// @param v The permit signature's recovery byte.
+    /// @param r The permit signature's r.
+    /// @param s The permit signature's s.
+    /// @return leaseId The new lease's id.
+    function openLeaseWithPermit(
+        uint256 offerId,
+        uint256 units,
+        uint256 duration,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey,
+        uint256 permitValue,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 leaseId);
+
+    /// @notice Starts a pending lease and posts the connection details, encrypted to the buyer's key. Billing
+    /// starts now and the lease ends one duration later.
+    /// Emits a {LeaseActivated} event.
+    /// Requirements:
+    /// - The lease exists; the caller is the lease's provider; the lease is pending; the activation deadline has
+    ///   not passed.
+    /// - 0 < encryptedAccess.length <= MAX_ACCESS_BYTES.
+    /// @param leaseId The lease to start.
+    /// @param encryptedAccess Connection details sealed to the buyer's public key.
+    function activateLease(uint256 leaseId, bytes calldata encryptedAccess) external;
+
+    /// @notice Adds `addedDuration` seconds to a pending or active lease at its locked price; the caller pays.
+    /// Emits a {LeaseExtended} event.
+    /// Requirements:
+    /// - The lease exists and is pending, or active and not expired; `addedDuration` > 0.
+    /// - `addedDuration` and the new duration are at most the offer's maximum; the top-up arrives in full.
+    /// Notes:
+    /// - Anyone may pay for anyone's lease. Works while the market is paused: pausing stops only new offers
+    ///   and new leases.
+    /// @param leaseId The lease to extend.
+    /// @param addedDuration Seconds added to the lease.
+    function extendLease(uint256 leaseId, uint256 addedDuration) external;
+
+    /// @notice Ends a lease early. The buyer may end an active lease; the provider may end a pending or active one.
+    /// The buyer gets the unused part of the deposit back; when the provider ends it, the buyer also gets the
+    /// bond penalty.
+    /// Emits a {LeaseEnded} event with reason BuyerTerminated or ProviderTerminated (OutageUnresolved, with the
+    /// penalty, when `endUnresolvedOutage` could end it).
+    /// Requirements:
+    /// - The lease exists; the caller is its buyer or provider; it is in a state that caller may end; not expired.
+    /// Notes:
+    /// - Works while the market is paused.
+    /// @param leaseId The lease to end.
+    function terminateLease(uint256 leaseId) external;
+
+    /// @notice Cancels a lease the provider failed to activate in time: full refund plus the bond penalty.
+    /// Emits a {LeaseEnded} event with reason NoShowCancelled.
+    /// Requirements:
+    /// - The lease exists; the caller is the buyer; the lease is pending; its activation deadline has passed.
+    /// Notes:
+    /// - Works while the market is paused.
+    /// @param leaseId The lease to cancel.
+    function cancelLease(uint256 leaseId) external;
+
+    /// @notice Ends an expired lease and frees its units. Anyone may call it. The provider's earnings stay
+    /// claimable through `claim`; the buyer gets back what outages left unbilled (nothing for a lease that never
+    /// had one).
+    /// Emits a {LeaseEnded} event with reason Expired (OutageUnresolved when `endUnresolvedOutage` could end it).
+    /// Requirements:
+    /// - The lease exists, is active and its end has passed.
+    /// @param leaseId The lease to close.
+    function closeLease(uint256 leaseId) external;
+
+    /// @notice Pays the caller the accrued, unclaimed earnings of its leases, less the protocol fee.
+    /// Emits an {EarningsClaimed} event per lease that had something to claim.
+    /// Requirements:
+    /// - 1 <= leaseIds.length <= MAX_CLAIM_BATCH; every lease exists and the caller is its provider; something
+    ///   accrued.
+    /// Notes:
+    /// - Leases with nothing to claim are skipped; leases in different payment tokens are paid per token.
+    /// - Works while the market is paused.
+    /// @param leaseIds The leases to claim from; a lease listed twice pays once.
+    function claim(uint256[] calldata leaseIds) external;
+
+    /*//////////////////////////////////////////////////////////////
+                            OUTAGES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The buyer reports that `units` of the lease's servers are down. Billing stops for those servers at
+    /// this second, until the provider resolves the outage or the lease ends.
+    /// Emits an {OutageReported} event.
+    /// Requirements:
+    /// - The lease exists; the caller is its buyer; it is active and not expired.
+    /// - 1 <= `units` <= the lease's units; while an outage is open, `units` is more than the servers already down.
+    /// - Fewer than MAX_OUTAGE_REPORTS reports were filed on this lease.
+    /// Notes:
+    /// - The repair deadline is now plus the offer's repair window, fixed at the first report of an outage. A
+    ///   report within REPORT_COOLDOWN of the last resolution keeps that outage's deadline: the clock does not
+    ///   restart for a server that was "resolved" without being repaired.
+    /// - Works while the market is paused.
+    /// @param leaseId The lease.
+    /// @param units How many of the lease's servers are down now.
+    /// @param evidenceHash The buyer's evidence (a hash); not checked, only emitted.
+    function reportOutage(uint256 leaseId, uint256 units, bytes32 evidenceHash) external;
+
+    /// @notice The provider resolves the open outage: billing resumes, and the lease's end moves later by the
+    /// downtime prorated over the lease's servers, so the buyer gets every unit-second it paid for.
+    /// Emits an {OutageResolved} event.
+    /// Requirements:
+    /// - The lease exists; the caller is its provider; an outage is open; the lease is not expired; the repair
+    ///   deadline has not passed; `encryptedAccess` is empty or at most MAX_ACCESS_BYTES.
+    /// @param leaseId The lease.
+    /// @param encryptedAccess New connection details sealed to the buyer's key, or empty to keep the current ones.
+    function resolveOutage(uint256 leaseId, bytes calldata encryptedAccess) external;
+
+    /// @notice Ends a lease whose outage the provider did not resolve in time, or that reached MAX_OUTAGE_REPORTS:
+    /// the buyer gets the unused deposit back and the bond penalty. Anyone may call it.
+    /// Emits a {LeaseEnded} event with reason OutageUnresolved.
+    /// Requirements:
+    /// - The lease exists and is active (expired or not, not yet closed).
+    /// - An outage is open and its repair deadline passed before now and before the lease's end, or the lease
+    ///   reached MAX_OUTAGE_REPORTS.
+    /// Notes:
+    /// - `terminateLease` and `closeLease` end such a lease the same way, so nobody can step around the penalty.
+    /// - Works while the market is paused.
+    /// @param leaseId The lease to end.
+    function endUnresolvedOutage(uint256 leaseId) external;
+}

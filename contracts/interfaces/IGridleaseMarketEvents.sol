@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EndReason, OfferParams} from "../types/DataTypes.sol";
+
+/// @title IGridleaseMarketEvents
+/// @notice Every event the market's address emits, from its core or its extension. Each carries enough to rebuild
+/// all state without calling the contract.
+interface IGridleaseMarketEvents {
+    event ProviderRegistered(address indexed provider, string metadataURI);
+    event ProviderUpdated(address indexed provider, string metadataURI);
+    event BondDeposited(address indexed provider, uint256 amount, uint256 newBond);
+    event BondWithdrawn(address indexed provider, uint256 amount, uint256 newBond);
+
+    /// @param terms Everything the provider listed, as given to `createOffer`.
+    event OfferCreated(
+        uint256 indexed offerId,
+        address indexed provider,
+        address indexed paymentToken,
+        OfferParams terms
+    );
+    event OfferPriceChanged(uint256 indexed offerId, uint256 oldPrice, uint256 newPrice);
+    event OfferUnitsChanged(uint256 indexed offerId, uint256 oldTotalUnits, uint256 newTotalUnits);
+    event OfferPausedSet(uint256 indexed offerId, bool paused);
+    event OfferRepairWindowSet(uint256 indexed offerId, uint256 oldWindow, uint256 newWindow);
+
+    /// @param activationDeadline The provider must activate before this time, else the buyer may cancel.
+    /// @param buyerPublicKey The buyer's X25519 public key; access details are encrypted to it.
+    event LeaseOpened(
+        uint256 indexed leaseId,
+        uint256 indexed offerId,
+        address indexed buyer,
+        uint256 units,
+        uint256 duration,
+        uint256 pricePerGpuHour,
+        uint256 deposit,
+        uint256 feeBps,
+        uint256 activationDeadline,
+        bytes32 buyerPublicKey
+    );
+    /// @param encryptedAccess Connection details sealed to the buyer's public key.
+    event LeaseActivated(uint256 indexed leaseId, uint256 start, uint256 end, bytes encryptedAccess);
+    event LeaseAccessRotated(uint256 indexed leaseId, bytes encryptedAccess);
+    /// @param addedDuration Seconds added to the lease; its end (or, while pending, its duration) moves by as much.
+    event LeaseExtended(uint256 indexed leaseId, address indexed payer, uint256 addedDuration, uint256 topUp);
+    /// @param accrued Gross amount the provider earned over the lease's life (fee included).
+    /// @param refund Paid back to the buyer now, in the payment token (credited instead if the transfer fails).
+    /// @param penalty Paid from the provider's bond to the buyer, in the marketplace token (likewise).
+    event LeaseEnded(
+        uint256 indexed leaseId,
+        EndReason reason,
+        uint256 endTime,
+        uint256 accrued,
+        uint256 refund,
+        uint256 penalty
+    );
+    /// @param downUnits Servers down from now on (a report while one is open raises the count).
+    /// @param evidenceHash What the buyer offers as evidence, e.g. the keccak256 of a failed `lease verify` verdict.
+    /// @param repairDeadline After it the provider can no longer resolve, and anyone may end the lease.
+    /// @param reports Reports filed on this lease so far, this one included.
+    event OutageReported(
+        uint256 indexed leaseId,
+        address indexed buyer,
+        uint256 downUnits,
+        bytes32 evidenceHash,
+        uint256 repairDeadline,
+        uint256 reports
+    );
+    /// @param downtime Seconds the lease's end moved later: this outage's down unit-seconds over the lease's units.
+    /// @param downUnitSeconds The lease's down unit-seconds so far, all outages included.
+    /// @param end The lease's new end.
+    /// @param encryptedAccess New connection details sealed to the buyer's key; empty when they did not change.
+    event OutageResolved(
+        uint256 indexed leaseId,
+        uint256 downtime,
+        uint256 downUnitSeconds,
+        uint256 end,
+        bytes encryptedAccess
+    );
+    /// @param gross Amount released from the lease's escrow; `gross - fee` went to the provider.
+    event EarningsClaimed(uint256 indexed leaseId, address indexed provider, uint256 gross, uint256 fee);
+
+    event ProtocolFeeSet(uint256 oldFeeBps, uint256 newFeeBps);
+    event TreasurySet(address oldTreasury, address newTreasury);
+    event ActivationWindowSet(uint256 oldWindow, uint256 newWindow);
+    event PaymentTokenSet(address indexed token, bool allowed);
+    event MarketPausedSet(bool paused);
+    event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
+    /// @notice Emitted once, at deployment: the bond token and the share of an offer's minimum bond that each lease
+    /// reserves and that a provider at fault pays, so indexers can show a provider's free and reserved bond.
+    event PenaltyRateSet(address indexed bondToken, uint256 penaltyBps);
+    /// @notice A payout that could not be delivered (the token refused the transfer) is credited to `account`.
+    event CreditAdded(address indexed account, address indexed token, uint256 amount);
+    event CreditWithdrawn(address indexed account, address indexed token, uint256 amount);
+    event TokensSwept(address indexed token, address indexed to, uint256 amount);
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {LeaseView, Outage} from "../types/DataTypes.sol";
+import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
+
+/// @title IGridleaseMarketExtension
+/// @notice The part of the market's interface that its extension serves: provider profiles, offer settings,
+/// access rotation, administration, credits and reads. The core delegates these calls to the extension, which runs
+/// them on the core's storage, so they are called on the market's address like the rest.
+interface IGridleaseMarketExtension is IGridleaseMarketEvents {
+    /*//////////////////////////////////////////////////////////////
+                           PROVIDERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers the caller as a provider with a metadata URI (name, sites, contact: whatever it wants public).
+    /// Emits a {ProviderRegistered} event.
+    /// Requirements:
+    /// - The caller is not yet registered.
+    /// @param metadataURI Where the provider's public profile is; not stored, only emitted.
+    function registerProvider(string calldata metadataURI) external;
+
+    /// @notice Replaces the caller's metadata URI.
+    /// Emits a {ProviderUpdated} event.
+    /// Requirements:
+    /// - The caller is registered.
+    /// @param metadataURI The new profile URI; not stored, only emitted.
+    function updateProvider(string calldata metadataURI) external;
+
+    /*//////////////////////////////////////////////////////////////
+                             OFFERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets the price per GPU-hour for leases opened from now on. Open leases keep their price.
+    /// Emits an {OfferPriceChanged} event.
+    /// Requirements:
+    /// - The caller is the offer's provider; 0 < newPrice <= type(uint96).max.
+    /// @param offerId The offer to reprice.
+    /// @param newPrice Payment-token base units per GPU-hour.
+    function setOfferPrice(uint256 offerId, uint256 newPrice) external;
+
+    /// @notice Sets the offer's total units.
+    /// Emits an {OfferUnitsChanged} event.
+    /// Requirements:
+    /// - The caller is the offer's provider; newTotalUnits is at least the units in use and at most MAX_UNITS.
+    /// @param offerId The offer to resize.
+    /// @param newTotalUnits The number of units (servers) the offer holds from now on.
+    function setOfferUnits(uint256 offerId, uint256 newTotalUnits) external;
+
+    /// @notice Stops (`paused` true) or resumes new leases on an offer. Open leases are unaffected.
+    /// Emits an {OfferPausedSet} event.
+    /// Requirements:
+    /// - The caller is the offer's provider; the offer is not already in that state.
+    /// @param offerId The offer to pause or resume.
+    /// @param paused True to stop new leases, false to allow them again.
+    function setOfferPaused(uint256 offerId, bool paused) external;
+
+    /// @notice Sets the repair window for outages reported from now on; open outages keep their deadline.
+    /// Emits an {OfferRepairWindowSet} event.
+    /// Requirements:
+    /// - The caller is the offer's provider; MIN_REPAIR_WINDOW <= `window` <= MAX_REPAIR_WINDOW.
+    /// @param offerId The offer.
+    /// @param window Seconds the provider has to resolve an outage.
+    function setOfferRepairWindow(uint256 offerId, uint256 window) external;
+
+    /*//////////////////////////////////////////////////////////////
+                             LEASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Posts new encrypted connection details for an active lease.
+    /// Emits a {LeaseAccessRotated} event.
+    /// Requirements:
+    /// - The lease exists; the caller is its provider; it is active and not expired; payload as in `activateLease`.
+    /// @param leaseId The lease whose access changes.
+    /// @param encryptedAccess The new connection details, sealed to the buyer's public key.
+    function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external;
+
+    /*//////////////////////////////////////////////////////////////
+                             ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets the protocol fee for leases opened from now on; open leases keep theirs.
+    /// Emits a {ProtocolFeeSet} event.
+    /// Requirements:
+    /// - The caller is the owner; `feeBps` <= MAX_FEE_BPS.
+    /// @param feeBps The fee in basis points of the gross amount claimed.
+    function setProtocolFee(uint256 feeBps) external;
+
+    /// @notice Sets where protocol fees go.
+    /// Emits a {TreasurySet} event.
+    /// Requirements:
+    /// - The caller is the owner; `treasury` is not zero.
+    /// @param treasury The address `withdrawFees` pays.
+    function setTreasury(address treasury) external;
+
+    /// @notice Sets the activation window for leases opened from now on.
+    /// Emits an {ActivationWindowSet} event.
+    /// Requirements:
+    /// - The caller is the owner; MIN_ACTIVATION_WINDOW <= `window` <= MAX_ACTIVATION_WINDOW.
+    /// @param window Seconds a provider has to activate a new lease.
+    function setActivationWindow(uint256 window) external;
+
+    /// @notice Allows or disallows a payment token for new offers and leases. Open leases are unaffected.
+    /// Emits a {PaymentTokenSet} event.
+    /// Requirements:
+    /// - The caller is the owner; `token` is not zero; allowing a new token needs one of MAX_PAYMENT_TOKENS places.
+    /// @param token The ERC-20 token.
+    /// @param allowed Whether new offers and leases may use it.
+    function setPaymentToken(address token, bool allowed) external;
+
+    /// @notice Pauses or resumes new offers and new leases. Nothing else is ever blocked.
+    /// Emits a {MarketPausedSet} event.
+    /// Requirements:
+    /// - The caller is the owner.
+    /// @param paused True to stop new offers and leases, false to allow them again.
+    function setPaused(bool paused) external;
+
+    /// @notice Sends the accumulated protocol fees in `token` to the treasury. Anyone may call it.
+    /// Emits a {FeesWithdrawn} event.
+    /// Requirements:
+    /// - There are fees in `token`.
+    /// @param token The token whose fees to send.
+    /// @return amount The amount sent to the treasury.
+    function withdrawFees(address token) external returns (uint256 amount);
+
+    /// @notice Sends the caller what the market credited it in `token` because a payout to it failed. Only the
+    /// credited address can withdraw, to itself: moving frozen funds elsewhere would step around a token's
+    /// blocklist.
+    /// Emits a {CreditWithdrawn} event.
+    /// Requirements:
+    /// - The caller has a credit in `token`; the transfer succeeds (else it stays credited).
+    /// @param token The token to withdraw.
+    /// @return amount The amount sent.
+    function withdrawCredit(address token) external returns (uint256 amount);
+
+    /// @notice Sends tokens sent to the market by mistake to `to`.
+    /// Emits a {TokensSwept} event.
+    /// Requirements:
+    /// - The caller is the owner; `to` is not zero; the market holds some `token`.
+    /// - `token` was never a payment token and is not the bond token: a live token's surplus cannot be told
+    ///   from what the market owes without totals that would cost gas on every operation.
+    /// @param token The token to sweep.
+    /// @param to Where to send it.
+    /// @return amount The amount sent.
+    function sweep(address token, address to) external returns (uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                             READS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Everything about one lease, decoded: parties, terms, times, deposit, accrual and status.
+    /// Requirements:
+    /// - The lease exists.
+    /// @param leaseId The lease to read.
+    /// @return The lease's {LeaseView}.
+    function getLease(uint256 leaseId) external view returns (LeaseView memory);
+
+    /// @notice A lease's outage record; all zero for a lease that never had an outage report.
+    /// @param leaseId The lease.
+    /// @return The lease's {Outage}.
+    function getOutage(uint256 leaseId) external view returns (Outage memory);
+
+    /// @notice What the market credited `account` in `token` after a payout to it failed.
+    /// @param token The token.
+    /// @param account The credited address.
+    /// @return The amount `withdrawCredit` would send.
+    function credits(address token, address account) external view returns (uint256);
+}
