@@ -23,25 +23,25 @@ export const THROUGHPUT_PROGRAM = fileURLToPath(
   new URL("../../hardware-check/throughput.py", import.meta.url),
 );
 
-/** Runs the probe on this machine (sh -c, PATH as given) and builds its report. */
+/** Runs the probe on this machine (as `asUser` through runuser when given, so root sees what that account sees). */
 export function probeLocally(
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; asUser?: string } = {},
 ): Promise<HardwareReport> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const [command, args] = options.asUser
+    ? ["runuser", ["-u", options.asUser, "--", "sh", "-c", PROBE_SCRIPT]]
+    : ["sh", ["-c", PROBE_SCRIPT]];
   return new Promise((resolve, reject) => {
     execFile(
-      "sh",
-      ["-c", PROBE_SCRIPT],
-      {
-        timeout: options.timeoutMs ?? 60_000,
-        env: options.env ?? process.env,
-        maxBuffer: 64 << 20,
-      },
+      command,
+      args,
+      { timeout: timeoutMs, env: options.env ?? process.env, maxBuffer: 64 << 20 },
       (err, stdout) => {
-        if (err && err.killed)
+        if (err?.killed)
           return reject(
             new SshError(
               "command-timeout",
-              `the hardware probe did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s`,
+              `the hardware probe did not finish within ${timeoutMs / 1000} s`,
             ),
           );
         try {
