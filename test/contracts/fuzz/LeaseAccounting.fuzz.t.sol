@@ -17,7 +17,7 @@ import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts
 contract LeaseAccountingFuzzTest is BaseTest {
     /// @dev The most a single fuzzed deposit may cost, per token: TestUSD is minted on demand up to the market's
     /// deposit cap; GRID has a fixed supply, of which this contract holds most.
-    uint256 internal constant USD_BUDGET = type(uint112).max;
+    uint256 internal constant USD_BUDGET = type(uint104).max;
     uint256 internal constant GRID_BUDGET = 50_000_000e18;
 
     struct Terms {

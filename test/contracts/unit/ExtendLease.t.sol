@@ -58,20 +58,22 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         market.extendLease(id, 1 days + 1);
     }
 
-    function test_RevertWhen_NewDepositAboveUint112() public {
+    function test_RevertWhen_NewDepositAboveUint104() public {
         OfferParams memory p = _h100Params();
-        p.gpusPerUnit = 1_024;
         p.pricePerGpuHour = type(uint96).max;
         p.maxDuration = 1_000 hours;
         uint256 huge = _createOffer(p);
-        uint256 firstDeposit = _cost(type(uint96).max, 1_024, 1 hours);
+        uint256 firstDeposit = _cost(type(uint96).max, 8, 1 hours);
         usd.mint(buyer, firstDeposit);
         uint256 id = _open(buyer, huge, 1, 1 hours);
 
-        uint256 newDeposit = _cost(type(uint96).max, 1_024, 100 hours);
+        uint256 newDeposit = _cost(type(uint96).max, 8, 100 hours);
+        assertGt(newDeposit, type(uint104).max, "premise: above uint104");
+        MarketState memory before = _captureState();
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_DepositTooLarge.selector, newDeposit));
         vm.prank(buyer);
         market.extendLease(id, 99 hours);
+        _assertUnchanged(before);
     }
 
     function test_RevertWhen_AllowanceTooSmall() public {

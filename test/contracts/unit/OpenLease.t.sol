@@ -139,13 +139,13 @@ contract OpenLease_Unit_Test is MarketStateTest {
         assertEq(market.getLease(id).deposit, 1, "smallest deposit");
     }
 
-    function test_RevertWhen_DepositAboveUint112() public {
+    function test_RevertWhen_DepositAboveUint104() public {
         OfferParams memory p = _h100Params();
         p.gpusPerUnit = 1_024;
         p.pricePerGpuHour = type(uint96).max;
         uint256 huge = _createOffer(p);
         uint256 deposit = _cost(type(uint96).max, 1_024, 100 hours);
-        assertGt(deposit, type(uint112).max, "premise: above uint112");
+        assertGt(deposit, type(uint104).max, "premise: above uint104");
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_DepositTooLarge.selector, deposit));
         _open(buyer, huge, 1, 100 hours);
     }

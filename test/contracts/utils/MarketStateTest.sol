@@ -5,18 +5,20 @@ import {BaseTest} from "./BaseTest.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Offer, Provider} from "../../../contracts/types/DataTypes.sol";
 
-/// @notice BaseTest plus a record of everything a rejected call must leave untouched: token balances of every
-/// actor and of the market, bonds, protocol fees, counters, and every offer and lease record. Kept apart from
+/// @notice BaseTest plus a record of everything a rejected call must leave untouched: token balances and credits of
+/// every actor and of the market, bonds, protocol fees, counters, and every offer, lease and outage record. Kept apart from
 /// BaseTest so that the fixture stays the one shared by all suites.
 abstract contract MarketStateTest is BaseTest {
     struct MarketState {
         uint256[] balances; // tracked token x holder, row-major
         uint256[] fees; // protocolFees per tracked token
+        uint256[] credits; // credits of failed payouts, tracked token x holder, row-major
         uint256 leaseCount;
         uint256 offerCount;
         bytes32 providersHash;
         bytes32 offersHash;
         bytes32 leasesHash;
+        bytes32 outagesHash;
         bool paused;
         uint256 feeBps;
     }
@@ -61,9 +63,11 @@ abstract contract MarketStateTest is BaseTest {
         uint256 n = trackedTokens.length;
         s.balances = new uint256[](n * holders.length);
         s.fees = new uint256[](n);
+        s.credits = new uint256[](n * holders.length);
         for (uint256 t = 0; t < n; ++t) {
             for (uint256 h = 0; h < holders.length; ++h) {
                 s.balances[t * holders.length + h] = IERC20(trackedTokens[t]).balanceOf(holders[h]);
+                s.credits[t * holders.length + h] = market.credits(trackedTokens[t], holders[h]);
             }
             s.fees[t] = market.protocolFees(trackedTokens[t]);
         }
@@ -78,6 +82,7 @@ abstract contract MarketStateTest is BaseTest {
         }
         for (uint256 i = 1; i <= s.leaseCount; ++i) {
             s.leasesHash = keccak256(abi.encode(s.leasesHash, market.getLease(i), market.escrowOf(i)));
+            s.outagesHash = keccak256(abi.encode(s.outagesHash, market.getOutage(i)));
         }
         s.paused = market.paused();
         s.feeBps = market.feeBps();
@@ -91,11 +96,15 @@ abstract contract MarketStateTest is BaseTest {
         for (uint256 i = 0; i < before.fees.length; ++i) {
             assertEq(nowState.fees[i], before.fees[i], "protocol fees changed");
         }
+        for (uint256 i = 0; i < before.credits.length; ++i) {
+            assertEq(nowState.credits[i], before.credits[i], "credit changed");
+        }
         assertEq(nowState.leaseCount, before.leaseCount, "lease count changed");
         assertEq(nowState.offerCount, before.offerCount, "offer count changed");
         assertEq(nowState.providersHash, before.providersHash, "provider records changed");
         assertEq(nowState.offersHash, before.offersHash, "offer records changed");
         assertEq(nowState.leasesHash, before.leasesHash, "lease records changed");
+        assertEq(nowState.outagesHash, before.outagesHash, "outage records changed");
         assertEq(nowState.paused, before.paused, "pause flag changed");
         assertEq(nowState.feeBps, before.feeBps, "fee changed");
     }

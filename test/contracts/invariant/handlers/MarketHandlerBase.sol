@@ -130,7 +130,7 @@ abstract contract MarketHandlerBase is Assertions {
                 store.ghostBond(r.provider) >= o.minProviderBond &&
                 store.ghostBond(r.provider) - _reserved(r.provider) >= _penaltyOf(r.offerId) &&
                 deposit != 0 &&
-                deposit <= type(uint112).max;
+                deposit <= type(uint104).max;
 
         uint256 before = _bal(r.token, r.buyer);
         vm.prank(r.buyer);
@@ -175,7 +175,7 @@ abstract contract MarketHandlerBase is Assertions {
         bool expectOk =
             (s == LeaseStatus.Pending || s == LeaseStatus.Active) &&
                 newDuration <= market.getOffer(r.offerId).maxDuration &&
-                _cost(r.price, r.gpus, newDuration) <= type(uint112).max;
+                _cost(r.price, r.gpus, newDuration) <= type(uint104).max;
         bool paused = _ghostPaused;
         uint256 before = _bal(r.token, payer);
         vm.prank(payer);
