@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, maxUint256, type Hex } from "viem";
+import { getAddress, getContract, maxUint256, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { endReasonName, getLease } from "@gridlease/sdk";
+import { endReasonName, getLease, gridleaseMarketAbi } from "@gridlease/sdk";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import {
   runScenario,
@@ -44,8 +44,10 @@ beforeAll(async () => {
     connection,
     (await (await connection.viem.getPublicClient()).getBlock()).timestamp,
   );
-  const market = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
-    client: { wallet: ctx.wallets[5]! },
+  const market = getContract({
+    address: scenario.market,
+    abi: gridleaseMarketAbi,
+    client: { public: await ctx.viem.getPublicClient(), wallet: ctx.wallets[5]! },
   });
   await ctx.send(() =>
     market.write.createOffer([
@@ -58,6 +60,7 @@ beforeAll(async () => {
         pricePerGpuHour: USD("1.5"),
         minDuration: 3600n,
         maxDuration: 86_400n,
+        repairWindow: 3600n,
         minProviderBond: 1000n * 10n ** 18n,
         buyerPolicy: "0x0000000000000000000000000000000000000000",
         specHash: `0x${"44".repeat(32)}` as Hex,
@@ -313,11 +316,15 @@ describe("open offers", () => {
     const client = await connection.viem.getPublicClient();
     const ctx = await scenarioContext(connection, (await client.getBlock()).timestamp);
     const provider2 = ctx.wallets[5]!;
-    const asProvider = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
-      client: { wallet: provider2 },
+    const asProvider = getContract({
+      address: scenario.market,
+      abi: gridleaseMarketAbi,
+      client: { public: await ctx.viem.getPublicClient(), wallet: provider2 },
     });
-    const asBuyer = await ctx.viem.getContractAt("GridleaseMarket", scenario.market, {
-      client: { wallet: ctx.wallets[3]! },
+    const asBuyer = getContract({
+      address: scenario.market,
+      abi: gridleaseMarketAbi,
+      client: { public: await ctx.viem.getPublicClient(), wallet: ctx.wallets[3]! },
     });
     const { bond, lockedBond } = await asProvider.read.getProvider([provider2.account.address]);
     // The free bond as the minimum: one lease reserves half of it (PENALTY_BPS 5000), so two exhaust it.

@@ -189,6 +189,7 @@ export async function openBulkLeases(
             pricePerGpuHour: PRICES[i]!,
             minDuration: HOUR,
             maxDuration: 30n * DAY,
+            repairWindow: 4n * HOUR,
             minProviderBond: MIN_BOND,
             buyerPolicy: "0x0000000000000000000000000000000000000000",
             specHash: `0x${"11".repeat(32)}`,

@@ -16,7 +16,7 @@
  *   9. Market_BondCommitted          free bond (bond − lockedBond) < penalty = minProviderBond × PENALTY_BPS / 10,000
  *  10. Market_BuyerNotAllowed        the offer's buyer policy says no (see below)
  *  11. Market_DepositZero            the deposit rounds down to 0
- *  12. Market_DepositTooLarge        the deposit exceeds uint112
+ *  12. Market_DepositTooLarge        the deposit exceeds uint104
  *  13. Market_TokenNotAllowed        the market no longer allows the offer's payment token
  *  14. Market_InvalidPublicKey       buyerPublicKey is zero (only checked when given)
  *
@@ -32,8 +32,8 @@ import { describeRevert, type ErrorContext } from "./errors.ts";
 import { cost, penalty as penaltyOf } from "./pricing.ts";
 import type { OfferRecord } from "./actions/types.ts";
 
-/** The largest deposit the market stores (uint112). */
-export const MAX_DEPOSIT = (1n << 112n) - 1n;
+/** The largest deposit the market stores (uint104: the lease's `settled` field). */
+export const MAX_DEPOSIT = (1n << 104n) - 1n;
 
 /** The fields of an offer `canLease` reads: an `IndexedOffer`, or `getOffer`'s view with its `offerId`. */
 export interface LeaseableOffer {

@@ -116,7 +116,15 @@ const MESSAGES: Messages = {
   Market_TokenCallFailed: ([token]) =>
     `The token ${token} did not answer a balance query: it does not behave like an ERC-20 token.`,
   Market_NothingToWithdraw: ([token]) =>
-    `There are no protocol fees in the token ${token} to withdraw.`,
+    `There is nothing in the token ${token} to withdraw or sweep.`,
+  Market_InsufficientGas: ([gasLeft]) =>
+    `The transaction ran too low on gas (${num(gasLeft)} left) to give a token or a buyer policy the gas the market promises it; send it again with a higher gas limit.`,
+  Market_NoCredit: ([token, account]) =>
+    `${account} has no credit in the token ${token}: nothing to withdraw.`,
+  Market_CannotSweep: ([token]) =>
+    `The token ${token} cannot be swept: it is (or was) a payment token or the bond token, so the market may owe it to someone.`,
+  Market_NotDelegated: () =>
+    "This is the market's extension contract: call the market's address instead.",
 
   // Market: providers
   Market_ProviderNotRegistered: ([provider]) =>
@@ -141,6 +149,8 @@ const MESSAGES: Messages = {
     `GPUs per unit must be from 1 to ${num(max)}; got ${num(gpus)}.`,
   Market_InvalidUnits: ([units, max]) =>
     `The number of units must be from 1 to ${num(max)}; got ${num(units)}.`,
+  Market_InvalidRepairWindow: ([window, min, max]) =>
+    `A repair window of ${formatDuration(window)} is outside the market's range of ${formatDuration(min)} to ${formatDuration(max)}.`,
   Market_InvalidPrice: ([price], f) =>
     `The price must be more than zero and fit the market's limit; got ${f.price(price)}.`,
   Market_InvalidDurationRange: ([min, max, cap]) =>
@@ -186,6 +196,17 @@ const MESSAGES: Messages = {
     `Only the buyer or the provider of lease #${leaseId} can end it, and ${caller} is neither.`,
   Market_InvalidPenalty: ([penalty, max]) =>
     `A penalty of ${percent(penalty)} of the bond is above the maximum of ${percent(max)}.`,
+  Market_InvalidOutageUnits: ([leaseId, units, leaseUnits]) =>
+    `Lease #${leaseId} has ${count(leaseUnits, "server")}: an outage must name 1 to ${num(leaseUnits)} of them, not ${num(units)}.`,
+  Market_OutageUnitsNotRaised: ([leaseId, units, downUnits]) =>
+    `An outage is already open on lease #${leaseId} with ${count(downUnits, "server")} down: a new report can only raise that number, not set it to ${num(units)}.`,
+  Market_TooManyOutageReports: ([leaseId, max]) =>
+    `Lease #${leaseId} already has the most outage reports a lease may have (${num(max)}); anyone may now end it as an unresolved outage.`,
+  Market_NoOpenOutage: ([leaseId]) => `Lease #${leaseId} has no open outage to resolve.`,
+  Market_RepairDeadlinePassed: ([leaseId, deadline]) =>
+    `The repair deadline of lease #${leaseId}'s outage passed at ${formatTime(deadline)}: the outage can no longer be resolved, only ended with a refund and the bond penalty.`,
+  Market_OutageExitClosed: ([leaseId]) =>
+    `Lease #${leaseId} cannot be ended as an unresolved outage: no outage is open past its repair deadline, and it has not reached the report limit.`,
   Market_UnexpectedStatus: ([leaseId, status]) =>
     `Lease #${leaseId} ${STATUS_PHRASES[safeStatusName(status)] ?? `is in an unexpected state (${status})`}, so this is not possible now.`,
   Market_ActivationWindowMissed: ([leaseId, deadline]) =>

@@ -156,6 +156,7 @@ const END_REASON_SHORT: Record<EndReasonName, string> = {
   BuyerTerminated: "Buyer ended",
   ProviderTerminated: "Provider ended",
   NoShowCancelled: "No-show",
+  OutageUnresolved: "Outage unrepaired",
 };
 
 const isEndReasonName = (reason: string): reason is EndReasonName =>

@@ -79,3 +79,95 @@ export function settle(t: LeaseTerms, usedSeconds: bigint): Settlement {
   const fee = feeOn(accrued, t.feeBps);
   return { deposit: d, accrued, refund: d - accrued, fee, toProvider: accrued - fee };
 }
+
+/* Outages: billing in unit-seconds (GridleaseMarketState's `_accruedAt`, `_billedUnitSeconds`, `_downUnitSeconds`). */
+
+/** Reports a lease may take (the market's MAX_OUTAGE_REPORTS); reaching it opens the unresolved-outage exit. */
+export const MAX_OUTAGE_REPORTS = 12n;
+
+/** A lease's outage record, as `getOutage` returns it (all zero for a lease that never had a report). */
+export interface OutageRecord {
+  /** When the open outage (or its last raise) began; 0 when none is open. */
+  since: bigint;
+  /** The open (or last) outage's repair deadline. */
+  deadline: bigint;
+  /** When the last outage was resolved; 0 before any. */
+  lastResolved: bigint;
+  /** Servers down in the open outage. */
+  downUnits: bigint;
+  /** Reports filed on the lease. */
+  reports: bigint;
+  /** Seconds the lease's end moved later for resolved downtime. */
+  extension: bigint;
+  /** Down unit-seconds of resolved outages and of raises (the open part not included). */
+  downUnitSeconds: bigint;
+}
+
+/** A lease's outage record from `getOutage`'s viem result (numbers widened to bigint). */
+export function toOutageRecord(o: {
+  since: number | bigint;
+  deadline: number | bigint;
+  lastResolved: number | bigint;
+  downUnits: number | bigint;
+  reports: number | bigint;
+  extension: number | bigint;
+  downUnitSeconds: number | bigint;
+}): OutageRecord {
+  return {
+    since: BigInt(o.since),
+    deadline: BigInt(o.deadline),
+    lastResolved: BigInt(o.lastResolved),
+    downUnits: BigInt(o.downUnits),
+    reports: BigInt(o.reports),
+    extension: BigInt(o.extension),
+    downUnitSeconds: BigInt(o.downUnitSeconds),
+  };
+}
+
+/** When an active or ended lease ends: start + paid duration + the time resolved outages added. */
+export function leaseEnd(start: bigint, duration: bigint, outage?: OutageRecord): bigint {
+  return start + duration + (outage?.extension ?? 0n);
+}
+
+/** Down unit-seconds of a lease's outages up to `t`, the open outage's included. */
+export function downUnitSecondsAt(outage: OutageRecord, t: bigint): bigint {
+  const open = outage.since !== 0n && t > outage.since ? outage.downUnits * (t - outage.since) : 0n;
+  return outage.downUnitSeconds + open;
+}
+
+/**
+ * Billed unit-seconds of an active or ended lease up to `t` (clamped to its end): every server's seconds of service
+ * less the down unit-seconds.
+ */
+export function billedUnitSeconds(
+  units: bigint,
+  start: bigint,
+  duration: bigint,
+  t: bigint,
+  outage?: OutageRecord,
+): bigint {
+  const served = elapsed(start, duration + (outage?.extension ?? 0n), t);
+  return units * served - (outage ? downUnitSecondsAt(outage, start + served) : 0n);
+}
+
+/** Gross amount an active or ended lease has earned by `t`: its billed unit-seconds at its price, rounded down once. */
+export function accruedAt(
+  t: LeaseTerms & { start: bigint },
+  now: bigint,
+  outage?: OutageRecord,
+): bigint {
+  return cost(
+    t.pricePerGpuHour,
+    t.gpusPerUnit,
+    billedUnitSeconds(t.units, t.start, t.duration, now, outage),
+  );
+}
+
+/**
+ * Whether anyone may end the lease as OutageUnresolved at `now`: its open outage's repair deadline passed before now
+ * and before the lease's end, or it reached MAX_OUTAGE_REPORTS while running.
+ */
+export function unresolvedExitOpen(outage: OutageRecord, end: bigint, now: bigint): boolean {
+  if (outage.since !== 0n && now > outage.deadline && outage.deadline < end) return true;
+  return outage.reports >= MAX_OUTAGE_REPORTS && now < end;
+}

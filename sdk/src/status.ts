@@ -2,7 +2,16 @@
  * Lease status and end reasons, derived from chain data at any time `now`, so a view read once (or rebuilt from
  * events by an indexer) can be shown correctly as time passes.
  */
-import { elapsed, settle, type LeaseTerms } from "./pricing.ts";
+import {
+  accruedAt,
+  downUnitSecondsAt,
+  feeOn,
+  leaseEnd,
+  unresolvedExitOpen,
+  deposit as depositOf,
+  type LeaseTerms,
+  type OutageRecord,
+} from "./pricing.ts";
 
 /** `LeaseStatus` in contracts/types/DataTypes.sol, as ABI-decoded numbers. */
 export const LeaseStatus = { None: 0, Pending: 1, Active: 2, Expired: 3, Ended: 4 } as const;
@@ -15,6 +24,7 @@ export const EndReason = {
   BuyerTerminated: 2,
   ProviderTerminated: 3,
   NoShowCancelled: 4,
+  OutageUnresolved: 5,
 } as const;
 export type EndReasonName = keyof typeof EndReason;
 
@@ -30,6 +40,7 @@ const END_REASON_LABELS: Record<EndReasonName, string> = {
   BuyerTerminated: "Ended early by the buyer",
   ProviderTerminated: "Ended early by the provider",
   NoShowCancelled: "Cancelled: the provider never activated it",
+  OutageUnresolved: "Ended: an outage was not repaired in time",
 };
 
 const STATUS_LABELS: Record<DerivedStatus, string> = {
@@ -81,7 +92,7 @@ export interface LeaseSnapshot {
   gpusPerUnit: bigint;
   pricePerGpuHour: bigint;
   feeBps: bigint;
-  /** Billed seconds: the full term, or the time used once ended early. */
+  /** Paid seconds: the full term; once ended early, cut so that start + duration (+ outage extension) is the end. */
   duration: bigint;
   /** Activation time; 0 while pending. */
   start: bigint;
@@ -89,6 +100,8 @@ export interface LeaseSnapshot {
   activationDeadline: bigint;
   /** Gross amount already paid out to the provider. */
   settled: bigint;
+  /** The lease's outage record (`getOutage`), for a lease that had outage reports; absent means none. */
+  outage?: OutageRecord;
 }
 
 /** A lease's state at a given time, with the amounts that matter to each party. */
@@ -113,6 +126,20 @@ export interface LeaseState {
   claimable: bigint;
   /** Protocol fee on `accrued`. */
   fee: bigint;
+  /** When the lease ends (0 while pending): later than start + duration by the downtime of resolved outages. */
+  end: bigint;
+  /** Servers down in the open outage (billing is paused for them); 0 when none is open. */
+  downUnits: bigint;
+  /** The open outage's repair deadline; 0 when none is open. */
+  repairDeadline: bigint;
+  /** Seconds left to the repair deadline; 0 when passed or none is open. */
+  repairSecondsLeft: bigint;
+  /** Down unit-seconds so far (not billed). */
+  downUnitSeconds: bigint;
+  /** Outage reports filed on the lease. */
+  outageReports: bigint;
+  /** Anyone may now end the lease with a full refund of the unused deposit and the bond penalty. */
+  unresolvedExitOpen: boolean;
 }
 
 /** Derives the state of a lease at `now` (unix seconds) from its `getLease` view or an equivalent snapshot. */
@@ -133,8 +160,8 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
       break;
     case LeaseStatus.Active:
     case LeaseStatus.Expired:
-      // The contract's rule: expired from `start + duration` on.
-      status = now >= lease.start + lease.duration ? "Expired" : "Active";
+      // The contract's rule: expired from its end on (start + duration + outage extension).
+      status = now >= leaseEnd(lease.start, lease.duration, lease.outage) ? "Expired" : "Active";
       break;
     case LeaseStatus.Ended:
       status = "Ended";
@@ -143,10 +170,15 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
       throw new RangeError(`Lease has no derivable status (status ${lease.status})`);
   }
   const started = status === "Active" || status === "Expired" || status === "Ended";
-  // An ended lease's duration is its billed time, so elapsed() of it is the final accrual.
-  const used = started ? elapsed(lease.start, lease.duration, now) : 0n;
-  const s = settle(terms, used);
-  const end = lease.start + lease.duration;
+  const outage = lease.outage;
+  const end = started ? leaseEnd(lease.start, lease.duration, outage) : 0n;
+  const paid = depositOf(terms);
+  const accrued = started ? accruedAt({ ...terms, start: lease.start }, now, outage) : 0n;
+  // An ended lease's deposit is what it billed: the rest went back to the buyer (as `getLease` reports it).
+  const deposit = status === "Ended" ? accrued : paid;
+  const live = status === "Active" || status === "Expired";
+  const open = live && outage !== undefined && outage.since !== 0n;
+  const repairDeadline = open ? outage.deadline : 0n;
   return {
     status,
     label: status === "Ended" ? END_REASON_LABELS[endReason] : STATUS_LABELS[status],
@@ -158,11 +190,19 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
           ? end - now
           : 0n,
     activationSecondsLeft: status === "Pending" ? lease.activationDeadline - now : 0n,
-    deposit: s.deposit,
-    accrued: s.accrued,
-    unused: s.refund,
-    refundableNow: status === "ActivationOverdue" ? s.deposit : status === "Active" ? s.refund : 0n,
-    claimable: s.accrued - lease.settled,
-    fee: s.fee,
+    deposit,
+    accrued,
+    unused: deposit - accrued,
+    refundableNow:
+      status === "ActivationOverdue" ? deposit : status === "Active" ? deposit - accrued : 0n,
+    claimable: accrued - lease.settled,
+    fee: feeOn(accrued, terms.feeBps),
+    end,
+    downUnits: open ? outage.downUnits : 0n,
+    repairDeadline,
+    repairSecondsLeft: open && now < repairDeadline ? repairDeadline - now : 0n,
+    downUnitSeconds: started && outage ? downUnitSecondsAt(outage, now < end ? now : end) : 0n,
+    outageReports: outage?.reports ?? 0n,
+    unresolvedExitOpen: live && outage !== undefined && unresolvedExitOpen(outage, end, now),
   };
 }

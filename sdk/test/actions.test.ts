@@ -401,6 +401,10 @@ describe("market reads and admin actions", () => {
         maxAccessBytes: BigInt(sdk.MAX_ACCESS_PAYLOAD_BYTES),
         maxClaimBatch: 200n,
         maxPaymentTokens: 64n,
+        minRepairWindow: 900n,
+        maxRepairWindow: 604_800n,
+        maxOutageReports: 12n,
+        reportCooldown: 3600n,
       },
     });
     expect(await sdk.paymentTokens(m.publicClient, { market })).toEqual([

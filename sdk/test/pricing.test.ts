@@ -1,7 +1,7 @@
 /**
  * The SDK's lease math (sdk/src/pricing.ts) against the contract at the boundaries: one-second leases and
  * one second elapsed, the longest lease, 6- and 18-decimal tokens, prices at the uint96 limit and deposits at
- * the uint112 limit. Reads happen at chosen block times, set on the chain rather than waited for.
+ * the uint104 limit. Reads happen at chosen block times, set on the chain rather than waited for.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cost, deposit, elapsed, feeOn, settle, type LeaseTerms } from "@gridlease/sdk/pricing";
@@ -29,7 +29,7 @@ beforeEach(async () => {
 const HOUR = 3600n;
 const DAY = 86_400n;
 const UINT96_MAX = 2n ** 96n - 1n;
-const UINT112_MAX = 2n ** 112n - 1n;
+const UINT104_MAX = 2n ** 104n - 1n;
 
 /** Lists an offer with exactly these economics, open to any duration up to the market's cap. */
 async function offer(token: Token, price: bigint, gpusPerUnit: bigint, totalUnits: bigint) {
@@ -70,9 +70,9 @@ interface Case {
   terminateAt?: bigint;
 }
 
-/** Largest duration whose deposit fits the contract's uint112 escrow at this price and GPU count. */
+/** Largest duration whose deposit fits the contract's uint104 escrow at this price and GPU count. */
 function longestFitting(price: bigint, gpus: bigint) {
-  return ((UINT112_MAX + 1n) * HOUR - 1n) / (price * gpus);
+  return ((UINT104_MAX + 1n) * HOUR - 1n) / (price * gpus);
 }
 
 const MAX_PRICE_GPUS = 8n;
@@ -131,7 +131,7 @@ const cases: Case[] = [
     terminateAt: 2n * HOUR - 1n,
   },
   {
-    name: "the largest price, type(uint96).max, for the longest duration whose deposit fits uint112 (tUSD)",
+    name: "the largest price, type(uint96).max, for the longest duration whose deposit fits uint104 (tUSD)",
     token: "usd",
     price: UINT96_MAX,
     gpusPerUnit: MAX_PRICE_GPUS,
@@ -278,7 +278,7 @@ describe("limits of the lease math", () => {
     expect(tx.logs[0].args.deposit).toBe(1n);
   });
 
-  it("rejects a deposit or an extension past uint112, with the SDK's amount in the error", async () => {
+  it("rejects a deposit or an extension past uint104, with the SDK's amount in the error", async () => {
     const gpus = MAX_PRICE_GPUS;
     const offerId = await offer("usd", UINT96_MAX, gpus, 1n);
     const longest = longestFitting(UINT96_MAX, gpus);
@@ -289,9 +289,9 @@ describe("limits of the lease math", () => {
       duration: longest,
       feeBps: h.config.feeBps,
     };
-    expect(deposit(terms)).toBeLessThanOrEqual(UINT112_MAX);
+    expect(deposit(terms)).toBeLessThanOrEqual(UINT104_MAX);
     const tooMuch = deposit({ ...terms, duration: longest + 1n });
-    expect(tooMuch).toBeGreaterThan(UINT112_MAX);
+    expect(tooMuch).toBeGreaterThan(UINT104_MAX);
     await fund("usd", tooMuch);
     await h.send(h.as.buyer.usd.write.approve([h.market.address, tooMuch]));
     await expectRevert(

@@ -65,6 +65,13 @@ describe("lease status at a time", () => {
       refundableNow: 0n,
       claimable: 0n,
       fee: 0n,
+      end: 0n,
+      downUnits: 0n,
+      repairDeadline: 0n,
+      repairSecondsLeft: 0n,
+      downUnitSeconds: 0n,
+      outageReports: 0n,
+      unresolvedExitOpen: false,
     });
     expect(at(T0 + 3600n)).toMatchObject({ status: "Pending", activationSecondsLeft: 0n });
     expect(at(T0 + 3601n)).toMatchObject({
@@ -93,6 +100,13 @@ describe("lease status at a time", () => {
       refundableNow: 15_600_000n,
       claimable: 15_600_000n,
       fee: 390_000n,
+      end: T0 + 7200n,
+      downUnits: 0n,
+      repairDeadline: 0n,
+      repairSecondsLeft: 0n,
+      downUnitSeconds: 0n,
+      outageReports: 0n,
+      unresolvedExitOpen: false,
     });
     // One second at 8 × $1.95 / 3600 = 4333.33… base units, rounded down.
     expect(at(T0 + 1n).accrued).toBe(4333n);
@@ -146,6 +160,13 @@ describe("lease status at a time", () => {
       refundableNow: 0n,
       claimable: 7_800_000n,
       fee: 195_000n,
+      end: T0 + 1800n,
+      downUnits: 0n,
+      repairDeadline: 0n,
+      repairSecondsLeft: 0n,
+      downUnitSeconds: 0n,
+      outageReports: 0n,
+      unresolvedExitOpen: false,
     });
     const cancelled: LeaseSnapshot = {
       ...ended,
@@ -170,14 +191,21 @@ describe("lease status at a time", () => {
 
 describe("end reasons and status names", () => {
   it("map numbers, names and plain labels both ways, matching the contract's enum", () => {
-    const names = ["None", "Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCancelled"];
+    const names = [
+      "None",
+      "Expired",
+      "BuyerTerminated",
+      "ProviderTerminated",
+      "NoShowCancelled",
+      "OutageUnresolved",
+    ];
     names.forEach((name, i) => {
       expect(endReasonName(i)).toBe(name);
       expect(endReasonFromName(name as never)).toBe(i);
     });
     expect(endReasonLabel(3)).toBe("Ended early by the provider");
     expect(endReasonLabel("Expired")).toBe("Ran its full term");
-    expect(() => endReasonName(5)).toThrow(/Unknown end reason 5/);
+    expect(() => endReasonName(6)).toThrow(/Unknown end reason 6/);
     expect(() => endReasonName(1.5)).toThrow(/Unknown end reason/);
     expect(() => endReasonFromName("Lost" as never)).toThrow(/Unknown end reason "Lost"/);
     expect(leaseStatusName(2)).toBe("Active");

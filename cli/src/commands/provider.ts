@@ -129,7 +129,8 @@ const offerCreate = defineCommand({
   name: "offer create",
   summary: "List GPU capacity (use --detect to read this server's GPUs with nvidia-smi)",
   help: `(--detect | --gpu-model CODE --gpus-per-unit N) --units N --region CODE --token SYMBOL|ADDRESS
-       --price AMOUNT --min-duration D --max-duration D --min-bond GRID [--policy ADDRESS] [--spec-uri URI] [--spec-file FILE]
+       --price AMOUNT --min-duration D --max-duration D --min-bond GRID [--repair-window D] [--policy ADDRESS]
+       [--spec-uri URI] [--spec-file FILE]
 
   --detect             read model and GPU count from nvidia-smi (GRIDLEASE_NVIDIA_SMI names another binary)
   --gpu-model CODE     market model code, e.g. H100-SXM-80GB
@@ -141,6 +142,8 @@ const offerCreate = defineCommand({
   --min-duration D     shortest lease, e.g. 1h (durations: 3600, 90m, 1h, 7d)
   --max-duration D     longest lease, e.g. 30d
   --min-bond GRID      bond you must hold for leases to open (default 0)
+  --repair-window D    time you have to resolve an outage a buyer reports, 15m to 7d (default 4h); after it the
+                       buyer may end the lease with a refund and your bond penalty
   --policy ADDRESS     buyer allowlist policy (default: anyone may lease)
   --spec-uri URI       spec document (CPU, RAM, NVMe, interconnect)
   --spec-file FILE     spec JSON; its keccak256 becomes the spec hash
@@ -156,6 +159,7 @@ const offerCreate = defineCommand({
     "min-duration": { type: "string" },
     "max-duration": { type: "string" },
     "min-bond": { type: "string" },
+    "repair-window": { type: "string", default: "4h" },
     policy: { type: "string" },
     "spec-uri": { type: "string" },
     "spec-file": { type: "string" },
@@ -183,6 +187,7 @@ const offerCreate = defineCommand({
     const region = required(values.region, "--region");
     const minDuration = parseDuration(values["min-duration"], "--min-duration");
     const maxDuration = parseDuration(values["max-duration"], "--max-duration");
+    const repairWindow = parseDuration(values["repair-window"], "--repair-window");
     let gpuModelHex, regionHex;
     try {
       gpuModelHex = encodeGpuModel(gpuModel);
@@ -235,6 +240,7 @@ const offerCreate = defineCommand({
             pricePerGpuHour,
             minDuration,
             maxDuration,
+            repairWindow,
             minProviderBond,
             buyerPolicy: policy,
             specHash,

@@ -176,6 +176,8 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     pricePerGpuHour: price,
     minDuration,
     maxDuration,
+    // Big clusters get days to repair a server, a single card an hour (the market allows 15 minutes to 7 days).
+    repairWindow: repairWindowFor(gpusPerUnit * tpl.units),
     minProviderBond: minBond,
     buyerPolicy: tpl.allowlist ? s.addresses.policy : zeroAddress,
     specHash: keccak256(toBytes(spec)),
@@ -304,4 +306,13 @@ export async function withdrawFees(s: SeedState) {
     s.protocolFees[token] = 0n;
     s.counts.feeWithdrawals++;
   }
+}
+
+/** The repair window a seeded offer sets: longer for bigger clusters. */
+function repairWindowFor(gpus: number): bigint {
+  const hour = 3600n;
+  if (gpus >= 512) return 48n * hour;
+  if (gpus >= 64) return 8n * hour;
+  if (gpus >= 8) return 4n * hour;
+  return hour;
 }

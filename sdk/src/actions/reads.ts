@@ -9,6 +9,7 @@ import type {
 import { getBlock, readContract } from "viem/actions";
 import { gridleaseMarketAbi } from "../generated/abis.ts";
 import { leaseStateAt, type LeaseState } from "../status.ts";
+import { toOutageRecord } from "../pricing.ts";
 import type {
   LeaseView,
   MarketAbi,
@@ -65,6 +66,16 @@ export const getProvider = (
 export const escrowOf = (c: ReadClient, p: OnMarket & { leaseId: bigint }): Promise<bigint> =>
   read(c, p.market, "escrowOf", [p.leaseId]);
 
+/** A lease's outage record (all zero for a lease that never had an outage report). */
+export const getOutage = (c: ReadClient, p: OnMarket & { leaseId: bigint }) =>
+  read(c, p.market, "getOutage", [p.leaseId]);
+
+/** What the market credited `account` in `token` after a payout to it failed (see `withdrawCredit`). */
+export const credits = (
+  c: ReadClient,
+  p: OnMarket & { token: Address; account: Address },
+): Promise<bigint> => read(c, p.market, "credits", [p.token, p.account]);
+
 /** Protocol fees collected in `token` and not yet withdrawn. */
 export const protocolFees = (c: ReadClient, p: OnMarket & { token: Address }): Promise<bigint> =>
   read(c, p.market, "protocolFees", [p.token]);
@@ -112,6 +123,10 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
     r("MAX_ACCESS_BYTES"),
     r("MAX_CLAIM_BATCH"),
     r("MAX_PAYMENT_TOKENS"),
+    r("MIN_REPAIR_WINDOW"),
+    r("MAX_REPAIR_WINDOW"),
+    r("MAX_OUTAGE_REPORTS"),
+    r("REPORT_COOLDOWN"),
   ]);
   const [
     maxFeeBps,
@@ -123,6 +138,10 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
     maxAccessBytes,
     maxClaimBatch,
     maxPaymentTokens,
+    minRepairWindow,
+    maxRepairWindow,
+    maxOutageReports,
+    reportCooldown,
   ] = limits;
   return {
     owner,
@@ -143,6 +162,10 @@ export async function getMarketConfig(c: ReadClient, p: OnMarket) {
       maxAccessBytes,
       maxClaimBatch,
       maxPaymentTokens,
+      minRepairWindow,
+      maxRepairWindow,
+      maxOutageReports,
+      reportCooldown,
     },
   };
 }
@@ -158,5 +181,7 @@ export async function getLeaseState(
   p: OnMarket & { leaseId: bigint; now?: bigint },
 ): Promise<{ lease: LeaseView; state: LeaseState; now: bigint }> {
   const [lease, now] = await Promise.all([getLease(c, p), p.now ?? chainTime(c)]);
-  return { lease, now, state: leaseStateAt(lease, now) };
+  // Only a lease that had outage reports has an outage record worth a second read.
+  const outage = lease.outageReports > 0n ? toOutageRecord(await getOutage(c, p)) : undefined;
+  return { lease, now, state: leaseStateAt({ ...lease, outage }, now) };
 }

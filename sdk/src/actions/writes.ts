@@ -45,6 +45,12 @@ export const setOfferPaused = (
   p: OnMarket & { offerId: bigint; paused: boolean },
 ) => writeMarket(w, p.market, "setOfferPaused", [p.offerId, p.paused]);
 
+/** Sets the repair window (seconds, 15 minutes to 7 days) for outages reported from now on. */
+export const setOfferRepairWindow = (
+  w: SignerClient,
+  p: OnMarket & { offerId: bigint; repairWindow: bigint },
+) => writeMarket(w, p.market, "setOfferRepairWindow", [p.offerId, p.repairWindow]);
+
 /** Starts a pending lease and posts the access details sealed to the buyer (see `sealAccess`). */
 export const activateLease = (
   w: SignerClient,
@@ -110,6 +116,51 @@ export const cancelLease = (w: SignerClient, p: OnMarket & { leaseId: bigint }) 
 export const closeLease = (w: SignerClient, p: OnMarket & { leaseId: bigint }) =>
   writeMarket(w, p.market, "closeLease", [p.leaseId]);
 
+/* Outages */
+
+/**
+ * Buyer: reports `units` of the lease's servers down; billing stops for them at once. While an outage is open, only a
+ * higher count may be reported. `wait()` gives the repair deadline (Unix seconds) and the lease's report count.
+ */
+export const reportOutage = (
+  w: SignerClient,
+  p: OnMarket & { leaseId: bigint; units: bigint; evidenceHash: Hex },
+) =>
+  writeMarket(w, p.market, "reportOutage", [p.leaseId, p.units, p.evidenceHash], (events) => {
+    const e = required(findEvent(events, "OutageReported"), "OutageReported").args;
+    return { repairDeadline: e.repairDeadline, reports: e.reports };
+  });
+
+/**
+ * Provider: resolves the open outage before its repair deadline; billing resumes and the lease's end moves later by
+ * the downtime. `encryptedAccess` is new sealed access details, or "0x" to keep the current ones. `wait()` gives the
+ * downtime (seconds added to the end) and the new end.
+ */
+export const resolveOutage = (
+  w: SignerClient,
+  p: OnMarket & { leaseId: bigint; encryptedAccess?: Hex },
+) =>
+  writeMarket(w, p.market, "resolveOutage", [p.leaseId, p.encryptedAccess ?? "0x"], (events) => {
+    const e = required(findEvent(events, "OutageResolved"), "OutageResolved").args;
+    return { downtime: e.downtime, end: e.end };
+  });
+
+/**
+ * Anyone: ends a lease whose outage passed its repair deadline unresolved, or that reached the report limit: the
+ * buyer gets the unused deposit and the bond penalty.
+ */
+export const endUnresolvedOutage = (w: SignerClient, p: OnMarket & { leaseId: bigint }) =>
+  writeMarket(w, p.market, "endUnresolvedOutage", [p.leaseId]);
+
+/**
+ * Sends the sender what the market credited it in `token` when a payout to it failed (a blocklist, a paused token, a
+ * refusing contract). `wait()` gives the `amount`.
+ */
+export const withdrawCredit = (w: SignerClient, p: OnMarket & { token: Address }) =>
+  writeMarket(w, p.market, "withdrawCredit", [p.token], (events) => ({
+    amount: required(findEvent(events, "CreditWithdrawn"), "CreditWithdrawn").args.amount,
+  }));
+
 /* Owner and anyone */
 
 /** Owner: sets the protocol fee (basis points) for leases opened from now on. */
@@ -138,6 +189,12 @@ export const setPaused = (w: SignerClient, p: OnMarket & { paused: boolean }) =>
 export const withdrawFees = (w: SignerClient, p: OnMarket & { token: Address }) =>
   writeMarket(w, p.market, "withdrawFees", [p.token], (events) => ({
     amount: required(findEvent(events, "FeesWithdrawn"), "FeesWithdrawn").args.amount,
+  }));
+
+/** Owner: sends tokens sent to the market by mistake (never a payment token, not GRID) to `to`. */
+export const sweep = (w: SignerClient, p: OnMarket & { token: Address; to: Address }) =>
+  writeMarket(w, p.market, "sweep", [p.token, p.to], (events) => ({
+    amount: required(findEvent(events, "TokensSwept"), "TokensSwept").args.amount,
   }));
 
 /** Owner: starts handing ownership to `newOwner`, who must accept. */
