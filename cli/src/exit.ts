@@ -18,6 +18,8 @@ export const EXIT = {
   FUNDS: 6,
   /** The thing asked for does not exist or is not ready yet (e.g. a lease without access details). */
   NOT_FOUND: 7,
+  /** A check failed: `lease verify` found the machine other than listed or sealed. */
+  MISMATCH: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -32,6 +34,11 @@ export class CliError extends Error {
     this.exitCode = exitCode;
     this.kind = kind;
   }
+}
+
+/** A failure whose result the command has already printed (stdout keeps one JSON document): only its message goes to stderr. */
+export class ReportedFailure extends CliError {
+  override name = "ReportedFailure";
 }
 
 /** A usage error (exit 2). */

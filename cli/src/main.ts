@@ -5,7 +5,7 @@
  */
 import { GLOBAL_HELP } from "./config.ts";
 import { toCliError } from "./context.ts";
-import { EXIT, usage } from "./exit.ts";
+import { EXIT, ReportedFailure, usage } from "./exit.ts";
 import { createOutput, toJson } from "./output.ts";
 import type { Command } from "./command.ts";
 import { providerCommands } from "./commands/provider.ts";
@@ -15,12 +15,14 @@ import { serveCommand } from "./commands/serve.ts";
 import { marketCommands } from "./commands/market.ts";
 import { exploreCommands } from "./commands/explore.ts";
 import { configCommands } from "./commands/config.ts";
+import { verifyCommand } from "./commands/verify.ts";
 
 /** Every command, in the order `gridlease --help` lists them. */
 export const COMMANDS: Command[] = [
   ...providerCommands,
   serveCommand,
   ...buyerCommands,
+  verifyCommand,
   ...keyCommands,
   ...marketCommands,
   ...exploreCommands,
@@ -40,7 +42,7 @@ function overview(): string {
     GLOBAL_HELP,
     "",
     "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC or indexer unreachable,",
-    "5 configuration or key problem, 6 not enough funds, 7 not found or not ready.",
+    "5 configuration or key problem, 6 not enough funds, 7 not found or not ready, 8 hardware mismatch (lease verify).",
   ].join("\n");
 }
 
@@ -68,7 +70,7 @@ export async function run(
   const out = createOutput(wantsJson, streams);
   const fail = (err: unknown): number => {
     const e = toCliError(err);
-    if (wantsJson)
+    if (wantsJson && !(err instanceof ReportedFailure))
       streams.out.write(
         `${toJson({ error: { code: e.exitCode, kind: e.kind, message: e.message } }, 2)}\n`,
       );

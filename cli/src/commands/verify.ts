@@ -1,0 +1,269 @@
+/**
+ * `gridlease lease verify <id>` (buyer): decrypts the lease's access details, logs in to the machine over SSH,
+ * runs the hardware probe there and compares what the machine reports of itself (provider-reported inventory)
+ * with the report hash the provider sealed at activation, the offer's listing and, with --spec-file, the report
+ * in the offer's spec. `--throughput` adds the seeded throughput check. A mismatch prints the verdict and exits
+ * 8; `--report-outage-on-mismatch` then reports an outage with the verdict's keccak256 as evidence.
+ */
+import { readFileSync } from "node:fs";
+import { type Hex } from "viem";
+import {
+  AccessPayloadError,
+  compareHardware,
+  decodeGpuModel,
+  explainError,
+  getLeaseState,
+  HardwareReportError,
+  INVENTORY_LABEL,
+  newThroughputRequest,
+  parseOfferSpec,
+  readAccessDetails,
+  reportOutage,
+  verdictHash,
+  type AccessDetails,
+  type HardwareReport,
+  type HardwareVerdict,
+  type ThroughputVerdict,
+} from "@gridlease/sdk";
+import { defineCommand } from "../command.ts";
+import { parseCount, parseDuration } from "../args.ts";
+import { confirm, type Context } from "../context.ts";
+import { readAccessKeyFile } from "../accessKeyFile.ts";
+import { scanStart } from "../chainData.ts";
+import { CliError, errorMessage, EXIT, ReportedFailure, usage } from "../exit.ts";
+import { loadOffer } from "../offers.ts";
+import { probeOverSsh, throughputOverSsh } from "../hardware/probe.ts";
+import { SshError, SshSession, type SshTarget } from "../ssh/session.ts";
+
+/** SSH and report failures as CLI errors: unreachable (4), a host or report that fails the check (8), keys (5). */
+function verifyError(err: unknown): unknown {
+  if (err instanceof SshError) {
+    const exit =
+      err.code === "host-key-mismatch"
+        ? EXIT.MISMATCH
+        : err.code === "refused" || err.code === "bad-access-details"
+          ? EXIT.CONFIG
+          : EXIT.UNREACHABLE;
+    return new CliError(exit, err.message, err.code);
+  }
+  if (err instanceof HardwareReportError)
+    return new CliError(
+      EXIT.MISMATCH,
+      `The machine's hardware report is unusable: ${err.message}`,
+      err.code,
+    );
+  return err;
+}
+
+/** The access details SSH needs, or a plain error when the provider sealed no SSH key. */
+function sshTarget(leaseId: bigint, d: AccessDetails): SshTarget {
+  if (typeof d.key !== "string" || d.key === "")
+    throw new CliError(
+      EXIT.CONFIG,
+      `Lease #${leaseId}'s access details carry no SSH key (token access): lease verify needs SSH access.`,
+      "no-ssh-key",
+    );
+  return {
+    host: d.host,
+    port: d.port,
+    user: d.user,
+    key: d.key,
+    hostKey: typeof d.hostKey === "string" ? d.hostKey : undefined,
+  };
+}
+
+async function openedBy(c: Context, leaseId: bigint, secretKey: Uint8Array) {
+  try {
+    return await readAccessDetails(c.client, {
+      market: c.market,
+      leaseId,
+      secretKey,
+      fromBlock: scanStart(c),
+    });
+  } catch (err) {
+    if (err instanceof AccessPayloadError && err.code === "wrong-key")
+      throw new CliError(
+        EXIT.CONFIG,
+        `This access key did not open lease #${leaseId}: only the lease's buyer can verify it. ${err.message}`,
+        "not-buyer",
+      );
+    throw err;
+  }
+}
+
+function human(
+  leaseId: bigint,
+  v: HardwareVerdict,
+  t: ThroughputVerdict | undefined,
+  evidence: Hex,
+): string {
+  const lines = [
+    `Lease #${leaseId}: ${v.match && (t?.match ?? true) ? "MATCH" : "MISMATCH"} (${INVENTORY_LABEL}: what the machine reports of itself, not proof)`,
+    `  listed ${v.listed.gpuCount}× ${v.listed.gpuModel}; report hash ${v.reportHash}`,
+    `  sealed ${v.sealedHash ?? "(none)"}`,
+    ...v.differences.map((d) => `  differs: ${d.field}: expected ${d.expected}, got ${d.actual}`),
+  ];
+  if (t) {
+    lines.push(
+      `  throughput (${t.implementation}, ${t.device}): ${t.match ? "ok" : "FAILED"}; ${t.note}`,
+    );
+    for (const g of t.gpus)
+      lines.push(
+        `    GPU ${g.gpu}: ${g.tflops.toPrecision(3)} TFLOPS (expected >= ${g.expectedMinTflops.toPrecision(3)}), ${g.rowsChecked - g.rowsWrong.length}/${g.rowsChecked} sampled rows right`,
+      );
+    lines.push(
+      ...t.differences.map((d) => `  differs: ${d.field}: expected ${d.expected}, got ${d.actual}`),
+    );
+  }
+  lines.push(`  verdict hash ${evidence}`);
+  return lines.join("\n");
+}
+
+export const verifyCommand = defineCommand({
+  name: "lease verify",
+  summary:
+    "Check a leased machine over SSH against the sealed hardware report and the offer's listing",
+  help: `<id> | --lease ID [--key FILE] [--spec-file FILE] [--throughput [--cpu] [--matrix-size N]] [--timeout D]
+       [--report-outage-on-mismatch]
+
+  --key FILE                   access key file the lease was opened with (env GRIDLEASE_ACCESS_KEY)
+  --spec-file FILE             the offer's spec JSON (from its spec URI): checked against the on-chain spec hash,
+                               its hardware report compared with the machine's
+  --throughput                 also run the seeded throughput check (python3 on the machine; PyTorch with CUDA
+                               when present, untested until run on a GPU machine)
+  --cpu                        run the throughput check on the CPU (protocol check; speed expectation scaled)
+  --matrix-size N              n of the n×n matrices (default 8192, 64 with --cpu)
+  --timeout D                  limit for the SSH login and each remote step (default 60s)
+  --report-outage-on-mismatch  on a mismatch, report all the lease's servers down, the verdict hash as evidence
+
+Exit code 8 on a mismatch (the verdict is printed first).`,
+  positionals: true,
+  options: {
+    lease: { type: "string" },
+    key: { type: "string" },
+    "spec-file": { type: "string" },
+    throughput: { type: "boolean", default: false },
+    cpu: { type: "boolean", default: false },
+    "matrix-size": { type: "string" },
+    timeout: { type: "string" },
+    "report-outage-on-mismatch": { type: "boolean", default: false },
+  },
+  async run({ values, positionals, out, connect, settings }) {
+    if (positionals.length > 1) throw usage("lease verify takes one lease id");
+    const leaseId = parseCount(positionals[0] ?? values.lease, "the lease id");
+    const timeoutMs =
+      Number(values.timeout ? parseDuration(values.timeout, "--timeout") : 60n) * 1000;
+    const n = values["matrix-size"]
+      ? Number(parseCount(values["matrix-size"], "--matrix-size"))
+      : undefined;
+    const pair = readAccessKeyFile(values.key ?? settings.accessKey);
+    const c = await connect();
+    const { lease, state } = await getLeaseState(c.client, { market: c.market, leaseId }).catch(
+      (err: unknown) => {
+        if (explainError(err).errorName === "Market_UnknownLease")
+          throw new CliError(EXIT.NOT_FOUND, `Lease #${leaseId} does not exist.`, "not-found");
+        throw err;
+      },
+    );
+    if (Number(lease.status) === 0)
+      throw new CliError(EXIT.NOT_FOUND, `Lease #${leaseId} does not exist.`, "not-found");
+    if (state.status !== "Active")
+      throw new CliError(
+        EXIT.NOT_FOUND,
+        `Lease #${leaseId} is not active (${state.label}): there is no leased machine to verify.`,
+        "not-active",
+      );
+    const offer = await loadOffer(c, lease.offerId);
+    let specReport: HardwareReport | undefined;
+    if (values["spec-file"]) {
+      let text: string;
+      try {
+        text = readFileSync(values["spec-file"], "utf8");
+      } catch (err) {
+        throw usage(`--spec-file: ${errorMessage(err)}`);
+      }
+      try {
+        specReport = parseOfferSpec(text, offer.specHash).hardwareReport;
+      } catch (err) {
+        throw new CliError(EXIT.CONFIG, `--spec-file: ${errorMessage(err)}`, "spec-mismatch");
+      }
+    }
+    const details = await openedBy(c, leaseId, pair.secretKey);
+    const target = sshTarget(leaseId, details);
+    const listed = {
+      gpuModel: decodeGpuModel(offer.gpuModel),
+      gpuCount: Number(lease.gpusPerUnit * lease.units),
+    };
+    const sealed = details.hardwareReportHash;
+    let verdict: HardwareVerdict;
+    let throughput: ThroughputVerdict | undefined;
+    out.progress(`Connecting to ${target.user}@${target.host}:${target.port}…`);
+    try {
+      const session = await SshSession.connect(target, timeoutMs);
+      try {
+        const probed = await probeOverSsh(session, timeoutMs);
+        verdict = compareHardware({
+          probed,
+          sealedHash: typeof sealed === "string" ? (sealed as Hex) : undefined,
+          listed,
+          specReport,
+        });
+        if (values.throughput) {
+          out.progress("Running the seeded throughput check…");
+          const request = newThroughputRequest({
+            gpus: listed.gpuCount,
+            n: n ?? (values.cpu ? 64 : undefined),
+            iterations: values.cpu ? 1 : undefined,
+            device: values.cpu ? "cpu" : "auto",
+          });
+          throughput = await throughputOverSsh(session, {
+            request,
+            listedModel: listed.gpuModel,
+            expectedGpus: listed.gpuCount,
+            timeoutMs: Math.max(timeoutMs, 600_000),
+          });
+        }
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      throw verifyError(err);
+    }
+    const match = verdict.match && (throughput?.match ?? true);
+    const evidenceHash = verdictHash({
+      leaseId: leaseId.toString(),
+      hardware: verdict,
+      throughput: throughput ?? null,
+    });
+    let outage: { tx: Hex; units: bigint } | undefined;
+    if (!match && values["report-outage-on-mismatch"]) {
+      const w = await c.wallet();
+      const mined = await confirm(
+        c,
+        `Reporting an outage of lease #${leaseId} (evidence ${evidenceHash})`,
+        () => reportOutage(w, { market: c.market, leaseId, units: lease.units, evidenceHash }),
+      );
+      outage = { tx: mined.hash, units: lease.units };
+    }
+    out.result(
+      {
+        leaseId,
+        match,
+        label: INVENTORY_LABEL,
+        verdict,
+        throughput: throughput ?? null,
+        evidenceHash,
+        outage: outage ?? null,
+      },
+      () =>
+        human(leaseId, verdict, throughput, evidenceHash) +
+        (outage ? `\n  outage reported for ${outage.units} server(s): ${outage.tx}` : ""),
+    );
+    if (!match)
+      throw new ReportedFailure(
+        EXIT.MISMATCH,
+        `Lease #${leaseId}: the machine is not what was listed or sealed (${verdict.differences.length + (throughput?.differences.length ?? 0)} differences).`,
+        "hardware-mismatch",
+      );
+  },
+});

@@ -1,0 +1,270 @@
+/**
+ * `gridlease lease verify` on a real chain against a real sshd: a provider lists a server with `offer create
+ * --detect` (the fake nvidia-smi prints the H100 fixture), the agent provisions each lease with the shipped
+ * ssh-account hook and seals the report hash, and the buyer verifies over SSH: a match, then mismatches (other
+ * GPUs, 7 of 8, a consumer card, with an outage reported as evidence), and the named failures (not the buyer,
+ * not active, a malformed report, a probe timeout, the host down). Accounts are removed even when a test fails.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BUYER_KEY,
+  cli,
+  PROVIDER_KEY,
+  startAgent,
+  startChain,
+  tempDir,
+  type AgentProcess,
+  type Chain,
+} from "./support.ts";
+import {
+  accountExists,
+  removeAccount,
+  sshdUnavailable,
+  startSshd,
+  type Sshd,
+} from "./support/sshd.ts";
+
+const HOOK = fileURLToPath(new URL("../hooks/ssh-account", import.meta.url));
+const SSHD_PORT = 46200;
+const PREFIX = "glverify";
+const skip = sshdUnavailable();
+
+let chain: Chain;
+let sshd: Sshd;
+let agent: AgentProcess;
+let dir: string;
+let keyFile: string;
+let specFile: string;
+let offerId: string;
+let leaseId: string;
+
+const run = (key: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  cli([...args, "--rpc-url", chain.url, "--market", chain.market, "--json"], {
+    env: { GRIDLEASE_PRIVATE_KEY: key, ...env },
+  });
+async function ok(p: ReturnType<typeof run>) {
+  const r = await p;
+  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+  return r.json;
+}
+const verify = (id: string, extra: string[] = [], key = keyFile) =>
+  run(BUYER_KEY, ["lease", "verify", id, "--key", key, ...extra]);
+const openLease = async () =>
+  (
+    await ok(
+      run(BUYER_KEY, [
+        "lease",
+        "open",
+        "--offer",
+        offerId,
+        "--units",
+        "1",
+        "--duration",
+        "2h",
+        "--key",
+        keyFile,
+      ]),
+    )
+  ).leaseId as string;
+
+describe.skipIf(skip)("gridlease lease verify over a real sshd", () => {
+  beforeAll(async () => {
+    chain = await startChain();
+    sshd = await startSshd(SSHD_PORT);
+    dir = tempDir();
+    mkdirSync(join(dir, "dev"));
+    for (let i = 0; i < 8; i++) writeFileSync(join(dir, "dev", `nvidia${i}`), "");
+    const config = join(dir, "ssh-account.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        host: sshd.host,
+        port: sshd.port,
+        hostKeyFile: sshd.hostKeyFile,
+        gpus: [0, 1, 2, 3, 4, 5, 6, 7],
+        deviceDir: join(dir, "dev"),
+        stateDir: join(dir, "state"),
+        accountPrefix: PREFIX,
+      }),
+      { mode: 0o600 },
+    );
+    keyFile = join(dir, "buyer.key");
+    specFile = join(dir, "spec.json");
+    await ok(cli(["keys", "generate", "--out", keyFile]));
+    await ok(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
+    await ok(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
+    const offer = await ok(
+      run(
+        PROVIDER_KEY,
+        [
+          "offer",
+          "create",
+          "--detect",
+          "--spec-out",
+          specFile,
+          "--units",
+          "2",
+          "--region",
+          "AU-QLD",
+          "--token",
+          "tUSD",
+          "--price",
+          "2",
+          "--min-duration",
+          "1h",
+          "--max-duration",
+          "7d",
+          "--min-bond",
+          "1000",
+        ],
+        sshd.env,
+      ),
+    );
+    expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
+    expect(JSON.parse(readFileSync(specFile, "utf8")).label).toBe("provider-reported inventory");
+    offerId = offer.offerId;
+    agent = startAgent(
+      [
+        "--rpc-url",
+        chain.url,
+        "--market",
+        chain.market,
+        "--provision-hook",
+        HOOK,
+        "--deprovision-hook",
+        HOOK,
+        "--state",
+        join(dir, "agent.json"),
+        "--poll-interval",
+        "0.3",
+      ],
+      { ...sshd.env, GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY, GRIDLEASE_SSH_ACCOUNT_CONFIG: config },
+    );
+    leaseId = await openLease();
+    await agent.waitFor((e) => e.event === "lease-activated" && e.leaseId === leaseId);
+  });
+
+  afterAll(async () => {
+    await agent?.kill();
+    for (const id of ["1", "2", "3", "4"])
+      if (accountExists(`${PREFIX}${id}`)) removeAccount(`${PREFIX}${id}`);
+    await sshd?.stop();
+    await chain?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("passes a machine that is what was listed and sealed, also against the offer's spec file", async () => {
+    const r = await verify(leaseId, ["--spec-file", specFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({
+      leaseId,
+      match: true,
+      label: "provider-reported inventory",
+      outage: null,
+    });
+    expect(r.json.verdict.listed).toEqual({ gpuModel: "H100-SXM-80GB", gpuCount: 8 });
+    expect(r.json.verdict.sealedHash).toBe(r.json.verdict.reportHash);
+    expect(r.json.evidenceHash).toMatch(/^0x[0-9a-f]{64}$/);
+    const text = await cli([
+      "lease",
+      "verify",
+      "--lease",
+      leaseId,
+      "--key",
+      keyFile,
+      "--rpc-url",
+      chain.url,
+      "--market",
+      chain.market,
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/MATCH \(provider-reported inventory/);
+  });
+
+  it.each([
+    ["h100-sxm-other-uuids", ["reportHash"]],
+    ["h100-sxm-7of8", ["reportHash", "gpus.count"]],
+    [
+      "rtx4090-8x",
+      [
+        "reportHash",
+        "gpus[0].model",
+        "gpus[0].memoryMiB",
+        "gpus[0].architecture",
+        "topology[0][1]",
+      ],
+    ],
+  ])("fails %s with exit 8 and the differing fields", async (fixture, fields) => {
+    sshd.useFixture(fixture, `${PREFIX}${leaseId}`);
+    try {
+      const r = await verify(leaseId);
+      expect(r.code).toBe(8);
+      expect(r.json.match).toBe(false);
+      expect(r.json.verdict.differences.map((d: { field: string }) => d.field)).toEqual(
+        expect.arrayContaining(fields),
+      );
+      expect(r.stderr).toMatch(/not what was listed or sealed/);
+    } finally {
+      rmSync(join(sshd.smiState, `${PREFIX}${leaseId}`), { force: true });
+    }
+  });
+
+  it("reports an outage with the verdict hash as evidence on a mismatch", async () => {
+    sshd.useFixture("h100-sxm-other-uuids", `${PREFIX}${leaseId}`);
+    try {
+      const r = await verify(leaseId, ["--report-outage-on-mismatch"]);
+      expect(r.code, r.stderr).toBe(8);
+      expect(r.json.outage).toMatchObject({ units: "1" });
+      expect(r.json.outage.tx).toMatch(/^0x/);
+    } finally {
+      rmSync(join(sshd.smiState, `${PREFIX}${leaseId}`), { force: true });
+    }
+  });
+
+  // The outage half of the mismatch loop (issue #11 part 2) is another engineer's, once the contract has landed.
+  it.todo(
+    "mismatch loop, outage half: the health hook fails, the agent does not resolve, the buyer ends after the repair window",
+  );
+
+  it("names a caller who is not the buyer, a malformed report and a probe that times out", async () => {
+    const other = join(dir, "other.key");
+    await ok(cli(["keys", "generate", "--out", other]));
+    const notBuyer = await verify(leaseId, [], other);
+    expect(notBuyer.code).toBe(5);
+    expect(notBuyer.json.error.kind).toBe("not-buyer");
+
+    const user = `${PREFIX}${leaseId}`;
+    writeFileSync(join(sshd.smiState, "fixtures", "broken.xml"), "<nvidia_smi_log><gpu>");
+    writeFileSync(join(sshd.smiState, "fixtures", "broken.topo.txt"), "");
+    sshd.useFixture("broken", user);
+    const malformed = await verify(leaseId);
+    expect(malformed.code).toBe(8);
+    expect(malformed.json.error).toMatchObject({ kind: "malformed-xml" });
+
+    sshd.useFixture("hang", user);
+    const slow = await verify(leaseId, ["--timeout", "2s"]);
+    expect(slow.code).toBe(4);
+    expect(slow.json.error.kind).toBe("command-timeout");
+    rmSync(join(sshd.smiState, user), { force: true });
+
+    const unknown = await verify("999");
+    expect(unknown.code).toBe(7);
+    expect(unknown.json.error.kind).toBe("not-found");
+    expect((await verify(leaseId, ["extra"])).code).toBe(2);
+  });
+
+  it("names a lease that is not active, and a host that is down", async () => {
+    await agent.stop();
+    const pending = await openLease();
+    const r = await verify(pending);
+    expect(r.code).toBe(7);
+    expect(r.json.error.kind).toBe("not-active");
+    await sshd.stop();
+    const down = await verify(leaseId);
+    expect(down.code).toBe(4);
+    expect(down.json.error.kind).toBe("host-down");
+  });
+});
