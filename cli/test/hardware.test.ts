@@ -1,8 +1,11 @@
 /**
  * What the agent seals about the hardware (cli/src/hardware/seal.ts): a hook's full report becomes its hash, a
  * hash that disagrees with the report or is not 32 bytes is refused (so the lease is not activated), and the
- * access details the ssh-account hook prints stay far below the market's 4,096-byte payload limit.
+ * access details the ssh-account hook prints stay far below the market's 4,096-byte payload limit. The machine's
+ * throughput program (cli/hardware-check/throughput.py), in its NumPy and pure-Python CPU modes, gives the row
+ * hashes the SDK recomputes.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,11 +14,17 @@ import {
   buildHardwareReport,
   hardwareReportHash,
   MAX_ACCESS_PAYLOAD_BYTES,
+  newThroughputRequest,
+  parseThroughputResponse,
+  productRows,
+  rowHash,
+  seedWord,
   openAccess,
   randomAccessSecret,
   sealAccess,
   type AccessDetails,
 } from "@gridlease/sdk";
+import { THROUGHPUT_PROGRAM } from "../src/hardware/probe.ts";
 import { withSealedReportHash } from "../src/hardware/seal.ts";
 import { ROOT } from "./support.ts";
 
@@ -73,5 +82,28 @@ describe("sealing the hardware report", () => {
     const payload = sealAccess(pair.publicKeyHex, details);
     expect((payload.length - 2) / 2).toBeLessThan(MAX_ACCESS_PAYLOAD_BYTES / 3);
     expect(openAccess(pair.secretKey, payload).hardwareReportHash).toBe(hardwareReportHash(report));
+  });
+});
+
+const python = spawnSync("python3", ["--version"]).status === 0;
+
+describe.skipIf(!python)("the throughput program's CPU modes agree with the SDK", () => {
+  it.each([
+    ["numpy-cpu", ""],
+    ["python-cpu", 'import sys; sys.modules["numpy"] = None\n'],
+  ])("%s", (implementation, prelude) => {
+    const request = newThroughputRequest({ gpus: 2, n: 12, iterations: 1, device: "cpu" });
+    const run = spawnSync("python3", ["-", JSON.stringify(request)], {
+      input: prelude + readFileSync(THROUGHPUT_PROGRAM, "utf8"),
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const response = parseThroughputResponse(run.stdout, request);
+    // The pure-Python mode runs wherever python3 does; NumPy may be missing, and then the program says so.
+    if (implementation === "numpy-cpu" && response.implementation === "python-cpu") return;
+    expect(response.implementation).toBe(implementation);
+    const all = Array.from({ length: 12 }, (_, i) => i);
+    for (const g of response.gpus)
+      expect(g.rowHashes).toEqual(productRows(seedWord(request.seed, g.gpu), 12, all).map(rowHash));
   });
 });
