@@ -11,7 +11,8 @@ import { amountText } from "../../components/Amount.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { Stat } from "../../components/Stat.tsx";
-import { useBuyerLeases, useLiveLeases, type BuyerLeaseRow } from "./data.ts";
+import { useBuyerLeases, useCredits, useLiveLeases, type BuyerLeaseRow } from "./data.ts";
+import { CreditsPanel } from "./Credits.tsx";
 import { useAccessKey } from "./useAccessKey.ts";
 import { LeaseCard } from "./LeaseCard.tsx";
 import "./buyer.css";
@@ -42,6 +43,11 @@ function BuyerDashboard() {
     [list.data],
   );
   const live = useLiveLeases(buyer, liveIds, list.isSuccess);
+  const tokens = useMemo(
+    () => [...new Set((list.data ?? []).map((l) => l.paymentToken))],
+    [list.data],
+  );
+  const credits = useCredits(buyer, tokens);
   const config = useMarketConfig();
   const accessKey = useAccessKey();
 
@@ -49,6 +55,7 @@ function BuyerDashboard() {
     refresh();
     void queryClient.invalidateQueries({ queryKey: ["buyer-live-leases"] });
     void queryClient.invalidateQueries({ queryKey: ["buyer-leases"] });
+    void queryClient.invalidateQueries({ queryKey: ["buyer-credits"] });
     void queryClient.invalidateQueries({ queryKey: [CONTRACT_READ_KEY] });
   }, [queryClient, refresh]);
 
@@ -65,6 +72,8 @@ function BuyerDashboard() {
         <Stat label="Live now">{liveIds.length}</Stat>
         <Stat label="Ended">{ended.length}</Stat>
       </div>
+
+      <CreditsPanel credits={credits.data ?? []} onChanged={onChanged} />
 
       <h2>Live leases</h2>
       {liveIds.length === 0 ? (

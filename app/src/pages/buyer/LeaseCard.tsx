@@ -14,7 +14,6 @@ import {
   regionLabel,
   terminateLease,
   type AccessKeyPair,
-  type LeaseView,
   type OfferRecord,
 } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
@@ -24,11 +23,13 @@ import { formatCountdown } from "../../lib/chainClock.ts";
 import { Link } from "../../lib/router.tsx";
 import { amountText } from "../../components/Amount.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
+import type { LiveLeaseView } from "../../lib/liveLease.ts";
 import type { BuyerLeaseRow } from "./data.ts";
 import { ExtendForm } from "./ExtendForm.tsx";
 import { AccessPanel } from "./AccessPanel.tsx";
+import { OutageReportForm, OutageStatus } from "./OutagePanel.tsx";
 
-type Panel = "none" | "extend" | "terminate";
+type Panel = "none" | "extend" | "terminate" | "outage";
 
 /** One live lease of the buyer: countdown, money, and the actions its state allows. */
 export function LeaseCard({
@@ -40,7 +41,7 @@ export function LeaseCard({
   accessKey,
   onChanged,
 }: {
-  lease: LeaseView;
+  lease: LiveLeaseView;
   offer: OfferRecord;
   row?: BuyerLeaseRow;
   now: bigint;
@@ -61,8 +62,12 @@ export function LeaseCard({
   const model = row?.gpuModel ?? decodeGpuModel(offer.gpuModel);
   const region = row?.region ?? decodeRegion(offer.region);
   const fmt = (v: bigint) => amountText(v, token);
-  const noShowPenalty =
+  // The penalty the lease reserved from the provider's bond: paid to the buyer on a no-show or an unrepaired outage.
+  const bondPenalty =
     penaltyBps !== undefined ? penalty(offer.minProviderBond, penaltyBps) : undefined;
+  const penaltyText = bondPenalty !== undefined ? amountText(bondPenalty, BOND_TOKEN_DISPLAY) : "…";
+  const canReport =
+    state.status === "Active" && !state.unresolvedExitOpen && state.downUnits < lease.units;
   const errorContext = { token };
 
   const runTx = async (steps: TxStepDef[]) => {
@@ -72,7 +77,6 @@ export function LeaseCard({
     return ok;
   };
 
-  const end = lease.start + lease.duration;
   return (
     <article className="card lease-card" aria-labelledby={headingId}>
       <header className="lease-card-head">
@@ -110,7 +114,7 @@ export function LeaseCard({
               {state.status === "Active" ? formatCountdown(state.remainingSeconds) : "Term over"}
             </dd>
             <dt>Ends</dt>
-            <dd>{new Date(Number(end) * 1000).toLocaleString()}</dd>
+            <dd>{new Date(Number(state.end) * 1000).toLocaleString()}</dd>
           </>
         )}
         {(state.status === "Pending" || state.status === "ActivationOverdue") && (
@@ -132,11 +136,19 @@ export function LeaseCard({
           <strong>The provider missed the activation deadline.</strong>
           <p>
             Cancel to get your full deposit of {fmt(state.deposit)} back, plus a penalty of{" "}
-            {noShowPenalty !== undefined ? amountText(noShowPenalty, BOND_TOKEN_DISPLAY) : "…"} from
-            the provider’s bond.
+            {penaltyText} from the provider’s bond.
           </p>
         </div>
       )}
+
+      <OutageStatus
+        lease={lease}
+        state={state}
+        refundText={fmt(state.refundableNow)}
+        penaltyText={penaltyText}
+        busy={flow.busy}
+        onRun={runTx}
+      />
 
       <div className="toolbar lease-actions">
         {(state.status === "Active" || state.status === "Pending") && (
@@ -157,6 +169,16 @@ export function LeaseCard({
             onClick={() => setPanel(panel === "terminate" ? "none" : "terminate")}
           >
             Terminate
+          </button>
+        )}
+        {canReport && (
+          <button
+            type="button"
+            className="button secondary"
+            aria-expanded={panel === "outage"}
+            onClick={() => setPanel(panel === "outage" ? "none" : "outage")}
+          >
+            {state.downUnits > 0n ? "Report more servers down" : "Report outage"}
           </button>
         )}
         {state.status === "ActivationOverdue" && (
@@ -197,6 +219,16 @@ export function LeaseCard({
 
       {panel === "extend" && (
         <ExtendForm lease={lease} offer={offer} token={token} busy={flow.busy} onRun={runTx} />
+      )}
+      {panel === "outage" && canReport && (
+        <OutageReportForm
+          lease={lease}
+          state={state}
+          repairWindow={BigInt(offer.repairWindow)}
+          busy={flow.busy}
+          onRun={runTx}
+          onCancel={() => setPanel("none")}
+        />
       )}
       {panel === "terminate" && state.status === "Active" && (
         <div className="callout terminate-confirm">

@@ -1,15 +1,9 @@
 /** The buyer dashboard's reads: the buyer's leases from the indexer, the live ones from the chain. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import {
-  getLease,
-  getOffer,
-  listLeases,
-  type IndexedLease,
-  type LeaseView,
-  type OfferRecord,
-} from "@gridlease/sdk";
+import { credits, getOffer, listLeases, type IndexedLease, type OfferRecord } from "@gridlease/sdk";
 import { indexer } from "../../lib/indexer.ts";
+import { readLiveLease, type LiveLeaseView } from "../../lib/liveLease.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 
 /** A lease of the connected buyer as the indexer lists it (the SDK's row). */
@@ -27,7 +21,7 @@ export function useBuyerLeases(buyer: Address) {
 
 /** A live lease as the chain has it now, with its offer (for the maximum duration and the penalty). */
 export interface LiveLease {
-  lease: LeaseView;
+  lease: LiveLeaseView;
   offer: OfferRecord;
 }
 
@@ -43,7 +37,7 @@ export function useLiveLeases(buyer: Address, leaseIds: readonly bigint[], enabl
     refetchInterval: 15_000,
     queryFn: async (): Promise<LiveLease[]> => {
       const leases = await Promise.all(
-        leaseIds.map((leaseId) => getLease(client!, { market: market!, leaseId })),
+        leaseIds.map((leaseId) => readLiveLease(client!, { market: market!, leaseId })),
       );
       const offerIds = [...new Set(leases.map((l) => l.offerId))];
       const offers = await Promise.all(
@@ -54,6 +48,30 @@ export function useLiveLeases(buyer: Address, leaseIds: readonly bigint[], enabl
         const offer = byOffer.get(lease.offerId);
         return offer ? [{ lease, offer }] : [];
       });
+    },
+  });
+}
+
+/** A refund the token refused to deliver, credited by the market to the buyer (see `withdrawCredit`). */
+export interface Credit {
+  token: Address;
+  amount: bigint;
+}
+
+/** The buyer's credits in each of `tokens` (the payment tokens of its leases), only those above zero. */
+export function useCredits(buyer: Address, tokens: readonly Address[]) {
+  const client = useReadClient();
+  const { addresses, chainId } = useGridlease();
+  const market = addresses?.market;
+  return useQuery({
+    queryKey: ["buyer-credits", chainId, buyer.toLowerCase(), tokens.join(",").toLowerCase()],
+    enabled: !!client && !!market && tokens.length > 0,
+    refetchInterval: 30_000,
+    queryFn: async (): Promise<Credit[]> => {
+      const amounts = await Promise.all(
+        tokens.map((token) => credits(client!, { market: market!, token, account: buyer })),
+      );
+      return tokens.flatMap((token, i) => (amounts[i] > 0n ? [{ token, amount: amounts[i] }] : []));
     },
   });
 }
