@@ -1,6 +1,7 @@
 import { useState } from "react";
 import {
   createOffer,
+  formatDuration,
   GPU_MODELS,
   REGIONS,
   setAllowedBuyers,
@@ -13,7 +14,13 @@ import { useTxFlow, type TxStepDef } from "../../hooks/useTxFlow.ts";
 import { amountText } from "../../components/Amount.tsx";
 import { Field } from "../../components/Field.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
-import { buildOffer, EMPTY_OFFER_FORM, type OfferForm } from "./logic.ts";
+import {
+  buildOffer,
+  checkRepairWindow,
+  DEFAULT_REPAIR_BOUNDS,
+  EMPTY_OFFER_FORM,
+  type OfferForm,
+} from "./logic.ts";
 
 /** The new-offer form: hardware, terms and an optional allowlist, validated field by field before anything is sent. */
 export function CreateOfferForm({
@@ -54,6 +61,8 @@ export function CreateOfferForm({
     bond,
   };
   const result = buildOffer(form, ctx);
+  const repairBounds = { ...DEFAULT_REPAIR_BOUNDS, ...config.data?.limits };
+  const repair = checkRepairWindow(form.repairHours, repairBounds);
   const err = (k: keyof OfferForm) => (touched ? result.errors[k] : undefined);
   const set = (k: keyof OfferForm) => (e: { target: { value: string } }) =>
     setForm({ ...form, [k]: e.target.value });
@@ -234,6 +243,28 @@ export function CreateOfferForm({
             )}
           </Field>
         </div>
+        <Field
+          label="Repair window (hours)"
+          error={err("repairHours")}
+          hint={
+            <>
+              When a buyer reports servers down, billing stops for them and you have this long to
+              resolve the outage ({formatDuration(repairBounds.minRepairWindow)} to{" "}
+              {formatDuration(repairBounds.maxRepairWindow)}). After it the buyer may end the lease
+              with a refund and a penalty from your bond.
+              {"seconds" in repair && ` Now: ${formatDuration(repair.seconds)}.`}
+            </>
+          }
+        >
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={form.repairHours}
+              onChange={set("repairHours")}
+            />
+          )}
+        </Field>
         <Field
           label="Buyer allowlist (one address per line, optional)"
           error={err("allowlist")}

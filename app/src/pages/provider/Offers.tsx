@@ -7,6 +7,7 @@ import {
   gpuModelLabel,
   setOfferPaused,
   setOfferPrice,
+  setOfferRepairWindow,
   setOfferUnits,
 } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
@@ -19,7 +20,7 @@ import { TxProgress } from "../../components/TxProgress.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { useLiveOffers, type LiveOffer } from "./data.ts";
 import { CreateOfferForm } from "./CreateOfferForm.tsx";
-import { parseAmount, parseWhole } from "./logic.ts";
+import { checkRepairWindow, parseAmount, parseWhole } from "./logic.ts";
 
 /** The provider's offers from the chain, with the new-offer form and an editor per offer. */
 export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: () => void }) {
@@ -73,6 +74,7 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
                   Price per GPU-hour
                 </th>
                 <th scope="col">Durations</th>
+                <th scope="col">Repair window</th>
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -132,6 +134,7 @@ function OfferRow({
       <td>
         {formatDuration(BigInt(offer.minDuration))} – {formatDuration(BigInt(offer.maxDuration))}
       </td>
+      <td>{formatDuration(BigInt(offer.repairWindow))}</td>
       <td>
         <span className={`badge ${offer.paused ? "badge-Paused" : "badge-Active"}`}>
           {offer.paused ? "Paused" : "Listed"}
@@ -173,6 +176,8 @@ function EditOffer({
   const [servers, setServers] = useState(String(offer.totalUnits));
   const [priceError, setPriceError] = useState<string>();
   const [serversError, setServersError] = useState<string>();
+  const [repairHours, setRepairHours] = useState(String(Number(offer.repairWindow) / 3600));
+  const [repairError, setRepairError] = useState<string>();
   const market = addresses!.market;
 
   const run = async (steps: TxStepDef[]) => {
@@ -207,6 +212,18 @@ function EditOffer({
       {
         label: `Set offer #${offerId} to ${r.value} servers`,
         run: () => setOfferUnits(signer!, { market, offerId, totalUnits: BigInt(r.value) }),
+      },
+    ]);
+  };
+
+  const submitRepair = () => {
+    const r = checkRepairWindow(repairHours, config.data?.limits ?? {});
+    if ("error" in r) return setRepairError(r.error);
+    setRepairError(undefined);
+    void run([
+      {
+        label: `Set the repair window of offer #${offerId} to ${formatDuration(r.seconds)}`,
+        run: () => setOfferRepairWindow(signer!, { market, offerId, repairWindow: r.seconds }),
       },
     ]);
   };
@@ -264,6 +281,32 @@ function EditOffer({
           </Field>
           <button type="submit" className="button" disabled={flow.busy}>
             Set servers
+          </button>
+        </form>
+        <form
+          className="toolbar"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            submitRepair();
+          }}
+        >
+          <Field
+            label="Repair window (hours)"
+            error={repairError}
+            hint={`Now ${formatDuration(BigInt(offer.repairWindow))}; applies to outages reported from now on`}
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode="decimal"
+                value={repairHours}
+                onChange={(e) => setRepairHours(e.target.value)}
+              />
+            )}
+          </Field>
+          <button type="submit" className="button" disabled={flow.busy}>
+            Set repair window
           </button>
         </form>
       </div>

@@ -16,11 +16,11 @@ import { useChainNow } from "../../hooks/useChainNow.ts";
 import { formatCountdown } from "../../lib/chainClock.ts";
 import { Link } from "../../lib/router.tsx";
 import { amountText } from "../../components/Amount.tsx";
-import { Field } from "../../components/Field.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { useLiveLeases, type IndexedProviderLease } from "./data.ts";
-import { validateAccessForm, type AccessForm } from "./access.ts";
+import { EMPTY_ACCESS, validateAccessForm, type AccessForm } from "./access.ts";
+import { AccessFields } from "./AccessFields.tsx";
 
 /** Leases waiting for the provider to seal the access details and activate them before the deadline. */
 export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
@@ -63,8 +63,6 @@ export function PendingLeasesSection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-const EMPTY_ACCESS: AccessForm = { host: "", port: "22", user: "", secret: "" };
-
 /** One pending lease: the access form, sealed to the buyer's key in this browser, then `activateLease`. */
 export function ActivateCard({
   lease,
@@ -88,7 +86,6 @@ export function ActivateCard({
   const state = leaseStateAt(lease, now);
   const id = lease.leaseId;
   const { errors, details } = validateAccessForm(form);
-  const err = (k: keyof AccessForm) => (touched ? errors[k] : undefined);
   const overdue = state.status === "ActivationOverdue";
 
   const submit = async () => {
@@ -170,54 +167,7 @@ export function ActivateCard({
             <legend>
               Access details for lease #{String(id)} (encrypted to the buyer’s key in this browser)
             </legend>
-            <div className="form-grid">
-              <Field label="Host" error={err("host")}>
-                {(p) => (
-                  <input
-                    {...p}
-                    autoComplete="off"
-                    value={form.host}
-                    onChange={(e) => setForm({ ...form, host: e.target.value })}
-                  />
-                )}
-              </Field>
-              <Field label="Port" error={err("port")}>
-                {(p) => (
-                  <input
-                    {...p}
-                    inputMode="numeric"
-                    value={form.port}
-                    onChange={(e) => setForm({ ...form, port: e.target.value })}
-                  />
-                )}
-              </Field>
-              <Field label="User" error={err("user")}>
-                {(p) => (
-                  <input
-                    {...p}
-                    autoComplete="off"
-                    value={form.user}
-                    onChange={(e) => setForm({ ...form, user: e.target.value })}
-                  />
-                )}
-              </Field>
-            </div>
-            <Field
-              label="SSH key or token"
-              error={err("secret")}
-              hint="A private key (-----BEGIN …) is sent as a key; anything else as a token."
-            >
-              {(p) => (
-                <textarea
-                  {...p}
-                  rows={3}
-                  className="mono"
-                  spellCheck={false}
-                  value={form.secret}
-                  onChange={(e) => setForm({ ...form, secret: e.target.value })}
-                />
-              )}
-            </Field>
+            <AccessFields form={form} errors={touched ? errors : {}} onChange={setForm} />
           </fieldset>
           {sealError && (
             <p className="error" role="alert">

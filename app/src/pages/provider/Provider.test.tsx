@@ -9,6 +9,7 @@ import type * as Sdk from "@gridlease/sdk";
 
 const activated: { leaseId: bigint; encryptedAccess: Hex }[] = [];
 const created: unknown[] = [];
+const resolved: { leaseId: bigint; encryptedAccess?: Hex }[] = [];
 vi.mock("wagmi", () => ({ usePublicClient: () => undefined, useChainId: () => 31337 }));
 vi.mock("../../hooks/useGridlease.ts", () => ({
   useReadClient: () => undefined,
@@ -44,6 +45,10 @@ vi.mock("@gridlease/sdk", async (importOriginal) => {
       activated.push(p);
       return sent({});
     }),
+    resolveOutage: vi.fn(async (_w: unknown, p: { leaseId: bigint; encryptedAccess?: Hex }) => {
+      resolved.push(p);
+      return sent({});
+    }),
     createOffer: vi.fn(async (_w: unknown, p: { offer: unknown }) => {
       created.push(p.offer);
       return sent({ offerId: 46n });
@@ -53,6 +58,7 @@ vi.mock("@gridlease/sdk", async (importOriginal) => {
 
 const { ActivateCard } = await import("./PendingLeases.tsx");
 const { CreateOfferForm } = await import("./CreateOfferForm.tsx");
+const { OutageCard } = await import("./OutagesSection.tsx");
 const { RouterProvider } = await import("../../lib/router.tsx");
 
 const wrap = (children: ReactNode) => (
@@ -154,7 +160,97 @@ describe("CreateOfferForm", () => {
       pricePerGpuHour: 1_950_000n,
       maxDuration: 72n * 3600n,
       paymentToken: "0x0000000000000000000000000000000000000002",
+      repairWindow: 4n * 3600n,
     });
     expect(await screen.findByText("Offer #46 is listed.")).toBeDefined();
+  });
+});
+
+describe("OutageCard", () => {
+  const outageLease = (secondsLeft: bigint) => {
+    const deadline = NOW + secondsLeft;
+    const since = NOW - 1200n;
+    return {
+      leaseId: 21n,
+      buyer: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71",
+      paymentToken: "0x0000000000000000000000000000000000000002",
+      units: 4n,
+      gpusPerUnit: 8n,
+      pricePerGpuHour: 2_000_000n,
+      feeBps: 250n,
+      duration: 48n * 3600n,
+      start: NOW - 3600n,
+      activationDeadline: 0n,
+      settled: 0n,
+      status: 2,
+      endReason: 0,
+      downUnits: 3n,
+      repairDeadline: deadline,
+      outageReports: 3n,
+      outage: {
+        since,
+        deadline,
+        lastResolved: 0n,
+        downUnits: 3n,
+        reports: 3n,
+        extension: 0n,
+        downUnitSeconds: 0n,
+      },
+    } as unknown as LeaseView;
+  };
+  const row = {
+    leaseId: 21n,
+    gpuModel: "H100-SXM-80GB",
+    buyerPublicKey: buyerKey.publicKeyHex,
+  } as never;
+
+  it("shows the servers down, the reports and the time left in red under an hour, and resolves without new access", async () => {
+    render(
+      wrap(<OutageCard lease={outageLease(2400n)} row={row} now={NOW} onChanged={() => {}} />),
+    );
+    const card = screen.getByRole("article", { name: "Outage on lease #21" });
+    expect(within(card).getByText("00:40:00").className).toContain("urgent");
+    expect(within(card).getByText("3 of 4 down")).toBeDefined();
+    expect(within(card).getByText("1 hour of server time (not billed)")).toBeDefined();
+    expect(within(card).getByText("Reports on this lease").nextElementSibling?.textContent).toBe(
+      "3",
+    );
+    await userEvent.click(
+      within(card).getByRole("button", { name: "Resolve outage on lease #21" }),
+    );
+    expect(resolved.at(-1)).toMatchObject({ leaseId: 21n, encryptedAccess: "0x" });
+  });
+
+  it("seals new access details to the buyer's key when asked, sending nothing until they are valid", async () => {
+    render(
+      wrap(<OutageCard lease={outageLease(7200n)} row={row} now={NOW} onChanged={() => {}} />),
+    );
+    const card = screen.getByRole("article", { name: "Outage on lease #21" });
+    expect(within(card).getByText("02:00:00").className).not.toContain("urgent");
+    await userEvent.click(within(card).getByLabelText(/Send new access details/));
+    const before = resolved.length;
+    await userEvent.click(
+      within(card).getByRole("button", { name: "Resolve outage on lease #21" }),
+    );
+    expect(resolved).toHaveLength(before);
+    await userEvent.type(within(card).getByLabelText("Host"), "spare3.example");
+    await userEvent.type(within(card).getByLabelText("User"), "ubuntu");
+    await userEvent.type(within(card).getByLabelText("SSH key or token"), "tok_new_7");
+    await userEvent.click(
+      within(card).getByRole("button", { name: "Resolve outage on lease #21" }),
+    );
+    const sent = resolved.at(-1)!;
+    expect(
+      openAccess(buyerKey.secretKey, sent.encryptedAccess!, {
+        expectedPublicKey: buyerKey.publicKeyHex,
+      }),
+    ).toEqual({ host: "spare3.example", port: 22, user: "ubuntu", token: "tok_new_7" });
+  });
+
+  it("offers no resolve once the repair deadline has passed", () => {
+    render(wrap(<OutageCard lease={outageLease(-1n)} row={row} now={NOW} onChanged={() => {}} />));
+    const card = screen.getByRole("article", { name: "Outage on lease #21" });
+    expect(within(card).getByText("Deadline passed")).toBeDefined();
+    expect(within(card).queryByRole("button", { name: /Resolve outage/ })).toBeNull();
   });
 });

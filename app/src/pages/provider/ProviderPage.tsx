@@ -7,6 +7,7 @@ import { ProfileSection } from "./ProfileSection.tsx";
 import { BondSection } from "./BondSection.tsx";
 import { OffersSection } from "./Offers.tsx";
 import { PendingLeasesSection } from "./PendingLeases.tsx";
+import { OutagesSection } from "./OutagesSection.tsx";
 import { RunningLeasesSection } from "./RunningLeases.tsx";
 import { EarningsSection } from "./Earnings.tsx";
 import "./provider.css";
@@ -50,6 +51,7 @@ function ProviderDashboard() {
       <ProfileSection registered={registered} onChanged={refreshAll} />
       {registered && (
         <>
+          <OutagesSection onChanged={refreshAll} />
           <BondSection record={record.data} onChanged={refreshAll} />
           <PendingLeasesSection onChanged={refreshAll} />
           <RunningLeasesSection onChanged={refreshAll} />

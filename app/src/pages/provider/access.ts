@@ -8,6 +8,9 @@ export interface AccessForm {
   secret: string;
 }
 
+/** The access form before anything is typed (SSH's port filled in). */
+export const EMPTY_ACCESS: AccessForm = { host: "", port: "22", user: "", secret: "" };
+
 const HOST =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 const IPV6 = /^\[?[0-9a-fA-F:]+\]?$/;

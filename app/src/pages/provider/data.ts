@@ -3,7 +3,6 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address } from "viem";
 import {
   getIndexedProvider,
-  getLease,
   getOffer,
   listLeases,
   listOffers,
@@ -11,6 +10,7 @@ import {
   type OfferRecord,
 } from "@gridlease/sdk";
 import { indexer } from "../../lib/indexer.ts";
+import { readLiveLease } from "../../lib/liveLease.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 import { useMarketRead } from "../../hooks/useContractRead.ts";
 
@@ -92,8 +92,9 @@ export function useLiveOffers() {
 
 /**
  * The provider's live leases as the chain has them now: pending, active, and ended ones with earnings still to
- * claim. One query shared by every section (same key, so one read per lease), re-read when the indexer sees a
- * lease change status or get claimed, and every 30 s for the countdowns' sake.
+ * claim, each with its outage record when it had reports. One query shared by every section (same key, so one read
+ * per lease), re-read when the indexer sees a lease change status or get claimed, and every 15 s so that a new
+ * outage report shows soon.
  */
 export function useLiveLeases() {
   const { account, addresses, chainId } = useGridlease();
@@ -115,9 +116,9 @@ export function useLiveLeases() {
     ],
     enabled: !!client && !!market && leases.isSuccess,
     placeholderData: keepPreviousData,
-    refetchInterval: 30_000,
+    refetchInterval: 15_000,
     queryFn: () =>
-      Promise.all(rows.map((r) => getLease(client!, { market: market!, leaseId: r.leaseId }))),
+      Promise.all(rows.map((r) => readLiveLease(client!, { market: market!, leaseId: r.leaseId }))),
   });
   return { leases, rows, live };
 }

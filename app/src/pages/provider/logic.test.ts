@@ -4,6 +4,7 @@ import { decodeGpuModel, decodeRegion, feeOn } from "@gridlease/sdk";
 import { parseOfferSpec, readDataUri } from "../../lib/spec.ts";
 import {
   buildOffer,
+  checkRepairWindow,
   earningsByDay,
   EMPTY_OFFER_FORM,
   fillDays,
@@ -82,6 +83,7 @@ describe("buildOffer", () => {
     expect(params!.maxDuration).toBe(168n * 3600n);
     expect(params!.minProviderBond).toBe(parseUnits("1000", 18));
     expect(params!.buyerPolicy).toBe(zeroAddress);
+    expect(params!.repairWindow).toBe(4n * 3600n);
   });
   it("writes the spec as a gridlease.spec/v1 data: URI and hashes its JSON", () => {
     const { params } = buildOffer({ ...form, datacenter: "Equinix TY11" }, ctx);
@@ -136,6 +138,27 @@ describe("buildOffer", () => {
     expect(buildOffer({ ...form, maxHours: String(4 * 365 * 24) }, ctx).errors.maxHours).toMatch(
       /At most 26,280 hours/,
     );
+  });
+});
+
+describe("checkRepairWindow", () => {
+  const bounds = { minRepairWindow: 900n, maxRepairWindow: 7n * 86_400n };
+  it("turns hours into seconds within the market's bounds", () => {
+    expect(checkRepairWindow("4", bounds)).toEqual({ seconds: 14_400n });
+    expect(checkRepairWindow("0.25", bounds)).toEqual({ seconds: 900n });
+    expect(checkRepairWindow("168", bounds)).toEqual({ seconds: 7n * 86_400n });
+  });
+  it("refuses a window outside the bounds, naming them, and anything but a positive number", () => {
+    expect(checkRepairWindow("0.2", bounds)).toEqual({
+      error: "The repair window must be from 15 minutes to 7 days.",
+    });
+    expect(checkRepairWindow("169", bounds)).toHaveProperty("error");
+    expect(checkRepairWindow("four", bounds)).toHaveProperty("error");
+  });
+  it("stops buildOffer with the error beside the field", () => {
+    const r = buildOffer({ ...form, repairHours: "200" }, ctx);
+    expect(r.params).toBeUndefined();
+    expect(r.errors.repairHours).toMatch(/from 15 minutes to 7 days/);
   });
 });
 

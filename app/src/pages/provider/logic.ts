@@ -12,6 +12,7 @@ import {
   encodeGpuModel,
   encodeRegion,
   feeOn,
+  formatDuration,
   GPU_MODELS,
   REGIONS,
   type IndexedLease,
@@ -107,6 +108,8 @@ export interface OfferForm {
   minBond: string;
   allowlist: string;
   datacenter: string;
+  /** Hours the provider has to resolve an outage the buyer reports. */
+  repairHours: string;
 }
 
 export const EMPTY_OFFER_FORM: OfferForm = {
@@ -126,7 +129,11 @@ export const EMPTY_OFFER_FORM: OfferForm = {
   minBond: "0",
   allowlist: "",
   datacenter: "",
+  repairHours: "4",
 };
+
+/** The market's repair-window bounds (MIN_REPAIR_WINDOW, MAX_REPAIR_WINDOW) when the config is not read yet. */
+export const DEFAULT_REPAIR_BOUNDS = { minRepairWindow: 15n * 60n, maxRepairWindow: 7n * 86_400n };
 
 export interface OfferContext {
   tokens: {
@@ -134,7 +141,13 @@ export interface OfferContext {
     grid: { address: Address; decimals: number; symbol: string };
   };
   policy?: Address;
-  limits: { maxUnits: bigint; maxGpusPerUnit: bigint; maxLeaseDuration: bigint };
+  limits: {
+    maxUnits: bigint;
+    maxGpusPerUnit: bigint;
+    maxLeaseDuration: bigint;
+    minRepairWindow?: bigint;
+    maxRepairWindow?: bigint;
+  };
   /** The provider's bond now (GRID base units), for the min-bond check. */
   bond?: bigint;
 }
@@ -239,12 +252,15 @@ export function buildOffer(
     else allowlist = r.addresses;
   }
   if (f.datacenter.length > 80) errors.datacenter = "At most 80 characters.";
+  const repairWindow = checkRepairWindow(f.repairHours, ctx.limits);
+  if ("error" in repairWindow) errors.repairHours = repairWindow.error;
   if (
     Object.keys(errors).length > 0 ||
     gpus === undefined ||
     servers === undefined ||
     !token ||
-    price === undefined
+    price === undefined ||
+    !("seconds" in repairWindow)
   )
     return { errors };
   const json = JSON.stringify(offerSpecDoc(f, gpus));
@@ -258,12 +274,30 @@ export function buildOffer(
     pricePerGpuHour: price,
     minDuration: minDuration!,
     maxDuration: maxDuration!,
+    repairWindow: repairWindow.seconds,
     minProviderBond: minBond!,
     buyerPolicy: allowlist ? ctx.policy! : zeroAddress,
     specHash,
     specURI: toDataUri(JSON.parse(json)),
   };
   return { errors, params, allowlist };
+}
+
+/** Hours typed for the repair window, as seconds within the market's bounds; an error message otherwise. */
+export function checkRepairWindow(
+  hours: string,
+  bounds: { minRepairWindow?: bigint; maxRepairWindow?: bigint },
+): { seconds: bigint } | { error: string } {
+  const min = bounds.minRepairWindow ?? DEFAULT_REPAIR_BOUNDS.minRepairWindow;
+  const max = bounds.maxRepairWindow ?? DEFAULT_REPAIR_BOUNDS.maxRepairWindow;
+  const parsed = parsePositive(hours, "the repair window");
+  if ("error" in parsed) return parsed;
+  const seconds = BigInt(Math.round(parsed.value * 3600));
+  if (seconds < min || seconds > max)
+    return {
+      error: `The repair window must be from ${formatDuration(min)} to ${formatDuration(max)}.`,
+    };
+  return { seconds };
 }
 
 /*//////////////////////////////////////////////////////////////
