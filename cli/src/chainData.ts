@@ -55,7 +55,7 @@ export async function providerOfferIds(
 
 export async function leasesOpened(
   ctx: Context,
-  filter: { offerIds?: bigint[]; buyer?: Address },
+  filter: { offerIds?: bigint[]; buyer?: Address; leaseId?: bigint },
   range: { fromBlock?: bigint; toBlock?: bigint } = {},
 ) {
   if (filter.offerIds && filter.offerIds.length === 0) return [];
@@ -64,7 +64,7 @@ export async function leasesOpened(
       address: ctx.market,
       abi: gridleaseMarketAbi,
       eventName: "LeaseOpened",
-      args: { offerId: filter.offerIds, buyer: filter.buyer },
+      args: { leaseId: filter.leaseId, offerId: filter.offerIds, buyer: filter.buyer },
       fromBlock,
       toBlock,
       strict: true,

@@ -2,8 +2,9 @@
  * Operator hooks of the provider agent. A hook is a shell command (`sh -c`): it gets the lease as one JSON
  * document on stdin and GRIDLEASE_LEASE_ID / GRIDLEASE_HOOK in its environment. The provisioning hook prints the
  * connection details as JSON on stdout ({ host, port, user, key | token, …}); a non-zero exit, a timeout or
- * output that is not such JSON is a failure. Hooks must be idempotent per lease id: after a crash between a
- * hook and the activation, the agent runs the hook again.
+ * output that is not such JSON is a failure. The health hook (GRIDLEASE_HOOK=health) runs for a lease with an
+ * open outage: exit 0 means healthy, and it may print new connection details the same way. Hooks must be
+ * idempotent per lease id: after a crash between a hook and the activation, the agent runs the hook again.
  */
 import { spawn } from "node:child_process";
 import { toJson } from "./output.ts";
@@ -19,7 +20,7 @@ export interface HookResult {
 
 export function runHook(
   command: string,
-  kind: "provision" | "deprovision",
+  kind: "provision" | "deprovision" | "health",
   input: Record<string, unknown>,
   timeoutMs: number,
 ): Promise<HookResult> {

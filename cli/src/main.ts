@@ -16,6 +16,8 @@ import { marketCommands } from "./commands/market.ts";
 import { exploreCommands } from "./commands/explore.ts";
 import { configCommands } from "./commands/config.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { outageCommands } from "./commands/outage.ts";
+import { creditCommands } from "./commands/credits.ts";
 
 /** Every command, in the order `gridlease --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -23,6 +25,8 @@ export const COMMANDS: Command[] = [
   serveCommand,
   ...buyerCommands,
   verifyCommand,
+  ...outageCommands,
+  ...creditCommands,
   ...keyCommands,
   ...marketCommands,
   ...exploreCommands,

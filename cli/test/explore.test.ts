@@ -341,6 +341,7 @@ describe("open offers", () => {
           pricePerGpuHour: USD("1.1"),
           minDuration: 3600n,
           maxDuration: 86_400n,
+          repairWindow: 3600n,
           minProviderBond: minBond,
           buyerPolicy: "0x0000000000000000000000000000000000000000",
           specHash: `0x${"55".repeat(32)}` as Hex,

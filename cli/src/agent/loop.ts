@@ -6,7 +6,7 @@
  *
  *   pending  -> run the provisioning hook, seal its output to the buyer's key (sdk sealAccess), activateLease;
  *               a failed hook is never activated (the buyer can cancel for a full refund);
- *   active   -> nothing, until the term is over or the lease ends;
+ *   active   -> with an open outage, the health hook and, once it says healthy, resolveOutage (outages.ts);
  *   expired  -> run the deprovisioning hook, then closeLease;
  *   ended    -> (terminated or cancelled) run the deprovisioning hook if it provisioned;
  *
@@ -37,9 +37,10 @@ import { withSealedReportHash } from "../hardware/seal.ts";
 import { toJson } from "../output.ts";
 import { scanStart } from "../chainData.ts";
 import { loadState, saveState, TERMINAL, type AgentState, type LeaseRecord } from "./state.ts";
+import { OutageHealer, type HealthOptions } from "./outages.ts";
 
 /** How `provider serve` configured the agent. */
-export interface AgentOptions {
+export interface AgentOptions extends Omit<HealthOptions, "hookTimeoutMs" | "maxRetryMs"> {
   statePath: string;
   provisionHook: string;
   deprovisionHook?: string;
@@ -64,11 +65,18 @@ export class Agent {
   private wake: (() => void) | undefined;
   /** Sealed payloads whose activation did not go through yet (kept in memory only). */
   private sealed = new Map<string, Hex>();
+  private readonly healer: OutageHealer;
 
   constructor(ctx: Context, wallet: SignerClient, options: AgentOptions) {
     this.ctx = ctx;
     this.wallet = wallet;
     this.options = options;
+    this.healer = new OutageHealer(
+      ctx,
+      wallet,
+      { ...options, maxRetryMs: options.backoffMaxMs },
+      (level, event, fields) => this.log(level, event, fields),
+    );
   }
 
   log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}) {
@@ -279,9 +287,13 @@ export class Agent {
           this.sealed.delete(id);
           this.setLease(id, { phase: "active", provisioned: true });
         }
+        if (state.downUnits > 0n)
+          await this.healer.serve(id, state, this.leaseInput(id, lease), record.buyerPublicKey);
+        else this.healer.clear(id);
         return;
       }
       case "Expired": {
+        this.healer.clear(id);
         if (record.provisioned || record.phase === "active" || record.phase === "activating") {
           if (!(await this.deprovision(id, lease, "expired"))) return;
         }
@@ -306,6 +318,7 @@ export class Agent {
         return;
       }
       case "Ended": {
+        this.healer.clear(id);
         if (record.provisioned && !(await this.deprovision(id, lease, state.endReason))) return;
         this.setLease(id, { phase: "done", endReason: state.endReason });
         this.log("info", "lease-ended", { leaseId: id, reason: state.endReason });

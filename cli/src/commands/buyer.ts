@@ -6,6 +6,7 @@ import {
   cancelLease,
   decodeGpuModel,
   ensureAllowance,
+  explainError,
   extendLease,
   extensionCost,
   formatDuration,
@@ -37,8 +38,13 @@ async function balanceOf(c: Context, token: Address, owner: Address): Promise<bi
   });
 }
 
-async function leaseOrFail(c: Context, leaseId: bigint) {
-  const s = await getLeaseState(c.client, { market: c.market, leaseId });
+/** The lease and its state now (with its payment token in the error context), or exit 7 when it does not exist. */
+export async function leaseOrFail(c: Context, leaseId: bigint) {
+  const s = await getLeaseState(c.client, { market: c.market, leaseId }).catch((err: unknown) => {
+    if (explainError(err).errorName === "Market_UnknownLease")
+      throw new CliError(EXIT.NOT_FOUND, `Lease #${leaseId} does not exist.`, "not-found");
+    throw err;
+  });
   if (Number(s.lease.status) === 0)
     throw new CliError(EXIT.NOT_FOUND, `Lease #${leaseId} does not exist.`, "not-found");
   const token = await c.token(s.lease.paymentToken);

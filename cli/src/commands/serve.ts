@@ -23,12 +23,18 @@ export const serveCommand = defineCommand({
   name: "provider serve",
   summary:
     "Run the provider agent: provision, activate, deprovision, close and claim your leases unattended",
-  help: `--provision-hook CMD [--deprovision-hook CMD] [--state FILE] [--claim-threshold AMOUNT]
-       [--poll-interval S] [--hook-timeout S] [--backoff-max S] [--from-block N] [--max-block-range N]
+  help: `--provision-hook CMD [--deprovision-hook CMD] [--health-hook CMD] [--health-interval S] [--state FILE]
+       [--claim-threshold AMOUNT] [--poll-interval S] [--hook-timeout S] [--backoff-max S] [--from-block N]
+       [--max-block-range N]
 
   --provision-hook CMD    shell command run for each new lease: the lease as JSON on stdin; prints the
                           connection details as JSON ({"host","port","user","key"|"token",…}) on stdout
   --deprovision-hook CMD  shell command run when a lease it provisioned ends (lease JSON + "reason" on stdin)
+  --health-hook CMD       shell command run for a lease with an open outage (lease JSON + "outage" on stdin,
+                          GRIDLEASE_HOOK=health): exit 0 means healthy and the outage is resolved (new connection
+                          details printed as JSON are sealed and sent with it); any failure or a timeout is retried
+                          with backoff until the repair deadline and never resolves. Without it, outages are logged
+  --health-interval S     first wait after a failed health check, doubling up to --backoff-max (default 15)
   --state FILE            progress file (default $XDG_STATE_HOME/gridlease/provider-<chain>-<address>.json)
   --claim-threshold AMT   claim once a payment token's claimable total reaches AMT (in that token); off if unset
   --poll-interval S       seconds between passes (default 5)
@@ -41,6 +47,8 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
   options: {
     "provision-hook": { type: "string" },
     "deprovision-hook": { type: "string" },
+    "health-hook": { type: "string" },
+    "health-interval": { type: "string" },
     state: { type: "string" },
     "claim-threshold": { type: "string" },
     "poll-interval": { type: "string" },
@@ -54,6 +62,7 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
     const pollMs = seconds(values["poll-interval"], "--poll-interval", 5);
     const hookTimeoutMs = seconds(values["hook-timeout"], "--hook-timeout", 300);
     const backoffMaxMs = seconds(values["backoff-max"], "--backoff-max", 60);
+    const healthIntervalMs = seconds(values["health-interval"], "--health-interval", 15);
     const fromBlock =
       values["from-block"] !== undefined
         ? parseCount(values["from-block"], "--from-block", { min: 0n })
@@ -90,6 +99,8 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
       statePath,
       provisionHook,
       deprovisionHook: values["deprovision-hook"],
+      healthHook: values["health-hook"],
+      healthIntervalMs,
       hookTimeoutMs,
       pollMs,
       backoffMaxMs,
