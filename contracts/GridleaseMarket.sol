@@ -69,14 +69,17 @@ contract GridleaseMarket is
     fallback() external {
         address extension = EXTENSION;
         // solhint-disable-next-line no-inline-assembly
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
+        assembly ("memory-safe") {
+            // Memory past the free pointer is free to use, which keeps the block memory-safe (and the IR
+            // optimizer's hands free everywhere else in the contract).
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), extension, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
             if iszero(ok) {
-                revert(0, returndatasize())
+                revert(ptr, returndatasize())
             }
-            return(0, returndatasize())
+            return(ptr, returndatasize())
         }
     }
 
@@ -240,7 +243,7 @@ contract GridleaseMarket is
         // Checks
         Lease storage lease = _leases[leaseId];
         _requireLease(lease.phase, leaseId);
-        LeaseStatus status = _status(leaseId, lease);
+        LeaseStatus status = _storedStatus(leaseId, lease);
         if (status != LeaseStatus.Pending && status != LeaseStatus.Active) {
             revert Errors.Market_UnexpectedStatus(leaseId, status);
         }
@@ -274,35 +277,38 @@ contract GridleaseMarket is
     function terminateLease(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        Offer storage offer = _offers[lease.offerId];
+        Lease memory snap = lease;
+        _requireLease(snap.phase, leaseId);
+        Offer storage offer = _offers[snap.offerId];
         bool byProvider = msg.sender == offer.provider;
-        if (!byProvider && msg.sender != lease.buyer) revert Errors.Market_NotLeaseParty(leaseId, msg.sender);
-        LeaseStatus status = _status(leaseId, lease);
+        if (!byProvider && msg.sender != snap.buyer) revert Errors.Market_NotLeaseParty(leaseId, msg.sender);
+        uint256 end = _endOf(leaseId, snap);
+        bool running = snap.phase == PHASE_ACTIVE && block.timestamp < end;
         // The provider may end a pending lease (refusing it, at the cost of the penalty); the buyer may not:
         // until the activation window has passed the provider is still within its rights.
-        if (status != LeaseStatus.Active && !(byProvider && status == LeaseStatus.Pending)) {
-            revert Errors.Market_UnexpectedStatus(leaseId, status);
+        if (!running && !(byProvider && snap.phase == PHASE_PENDING)) {
+            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, snap));
         }
         EndReason reason = byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated;
         // Whoever ends a lease whose outage went unresolved ends it as unresolved, penalty included.
-        if (lease.hadOutage && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, lease))) {
+        if (snap.hadOutage && running && _unresolvedExitOpen(_outages[leaseId], end)) {
             reason = EndReason.OutageUnresolved;
         }
-        _endLease(leaseId, lease, offer, reason);
+        _endLease(leaseId, lease, snap, offer, reason);
     }
 
     /// @inheritdoc IGridleaseMarketCore
     function cancelLease(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        if (msg.sender != lease.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
-        if (lease.phase != PHASE_PENDING)
-            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
-        uint256 deadline = lease.start;
+        Lease memory snap = lease;
+        _requireLease(snap.phase, leaseId);
+        if (msg.sender != snap.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
+        if (snap.phase != PHASE_PENDING)
+            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, snap));
+        uint256 deadline = snap.start;
         if (block.timestamp <= deadline) revert Errors.Market_ActivationWindowOpen(leaseId, deadline);
-        _endLease(leaseId, lease, _offers[lease.offerId], EndReason.NoShowCancelled);
+        _endLease(leaseId, lease, snap, _offers[snap.offerId], EndReason.NoShowCancelled);
     }
 
     /// @inheritdoc IGridleaseMarketCore
@@ -314,13 +320,14 @@ contract GridleaseMarket is
         if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
         if (lease.hadOutage) {
             // Outages leave part of the deposit unbilled, to refund, and may have opened the unresolved exit.
-            uint256 outageEnd = _endOf(leaseId, lease);
+            Lease memory snap = lease;
+            uint256 outageEnd = _endOf(leaseId, snap);
             if (block.timestamp < outageEnd) revert Errors.Market_LeaseNotExpired(leaseId, outageEnd);
             EndReason reason =
                 _unresolvedExitOpen(_outages[leaseId], outageEnd)
                     ? EndReason.OutageUnresolved
                     : EndReason.Expired;
-            _endLease(leaseId, lease, _offers[lease.offerId], reason);
+            _endLease(leaseId, lease, snap, _offers[snap.offerId], reason);
             return;
         }
         uint256 duration = lease.duration;
@@ -365,8 +372,16 @@ contract GridleaseMarket is
             if (offer.provider != msg.sender) revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
             if (phase == PHASE_PENDING) continue;
 
-            // An ended lease's end is its end time, so this is its final accrual.
-            uint256 accrued = _accruedAt(leaseId, lease, offer.gpusPerUnit, block.timestamp);
+            // An ended lease's end is its end time, so this is its final accrual. Outage-free leases (the common
+            // case) are read field by field; a copy of the whole lease per iteration would cost memory.
+            uint256 accrued =
+                lease.hadOutage
+                    ? _accruedAt(leaseId, lease, offer.gpusPerUnit, block.timestamp)
+                    : LeaseMath.cost(
+                        lease.pricePerGpuHour,
+                        uint256(offer.gpusPerUnit) * lease.units,
+                        LeaseMath.elapsed(lease.start, lease.duration, block.timestamp)
+                    );
             uint256 settled = lease.settled;
             if (accrued == settled) continue;
             uint256 leaseFeeBps = lease.feeBps;
@@ -406,11 +421,12 @@ contract GridleaseMarket is
     function reportOutage(uint256 leaseId, uint256 units, bytes32 evidenceHash) external override {
         // Checks
         Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        if (msg.sender != lease.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
-        LeaseStatus status = _status(leaseId, lease);
+        Lease memory snap = lease;
+        _requireLease(snap.phase, leaseId);
+        if (msg.sender != snap.buyer) revert Errors.Market_NotLeaseBuyer(leaseId, msg.sender);
+        LeaseStatus status = _status(leaseId, snap);
         if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
-        uint256 leaseUnits = lease.units;
+        uint256 leaseUnits = snap.units;
         if (units == 0 || units > leaseUnits)
             revert Errors.Market_InvalidOutageUnits(leaseId, units, leaseUnits);
         Outage storage outage = _outages[leaseId];
@@ -434,9 +450,9 @@ contract GridleaseMarket is
             deadline =
                 lastResolved != 0 && block.timestamp < lastResolved + REPORT_COOLDOWN
                     ? outage.deadline
-                    : block.timestamp + _offers[lease.offerId].repairWindow;
+                    : block.timestamp + _offers[snap.offerId].repairWindow;
             outage.deadline = uint40(deadline);
-            if (!lease.hadOutage) lease.hadOutage = true;
+            if (!snap.hadOutage) lease.hadOutage = true;
         }
         outage.since = uint40(block.timestamp);
         outage.downUnits = uint16(units);
@@ -447,14 +463,14 @@ contract GridleaseMarket is
     /// @inheritdoc IGridleaseMarketCore
     function resolveOutage(uint256 leaseId, bytes calldata encryptedAccess) external override {
         // Checks
-        Lease storage lease = _leases[leaseId];
-        _requireLease(lease.phase, leaseId);
-        if (msg.sender != _offers[lease.offerId].provider)
+        Lease memory snap = _leases[leaseId];
+        _requireLease(snap.phase, leaseId);
+        if (msg.sender != _offers[snap.offerId].provider)
             revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         Outage storage outage = _outages[leaseId];
         uint256 since = outage.since;
-        if (!lease.hadOutage || since == 0) revert Errors.Market_NoOpenOutage(leaseId);
-        LeaseStatus status = _status(leaseId, lease);
+        if (!snap.hadOutage || since == 0) revert Errors.Market_NoOpenOutage(leaseId);
+        LeaseStatus status = _status(leaseId, snap);
         if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
         uint256 deadline = outage.deadline;
         if (block.timestamp > deadline) revert Errors.Market_RepairDeadlinePassed(leaseId, deadline);
@@ -467,7 +483,7 @@ contract GridleaseMarket is
         // over are never billed, so the buyer gets them back when the lease ends.
         uint256 down = outage.downUnitSeconds + uint256(outage.downUnits) * (block.timestamp - since);
         uint256 oldExtension = outage.extension;
-        uint256 extension = down / lease.units;
+        uint256 extension = down / snap.units;
         outage.downUnitSeconds = uint64(down);
         outage.extension = uint32(extension);
         outage.since = 0;
@@ -477,7 +493,7 @@ contract GridleaseMarket is
             leaseId,
             extension - oldExtension,
             down,
-            uint256(lease.start) + lease.duration + extension,
+            uint256(snap.start) + snap.duration + extension,
             encryptedAccess
         );
     }
@@ -486,13 +502,14 @@ contract GridleaseMarket is
     function endUnresolvedOutage(uint256 leaseId) external override nonReentrant {
         // Checks
         Lease storage lease = _leases[leaseId];
-        uint8 phase = lease.phase;
-        _requireLease(phase, leaseId);
-        if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
-        if (!lease.hadOutage || !_unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, lease))) {
+        Lease memory snap = lease;
+        _requireLease(snap.phase, leaseId);
+        if (snap.phase != PHASE_ACTIVE)
+            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, snap));
+        if (!snap.hadOutage || !_unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, snap))) {
             revert Errors.Market_OutageExitClosed(leaseId);
         }
-        _endLease(leaseId, lease, _offers[lease.offerId], EndReason.OutageUnresolved);
+        _endLease(leaseId, lease, snap, _offers[snap.offerId], EndReason.OutageUnresolved);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IGridleaseMarketEvents} from "../interfaces/IGridleaseMarketEvents.sol";
 import {Errors} from "../libraries/Errors.sol";
 import {LeaseMath} from "../libraries/LeaseMath.sol";
-import {EndReason, Lease, Offer, Provider} from "../types/DataTypes.sol";
+import {EndReason, Lease, Offer, Outage, Provider} from "../types/DataTypes.sol";
 import {GridleaseMarketState} from "./GridleaseMarketState.sol";
 
 /// @title GridleaseMarketSettlement
@@ -16,29 +16,49 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
     /// @dev Ends a lease: bills what it served up to now (or its end), refunds the rest of the deposit, frees its
     /// units and its bond reservation, and pays the buyer the bond penalty when the provider is at fault. The
     /// payouts go to the buyer, so they never block the end: what the token refuses is credited (see _payOut).
-    function _endLease(uint256 leaseId, Lease storage lease, Offer storage offer, EndReason reason) internal {
-        uint16 units = lease.units;
-        uint256 gpusPerUnit = offer.gpusPerUnit;
-        uint256 deposit = LeaseMath.cost(lease.pricePerGpuHour, gpusPerUnit * units, lease.duration);
+    /// `snap` is the caller's copy of `lease`, read once: every field below is used, and each field read from storage
+    /// would cost a SLOAD of its own.
+    function _endLease(
+        uint256 leaseId,
+        Lease storage lease,
+        Lease memory snap,
+        Offer storage offer,
+        EndReason reason
+    ) internal {
+        uint256 gpus = uint256(offer.gpusPerUnit) * snap.units;
+        uint256 deposit = LeaseMath.cost(snap.pricePerGpuHour, gpus, snap.duration);
         uint256 accrued;
         uint256 endTime = block.timestamp;
 
         // Effects
-        if (lease.phase == PHASE_PENDING) {
+        if (snap.phase == PHASE_PENDING) {
             lease.start = uint40(block.timestamp);
             lease.duration = 0;
+        } else if (!snap.hadOutage) {
+            uint256 served = LeaseMath.elapsed(snap.start, snap.duration, block.timestamp);
+            accrued = LeaseMath.cost(snap.pricePerGpuHour, gpus, served);
+            endTime = uint256(snap.start) + served;
+            lease.duration = uint32(served);
         } else {
-            accrued = _accruedAt(leaseId, lease, gpusPerUnit, block.timestamp);
-            uint256 start = lease.start;
-            uint256 extension = lease.hadOutage ? _outages[leaseId].extension : 0;
-            uint256 served = LeaseMath.elapsed(start, lease.duration + extension, block.timestamp);
-            endTime = start + served;
+            Outage storage outage = _outages[leaseId];
+            uint256 extension = outage.extension;
+            uint256 served = LeaseMath.elapsed(
+                snap.start,
+                uint256(snap.duration) + extension,
+                block.timestamp
+            );
+            endTime = uint256(snap.start) + served;
+            accrued = LeaseMath.cost(
+                snap.pricePerGpuHour,
+                offer.gpusPerUnit,
+                snap.units * served - _downUnitSeconds(outage, endTime)
+            );
             // The end becomes the end time. served >= extension: the end moved only by downtime already past.
             lease.duration = uint32(served - extension);
         }
         lease.phase = PHASE_ENDED_BASE + uint8(reason);
         uint256 refund = deposit - accrued;
-        offer.unitsInUse -= units;
+        offer.unitsInUse -= snap.units;
         // The penalty was reserved out of the bond when the lease opened: release it, and pay it out if the
         // provider is at fault.
         uint256 reserved = _penaltyOf(offer);
@@ -48,15 +68,15 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
             // unchecked: the reservation is part of both the locked and the whole bond.
             unchecked {
                 providerRecord.lockedBond -= uint128(reserved);
-                providerRecord.bond -= uint128(penalty);
+                // Skipped when nothing is paid: a write of the same value still costs a storage access.
+                if (penalty != 0) providerRecord.bond -= uint128(penalty);
             }
         }
         emit LeaseEnded(leaseId, reason, endTime, accrued, refund, penalty);
 
         // Interactions
-        address buyer = lease.buyer;
-        if (refund != 0) _payOut(IERC20(offer.paymentToken), buyer, refund);
-        if (penalty != 0) _payOut(BOND_TOKEN, buyer, penalty);
+        if (refund != 0) _payOut(IERC20(offer.paymentToken), snap.buyer, refund);
+        if (penalty != 0) _payOut(BOND_TOKEN, snap.buyer, penalty);
     }
 
     /// @dev Sends `amount` of `token` to `to`, or credits it to `to` when the transfer fails (the receiver is
