@@ -1,6 +1,6 @@
 /**
  * The deployment this indexer follows, from @gridlease/sdk's generated record (`npm run codegen`): the market's
- * address and start block for ponder.config.ts, and the immutables no event carries for the handlers.
+ * address and start block for ponder.config.ts. The penalty rate comes from the market's `PenaltyRateSet` event.
  *
  * GRIDLEASE_CHAIN_ID picks the chain (default 31337, the local chain).
  */
@@ -9,7 +9,6 @@ import { deployments } from "@gridlease/sdk/deployments";
 interface MarketRecord {
   address: `0x${string}`;
   startBlock: number;
-  penaltyBps?: number;
 }
 
 export const chainId = process.env.GRIDLEASE_CHAIN_ID ?? "31337";
@@ -23,18 +22,7 @@ if (!record || !marketRecord) {
     `@gridlease/sdk has no GridleaseMarket deployment for chain ${chainId} (known: ${Object.keys(deployments).join(", ")})`,
   );
 }
-if (marketRecord.penaltyBps === undefined) {
-  throw new Error(
-    `The GridleaseMarket deployment on chain ${chainId} does not record penaltyBps: run \`npm run codegen\``,
-  );
-}
-
 /** The network name of the indexed chain. */
 export const network = record.network;
 /** The market's address and the block to start indexing from. */
 export const marketDeployment = marketRecord;
-/**
- * The market's PENALTY_BPS: the share of an offer's minimum bond a lease reserves from the provider's bond. It is
- * immutable and no event carries it, so it comes from the deployment record.
- */
-export const PENALTY_BPS = BigInt(marketRecord.penaltyBps);

@@ -8,6 +8,7 @@
  * - a reference to another entity is a text column holding that entity's id;
  * - uint256 values are bigint; counters are integer; other addresses and bytes are hex.
  * GPU time is counted in GPU-seconds (exact integers); GPU-hours = GPU-seconds / 3600. See indexer/README.md.
+ * Outage time is counted in unit-seconds on a lease (as the contract bills it) and in GPU-seconds elsewhere.
  */
 import { index, onchainTable, relations, type PgColumnsBuilders } from "ponder";
 
@@ -18,6 +19,10 @@ export const market = onchainTable("market", (t) => ({
   feeBps: t.bigint().notNull(),
   activationWindow: t.bigint().notNull(),
   paused: t.boolean().notNull(),
+  /** The token bonds and penalties are in, from `PenaltyRateSet` at deployment. */
+  bondToken: t.hex().notNull(),
+  /** The share of an offer's minimum bond each lease reserves (PENALTY_BPS), from `PenaltyRateSet`. */
+  penaltyBps: t.bigint().notNull(),
   providerCount: t.integer().notNull(),
   offerCount: t.integer().notNull(),
   leaseCount: t.integer().notNull(),
@@ -54,6 +59,16 @@ export const provider = onchainTable(
     noShows: t.integer().notNull(),
     providerTerminations: t.integer().notNull(),
     penaltiesPaid: t.bigint().notNull(),
+    /** GPU-seconds its ended leases were down (outages, an outage still open counted to the lease's end). */
+    gpuSecondsDown: t.bigint().notNull(),
+    /** gpuSecondsServed ÷ (gpuSecondsServed + gpuSecondsDown) in basis points; 10,000 before any lease ended. */
+    availabilityBps: t.integer().notNull(),
+    /** Outage reports filed on its leases. */
+    outageReports: t.integer().notNull(),
+    /** Its leases with an outage open now. */
+    openOutages: t.integer().notNull(),
+    /** Its leases that ended as OutageUnresolved. */
+    outagesUnresolved: t.integer().notNull(),
     firstSeenAt: t.bigint().notNull(),
     lastSeenAt: t.bigint().notNull(),
   }),
@@ -92,6 +107,8 @@ export const offer = onchainTable(
     initialPricePerGpuHour: t.bigint().notNull(),
     minDuration: t.bigint().notNull(),
     maxDuration: t.bigint().notNull(),
+    /** Seconds the provider has to resolve an outage on a lease of this offer. */
+    repairWindow: t.bigint().notNull(),
     minProviderBond: t.bigint().notNull(),
     buyerPolicy: t.hex().notNull(),
     specHash: t.hex().notNull(),
@@ -164,6 +181,21 @@ export const lease = onchainTable(
     accessPostedAt: t.bigint(),
     accessRotatedAt: t.bigint(),
     accessRotations: t.integer().notNull(),
+    /** An outage is open now: billing is paused for `downUnits` of its servers. */
+    outageOpen: t.boolean().notNull(),
+    /** Servers down in the open outage; 0 when none is open. */
+    downUnits: t.bigint().notNull(),
+    /** When the open outage (or its last raise) began; null when none is open. */
+    outageSince: t.bigint(),
+    /** The open (or last) outage's repair deadline; null before any report. */
+    repairDeadline: t.bigint(),
+    /** When the last outage was resolved; null before any. */
+    lastResolvedAt: t.bigint(),
+    outageReports: t.integer().notNull(),
+    /** Seconds the lease's end moved later for resolved outages (the contract's `extension`). */
+    outageDowntime: t.bigint().notNull(),
+    /** Down unit-seconds of resolved outages and raises; once ended, the open outage's up to the end too. */
+    downUnitSeconds: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({
@@ -174,6 +206,7 @@ export const lease = onchainTable(
     buyerIdx: index().on(table.buyer, table.openedAt),
     offerIdx: index().on(table.offer),
     statusIdx: index().on(table.status),
+    outageIdx: index().on(table.outageOpen, table.provider),
   }),
 );
 
@@ -197,6 +230,17 @@ export const leaseEvent = onchainTable(
     startTime: t.bigint(),
     endTime: t.bigint(),
     endReason: t.text(),
+    /** OutageReported: servers down from now on. */
+    downUnits: t.bigint(),
+    evidenceHash: t.hex(),
+    /** OutageReported: the outage's repair deadline. */
+    repairDeadline: t.bigint(),
+    /** OutageReported: reports on the lease so far, this one included. */
+    reports: t.integer(),
+    /** OutageResolved: the lease's down unit-seconds so far. */
+    downUnitSeconds: t.bigint(),
+    /** OutageResolved: new access details came with it. */
+    accessChanged: t.boolean(),
   }),
   (table) => ({ leaseIdx: index().on(table.lease, table.blockNumber, table.logIndex) }),
 );
@@ -207,8 +251,37 @@ export const account = onchainTable("account", (t) => ({
   leaseCount: t.integer().notNull(),
   gpuSecondsBought: t.bigint().notNull(),
   penaltiesReceived: t.bigint().notNull(),
+  /** Outage reports it filed as a buyer (raises included): providers see buyers who cry wolf. */
+  outageReports: t.integer().notNull(),
   firstSeenAt: t.bigint().notNull(),
   lastSeenAt: t.bigint().notNull(),
+}));
+
+/** Payouts the market could not deliver to an account in one token, credited for it to withdraw. */
+export const credit = onchainTable(
+  "credit",
+  (t) => ({
+    id: t.text().primaryKey(),
+    account: t.text().notNull(),
+    token: t.hex().notNull(),
+    credited: t.bigint().notNull(),
+    withdrawn: t.bigint().notNull(),
+    /** credited − withdrawn: what the account can withdraw now. */
+    balance: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+/** Tokens the owner swept from the market (sent to it by mistake, never a payment token). */
+export const tokenSweep = onchainTable("token_sweep", (t) => ({
+  id: t.text().primaryKey(),
+  token: t.hex().notNull(),
+  to: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
 }));
 
 /** A buyer's spending in one payment token: deposits and top-ups of its leases, less refunds. */
@@ -236,6 +309,12 @@ const statColumns = (t: PgColumnsBuilders) => ({
   refunded: t.bigint().notNull(),
   avgPricePerGpuHour: t.bigint().notNull(),
   activeLeases: t.integer().notNull(),
+  /** Outage reports filed (raises included). */
+  outageReports: t.integer().notNull(),
+  /** GPU-seconds delivered (billed) by leases that ended, counted at their end. */
+  gpuSecondsDelivered: t.bigint().notNull(),
+  /** GPU-seconds down of leases that ended, counted at their end. */
+  gpuSecondsDown: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
 });
 
@@ -319,6 +398,11 @@ export const leaseEventRelations = relations(leaseEvent, ({ one }) => ({
 export const accountRelations = relations(account, ({ many }) => ({
   leases: many(lease),
   spending: many(accountSpending),
+  credits: many(credit),
+}));
+
+export const creditRelations = relations(credit, ({ one }) => ({
+  account: one(account, { fields: [credit.account], references: [account.id] }),
 }));
 
 export const accountSpendingRelations = relations(accountSpending, ({ one }) => ({
@@ -373,6 +457,8 @@ for (const table of [
   leaseEvent,
   account,
   accountSpending,
+  credit,
+  tokenSweep,
   gpuModelStat,
   gpuModelDayStat,
   regionStat,

@@ -1,18 +1,18 @@
 /**
  * Leases: LeaseOpened, LeaseActivated, LeaseAccessRotated, LeaseExtended, LeaseEnded, EarningsClaimed.
- * Each updates the lease, its parties and the statistics, and records one LeaseEvent.
+ * Each updates the lease, its parties and the statistics, and records one LeaseEvent. Outages: ./outages.ts.
  */
 import { ponder } from "ponder:registry";
-import { penalty } from "@gridlease/sdk/pricing";
+import { availabilityBps } from "@gridlease/sdk/indexer";
 import { endReasonName } from "@gridlease/sdk/status";
-import { PENALTY_BPS } from "../deployment.ts";
 import { lease, leaseEvent, offer } from "ponder:schema";
 import {
   addEarnings,
   addSpending,
   idOf,
-  logId,
+  leaseEventRow,
   recordStats,
+  reservedBond,
   touchProvider,
   upsertProvider,
   upsertMarket,
@@ -21,40 +21,6 @@ import {
 } from "./store.ts";
 
 type Hex = `0x${string}`;
-
-interface LogMeta {
-  block: { number: bigint; timestamp: bigint };
-  transaction: { hash: Hex };
-  log: { logIndex: number };
-}
-
-/** The LeaseEvent row for one log; fields an event type does not carry stay null. */
-function leaseEventRow(
-  event: LogMeta,
-  leaseId: string,
-  type: string,
-  fields: Partial<typeof leaseEvent.$inferInsert> = {},
-): typeof leaseEvent.$inferInsert {
-  return {
-    id: logId(event.transaction.hash, event.log.logIndex),
-    lease: leaseId,
-    type,
-    account: null,
-    txHash: idOf(event.transaction.hash) as Hex,
-    blockNumber: event.block.number,
-    logIndex: event.log.logIndex,
-    timestamp: event.block.timestamp,
-    amount: null,
-    fee: null,
-    refund: null,
-    penalty: null,
-    duration: null,
-    startTime: null,
-    endTime: null,
-    endReason: null,
-    ...fields,
-  };
-}
 
 ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
   const { db } = context;
@@ -107,11 +73,19 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     accessPostedAt: null,
     accessRotatedAt: null,
     accessRotations: 0,
+    outageOpen: false,
+    downUnits: 0n,
+    outageSince: null,
+    repairDeadline: null,
+    lastResolvedAt: null,
+    outageReports: 0,
+    outageDowntime: 0n,
+    downUnitSeconds: 0n,
     updatedAt: timestamp,
   });
 
   // The contract reserves the offer's penalty from the provider's bond while the lease lives.
-  const reserved = penalty(o.minProviderBond, PENALTY_BPS);
+  const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
   await upsertProvider(db, o.provider, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
     lockedBond: row.lockedBond + reserved,
@@ -224,13 +198,24 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   if (!before) throw new Error(`LeaseEnded for unknown lease ${id}`);
   const reason = endReasonName(a.reason);
   const wasActive = before.status === "Active";
-  // Seconds billed: from activation to the end (never past the billed duration); none if never activated.
-  let used = 0n;
-  if (wasActive && before.startTime !== null) {
-    used = a.endTime > before.startTime ? a.endTime - before.startTime : 0n;
-    if (used > before.duration) used = before.duration;
-  }
-  const unused = before.duration - used;
+  // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
+  // outages added. An outage still open is down up to the end.
+  const served =
+    wasActive && before.startTime !== null && a.endTime > before.startTime
+      ? a.endTime - before.startTime
+      : 0n;
+  const openDown =
+    before.outageOpen && before.outageSince !== null && a.endTime > before.outageSince
+      ? before.downUnits * (a.endTime - before.outageSince)
+      : 0n;
+  const downUnitSeconds = before.downUnitSeconds + openDown;
+  // The paid duration the contract keeps: the time served less what outages added, never past what was paid.
+  let used = served > before.outageDowntime ? served - before.outageDowntime : 0n;
+  if (used > before.duration) used = before.duration;
+  // Delivered (billed) GPU-seconds: every server's seconds of service less its down seconds.
+  const delivered = before.gpusPerUnit * (before.units * served - downUnitSeconds);
+  const down = before.gpusPerUnit * downUnitSeconds;
+  const released = before.gpus * before.duration - delivered;
   await db.update(lease, { id }).set({
     status: "Ended",
     endReason: reason,
@@ -240,6 +225,10 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     accrued: a.accrued,
     refunded: a.refund,
     penalty: a.penalty,
+    outageOpen: false,
+    downUnits: 0n,
+    outageSince: null,
+    downUnitSeconds,
     updatedAt: timestamp,
   });
   const o = await db.update(offer, { id: before.offer }).set((row) => ({
@@ -247,17 +236,25 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     updatedAt: timestamp,
   }));
   // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
-  const reserved = penalty(o.minProviderBond, PENALTY_BPS);
-  await upsertProvider(db, before.provider, timestamp, (row) => ({
-    gpuSecondsServed: row.gpuSecondsServed + before.gpus * used,
-    penaltiesPaid: row.penaltiesPaid + a.penalty,
-    bond: row.bond - a.penalty,
-    lockedBond: row.lockedBond - reserved,
-    noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
-    providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
-  }));
+  const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
+  await upsertProvider(db, before.provider, timestamp, (row) => {
+    const gpuSecondsServed = row.gpuSecondsServed + delivered;
+    const gpuSecondsDown = row.gpuSecondsDown + down;
+    return {
+      gpuSecondsServed,
+      gpuSecondsDown,
+      availabilityBps: availabilityBps(gpuSecondsServed, gpuSecondsDown),
+      openOutages: row.openOutages - (before.outageOpen ? 1 : 0),
+      outagesUnresolved: row.outagesUnresolved + (reason === "OutageUnresolved" ? 1 : 0),
+      penaltiesPaid: row.penaltiesPaid + a.penalty,
+      bond: row.bond - a.penalty,
+      lockedBond: row.lockedBond - reserved,
+      noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
+      providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
+    };
+  });
   await upsertAccount(db, before.buyer, timestamp, (row) => ({
-    gpuSecondsBought: row.gpuSecondsBought - before.gpus * unused,
+    gpuSecondsBought: row.gpuSecondsBought - released,
     penaltiesReceived: row.penaltiesReceived + a.penalty,
   }));
   await addEarnings(db, before.provider, before.paymentToken, { accrued: a.accrued }, timestamp);
@@ -276,7 +273,9 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     before,
     {
       leasesEnded: 1,
-      gpuSecondsReleased: before.gpus * unused,
+      gpuSecondsReleased: released,
+      gpuSecondsDelivered: delivered,
+      gpuSecondsDown: down,
       refunded: a.refund,
       activeLeases: wasActive ? -1 : 0,
     },

@@ -1,4 +1,4 @@
-/** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet. */
+/** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet, OfferRepairWindowSet. */
 import { ponder } from "ponder:registry";
 import { offer, offerPriceChange } from "ponder:schema";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
@@ -38,6 +38,7 @@ ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
       initialPricePerGpuHour: terms.pricePerGpuHour,
       minDuration: terms.minDuration,
       maxDuration: terms.maxDuration,
+      repairWindow: terms.repairWindow,
       minProviderBond: terms.minProviderBond,
       buyerPolicy: idOf(terms.buyerPolicy) as `0x${string}`,
       specHash: idOf(terms.specHash) as `0x${string}`,
@@ -84,5 +85,13 @@ ponder.on("GridleaseMarket:OfferPausedSet", async ({ event, context }) => {
   const row = await context.db
     .update(offer, { id: event.args.offerId.toString() })
     .set({ paused: event.args.paused, updatedAt: timestamp });
+  await touchProvider(context.db, row.provider, timestamp);
+});
+
+ponder.on("GridleaseMarket:OfferRepairWindowSet", async ({ event, context }) => {
+  const { timestamp } = event.block;
+  const row = await context.db
+    .update(offer, { id: event.args.offerId.toString() })
+    .set({ repairWindow: event.args.newWindow, updatedAt: timestamp });
   await touchProvider(context.db, row.provider, timestamp);
 });

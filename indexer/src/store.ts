@@ -3,13 +3,15 @@
  * subgraph/src/common/*.ts; both follow the definitions in indexer/README.md.
  */
 import type { Context } from "ponder:registry";
-import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
+import { averagePricePerGpuHour, penalty } from "@gridlease/sdk/pricing";
 import {
   account,
   accountSpending,
+  credit,
   providerEarning,
   gpuModelDayStat,
   gpuModelStat,
+  type leaseEvent,
   market,
   paymentToken,
   provider,
@@ -26,7 +28,58 @@ export const idOf = (address: string) => address.toLowerCase();
 /** Rows derived from one log: `<txHash>-<logIndex>`. */
 export const logId = (txHash: string, logIndex: number) => `${txHash.toLowerCase()}-${logIndex}`;
 
+type Hex = `0x${string}`;
 type MarketRow = typeof market.$inferSelect;
+
+interface LogMeta {
+  block: { number: bigint; timestamp: bigint };
+  transaction: { hash: Hex };
+  log: { logIndex: number };
+}
+
+/** The LeaseEvent row for one log; fields an event type does not carry stay null. */
+export function leaseEventRow(
+  event: LogMeta,
+  leaseId: string,
+  type: string,
+  fields: Partial<typeof leaseEvent.$inferInsert> = {},
+): typeof leaseEvent.$inferInsert {
+  return {
+    id: logId(event.transaction.hash, event.log.logIndex),
+    lease: leaseId,
+    type,
+    account: null,
+    txHash: idOf(event.transaction.hash) as Hex,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+    amount: null,
+    fee: null,
+    refund: null,
+    penalty: null,
+    duration: null,
+    startTime: null,
+    endTime: null,
+    endReason: null,
+    downUnits: null,
+    evidenceHash: null,
+    repairDeadline: null,
+    reports: null,
+    downUnitSeconds: null,
+    accessChanged: null,
+    ...fields,
+  };
+}
+
+/**
+ * The bond a lease on an offer with `minProviderBond` reserves from its provider while it lives: the penalty at
+ * the market's rate from `PenaltyRateSet` (emitted at deployment, so before any lease).
+ */
+export async function reservedBond(db: Db, marketAddress: string, minProviderBond: bigint) {
+  const row = await db.find(market, { id: idOf(marketAddress) });
+  if (!row) throw new Error(`no market row for ${marketAddress}: PenaltyRateSet was not indexed`);
+  return penalty(minProviderBond, row.penaltyBps);
+}
 type PaymentTokenRow = typeof paymentToken.$inferSelect;
 type AccountRow = typeof account.$inferSelect;
 
@@ -46,6 +99,8 @@ export async function upsertMarket(
     feeBps: 0n,
     activationWindow: 0n,
     paused: false,
+    bondToken: "0x0000000000000000000000000000000000000000",
+    penaltyBps: 0n,
     providerCount: 0,
     offerCount: 0,
     leaseCount: 0,
@@ -105,6 +160,11 @@ const newProvider = (id: string, timestamp: bigint): ProviderRow => ({
   noShows: 0,
   providerTerminations: 0,
   penaltiesPaid: 0n,
+  gpuSecondsDown: 0n,
+  availabilityBps: 10_000,
+  outageReports: 0,
+  openOutages: 0,
+  outagesUnresolved: 0,
   firstSeenAt: timestamp,
   lastSeenAt: timestamp,
 });
@@ -143,6 +203,7 @@ export async function upsertAccount(
     leaseCount: 0,
     gpuSecondsBought: 0n,
     penaltiesReceived: 0n,
+    outageReports: 0,
     firstSeenAt: timestamp,
     lastSeenAt: timestamp,
   };
@@ -195,6 +256,25 @@ export async function addSpending(
     .onConflictDoUpdate(values);
 }
 
+/** Adds to (or, negative, takes from) an account's credit in one token. */
+export async function addCredit(
+  db: Db,
+  accountId: string,
+  token: string,
+  d: { credited?: bigint; withdrawn?: bigint },
+  timestamp: bigint,
+) {
+  const id = `${idOf(accountId)}:${idOf(token)}`;
+  const row = await db.find(credit, { id });
+  const credited = (row?.credited ?? 0n) + (d.credited ?? 0n);
+  const withdrawn = (row?.withdrawn ?? 0n) + (d.withdrawn ?? 0n);
+  const values = { credited, withdrawn, balance: credited - withdrawn, updatedAt: timestamp };
+  await db
+    .insert(credit)
+    .values({ id, account: idOf(accountId), token: idOf(token) as `0x${string}`, ...values })
+    .onConflictDoUpdate(values);
+}
+
 /** A change to the market statistics caused by one event. */
 export interface StatDelta {
   leasesOpened?: number;
@@ -204,6 +284,9 @@ export interface StatDelta {
   volume?: bigint;
   refunded?: bigint;
   activeLeases?: number;
+  outageReports?: number;
+  gpuSecondsDelivered?: bigint;
+  gpuSecondsDown?: bigint;
 }
 
 interface StatRow {
@@ -215,6 +298,9 @@ interface StatRow {
   refunded: bigint;
   avgPricePerGpuHour: bigint;
   activeLeases: number;
+  outageReports: number;
+  gpuSecondsDelivered: bigint;
+  gpuSecondsDown: bigint;
   updatedAt: bigint;
 }
 
@@ -233,6 +319,9 @@ function applied(row: StatRow, d: StatDelta, timestamp: bigint, activeLeases: nu
     refunded: row.refunded + (d.refunded ?? 0n),
     avgPricePerGpuHour: avgPrice(volume, gpuSecondsLeased),
     activeLeases,
+    outageReports: row.outageReports + (d.outageReports ?? 0),
+    gpuSecondsDelivered: row.gpuSecondsDelivered + (d.gpuSecondsDelivered ?? 0n),
+    gpuSecondsDown: row.gpuSecondsDown + (d.gpuSecondsDown ?? 0n),
     updatedAt: timestamp,
   };
 }
@@ -246,6 +335,9 @@ const ZERO: StatRow = {
   refunded: 0n,
   avgPricePerGpuHour: 0n,
   activeLeases: 0,
+  outageReports: 0,
+  gpuSecondsDelivered: 0n,
+  gpuSecondsDown: 0n,
   updatedAt: 0n,
 };
 

@@ -1,6 +1,7 @@
 /**
- * The indexer parity scenario: a small market history that emits every market event and ends leases for every
- * reason, with every block's timestamp fixed, so that replaying it on any fresh Hardhat chain (in-process or
+ * The indexer parity scenario: a small market history that emits every market event but the credit ones (its
+ * tokens never refuse a payout, so nothing is credited) and ends leases for every reason, with every block's
+ * timestamp fixed, so that replaying it on any fresh Hardhat chain (in-process or
  * `hardhat node`) produces the same blocks, transactions and logs.
  *
  * The contracts are deployed from the first account in the order that puts the market at the address
@@ -187,6 +188,10 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
   const { wallets } = ctx;
   const { market, usd, grid } = await deployForIndexer(ctx);
   const call = ctx.contracts({ market: market.address, usd: usd.address, grid: grid.address });
+  // A token that is never a payment token, sent to the market by mistake and swept by the owner.
+  await ctx.nextBlockAt();
+  const stray = await ctx.viem.deployContract("TestUSD");
+  const onStray = ctx.caller(testUSDAbi, stray.address);
   const [owner, , provider, buyer, other, provider2, buyer2] = wallets.map(
     (w) => w.account.address,
   );
@@ -219,6 +224,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       min: bigint;
       max: bigint;
       bond: bigint;
+      repair: bigint;
       spec: string;
     }) => ({
       gpuModel: encodeGpuModel(o.model),
@@ -229,6 +235,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       pricePerGpuHour: o.price,
       minDuration: o.min,
       maxDuration: o.max,
+      repairWindow: o.repair,
       minProviderBond: o.bond,
       buyerPolicy: ZERO_ADDRESS,
       specHash: `0x${o.spec.padStart(2, "0").repeat(32)}` as Hex,
@@ -247,6 +254,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         min: HOUR,
         max: 30n * DAY,
         bond: GRID("1000"),
+        repair: 2n * HOUR,
         spec: "11",
       }),
     ]);
@@ -260,6 +268,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         min: 600n,
         max: 7n * DAY,
         bond: GRID("2000"),
+        repair: HOUR,
         spec: "22",
       }),
     ]);
@@ -273,6 +282,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
         min: HOUR,
         max: 14n * DAY,
         bond: GRID("1000"),
+        repair: 15n * 60n,
         spec: "33",
       }),
     ]);
@@ -354,6 +364,44 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     await call.market(buyer, "closeLease", [expired2]);
     await call.market(owner, "setPaymentToken", [grid.address, false]);
 
+    // Day 3. The owner sweeps the stray token; the H100 offer's repair window grows to three hours.
+    ctx.advanceTo(SCENARIO_START + 3n * DAY);
+    await onStray(owner, "mint", [market.address, USD("25")]);
+    await call.market(owner, "sweep", [stray.address, owner]);
+    await call.market(provider, "setOfferRepairWindow", [h100, 3n * HOUR]);
+    const evidence = (n: number) => `0x${n.toString(16).padStart(2, "0").repeat(32)}` as Hex;
+
+    // Lease 9: one of its two servers down, then both (a raise, same deadline), resolved with new access; a report
+    // within the hour after keeps the first deadline (the cooldown), resolved without new access. Its end moves
+    // later by the downtime, and the close refunds the unit-seconds the whole-second extension did not bill.
+    const outages = await open(buyer, h100, 2n, 6n * HOUR);
+    await call.market(provider, "activateLease", [outages, access(9)]);
+    const outagesStart = ctx.now();
+    ctx.advance(HOUR);
+    await call.market(buyer, "reportOutage", [outages, 1n, evidence(1)]);
+    ctx.advance(30n * 60n);
+    await call.market(buyer, "reportOutage", [outages, 2n, evidence(2)]);
+    ctx.advance(30n * 60n);
+    await call.market(provider, "resolveOutage", [outages, access(10)]);
+    ctx.advance(20n * 60n);
+    await call.market(buyer, "reportOutage", [outages, 1n, evidence(3)]);
+    // An odd number of down unit-seconds: one is left over after the extension, for the refund.
+    ctx.advance(HOUR + 1n);
+    await call.market(provider, "resolveOutage", [outages, "0x"]);
+
+    // Lease 10: its one server down past the B200 offer's 15-minute repair window; a third party ends it as
+    // unresolved (unused refund plus the bond penalty), the open outage down up to the end.
+    const unresolved = await open(buyer2, b200, 1n, 4n * HOUR);
+    await call.market(provider2, "activateLease", [unresolved, access(11)]);
+    ctx.advance(30n * 60n);
+    await call.market(buyer2, "reportOutage", [unresolved, 1n, evidence(4)]);
+    ctx.advance(16n * 60n);
+    await call.market(other, "endUnresolvedOutage", [unresolved]);
+
+    // Lease 9, past its moved end (six hours plus about 1.3 hours of downtime), closed by its buyer.
+    ctx.advanceTo(outagesStart + 8n * HOUR);
+    await call.market(buyer, "closeLease", [outages]);
+
     Object.assign(leases, {
       expired,
       buyerTerminated,
@@ -363,6 +411,8 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       active,
       pending,
       expired2,
+      outages,
+      unresolved,
     });
   });
 

@@ -20,6 +20,10 @@ export const HANDLED_EVENTS = [
   "MarketPausedSet",
   "PaymentTokenSet",
   "FeesWithdrawn",
+  "PenaltyRateSet",
+  "CreditAdded",
+  "CreditWithdrawn",
+  "TokensSwept",
   "ProviderRegistered",
   "ProviderUpdated",
   "BondDeposited",
@@ -28,12 +32,15 @@ export const HANDLED_EVENTS = [
   "OfferPriceChanged",
   "OfferUnitsChanged",
   "OfferPausedSet",
+  "OfferRepairWindowSet",
   "LeaseOpened",
   "LeaseActivated",
   "LeaseAccessRotated",
   "LeaseExtended",
   "LeaseEnded",
   "EarningsClaimed",
+  "OutageReported",
+  "OutageResolved",
 ];
 
 /** The ABI type as graph-cli writes it in an event signature: tuples spelled out. */

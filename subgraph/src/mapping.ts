@@ -3,3 +3,4 @@ export * from "./mappings/admin";
 export * from "./mappings/providers";
 export * from "./mappings/offers";
 export * from "./mappings/leases";
+export * from "./mappings/outages";

@@ -55,11 +55,14 @@ describe("the mappings", () => {
   it("are fed a scenario that emits every handled event and ends leases for every reason", () => {
     const events = scenarioEvents();
     const seen = new Set(events.map((e) => e.event));
-    for (const name of runtime.handledEvents()) expect(seen, name).toContain(name);
+    // The scenario's tokens (TestUSD, GRID) never refuse a payout, so nothing is credited: the credit handlers
+    // are fed hand-made logs below.
+    const uncredited = runtime.handledEvents().filter((n) => !n.startsWith("Credit"));
+    for (const name of uncredited) expect(seen, name).toContain(name);
     const reasons = events
       .filter((e) => e.event === "LeaseEnded")
       .map((e) => Number(e.args.reason));
-    expect(new Set(reasons)).toEqual(new Set([1, 2, 3, 4]));
+    expect(new Set(reasons)).toEqual(new Set([1, 2, 3, 4, 5]));
   });
 
   it("rebuild exactly the committed entities from the committed vectors", () => {
@@ -78,6 +81,8 @@ describe("the mappings", () => {
       ["6", "Active", "None"],
       ["7", "Pending", "None"],
       ["8", "Ended", "Expired"],
+      ["9", "Ended", "Expired"],
+      ["10", "Ended", "OutageUnresolved"],
     ]);
     for (const l of Object.values(leases).filter((l) => l.status === "Ended")) {
       // The deposit splits exactly into what the provider earned and what went back to the buyer.
@@ -101,10 +106,11 @@ describe("the mappings", () => {
     const provider2 = Object.values(dump.Provider!).find(
       (p) => p.metadataURI === "ipfs://provider/fremont-1",
     )!;
-    // 3,000 GRID bonded, a 500 GRID penalty (half the offer's 1,000 minimum), 500 withdrawn.
+    // 3,000 GRID bonded, two 500 GRID penalties (half the offer's 1,000 minimum: a refusal and an unresolved
+    // outage), 500 withdrawn.
     expect(provider2).toMatchObject({
-      bond: (2000n * 10n ** 18n).toString(),
-      penaltiesPaid: (500n * 10n ** 18n).toString(),
+      bond: (1500n * 10n ** 18n).toString(),
+      penaltiesPaid: (1000n * 10n ** 18n).toString(),
       providerTerminations: 1,
       noShows: 0,
     });
@@ -145,6 +151,108 @@ describe("the mappings", () => {
     expect(Object.values(dump.GpuModelStat!).reduce((s, r) => s + Number(r.activeLeases), 0)).toBe(
       1,
     );
+  });
+
+  it("keep each lease's outage record: raise, resolves, the cooldown's kept deadline, the moved end", () => {
+    const lease = dump.Lease!["9"]!;
+    const events = Object.values(dump.LeaseEvent!)
+      .filter((e) => e.lease === "9")
+      .sort((a, b) => Number(a.blockNumber) - Number(b.blockNumber));
+    const reported = events.filter((e) => e.type === "OutageReported");
+    const resolved = events.filter((e) => e.type === "OutageResolved");
+    // Reported (1 server), raised (2), resolved with new access; re-reported within the hour, resolved without.
+    expect(reported.map((e) => [e.downUnits, e.reports])).toEqual([
+      ["1", 1],
+      ["2", 2],
+      ["1", 3],
+    ]);
+    expect(new Set(reported.map((e) => e.repairDeadline)).size).toBe(1);
+    expect(resolved.map((e) => e.accessChanged)).toEqual([true, false]);
+    expect(lease).toMatchObject({
+      outageOpen: false,
+      downUnits: "0",
+      outageSince: null,
+      outageReports: 3,
+      accessRotations: 1,
+      downUnitSeconds: resolved[1]!.downUnitSeconds,
+      repairDeadline: reported[0]!.repairDeadline,
+    });
+    // The end moved by the downtime, whole seconds of down unit-seconds over the lease's two servers.
+    const downtime = resolved.reduce((s, e) => s + BigInt(e.duration!), 0n);
+    expect(lease.outageDowntime).toBe(downtime.toString());
+    expect(downtime).toBe(BigInt(lease.downUnitSeconds!) / 2n);
+    expect(BigInt(lease.endTime!)).toBe(
+      BigInt(lease.startTime!) + BigInt(lease.duration!) + downtime,
+    );
+    // Closed at its end: the unit-second the whole-second extension left over is refunded.
+    expect(lease.endReason).toBe("Expired");
+    expect(BigInt(lease.refunded!)).toBeGreaterThan(0n);
+  });
+
+  it("end an unresolved outage with the penalty, its open downtime counted up to the end", () => {
+    const lease = dump.Lease!["10"]!;
+    const report = Object.values(dump.LeaseEvent!).find(
+      (e) => e.lease === "10" && e.type === "OutageReported",
+    )!;
+    expect(BigInt(report.repairDeadline!)).toBeLessThan(BigInt(lease.endTime!));
+    expect(lease).toMatchObject({ endReason: "OutageUnresolved", outageOpen: false });
+    expect(BigInt(lease.downUnitSeconds!)).toBe(BigInt(lease.endTime!) - BigInt(report.timestamp));
+    expect(BigInt(lease.penalty!)).toBe(500n * 10n ** 18n);
+    const provider = dump.Provider![lease.provider as string]!;
+    expect(provider).toMatchObject({ outagesUnresolved: 1, openOutages: 0, outageReports: 1 });
+  });
+
+  it("count outage reports per buyer and provider, and availability from delivered and down GPU-seconds", () => {
+    const buyer = dump.Lease!["9"]!.buyer as string;
+    expect(dump.Account![buyer]!.outageReports).toBe(3);
+    for (const p of Object.values(dump.Provider!)) {
+      const served = BigInt(p.gpuSecondsServed!);
+      const down = BigInt(p.gpuSecondsDown!);
+      expect(p.availabilityBps).toBe(Number((served * 10_000n) / (served + down)));
+      expect(down).toBeGreaterThan(0n);
+    }
+    // Per GPU model, delivered and down add up to the providers'.
+    const sum = (rows: Record<string, unknown>[], f: string) =>
+      rows.reduce((s, r) => s + BigInt(r[f] as string), 0n);
+    const models = Object.values(dump.GpuModelStat!);
+    const providers = Object.values(dump.Provider!);
+    expect(sum(models, "gpuSecondsDelivered")).toBe(sum(providers, "gpuSecondsServed"));
+    expect(sum(models, "gpuSecondsDown")).toBe(sum(providers, "gpuSecondsDown"));
+    expect(models.reduce((s, r) => s + Number(r.outageReports), 0)).toBe(4);
+  });
+
+  it("take the penalty rate from PenaltyRateSet and record the sweep and the repair window", () => {
+    const market = Object.values(dump.Market!)[0]!;
+    expect(market.penaltyBps).toBe("5000");
+    expect(Object.values(dump.TokenSweep!)).toHaveLength(1);
+    expect(dump.Offer!["1"]!.repairWindow).toBe(String(3 * 3600));
+  });
+
+  it("credit failed payouts per account and token, and debit withdrawals (hand-made logs)", async () => {
+    const fresh = await SubgraphRuntime.load();
+    const events = scenarioEvents();
+    fresh.handleAll(events);
+    const last = events.at(-1)!;
+    const account = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    const token = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
+    const log = (event: string, amount: bigint, logIndex: number) => ({
+      ...last,
+      event,
+      args: { account, token, amount: amount.toString() },
+      logIndex,
+    });
+    fresh.handle(log("CreditAdded", 700n, 10));
+    fresh.handle(log("CreditAdded", 300n, 11));
+    fresh.handle(log("CreditWithdrawn", 1000n, 12));
+    const credits = fresh.dump().Credit!;
+    expect(credits[`${account.toLowerCase()}:${token.toLowerCase()}`]).toMatchObject({
+      account: account.toLowerCase(),
+      token: token.toLowerCase(),
+      credited: "1000",
+      withdrawn: "1000",
+      balance: "0",
+    });
+    expect(fresh.logs).toEqual([]);
   });
 
   it("log an event for an unknown lease instead of failing", async () => {

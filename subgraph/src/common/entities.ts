@@ -3,6 +3,7 @@ import { Address, BigInt } from "@graphprotocol/graph-ts";
 import {
   Account,
   AccountSpending,
+  Credit,
   Market,
   PaymentToken,
   Provider,
@@ -19,6 +20,8 @@ export function touchMarket(id: string, timestamp: BigInt): Market {
     market.feeBps = ZERO;
     market.activationWindow = ZERO;
     market.paused = false;
+    market.bondToken = Address.zero();
+    market.penaltyBps = ZERO;
     market.providerCount = 0;
     market.offerCount = 0;
     market.leaseCount = 0;
@@ -59,6 +62,11 @@ export function touchProvider(id: string, timestamp: BigInt): Provider {
     provider.noShows = 0;
     provider.providerTerminations = 0;
     provider.penaltiesPaid = ZERO;
+    provider.gpuSecondsDown = ZERO;
+    provider.availabilityBps = 10000;
+    provider.outageReports = 0;
+    provider.openOutages = 0;
+    provider.outagesUnresolved = 0;
     provider.firstSeenAt = timestamp;
   }
   provider.lastSeenAt = timestamp;
@@ -73,6 +81,7 @@ export function touchAccount(id: string, timestamp: BigInt): Account {
     account.leaseCount = 0;
     account.gpuSecondsBought = ZERO;
     account.penaltiesReceived = ZERO;
+    account.outageReports = 0;
     account.firstSeenAt = timestamp;
   }
   account.lastSeenAt = timestamp;
@@ -113,6 +122,22 @@ export function touchSpending(
     row.paymentToken = token;
     row.spent = ZERO;
     row.refunded = ZERO;
+  }
+  row.updatedAt = timestamp;
+  return row;
+}
+
+/** An account's credit row in one token (saved by the caller). */
+export function touchCredit(accountId: string, token: Address, timestamp: BigInt): Credit {
+  let id = accountId + ":" + token.toHexString();
+  let row = Credit.load(id);
+  if (row == null) {
+    row = new Credit(id);
+    row.account = accountId;
+    row.token = token;
+    row.credited = ZERO;
+    row.withdrawn = ZERO;
+    row.balance = ZERO;
   }
   row.updatedAt = timestamp;
   return row;

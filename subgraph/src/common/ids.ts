@@ -12,6 +12,7 @@ export const END_REASONS: string[] = [
   "BuyerTerminated",
   "ProviderTerminated",
   "NoShowCancelled",
+  "OutageUnresolved",
 ];
 
 export function endReasonName(reason: i32): string {

@@ -13,11 +13,21 @@ export class StatDelta {
   volume: BigInt = BigInt.zero();
   refunded: BigInt = BigInt.zero();
   activeLeases: i32 = 0;
+  outageReports: i32 = 0;
+  gpuSecondsDelivered: BigInt = BigInt.zero();
+  gpuSecondsDown: BigInt = BigInt.zero();
 }
 
 /** Volume-weighted price per GPU-hour: volume × 3600 / GPU-seconds, rounded down. */
 export function avgPrice(volume: BigInt, gpuSeconds: BigInt): BigInt {
   return gpuSeconds.equals(ZERO) ? ZERO : volume.times(SECONDS_PER_HOUR).div(gpuSeconds);
+}
+
+/** delivered ÷ (delivered + down) in basis points, rounded down; 10,000 when both are 0 (sdk availabilityBps). */
+export function availabilityBps(delivered: BigInt, down: BigInt): i32 {
+  let total = delivered.plus(down);
+  if (total.equals(ZERO)) return 10000;
+  return delivered.times(BigInt.fromI32(10000)).div(total).toI32();
 }
 
 function modelTotal(id: string, gpuModel: string, token: string, d: StatDelta, ts: BigInt): i32 {
@@ -33,6 +43,9 @@ function modelTotal(id: string, gpuModel: string, token: string, d: StatDelta, t
     s.volume = ZERO;
     s.refunded = ZERO;
     s.activeLeases = 0;
+    s.outageReports = 0;
+    s.gpuSecondsDelivered = ZERO;
+    s.gpuSecondsDown = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -40,6 +53,9 @@ function modelTotal(id: string, gpuModel: string, token: string, d: StatDelta, t
   s.gpuSecondsReleased = s.gpuSecondsReleased.plus(d.gpuSecondsReleased);
   s.volume = s.volume.plus(d.volume);
   s.refunded = s.refunded.plus(d.refunded);
+  s.outageReports += d.outageReports;
+  s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
+  s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases += d.activeLeases;
   s.updatedAt = ts;
@@ -69,6 +85,9 @@ function modelDay(
     s.gpuSecondsReleased = ZERO;
     s.volume = ZERO;
     s.refunded = ZERO;
+    s.outageReports = 0;
+    s.gpuSecondsDelivered = ZERO;
+    s.gpuSecondsDown = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -76,6 +95,9 @@ function modelDay(
   s.gpuSecondsReleased = s.gpuSecondsReleased.plus(d.gpuSecondsReleased);
   s.volume = s.volume.plus(d.volume);
   s.refunded = s.refunded.plus(d.refunded);
+  s.outageReports += d.outageReports;
+  s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
+  s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases = active;
   s.updatedAt = ts;
@@ -95,6 +117,9 @@ function regionTotal(id: string, region: string, token: string, d: StatDelta, ts
     s.volume = ZERO;
     s.refunded = ZERO;
     s.activeLeases = 0;
+    s.outageReports = 0;
+    s.gpuSecondsDelivered = ZERO;
+    s.gpuSecondsDown = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -102,6 +127,9 @@ function regionTotal(id: string, region: string, token: string, d: StatDelta, ts
   s.gpuSecondsReleased = s.gpuSecondsReleased.plus(d.gpuSecondsReleased);
   s.volume = s.volume.plus(d.volume);
   s.refunded = s.refunded.plus(d.refunded);
+  s.outageReports += d.outageReports;
+  s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
+  s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases += d.activeLeases;
   s.updatedAt = ts;
@@ -131,6 +159,9 @@ function regionDay(
     s.gpuSecondsReleased = ZERO;
     s.volume = ZERO;
     s.refunded = ZERO;
+    s.outageReports = 0;
+    s.gpuSecondsDelivered = ZERO;
+    s.gpuSecondsDown = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -138,6 +169,9 @@ function regionDay(
   s.gpuSecondsReleased = s.gpuSecondsReleased.plus(d.gpuSecondsReleased);
   s.volume = s.volume.plus(d.volume);
   s.refunded = s.refunded.plus(d.refunded);
+  s.outageReports += d.outageReports;
+  s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
+  s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases = active;
   s.updatedAt = ts;

@@ -1,5 +1,5 @@
 // Leases, as indexer/src/leases.ts: each handler updates the lease, its parties and the statistics, and records
-// one LeaseEvent.
+// one LeaseEvent. Outages: ./outages.ts.
 import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   EarningsClaimed,
@@ -20,10 +20,10 @@ import {
 } from "../common/entities";
 import { endReasonName, idOf, logId, ZERO } from "../common/ids";
 import { penaltyOf } from "../common/penalty";
-import { recordStats, StatDelta } from "../common/stats";
+import { availabilityBps, recordStats, StatDelta } from "../common/stats";
 
 /** The LeaseEvent for one log; fields its type does not carry stay null. */
-function leaseEvent(event: ethereum.Event, leaseId: string, type: string): LeaseEvent {
+export function leaseEvent(event: ethereum.Event, leaseId: string, type: string): LeaseEvent {
   let row = new LeaseEvent(logId(event));
   row.lease = leaseId;
   row.type = type;
@@ -34,7 +34,7 @@ function leaseEvent(event: ethereum.Event, leaseId: string, type: string): Lease
   return row;
 }
 
-function loadLease(leaseId: BigInt): Lease | null {
+export function loadLease(leaseId: BigInt): Lease | null {
   let lease = Lease.load(leaseId.toString());
   if (lease == null) log.error("event for unknown lease {}", [leaseId.toString()]);
   return lease;
@@ -87,13 +87,20 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   lease.refunded = ZERO;
   lease.penalty = ZERO;
   lease.accessRotations = 0;
+  lease.outageOpen = false;
+  lease.downUnits = ZERO;
+  lease.outageReports = 0;
+  lease.outageDowntime = ZERO;
+  lease.downUnitSeconds = ZERO;
   lease.updatedAt = timestamp;
   lease.save();
 
   let provider = touchProvider(offer.provider, timestamp);
   provider.leaseCount += 1;
   // The contract reserves the offer's penalty from the provider's bond while the lease lives.
-  provider.lockedBond = provider.lockedBond.plus(penaltyOf(offer.minProviderBond));
+  provider.lockedBond = provider.lockedBond.plus(
+    penaltyOf(idOf(event.address), offer.minProviderBond),
+  );
   provider.save();
   let account = touchAccount(buyerId, timestamp);
   account.leaseCount += 1;
@@ -204,15 +211,25 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   if (lease == null) return;
   let reason = endReasonName(p.reason);
   let wasActive = lease.status == "Active";
-  // Seconds billed: from activation to the end (never past the billed duration); none if never activated.
-  let used = ZERO;
+  let wasOpen = lease.outageOpen;
+  // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
+  // outages added. An outage still open is down up to the end.
+  let served = ZERO;
   let start = lease.startTime;
-  if (wasActive && start !== null) {
-    used = p.endTime.gt(start) ? p.endTime.minus(start) : ZERO;
-    if (used.gt(lease.duration)) used = lease.duration;
+  if (wasActive && start !== null && p.endTime.gt(start)) served = p.endTime.minus(start);
+  let openDown = ZERO;
+  let since = lease.outageSince;
+  if (wasOpen && since !== null && p.endTime.gt(since)) {
+    openDown = lease.downUnits.times(p.endTime.minus(since));
   }
-  let unused = lease.duration.minus(used);
-  let gpus = lease.gpus;
+  let downUnitSeconds = lease.downUnitSeconds.plus(openDown);
+  // The paid duration the contract keeps: the time served less what outages added, never past what was paid.
+  let used = served.gt(lease.outageDowntime) ? served.minus(lease.outageDowntime) : ZERO;
+  if (used.gt(lease.duration)) used = lease.duration;
+  // Delivered (billed) GPU-seconds: every server's seconds of service less its down seconds.
+  let delivered = lease.gpusPerUnit.times(lease.units.times(served).minus(downUnitSeconds));
+  let down = lease.gpusPerUnit.times(downUnitSeconds);
+  let released = lease.gpus.times(lease.duration).minus(delivered);
   lease.status = "Ended";
   lease.endReason = reason;
   lease.duration = used;
@@ -221,6 +238,10 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   lease.accrued = p.accrued;
   lease.refunded = p.refund;
   lease.penalty = p.penalty;
+  lease.outageOpen = false;
+  lease.downUnits = ZERO;
+  lease.outageSince = null;
+  lease.downUnitSeconds = downUnitSeconds;
   lease.updatedAt = timestamp;
   lease.save();
 
@@ -230,19 +251,23 @@ export function handleLeaseEnded(event: LeaseEnded): void {
     offer.unitsInUse = offer.unitsInUse.minus(lease.units);
     offer.updatedAt = timestamp;
     offer.save();
-    reserved = penaltyOf(offer.minProviderBond);
+    reserved = penaltyOf(idOf(event.address), offer.minProviderBond);
   }
   let provider = touchProvider(lease.provider, timestamp);
   // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
   provider.lockedBond = provider.lockedBond.minus(reserved);
-  provider.gpuSecondsServed = provider.gpuSecondsServed.plus(gpus.times(used));
+  provider.gpuSecondsServed = provider.gpuSecondsServed.plus(delivered);
+  provider.gpuSecondsDown = provider.gpuSecondsDown.plus(down);
+  provider.availabilityBps = availabilityBps(provider.gpuSecondsServed, provider.gpuSecondsDown);
+  if (wasOpen) provider.openOutages -= 1;
+  if (reason == "OutageUnresolved") provider.outagesUnresolved += 1;
   provider.penaltiesPaid = provider.penaltiesPaid.plus(p.penalty);
   provider.bond = provider.bond.minus(p.penalty);
   if (reason == "NoShowCancelled") provider.noShows += 1;
   if (reason == "ProviderTerminated") provider.providerTerminations += 1;
   provider.save();
   let account = touchAccount(lease.buyer, timestamp);
-  account.gpuSecondsBought = account.gpuSecondsBought.minus(gpus.times(unused));
+  account.gpuSecondsBought = account.gpuSecondsBought.minus(released);
   account.penaltiesReceived = account.penaltiesReceived.plus(p.penalty);
   account.save();
   let earning = touchEarning(lease.provider, lease.paymentToken, timestamp);
@@ -258,7 +283,9 @@ export function handleLeaseEnded(event: LeaseEnded): void {
 
   let d = new StatDelta();
   d.leasesEnded = 1;
-  d.gpuSecondsReleased = gpus.times(unused);
+  d.gpuSecondsReleased = released;
+  d.gpuSecondsDelivered = delivered;
+  d.gpuSecondsDown = down;
   d.refunded = p.refund;
   d.activeLeases = wasActive ? -1 : 0;
   recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);

@@ -4,6 +4,7 @@ import {
   OfferCreated,
   OfferPausedSet,
   OfferPriceChanged,
+  OfferRepairWindowSet,
   OfferUnitsChanged,
 } from "../../generated/GridleaseMarket/GridleaseMarket";
 import { Offer, OfferPriceChange } from "../../generated/schema";
@@ -37,6 +38,7 @@ export function handleOfferCreated(event: OfferCreated): void {
   offer.initialPricePerGpuHour = terms.pricePerGpuHour;
   offer.minDuration = terms.minDuration;
   offer.maxDuration = terms.maxDuration;
+  offer.repairWindow = terms.repairWindow;
   offer.minProviderBond = terms.minProviderBond;
   offer.buyerPolicy = terms.buyerPolicy;
   offer.specHash = terms.specHash;
@@ -89,6 +91,14 @@ export function handleOfferPausedSet(event: OfferPausedSet): void {
   let offer = loadOffer(event.params.offerId, event.block.timestamp);
   if (offer == null) return;
   offer.paused = event.params.paused;
+  offer.save();
+  touchProvider(offer.provider, event.block.timestamp).save();
+}
+
+export function handleOfferRepairWindowSet(event: OfferRepairWindowSet): void {
+  let offer = loadOffer(event.params.offerId, event.block.timestamp);
+  if (offer == null) return;
+  offer.repairWindow = event.params.newWindow;
   offer.save();
   touchProvider(offer.provider, event.block.timestamp).save();
 }

@@ -18,6 +18,15 @@ import { subgraphEntities, type EntityDump } from "./subgraph-runtime.ts";
 const root = new URL("../../../", import.meta.url).pathname;
 export const INDEXER_DIR = join(root, "indexer");
 
+/**
+ * Where the spare-port search starts: GRIDLEASE_TEST_PORT_BASE when set (for a chain; Ponder searches 100 higher),
+ * so that people sharing a machine can keep to their own port ranges.
+ */
+const portBase = (fallback: number, offset: number) => {
+  const base = Number(process.env.GRIDLEASE_TEST_PORT_BASE);
+  return Number.isInteger(base) && base > 0 ? base + offset : fallback;
+};
+
 /** A port from `base` upward that nothing on 127.0.0.1 listens on. */
 export async function sparePort(base: number): Promise<number> {
   const { createServer } = await import("node:net");
@@ -41,7 +50,7 @@ export interface Chain {
 
 /** Starts `hardhat node` on 127.0.0.1:`port` (a spare one from 8620 by default). */
 export async function startChain(port?: number): Promise<Chain> {
-  const p = port ?? (await sparePort(8620));
+  const p = port ?? (await sparePort(portBase(8620, 0)));
   const service = startService(
     "hardhat node",
     "npx",
@@ -71,7 +80,7 @@ export async function startPonder(opts: {
   dataDir?: string;
   schema?: string;
 }): Promise<PonderProcess> {
-  const port = opts.port ?? (await sparePort(42100));
+  const port = opts.port ?? (await sparePort(portBase(42100, 100)));
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "gridlease-ponder-"));
   const service = startService(
     "ponder",
