@@ -53,6 +53,7 @@ const rawOffer = (id: number): RawOffer => ({
   initialPricePerGpuHour: "2000000",
   minDuration: "3600",
   maxDuration: "2592000",
+  repairWindow: "3600",
   minProviderBond: "1000000000000000000000",
   buyerPolicy: "0x0000000000000000000000000000000000000000",
   specHash: "0x11",
@@ -101,6 +102,14 @@ const rawLease: RawLease = {
   accessPostedAt: null,
   accessRotatedAt: null,
   accessRotations: 0,
+  outageOpen: false,
+  downUnits: "0",
+  outageSince: null,
+  repairDeadline: null,
+  lastResolvedAt: null,
+  outageReports: 0,
+  outageDowntime: "0",
+  downUnitSeconds: "0",
   updatedAt: "90",
 };
 
@@ -279,6 +288,12 @@ describe("row mappers", () => {
         startTime: null,
         endTime: null,
         endReason: null,
+        downUnits: null,
+        evidenceHash: null,
+        repairDeadline: null,
+        reports: null,
+        downUnitSeconds: null,
+        accessChanged: null,
       }),
       blockNumber,
       logIndex,
@@ -299,6 +314,8 @@ describe("row mappers", () => {
                 feeBps: "250",
                 activationWindow: "3600",
                 paused: true,
+                bondToken: "0x0g",
+                penaltyBps: "5000",
                 providerCount: 1,
                 offerCount: 1,
                 leaseCount: 0,
@@ -319,6 +336,11 @@ describe("row mappers", () => {
               noShows: 0,
               providerTerminations: 0,
               penaltiesPaid: "0",
+              gpuSecondsDown: "0",
+              availabilityBps: 10_000,
+              outageReports: 0,
+              openOutages: 0,
+              outagesUnresolved: 0,
               firstSeenAt: "1",
               lastSeenAt: "2",
             },
@@ -362,6 +384,9 @@ const statNumbers = {
   refunded: "1950000",
   avgPricePerGpuHour: "1950000",
   activeLeases: 1,
+  outageReports: 2,
+  gpuSecondsDelivered: "50400",
+  gpuSecondsDown: "1800",
   updatedAt: "1700086400",
 };
 
@@ -408,6 +433,9 @@ describe("explorer queries", () => {
       gpuSecondsLeased: 57_600n,
       gpuSecondsReleased: 3600n,
       leasesOpened: 2,
+      outageReports: 2,
+      gpuSecondsDelivered: 50_400n,
+      gpuSecondsDown: 1800n,
     });
   });
 
@@ -487,6 +515,7 @@ describe("explorer queries", () => {
             leaseCount: 1,
             gpuSecondsBought: "28800",
             penaltiesReceived: "500",
+            outageReports: 4,
             firstSeenAt: "50",
             lastSeenAt: "90",
           },
@@ -499,6 +528,19 @@ describe("explorer queries", () => {
                 spent: "1",
                 refunded: "1",
                 updatedAt: "90",
+              },
+            ],
+          },
+          credits: {
+            items: [
+              {
+                id: "y",
+                account: { id: who.toLowerCase() },
+                token: "0x03",
+                credited: "7",
+                withdrawn: "2",
+                balance: "5",
+                updatedAt: "91",
               },
             ],
           },
@@ -515,7 +557,18 @@ describe("explorer queries", () => {
       leaseCount: 1,
       gpuSecondsBought: 28_800n,
       penaltiesReceived: 500n,
+      outageReports: 4,
     });
+    expect(a.credits).toEqual([
+      {
+        account: who.toLowerCase(),
+        token: "0x03",
+        credited: 7n,
+        withdrawn: 2n,
+        balance: 5n,
+        updatedAt: 91n,
+      },
+    ]);
     expect(a.spending).toEqual([
       { account: who.toLowerCase(), paymentToken: "0x03", spent: 1n, refunded: 1n, updatedAt: 90n },
     ]);

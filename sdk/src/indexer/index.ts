@@ -10,5 +10,8 @@
  */
 export * from "./client.ts";
 export * from "./rows.ts";
+export * from "./accounts.ts";
 export * from "./stats.ts";
 export * from "./queries.ts";
+export * from "./availability.ts";
+export * from "./outages.ts";

@@ -5,6 +5,7 @@
 import type { Address } from "viem";
 import type { LeaseConditions } from "../canLease.ts";
 import type { IndexerClient, PageOptions, RequestOptions } from "./client.ts";
+import { page, pageSize, where, type Order } from "./filters.ts";
 import {
   LEASE_EVENT_FIELDS,
   LEASE_FIELDS,
@@ -32,19 +33,25 @@ import {
   type RawOffer,
   type RawPaymentToken,
   type RawProvider,
+} from "./rows.ts";
+import {
   ACCOUNT_FIELDS,
   ACCOUNT_SPENDING_FIELDS,
+  CREDIT_FIELDS,
   PROVIDER_EARNING_FIELDS,
   toAccount,
   toAccountSpending,
+  toCredit,
   toProviderEarning,
   type IndexedAccount,
   type IndexedAccountSpending,
+  type IndexedCredit,
   type IndexedProviderEarning,
   type RawAccount,
   type RawAccountSpending,
+  type RawCredit,
   type RawProviderEarning,
-} from "./rows.ts";
+} from "./accounts.ts";
 import {
   GPU_MODEL_DAY_STAT_FIELDS,
   GPU_MODEL_STAT_FIELDS,
@@ -59,26 +66,6 @@ import {
   type RawGpuModelStat,
   type RawRegionDayStat,
 } from "./stats.ts";
-
-type Order = "asc" | "desc";
-
-const page = (name: string, filter: string, fields: string, orderBy: string) =>
-  `query ($where: ${filter}, $after: String, $orderDirection: String, $limit: Int) {
-  ${name}(where: $where, orderBy: "${orderBy}", orderDirection: $orderDirection, limit: $limit, after: $after) {
-    items { ${fields} }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-/** Drops undefined filter fields; lowercases addresses as the indexer stores them. */
-function where(filter: Record<string, string | number | boolean | undefined>) {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(filter))
-    if (v !== undefined) out[k] = typeof v === "string" && /^0x/i.test(v) ? v.toLowerCase() : v;
-  return out;
-}
-
-const pageSize = (max: number | undefined) => Math.min(max ?? 1000, 1000);
 
 /** The market's configuration and counters, or undefined before the indexer has seen it. */
 export async function getIndexedMarket(
@@ -136,15 +123,23 @@ export async function getIndexedOffer(
   return d.offer ? toOffer(d.offer) : undefined;
 }
 
-/** Every provider. */
+/** Every provider, by address, or by availability (`orderBy: "availabilityBps"`, highest first by default). */
 export async function listProviders(
   client: IndexerClient,
-  opts: PageOptions<RawProvider> = {},
+  opts: PageOptions<RawProvider> & {
+    orderBy?: "id" | "availabilityBps";
+    orderDirection?: Order;
+  } = {},
 ): Promise<IndexedProvider[]> {
+  const orderBy = opts.orderBy ?? "id";
   const rows = await client.queryAll<RawProvider>(
-    page("providers", "providerFilter", PROVIDER_FIELDS, "id"),
+    page("providers", "providerFilter", PROVIDER_FIELDS, orderBy),
     "providers",
-    { where: {}, orderDirection: "asc", limit: pageSize(opts.max) },
+    {
+      where: {},
+      orderDirection: opts.orderDirection ?? (orderBy === "id" ? "asc" : "desc"),
+      limit: pageSize(opts.max),
+    },
     opts,
   );
   return rows.map(toProvider);
@@ -442,6 +437,8 @@ export interface IndexedAddress {
   account: IndexedAccount | undefined;
   /** Its spending per payment token, as a buyer. */
   spending: IndexedAccountSpending[];
+  /** Its credits per token (payouts the token refused), withdrawn or not. */
+  credits: IndexedCredit[];
   /** Leases on its offers. */
   served: IndexedLeasePage;
   /** Leases it bought. */
@@ -467,6 +464,7 @@ export async function getIndexedAddress(
     offers: { items: RawOffer[] };
     account: RawAccount | null;
     accountSpendings: { items: RawAccountSpending[] };
+    credits: { items: RawCredit[] };
     served: LeaseConn;
     bought: LeaseConn;
   }>(
@@ -476,6 +474,7 @@ export async function getIndexedAddress(
   offers(where: { provider: $id }, limit: 1000, orderBy: "offerId", orderDirection: "asc") { items { ${OFFER_FIELDS} } }
   account(id: $id) { ${ACCOUNT_FIELDS} }
   accountSpendings(where: { account: $id }, limit: 100) { items { ${ACCOUNT_SPENDING_FIELDS} } }
+  credits(where: { account: $id }, limit: 100) { items { ${CREDIT_FIELDS} } }
   served: leases(where: { provider: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
   bought: leases(where: { buyer: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
 }`,
@@ -492,6 +491,7 @@ export async function getIndexedAddress(
     offers: d.offers.items.map(toOffer),
     account: d.account ? toAccount(d.account) : undefined,
     spending: d.accountSpendings.items.map(toAccountSpending),
+    credits: d.credits.items.map(toCredit),
     served: leasePage(d.served),
     bought: leasePage(d.bought),
   };

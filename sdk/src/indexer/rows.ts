@@ -19,7 +19,7 @@ export type IndexedLeaseStatus = Exclude<LeaseStatusName, "None">;
 
 /** Selection of the market row. */
 export const MARKET_FIELDS =
-  "id treasury feeBps activationWindow paused providerCount offerCount leaseCount";
+  "id treasury feeBps activationWindow paused bondToken penaltyBps providerCount offerCount leaseCount";
 
 export interface RawMarket {
   id: string;
@@ -27,6 +27,8 @@ export interface RawMarket {
   feeBps: string;
   activationWindow: string;
   paused: boolean;
+  bondToken: string;
+  penaltyBps: string;
   providerCount: number;
   offerCount: number;
   leaseCount: number;
@@ -39,6 +41,10 @@ export interface IndexedMarket {
   feeBps: bigint;
   activationWindow: bigint;
   paused: boolean;
+  /** The token of bonds and penalties (GRID). */
+  bondToken: Address;
+  /** The share of an offer's minimum bond each lease reserves (PENALTY_BPS), from `PenaltyRateSet`. */
+  penaltyBps: bigint;
   providerCount: number;
   offerCount: number;
   leaseCount: number;
@@ -51,6 +57,8 @@ export const toMarket = (r: RawMarket): IndexedMarket => ({
   feeBps: big(r.feeBps),
   activationWindow: big(r.activationWindow),
   paused: r.paused,
+  bondToken: addr(r.bondToken),
+  penaltyBps: big(r.penaltyBps),
   providerCount: r.providerCount,
   offerCount: r.offerCount,
   leaseCount: r.leaseCount,
@@ -101,7 +109,7 @@ export const toPaymentToken = (r: RawPaymentToken): IndexedPaymentToken => ({
 
 /** Selection of a provider row. */
 export const PROVIDER_FIELDS =
-  "id metadataURI bond lockedBond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid firstSeenAt lastSeenAt";
+  "id metadataURI bond lockedBond offerCount leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid gpuSecondsDown availabilityBps outageReports openOutages outagesUnresolved firstSeenAt lastSeenAt";
 
 export interface RawProvider {
   id: string;
@@ -115,6 +123,11 @@ export interface RawProvider {
   noShows: number;
   providerTerminations: number;
   penaltiesPaid: string;
+  gpuSecondsDown: string;
+  availabilityBps: number;
+  outageReports: number;
+  openOutages: number;
+  outagesUnresolved: number;
   firstSeenAt: string;
   lastSeenAt: string;
 }
@@ -130,10 +143,21 @@ export interface IndexedProvider {
   offerCount: number;
   leaseCount: number;
   leasesServed: number;
+  /** GPU-seconds its ended leases delivered (billed: service less downtime). */
   gpuSecondsServed: bigint;
   noShows: number;
   providerTerminations: number;
   penaltiesPaid: bigint;
+  /** GPU-seconds its ended leases were down (an outage open at the end counted up to the end). */
+  gpuSecondsDown: bigint;
+  /** Delivered ÷ (delivered + down) over its ended leases, in basis points (`availabilityBps`); 10,000 before any. */
+  availabilityBps: number;
+  /** Outage reports filed on its leases (raises included). */
+  outageReports: number;
+  /** Its leases with an outage open now. */
+  openOutages: number;
+  /** Its leases that ended as OutageUnresolved. */
+  outagesUnresolved: number;
   firstSeenAt: bigint;
   lastSeenAt: bigint;
 }
@@ -151,6 +175,11 @@ export const toProvider = (r: RawProvider): IndexedProvider => ({
   noShows: r.noShows,
   providerTerminations: r.providerTerminations,
   penaltiesPaid: big(r.penaltiesPaid),
+  gpuSecondsDown: big(r.gpuSecondsDown),
+  availabilityBps: r.availabilityBps,
+  outageReports: r.outageReports,
+  openOutages: r.openOutages,
+  outagesUnresolved: r.outagesUnresolved,
   firstSeenAt: big(r.firstSeenAt),
   lastSeenAt: big(r.lastSeenAt),
 });
@@ -159,7 +188,7 @@ export const toProvider = (r: RawProvider): IndexedProvider => ({
 
 /** Selection of an offer row. */
 export const OFFER_FIELDS =
-  "offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration minProviderBond buyerPolicy specHash specURI paused leaseCount createdAt createdAtBlock updatedAt";
+  "offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration repairWindow minProviderBond buyerPolicy specHash specURI paused leaseCount createdAt createdAtBlock updatedAt";
 
 export interface RawOffer {
   offerId: string;
@@ -174,6 +203,7 @@ export interface RawOffer {
   initialPricePerGpuHour: string;
   minDuration: string;
   maxDuration: string;
+  repairWindow: string;
   minProviderBond: string;
   buyerPolicy: string;
   specHash: string;
@@ -201,6 +231,8 @@ export interface IndexedOffer {
   initialPricePerGpuHour: bigint;
   minDuration: bigint;
   maxDuration: bigint;
+  /** Seconds the provider has to resolve an outage (fixed into each outage when it is reported). */
+  repairWindow: bigint;
   /** GRID the provider must have bonded for a lease to open. */
   minProviderBond: bigint;
   /** The buyer policy contract; the zero address for an offer open to anyone. */
@@ -230,6 +262,7 @@ export const toOffer = (r: RawOffer): IndexedOffer => ({
   initialPricePerGpuHour: big(r.initialPricePerGpuHour),
   minDuration: big(r.minDuration),
   maxDuration: big(r.maxDuration),
+  repairWindow: big(r.repairWindow),
   minProviderBond: big(r.minProviderBond),
   buyerPolicy: addr(r.buyerPolicy),
   restricted: !ZERO_ADDRESS.test(r.buyerPolicy),
@@ -246,7 +279,7 @@ export const toOffer = (r: RawOffer): IndexedOffer => ({
 
 /** Selection of a lease row. */
 export const LEASE_FIELDS =
-  "leaseId offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status endReason buyerPublicKey activationDeadline openedAt openedAtBlock startTime endTime closedAt deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty encryptedAccess accessPostedAt accessRotatedAt accessRotations updatedAt";
+  "leaseId offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status endReason buyerPublicKey activationDeadline openedAt openedAtBlock startTime endTime closedAt deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty encryptedAccess accessPostedAt accessRotatedAt accessRotations outageOpen downUnits outageSince repairDeadline lastResolvedAt outageReports outageDowntime downUnitSeconds updatedAt";
 
 export interface RawLease {
   leaseId: string;
@@ -285,6 +318,14 @@ export interface RawLease {
   accessPostedAt: string | null;
   accessRotatedAt: string | null;
   accessRotations: number;
+  outageOpen: boolean;
+  downUnits: string;
+  outageSince: string | null;
+  repairDeadline: string | null;
+  lastResolvedAt: string | null;
+  outageReports: number;
+  outageDowntime: string;
+  downUnitSeconds: string;
   updatedAt: string;
 }
 
@@ -329,6 +370,21 @@ export interface IndexedLease {
   accessPostedAt: bigint | null;
   accessRotatedAt: bigint | null;
   accessRotations: number;
+  /** An outage is open: billing is paused for `downUnits` of its servers. */
+  outageOpen: boolean;
+  /** Servers down in the open outage; 0 when none is open. */
+  downUnits: bigint;
+  /** When the open outage (or its last raise) began; null when none is open. */
+  outageSince: bigint | null;
+  /** The open (or last) outage's repair deadline; null before any report. */
+  repairDeadline: bigint | null;
+  /** When the last outage was resolved; null before any. */
+  lastResolvedAt: bigint | null;
+  outageReports: number;
+  /** Seconds the end moved later for resolved outages (the end already includes them). */
+  outageDowntime: bigint;
+  /** Down unit-seconds of resolved outages and raises; once ended, of all its outages. */
+  downUnitSeconds: bigint;
   updatedAt: bigint;
 }
 
@@ -387,6 +443,14 @@ export const toLease = (r: RawLease): IndexedLease => ({
   accessPostedAt: optBig(r.accessPostedAt),
   accessRotatedAt: optBig(r.accessRotatedAt),
   accessRotations: r.accessRotations,
+  outageOpen: r.outageOpen,
+  downUnits: big(r.downUnits),
+  outageSince: optBig(r.outageSince),
+  repairDeadline: optBig(r.repairDeadline),
+  lastResolvedAt: optBig(r.lastResolvedAt),
+  outageReports: r.outageReports,
+  outageDowntime: big(r.outageDowntime),
+  downUnitSeconds: big(r.downUnitSeconds),
   updatedAt: big(r.updatedAt),
 });
 
@@ -394,7 +458,7 @@ export const toLease = (r: RawLease): IndexedLease => ({
 
 /** Selection of a lease-event row. */
 export const LEASE_EVENT_FIELDS =
-  "id lease { id } type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason";
+  "id lease { id } type account txHash blockNumber logIndex timestamp amount fee refund penalty duration startTime endTime endReason downUnits evidenceHash repairDeadline reports downUnitSeconds accessChanged";
 
 export interface RawLeaseEvent {
   id: string;
@@ -413,9 +477,19 @@ export interface RawLeaseEvent {
   startTime: string | null;
   endTime: string | null;
   endReason: string | null;
+  downUnits: string | null;
+  evidenceHash: string | null;
+  repairDeadline: string | null;
+  reports: number | null;
+  downUnitSeconds: string | null;
+  accessChanged: boolean | null;
 }
 
-/** One state change of a lease (Opened, Activated, Extended, AccessRotated, Ended, Claimed). */
+/**
+ * One state change of a lease: Opened, Activated, Extended, AccessRotated, Ended, EarningsClaimed, OutageReported
+ * (downUnits, evidenceHash, repairDeadline, reports) or OutageResolved (duration: the seconds the end moved; endTime:
+ * the new end; downUnitSeconds; accessChanged).
+ */
 export interface IndexedLeaseEvent {
   id: string;
   leaseId: bigint;
@@ -433,6 +507,12 @@ export interface IndexedLeaseEvent {
   startTime: bigint | null;
   endTime: bigint | null;
   endReason: EndReasonName | null;
+  downUnits: bigint | null;
+  evidenceHash: Hex | null;
+  repairDeadline: bigint | null;
+  reports: number | null;
+  downUnitSeconds: bigint | null;
+  accessChanged: boolean | null;
 }
 
 /** Maps a raw lease-event row. */
@@ -453,6 +533,12 @@ export const toLeaseEvent = (r: RawLeaseEvent): IndexedLeaseEvent => ({
   startTime: optBig(r.startTime),
   endTime: optBig(r.endTime),
   endReason: r.endReason === null ? null : toEndReason(r.endReason),
+  downUnits: optBig(r.downUnits),
+  evidenceHash: (r.evidenceHash as Hex | null) ?? null,
+  repairDeadline: optBig(r.repairDeadline),
+  reports: r.reports,
+  downUnitSeconds: optBig(r.downUnitSeconds),
+  accessChanged: r.accessChanged,
 });
 
 /** Events in chain order (block, then log index). */
@@ -462,106 +548,3 @@ export const byChainOrder = (a: IndexedLeaseEvent, b: IndexedLeaseEvent): number
     : a.blockNumber < b.blockNumber
       ? -1
       : 1;
-
-/* ---------------------------------------------------------------- an address's record */
-
-/** Selection of a provider's earnings in one payment token. */
-export const PROVIDER_EARNING_FIELDS =
-  "id provider { id } paymentToken { id } earningsAccrued earningsClaimed feesPaid updatedAt";
-
-export interface RawProviderEarning {
-  id: string;
-  provider: Ref;
-  paymentToken: Ref;
-  earningsAccrued: string;
-  earningsClaimed: string;
-  feesPaid: string;
-  updatedAt: string;
-}
-
-/** A provider's earnings in one payment token (amounts in different tokens are never added up). */
-export interface IndexedProviderEarning {
-  provider: Address;
-  paymentToken: Address;
-  /** Its share of what its leases accrued, after the fee. */
-  earningsAccrued: bigint;
-  earningsClaimed: bigint;
-  feesPaid: bigint;
-  updatedAt: bigint;
-}
-
-/** Maps a raw provider-earning row. */
-export const toProviderEarning = (r: RawProviderEarning): IndexedProviderEarning => ({
-  provider: addr(r.provider.id),
-  paymentToken: addr(r.paymentToken.id),
-  earningsAccrued: big(r.earningsAccrued),
-  earningsClaimed: big(r.earningsClaimed),
-  feesPaid: big(r.feesPaid),
-  updatedAt: big(r.updatedAt),
-});
-
-/** Selection of an account (an address as a buyer). */
-export const ACCOUNT_FIELDS =
-  "id leaseCount gpuSecondsBought penaltiesReceived firstSeenAt lastSeenAt";
-
-export interface RawAccount {
-  id: string;
-  leaseCount: number;
-  gpuSecondsBought: string;
-  penaltiesReceived: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-/** An address as a buyer. */
-export interface IndexedAccount {
-  address: Address;
-  leaseCount: number;
-  /** GPU-seconds bought, net of the time given back by leases ended early. */
-  gpuSecondsBought: bigint;
-  /** GRID penalties paid to it by providers. */
-  penaltiesReceived: bigint;
-  firstSeenAt: bigint;
-  lastSeenAt: bigint;
-}
-
-/** Maps a raw account row. */
-export const toAccount = (r: RawAccount): IndexedAccount => ({
-  address: addr(r.id),
-  leaseCount: r.leaseCount,
-  gpuSecondsBought: big(r.gpuSecondsBought),
-  penaltiesReceived: big(r.penaltiesReceived),
-  firstSeenAt: big(r.firstSeenAt),
-  lastSeenAt: big(r.lastSeenAt),
-});
-
-/** Selection of a buyer's spending in one payment token. */
-export const ACCOUNT_SPENDING_FIELDS =
-  "id account { id } paymentToken { id } spent refunded updatedAt";
-
-export interface RawAccountSpending {
-  id: string;
-  account: Ref;
-  paymentToken: Ref;
-  spent: string;
-  refunded: string;
-  updatedAt: string;
-}
-
-/** A buyer's spending in one payment token: deposits and top-ups of its leases, less refunds. */
-export interface IndexedAccountSpending {
-  account: Address;
-  paymentToken: Address;
-  spent: bigint;
-  refunded: bigint;
-  updatedAt: bigint;
-}
-
-/** Maps a raw account-spending row. */
-export const toAccountSpending = (r: RawAccountSpending): IndexedAccountSpending => ({
-  account: addr(r.account.id),
-  paymentToken: addr(r.paymentToken.id),
-  spent: big(r.spent),
-  refunded: big(r.refunded),
-  updatedAt: big(r.updatedAt),
-});

@@ -8,7 +8,7 @@ import type { Ref } from "./rows.ts";
 
 // The columns every statistic has (indexer/ponder.schema.ts `statColumns`).
 const STAT_COLUMNS =
-  "paymentToken { id } leasesOpened leasesEnded gpuSecondsLeased gpuSecondsReleased volume refunded avgPricePerGpuHour activeLeases updatedAt";
+  "paymentToken { id } leasesOpened leasesEnded gpuSecondsLeased gpuSecondsReleased volume refunded avgPricePerGpuHour activeLeases outageReports gpuSecondsDelivered gpuSecondsDown updatedAt";
 
 /** Selection of an all-time GPU-model statistic. */
 export const GPU_MODEL_STAT_FIELDS = `id gpuModel ${STAT_COLUMNS}`;
@@ -29,6 +29,9 @@ export interface RawStat {
   refunded: string;
   avgPricePerGpuHour: string;
   activeLeases: number;
+  outageReports: number;
+  gpuSecondsDelivered: string;
+  gpuSecondsDown: string;
   updatedAt: string;
 }
 export interface RawGpuModelStat extends RawStat {
@@ -58,6 +61,12 @@ export interface IndexedStat {
   /** Volume-weighted average price per GPU-hour (`averagePricePerGpuHour` of volume and GPU-seconds). */
   avgPricePerGpuHour: bigint;
   activeLeases: number;
+  /** Outage reports filed (raises included). */
+  outageReports: number;
+  /** GPU-seconds delivered (billed) by leases that ended, booked at their end. */
+  gpuSecondsDelivered: bigint;
+  /** GPU-seconds down of leases that ended, booked at their end; `availabilityBps(delivered, down)`. */
+  gpuSecondsDown: bigint;
   updatedAt: bigint;
 }
 /** All-time statistics of one GPU model in one payment token. */
@@ -89,6 +98,9 @@ const toStat = (r: RawStat): IndexedStat => ({
   refunded: big(r.refunded),
   avgPricePerGpuHour: big(r.avgPricePerGpuHour),
   activeLeases: r.activeLeases,
+  outageReports: r.outageReports,
+  gpuSecondsDelivered: big(r.gpuSecondsDelivered),
+  gpuSecondsDown: big(r.gpuSecondsDown),
   updatedAt: big(r.updatedAt),
 });
 
