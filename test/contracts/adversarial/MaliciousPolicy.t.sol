@@ -2,11 +2,22 @@
 pragma solidity 0.8.30;
 
 import {AdversarialBase} from "./AdversarialBase.sol";
-import {DenyAllPolicy, MalformedPolicy, ReentrantPolicy, RevertingPolicy} from "../mocks/MockPolicies.sol";
+import {
+    DenyAllPolicy,
+    GasBurnerPolicy,
+    HugeDataPolicy,
+    MalformedPolicy,
+    ReentrantPolicy,
+    RevertingPolicy
+} from "../mocks/MockPolicies.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract MaliciousPolicy_Adversarial_Test is AdversarialBase {
+    uint256 internal constant POLICY_GAS = 100_000;
+    /// @dev The gas limit the buyer's refused calls are sent with: far above what a refusal should cost.
+    uint256 internal constant CALL_GAS = 5_000_000;
+
     function test_GivenPolicyReverts() public {
         uint256 offerId = _offerWithPolicy(address(new RevertingPolicy()));
         _assertRefused(offerId);
@@ -69,6 +80,63 @@ contract MaliciousPolicy_Adversarial_Test is AdversarialBase {
     }
 
     /*//////////////////////////////////////////////////////////////
+                          POLICY GAS AND DATA CAPS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Finding 2 of issue #11. Before, the policy got all the gas and burned it: the buyer's call used the
+    /// whole CALL_GAS, so the assertion `used < baseline + POLICY_GAS` failed.
+    function test_GivenPolicyBurnsAllItsGas_RefusedForAboutPolicyGas() public {
+        uint256 baseline = _refusalGas(_offerWithPolicy(address(new DenyAllPolicy())));
+        uint256 used = _refusalGas(_offerWithPolicy(address(new GasBurnerPolicy())));
+        assertEq(market.POLICY_GAS(), POLICY_GAS, "the documented stipend");
+        assertGt(used, POLICY_GAS, "the policy burned its stipend");
+        assertLt(used, baseline + POLICY_GAS, "and not more: about POLICY_GAS over a plain refusal");
+    }
+
+    /// @notice A policy that returns 1 MB runs out of its stipend paying for that memory and is refused; one that
+    /// refuses with a 64 KB answer (which it can afford) is read for its first word only, and one that allows with
+    /// a 64 KB answer lets the buyer in. Before, the market copied the whole answer into its own memory.
+    function test_GivenPolicyReturnsHugeData_RefusedCheaply() public {
+        uint256 baseline = _refusalGas(_offerWithPolicy(address(new DenyAllPolicy())));
+        uint256 mega = _refusalGas(_offerWithPolicy(address(new HugeDataPolicy(1 << 20, false, 1))));
+        assertLt(mega, baseline + POLICY_GAS, "1 MB: refused within the stipend");
+        uint256 wide = _refusalGas(_offerWithPolicy(address(new HugeDataPolicy(1 << 16, false, 0))));
+        assertLt(wide, baseline + POLICY_GAS, "64 KB refusal: the caller does not pay to copy it");
+        uint256 allowing = _offerWithPolicy(address(new HugeDataPolicy(1 << 16, false, 1)));
+        uint256 id = _open(buyer, allowing, 1, 1 hours);
+        assertEq(market.getLease(id).buyer, buyer, "a long answer is read by its first word");
+    }
+
+    /// @notice Reverting with 1 MB (or 64 KB) is a refusal too, and as cheap.
+    function test_GivenPolicyRevertsWithHugeData_RefusedCheaply() public {
+        uint256 baseline = _refusalGas(_offerWithPolicy(address(new DenyAllPolicy())));
+        assertLt(
+            _refusalGas(_offerWithPolicy(address(new HugeDataPolicy(1 << 20, true, 1)))),
+            baseline + POLICY_GAS,
+            "1 MB revert"
+        );
+        assertLt(
+            _refusalGas(_offerWithPolicy(address(new HugeDataPolicy(1 << 16, true, 1)))),
+            baseline + POLICY_GAS,
+            "64 KB revert"
+        );
+    }
+
+    /// @notice A buyer who sends too little gas for the policy to get its stipend cannot pass the policy's
+    /// starvation off as a refusal: Market_InsufficientGas, and nothing changes.
+    function test_RevertWhen_TooLittleGasForThePolicy() public {
+        uint256 offerId = _offerWithPolicy(address(new GasBurnerPolicy()));
+        MarketState memory before = _captureState();
+        vm.prank(buyer);
+        try market.openLease{gas: 60_000}(offerId, 1, 1 hours, type(uint256).max, PUBKEY) {
+            revert AssertionFailed("the starved open succeeded");
+        } catch (bytes memory err) {
+            assertEq(bytes4(err), Errors.Market_InsufficientGas.selector, "Market_InsufficientGas(gasLeft)");
+        }
+        _assertUnchanged(before);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
@@ -80,6 +148,25 @@ contract MaliciousPolicy_Adversarial_Test is AdversarialBase {
 
     function _openCall(uint256 offerId) internal view returns (bytes memory) {
         return abi.encodeCall(market.openLease, (offerId, 1, 1 hours, type(uint256).max, PUBKEY));
+    }
+
+    /// @dev Gas the buyer's `openLease` of `offerId` uses, sent with CALL_GAS, which must be refused with
+    /// Market_BuyerNotAllowed and change nothing.
+    function _refusalGas(uint256 offerId) internal returns (uint256 used) {
+        MarketState memory before = _captureState();
+        vm.prank(buyer);
+        uint256 start = gasleft();
+        try market.openLease{gas: CALL_GAS}(offerId, 1, 1 hours, type(uint256).max, PUBKEY) {
+            revert AssertionFailed("the policy let the buyer in");
+        } catch (bytes memory err) {
+            used = start - gasleft();
+            assertEq(
+                err,
+                abi.encodeWithSelector(Errors.Market_BuyerNotAllowed.selector, offerId, buyer),
+                "refused"
+            );
+        }
+        _assertUnchanged(before);
     }
 
     function _assertRefused(uint256 offerId) internal {

@@ -70,3 +70,40 @@ contract ReentrantPolicy {
         return !ok;
     }
 }
+
+/// @notice A buyer policy that spins until the gas it was given runs out.
+contract GasBurnerPolicy {
+    function isAllowed(address, uint256, address) external view returns (bool) {
+        uint256 i;
+        while (gasleft() > 0) ++i;
+        return true;
+    }
+}
+
+/// @notice A buyer policy whose answer is the word `answer` followed by `size - 32` bytes of padding, either as its
+/// return data or as its revert data: the market must copy at most 32 bytes of either.
+contract HugeDataPolicy {
+    uint256 public immutable size;
+    bool public immutable reverts;
+    uint256 public immutable answer;
+
+    constructor(uint256 size_, bool reverts_, uint256 answer_) {
+        size = size_;
+        reverts = reverts_;
+        answer = answer_;
+    }
+
+    function isAllowed(address, uint256, address) external view returns (bool) {
+        uint256 n = size;
+        bool r = reverts;
+        uint256 a = answer;
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            mstore(0, a)
+            if r {
+                revert(0, n)
+            }
+            return(0, n)
+        }
+    }
+}
