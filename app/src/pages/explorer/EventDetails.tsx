@@ -37,6 +37,11 @@ export function EventDetails({
       );
     if (e.endTime !== null) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
   }
+  if (e.type === "OutageResolved") {
+    // The downtime (down unit-seconds over the lease's servers) moved the lease's end later: no paid time is lost.
+    if (e.duration !== null) bits.push(<>+{formatDuration(e.duration)} added to the end</>);
+    if (e.endTime !== null) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
+  }
   if (e.type === "Ended") {
     if (e.endReason !== null) bits.push(<>{endReasonText(e.endReason)}</>);
     if (e.amount !== null)

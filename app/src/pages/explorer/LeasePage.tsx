@@ -223,6 +223,8 @@ const EVENT_LABELS: Record<string, string> = {
   Extended: "Extended",
   Ended: "Ended",
   EarningsClaimed: "Earnings claimed",
+  OutageReported: "Outage reported by the buyer",
+  OutageResolved: "Outage resolved by the provider",
 };
 
 function Timeline({

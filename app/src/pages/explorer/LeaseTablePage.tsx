@@ -36,6 +36,7 @@ const END_REASONS: EndReasonName[] = [
   "BuyerTerminated",
   "ProviderTerminated",
   "NoShowCancelled",
+  "OutageUnresolved",
 ];
 const EMPTY: LeaseRow[] = [];
 

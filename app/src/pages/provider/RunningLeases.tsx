@@ -1,4 +1,4 @@
-import { closeLease, gpuModelLabel, leaseStateAt, type LeaseView } from "@gridlease/sdk";
+import { closeLease, gpuModelLabel, leaseStateAt } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { useTxFlow } from "../../hooks/useTxFlow.ts";
@@ -8,6 +8,7 @@ import { Link } from "../../lib/router.tsx";
 import { amountText } from "../../components/Amount.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
+import type { LiveLeaseView } from "../../lib/liveLease.ts";
 import { useLiveLeases } from "./data.ts";
 
 /** Running and expired (not yet closed) leases: time left, accrued, and closing expired ones to free their servers. */
@@ -105,7 +106,7 @@ function RunningRow({
   busy,
   onClose,
 }: {
-  lease: LeaseView;
+  lease: LiveLeaseView;
   model: string;
   now: bigint;
   busy: boolean;
@@ -127,6 +128,9 @@ function RunningRow({
       </td>
       <td>
         <span className={`badge badge-${state.status}`}>{state.status}</span>
+        {state.downUnits > 0n && (
+          <span className="badge badge-Ended">{String(state.downUnits)} down</span>
+        )}
       </td>
       <td className="num">
         {state.status === "Active" ? formatCountdown(state.remainingSeconds) : "—"}
