@@ -1,7 +1,8 @@
 /**
  * The provider agents of the dev stack: one `gridlease provider serve` process per seeded provider, run through
  * the CLI's command line (cli/README.md) with the demo provisioning hook (./demo-hook.ts), so that a lease opened
- * in the app is activated within a few seconds and its buyer can reveal (demo) access details.
+ * in the app is activated within a few seconds and its buyer can reveal (demo) access details. The same hook is
+ * the health hook: it answers healthy, so an outage reported in the app is resolved within a few seconds.
  *
  * Only leases opened after the agents start are served: the seeded history keeps its pending, no-show and
  * expired-but-not-closed leases as the seed left them. The CLI has no flag for that, so each agent gets a state
@@ -120,6 +121,8 @@ export async function startAgents(options: AgentsOptions): Promise<ServedProvide
         "--provision-hook",
         hook,
         "--deprovision-hook",
+        hook,
+        "--health-hook",
         hook,
         "--state",
         statePath,

@@ -6,7 +6,9 @@
  *
  *   GRIDLEASE_HOOK=provision    reads the lease (JSON) on stdin and prints
  *                               {"host","port","user","token","demo":true,"note"} on stdout;
- *   GRIDLEASE_HOOK=deprovision  reads the lease and prints nothing (there is nothing to tear down).
+ *   GRIDLEASE_HOOK=deprovision  reads the lease and prints nothing (there is nothing to tear down);
+ *   GRIDLEASE_HOOK=health       reads the lease (with its open outage) and answers healthy (exit 0, no new details),
+ *                               so the agent resolves an outage reported in the app within seconds.
  *
  * The token is an HMAC of the lease id under GRIDLEASE_DEMO_HOOK_SECRET (a random value per `npm run dev`), so the
  * hook is idempotent per lease, as the agent requires: run twice for one lease, it prints the same details.
@@ -48,8 +50,10 @@ async function readStdin(): Promise<string> {
 
 async function main() {
   const kind = process.env.GRIDLEASE_HOOK;
-  if (kind !== "provision" && kind !== "deprovision")
-    fail(`GRIDLEASE_HOOK must be "provision" or "deprovision", got ${JSON.stringify(kind)}`);
+  if (kind !== "provision" && kind !== "deprovision" && kind !== "health")
+    fail(
+      `GRIDLEASE_HOOK must be "provision", "deprovision" or "health", got ${JSON.stringify(kind)}`,
+    );
   let lease: LeaseInput;
   try {
     lease = JSON.parse(await readStdin()) as LeaseInput;
@@ -59,6 +63,11 @@ async function main() {
   if (lease === null || typeof lease !== "object" || !/^\d+$/.test(String(lease.leaseId)))
     fail("the lease JSON has no leaseId");
   if (kind === "deprovision") return;
+  if (kind === "health") {
+    // Nothing was provisioned, so nothing can be down: healthy, and the current (demo) details stay.
+    process.stderr.write(`demo hook: lease ${lease.leaseId} is healthy (demo)\n`);
+    return;
+  }
   const secret = process.env.GRIDLEASE_DEMO_HOOK_SECRET;
   if (!secret) fail("GRIDLEASE_DEMO_HOOK_SECRET is not set");
   process.stdout.write(`${JSON.stringify(demoAccess(lease, secret))}\n`);

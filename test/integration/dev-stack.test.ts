@@ -1,6 +1,7 @@
 /**
  * `npm run dev` as a newcomer runs it: the stack comes up on spare ports, serves a seeded market, its provider
- * agents activate a lease opened on a seeded offer (and leave the seeded history alone), and Ctrl-C stops
+ * agents activate a lease opened on a seeded offer (and leave the seeded history alone), resolve an outage its
+ * buyer reports (the demo hook answers healthy as the health hook), and Ctrl-C stops
  * everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -35,8 +36,10 @@ import {
   ensureAllowance,
   getAccessPayload,
   getLease,
+  getLeaseState,
   getOffer,
   openLease,
+  reportOutage,
 } from "@gridlease/sdk/actions";
 import { deployments } from "@gridlease/sdk/deployments";
 import { LeaseStatus } from "./support/market.ts";
@@ -287,6 +290,24 @@ describe("npm run dev", () => {
       demo: true,
     });
     expect(dev.output()).toContain(`lease ${leaseId} activated`);
+
+    // The buyer reports the server down; the agent's health hook (the demo hook: healthy) gets it resolved.
+    await (
+      await reportOutage(buyer, {
+        market,
+        leaseId,
+        units: 1n,
+        evidenceHash: `0x${"ab".repeat(32)}`,
+      })
+    ).wait({ client });
+    const outageDeadline = Date.now() + 30_000;
+    let outage = (await getLeaseState(client, { market, leaseId })).state;
+    while (outage.downUnits > 0n && Date.now() < outageDeadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      outage = (await getLeaseState(client, { market, leaseId })).state;
+    }
+    expect(outage.downUnits, `outage of lease ${leaseId} resolved\n${dev.output()}`).toBe(0n);
+    expect(outage.outageReports).toBe(1n);
 
     // The agents have made many passes since: the seeded pending leases are still pending.
     for (const id of seededPending)
