@@ -55,6 +55,8 @@ contract Constructor_Unit_Test is MarketStateTest {
         emit IGridleaseMarketEvents.ProtocolFeeSet(0, FEE_BPS);
         vm.expectEmit(true, true, true, true);
         emit IGridleaseMarketEvents.ActivationWindowSet(0, WINDOW);
+        vm.expectEmit(true, true, true, true);
+        emit IGridleaseMarketEvents.PenaltyRateSet(address(grid), PENALTY_BPS);
         IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, PENALTY_BPS);
 
         assertEq(m.owner(), owner, "owner");
