@@ -27,8 +27,6 @@ export interface GpuModelSpec {
   matches(productName: string, memoryMiB: number): boolean;
 }
 
-const has = (pattern: RegExp) => (name: string) => pattern.test(name);
-
 /** The market's GPU models, most specific first. */
 export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
   {
@@ -37,7 +35,7 @@ export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
     minMemoryMiB: 260_000,
     nvlink: true,
     peakDenseFp16Tflops: 2250,
-    matches: has(/\bB300\b/i),
+    matches: (n) => /\bB300\b/i.test(n),
   },
   {
     code: "B200-192GB",
@@ -45,7 +43,7 @@ export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
     minMemoryMiB: 175_000,
     nvlink: true,
     peakDenseFp16Tflops: 2250,
-    matches: has(/\bB200\b/i),
+    matches: (n) => /\bB200\b/i.test(n),
   },
   {
     code: "H200-141GB",
@@ -53,7 +51,7 @@ export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
     minMemoryMiB: 135_000,
     nvlink: true,
     peakDenseFp16Tflops: 989.4,
-    matches: has(/\bH200\b/i),
+    matches: (n) => /\bH200\b/i.test(n),
   },
   {
     code: "H100-PCIE-80GB",
@@ -93,7 +91,7 @@ export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
     minMemoryMiB: 44_000,
     nvlink: false,
     peakDenseFp16Tflops: 362.05,
-    matches: has(/\bL40S\b/i),
+    matches: (n) => /\bL40S\b/i.test(n),
   },
   {
     code: "RTX4090-24GB",
@@ -101,7 +99,7 @@ export const GPU_MODEL_SPECS: readonly GpuModelSpec[] = [
     minMemoryMiB: 23_000,
     nvlink: false,
     peakDenseFp16Tflops: 165.2,
-    matches: has(/RTX 4090/i),
+    matches: (n) => /RTX 4090/i.test(n),
   },
 ];
 

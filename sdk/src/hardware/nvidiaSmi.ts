@@ -28,14 +28,17 @@ export interface SmiLog {
   gpus: SmiGpu[];
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  // Keep "00000000:18:00.0", "535.161.08" and serial numbers as written.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (_name, jpath) => jpath === "nvidia_smi_log.gpu",
-});
+/** The XML parser, made on first use (so that importing the SDK does not build one). */
+let parser: XMLParser | undefined;
+const xmlParser = () =>
+  (parser ??= new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@_",
+    // Keep "00000000:18:00.0", "535.161.08" and serial numbers as written.
+    parseTagValue: false,
+    parseAttributeValue: false,
+    isArray: (_name, jpath) => jpath === "nvidia_smi_log.gpu",
+  }));
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -70,7 +73,7 @@ export function parseSmiXml(xml: string): SmiLog {
       "malformed-xml",
       `nvidia-smi -q -x printed malformed XML: ${valid.err.msg} (line ${valid.err.line})`,
     );
-  const root: unknown = parser.parse(doc).nvidia_smi_log;
+  const root: unknown = xmlParser().parse(doc).nvidia_smi_log;
   if (!isNode(root))
     throw new HardwareReportError("malformed-xml", "nvidia-smi -q -x printed no <nvidia_smi_log>");
   const gpuNodes = Array.isArray(root.gpu) ? root.gpu.filter(isNode) : [];

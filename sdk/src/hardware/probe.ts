@@ -20,13 +20,17 @@ export type ProbeSection = keyof typeof PROBE_COMMANDS;
 
 const MARK = "@@gridlease-probe";
 
+function probeScript(): string {
+  return Object.entries(PROBE_COMMANDS)
+    .map(
+      ([name, command]) =>
+        `echo '${MARK}:${name}:begin'; ${command} 2>&1 </dev/null; s=$?; echo; echo "${MARK}:${name}:end:$s"`,
+    )
+    .join("\n");
+}
+
 /** The shell script that prints every section (stdin closed, stderr folded into the section). */
-export const PROBE_SCRIPT = Object.entries(PROBE_COMMANDS)
-  .map(
-    ([name, command]) =>
-      `echo '${MARK}:${name}:begin'; ${command} 2>&1 </dev/null; s=$?; echo; echo "${MARK}:${name}:end:$s"`,
-  )
-  .join("\n");
+export const PROBE_SCRIPT = /* @__PURE__ */ probeScript();
 
 /** One section's output and its command's exit status. */
 export interface SectionOutput {
