@@ -119,6 +119,7 @@ function human(
   return lines.join("\n");
 }
 
+/** `gridlease lease verify`: registered in main.ts after the buyer's lease commands. */
 export const verifyCommand = defineCommand({
   name: "lease verify",
   summary:

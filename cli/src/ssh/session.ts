@@ -166,6 +166,7 @@ export class SshSession {
     });
   }
 
+  /** Ends the connection (and any command still running on it). */
   close() {
     this.client.end();
   }
