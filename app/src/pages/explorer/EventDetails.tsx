@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { zeroHash } from "viem";
 import {
   BOND_TOKEN_DISPLAY,
   endReasonText,
@@ -37,10 +38,32 @@ export function EventDetails({
       );
     if (e.endTime !== null) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
   }
+  if (e.type === "OutageReported") {
+    if (e.downUnits !== null)
+      bits.push(
+        <>
+          {String(e.downUnits)} server{e.downUnits === 1n ? "" : "s"} down (not billed)
+        </>,
+      );
+    if (e.repairDeadline !== null)
+      bits.push(<>repair due by {formatDate(e.repairDeadline, true)}</>);
+    if (e.reports !== null) bits.push(<>report {e.reports} on this lease</>);
+    if (e.evidenceHash !== null && e.evidenceHash !== zeroHash)
+      bits.push(
+        <>
+          evidence{" "}
+          <span className="mono small" title={e.evidenceHash}>
+            {e.evidenceHash.slice(0, 10)}…{e.evidenceHash.slice(-6)}
+          </span>
+        </>,
+      );
+  }
   if (e.type === "OutageResolved") {
     // The downtime (down unit-seconds over the lease's servers) moved the lease's end later: no paid time is lost.
     if (e.duration !== null) bits.push(<>+{formatDuration(e.duration)} added to the end</>);
     if (e.endTime !== null) bits.push(<>now ends {formatDate(e.endTime, true)}</>);
+    if (e.accessChanged !== null)
+      bits.push(<>{e.accessChanged ? "new access details" : "same access details"}</>);
   }
   if (e.type === "Ended") {
     if (e.endReason !== null) bits.push(<>{endReasonText(e.endReason)}</>);

@@ -122,9 +122,13 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: IndexedLe
               {l.endTime
                 ? formatDate(l.endTime, true)
                 : l.startTime
-                  ? formatDate(BigInt(l.startTime) + BigInt(l.duration), true)
+                  ? formatDate(
+                      BigInt(l.startTime) + BigInt(l.duration) + BigInt(l.outageDowntime ?? "0"),
+                      true,
+                    )
                   : `activation due by ${formatDate(l.activationDeadline, true)}`}
             </dd>
+            {l.outageReports > 0 && <OutageTerms l={l} />}
             {l.closedAt && l.closedAt !== l.endTime && (
               <>
                 <dt>Closed (settled)</dt>
@@ -140,6 +144,35 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: IndexedLe
       </div>
       <h2>Timeline</h2>
       <Timeline events={events} token={token} />
+    </>
+  );
+}
+
+/** The lease's outages in its terms: reports, the open one (servers down, repair deadline), downtime not billed. */
+function OutageTerms({ l }: { l: LeaseDetail }) {
+  const downtime = BigInt(l.outageDowntime ?? "0");
+  return (
+    <>
+      <dt>Outages</dt>
+      <dd>
+        {l.outageReports} report{l.outageReports === 1 ? "" : "s"}
+        {downtime > 0n && <> · {formatDuration(downtime)} added to the end for downtime</>}
+        {l.downUnitSeconds && BigInt(l.downUnitSeconds) > 0n && (
+          <span className="muted">
+            {" "}
+            ({formatDuration(BigInt(l.downUnitSeconds))} of server time not billed)
+          </span>
+        )}
+      </dd>
+      {l.outageOpen && l.status !== "Ended" && (
+        <>
+          <dt>Outage open</dt>
+          <dd className="error">
+            {l.downUnits} of {l.units} servers down, not billed
+            {l.repairDeadline && <> · repair due by {formatDate(l.repairDeadline, true)}</>}
+          </dd>
+        </>
+      )}
     </>
   );
 }

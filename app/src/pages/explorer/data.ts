@@ -142,6 +142,9 @@ export interface LeaseDetail extends SettlementInput {
   extensionCount: number;
   accessPostedAt: string | null;
   accessRotations: number;
+  outageOpen: boolean;
+  repairDeadline: string | null;
+  outageReports: number;
 }
 
 const LEASE = /* GraphQL */ `
@@ -151,6 +154,7 @@ const LEASE = /* GraphQL */ `
       duration initialDuration status endReason activationDeadline openedAt startTime endTime closedAt
       deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty
       accessPostedAt accessRotations
+      outageOpen downUnits outageSince repairDeadline lastResolvedAt outageReports outageDowntime downUnitSeconds
     }
     leaseEvents(where: { lease: $id }, limit: 1000, orderBy: "blockNumber", orderDirection: "asc") {
       items { ${LEASE_EVENT_FIELDS} }

@@ -221,6 +221,133 @@ describe("explorer pages", () => {
     expect(txLinks[0].getAttribute("href")).toBe(`/explorer/search?q=${tx(1)}`);
   });
 
+  it("shows a lease's outages: reports with servers down and deadline, resolutions with the downtime, the unrepaired end", async () => {
+    const tx = (n: number) => `0x${String(n).repeat(64)}`;
+    const evidence = `0x${"ab".repeat(32)}`;
+    const none = {
+      amount: null,
+      fee: null,
+      refund: null,
+      penalty: null,
+      duration: null,
+      startTime: null,
+      endTime: null,
+      endReason: null,
+      downUnits: null,
+      evidenceHash: null,
+      repairDeadline: null,
+      reports: null,
+      downUnitSeconds: null,
+      accessChanged: null,
+    };
+    const ev = (type: string, n: number, extra: Record<string, unknown>) => ({
+      id: `${tx(n)}-0`,
+      lease: { id: "8" },
+      type,
+      account: "0x" + "b".repeat(40),
+      txHash: tx(n),
+      blockNumber: String(100 + n),
+      logIndex: 0,
+      timestamp: String(1764000000 + n * 3600),
+      ...none,
+      ...extra,
+    });
+    stubIndexer(() => ({
+      lease: {
+        id: "8",
+        offer: { id: "3" },
+        provider: { id: "0x" + "a".repeat(40) },
+        buyer: { id: "0x" + "b".repeat(40) },
+        paymentToken: { id: USD },
+        gpuModel: "H100-SXM-80GB",
+        region: "JP-13",
+        units: "2",
+        gpusPerUnit: "8",
+        gpus: "16",
+        pricePerGpuHour: "2000000",
+        feeBps: "1000",
+        duration: "36000",
+        initialDuration: "36000",
+        status: "Ended",
+        endReason: "OutageUnresolved",
+        activationDeadline: "0",
+        openedAt: "1764000000",
+        startTime: "1764003600",
+        endTime: "1764021600",
+        closedAt: "1764021600",
+        deposit: "100000000",
+        topUps: "0",
+        extensionCount: 0,
+        accrued: "100000000",
+        claimedGross: "100000000",
+        paidToProvider: "90000000",
+        fee: "10000000",
+        refunded: "0",
+        penalty: "500000000000000000000",
+        accessPostedAt: "1764003600",
+        accessRotations: 0,
+        outageOpen: false,
+        downUnits: "0",
+        outageSince: null,
+        repairDeadline: "1764018000",
+        lastResolvedAt: "1764010800",
+        outageReports: 2,
+        outageDowntime: "1800",
+        downUnitSeconds: "3600",
+      },
+      leaseEvents: {
+        items: [
+          ev("Opened", 0, { amount: "100000000", duration: "36000" }),
+          ev("OutageReported", 2, {
+            downUnits: "1",
+            evidenceHash: evidence,
+            repairDeadline: "1764021600",
+            reports: 1,
+          }),
+          ev("OutageResolved", 3, {
+            duration: "1800",
+            endTime: "1764041400",
+            downUnitSeconds: "3600",
+            accessChanged: true,
+          }),
+          ev("OutageReported", 4, {
+            downUnits: "2",
+            evidenceHash: `0x${"00".repeat(32)}`,
+            repairDeadline: "1764018000",
+            reports: 2,
+          }),
+          ev("Ended", 5, { endReason: "OutageUnresolved", penalty: "500000000000000000000" }),
+        ],
+      },
+    }));
+    renderAt("/explorer/leases/8");
+    expect(
+      (await screen.findAllByText("Outage reported by the buyer", {}, { timeout: 5000 })).length,
+    ).toBe(2);
+    const items = [...screen.getByRole("list").querySelectorAll("li")];
+    expect(items.map((li) => li.querySelector("strong")!.textContent)).toEqual([
+      "Opened",
+      "Outage reported by the buyer",
+      "Outage resolved by the provider",
+      "Outage reported by the buyer",
+      "Ended",
+    ]);
+    expect(items[1].textContent).toMatch(
+      /1 server down \(not billed\) · repair due by .* · report 1/,
+    );
+    expect(items[1].textContent).toContain("evidence 0xabababab…ababab");
+    expect(items[2].textContent).toMatch(
+      /\+30 minutes added to the end · now ends .* · new access/,
+    );
+    expect(items[3].textContent).toContain("2 servers down");
+    expect(items[3].textContent).not.toContain("evidence");
+    expect(items[4].textContent).toContain("Ended: an outage was not repaired in time");
+    expect(items[4].textContent).toContain("penalty 500 GRID");
+    const outages = screen.getByText("Outages").nextElementSibling!.textContent;
+    expect(outages).toContain("2 reports · 30 minutes added to the end for downtime");
+    expect(outages).toContain("1 hour of server time not billed");
+  });
+
   it("shows an address as a provider: earnings, offers newest first and its latest leases", async () => {
     const who = "0x" + "a".repeat(40);
     const offer = (id: number) => ({

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { derivedStatus, settlementBreakdown, shares, type SettlementInput } from "./settlement.ts";
+import {
+  derivedStatus,
+  outageRecordOf,
+  settlementBreakdown,
+  shares,
+  type SettlementInput,
+} from "./settlement.ts";
 
 // 8 GPUs at 2.000000 per GPU-hour for 10 hours: deposit 160.000000; fee 10%.
 const base: SettlementInput = {
@@ -110,5 +116,31 @@ describe("settlement breakdown", () => {
         109n,
       ),
     ).toBe("Active");
+  });
+
+  it("bills a live lease without the servers down, and moves its end by resolved downtime", () => {
+    // Two servers, one down since an hour after activation: 2 h in, 3 of 4 server-hours billed.
+    const live: SettlementInput = {
+      ...base,
+      status: "Active",
+      units: "2",
+      duration: "36000",
+      startTime: "0",
+      deposit: "320000000",
+      claimedGross: "0",
+      paidToProvider: "0",
+      fee: "0",
+      downUnits: "1",
+      outageSince: "3600",
+      repairDeadline: "18000",
+      outageReports: 1,
+      outageDowntime: "0",
+      downUnitSeconds: "0",
+    };
+    expect(settlementBreakdown(live, 7200n).accrued).toBe(48_000_000n);
+    expect(outageRecordOf({ ...live, outageReports: 0 })).toBeUndefined();
+    const resolved = { ...live, outageDowntime: "600" };
+    expect(derivedStatus(resolved, 36_000n)).toBe("Active");
+    expect(derivedStatus(resolved, 36_600n)).toBe("Expired");
   });
 });

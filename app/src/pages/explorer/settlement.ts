@@ -1,5 +1,5 @@
 /** How a lease's deposit splits: what the settlement breakdown on the lease page shows. */
-import { leaseStateAt, type DerivedStatus } from "@gridlease/sdk";
+import { leaseStateAt, type DerivedStatus, type OutageRecord } from "@gridlease/sdk";
 
 /** The lease fields the breakdown reads (indexer strings). */
 export interface SettlementInput {
@@ -19,6 +19,28 @@ export interface SettlementInput {
   fee: string;
   refunded: string;
   penalty: string;
+  /** The lease's outage record as the indexer keeps it (absent on rows from before outages were indexed). */
+  downUnits?: string;
+  outageSince?: string | null;
+  repairDeadline?: string | null;
+  lastResolvedAt?: string | null;
+  outageReports?: number;
+  outageDowntime?: string;
+  downUnitSeconds?: string;
+}
+
+/** The indexer's outage fields as the SDK's `OutageRecord` (what `leaseStateAt` bills by); none before a report. */
+export function outageRecordOf(l: SettlementInput): OutageRecord | undefined {
+  if (!l.outageReports) return undefined;
+  return {
+    since: BigInt(l.outageSince ?? "0"),
+    deadline: BigInt(l.repairDeadline ?? "0"),
+    lastResolved: BigInt(l.lastResolvedAt ?? "0"),
+    downUnits: BigInt(l.downUnits ?? "0"),
+    reports: BigInt(l.outageReports),
+    extension: BigInt(l.outageDowntime ?? "0"),
+    downUnitSeconds: BigInt(l.downUnitSeconds ?? "0"),
+  };
 }
 
 export interface SettlementPart {
@@ -46,13 +68,18 @@ const STATUS_NUMBER: Record<string, number> = { Pending: 1, Active: 2, Ended: 4 
 
 /** The lease's status as a person sees it at `now` (a pending lease past its deadline, an active one past its end). */
 export function derivedStatus(
-  l: Pick<SettlementInput, "status" | "startTime" | "duration" | "activationDeadline">,
+  l: Pick<
+    SettlementInput,
+    "status" | "startTime" | "duration" | "activationDeadline" | "outageDowntime"
+  >,
   now: bigint,
 ): DerivedStatus {
   if (l.status === "Ended") return "Ended";
   if (l.status === "Pending")
     return now > BigInt(l.activationDeadline) ? "ActivationOverdue" : "Pending";
-  return now >= BigInt(l.startTime ?? "0") + BigInt(l.duration) ? "Expired" : "Active";
+  // Resolved outages moved the end later by their downtime.
+  const end = BigInt(l.startTime ?? "0") + BigInt(l.duration) + BigInt(l.outageDowntime ?? "0");
+  return now >= end ? "Expired" : "Active";
 }
 
 /**
@@ -84,6 +111,7 @@ export function settlementBreakdown(l: SettlementInput, now: bigint): Settlement
         start: BigInt(l.startTime ?? "0"),
         activationDeadline: BigInt(l.activationDeadline),
         settled: claimedGross,
+        outage: outageRecordOf(l),
       },
       now,
     );
