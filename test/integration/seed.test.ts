@@ -1,7 +1,8 @@
 /**
  * The seed (scripts/lib/seed/index.ts) on Hardhat's in-process chain. Everything is asserted from the chain (event
  * logs and reads), not from the seed's own summary: the market it builds is big, realistic, covers every
- * lifecycle state and end reason, keeps the token conservation invariant, and is the same for the same seed.
+ * lifecycle state and end reason (outages repaired in time and one never repaired), keeps the token conservation
+ * invariant, and is the same for the same seed.
  */
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -25,7 +26,8 @@ import { deployments } from "@gridlease/sdk/deployments";
 import { decodeGpuModel, decodeRegion, GPU_MODELS } from "@gridlease/sdk/labels";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
 import { seedMarket, type SeedAddresses } from "../../scripts/lib/seed/index.ts";
-import { EndReason, LeaseStatus } from "./support/market.ts";
+import { EndReason } from "@gridlease/sdk/status";
+import { LeaseStatus } from "./support/market.ts";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -241,6 +243,7 @@ describe("seed", () => {
         EndReason.BuyerTerminated,
         EndReason.ProviderTerminated,
         EndReason.NoShowCancelled,
+        EndReason.OutageUnresolved,
       ]),
     );
     // The provider both refused a pending lease and cut an active one short.
@@ -251,6 +254,51 @@ describe("seed", () => {
     expect(providerEnded.some((e) => activated.has(e.args.leaseId))).toBe(true);
     expect(providerEnded.some((e) => !activated.has(e.args.leaseId))).toBe(true);
     expect(providerEnded.every((e) => e.args.penalty > 0n)).toBe(true);
+  });
+
+  it("has outages: some repaired in time (billing paused, the end moved later), one unrepaired and ended by its buyer", async () => {
+    const reported = market("OutageReported");
+    const resolved = market("OutageResolved");
+    expect(reported.every((e) => BigInt(e.args.evidenceHash) !== 0n)).toBe(true);
+    // A raise: a second report on a lease while its outage is open, with more servers down.
+    const raised = reported.filter((e, i) =>
+      reported.slice(0, i).some((r) => r.args.leaseId === e.args.leaseId),
+    );
+    expect(raised.length).toBeGreaterThan(0);
+    expect(new Set(resolved.map((e) => e.args.leaseId)).size).toBeGreaterThanOrEqual(2);
+    for (const e of resolved) {
+      const id = e.args.leaseId as bigint;
+      const opened = market("LeaseOpened").find((o) => o.args.leaseId === id)!;
+      const activated = market("LeaseActivated").find((a) => a.args.leaseId === id)!;
+      const report = reported.filter((r) => r.args.leaseId === id && r.blockNumber < e.blockNumber);
+      // Resolved before the deadline fixed by its report; the lease's end moved later by the downtime.
+      expect(e.timestamp!).toBeLessThanOrEqual(report.at(-1)!.args.repairDeadline);
+      expect(e.args.downtime).toBeGreaterThan(0n);
+      expect(e.args.end).toBeGreaterThan(activated.timestamp! + opened.args.duration);
+      const outage = await read("getOutage", [id]);
+      expect(BigInt(outage.extension)).toBeGreaterThan(0n);
+      expect(BigInt(outage.downUnitSeconds)).toBeGreaterThan(0n);
+    }
+
+    const unresolved = market("LeaseEnded").filter(
+      (e) => Number(e.args.reason) === EndReason.OutageUnresolved,
+    );
+    expect(unresolved).toHaveLength(1);
+    const [ended] = unresolved;
+    const id = ended.args.leaseId as bigint;
+    const lastReport = reported.filter((r) => r.args.leaseId === id).at(-1)!;
+    expect(resolved.some((r) => r.args.leaseId === id)).toBe(false);
+    expect(ended.timestamp!).toBeGreaterThan(lastReport.args.repairDeadline);
+    expect(ended.args.refund).toBeGreaterThan(0n);
+    expect(ended.args.penalty).toBeGreaterThan(0n);
+    const buyer = market("LeaseOpened").find((o) => o.args.leaseId === id)!.args.buyer;
+    const endTx = events.filter(
+      (e) => e.blockNumber === ended.blockNumber && e.eventName === "Transfer",
+    );
+    // Refund and penalty went to the buyer (nothing credited).
+    expect(endTx.some((t) => getAddress(t.args.to) === getAddress(buyer))).toBe(true);
+    expect(market("CreditAdded")).toHaveLength(0);
+    expect((await read("getLease", [id])).status).toBe(LeaseStatus.Ended);
   });
 
   it("extends, rotates access, claims partially and fully, and withdraws fees", async () => {
@@ -413,6 +461,8 @@ describe("seed", () => {
       LeaseOpened: ["activationDeadline"],
       LeaseActivated: ["start", "end"],
       LeaseEnded: ["endTime"],
+      OutageReported: ["repairDeadline"],
+      OutageResolved: ["end"],
     };
     const unshifted = (await chainEvents(later)).map((e) => ({
       ...e,

@@ -1,14 +1,15 @@
 /**
  * The life of a seeded lease: the buyer is funded and opens it; the provider activates it (or never shows up, or
- * refuses it); later it is extended, its access rotated, ended early by either side, cancelled after a no-show,
- * or run to its end and closed. Each step sends its transaction into the block being filled, updates the model
+ * refuses it); later it is extended, its access rotated, reported down and repaired (./outages.ts), ended early by
+ * either side or as an unrepaired outage, cancelled after a no-show, or run to its end and closed. Each step sends its transaction into the block being filled, updates the model
  * (./model.ts) to match, and queues the lease's next steps according to its fate.
  */
 import { maxUint256, toHex, type Hex } from "viem";
 import { gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
-import { cost, penalty as penaltyFor } from "@gridlease/sdk/pricing";
+import { cost, elapsed, penalty as penaltyFor } from "@gridlease/sdk/pricing";
 import { HOUR, type TokenKey } from "./catalog.ts";
 import {
+  accrued as accruedAt,
   endOf,
   gpusOf,
   roundUp,
@@ -21,6 +22,7 @@ import {
   type SeedState,
 } from "./model.ts";
 import { scheduleBondTopUp } from "./providers.ts";
+import { exitOpen, reportOutage, resolveOutage, slotsPastDeadline } from "./outages.ts";
 import { SLOT, SLOTS_PER_DAY, SLOTS_PER_HOUR } from "./scheduler.ts";
 
 const ERC20 = { usd: testUSDAbi, grid: gridleaseTokenAbi } as const;
@@ -170,6 +172,33 @@ async function activate(s: SeedState, l: LeaseState) {
       break;
     case "expireOpen":
       break;
+    case "outageResolved": {
+      // Servers go down; the buyer reports (and for a multi-server lease, raises the count a slot later); the
+      // provider repairs within its window, then the lease runs to its later end and is closed.
+      const at = within(0.2, 0.6);
+      const repairSlots = Math.max(2, Number(l.offer.repairWindow / SLOT) - 1);
+      const fixIn = rng.int(2, Math.min(repairSlots, 3 * SLOTS_PER_HOUR));
+      s.clock.at(at, async () => {
+        await reportOutage(s, l, 1n, `lease ${l.id}: server unreachable`);
+      });
+      if (l.units > 1n)
+        s.clock.at(at + 1, async () => {
+          await reportOutage(s, l, l.units, `lease ${l.id}: all servers down`);
+        });
+      s.clock.at(at + fixIn, () => resolveOutage(s, l));
+      s.clock.at(afterEnd(48) + fixIn, () => close(s, l));
+      break;
+    }
+    case "outageUnresolved":
+      // A server dies for good: the buyer reports it, the provider never repairs, and the buyer ends the lease
+      // soon after the repair deadline.
+      s.clock.at(within(0.1, 0.3), async () => {
+        if (await reportOutage(s, l, 1n, `lease ${l.id}: GPU fell off the bus`))
+          s.clock.at(s.clock.slot + slotsPastDeadline(s, l) + rng.int(1, 12), () =>
+            endUnresolved(s, l),
+          );
+      });
+      break;
     case "runExtend":
       s.clock.at(within(0.3, 0.8), () => extend(s, l));
       s.clock.at(afterEnd(36), () => close(s, l));
@@ -239,11 +268,20 @@ async function cancel(s: SeedState, l: LeaseState) {
   endEarly(s, l, "NoShowCancelled");
 }
 
-/** Mirrors the contract's `_endEarly`. */
+/** The buyer ends a lease whose outage passed its repair deadline unrepaired: refund plus the bond penalty. */
+async function endUnresolved(s: SeedState, l: LeaseState) {
+  if (!exitOpen(s, l)) return;
+  await s.market(l.buyer.address, "endUnresolvedOutage", [l.id], 150_000n);
+  endEarly(s, l, "OutageUnresolved");
+}
+
+/** Mirrors the contract's `_endLease` for an early end: bills what was served (outage time excluded). */
 function endEarly(s: SeedState, l: LeaseState, reason: EndReasonName) {
-  const used = l.phase === "active" ? s.now - l.start : 0n;
+  const extension = l.outage?.extension ?? 0n;
+  const served = l.phase === "active" ? elapsed(l.start, l.duration + extension, s.now) : 0n;
+  const used = l.phase === "active" ? served - extension : 0n;
   const deposit = cost(l.price, l.gpus, l.duration);
-  const accrued = cost(l.price, l.gpus, used);
+  const accrued = accruedAt(l, s.now);
   const refund = deposit - accrued;
   const p = l.offer.provider;
   if (reason !== "BuyerTerminated") {

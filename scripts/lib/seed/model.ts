@@ -13,7 +13,7 @@ import {
 } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import type { GpuModelCode } from "@gridlease/sdk/labels";
-import { cost, elapsed } from "@gridlease/sdk/pricing";
+import { accruedAt, cost, elapsed, leaseEnd, type OutageRecord } from "@gridlease/sdk/pricing";
 import type { OfferTemplate, ProviderTemplate, TokenKey } from "./catalog.ts";
 import type { BlockBatcher } from "../block-batcher.ts";
 import type { Random } from "./random.ts";
@@ -48,13 +48,14 @@ export interface SeedOptions {
 
 export type LeaseStatusName = "pending" | "pendingPastWindow" | "active" | "expired" | "ended";
 export type EndReasonName =
-  "Expired" | "BuyerTerminated" | "ProviderTerminated" | "NoShowCancelled";
+  "Expired" | "BuyerTerminated" | "ProviderTerminated" | "NoShowCancelled" | "OutageUnresolved";
 /** `EndReason` in contracts/types/DataTypes.sol. */
 export const END_REASON_CODE: Record<EndReasonName, number> = {
   Expired: 1,
   BuyerTerminated: 2,
   ProviderTerminated: 3,
   NoShowCancelled: 4,
+  OutageUnresolved: 5,
 };
 
 export interface TokenVolume {
@@ -81,7 +82,9 @@ export type Fate =
   | "noShow" // never activated; the buyer cancels after the window
   | "pendingOpen" // opened at the very end, still within its window
   | "pendingStale" // never activated and never cancelled
-  | "extendPending"; // extended while pending, then activated and run
+  | "extendPending" // extended while pending, then activated and run
+  | "outageResolved" // activated; servers reported down and repaired in time (billing paused, end moved later)
+  | "outageUnresolved"; // activated; a server reported down, never repaired; the buyer ends it after the deadline
 
 export interface Buyer {
   index: number;
@@ -121,6 +124,8 @@ export interface OfferState {
   minDuration: bigint;
   maxDuration: bigint;
   minBond: bigint;
+  /** Seconds the provider has to resolve an outage (fixed into each outage when it is reported). */
+  repairWindow: bigint;
   allowlist: boolean;
   paused: boolean;
   reserved: boolean;
@@ -147,6 +152,8 @@ export interface LeaseState {
   reason?: EndReasonName;
   settled: bigint;
   fate: Fate;
+  /** The outage record as the contract keeps it (`getOutage`), once the lease had a report. */
+  outage?: OutageRecord;
 }
 
 export const roundUp = (value: bigint, step: bigint) => ((value + step - 1n) / step) * step;
@@ -158,12 +165,25 @@ export const units = (token: TokenKey, amount: number, decimals = 2) =>
 /** GPUs in `unitCount` servers of `offer`. */
 export const gpusOf = (offer: OfferState, unitCount: bigint) => offer.gpusPerUnit * unitCount;
 
-/** When the lease's (current) term ends. */
-export const endOf = (l: LeaseState) => l.start + l.duration;
+/** When the lease's (current) term ends: later by the downtime of resolved outages. */
+export const endOf = (l: LeaseState) => leaseEnd(l.start, l.duration, l.outage);
 
-/** Gross amount the lease has earned by `now` (zero while pending). */
+/** Gross amount the lease has earned by `now` (zero while pending); outage time is not billed. */
 export function accrued(l: LeaseState, now: bigint) {
   if (l.phase === "pending") return 0n;
+  if (l.outage)
+    return accruedAt(
+      {
+        pricePerGpuHour: l.price,
+        gpusPerUnit: l.offer.gpusPerUnit,
+        units: l.units,
+        duration: l.duration,
+        feeBps: l.feeBps,
+        start: l.start,
+      },
+      now,
+      l.outage,
+    );
   return cost(l.price, l.gpus, elapsed(l.start, l.duration, now));
 }
 
@@ -227,6 +247,8 @@ export class SeedState {
     priceChanges: 0,
     unitsChanges: 0,
     skippedOpens: 0,
+    outageReports: 0,
+    outagesResolved: 0,
   };
 
   constructor(options: SeedOptions, rng: Random, chain: BlockBatcher) {

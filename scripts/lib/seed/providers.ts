@@ -167,6 +167,7 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
   const minBond = units("grid", reserved ? bondBase * 1.5 : bondBase, 0);
 
   const spec = offerSpec(rng, p.tpl, tpl, gpusPerUnit);
+  const repairWindow = repairWindowFor(gpusPerUnit * tpl.units);
   const params = {
     gpuModel: encodeGpuModel(tpl.gpu),
     gpusPerUnit: BigInt(gpusPerUnit),
@@ -177,7 +178,7 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     minDuration,
     maxDuration,
     // Big clusters get days to repair a server, a single card an hour (the market allows 15 minutes to 7 days).
-    repairWindow: repairWindowFor(gpusPerUnit * tpl.units),
+    repairWindow,
     minProviderBond: minBond,
     buyerPolicy: tpl.allowlist ? s.addresses.policy : zeroAddress,
     specHash: keccak256(toBytes(spec)),
@@ -202,6 +203,7 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     minDuration,
     maxDuration,
     minBond,
+    repairWindow,
     allowlist: !!tpl.allowlist,
     paused: false,
     reserved,

@@ -87,6 +87,16 @@ export function plan(s: SeedState) {
       24n * HOUR,
     ],
     [s.clock.day(6, 4), "extendPending", odUsd, 12n * HOUR],
+    // Outages: repaired in time (one on a two-server lease, raised to both), and one never repaired.
+    [s.clock.day(3, 8), "outageResolved", (o) => odUsd(o) && o.gpusPerUnit < 8n, 24n * HOUR],
+    [s.clock.day(7, 5), "outageResolved", (o) => odUsd(o) && o.gpusPerUnit === 8n, 24n * HOUR],
+    [s.clock.day(9, 14), "outageResolved", odUsd, 12n * HOUR],
+    [
+      s.clock.day(10, 3),
+      "outageUnresolved",
+      (o) => odUsd(o) && o.repairWindow <= 8n * HOUR,
+      48n * HOUR,
+    ],
     [s.clock.day(12, 9), "run", odUsd, 7n * 24n * HOUR], // still active at the end
     [s.clock.day(13, 0), "expireOpen", odUsd, 12n * HOUR],
     [s.clock.day(13, 2), "expireOpen", odUsd, 18n * HOUR],

@@ -44,6 +44,8 @@ export interface SeedSummary {
     byEndReason: Record<EndReasonName, number>;
     extensions: number;
     accessRotations: number;
+    /** Outage reports filed (raises included) and outages resolved in time. */
+    outages: { reports: number; resolved: number };
     claims: { transactions: number; partial: number; full: number };
     feeWithdrawals: number;
   };
@@ -71,6 +73,7 @@ export function summary(s: SeedState, now: bigint, elapsedMs: number): SeedSumma
     BuyerTerminated: 0,
     ProviderTerminated: 0,
     NoShowCancelled: 0,
+    OutageUnresolved: 0,
   };
   let gpuSeconds = 0n;
   for (const l of s.leases) {
@@ -121,6 +124,7 @@ export function summary(s: SeedState, now: bigint, elapsedMs: number): SeedSumma
       byEndReason,
       extensions: s.counts.extensions,
       accessRotations: s.counts.rotations,
+      outages: { reports: s.counts.outageReports, resolved: s.counts.outagesResolved },
       claims: {
         transactions: s.counts.claimTxs,
         partial: s.counts.partialClaims,
@@ -159,8 +163,8 @@ export function formatSummary(s: SeedSummary): string {
       .join(", ")}`,
     `    ${s.offers.byToken.usd} in tUSD, ${s.offers.byToken.grid} in GRID; ${s.offers.onDemand} on demand, ${s.offers.reserved} reserved; ${s.offers.allowlisted} allowlist-only, ${s.offers.pausedNow} paused; ${s.offers.priceChanges} price and ${s.offers.unitsChanges} units changes`,
     `  leases ${l.count} from ${l.buyers} buyers: pending ${l.byStatus.pending}, pending past window ${l.byStatus.pendingPastWindow}, active ${l.byStatus.active}, expired (not closed) ${l.byStatus.expired}, ended ${l.byStatus.ended}`,
-    `    ended: Expired ${l.byEndReason.Expired}, BuyerTerminated ${l.byEndReason.BuyerTerminated}, ProviderTerminated ${l.byEndReason.ProviderTerminated}, NoShowCancelled ${l.byEndReason.NoShowCancelled}`,
-    `    ${l.extensions} extensions, ${l.accessRotations} access rotations, ${l.claims.transactions} claims (${l.claims.partial} partial, ${l.claims.full} full lease payouts), ${l.feeWithdrawals} fee withdrawals`,
+    `    ended: Expired ${l.byEndReason.Expired}, BuyerTerminated ${l.byEndReason.BuyerTerminated}, ProviderTerminated ${l.byEndReason.ProviderTerminated}, NoShowCancelled ${l.byEndReason.NoShowCancelled}, OutageUnresolved ${l.byEndReason.OutageUnresolved}`,
+    `    ${l.extensions} extensions, ${l.accessRotations} access rotations, ${l.outages.reports} outage reports (${l.outages.resolved} outages resolved in time), ${l.claims.transactions} claims (${l.claims.partial} partial, ${l.claims.full} full lease payouts), ${l.feeWithdrawals} fee withdrawals`,
     `  volume: escrowed ${fmtToken(s.volume.usd.escrowed, "usd")} + ${fmtToken(s.volume.grid.escrowed, "grid")}; earned so far ${fmtToken(s.volume.usd.accrued, "usd")} + ${fmtToken(s.volume.grid.accrued, "grid")}; ${s.volume.gpuHours.toLocaleString("en-US")} GPU-hours delivered`,
     `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length} of the default mnemonic`,
   ];
