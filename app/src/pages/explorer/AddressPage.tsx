@@ -8,6 +8,7 @@ import type { IndexedAccountSpending, IndexedProviderEarning } from "@gridlease/
 import { useAddress, type AddressData } from "./data.ts";
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
+import { availabilityText, ProviderAvailability } from "./Availability.tsx";
 
 /** `/explorer/address/:address`: an address as a provider (bond, offers, earnings) and as a buyer. */
 export default function AddressPage({ params }: { params: Record<string, string> }) {
@@ -73,12 +74,14 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
         <Stat label="Penalties paid">
           <Amount value={p.penaltiesPaid} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
+        <Stat label="Availability">{availabilityText(p.availabilityBps)}</Stat>
       </div>
       <p className="muted small">
         Active since {formatDate(p.firstSeenAt)}, last seen {formatDate(p.lastSeenAt)}. Reliability
         = leases neither no-shows nor ended early by the provider, over all leases opened on its
         offers.
       </p>
+      <ProviderAvailability p={p} />
 
       <h3>Earnings per token</h3>
       {d.earnings.length === 0 ? (
@@ -176,7 +179,21 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
         <Stat label="Penalties received">
           <Amount value={a.penaltiesReceived} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
+        <Stat label="Outage reports filed">{a.outageReports.toLocaleString("en-US")}</Stat>
       </div>
+      {d.credits.some((c) => c.balance > 0n) && (
+        <p className="small">
+          Credited and not yet withdrawn (refunds the token refused):{" "}
+          {d.credits
+            .filter((c) => c.balance > 0n)
+            .map((c, i) => (
+              <span key={c.token}>
+                {i > 0 && ", "}
+                <TokenAmount value={c.balance} token={c.token} />
+              </span>
+            ))}
+        </p>
+      )}
       <p className="muted small">
         First lease {formatDate(a.firstSeenAt)}, last activity {formatDate(a.lastSeenAt)}.
       </p>

@@ -437,11 +437,11 @@ describe("explorer pages", () => {
           noShows: 0,
           providerTerminations: 0,
           penaltiesPaid: "0",
-          gpuSecondsDown: "0",
-          availabilityBps: 10_000,
-          outageReports: 0,
-          openOutages: 0,
-          outagesUnresolved: 0,
+          gpuSecondsDown: "7200",
+          availabilityBps: 9_750,
+          outageReports: 3,
+          openOutages: 1,
+          outagesUnresolved: 1,
           firstSeenAt: "1764000000",
           lastSeenAt: "1764007300",
         },
@@ -476,6 +476,14 @@ describe("explorer pages", () => {
     );
     expect(screen.getByText(/Showing the latest 1 of 4/)).toBeTruthy();
     expect(screen.queryByRole("heading", { name: "As a buyer" })).toBeNull();
+    expect(screen.getByRole("heading", { name: "Availability: 97.5%" })).toBeTruthy();
+    expect(
+      screen.getByRole("img", { name: "97.5% of GPU time delivered, 2.5% down" }),
+    ).toBeTruthy();
+    expect(screen.getByText("GPU-hours down").nextElementSibling!.textContent).toBe("2");
+    expect(
+      screen.getByText("Leases ended with an outage unrepaired").nextElementSibling!.textContent,
+    ).toBe("1");
   });
 
   it("shows the market totals, volume per token and the price index from the SDK's queries", async () => {
