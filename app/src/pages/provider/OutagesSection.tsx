@@ -15,7 +15,7 @@ import { formatCountdown } from "../../lib/chainClock.ts";
 import { Link } from "../../lib/router.tsx";
 import type { LiveLeaseView } from "../../lib/liveLease.ts";
 import { TxProgress } from "../../components/TxProgress.tsx";
-import { useLiveLeases, type IndexedProviderLease } from "./data.ts";
+import { useBuyerOutageReports, useLiveLeases, type IndexedProviderLease } from "./data.ts";
 import { EMPTY_ACCESS, validateAccessForm } from "./access.ts";
 import { AccessFields } from "./AccessFields.tsx";
 import { openOutages, repairUrgency } from "./outages.ts";
@@ -81,6 +81,7 @@ export function OutageCard({
   const urgency = repairUrgency(state.repairSecondsLeft);
   const resolvable = state.status === "Active" && urgency !== "passed";
   const { errors, details } = validateAccessForm(form);
+  const buyerReports = useBuyerOutageReports(lease.buyer).data;
 
   const submit = async () => {
     setTouched(true);
@@ -134,6 +135,8 @@ export function OutageCard({
         <dd className="mono small">{lease.buyer}</dd>
         <dt>Reports on this lease</dt>
         <dd>{String(state.outageReports)}</dd>
+        <dt>Reports by this buyer, all leases</dt>
+        <dd>{buyerReports === undefined || buyerReports === null ? "…" : buyerReports}</dd>
       </dl>
       {!resolvable ? (
         <p className="callout callout-warn">

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address } from "viem";
 import {
+  getIndexedAddress,
   getIndexedProvider,
   getOffer,
   listLeases,
@@ -36,6 +37,21 @@ export function useIndexedProvider(provider: Address | undefined) {
     refetchInterval: 10_000,
     queryFn: async ({ signal }) =>
       (await getIndexedProvider(indexer, provider!, { signal })) ?? null,
+  });
+}
+
+/**
+ * Outage reports a buyer filed on all its leases (indexer), so a provider can spot a buyer who cries wolf; null
+ * before the indexer has seen the buyer.
+ */
+export function useBuyerOutageReports(buyer: Address) {
+  const { chainId } = useGridlease();
+  return useQuery({
+    queryKey: ["buyer-outage-reports", chainId, buyer.toLowerCase()],
+    refetchInterval: 30_000,
+    queryFn: async ({ signal }) =>
+      (await getIndexedAddress(indexer, buyer, { signal, recentLeases: 1 })).account
+        ?.outageReports ?? null,
   });
 }
 
