@@ -197,7 +197,9 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   const before = await db.find(lease, { id });
   if (!before) throw new Error(`LeaseEnded for unknown lease ${id}`);
   const reason = endReasonName(a.reason);
+  // Read before the update: Ponder's store may hand back the cached row that the update then changes in place.
   const wasActive = before.status === "Active";
+  const wasOpen = before.outageOpen;
   // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
   // outages added. An outage still open is down up to the end.
   const served =
@@ -205,7 +207,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       ? a.endTime - before.startTime
       : 0n;
   const openDown =
-    before.outageOpen && before.outageSince !== null && a.endTime > before.outageSince
+    wasOpen && before.outageSince !== null && a.endTime > before.outageSince
       ? before.downUnits * (a.endTime - before.outageSince)
       : 0n;
   const downUnitSeconds = before.downUnitSeconds + openDown;
@@ -244,7 +246,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       gpuSecondsServed,
       gpuSecondsDown,
       availabilityBps: availabilityBps(gpuSecondsServed, gpuSecondsDown),
-      openOutages: row.openOutages - (before.outageOpen ? 1 : 0),
+      openOutages: row.openOutages - (wasOpen ? 1 : 0),
       outagesUnresolved: row.outagesUnresolved + (reason === "OutageUnresolved" ? 1 : 0),
       penaltiesPaid: row.penaltiesPaid + a.penalty,
       bond: row.bond - a.penalty,

@@ -17,9 +17,11 @@ ponder.on("GridleaseMarket:OutageReported", async ({ event, context }) => {
   const id = a.leaseId.toString();
   const before = await db.find(lease, { id });
   if (!before) throw new Error(`OutageReported for unknown lease ${id}`);
+  // Read before the update: Ponder's store may hand back the cached row that the update then changes in place.
+  const wasOpen = before.outageOpen;
   // A report while one is open raises the count: the servers already down were down at the old count until now.
   const raised =
-    before.outageOpen && before.outageSince !== null
+    wasOpen && before.outageSince !== null
       ? before.downUnits * (timestamp - before.outageSince)
       : 0n;
   await db.update(lease, { id }).set({
@@ -33,7 +35,7 @@ ponder.on("GridleaseMarket:OutageReported", async ({ event, context }) => {
   });
   await upsertProvider(db, before.provider, timestamp, (row) => ({
     outageReports: row.outageReports + 1,
-    openOutages: row.openOutages + (before.outageOpen ? 0 : 1),
+    openOutages: row.openOutages + (wasOpen ? 0 : 1),
   }));
   await upsertAccount(db, a.buyer, timestamp, (row) => ({
     outageReports: row.outageReports + 1,

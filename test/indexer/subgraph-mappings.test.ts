@@ -196,7 +196,7 @@ describe("the mappings", () => {
     )!;
     expect(BigInt(report.repairDeadline!)).toBeLessThan(BigInt(lease.endTime!));
     expect(lease).toMatchObject({ endReason: "OutageUnresolved", outageOpen: false });
-    expect(BigInt(lease.downUnitSeconds!)).toBe(BigInt(lease.endTime!) - BigInt(report.timestamp));
+    expect(BigInt(lease.downUnitSeconds!)).toBe(BigInt(lease.endTime!) - BigInt(report.timestamp!));
     expect(BigInt(lease.penalty!)).toBe(500n * 10n ** 18n);
     const provider = dump.Provider![lease.provider as string]!;
     expect(provider).toMatchObject({ outagesUnresolved: 1, openOutages: 0, outageReports: 1 });
