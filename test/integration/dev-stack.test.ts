@@ -206,7 +206,7 @@ describe("npm run dev", () => {
     expect(Math.abs(Number(block.timestamp) - Date.now() / 1000)).toBeLessThan(3600);
   });
 
-  it("activates a lease opened on a seeded provider's offer within seconds, with access the buyer can decrypt", async () => {
+  it("activates a lease opened on a seeded provider's offer within seconds, with access the buyer can decrypt, and resolves an outage its buyer reports", async () => {
     // The printout names the served providers, dev account #1 among them.
     expect(dev.output()).toContain("Provider agents: every seeded provider is served");
     const provider = hardhatAccount(1).address;
