@@ -59,6 +59,8 @@ export function OfferSummary({
         <dd>
           {formatDuration(BigInt(offer.minDuration))} to {formatDuration(BigInt(offer.maxDuration))}
         </dd>
+        <dt>Repair window</dt>
+        <dd>{formatDuration(BigInt(offer.repairWindow))}</dd>
         <dt>Region</dt>
         <dd>
           {regionLabel(region)}
@@ -120,6 +122,14 @@ export function OfferSummary({
           <dd>{track.noShows}</dd>
           <dt>Ended leases early</dt>
           <dd>{track.providerTerminations}</dd>
+          <dt>Availability</dt>
+          <dd>
+            {(track.availabilityBps / 100).toFixed(1)}%{" "}
+            <span className="muted small">
+              ({track.outageReports.toLocaleString("en-US")} outage reports,{" "}
+              {track.outagesUnresolved} not repaired in time)
+            </span>
+          </dd>
         </dl>
       ) : indexed.isError ? (
         <p className="muted small">
@@ -137,7 +147,9 @@ export function OfferSummary({
           {formatDuration(config.data.activationWindow)}, you cancel and get the whole deposit back
           plus{" "}
           {formatTokenAmount(penalty(offer.minProviderBond, config.data.penaltyBps), bondToken)}{" "}
-          from the provider's bond.
+          from the provider's bond. If servers fail while the lease runs, report an outage: billing
+          stops for them at once, and the provider has {formatDuration(BigInt(offer.repairWindow))}{" "}
+          to repair before you may end the lease with the same refund and penalty.
         </p>
       )}
     </div>

@@ -76,6 +76,9 @@ const indexed = vi.hoisted(() => ({
     gpuSecondsServed: String(3600 * 900),
     noShows: 1,
     providerTerminations: 0,
+    availabilityBps: 9_940,
+    outageReports: 4,
+    outagesUnresolved: 0,
   },
 }));
 vi.mock("viem/actions", async (original) => ({
@@ -139,6 +142,7 @@ const OFFER = {
   paymentToken: USD,
   pricePerGpuHour: 2_100_000n,
   minDuration: 3600,
+  repairWindow: 4 * 3600,
   minProviderBond: 10_000n * 10n ** 18n,
   region: stringToHex("SG", { size: 8 }),
   tokenIndex: 1,
@@ -188,6 +192,10 @@ describe("RentPage", () => {
     expect(screen.getByText("3 of 10")).toBeTruthy();
     expect(await screen.findByText("InfiniBand NDR · 400 Gb/s per GPU")).toBeTruthy();
     expect(screen.getByText("17")).toBeTruthy(); // leases served
+    expect(screen.getByText("Availability").nextElementSibling?.textContent).toBe(
+      "99.4% (4 outage reports, 0 not repaired in time)",
+    );
+    expect(screen.getByText("Repair window").nextElementSibling?.textContent).toBe("4 hours");
     expect((screen.getByLabelText("Servers") as HTMLInputElement).value).toBe("1");
     expect((screen.getByLabelText("Duration (hours)") as HTMLInputElement).value).toBe("1");
     expect((screen.getByLabelText("Max price per GPU-hour") as HTMLInputElement).value).toBe("2.1");

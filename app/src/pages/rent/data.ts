@@ -26,6 +26,10 @@ export interface TrackRecord {
   gpuSecondsServed: string;
   noShows: number;
   providerTerminations: number;
+  /** Delivered ÷ (delivered + down) GPU time over its ended leases, in basis points. */
+  availabilityBps: number;
+  outageReports: number;
+  outagesUnresolved: number;
 }
 
 interface IndexedOfferRows {
@@ -35,7 +39,7 @@ interface IndexedOfferRows {
 
 const INDEXED_OFFER = `query RentOffer($id: String!, $provider: String!) {
   offer(id: $id) { specURI }
-  provider(id: $provider) { metadataURI leasesServed gpuSecondsServed noShows providerTerminations }
+  provider(id: $provider) { metadataURI leasesServed gpuSecondsServed noShows providerTerminations availabilityBps outageReports outagesUnresolved }
 }`;
 
 /** What the indexer adds to the on-chain offer: its server details and the provider's name and track record. */
