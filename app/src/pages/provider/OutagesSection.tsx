@@ -152,14 +152,16 @@ export function OutageCard({
             void submit();
           }}
         >
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={withAccess}
-              onChange={(e) => setWithAccess(e.target.checked)}
-            />{" "}
-            Send new access details (e.g. the lease moved to a spare server)
-          </label>
+          <p>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={withAccess}
+                onChange={(e) => setWithAccess(e.target.checked)}
+              />{" "}
+              Send new access details (e.g. the lease moved to a spare server)
+            </label>
+          </p>
           {withAccess && (
             <fieldset>
               <legend>

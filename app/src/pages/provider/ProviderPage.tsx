@@ -48,10 +48,11 @@ function ProviderDashboard() {
   const registered = record.data.registered;
   return (
     <>
+      {/* The most urgent first: an outage left unresolved past its deadline costs the provider its bond penalty. */}
+      {registered && <OutagesSection onChanged={refreshAll} />}
       <ProfileSection registered={registered} onChanged={refreshAll} />
       {registered && (
         <>
-          <OutagesSection onChanged={refreshAll} />
           <BondSection record={record.data} onChanged={refreshAll} />
           <PendingLeasesSection onChanged={refreshAll} />
           <RunningLeasesSection onChanged={refreshAll} />
