@@ -167,6 +167,32 @@ describe("provider and buyer actions", () => {
       await sdk.readAccessDetails(m.buyer, { market, leaseId: 1n, secretKey: key.secretKey }),
     ).toEqual(rotatedDetails);
 
+    // An outage resolved with no new details keeps them; one resolved with new details replaces them.
+    const outage = () =>
+      sdk.reportOutage(m.buyer, {
+        market,
+        leaseId: 1n,
+        units: 1n,
+        evidenceHash: `0x${"ab".repeat(32)}`,
+      });
+    await (await outage()).wait();
+    await (await sdk.resolveOutage(m.provider, { market, leaseId: 1n })).wait();
+    expect(
+      await sdk.readAccessDetails(m.buyer, { market, leaseId: 1n, secretKey: key.secretKey }),
+    ).toEqual(rotatedDetails);
+    const repairedDetails = { ...details, host: "h100-09.bne1.example.net" };
+    await (await outage()).wait();
+    await (
+      await sdk.resolveOutage(m.provider, {
+        market,
+        leaseId: 1n,
+        encryptedAccess: sdk.sealAccess(key.publicKeyHex, repairedDetails),
+      })
+    ).wait();
+    expect(
+      await sdk.readAccessDetails(m.buyer, { market, leaseId: 1n, secretKey: key.secretKey }),
+    ).toEqual(repairedDetails);
+
     // Extension: another hour at the locked price, topped up by the buyer.
     const terms = {
       pricePerGpuHour: USD("1.95"),
@@ -187,8 +213,12 @@ describe("provider and buyer actions", () => {
     // After 30 minutes the buyer stops; the SDK's state at that time predicts the refund.
     const start = (await sdk.getLease(m.buyer, { market, leaseId: 1n })).start;
     await time().setNextBlockTimestamp(start + 1800n);
+    // The lease had outages (above): the prediction needs its outage record.
     const predicted = sdk.leaseStateAt(
-      await sdk.getLease(m.buyer, { market, leaseId: 1n }),
+      {
+        ...(await sdk.getLease(m.buyer, { market, leaseId: 1n })),
+        outage: sdk.toOutageRecord(await sdk.getOutage(m.buyer, { market, leaseId: 1n })),
+      },
       start + 1800n,
     );
     const ended = await (await sdk.terminateLease(m.buyer, { market, leaseId: 1n })).wait();

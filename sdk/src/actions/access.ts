@@ -18,13 +18,16 @@ function defaultFromBlock(c: ReadClient, market: Address): BlockNumber | BlockTa
   return "earliest";
 }
 
-/** The latest sealed access payload posted for a lease (activation or rotation), or undefined before activation. */
+/**
+ * The latest sealed access payload posted for a lease (activation, rotation, or an outage resolution that brought
+ * new details), or undefined before activation. A resolution with no new details ("0x") keeps the one before.
+ */
 export async function getAccessPayload(
   c: ReadClient,
   p: OnMarket & { leaseId: bigint; fromBlock?: BlockNumber | BlockTag },
 ): Promise<{ encryptedAccess: Hex; blockNumber: bigint; rotated: boolean } | undefined> {
   const fromBlock = p.fromBlock ?? defaultFromBlock(c, p.market);
-  const scan = (eventName: "LeaseActivated" | "LeaseAccessRotated") =>
+  const scan = (eventName: "LeaseActivated" | "LeaseAccessRotated" | "OutageResolved") =>
     getContractEvents(c, {
       address: p.market,
       abi: gridleaseMarketAbi,
@@ -33,7 +36,11 @@ export async function getAccessPayload(
       fromBlock,
       strict: true,
     });
-  const logs = [...(await scan("LeaseActivated")), ...(await scan("LeaseAccessRotated"))];
+  const logs = [
+    ...(await scan("LeaseActivated")),
+    ...(await scan("LeaseAccessRotated")),
+    ...(await scan("OutageResolved")).filter((log) => log.args.encryptedAccess !== "0x"),
+  ];
   // Mined logs only (the scan ends at the latest block), ordered by position in the chain.
   const position = (log: (typeof logs)[number]) =>
     [log.blockNumber ?? 0n, log.logIndex ?? 0] as const;
@@ -47,7 +54,7 @@ export async function getAccessPayload(
   return {
     encryptedAccess: latest.args.encryptedAccess,
     blockNumber: position(latest)[0],
-    rotated: latest.eventName === "LeaseAccessRotated",
+    rotated: latest.eventName !== "LeaseActivated",
   };
 }
 
