@@ -1,4 +1,8 @@
+import { useMemo } from "react";
+import { gpuModelLabel } from "@gridlease/sdk";
 import type { IndexedProvider } from "@gridlease/sdk/indexer";
+import { StackedBars } from "../../components/charts.tsx";
+import { modelAvailability, modelDowntimeSeries, type ModelDayStatRow } from "./series.ts";
 import { gpuHours } from "./ui.tsx";
 
 /** Availability in percent with one decimal, from the indexer's basis points. */
@@ -37,5 +41,67 @@ export function ProviderAvailability({ p }: { p: IndexedProvider }) {
         up to the end).
       </p>
     </section>
+  );
+}
+
+/**
+ * The market's outages by GPU model: GPU-hours down per day (stacked), and each model's availability as a bar, the
+ * least available first. Nothing is shown before any lease with an outage or any delivered time has ended.
+ */
+export function MarketAvailability({ rows }: { rows: ModelDayStatRow[] }) {
+  const series = useMemo(() => modelDowntimeSeries(rows), [rows]);
+  const totals = useMemo(() => modelAvailability(rows), [rows]);
+  if (totals.length === 0) return null;
+  return (
+    <>
+      <h2>Availability by GPU model</h2>
+      <p className="muted small">
+        GPU time delivered ÷ (delivered + down) on ended leases; down time is what buyers reported
+        until the provider resolved it. Booked on the day each lease ended.
+      </p>
+      <div className="grid-2">
+        <div className="card chart-card">
+          <StackedBars
+            series={series}
+            label="GPU-hours down per day, by GPU model"
+            format={(v) => v.toLocaleString("en-US", { maximumFractionDigits: 1 })}
+          />
+        </div>
+        <div className="card chart-card">
+          <table>
+            <caption className="sr-only">Availability per GPU model</caption>
+            <thead>
+              <tr>
+                <th scope="col">GPU model</th>
+                <th scope="col">Availability</th>
+                <th scope="col" className="num">
+                  GPU-hours down
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {totals.map((t) => (
+                <tr key={t.gpuModel}>
+                  <th scope="row">{gpuModelLabel(t.gpuModel)}</th>
+                  <td>
+                    <span className="avail-cell">
+                      <span className="avail-bar" aria-hidden="true">
+                        <span className="seg-up" style={{ width: `${t.availabilityBps / 100}%` }} />
+                        <span
+                          className="seg-down"
+                          style={{ width: `${100 - t.availabilityBps / 100}%` }}
+                        />
+                      </span>
+                      {availabilityText(t.availabilityBps)}
+                    </span>
+                  </td>
+                  <td className="num">{gpuHours(t.down)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </>
   );
 }

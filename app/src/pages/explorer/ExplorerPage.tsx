@@ -15,6 +15,7 @@ import {
   type ModelDayStatRow,
   type RegionDayStatRow,
 } from "./series.ts";
+import { MarketAvailability } from "./Availability.tsx";
 import { Amount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { ExplorerHeader, gpuHours } from "./ui.tsx";
@@ -140,6 +141,7 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
               <RegionTotals rows={days.data.regions} />
             </div>
           </div>
+          <MarketAvailability rows={days.data.models} />
         </>
       )}
       <p>

@@ -499,7 +499,7 @@ describe("explorer pages", () => {
       activeLeases: 2,
       outageReports: 0,
       gpuSecondsDelivered: "7200",
-      gpuSecondsDown: "0",
+      gpuSecondsDown: "800",
       updatedAt: "1764000000",
     };
     const page = <T,>(items: T[]) => ({ items, pageInfo: { hasNextPage: false, endCursor: null } });
@@ -555,6 +555,9 @@ describe("explorer pages", () => {
     );
     expect(await screen.findByRole("heading", { name: /^Price per GPU-hour in / })).toBeTruthy();
     expect(screen.getByRole("link", { name: "Singapore" })).toBeTruthy();
+    // Availability = 7,200 / (7,200 + 800) GPU-seconds.
+    const availability = screen.getByRole("table", { name: "Availability per GPU model" });
+    expect(within(availability).getByRole("row", { name: /H100/ }).textContent).toContain("90.0%");
   });
 
   it("explains an entry that is not searchable", async () => {

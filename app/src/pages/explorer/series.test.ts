@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  modelAvailability,
+  modelDowntimeSeries,
   netGpuHours,
   priceIndexSeries,
   regionGpuHourSeries,
@@ -109,5 +111,36 @@ describe("GPU-hours by region", () => {
   });
   it("nets released GPU-hours out of the total", () => {
     expect(netGpuHours([r("SG", 1, "0xusd", 7200n, 3600n), r("SG", 2, "0xusd", 3600n)])).toBe(2);
+  });
+});
+
+describe("availability by GPU model", () => {
+  const rows: ModelDayStatRow[] = [
+    { ...m("H100-SXM-80GB", 1, "0xusd", 1n), gpuSecondsDelivered: 36_000n, gpuSecondsDown: 3_600n },
+    // The same model and day in another token: GPU time adds up across tokens.
+    { ...m("H100-SXM-80GB", 1, "0xgrid", 1n), gpuSecondsDelivered: 3_600n, gpuSecondsDown: 0n },
+    { ...m("H100-SXM-80GB", 2, "0xusd", 1n), gpuSecondsDelivered: 0n, gpuSecondsDown: 7_200n },
+    { ...m("B200-192GB", 1, "0xusd", 1n), gpuSecondsDelivered: 7_200n, gpuSecondsDown: 0n },
+    // Nothing delivered nor down (or an indexer without the columns): left out.
+    m("A100-80GB", 1, "0xusd", 1n),
+  ];
+  it("stacks GPU-hours down per day for the models that had downtime", () => {
+    const s = modelDowntimeSeries(rows);
+    expect(s.map((x) => x.name)).toEqual(["NVIDIA H100 SXM 80GB"]);
+    expect(s[0].points).toEqual([
+      { x: DAY, y: 1 },
+      { x: 2 * DAY, y: 2 },
+    ]);
+  });
+  it("computes each model's availability, the least available first", () => {
+    expect(modelAvailability(rows)).toEqual([
+      {
+        gpuModel: "H100-SXM-80GB",
+        delivered: 39_600n,
+        down: 10_800n,
+        availabilityBps: 7857, // 39,600 / 50,400
+      },
+      { gpuModel: "B200-192GB", delivered: 7_200n, down: 0n, availabilityBps: 10_000 },
+    ]);
   });
 });

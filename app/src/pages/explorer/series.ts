@@ -1,5 +1,5 @@
 /** Chart series built from the indexer's per-day statistics. Amounts of different tokens are never mixed. */
-import { GPU_MODELS, REGIONS, gpuModelLabel, regionLabel } from "@gridlease/sdk";
+import { GPU_MODELS, REGIONS, availabilityBps, gpuModelLabel, regionLabel } from "@gridlease/sdk";
 import { seriesColor, type Series } from "../../components/charts.tsx";
 import { formatUnits } from "viem";
 import type { IndexedGpuModelDayStat, IndexedRegionDayStat } from "@gridlease/sdk/indexer";
@@ -14,7 +14,8 @@ type DayStatColumns =
   | "gpuSecondsReleased"
   | "volume"
   | "avgPricePerGpuHour";
-export type ModelDayStatRow = Pick<IndexedGpuModelDayStat, DayStatColumns | "gpuModel">;
+export type ModelDayStatRow = Pick<IndexedGpuModelDayStat, DayStatColumns | "gpuModel"> &
+  Partial<Pick<IndexedGpuModelDayStat, "gpuSecondsDelivered" | "gpuSecondsDown">>;
 export type RegionDayStatRow = Pick<IndexedRegionDayStat, DayStatColumns | "region"> &
   Partial<Pick<IndexedRegionDayStat, "leasesOpened">>;
 
@@ -101,4 +102,41 @@ export function regionTotals(rows: readonly RegionDayStatRow[]) {
   return [...m.values()].sort((a, b) =>
     b.leased > a.leased ? 1 : b.leased < a.leased ? -1 : a.region.localeCompare(b.region),
   );
+}
+
+/**
+ * GPU-hours down per day (outages, booked when each lease ended), one stacked series per GPU model, over every
+ * token. Models without downtime are left out.
+ */
+export function modelDowntimeSeries(rows: readonly ModelDayStatRow[]): Series[] {
+  const byModel = new Map<string, Map<number, bigint>>();
+  for (const r of rows) {
+    if (!r.gpuSecondsDown) continue;
+    const days = byModel.get(r.gpuModel) ?? new Map<number, bigint>();
+    const x = Number(r.date);
+    days.set(x, (days.get(x) ?? 0n) + r.gpuSecondsDown);
+    byModel.set(r.gpuModel, days);
+  }
+  return [...byModel.keys()].sort().map((model, i) => ({
+    name: gpuModelLabel(model),
+    color: labelColor(MODEL_CODES, model, i),
+    points: [...byModel.get(model)!.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([x, s]) => ({ x, y: Number(s) / 3600 })),
+  }));
+}
+
+/** Per GPU model over all rows: GPU-seconds delivered and down, and the availability (SDK's availabilityBps). */
+export function modelAvailability(rows: readonly ModelDayStatRow[]) {
+  const m = new Map<string, { gpuModel: string; delivered: bigint; down: bigint }>();
+  for (const r of rows) {
+    const t = m.get(r.gpuModel) ?? { gpuModel: r.gpuModel, delivered: 0n, down: 0n };
+    t.delivered += r.gpuSecondsDelivered ?? 0n;
+    t.down += r.gpuSecondsDown ?? 0n;
+    m.set(r.gpuModel, t);
+  }
+  return [...m.values()]
+    .filter((t) => t.delivered + t.down > 0n)
+    .map((t) => ({ ...t, availabilityBps: availabilityBps(t.delivered, t.down) }))
+    .sort((a, b) => a.availabilityBps - b.availabilityBps || a.gpuModel.localeCompare(b.gpuModel));
 }
