@@ -1,7 +1,8 @@
 /**
  * The agent's health hook (`provider serve --health-hook`) on a real local chain: a healthy hook gets the outage
  * resolved (with re-provisioned access details sealed to the buyer when it prints them); a failing hook and a
- * hook that times out never get it resolved, are retried with backoff, and the agent stops at the repair deadline.
+ * hook that times out never get it resolved, are retried with backoff, and the agent stops at the repair deadline;
+ * a hook that fails twice and then recovers gets it resolved only then.
  * One agent at a time serves the provider, each with its own hook and state file.
  */
 import { readFileSync } from "node:fs";
@@ -112,7 +113,7 @@ beforeAll(async () => {
       "--gpus-per-unit",
       "8",
       "--units",
-      "4",
+      "8",
       "--region",
       "SG",
       "--token",
@@ -199,6 +200,18 @@ describe("provider serve --health-hook", () => {
     expect(hookLines(hookLog).filter((l) => l.mode === "unhealthy").length).toBe(runs);
     expect(agent!.logs.some((e) => /resolv/.test(e.event) && e.leaseId === id)).toBe(false);
     expect(await status(id)).toMatchObject({ open: true, unresolvedExitOpen: true });
+  });
+
+  it("resolves once a failing health hook recovers, after retrying with backoff", async () => {
+    const hookLog = serve("flaky", "flaky");
+    const id = await leaseWithOutage(agent!);
+    await agent!.waitFor((e) => e.event === "outage-resolved" && e.leaseId === id);
+    const events = agent!.logs.filter((e) => e.leaseId === id).map((e) => e.event);
+    // Two failures first, and no resolve was attempted before the hook said healthy.
+    expect(events.filter((e) => e === "health-failed")).toHaveLength(2);
+    expect(events.indexOf("resolving-outage")).toBeGreaterThan(events.lastIndexOf("health-failed"));
+    expect(hookLines(hookLog).filter((l) => l.mode === "flaky")).toHaveLength(3);
+    expect((await status(id)).open).toBe(false);
   });
 
   it("counts a health hook that times out as failing", async () => {
