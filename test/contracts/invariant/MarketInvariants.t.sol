@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {BaseTest} from "../utils/BaseTest.sol";
+import {BlocklistToken} from "../mocks/BlocklistToken.sol";
+import {console} from "hardhat/console.sol";
 import {StdInvariantLite} from "./StdInvariantLite.sol";
 import {MarketHandler} from "./handlers/MarketHandler.sol";
 import {MarketStore} from "./handlers/MarketStore.sol";
@@ -36,6 +38,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
 
     MarketStore internal store;
     MarketHandler internal handler;
+    BlocklistToken internal busd;
+    bytes4[] internal actions;
 
     error HandlerIssue(string what, bytes data, uint256 reverts, uint256 successes, uint256 mismatches);
 
@@ -52,10 +56,23 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
             grid.approve(address(market), type(uint256).max);
             vm.stopPrank();
         }
+        // A USDC-like third payment token, in which the handler blocklists buyers so that their payouts are credited.
+        busd = new BlocklistToken();
+        vm.prank(owner);
+        market.setPaymentToken(address(busd), true);
         address[4] memory buyers = [buyer, buyer2, buyer3, buyer4];
         for (uint256 i = 0; i < buyers.length; ++i) {
             usd.mint(buyers[i], 90_000_000e6);
             grid.transfer(buyers[i], 5_000_000e18);
+            busd.mint(buyers[i], 100_000_000e6);
+            vm.prank(buyers[i]);
+            busd.approve(address(market), type(uint256).max);
+        }
+        address[4] memory payers = [provider, provider2, provider3, stranger];
+        for (uint256 i = 0; i < payers.length; ++i) {
+            busd.mint(payers[i], 10_000_000e6);
+            vm.prank(payers[i]);
+            busd.approve(address(market), type(uint256).max);
         }
         vm.startPrank(provider2);
         market.registerProvider("ipfs://provider/osaka");
@@ -66,15 +83,17 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
         market.depositBond(1_000e18);
         vm.stopPrank();
 
-        // Six offers in both tokens. Odd prices make every division round; offer 3 is so cheap that short leases
-        // would cost nothing (and must be refused); offer 4 needs more bond than one penalty leaves behind;
-        // offer 5 asks for no bond, so it has no penalty.
+        // Eight offers in the three tokens. Odd prices make every division round; offer 3 is so cheap that short
+        // leases would cost nothing (and must be refused); offer 4 needs more bond than one penalty leaves behind;
+        // offer 5 asks for no bond, so it has no penalty; offers 7 and 8 are paid in the blocklisting token.
         _offer(provider, address(usd), 8, 16, H100_PRICE, 1 hours, 30 days, MIN_BOND);
         _offer(provider, address(grid), 8, 6, 2.5e18 + 7, 1 hours, 7 days, MIN_BOND);
         _offer(provider, address(usd), 1, 4, 7, 1 minutes, 2 days, MIN_BOND);
         _offer(provider2, address(grid), 4, 3, 333_333_333_333_333_333, 10 minutes, 1 days, 2_000e18);
         _offer(provider2, address(usd), 2, 2, 1_000_001, 1, 12 hours, 0);
         _offer(provider3, address(grid), 1, 2, 1e15 + 1, 1 hours, 3 days, 100e18);
+        _offer(provider, address(busd), 4, 8, 2_100_003, 30 minutes, 5 days, MIN_BOND);
+        _offer(provider2, address(busd), 2, 6, 999_999, 10 minutes, 2 days, 0);
 
         store = new MarketStore();
         address[] memory buyerList = new address[](4);
@@ -87,38 +106,44 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
         store.addHandler(address(handler));
         handler.init();
 
-        // Every run starts from the same six leases, one per offer: four active, two pending, so that ends and
-        // claims have something to act on from the first call.
-        for (uint256 i = 0; i < 6; ++i) {
-            if (i < 4) handler.openAndActivate(i, i, 1, 2 hours, 1);
+        // Every run starts from the same seven leases, one per offer: five active, two pending, so that ends,
+        // outages and claims have something to act on from the first call.
+        for (uint256 i = 0; i < 7; ++i) {
+            if (i < 4 || i == 6) handler.openAndActivate(i, i, 2, 2 hours, 1);
             else handler.openLease(i, i, 1, 2 hours, 1);
         }
-        assertEq(store.leaseCount(), 6, "setUp: six leases");
+        assertEq(store.leaseCount(), 7, "setUp: seven leases");
 
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](21);
-        selectors[0] = MarketHandler.openLease.selector;
-        selectors[1] = MarketHandler.openAndActivate.selector;
-        selectors[2] = MarketHandler.activate.selector;
-        selectors[3] = MarketHandler.extend.selector;
-        selectors[4] = MarketHandler.terminateByBuyer.selector;
-        selectors[5] = MarketHandler.terminateByProvider.selector;
-        selectors[6] = MarketHandler.cancel.selector;
-        selectors[7] = MarketHandler.close.selector;
-        selectors[8] = MarketHandler.claim.selector;
-        selectors[9] = MarketHandler.setOfferPrice.selector;
-        selectors[10] = MarketHandler.setOfferUnits.selector;
-        selectors[11] = MarketHandler.setOfferPaused.selector;
-        selectors[12] = MarketHandler.setMarketPaused.selector;
-        selectors[13] = MarketHandler.setProtocolFee.selector;
-        selectors[14] = MarketHandler.depositBond.selector;
-        selectors[15] = MarketHandler.withdrawBond.selector;
-        selectors[16] = MarketHandler.withdrawFees.selector;
-        selectors[17] = MarketHandler.warp.selector;
-        selectors[18] = MarketHandler.createOffer.selector;
-        selectors[19] = MarketHandler.strangerMeddles.selector;
-        selectors[20] = MarketHandler.setTokenAllowed.selector;
-        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+        actions.push(MarketHandler.openLease.selector);
+        actions.push(MarketHandler.openAndActivate.selector);
+        actions.push(MarketHandler.activate.selector);
+        actions.push(MarketHandler.extend.selector);
+        actions.push(MarketHandler.terminateByBuyer.selector);
+        actions.push(MarketHandler.terminateByProvider.selector);
+        actions.push(MarketHandler.cancel.selector);
+        actions.push(MarketHandler.close.selector);
+        actions.push(MarketHandler.claim.selector);
+        actions.push(MarketHandler.setOfferPrice.selector);
+        actions.push(MarketHandler.setOfferUnits.selector);
+        actions.push(MarketHandler.setOfferPaused.selector);
+        actions.push(MarketHandler.setMarketPaused.selector);
+        actions.push(MarketHandler.setProtocolFee.selector);
+        actions.push(MarketHandler.depositBond.selector);
+        actions.push(MarketHandler.withdrawBond.selector);
+        actions.push(MarketHandler.withdrawFees.selector);
+        actions.push(MarketHandler.warp.selector);
+        actions.push(MarketHandler.createOffer.selector);
+        actions.push(MarketHandler.strangerMeddles.selector);
+        actions.push(MarketHandler.setTokenAllowed.selector);
+        actions.push(MarketHandler.reportOutage.selector);
+        actions.push(MarketHandler.reportOutage.selector); // twice: most leases should see an outage
+        actions.push(MarketHandler.resolveOutage.selector);
+        actions.push(MarketHandler.endUnresolvedOutage.selector);
+        actions.push(MarketHandler.setBlocked.selector);
+        actions.push(MarketHandler.terminateByBuyer.selector); // twice: ends are where credits arise
+        actions.push(MarketHandler.withdrawCredit.selector);
+        targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
         targetSender(address(0xF022));
     }
 
@@ -133,8 +158,8 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     /// hardhat-config: invariant.depth = 50
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_Conservation() public view {
-        address[2] memory tokens = [address(usd), address(grid)];
-        for (uint256 t = 0; t < 2; ++t) {
+        address[3] memory tokens = [address(usd), address(grid), address(busd)];
+        for (uint256 t = 0; t < 3; ++t) {
             address token = tokens[t];
             uint256 escrow;
             uint256 ghostEscrow;
@@ -154,18 +179,58 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
                     bonds += bond;
                 }
             }
+            uint256 credits = _credits(token);
             uint256 balance = IERC20(token).balanceOf(address(market));
             uint256 fees = market.protocolFees(token);
-            assertEq(balance, escrow + fees + bonds, "balance == escrow + fees + bonds");
+            assertEq(balance, escrow + fees + bonds + credits, "balance == escrow + fees + bonds + credits");
 
             MarketStore.TokenFlows memory f = store.flows(token);
             assertEq(
-                balance + f.refunded + f.claimedNet + f.feesWithdrawn + f.bondOut + f.penalties,
+                balance +
+                    f.refunded +
+                    f.claimedNet +
+                    f.feesWithdrawn +
+                    f.bondOut +
+                    f.penalties +
+                    f.creditWithdrawn,
                 f.deposited + f.bondIn,
                 "balance == measured in - measured out"
             );
             assertEq(fees, f.feesCharged - f.feesWithdrawn, "fees == charged - withdrawn");
+            assertEq(credits, f.credited - f.creditWithdrawn, "credits == credited - withdrawn");
             assertEq(escrow, ghostEscrow, "escrow == deposits - refunds - releases");
+        }
+    }
+
+    /// @notice Billed unit-seconds = active unit-seconds - down unit-seconds, for every activated lease: the
+    /// market's down unit-seconds, end and accrual equal the ghost model's, which counts each server's seconds of
+    /// service from activation to now (or the end, moved by resolved downtime) and each report's down servers
+    /// from their report to their resolution (or now, or the end).
+    /// hardhat-config: invariant.runs = 256
+    /// hardhat-config: invariant.depth = 50
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_BilledUnitSeconds() public view {
+        uint256 count = store.leaseCount();
+        uint256 now_ = vm.getBlockTimestamp();
+        for (uint256 id = 1; id <= count; ++id) {
+            MarketStore.LeaseRecord memory r = store.lease(id);
+            if (r.activatedAt == 0) continue;
+            LeaseView memory v = market.getLease(id);
+            uint256 t = r.ended ? r.endedAt : now_;
+            (uint256 billed, uint256 down, uint256 until) = handler.billedAt(id, t);
+            uint256 active = r.units * (until - r.activatedAt);
+            assertEq(billed, active - down, "billed == active - down unit-seconds");
+            assertEq(
+                v.downUnitSeconds,
+                store.outage(id).reports == 0 ? 0 : down,
+                "down unit-seconds == model"
+            );
+            assertEq(
+                v.accrued,
+                _cost(r.price, r.gpus / r.units, billed),
+                "accrued == cost of billed unit-seconds"
+            );
+            if (r.ended) assertEq(billed, r.billedUnitSeconds, "billed at the end == booked at the end");
         }
     }
 
@@ -199,7 +264,12 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
             assertLe(v.claimable, v.deposit - v.settled, "claimable <= deposit - settled");
             assertLe(v.settled, accrued, "settled <= accrued");
             if (r.ended) {
-                _assertFloor(accrued, r.price * r.gpus * r.billedSeconds, 3600, "accrual within 1 unit");
+                _assertFloor(
+                    accrued,
+                    r.price * (r.gpus / r.units) * r.billedUnitSeconds,
+                    3600,
+                    "accrual within 1 unit"
+                );
                 assertEq(r.refund, r.deposit - accrued, "refund == deposit - accrued");
                 assertEq(v.deposit, accrued, "an ended lease's billed deposit is its accrual");
                 assertEq(market.escrowOf(id), accrued - v.settled, "ended escrow == accrued - released");
@@ -275,7 +345,11 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
                 assertEq(v.end, r.endedAt, "an ended lease ends when it ended");
             } else if (r.activatedAt != 0) {
                 assertEq(v.start, r.activatedAt, "start == activation time");
-                assertEq(v.end, r.activatedAt + r.bookedDuration, "end == start + duration bought");
+                assertEq(
+                    v.end,
+                    r.activatedAt + r.bookedDuration + r.outageExtension,
+                    "end == start + duration bought + resolved downtime"
+                );
             } else {
                 assertEq(v.activationDeadline, r.deadline, "deadline == open + window");
             }
@@ -312,16 +386,105 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
         assertEq(store.exitFailuresWhilePaused(), 0, "drain: an exit failed while paused");
         assertEq(usd.balanceOf(address(market)), 0, "drain: USD left in the market");
         assertEq(grid.balanceOf(address(market)), 0, "drain: GRID left in the market");
+        assertEq(busd.balanceOf(address(market)), 0, "drain: busd left in the market");
         uint256 count = store.leaseCount();
         for (uint256 id = 1; id <= count; ++id) {
             MarketStore.LeaseRecord memory r = store.lease(id);
             LeaseView memory v = market.getLease(id);
             assertEq(uint256(v.status), uint256(LeaseStatus.Ended), "drain: lease not ended");
             assertEq(market.escrowOf(id), 0, "drain: escrow left");
-            uint256 accrued = _cost(r.price, r.gpus, r.billedSeconds);
+            uint256 accrued = _cost(r.price, r.gpus / r.units, r.billedUnitSeconds);
             assertEq(v.settled, accrued, "drain: not fully claimed");
             assertEq(r.claimedNet + r.fees, accrued, "drain: provider + fee != accrued");
             assertEq(r.refund + accrued, r.deposit, "drain: refund + accrued != deposit");
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            SHOWING ITS WORK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Calls the walk below makes: about 60 per action, enough for a rate to mean something.
+    uint256 internal constant WALK_CALLS = 1_600;
+    uint256 internal constant MIN_SUCCESS_PCT = 20;
+
+    /// @notice The handler's actions, driven through one long deterministic walk (the campaigns' runs are too
+    /// short for per-action rates), then wound down: prints every market call's calls and successes, and fails
+    /// when one never succeeds or succeeds in under 20% of its calls, unless README.md says why (`stranger`: every
+    /// call of it must be refused). The table in README.md is this test's output.
+    function test_ActionsShowTheirWork() public {
+        for (uint256 i = 0; i < WALK_CALLS; ++i) {
+            // Five seeds for every action; actions read the ones they take and ignore the rest.
+            uint256 seed = uint256(keccak256(abi.encode("walk", i)));
+            bytes4 action = actions[seed % actions.length];
+            bytes memory args = abi.encode(
+                uint256(keccak256(abi.encode(seed, 1))),
+                uint256(keccak256(abi.encode(seed, 2))),
+                uint256(keccak256(abi.encode(seed, 3))),
+                uint256(keccak256(abi.encode(seed, 4))),
+                uint256(keccak256(abi.encode(seed, 5)))
+            );
+            (bool ok, bytes memory err) = address(handler).call(abi.encodePacked(action, args));
+            if (!ok) revert HandlerIssue("the handler reverted", err, 0, 0, 0);
+        }
+        handler.drain();
+        _assertNoHandlerIssue();
+
+        string[] memory names = store.actionNames();
+        console.log("| market call | calls | successes | success % |");
+        console.log("| --- | ---: | ---: | ---: |");
+        for (uint256 i = 0; i < names.length; ++i) {
+            bytes32 key = keccak256(bytes(names[i]));
+            uint256 calls = store.calls(key);
+            uint256 ok = store.successes(key);
+            console.log(
+                string.concat(
+                    "| ",
+                    names[i],
+                    " | ",
+                    _str(calls),
+                    " | ",
+                    _str(ok),
+                    " | ",
+                    _str((ok * 100) / calls),
+                    " |"
+                )
+            );
+        }
+        for (uint256 i = 0; i < names.length; ++i) {
+            bytes32 key = keccak256(bytes(names[i]));
+            if (key == keccak256("stranger")) {
+                assertEq(store.successes(key), 0, "stranger: never succeeds");
+                continue;
+            }
+            uint256 calls = store.calls(key);
+            if (store.successes(key) * 100 < calls * MIN_SUCCESS_PCT) {
+                revert HandlerIssue(
+                    names[i],
+                    "succeeds in under 20% of its calls",
+                    0,
+                    store.successes(key),
+                    calls
+                );
+            }
+        }
+        string[13] memory required = [
+            "openLease",
+            "activateLease",
+            "extendLease",
+            "terminateLease(buyer)",
+            "terminateLease(provider)",
+            "cancelLease",
+            "closeLease",
+            "claim",
+            "reportOutage",
+            "resolveOutage",
+            "endUnresolvedOutage",
+            "withdrawCredit",
+            "withdrawBond"
+        ];
+        for (uint256 i = 0; i < required.length; ++i) {
+            assertGt(store.successes(keccak256(bytes(required[i]))), 0, required[i]);
         }
     }
 
@@ -355,6 +518,22 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     function _assertFloor(uint256 amount, uint256 scaled, uint256 divisor, string memory what) internal pure {
         assertLe(amount * divisor, scaled, what);
         assertLt(scaled - amount * divisor, divisor, what);
+    }
+
+    function _str(uint256 v) internal pure returns (string memory) {
+        if (v == 0) return "0";
+        bytes memory b = new bytes(78);
+        uint256 n;
+        for (; v != 0; v /= 10) b[77 - n++] = bytes1(uint8(48 + (v % 10)));
+        bytes memory out = new bytes(n);
+        for (uint256 i = 0; i < n; ++i) out[i] = b[78 - n + i];
+        return string(out);
+    }
+
+    /// @dev Every buyer's credit in `token` (only buyers receive payouts that can be credited).
+    function _credits(address token) internal view returns (uint256 total) {
+        address[4] memory buyers = [buyer, buyer2, buyer3, buyer4];
+        for (uint256 i = 0; i < buyers.length; ++i) total += market.credits(token, buyers[i]);
     }
 
     function _assertNoHandlerIssue() internal view {

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {MarketHandlerBase} from "./MarketHandlerBase.sol";
+import {MarketHandlerOutages} from "./MarketHandlerOutages.sol";
 import {MarketStore} from "./MarketStore.sol";
 import {IMarketUnderTest} from "../../utils/IMarketUnderTest.sol";
 import {Errors} from "../../../../contracts/libraries/Errors.sol";
@@ -25,7 +25,7 @@ import {
 /// 5. measures every payment on the counterparty's side and books it in the store's ghost cash flows.
 /// Abstract only so that the test file declares the deployed handler: Hardhat emits artifacts for the root files
 /// it builds, and the invariant runner needs the handler's artifact to know its selectors.
-abstract contract MarketHandler is MarketHandlerBase {
+abstract contract MarketHandler is MarketHandlerOutages {
     constructor(
         IMarketUnderTest market_,
         MarketStore store_,
@@ -33,7 +33,7 @@ abstract contract MarketHandler is MarketHandlerBase {
         address stranger_,
         address[] memory buyers_,
         address[] memory providers_
-    ) MarketHandlerBase(market_, store_, owner_, stranger_, buyers_, providers_) {}
+    ) MarketHandlerOutages(market_, store_, owner_, stranger_, buyers_, providers_) {}
 
     /*//////////////////////////////////////////////////////////////
                               LEASE ACTIONS
@@ -61,12 +61,14 @@ abstract contract MarketHandler is MarketHandlerBase {
         if (id != 0) _activate(id);
     }
 
-    /// @notice Activates a pending lease, after a delay of up to 90 minutes: past the 1-hour window it must fail.
+    /// @notice Activates a pending lease, usually within what is left of its activation window; one time in eight
+    /// up to 30 minutes past its deadline, which must fail.
     function activate(uint256 leaseSeed, uint256 delaySeed) external {
         uint256 id = _pick(leaseSeed, _isPending);
         if (id == 0) return;
-        uint256 delay = bound(delaySeed, 0, 90 minutes);
-        if (delay != 0) _warpBy(delay);
+        uint256 deadline = store.lease(id).deadline;
+        if (delaySeed % 8 == 0) _warpTo(deadline + bound(delaySeed >> 3, 1, 30 minutes));
+        else if (deadline > _now()) _warpBy(bound(delaySeed >> 3, 0, deadline - _now()));
         _activate(id);
     }
 
@@ -112,7 +114,12 @@ abstract contract MarketHandler is MarketHandlerBase {
     /// @notice A provider claims a random subset of its leases (all of them when the subset comes out empty);
     /// when the seed's top bit is set the first lease is listed twice, which must pay it only once.
     function claim(uint256 providerSeed, uint256 subsetSeed) external {
-        address p = _providers[providerSeed % _providers.length];
+        uint256 np = _providers.length;
+        address p = _providers[providerSeed % np];
+        // Mostly a provider with something to claim; one time in eight any, whose claim may be refused.
+        for (uint256 i = 1; i < np && providerSeed % 8 != 0 && !_anyClaimable(store.leasesOf(p)); ++i) {
+            p = _providers[((providerSeed % np) + i) % np];
+        }
         uint256[] memory all = store.leasesOf(p);
         if (all.length == 0) return;
         uint256 maxBatch = market.MAX_CLAIM_BATCH();
@@ -149,10 +156,10 @@ abstract contract MarketHandler is MarketHandlerBase {
         OfferParams memory params;
         params.gpuModel = bytes32("H200-SXM-141GB");
         params.region = bytes8("JP-13");
-        params.paymentToken = tokenSeed % 2 == 0 ? usd : grid;
+        params.paymentToken = _tokens()[tokenSeed % 3];
         params.gpusPerUnit = bound(sizeSeed, 1, 8);
         params.totalUnits = bound(sizeSeed >> 8, 1, 8);
-        params.pricePerGpuHour = bound(priceSeed, 1, params.paymentToken == usd ? 5e6 : 5e18);
+        params.pricePerGpuHour = bound(priceSeed, 1, params.paymentToken == grid ? 5e18 : 5e6);
         params.minDuration = bound(durationSeed, 1, 2 hours);
         params.maxDuration = params.minDuration + bound(durationSeed >> 32, 0, 7 days);
         params.repairWindow = bound(durationSeed >> 64, 15 minutes, 2 hours);
@@ -233,12 +240,17 @@ abstract contract MarketHandler is MarketHandlerBase {
         }
     }
 
-    /// @notice Pauses an offer one time in four, resumes it otherwise; asking for the state it is already in
-    /// must be refused.
+    /// @notice Mostly resumes a paused offer (found from a random start); with none paused, pauses one a time in
+    /// three. One time in eight it asks for the state the offer is already in, which must be refused.
     function setOfferPaused(uint256 offerSeed, uint256 pauseSeed) external {
-        uint256 offerId = 1 + (offerSeed % market.offerCount());
+        uint256 count = market.offerCount();
+        uint256 offerId = 1 + (offerSeed % count);
+        for (uint256 i = 0; i < count && !market.getOffer(offerId).paused; ++i) {
+            offerId = 1 + (((offerSeed % count) + i) % count);
+        }
         Offer memory o = market.getOffer(offerId);
-        bool pause = pauseSeed % 4 == 0;
+        if (!o.paused && pauseSeed % 3 != 0 && pauseSeed % 8 != 0) return;
+        bool pause = pauseSeed % 8 == 0 ? o.paused : !o.paused;
         bool expectOk = pause != o.paused;
         vm.prank(o.provider);
         try market.setOfferPaused(offerId, pause) {
@@ -306,16 +318,104 @@ abstract contract MarketHandler is MarketHandlerBase {
         }
     }
 
+    /// @notice Mostly withdraws part of what the provider's offers and live leases do not need (so that its
+    /// offers stay leasable); one time in eight more than its free bond, which must be refused.
     function withdrawBond(uint256 providerSeed, uint256 amountSeed) external {
         address p = _providers[providerSeed % _providers.length];
         uint256 bond = store.ghostBond(p);
-        // Mostly within the bond; one time in eight a little more, which must be refused.
-        uint256 amount = amountSeed % 8 == 0 ? bond + 1 : bound(amountSeed >> 3, 1, bond == 0 ? 1 : bond);
+        uint256 needed = _reserved(p);
+        uint256 offers = market.offerCount();
+        for (uint256 id = 1; id <= offers; ++id) {
+            Offer memory o = market.getOffer(id);
+            if (o.provider == p && o.minProviderBond + _penaltyOf(id) > needed)
+                needed = o.minProviderBond + _penaltyOf(id);
+        }
+        uint256 amount;
+        if (amountSeed % 8 == 0) amount = bond - _reserved(p) + 1;
+        else if (bond > needed) amount = bound(amountSeed >> 3, 1, bond - needed);
+        else return;
         _withdrawBond(p, amount);
     }
 
+    /// @notice Withdraws the fees of a token that has some, usually; one time in eight of any token.
     function withdrawFees(uint256 tokenSeed) external {
-        _withdrawFees(tokenSeed % 2 == 0 ? usd : grid);
+        address[3] memory tokens = _tokens();
+        address token = tokens[tokenSeed % 3];
+        for (uint256 i = 1; i < 3 && tokenSeed % 8 != 0 && market.protocolFees(token) == 0; ++i) {
+            token = tokens[((tokenSeed % 3) + i) % 3];
+        }
+        _withdrawFees(token);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            OUTAGES AND CREDITS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The buyer of an active lease reports servers down. With an outage open it mostly raises the count;
+    /// one time in eight it asks for a count that must be refused (zero, more than leased, or not a raise).
+    function reportOutage(uint256 leaseSeed, uint256 unitsSeed) external {
+        uint256 id = _pick(leaseSeed, _isActive);
+        if (id == 0) return;
+        MarketStore.LeaseRecord memory r = store.lease(id);
+        uint256 down = store.outage(id).downUnits;
+        uint256 units;
+        if (unitsSeed % 8 == 0) units = unitsSeed % 16 == 0 ? 0 : (down != 0 ? down : r.units + 1);
+        else units = down < r.units ? bound(unitsSeed >> 4, down + 1, r.units) : r.units;
+        _report(id, units);
+    }
+
+    /// @notice The provider resolves an open outage (reported first when none is open), usually before its
+    /// deadline and the lease's end (after a delay of up to what is left); one time in eight after the deadline,
+    /// which must be refused.
+    function resolveOutage(uint256 leaseSeed, uint256 delaySeed) external {
+        uint256 id = _pick(leaseSeed, _hasOpenOutage);
+        if (id == 0) {
+            // None open: the buyer of an active lease reports one first (the agent's usual loop).
+            id = _pick(leaseSeed, _isActive);
+            if (id == 0 || store.outage(id).reports >= MAX_OUTAGE_REPORTS) return;
+            _report(id, 1 + ((delaySeed >> 128) % store.lease(id).units));
+            if (store.outage(id).since == 0) return;
+        }
+        uint256 deadline = store.outage(id).deadline;
+        uint256 limit = _min(deadline, _modelEnd(store.lease(id)) - 1);
+        if (delaySeed % 8 == 0) _warpTo(deadline + 1);
+        else if (limit > _now()) _warpBy(bound(delaySeed >> 3, 0, _min(limit - _now(), 2 hours)));
+        _resolve(id);
+    }
+
+    /// @notice Anyone ends a lease whose outage went unresolved: usually after moving time past the open outage's
+    /// repair deadline (when that falls before the end); one time in four without waiting, which is refused
+    /// unless the exit is already open.
+    function endUnresolvedOutage(uint256 leaseSeed, uint256 warpSeed) external {
+        uint256 id = _pick(leaseSeed, _hadOutageLive);
+        if (id == 0) return;
+        MarketStore.OutageRecord memory o = store.outage(id);
+        if (warpSeed % 4 != 0 && o.since != 0 && o.deadline < _modelEnd(store.lease(id)))
+            _warpTo(o.deadline + 1);
+        _endUnresolved(id);
+    }
+
+    /// @notice The busd admin blocklists a buyer (three times in four) or clears it: payouts to a blocklisted buyer
+    /// are credited, and its deposits and withdrawals in busd refused.
+    /// Mostly the buyer of a live busd lease, whose end will then be credited.
+    function setBlocked(uint256 buyerSeed, uint256 flagSeed) external {
+        uint256 id = buyerSeed % 8 == 0 ? 0 : _pick(buyerSeed >> 3, _isLiveInBusd);
+        address b = id == 0 ? _buyers[buyerSeed % _buyers.length] : store.lease(id).buyer;
+        _setBlocked(b, flagSeed % 4 != 0);
+    }
+
+    /// @notice A buyer with a credit withdraws it (busd, where credits arise). Seven times in eight the blocklist has
+    /// lifted first; otherwise a blocklisted buyer's withdrawal must be refused, keeping the credit.
+    function withdrawCredit(uint256 buyerSeed, uint256 tokenSeed) external {
+        uint256 n = _buyers.length;
+        address b = _buyers[buyerSeed % n];
+        // Prefer a buyer that has a credit, so that withdrawals are tried where they can succeed.
+        for (uint256 i = 1; i < n && market.credits(busd, b) == 0; ++i)
+            b = _buyers[((buyerSeed % n) + i) % n];
+        // With no credit anywhere, only one time in sixteen try anyway (refused with Market_NoCredit).
+        if (market.credits(busd, b) == 0 && tokenSeed % 16 != 1) return;
+        if (tokenSeed % 8 != 0 && _blocked[b]) _setBlocked(b, false);
+        _withdrawCredit(b, tokenSeed % 16 == 1 ? usd : busd);
     }
 
     function warp(uint256 secondsSeed) external {
@@ -331,6 +431,7 @@ abstract contract MarketHandler is MarketHandlerBase {
     /// run left the market in, so when paused it also checks that pausing never traps funds. Not fuzzed: the
     /// test calls it from `afterInvariant`.
     function drain() external {
+        for (uint256 i = 0; i < _buyers.length; ++i) if (_blocked[_buyers[i]]) _setBlocked(_buyers[i], false);
         _warpBy(market.MAX_LEASE_DURATION() + market.MAX_ACTIVATION_WINDOW() + 1);
         uint256 count = store.leaseCount();
         for (uint256 id = 1; id <= count; ++id) {
@@ -342,8 +443,13 @@ abstract contract MarketHandler is MarketHandlerBase {
             uint256[] memory ids = store.leasesOf(_providers[i]);
             if (_anyClaimable(ids)) _claim(_providers[i], ids);
         }
-        if (market.protocolFees(usd) != 0) _withdrawFees(usd);
-        if (market.protocolFees(grid) != 0) _withdrawFees(grid);
+        address[3] memory tokens = _tokens();
+        for (uint256 k = 0; k < 3; ++k) {
+            if (market.protocolFees(tokens[k]) != 0) _withdrawFees(tokens[k]);
+            for (uint256 i = 0; i < _buyers.length; ++i) {
+                if (market.credits(tokens[k], _buyers[i]) != 0) _withdrawCredit(_buyers[i], tokens[k]);
+            }
+        }
         for (uint256 i = 0; i < _providers.length; ++i) {
             uint256 bond = store.ghostBond(_providers[i]);
             if (bond != 0) _withdrawBond(_providers[i], bond);

@@ -29,13 +29,16 @@ abstract contract MarketHandlerBase is Assertions {
     uint256 internal constant MAX_UNITS_PER_LEASE = 4; // keeps deposits within the buyers' funds
     uint256 internal constant MAX_EXTRA_DURATION = 3 days; // above the offer's minimum, so leases do end
     uint256 internal constant MAX_EXTENSION = 1 days;
-    uint256 internal constant MAX_WARP = 1 days;
-    uint256 internal constant MAX_OFFERS = 12; // the test lists six; the handler may add six more
+    uint256 internal constant MAX_WARP = 4 hours; // leases last 1 minute to 3 days: keep some of them running
+    uint256 internal constant MAX_OFFERS = 12; // the test lists seven; the handler may add five more
+    uint256 internal constant MAX_OUTAGE_REPORTS = 12;
+    uint256 internal constant REPORT_COOLDOWN = 1 hours;
 
     IMarketUnderTest public immutable market;
     MarketStore public immutable store;
     address public immutable grid;
     address public immutable usd;
+    address public immutable busd; // a USDC-like token that can blocklist buyers: their payouts get credited
     address public immutable owner;
     address public immutable treasury;
     address public immutable stranger;
@@ -49,6 +52,7 @@ abstract contract MarketHandlerBase is Assertions {
     bool internal _ghostPaused;
     uint256 internal _ghostFeeBps;
     mapping(address token => bool) internal _ghostAllowed;
+    mapping(address buyer => bool) internal _blocked; // blocklisted in busd by the handler
 
     constructor(
         IMarketUnderTest market_,
@@ -63,6 +67,7 @@ abstract contract MarketHandlerBase is Assertions {
         grid = address(market_.BOND_TOKEN());
         address[] memory tokens = market_.paymentTokens();
         usd = tokens[0] == grid ? tokens[1] : tokens[0];
+        busd = tokens[2];
         owner = owner_;
         treasury = market_.treasury();
         stranger = stranger_;
@@ -87,6 +92,7 @@ abstract contract MarketHandlerBase is Assertions {
         _ghostFeeBps = market.feeBps();
         _ghostAllowed[usd] = market.isPaymentToken(usd);
         _ghostAllowed[grid] = market.isPaymentToken(grid);
+        _ghostAllowed[busd] = market.isPaymentToken(busd);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -102,7 +108,7 @@ abstract contract MarketHandlerBase is Assertions {
     ) internal returns (uint256 leaseId) {
         MarketStore.LeaseRecord memory r;
         r.buyer = _buyers[buyerSeed % _buyers.length];
-        r.offerId = 1 + (offerSeed % market.offerCount());
+        r.offerId = _pickOffer(offerSeed);
         Offer memory o = market.getOffer(r.offerId);
         uint256 inUse = _modelUnitsInUse(r.offerId);
         uint256 available = o.totalUnits > inUse ? o.totalUnits - inUse : 0;
@@ -130,13 +136,15 @@ abstract contract MarketHandlerBase is Assertions {
                 store.ghostBond(r.provider) >= o.minProviderBond &&
                 store.ghostBond(r.provider) - _reserved(r.provider) >= _penaltyOf(r.offerId) &&
                 deposit != 0 &&
-                deposit <= type(uint104).max;
+                deposit <= type(uint104).max &&
+                !_refuses(r.token, r.buyer);
 
         uint256 before = _bal(r.token, r.buyer);
         vm.prank(r.buyer);
         try market.openLease(r.offerId, r.units, r.bookedDuration, maxPrice, PUBKEY) returns (uint256 id) {
             _outcome("openLease", expectOk, true, "");
             leaseId = id;
+            r.id = id;
             _expectEq("lease id", id, store.leaseCount() + 1);
             r.deposit = _decrease("openLease: buyer balance rose", before, _bal(r.token, r.buyer));
             _expectEq("deposit pulled", r.deposit, deposit);
@@ -175,7 +183,8 @@ abstract contract MarketHandlerBase is Assertions {
         bool expectOk =
             (s == LeaseStatus.Pending || s == LeaseStatus.Active) &&
                 newDuration <= market.getOffer(r.offerId).maxDuration &&
-                _cost(r.price, r.gpus, newDuration) <= type(uint104).max;
+                _cost(r.price, r.gpus, newDuration) <= type(uint104).max &&
+                !_refuses(r.token, payer);
         bool paused = _ghostPaused;
         uint256 before = _bal(r.token, payer);
         vm.prank(payer);
@@ -196,12 +205,16 @@ abstract contract MarketHandlerBase is Assertions {
     }
 
     struct EndExpectation {
-        uint256 used;
+        EndReason reason;
+        uint256 billed; // unit-seconds
+        uint256 endTime;
         uint256 refund;
         uint256 penalty;
         uint256 bondBefore;
         uint256 buyerTokenBefore;
         uint256 buyerGridBefore;
+        uint256 creditTokenBefore;
+        uint256 creditGridBefore;
         bool paused;
     }
 
@@ -209,126 +222,130 @@ abstract contract MarketHandlerBase is Assertions {
         MarketStore.LeaseRecord memory r = store.lease(id);
         LeaseStatus s = _modelStatus(r);
         bool expectOk = s == LeaseStatus.Active || (byProvider && s == LeaseStatus.Pending);
-        EndExpectation memory e = _expectEnd(
+        EndReason reason = byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated;
+        // Whoever ends a lease whose outage went unresolved ends it as unresolved, penalty included.
+        if (s == LeaseStatus.Active && _exitOpen(r)) reason = EndReason.OutageUnresolved;
+        string memory what = byProvider ? "terminateLease(provider)" : "terminateLease(buyer)";
+        _end(
             r,
-            s == LeaseStatus.Active ? _now() - r.activatedAt : 0,
-            byProvider
+            byProvider ? r.provider : r.buyer,
+            abi.encodeCall(market.terminateLease, (id)),
+            what,
+            expectOk,
+            reason
         );
-        vm.prank(byProvider ? r.provider : r.buyer);
-        try market.terminateLease(id) {
-            _outcome(byProvider ? "terminateLease(provider)" : "terminateLease(buyer)", expectOk, true, "");
-            _bookEnd(id, r, e, byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated);
-            if (e.paused && expectOk) store.recordPausedExit(false);
-        } catch (bytes memory err) {
-            _outcome(byProvider ? "terminateLease(provider)" : "terminateLease(buyer)", expectOk, false, err);
-            if (e.paused && expectOk) store.recordPausedExit(true);
-        }
     }
 
     function _cancel(uint256 id) internal {
         MarketStore.LeaseRecord memory r = store.lease(id);
         bool expectOk = _modelStatus(r) == LeaseStatus.Pending && _now() > r.deadline;
-        EndExpectation memory e = _expectEnd(r, 0, true);
-        vm.prank(r.buyer);
-        try market.cancelLease(id) {
-            _outcome("cancelLease", expectOk, true, "");
-            _bookEnd(id, r, e, EndReason.NoShowCancelled);
-            if (e.paused && expectOk) store.recordPausedExit(false);
-        } catch (bytes memory err) {
-            _outcome("cancelLease", expectOk, false, err);
-            if (e.paused && expectOk) store.recordPausedExit(true);
-        }
+        _end(
+            r,
+            r.buyer,
+            abi.encodeCall(market.cancelLease, (id)),
+            "cancelLease",
+            expectOk,
+            EndReason.NoShowCancelled
+        );
     }
 
+    /// @dev Anyone closes an activated lease from its end on: as expired, or as unresolved if its outage's exit is
+    /// open. A lease without outages moves no tokens; one with outages refunds their unbilled part.
     function _close(uint256 id) internal {
         MarketStore.LeaseRecord memory r = store.lease(id);
         bool expectOk = _modelStatus(r) == LeaseStatus.Expired;
-        bool paused = _ghostPaused;
-        uint256 marketBefore = _bal(r.token, address(market));
-        vm.prank(stranger);
-        try market.closeLease(id) {
-            _outcome("closeLease", expectOk, true, "");
-            _expectEq("close moves no tokens", _bal(r.token, address(market)), marketBefore);
-            r.ended = true;
-            r.endReason = uint8(EndReason.Expired);
-            r.endedAt = r.activatedAt + r.bookedDuration;
-            r.billedSeconds = r.bookedDuration;
-            store.setLease(id, r);
-            if (paused && expectOk) store.recordPausedExit(false);
-        } catch (bytes memory err) {
-            _outcome("closeLease", expectOk, false, err);
-            if (paused && expectOk) store.recordPausedExit(true);
-        }
+        EndReason reason = _exitOpen(r) ? EndReason.OutageUnresolved : EndReason.Expired;
+        _end(r, stranger, abi.encodeCall(market.closeLease, (id)), "closeLease", expectOk, reason);
+    }
+
+    function _endUnresolved(uint256 id) internal {
+        MarketStore.LeaseRecord memory r = store.lease(id);
+        bool expectOk = _isActivatedLive(r) && _exitOpen(r);
+        bytes memory call = abi.encodeCall(market.endUnresolvedOutage, (id));
+        _end(r, stranger, call, "endUnresolvedOutage", expectOk, EndReason.OutageUnresolved);
+    }
+
+    /// @dev Makes an ending call and, when it succeeds, measures and books the end.
+    function _end(
+        MarketStore.LeaseRecord memory r,
+        address caller,
+        bytes memory call,
+        string memory what,
+        bool expectOk,
+        EndReason reason
+    ) internal {
+        EndExpectation memory e = _expectEnd(r, reason);
+        vm.prank(caller);
+        (bool ok, bytes memory err) = address(market).call(call);
+        _outcome(what, expectOk, ok, err);
+        if (ok) _bookEnd(r, e);
+        if (e.paused && expectOk) store.recordPausedExit(!ok);
     }
 
     struct ClaimTotals {
-        uint256 usdNet;
-        uint256 gridNet;
-        uint256 usdFees;
-        uint256 gridFees;
-        uint256 usdBefore;
-        uint256 gridBefore;
-        uint256 usdFeesBefore;
-        uint256 gridFeesBefore;
+        address[3] tokens;
+        uint256[3] net;
+        uint256[3] fees;
+        uint256[3] before;
+        uint256[3] feesBefore;
     }
 
     function _claim(address p, uint256[] memory ids) internal {
         bool expectOk = _anyClaimable(ids);
         bool paused = _ghostPaused;
         ClaimTotals memory t;
-        t.usdBefore = _bal(usd, p);
-        t.gridBefore = _bal(grid, p);
-        t.usdFeesBefore = market.protocolFees(usd);
-        t.gridFeesBefore = market.protocolFees(grid);
+        t.tokens = _tokens();
+        for (uint256 k = 0; k < 3; ++k) {
+            t.before[k] = _bal(t.tokens[k], p);
+            t.feesBefore[k] = market.protocolFees(t.tokens[k]);
+        }
         vm.prank(p);
         try market.claim(ids) {
             _outcome("claim", expectOk, true, "");
-            for (uint256 i = 0; i < ids.length; ++i) {
-                MarketStore.LeaseRecord memory r = store.lease(ids[i]);
-                uint256 settledAfter = market.getLease(ids[i]).settled;
-                if (settledAfter < r.settled) {
-                    store.recordSettledDecrease(ids[i], r.settled, settledAfter);
-                    continue;
-                }
-                // A claim releases everything accrued so far; a pending lease has accrued nothing.
-                _expectEq("settled after claim", settledAfter, _modelAccrued(r));
-                uint256 fee = (settledAfter * r.feeBps) / BPS - (r.settled * r.feeBps) / BPS;
-                uint256 net = settledAfter - r.settled - fee;
-                r.settled = settledAfter;
-                r.fees += fee;
-                r.claimedNet += net;
-                store.setLease(ids[i], r);
-                if (r.token == usd) {
-                    t.usdNet += net;
-                    t.usdFees += fee;
-                } else {
-                    t.gridNet += net;
-                    t.gridFees += fee;
-                }
+            for (uint256 i = 0; i < ids.length; ++i) _bookClaim(ids[i], t);
+            for (uint256 k = 0; k < 3; ++k) {
+                address token = t.tokens[k];
+                uint256 paid = _increase("claim: provider balance fell", t.before[k], _bal(token, p));
+                uint256 feesTaken = _increase(
+                    "claim: fees fell",
+                    t.feesBefore[k],
+                    market.protocolFees(token)
+                );
+                _expectEq("claim: paid to provider", paid, t.net[k]);
+                _expectEq("claim: fee", feesTaken, t.fees[k]);
+                store.addClaimed(token, paid, feesTaken);
             }
-            uint256 usdPaid = _increase("claim: provider USD fell", t.usdBefore, _bal(usd, p));
-            uint256 gridPaid = _increase("claim: provider GRID fell", t.gridBefore, _bal(grid, p));
-            uint256 usdFeesTaken = _increase(
-                "claim: USD fees fell",
-                t.usdFeesBefore,
-                market.protocolFees(usd)
-            );
-            uint256 gridFeesTaken = _increase(
-                "claim: GRID fees fell",
-                t.gridFeesBefore,
-                market.protocolFees(grid)
-            );
-            _expectEq("claim: USD paid to provider", usdPaid, t.usdNet);
-            _expectEq("claim: GRID paid to provider", gridPaid, t.gridNet);
-            _expectEq("claim: USD fee", usdFeesTaken, t.usdFees);
-            _expectEq("claim: GRID fee", gridFeesTaken, t.gridFees);
-            store.addClaimed(usd, usdPaid, usdFeesTaken);
-            store.addClaimed(grid, gridPaid, gridFeesTaken);
             if (paused && expectOk) store.recordPausedExit(false);
         } catch (bytes memory err) {
             _outcome("claim", expectOk, false, err);
             if (paused && expectOk) store.recordPausedExit(true);
         }
+    }
+
+    /// @dev Books one lease of a successful claim (listed twice, it releases nothing the second time).
+    function _bookClaim(uint256 id, ClaimTotals memory t) internal {
+        MarketStore.LeaseRecord memory r = store.lease(id);
+        uint256 settledAfter = market.getLease(id).settled;
+        if (settledAfter < r.settled) {
+            store.recordSettledDecrease(id, r.settled, settledAfter);
+            return;
+        }
+        // A claim releases everything accrued so far; a pending lease has accrued nothing.
+        _expectEq("settled after claim", settledAfter, _modelAccrued(r));
+        uint256 fee = (settledAfter * r.feeBps) / BPS - (r.settled * r.feeBps) / BPS;
+        uint256 net = settledAfter - r.settled - fee;
+        r.settled = settledAfter;
+        r.fees += fee;
+        r.claimedNet += net;
+        store.setLease(id, r);
+        uint256 k =
+            r.token == t.tokens[0]
+                ? 0
+                : r.token == t.tokens[1]
+                    ? 1
+                    : 2;
+        t.net[k] += net;
+        t.fees[k] += fee;
     }
 
     function _withdrawBond(address p, uint256 amount) internal {
@@ -367,55 +384,74 @@ abstract contract MarketHandlerBase is Assertions {
         }
     }
 
-    /// @dev What an early end must pay, and the balances to measure it against.
+    /// @dev What an end must pay, and the balances and credits to measure it against.
     function _expectEnd(
         MarketStore.LeaseRecord memory r,
-        uint256 used,
-        bool providerAtFault
+        EndReason reason
     ) internal view returns (EndExpectation memory e) {
-        e.used = used;
-        e.refund = r.deposit - _cost(r.price, r.gpus, used);
-        e.bondBefore = store.ghostBond(r.provider);
-        if (providerAtFault) {
-            // Reserved when the lease opened, so always there to pay.
+        e.reason = reason;
+        e.endTime = _now();
+        if (r.activatedAt != 0) (e.billed, e.endTime) = _billedAt(r, _now());
+        e.refund = r.deposit - _accrual(r, e.billed);
+        // Reserved when the lease opened, so always there to pay.
+        if (reason != EndReason.BuyerTerminated && reason != EndReason.Expired)
             e.penalty = _penaltyOf(r.offerId);
-        }
+        e.bondBefore = store.ghostBond(r.provider);
         e.buyerTokenBefore = _bal(r.token, r.buyer);
         e.buyerGridBefore = _bal(grid, r.buyer);
+        e.creditTokenBefore = market.credits(r.token, r.buyer);
+        e.creditGridBefore = market.credits(grid, r.buyer);
         e.paused = _ghostPaused;
     }
 
-    /// @dev Measures and books an early end: refund in the payment token, penalty in GRID from the bond.
-    function _bookEnd(
-        uint256 id,
-        MarketStore.LeaseRecord memory r,
-        EndExpectation memory e,
-        EndReason reason
-    ) internal {
+    /// @dev Measures and books an end: the refund in the payment token and the penalty in GRID from the bond, each
+    /// paid or, when the token refuses the buyer, credited to it.
+    function _bookEnd(MarketStore.LeaseRecord memory r, EndExpectation memory e) internal {
         uint256 refund;
         uint256 penalty;
+        uint256 gridPaid = _increase("end: buyer GRID fell", e.buyerGridBefore, _bal(grid, r.buyer));
+        uint256 gridCredited = market.credits(grid, r.buyer) - e.creditGridBefore;
+        _expectEq("end: GRID never refuses", gridCredited, 0);
         if (r.token == grid) {
-            uint256 got = _increase("end: buyer GRID fell", e.buyerGridBefore, _bal(grid, r.buyer));
-            _expectEq("end: refund + penalty (GRID)", got, e.refund + e.penalty);
+            _expectEq("end: refund + penalty (GRID)", gridPaid, e.refund + e.penalty);
             // The split is not observable when both are GRID; the bond tells the penalty.
             uint256 bondAfter = market.getProvider(r.provider).bond;
             penalty = e.bondBefore >= bondAfter ? e.bondBefore - bondAfter : 0;
-            refund = got >= penalty ? got - penalty : 0;
+            refund = gridPaid >= penalty ? gridPaid - penalty : 0;
+            store.addRefunded(grid, refund);
         } else {
-            refund = _increase("end: buyer USD fell", e.buyerTokenBefore, _bal(r.token, r.buyer));
-            penalty = _increase("end: buyer GRID fell", e.buyerGridBefore, _bal(grid, r.buyer));
+            uint256 paid = _increase("end: buyer token fell", e.buyerTokenBefore, _bal(r.token, r.buyer));
+            uint256 credited = market.credits(r.token, r.buyer) - e.creditTokenBefore;
+            _expectEq(
+                "end: credited only what the token refused",
+                credited,
+                _refuses(r.token, r.buyer) ? e.refund : 0
+            );
+            refund = paid + credited;
+            penalty = gridPaid;
+            store.addRefunded(r.token, paid);
+            store.addCredited(r.token, credited);
         }
         _expectEq("end: refund", refund, e.refund);
         _expectEq("end: penalty", penalty, e.penalty);
+        _expectEq(
+            "end: units freed",
+            market.getOffer(r.offerId).unitsInUse,
+            _modelUnitsInUse(r.offerId) - r.units
+        );
         r.ended = true;
-        r.endReason = uint8(reason);
-        r.endedAt = _now();
-        r.billedSeconds = e.used;
+        r.endReason = uint8(e.reason);
+        r.endedAt = e.endTime;
+        r.billedUnitSeconds = e.billed;
         r.refund = refund;
         r.penalty = penalty;
-        store.setLease(id, r);
-        store.addRefunded(r.token, refund);
-        if (penalty != 0) store.addPenalty(grid, r.provider, penalty);
+        store.setLease(r.id, r);
+        if (penalty != 0) store.addPenalty(grid, r.provider, penalty, true);
+        _expectEq(
+            "end: reservation released",
+            market.getProvider(r.provider).lockedBond,
+            _reserved(r.provider)
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -449,14 +485,74 @@ abstract contract MarketHandlerBase is Assertions {
     function _modelStatus(MarketStore.LeaseRecord memory r) internal view returns (LeaseStatus) {
         if (r.ended) return LeaseStatus.Ended;
         if (r.activatedAt == 0) return LeaseStatus.Pending;
-        if (_now() >= r.activatedAt + r.bookedDuration) return LeaseStatus.Expired;
+        if (_now() >= _modelEnd(r)) return LeaseStatus.Expired;
         return LeaseStatus.Active;
     }
 
+    /// @dev An activated lease's end: its activation, plus the time bought, plus the end's moves for resolved
+    /// downtime (an open outage does not move it).
+    function _modelEnd(MarketStore.LeaseRecord memory r) internal pure returns (uint256) {
+        return r.activatedAt + r.bookedDuration + r.outageExtension;
+    }
+
     function _modelAccrued(MarketStore.LeaseRecord memory r) internal view returns (uint256) {
-        if (r.ended) return _cost(r.price, r.gpus, r.billedSeconds);
+        if (r.ended) return _accrual(r, r.billedUnitSeconds);
         if (r.activatedAt == 0) return 0;
-        return _cost(r.price, r.gpus, _min(_now() - r.activatedAt, r.bookedDuration));
+        (uint256 billed, ) = _billedAt(r, _now());
+        return _accrual(r, billed);
+    }
+
+    /// @notice Billed unit-seconds of an activated lease up to `t` (clamped to its end), and that end point:
+    /// every server's seconds of service (active unit-seconds) less the down unit-seconds.
+    function billedAt(
+        uint256 id,
+        uint256 t
+    ) external view returns (uint256 billed, uint256 down, uint256 until) {
+        MarketStore.LeaseRecord memory r = store.lease(id);
+        (billed, until) = _billedAt(r, t);
+        down = _downUntil(store.outage(id), until);
+    }
+
+    function _billedAt(MarketStore.LeaseRecord memory r, uint256 t) internal view returns (uint256, uint256) {
+        uint256 served = _min(t - r.activatedAt, r.bookedDuration + r.outageExtension);
+        uint256 until = r.activatedAt + served;
+        return (r.units * served - _downUntil(store.outage(r.id), until), until);
+    }
+
+    /// @dev Down unit-seconds up to `t`: those banked by resolutions and raises, plus the open outage's.
+    function _downUntil(MarketStore.OutageRecord memory o, uint256 t) internal pure returns (uint256 down) {
+        down = o.downUnitSeconds;
+        if (o.since != 0 && t > o.since) down += o.downUnits * (t - o.since);
+    }
+
+    /// @dev The gross amount `billed` unit-seconds cost: floor(price x GPUs per server x unit-seconds / 3600).
+    function _accrual(MarketStore.LeaseRecord memory r, uint256 billed) internal pure returns (uint256) {
+        return _cost(r.price, r.gpus / r.units, billed);
+    }
+
+    /// @dev Whether the unresolved exit is open for an activated, live lease: its open outage's deadline passed
+    /// before now and before its end, or it reached MAX_OUTAGE_REPORTS before its end.
+    function _exitOpen(MarketStore.LeaseRecord memory r) internal view returns (bool) {
+        MarketStore.OutageRecord memory o = store.outage(r.id);
+        if (o.reports == 0) return false;
+        uint256 end = _modelEnd(r);
+        if (o.since != 0 && _now() > o.deadline && o.deadline < end) return true;
+        return o.reports >= MAX_OUTAGE_REPORTS && _now() < end;
+    }
+
+    /// @dev Seven times in eight the first offer from a random start that is listed and has free units, so that
+    /// most opens are valid; otherwise (or if none fits) any offer, to check the refusals.
+    function _pickOffer(uint256 seed) internal view returns (uint256) {
+        uint256 count = market.offerCount();
+        uint256 start = seed % count;
+        if ((seed >> 128) % 8 != 0) {
+            for (uint256 i = 0; i < count; ++i) {
+                uint256 id = 1 + ((start + i) % count);
+                Offer memory o = market.getOffer(id);
+                if (!o.paused && o.totalUnits > _modelUnitsInUse(id)) return id;
+            }
+        }
+        return 1 + start;
     }
 
     function _modelUnitsInUse(uint256 offerId) internal view returns (uint256 units) {
@@ -530,7 +626,7 @@ abstract contract MarketHandlerBase is Assertions {
     //////////////////////////////////////////////////////////////*/
 
     function _outcome(string memory what, bool expectOk, bool ok, bytes memory err) internal {
-        store.countCall(keccak256(bytes(what)), ok);
+        store.countCall(what, ok);
         if (ok && !expectOk) store.recordUnexpectedSuccess(what);
         if (!ok && expectOk) store.recordUnexpectedRevert(what, err);
     }
@@ -560,6 +656,11 @@ abstract contract MarketHandlerBase is Assertions {
         return (price * gpus * seconds_) / 3600;
     }
 
+    /// @dev Whether `token` refuses transfers to or from `who`: only busd, for a blocklisted buyer.
+    function _refuses(address token, address who) internal view returns (bool) {
+        return token == busd && _blocked[who];
+    }
+
     function _bal(address token, address who) internal view returns (uint256) {
         return IERC20(token).balanceOf(who);
     }
@@ -576,6 +677,10 @@ abstract contract MarketHandlerBase is Assertions {
 
     function _warpTo(uint256 timestamp) internal {
         if (timestamp > _now()) vm.warp(timestamp);
+    }
+
+    function _tokens() internal view returns (address[3] memory) {
+        return [usd, grid, busd];
     }
 
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {

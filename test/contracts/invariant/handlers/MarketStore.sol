@@ -8,6 +8,7 @@ pragma solidity 0.8.30;
 contract MarketStore {
     /// @notice Ghost model of one lease.
     struct LeaseRecord {
+        uint256 id;
         uint256 offerId;
         address buyer;
         address provider;
@@ -17,19 +18,31 @@ contract MarketStore {
         uint256 price; // the offer's price when the lease was opened
         uint256 feeBps; // the market's fee when the lease was opened
         uint256 bookedDuration; // seconds bought: the opening duration plus every extension
+        uint256 outageExtension; // seconds the end moved for resolved downtime (the outage record's extension)
         uint256 deposit; // measured: everything pulled from the buyer and the extension payers
         uint256 deadline; // activation deadline, from the market's activation window at open
         uint256 activatedAt; // 0 while pending
         bool ended;
         uint8 endReason; // EndReason as uint8
         uint256 endedAt;
-        uint256 billedSeconds; // seconds of service billed at the end (0 for a lease ended while pending)
-        uint256 refund; // measured: paid back to the buyer in the payment token
-        uint256 penalty; // measured: paid to the buyer from the provider's bond, in GRID
+        uint256 billedUnitSeconds; // unit-seconds billed at the end: units x served - down (0 if ended pending)
+        uint256 refund; // measured: paid back to the buyer in the payment token, or credited to it
+        uint256 penalty; // measured: paid to the buyer from the provider's bond, in GRID, or credited to it
         uint256 settled; // gross amount released to the provider (fee included), per our claims
         uint256 claimedNet; // measured share of the provider
         uint256 fees; // measured share of the protocol
         uint256 extensions;
+    }
+
+    /// @notice Ghost model of one lease's outages, as the handler reported and resolved them.
+    struct OutageRecord {
+        uint256 since; // when the open outage (or its last raise) began; 0 when none is open
+        uint256 downUnits; // servers down in the open outage
+        uint256 deadline; // the open (or last) outage's repair deadline
+        uint256 lastResolved;
+        uint256 reports;
+        uint256 downUnitSeconds; // banked: resolved outages and raises
+        uint256 extension; // seconds the end moved: floor(banked down unit-seconds / units) at the last resolve
     }
 
     /// @notice Cash that crossed the market's edge in one token, measured on the other side.
@@ -42,12 +55,15 @@ contract MarketStore {
         uint256 bondIn; // GRID only: bonds deposited
         uint256 bondOut; // GRID only: bonds withdrawn
         uint256 penalties; // GRID only: penalties paid to buyers from bonds
+        uint256 credited; // refunds and penalties the token refused, credited to the buyer (still in the market)
+        uint256 creditWithdrawn; // credits paid out by withdrawCredit
     }
 
     address public immutable handlerAdmin;
     mapping(address => bool) public isHandler;
 
     mapping(uint256 leaseId => LeaseRecord) private _leases;
+    mapping(uint256 leaseId => OutageRecord) private _outages;
     uint256 public leaseCount;
     mapping(address provider => uint256[] leaseIds) private _leasesOf;
     mapping(address token => TokenFlows) private _flows;
@@ -66,6 +82,7 @@ contract MarketStore {
 
     mapping(bytes32 action => uint256) public calls;
     mapping(bytes32 action => uint256) public successes;
+    string[] private _actionNames; // every action counted so far, in the order first seen
 
     error NotHandler(address caller);
 
@@ -105,6 +122,14 @@ contract MarketStore {
         return _leasesOf[provider];
     }
 
+    function setOutage(uint256 leaseId, OutageRecord calldata o) external onlyHandler {
+        _outages[leaseId] = o;
+    }
+
+    function outage(uint256 leaseId) external view returns (OutageRecord memory) {
+        return _outages[leaseId];
+    }
+
     /*//////////////////////////////////////////////////////////////
                                CASH FLOWS
     //////////////////////////////////////////////////////////////*/
@@ -140,18 +165,35 @@ contract MarketStore {
         ghostBond[provider] -= amount;
     }
 
-    function addPenalty(address token, address provider, uint256 amount) external onlyHandler {
-        _flows[token].penalties += amount;
+    /// @notice A penalty left the provider's bond: paid to the buyer (`paid`) or credited to it.
+    function addPenalty(address token, address provider, uint256 amount, bool paid) external onlyHandler {
+        if (paid) _flows[token].penalties += amount;
+        else _flows[token].credited += amount;
         ghostBond[provider] -= amount;
+    }
+
+    function addCredited(address token, uint256 amount) external onlyHandler {
+        _flows[token].credited += amount;
+    }
+
+    function addCreditWithdrawn(address token, uint256 amount) external onlyHandler {
+        _flows[token].creditWithdrawn += amount;
     }
 
     /*//////////////////////////////////////////////////////////////
                                 OUTCOMES
     //////////////////////////////////////////////////////////////*/
 
-    function countCall(bytes32 action, bool ok) external onlyHandler {
+    function countCall(string calldata name, bool ok) external onlyHandler {
+        bytes32 action = keccak256(bytes(name));
+        if (calls[action] == 0) _actionNames.push(name);
         calls[action] += 1;
         if (ok) successes[action] += 1;
+    }
+
+    /// @notice Every action counted so far, in the order first seen.
+    function actionNames() external view returns (string[] memory) {
+        return _actionNames;
     }
 
     function recordUnexpectedRevert(string calldata what, bytes calldata data) external onlyHandler {
