@@ -85,6 +85,8 @@ const AGENT_EVENTS: Record<string, string> = {
   "activation-missed": "NOT activated: its activation window had passed",
   deprovisioned: "deprovisioned",
   "lease-closed": "closed",
+  "outage-resolved": "outage resolved (the demo health hook answered healthy; billing resumed)",
+  "repair-deadline-passed": "outage NOT resolved before its repair deadline",
 };
 
 const stack = new LocalStack({

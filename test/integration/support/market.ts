@@ -35,6 +35,7 @@ export const EndReason = {
   BuyerTerminated: 2,
   ProviderTerminated: 3,
   NoShowCancelled: 4,
+  OutageUnresolved: 5,
 } as const;
 
 /** Mirrors `LeaseStatus` in contracts/types/DataTypes.sol (ABI-encoded as uint8). */
