@@ -107,8 +107,8 @@ function respond(offers: unknown[], world: World = {}) {
                   noShows: 2,
                   providerTerminations: 0,
                   penaltiesPaid: "0",
-                  gpuSecondsDown: "0",
-                  availabilityBps: 10_000,
+                  gpuSecondsDown: "3600",
+                  availabilityBps: 9_850,
                   outageReports: 0,
                   openOutages: 0,
                   outagesUnresolved: 0,
@@ -176,6 +176,8 @@ describe("MarketPage", () => {
     expect(within(first).getByText("31 leases served")).toBeTruthy();
     expect(within(first).getByText("1,234 GPU-hours")).toBeTruthy();
     expect(within(first).getByText("2 no-shows")).toBeTruthy();
+    expect(within(first).getByText("98.5% available").className).toBe("warn");
+    expect(within(first).getByText("repairs within 4 hours")).toBeTruthy();
     expect(within(first).getByText("Lion City GPU")).toBeTruthy();
     expect(within(rows[0]).getByText("1.5 GRID")).toBeTruthy();
   });

@@ -77,6 +77,9 @@ export function OfferTable({
                 </td>
                 <td className="small">
                   {formatDuration(o.minDuration)} to {formatDuration(o.maxDuration)}
+                  {o.repairWindow !== undefined && (
+                    <div className="muted">repairs within {formatDuration(o.repairWindow)}</div>
+                  )}
                 </td>
                 <td className="small">
                   {o.track ? (
@@ -88,6 +91,11 @@ export function OfferTable({
                       <div className={o.track.noShows > 0 ? "warn" : "muted"}>
                         {o.track.noShows} no-show{o.track.noShows === 1 ? "" : "s"}
                       </div>
+                      {o.track.availabilityBps !== undefined && (
+                        <div className={o.track.availabilityBps < 9_900 ? "warn" : "muted"}>
+                          {(o.track.availabilityBps / 100).toFixed(1)}% available
+                        </div>
+                      )}
                     </>
                   ) : (
                     <span className="muted">New provider</span>

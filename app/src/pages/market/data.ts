@@ -79,6 +79,7 @@ export function toMarketOffers(
       pricePerGpuHour: o.pricePerGpuHour,
       minDuration: o.minDuration,
       maxDuration: o.maxDuration,
+      repairWindow: o.repairWindow,
       paused: o.paused,
       restricted: o.restricted,
       interconnect: spec.interconnect,
@@ -89,6 +90,7 @@ export function toMarketOffers(
         gpuSecondsServed: p.gpuSecondsServed,
         noShows: p.noShows,
         providerTerminations: p.providerTerminations,
+        availabilityBps: p.availabilityBps,
       },
       refusal: refusalOf(o, p, conditions),
     };

@@ -296,7 +296,9 @@ describe("toMarketOffers", () => {
       gpuSecondsServed: 720000n,
       noShows: 1,
       providerTerminations: 0,
+      availabilityBps: 10_000,
     });
+    expect(o.repairWindow).toBe(14_400n);
     expect(o.interconnect).toBe("InfiniBand NDR · 400 Gb/s per GPU");
     expect(o.location).toBe("Osaka");
     expect(o.restricted).toBe(true);

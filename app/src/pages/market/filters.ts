@@ -19,6 +19,8 @@ export interface MarketOffer {
   pricePerGpuHour: bigint;
   minDuration: bigint;
   maxDuration: bigint;
+  /** Seconds the provider has to repair a server a buyer reports down. */
+  repairWindow?: bigint;
   paused: boolean;
   /** The offer restricts buyers through a policy contract (an allowlist). */
   restricted: boolean;
@@ -35,6 +37,8 @@ export interface TrackRecord {
   gpuSecondsServed: bigint;
   noShows: number;
   providerTerminations: number;
+  /** Delivered ÷ (delivered + down) GPU time on its ended leases, in basis points (10,000 before any outage). */
+  availabilityBps?: number;
 }
 
 /** Token display data the list needs: symbol and decimals (the SDK's `TokenDisplay`). */
