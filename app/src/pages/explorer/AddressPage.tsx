@@ -46,7 +46,8 @@ export default function AddressPage({ params }: { params: Record<string, string>
 function ProviderSection({ d, address }: { d: AddressData; address: string }) {
   const p = d.provider!;
   const meta = parseProviderMeta(p.metadataURI);
-  const failures = p.noShows + p.providerTerminations;
+  // An outage left unrepaired past its deadline failed the buyer as surely as a no-show.
+  const failures = p.noShows + p.providerTerminations + p.outagesUnresolved;
   return (
     <section aria-labelledby="as-provider">
       <h2 id="as-provider">As a provider{meta.name ? `: ${meta.name}` : ""}</h2>
@@ -78,8 +79,8 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
       </div>
       <p className="muted small">
         Active since {formatDate(p.firstSeenAt)}, last seen {formatDate(p.lastSeenAt)}. Reliability
-        = leases neither no-shows nor ended early by the provider, over all leases opened on its
-        offers.
+        = leases neither no-shows, ended early by the provider, nor ended with an outage unrepaired,
+        over all leases opened on its offers.
       </p>
       <ProviderAvailability p={p} />
 

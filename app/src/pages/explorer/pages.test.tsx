@@ -476,6 +476,8 @@ describe("explorer pages", () => {
     );
     expect(screen.getByText(/Showing the latest 1 of 4/)).toBeTruthy();
     expect(screen.queryByRole("heading", { name: "As a buyer" })).toBeNull();
+    // 4 leases, one ended with an outage unrepaired.
+    expect(screen.getByText("Reliability").nextElementSibling!.textContent).toBe("75.0%");
     expect(screen.getByRole("heading", { name: "Availability: 97.5%" })).toBeTruthy();
     expect(
       screen.getByRole("img", { name: "97.5% of GPU time delivered, 2.5% down" }),
