@@ -17,7 +17,7 @@ import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 /// Panic(0x11), so the two explicit tests and the fuzz test failed on their selector assertion.
 contract NoPanics_Adversarial_Test is AdversarialBase {
     bytes4 internal constant PANIC = 0x4e487b71; // Panic(uint256)
-    uint256 internal constant FUNCTIONS = 60;
+    uint256 internal constant FUNCTIONS = 67;
 
     bytes4[] internal allowed;
 
@@ -326,7 +326,7 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         if (f == 38) return abi.encodeCall(market.acceptOwnership, ());
         if (f == 39) return abi.encodeCall(market.renounceOwnership, ());
         // Getters without arguments
-        bytes4[20] memory getters = [
+        bytes4[27] memory getters = [
             market.paymentTokens.selector,
             market.treasury.selector,
             market.feeBps.selector,
@@ -346,7 +346,14 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             market.REPORT_COOLDOWN.selector,
             market.POLICY_GAS.selector,
             market.PAYOUT_GAS.selector,
-            market.EXTENSION.selector
+            market.EXTENSION.selector,
+            market.MAX_GPUS_PER_UNIT.selector,
+            market.MIN_ACTIVATION_WINDOW.selector,
+            market.MAX_ACTIVATION_WINDOW.selector,
+            market.MAX_CLAIM_BATCH.selector,
+            market.MAX_PAYMENT_TOKENS.selector,
+            market.MIN_REPAIR_WINDOW.selector,
+            market.MAX_REPAIR_WINDOW.selector
         ];
         return abi.encodePacked(getters[f - 40]);
     }

@@ -9,7 +9,7 @@ import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts
 /// @notice Fuzz tests of the lease arithmetic end to end, through the market and real token transfers, across
 /// prices, units, GPUs per unit, durations, elapsed times, fees and both payment tokens (6-decimal TestUSD and
 /// 18-decimal GRID, which is also the bond token).
-/// @dev Every expected amount is restated here from DESIGN.md, never read from the market:
+/// @dev Every expected amount is restated here from the rules (contracts/README.md), never read from the market:
 /// cost(seconds) = floor(price * gpusPerUnit * units * seconds / 3600), fee = floor(gross * feeBps / 10_000) on
 /// cumulative amounts, penalty = min(bond, offer.minProviderBond * PENALTY_BPS / 10_000).
 /// Times are read with `vm.getBlockTimestamp()`, never `block.timestamp`: via-IR may re-read TIMESTAMP after a
