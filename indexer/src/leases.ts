@@ -3,7 +3,7 @@
  * Each updates the lease, its parties and the statistics, and records one LeaseEvent. Outages: ./outages.ts.
  */
 import { ponder } from "ponder:registry";
-import { availabilityBps } from "@gridlease/sdk/indexer";
+import { availabilityBps } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
 import { lease, leaseEvent, offer } from "ponder:schema";
 import {

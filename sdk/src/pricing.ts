@@ -38,6 +38,17 @@ export function averagePricePerGpuHour(volume: bigint, gpuSeconds: bigint): bigi
   return gpuSeconds === 0n ? 0n : (volume * SECONDS_PER_HOUR) / gpuSeconds;
 }
 
+/**
+ * A provider's availability, as both indexers compute it (indexer/README.md, "Outages"): delivered ÷ (delivered +
+ * down) GPU-seconds of its ended leases, in basis points rounded down; 10,000 when there is neither.
+ */
+export function availabilityBps(gpuSecondsDelivered: bigint, gpuSecondsDown: bigint): number {
+  if (gpuSecondsDelivered < 0n || gpuSecondsDown < 0n)
+    throw new RangeError("GPU-seconds delivered and down must not be negative");
+  const total = gpuSecondsDelivered + gpuSecondsDown;
+  return total === 0n ? Number(BPS) : Number((gpuSecondsDelivered * BPS) / total);
+}
+
 /** Terms of a lease needed to price it. */
 export interface LeaseTerms {
   pricePerGpuHour: bigint;

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  availabilityBps,
   createIndexerClient,
   leaseOutageRecord,
   listCredits,
@@ -14,7 +13,7 @@ import {
   toLease,
   type RawLease,
 } from "@gridlease/sdk/indexer";
-import { accruedAt, downUnitSecondsAt, leaseEnd } from "@gridlease/sdk/pricing";
+import { accruedAt, availabilityBps, downUnitSecondsAt, leaseEnd } from "@gridlease/sdk/pricing";
 
 function fakeFetch(data: (field: string) => unknown) {
   const calls: { query: string; variables: Record<string, unknown> }[] = [];

@@ -13,5 +13,4 @@ export * from "./rows.ts";
 export * from "./accounts.ts";
 export * from "./stats.ts";
 export * from "./queries.ts";
-export * from "./availability.ts";
 export * from "./outages.ts";

@@ -65,7 +65,7 @@ export interface IndexedStat {
   outageReports: number;
   /** GPU-seconds delivered (billed) by leases that ended, booked at their end. */
   gpuSecondsDelivered: bigint;
-  /** GPU-seconds down of leases that ended, booked at their end; `availabilityBps(delivered, down)`. */
+  /** GPU-seconds down of leases that ended, booked at their end (pricing's `availabilityBps(delivered, down)`). */
   gpuSecondsDown: bigint;
   updatedAt: bigint;
 }

@@ -23,7 +23,7 @@ export function avgPrice(volume: BigInt, gpuSeconds: BigInt): BigInt {
   return gpuSeconds.equals(ZERO) ? ZERO : volume.times(SECONDS_PER_HOUR).div(gpuSeconds);
 }
 
-/** delivered ÷ (delivered + down) in basis points, rounded down; 10,000 when both are 0 (sdk availabilityBps). */
+/** delivered ÷ (delivered + down) in basis points, rounded down; 10,000 when both are 0 (sdk/src/pricing.ts). */
 export function availabilityBps(delivered: BigInt, down: BigInt): i32 {
   let total = delivered.plus(down);
   if (total.equals(ZERO)) return 10000;
