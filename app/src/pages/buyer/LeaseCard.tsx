@@ -225,6 +225,7 @@ export function LeaseCard({
           lease={lease}
           state={state}
           repairWindow={BigInt(offer.repairWindow)}
+          now={now}
           busy={flow.busy}
           onRun={runTx}
           onCancel={() => setPanel("none")}

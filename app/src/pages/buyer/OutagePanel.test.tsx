@@ -25,6 +25,9 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useReadClient: () => undefined,
   useSigner: () => ({ account: { address: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71" } }),
 }));
+vi.mock("../../hooks/useMarketConfig.ts", () => ({
+  useMarketConfig: () => ({ data: { limits: { reportCooldown: 3600n } } }),
+}));
 vi.mock("../../hooks/useToken.ts", () => ({
   useTokenInfo: () => ({ data: { symbol: "tUSD", decimals: 6, isUsd: true } }),
   useTokenBalance: () => ({ data: undefined }),
@@ -199,5 +202,22 @@ describe("LeaseCard outages", () => {
       within(card).getByRole("button", { name: "End lease: outage not repaired" }),
     );
     expect(ended).toEqual([7n]);
+  });
+
+  it("says the provider keeps the earlier deadline when a report follows a resolution within the cooldown", async () => {
+    const resolved = outage({
+      since: 0n,
+      downUnits: 0n,
+      lastResolved: NOW - 600n,
+      deadline: NOW + 2n * HOUR,
+      extension: 300n,
+      downUnitSeconds: 600n,
+    });
+    const card = renderCard(lease({}, resolved));
+    expect(within(card).queryByRole("region", { name: "Outage on lease #7" })).toBeNull();
+    await userEvent.click(within(card).getByRole("button", { name: "Report outage" }));
+    const confirm = within(card).getByText(/Billing is paused for 1 of 2 servers from now/);
+    expect(confirm.textContent).toMatch(/less than 1 hour ago, so the provider keeps its deadline/);
+    expect(confirm.textContent).not.toMatch(/has 4 hours to repair/);
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { formatDuration, reportOutage, endUnresolvedOutage, type LeaseState } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
+import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
 import type { TxStepDef } from "../../hooks/useTxFlow.ts";
 import { formatCountdown } from "../../lib/chainClock.ts";
 import type { LiveLeaseView } from "../../lib/liveLease.ts";
@@ -101,6 +102,7 @@ export function OutageReportForm({
   lease,
   state,
   repairWindow,
+  now,
   busy,
   onRun,
   onCancel,
@@ -109,6 +111,8 @@ export function OutageReportForm({
   state: LeaseState;
   /** The offer's repair window in seconds (the provider's time to resolve). */
   repairWindow?: bigint;
+  /** Chain time now (unix seconds). */
+  now: bigint;
   busy: boolean;
   onRun: (steps: TxStepDef[]) => Promise<boolean>;
   onCancel: () => void;
@@ -121,6 +125,11 @@ export function OutageReportForm({
   const [touched, setTouched] = useState(false);
   const check = checkOutageUnits(units, lease.units, downNow);
   const id = lease.leaseId;
+  // The market's rule against fake repairs: a report soon after the last resolution keeps that outage's deadline.
+  const cooldown = useMarketConfig().data?.limits.reportCooldown;
+  const lastResolved = lease.outage?.lastResolved ?? 0n;
+  const keepsDeadline =
+    downNow === 0n && cooldown !== undefined && lastResolved > 0n && now - lastResolved < cooldown;
 
   const submit = async () => {
     setTouched(true);
@@ -184,12 +193,23 @@ export function OutageReportForm({
       {"units" in check && (
         <p className="callout outage-confirm" role="status">
           {billingPausedText(check.units, lease.units)}
-          {repairWindow !== undefined && downNow === 0n && (
+          {keepsDeadline ? (
             <>
               {" "}
-              The provider has {formatDuration(repairWindow)} to repair; after that you may end the
-              lease with a refund and a penalty from the provider’s bond.
+              The last outage was resolved less than {formatDuration(cooldown!)} ago, so the
+              provider keeps its deadline of{" "}
+              {new Date(Number(lease.outage!.deadline) * 1000).toLocaleString()}: the clock does not
+              restart.
             </>
+          ) : (
+            repairWindow !== undefined &&
+            downNow === 0n && (
+              <>
+                {" "}
+                The provider has {formatDuration(repairWindow)} to repair; after that you may end
+                the lease with a refund and a penalty from the provider’s bond.
+              </>
+            )
           )}
         </p>
       )}
