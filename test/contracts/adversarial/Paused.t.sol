@@ -154,4 +154,28 @@ contract Paused_Adversarial_Test is AdversarialBase {
         uint256 id = _open(buyer, offerId, 1, 1 hours);
         assertEq(market.getLease(id).offerId, offerId, "leases open again");
     }
+
+    function test_WhenOutages_Work() public {
+        vm.prank(buyer);
+        market.reportOutage(ACTIVE, 1, bytes32("fan failure"));
+        vm.warp(NOW + 10 minutes);
+        vm.prank(provider);
+        market.resolveOutage(ACTIVE, "");
+        assertEq(market.getLease(ACTIVE).end, START_TIME + 10 hours + 10 minutes, "the end moved");
+
+        uint256 at = NOW + 10 minutes + 1 hours;
+        vm.warp(at);
+        vm.prank(buyer);
+        market.reportOutage(ACTIVE, 1, bytes32("down again"));
+        vm.warp(at + REPAIR_WINDOW + 1);
+        uint256 gridBefore = grid.balanceOf(buyer);
+        vm.prank(stranger);
+        market.endUnresolvedOutage(ACTIVE);
+        assertEq(
+            uint8(market.getLease(ACTIVE).endReason),
+            uint8(EndReason.OutageUnresolved),
+            "ended unresolved"
+        );
+        assertEq(grid.balanceOf(buyer) - gridBefore, PENALTY, "penalty paid while paused");
+    }
 }
