@@ -237,6 +237,37 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Active), "still active");
     }
 
+    /// @notice Whatever gas the caller sends, the end either completes (with the refund credited) or reverts
+    /// changing nothing: a starved payout can never be passed off as a refusal. Between about 140,000 and 240,000
+    /// gas the revert is an out-of-gas without data rather than Market_InsufficientGas: the failed transfer leaves
+    /// more than PAYOUT_GAS / 63 but less than the credit's storage write needs.
+    function test_WhenAnyGasLimit_EndCompletesOrChangesNothing() public {
+        uint256 id = _hookLease();
+        vm.warp(START_TIME + 3 hours);
+        hookBuyer.setMode(HookBuyer.Mode.BurnGas);
+        uint256 refund = deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours);
+        bool completed;
+        for (uint256 g = 60_000; g <= 400_000; g += 20_000) {
+            uint256 snapshot = vm.snapshotState();
+            MarketState memory before = _captureState();
+            vm.prank(provider);
+            (bool ok, ) = address(market).call{gas: g}(abi.encodeCall(market.terminateLease, (id)));
+            if (ok) {
+                completed = true;
+                assertEq(
+                    market.credits(address(hook), address(hookBuyer)),
+                    refund,
+                    "completed: refund credited"
+                );
+                assertEq(market.getOffer(hookOffer).unitsInUse, 0, "completed: units freed");
+            } else {
+                _assertUnchanged(before);
+            }
+            vm.revertToState(snapshot);
+        }
+        assertTrue(completed, "enough gas completes the end");
+    }
+
     /*//////////////////////////////////////////////////////////////
                           PAUSED BOND TOKEN
     //////////////////////////////////////////////////////////////*/
