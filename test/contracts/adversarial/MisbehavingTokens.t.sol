@@ -8,6 +8,7 @@ import {FalseReturnToken} from "../mocks/FalseReturnToken.sol";
 import {NoReturnToken} from "../mocks/NoReturnToken.sol";
 import {BrokenBalanceToken} from "../mocks/BrokenBalanceToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
+import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
@@ -93,7 +94,19 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         uint256 lockedBefore = market.getProvider(provider).lockedBond;
         uint256 gridBefore = grid.balanceOf(buyer);
         uint256 falsyBefore = falsy.balanceOf(buyer);
+        uint256 refund = deposit - _cost(H100_PRICE, 8, 3 hours);
 
+        vm.expectEmit(true, true, true, true, address(market));
+        emit IGridleaseMarketEvents.LeaseEnded(
+            active,
+            EndReason.BuyerTerminated,
+            NOW + 3 hours,
+            deposit - refund,
+            refund,
+            0
+        );
+        vm.expectEmit(true, true, true, true, address(market));
+        emit IGridleaseMarketEvents.CreditAdded(buyer, address(falsy), refund);
         vm.prank(buyer);
         market.terminateLease(active);
         vm.prank(provider);
@@ -101,7 +114,6 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         vm.prank(buyer);
         market.cancelLease(noShow);
 
-        uint256 refund = deposit - _cost(H100_PRICE, 8, 3 hours);
         assertEq(market.credits(address(falsy), buyer), refund + 2 * deposit, "every refund credited");
         assertEq(falsy.balanceOf(buyer), falsyBefore, "no token moved");
         assertEq(
@@ -126,6 +138,8 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         assertEq(market.credits(address(falsy), buyer), refund + 2 * deposit, "credit kept");
 
         falsy.setFailing(false);
+        vm.expectEmit(true, true, true, true, address(market));
+        emit IGridleaseMarketEvents.CreditWithdrawn(buyer, address(falsy), refund + 2 * deposit);
         vm.prank(buyer);
         market.withdrawCredit(address(falsy));
         assertEq(falsy.balanceOf(buyer) - falsyBefore, refund + 2 * deposit, "credit delivered");
