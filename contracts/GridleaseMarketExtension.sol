@@ -20,7 +20,8 @@ import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
 /// and delegates to it every call it does not define itself, so this code runs on the market's storage and its
 /// events come from the market's address.
 /// @dev It inherits exactly what the market inherits, in the same order, so both see one storage layout; the
-/// immutables are set to the market's. Called directly (not through the market), every function reverts.
+/// immutables are set to the market's. Called directly (not through the market), every function that writes
+/// reverts with Market_NotDelegated; the reads answer from this contract's own storage, which is empty.
 contract GridleaseMarketExtension is
     IGridleaseMarketExtension,
     Ownable2Step,

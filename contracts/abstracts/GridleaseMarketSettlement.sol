@@ -13,6 +13,10 @@ import {GridleaseMarketState} from "./GridleaseMarketState.sol";
 /// @notice How the core ends a lease and pays the buyer out, whatever ends it (a party, its expiry, a missed
 /// activation or an unresolved outage). Adds no storage: it works on {GridleaseMarketState}'s.
 abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, GridleaseMarketState {
+    /// @dev Gas a credit needs after a failed payout: a fresh storage slot (22,100 with its cold read), the
+    /// CreditAdded event and the way out, with room to spare.
+    uint256 private constant CREDIT_GAS = 40_000;
+
     /// @dev Ends a lease: bills what it served up to now (or its end), refunds the rest of the deposit, frees its
     /// units and its bond reservation, and pays the buyer the bond penalty when the provider is at fault. The
     /// payouts go to the buyer, so they never block the end: what the token refuses is credited (see _payOut).
@@ -83,8 +87,8 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
     /// blocklisted, the token is paused, a receive hook refuses or burns its PAYOUT_GAS): a payout to one party
     /// must never block the call that makes it. The credit is written after the failed call under the
     /// reentrancy guard; the failed call changed nothing. Reverts with Market_InsufficientGas when the transfer
-    /// failed and the transaction had too little gas left to have given it PAYOUT_GAS: that failure is the
-    /// caller's, not the receiver's.
+    /// failed and the transaction had too little gas left to have given it PAYOUT_GAS and still write the credit:
+    /// that failure is the caller's, not the receiver's.
     function _payOut(IERC20 token, address to, uint256 amount) private {
         uint256 gasLimit = PAYOUT_GAS;
         bool ok;
@@ -105,7 +109,9 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
             }
         }
         if (ok) return;
-        if (gasleft() < gasLimit / 63) revert Errors.Market_InsufficientGas(gasleft());
+        // Besides what the 63/64 rule held back, the credit below (a fresh slot and an event) must still fit: a
+        // caller who left less gets a named error, never a bare out-of-gas.
+        if (gasleft() < gasLimit / 63 + CREDIT_GAS) revert Errors.Market_InsufficientGas(gasleft());
         _credits[address(token)][to] += amount;
         emit CreditAdded(to, address(token), amount);
     }

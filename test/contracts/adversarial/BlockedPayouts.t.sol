@@ -237,10 +237,9 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Active), "still active");
     }
 
-    /// @notice Whatever gas the caller sends, the end either completes (with the refund credited) or reverts
-    /// changing nothing: a starved payout can never be passed off as a refusal. Between about 140,000 and 240,000
-    /// gas the revert is an out-of-gas without data rather than Market_InsufficientGas: the failed transfer leaves
-    /// more than PAYOUT_GAS / 63 but less than the credit's storage write needs.
+    /// @notice Whatever gas the caller sends, the end either completes (with the refund credited) or reverts with
+    /// Market_InsufficientGas, changing nothing: a starved payout can never be passed off as a refusal, and never
+    /// fails as a bare out-of-gas (the check after a failed payout keeps room for the credit's storage write).
     function test_WhenAnyGasLimit_EndCompletesOrChangesNothing() public {
         uint256 id = _hookLease();
         vm.warp(START_TIME + 3 hours);
@@ -251,7 +250,9 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
             uint256 snapshot = vm.snapshotState();
             MarketState memory before = _captureState();
             vm.prank(provider);
-            (bool ok, ) = address(market).call{gas: g}(abi.encodeCall(market.terminateLease, (id)));
+            (bool ok, bytes memory err) = address(market).call{gas: g}(
+                abi.encodeCall(market.terminateLease, (id))
+            );
             if (ok) {
                 completed = true;
                 assertEq(
@@ -261,6 +262,11 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
                 );
                 assertEq(market.getOffer(hookOffer).unitsInUse, 0, "completed: units freed");
             } else {
+                assertEq(
+                    bytes4(err),
+                    Errors.Market_InsufficientGas.selector,
+                    "a starved end names its error"
+                );
                 _assertUnchanged(before);
             }
             vm.revertToState(snapshot);
