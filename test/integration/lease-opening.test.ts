@@ -87,6 +87,10 @@ describe("opening a lease", () => {
       claimable: 0n,
       status: LeaseStatus.Pending,
       endReason: EndReason.None,
+      downUnits: 0n,
+      repairDeadline: 0n,
+      downUnitSeconds: 0n,
+      outageReports: 0n,
     });
     expect((await h.market.read.getOffer([usdOfferId])).unitsInUse).toBe(2);
     await h.expectConservation();
