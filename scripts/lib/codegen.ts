@@ -4,10 +4,9 @@
  *
  *   sdk/src/generated/abis.ts         every ABI `as const`, so viem, wagmi and Ponder are typed
  *   sdk/src/generated/deployments.ts  per chain id: { address, startBlock } of each contract, plus the market's
- *                                     immutables the indexers need (penaltyBps), read from the deployed contract
+ *                                     penaltyBps (for canLease without a chain read), read from the deployed contract
  *   subgraph/abis/*.json              ABI JSON for graph-cli
  *   subgraph/networks.json            per network: { address, startBlock } for graph-cli
- *   subgraph/src/generated/market.ts  per network: the market's penaltyBps, for the mappings (AssemblyScript)
  *
  * The local chain's deployment (chain id 31337) is deterministic: it is recomputed by deploying the Ignition
  * module on a fresh in-process chain. Public deployments are read from deployments/<network>.json, written by
@@ -183,29 +182,7 @@ export const deployments = ${JSON.stringify(byChain, null, 2)} as const;
     ]),
   );
   files.set("subgraph/networks.json", JSON.stringify(networks, null, 2) + "\n");
-  files.set("subgraph/src/generated/market.ts", renderSubgraphMarket(sorted));
   return files;
-}
-
-/**
- * The market's immutables for the subgraph's mappings, keyed by The Graph's network name: AssemblyScript cannot
- * import JSON, and `dataSource.network()` picks the entry at run time.
- */
-function renderSubgraphMarket(deployments: DeploymentRecord[]): string {
-  const cases = deployments
-    .filter((d) => d.contracts.GridleaseMarket?.penaltyBps !== undefined)
-    .map(
-      (d) =>
-        `  if (network == ${JSON.stringify(GRAPH_NETWORK_NAMES[d.network] ?? d.network)}) return ${d.contracts.GridleaseMarket!.penaltyBps};`,
-    )
-    .join("\n");
-  return `${HEADER}
-/** The market's PENALTY_BPS on \`network\` (The Graph's name), or -1 when the deployment did not record it. */
-export function penaltyBpsOn(network: string): i32 {
-${cases}
-  return -1;
-}
-`;
 }
 
 /** Files whose content on disk differs from `files`. */

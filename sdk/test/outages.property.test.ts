@@ -14,6 +14,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, keccak256, maxUint256, toHex, type Address, type Hex } from "viem";
 import * as sdk from "@gridlease/sdk";
+import { rng } from "./support/rng.ts";
 import { deployMarket, GRID, h100Offer, USD } from "../../scripts/lib/fixture.ts";
 
 const SEED = Number(process.env.OUTAGES_SEED ?? 20261207);
@@ -21,23 +22,6 @@ const LEASES = 10;
 const STEPS = 14;
 const KEY: Hex = `0x${"22".repeat(32)}`;
 const ACCESS: Hex = `0x${"07".repeat(96)}`;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-  };
-}
 
 let connection: NetworkConnection;
 let m: Awaited<ReturnType<typeof deployMarket>>;
