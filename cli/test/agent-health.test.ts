@@ -15,6 +15,8 @@ import { readAccessKeyFile } from "../src/accessKeyFile.ts";
 import {
   BUYER_KEY,
   cli,
+  okJson,
+  onChain,
   FIXTURES,
   PROVIDER_KEY,
   startAgent,
@@ -29,15 +31,8 @@ let dir: string;
 let keyFile: string;
 let agent: AgentProcess | undefined;
 
-const run = (key: string, args: string[]) =>
-  cli([...args, "--rpc-url", chain.url, "--market", chain.market, "--json"], {
-    env: { GRIDLEASE_PRIVATE_KEY: key },
-  });
-async function ok(p: ReturnType<typeof run>) {
-  const r = await p;
-  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-  return r.json;
-}
+const run = onChain(() => chain);
+const ok = okJson;
 const status = (id: string) => ok(run(BUYER_KEY, ["lease", "outage", "status", id]));
 const hookLines = (file: string) =>
   readFileSync(file, "utf8")

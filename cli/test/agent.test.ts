@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUYER_KEY,
   cli,
+  okJson,
+  onChain,
   FIXTURES,
   PROVIDER_KEY,
   startAgent,
@@ -25,15 +27,8 @@ let dir: string;
 let keyFile: string;
 const agents: AgentProcess[] = [];
 
-const run = (key: string, args: string[], rpcUrl = chain.url) =>
-  cli([...args, "--rpc-url", rpcUrl, "--market", chain.market, "--json"], {
-    env: { GRIDLEASE_PRIVATE_KEY: key },
-  });
-async function ok(p: ReturnType<typeof run>) {
-  const r = await p;
-  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-  return r.json;
-}
+const run = onChain(() => chain);
+const ok = okJson;
 const openLease = async (duration = "1h") =>
   (
     await ok(

@@ -17,6 +17,8 @@ import { cost, getLease, gridleaseMarketAbi, gridleaseTokenAbi, penalty } from "
 import {
   BUYER_KEY,
   cli,
+  okJson,
+  onChain,
   FIXTURES,
   PROVIDER_KEY,
   startAgent,
@@ -46,15 +48,8 @@ let keyFile: string;
 let hookLog: string;
 let offerId: string;
 
-const run = (key: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  cli([...args, "--rpc-url", chain.url, "--market", chain.market, "--json"], {
-    env: { GRIDLEASE_PRIVATE_KEY: key, ...env },
-  });
-async function ok(p: ReturnType<typeof run>) {
-  const r = await p;
-  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-  return r.json;
-}
+const run = onChain(() => chain);
+const ok = okJson;
 
 describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the buyer ends", () => {
   beforeAll(async () => {
@@ -106,7 +101,7 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
           "--repair-window",
           "15m",
         ],
-        sshd.env,
+        { env: sshd.env },
       ),
     );
     expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });

@@ -12,6 +12,8 @@ import { keccak256, toHex } from "viem";
 import {
   BUYER_KEY,
   cli,
+  okJson,
+  onChain,
   FIXTURES,
   OTHER_KEY,
   PROVIDER_KEY,
@@ -28,15 +30,8 @@ let dir: string;
 let keyFile: string;
 let agent: AgentProcess;
 
-const run = (key: string, args: string[], rpcUrl = chain.url) =>
-  cli([...args, "--rpc-url", rpcUrl, "--market", chain.market, "--json"], {
-    env: { GRIDLEASE_PRIVATE_KEY: key },
-  });
-async function ok(p: ReturnType<typeof run>) {
-  const r = await p;
-  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-  return r.json;
-}
+const run = onChain(() => chain);
+const ok = okJson;
 /** Expects a refusal by the chain (exit 3) with the contract error's name as the kind. */
 async function refused(p: ReturnType<typeof run>, kind: string) {
   const r = await p;
@@ -160,7 +155,7 @@ describe("help and bad input", () => {
       ["credits", "withdraw"],
     ];
     for (const args of cases) {
-      const r = await run(BUYER_KEY, args, "http://127.0.0.1:1");
+      const r = await run(BUYER_KEY, args, { rpcUrl: "http://127.0.0.1:1" });
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.json.error.kind).toBe("usage");
     }
@@ -180,7 +175,7 @@ describe("help and bad input", () => {
       ["provider", "outage", "resolve", "1"],
       ["credits"],
     ]) {
-      const r = await run(BUYER_KEY, args, down);
+      const r = await run(BUYER_KEY, args, { rpcUrl: down });
       expect(r.code, args.join(" ")).toBe(4);
       expect(r.json.error.kind).toBe("network");
     }

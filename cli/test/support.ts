@@ -3,6 +3,7 @@
  * scripts/lib/fixture.ts deployment), the `gridlease` command run as a child process, the provider agent as a
  * long-running child, and a TCP proxy the tests can cut to simulate an RPC outage.
  */
+import { expect } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
@@ -109,6 +110,24 @@ export interface CliResult {
   stderr: string;
   /** stdout parsed as JSON (for --json runs). */
   json: any;
+}
+
+/**
+ * `gridlease … --json` against a test chain as the wallet `key`. `chain` is read at each call, since tests start it
+ * in `beforeAll`; `rpcUrl` points at another endpoint (a proxy, a port where nothing listens).
+ */
+export const onChain =
+  (chain: () => Chain) =>
+  (key: string, args: string[], opts: { rpcUrl?: string; env?: NodeJS.ProcessEnv } = {}) =>
+    cli([...args, "--rpc-url", opts.rpcUrl ?? chain().url, "--market", chain().market, "--json"], {
+      env: { GRIDLEASE_PRIVATE_KEY: key, ...opts.env },
+    });
+
+/** Expects a run to exit 0 and returns its JSON output. */
+export async function okJson(p: Promise<CliResult>) {
+  const r = await p;
+  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+  return r.json;
 }
 
 /** Runs `gridlease …` to completion. */

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BUYER_KEY,
   cli,
+  okJson,
+  onChain,
   PROVIDER_KEY,
   startAgent,
   startChain,
@@ -41,15 +43,8 @@ let specFile: string;
 let offerId: string;
 let leaseId: string;
 
-const run = (key: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  cli([...args, "--rpc-url", chain.url, "--market", chain.market, "--json"], {
-    env: { GRIDLEASE_PRIVATE_KEY: key, ...env },
-  });
-async function ok(p: ReturnType<typeof run>) {
-  const r = await p;
-  expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-  return r.json;
-}
+const run = onChain(() => chain);
+const ok = okJson;
 const verify = (id: string, extra: string[] = [], key = keyFile) =>
   run(BUYER_KEY, ["lease", "verify", id, "--key", key, ...extra]);
 const openLease = async () =>
@@ -120,7 +115,7 @@ describe.skipIf(skip)("gridlease lease verify over a real sshd", () => {
           "--min-bond",
           "1000",
         ],
-        sshd.env,
+        { env: sshd.env },
       ),
     );
     expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
