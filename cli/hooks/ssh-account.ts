@@ -74,6 +74,12 @@ class HookError extends Error {
 
 const CONFIG_PATH = process.env.GRIDLEASE_SSH_ACCOUNT_CONFIG ?? "/etc/gridlease/ssh-account.json";
 
+// The account tools (useradd, userdel, pkill) live in the sbin directories, which a service's or CI's minimal PATH
+// may leave out: look there too, after whatever PATH the hook was given.
+process.env.PATH = [process.env.PATH, "/usr/local/sbin", "/usr/sbin", "/sbin"]
+  .filter(Boolean)
+  .join(":");
+
 /** Reads the config after checking the dedicated setup: root, a root-owned config not writable by others. */
 function loadConfig(): SshAccountConfig {
   if (process.getuid?.() !== 0)

@@ -20,6 +20,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const SSHD = "/usr/sbin/sshd";
+
+// useradd, userdel and runuser live in the sbin directories, which a CI's minimal PATH may leave out; without this
+// the sshd tests would skip there (and the hooks the agent runs would not find them).
+process.env.PATH = [process.env.PATH, "/usr/local/sbin", "/usr/sbin", "/sbin"]
+  .filter(Boolean)
+  .join(":");
 /** The fake nvidia-smi's directory. */
 export const FAKE_BIN = fileURLToPath(new URL("./bin", import.meta.url));
 
