@@ -11,7 +11,16 @@ import {IGridleaseMarketExtension} from "./interfaces/IGridleaseMarketExtension.
 import {Errors} from "./libraries/Errors.sol";
 import {LeaseMath} from "./libraries/LeaseMath.sol";
 import {ExactTransfers} from "./libraries/ExactTransfers.sol";
-import {EndReason, Lease, LeaseStatus, LeaseView, Offer, Outage, Provider} from "./types/DataTypes.sol";
+import {
+    EndReason,
+    Lease,
+    LeaseStatus,
+    LeaseView,
+    Offer,
+    OfferAttestation,
+    Outage,
+    Provider
+} from "./types/DataTypes.sol";
 import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
 
 /// @title GridleaseMarketExtension
@@ -29,6 +38,18 @@ contract GridleaseMarketExtension is
     GridleaseMarketState
 {
     using SafeERC20 for IERC20;
+
+    /// @notice Longest attestation report accepted, in bytes (NVIDIA's Hopper report is 4,117).
+    uint256 public constant MAX_ATTESTATION_REPORT_BYTES = 8_192;
+    /// @notice Longest certificate chain accepted, in bytes (NVIDIA's five-certificate Hopper chain is about 3.4 KB
+    /// in PEM).
+    uint256 public constant MAX_ATTESTATION_CHAIN_BYTES = 16_384;
+    /// @notice How many blocks old a nonce block may be: the EVM reads only the last 256 block hashes.
+    uint256 public constant ATTESTATION_BLOCK_WINDOW = 256;
+    /// @dev An SPDM GET_MEASUREMENTS request is 37 bytes: 4 header bytes, the 32-byte nonce, a slot id.
+    uint256 private constant SPDM_REQUEST_BYTES = 37;
+    uint8 private constant GENERATION_HOPPER = 1;
+    uint8 private constant GENERATION_BLACKWELL = 2;
 
     address private immutable _SELF = address(this);
 
@@ -114,6 +135,84 @@ contract GridleaseMarketExtension is
         uint256 old = offer.repairWindow;
         offer.repairWindow = uint24(window);
         emit OfferRepairWindowSet(offerId, old, window);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           ATTESTATION CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function publishOfferAttestation(
+        uint256 offerId,
+        uint8 generation,
+        uint256 nonceBlock,
+        bytes calldata report,
+        bytes calldata certChain
+    ) external override onlyDelegated {
+        // Checks
+        _offerOf(offerId);
+        if (generation != GENERATION_HOPPER && generation != GENERATION_BLACKWELL) {
+            revert Errors.Market_BadAttestationGeneration(generation);
+        }
+        uint256 reportLength = report.length;
+        uint256 chainLength = certChain.length;
+        // The length check comes before the slice below, so a short report is a named error, not a panic.
+        if (
+            reportLength < SPDM_REQUEST_BYTES ||
+            reportLength > MAX_ATTESTATION_REPORT_BYTES ||
+            chainLength == 0 ||
+            chainLength > MAX_ATTESTATION_CHAIN_BYTES
+        ) revert Errors.Market_AttestationSize(reportLength, chainLength);
+        bytes32 nonce = _attestationNonce(offerId, msg.sender, nonceBlock);
+        bytes32 reported = bytes32(report[4:36]);
+        if (reported != nonce) revert Errors.Market_AttestationNonceMismatch(nonce, reported);
+        // Effects
+        bytes32 reportHash = keccak256(report);
+        _attestations[offerId] = OfferAttestation({
+            reportHash: reportHash,
+            publishedAt: uint40(block.timestamp),
+            // Within 256 blocks of the current one, so it fits.
+            nonceBlock: uint64(nonceBlock),
+            generation: generation
+        });
+        emit OfferAttestationPublished(
+            offerId,
+            msg.sender,
+            generation,
+            nonceBlock,
+            nonce,
+            reportHash,
+            report,
+            certChain
+        );
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function attestationNonce(
+        uint256 offerId,
+        address provider,
+        uint256 nonceBlock
+    ) external view override returns (bytes32) {
+        return _attestationNonce(offerId, provider, nonceBlock);
+    }
+
+    /// @inheritdoc IGridleaseMarketExtension
+    function getOfferAttestation(uint256 offerId) external view override returns (OfferAttestation memory) {
+        return _attestations[offerId];
+    }
+
+    /// @dev The nonce of `attestationNonce`; reverts unless `nonceBlock` is 1 to ATTESTATION_BLOCK_WINDOW blocks
+    /// old, the only blocks whose hash is readable (the current block's reads as zero).
+    function _attestationNonce(
+        uint256 offerId,
+        address provider,
+        uint256 nonceBlock
+    ) internal view returns (bytes32) {
+        uint256 current = block.number;
+        if (nonceBlock >= current || current - nonceBlock > ATTESTATION_BLOCK_WINDOW) {
+            revert Errors.Market_StaleAttestationBlock(nonceBlock, current);
+        }
+        return keccak256(abi.encode(block.chainid, address(this), offerId, provider, blockhash(nonceBlock)));
     }
 
     /*//////////////////////////////////////////////////////////////

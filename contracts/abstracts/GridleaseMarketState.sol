@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IBuyerPolicy} from "../interfaces/IBuyerPolicy.sol";
 import {Errors} from "../libraries/Errors.sol";
 import {LeaseMath} from "../libraries/LeaseMath.sol";
-import {Lease, LeaseStatus, Offer, Outage, Provider} from "../types/DataTypes.sol";
+import {Lease, LeaseStatus, Offer, OfferAttestation, Outage, Provider} from "../types/DataTypes.sol";
 
 /// @title GridleaseMarketState
 /// @notice The market's constants, storage and shared checks, apart from its behaviour: what a lease, an offer, an
@@ -76,6 +76,8 @@ abstract contract GridleaseMarketState {
     mapping(uint256 leaseId => Lease) internal _leases;
     mapping(uint256 leaseId => Outage) internal _outages; // read only for leases with `hadOutage`
     mapping(address token => mapping(address account => uint256 amount)) internal _credits;
+    // Appended last (issue #15): earlier slots keep their places. Written and read by the extension only.
+    mapping(uint256 offerId => OfferAttestation) internal _attestations;
 
     /// @dev Only sets the immutables: the market's constructor checks every argument.
     constructor(IERC20 bondToken, uint256 penaltyBps) {

@@ -23,6 +23,25 @@ interface IGridleaseMarketEvents {
     event OfferUnitsChanged(uint256 indexed offerId, uint256 oldTotalUnits, uint256 newTotalUnits);
     event OfferPausedSet(uint256 indexed offerId, bool paused);
     event OfferRepairWindowSet(uint256 indexed offerId, uint256 oldWindow, uint256 newWindow);
+    /// @notice The offer's provider published an NVIDIA attestation report for the offer's GPUs; it replaces any
+    /// earlier claim. The market checked only the nonce, the block's age, the generation code and the sizes: the
+    /// report's signature and certificate chain are for clients to verify from these bytes.
+    /// @param generation 1 Hopper, 2 Blackwell.
+    /// @param nonceBlock The block whose hash `nonce` is bound to (see `attestationNonce`).
+    /// @param nonce The nonce the report's SPDM request carries.
+    /// @param reportHash keccak256 of `report`, as stored in the offer's claim.
+    /// @param report The SPDM GET_MEASUREMENTS request and signed response, as the GPU produced them.
+    /// @param certChain The device certificate chain, as the host's tooling gave it (PEM or DER), leaf first.
+    event OfferAttestationPublished(
+        uint256 indexed offerId,
+        address indexed provider,
+        uint8 generation,
+        uint256 nonceBlock,
+        bytes32 nonce,
+        bytes32 reportHash,
+        bytes report,
+        bytes certChain
+    );
 
     /// @param activationDeadline The provider must activate before this time, else the buyer may cancel.
     /// @param buyerPublicKey The buyer's X25519 public key; access details are encrypted to it.

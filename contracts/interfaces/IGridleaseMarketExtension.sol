@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {LeaseView, Outage} from "../types/DataTypes.sol";
+import {LeaseView, OfferAttestation, Outage} from "../types/DataTypes.sol";
 import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
 
 /// @title IGridleaseMarketExtension
@@ -62,6 +62,60 @@ interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     /// @param offerId The offer.
     /// @param window Seconds the provider has to resolve an outage.
     function setOfferRepairWindow(uint256 offerId, uint256 window) external;
+
+    /*//////////////////////////////////////////////////////////////
+                       ATTESTATION CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The offer's provider publishes an NVIDIA attestation report for the offer's GPUs. The report's SPDM
+    /// request must carry the nonce `attestationNonce(offerId, msg.sender, nonceBlock)`: bound to this market,
+    /// chain, offer, provider and the hash of a block at most 256 blocks old, so a published (or someone else's)
+    /// report cannot be replayed. The offer's claim becomes keccak256(report), with the generation, the nonce block
+    /// and the time; it replaces any earlier claim.
+    /// Emits an {OfferAttestationPublished} event carrying the report and the chain.
+    /// Requirements:
+    /// - The offer exists and the caller is its provider.
+    /// - `generation` is 1 (Hopper) or 2 (Blackwell).
+    /// - 37 <= report length <= MAX_ATTESTATION_REPORT_BYTES and 1 <= certChain length <= MAX_ATTESTATION_CHAIN_BYTES
+    ///   (an SPDM request is 37 bytes, its nonce at bytes 4..36).
+    /// - 1 <= block.number - nonceBlock <= ATTESTATION_BLOCK_WINDOW (256: older hashes are not readable on chain).
+    /// - bytes 4..36 of the report equal the nonce above.
+    /// Notes:
+    /// - The market cannot check the report's P-384 signature nor the certificate chain: a claim says what the
+    ///   provider published, not that it is genuine. Clients verify the event's bytes (the SDK's verifyOfferClaim).
+    /// - Nothing else depends on a claim: leases, bonds and payouts ignore it.
+    /// @param offerId The offer whose GPUs the report is about.
+    /// @param generation The GPU generation the provider claims: 1 Hopper, 2 Blackwell.
+    /// @param nonceBlock The block whose hash the nonce is bound to.
+    /// @param report The SPDM GET_MEASUREMENTS request and signed response, as the GPU produced them.
+    /// @param certChain The device certificate chain, leaf first (PEM or DER, as the host's tooling gave it).
+    function publishOfferAttestation(
+        uint256 offerId,
+        uint8 generation,
+        uint256 nonceBlock,
+        bytes calldata report,
+        bytes calldata certChain
+    ) external;
+
+    /// @notice The nonce a report published by `provider` for `offerId` against `nonceBlock` must carry:
+    /// keccak256(abi.encode(block.chainid, market address, offerId, provider, blockhash(nonceBlock))).
+    /// Requirements:
+    /// - 1 <= block.number - nonceBlock <= ATTESTATION_BLOCK_WINDOW, so that the block's hash is readable.
+    /// @param offerId The offer.
+    /// @param provider The offer's provider (the address that will publish).
+    /// @param nonceBlock The block whose hash binds the nonce.
+    /// @return The 32-byte nonce.
+    function attestationNonce(
+        uint256 offerId,
+        address provider,
+        uint256 nonceBlock
+    ) external view returns (bytes32);
+
+    /// @notice The offer's latest attestation claim; all zero when its provider never published one (or the
+    /// offer does not exist).
+    /// @param offerId The offer.
+    /// @return The offer's {OfferAttestation}.
+    function getOfferAttestation(uint256 offerId) external view returns (OfferAttestation memory);
 
     /*//////////////////////////////////////////////////////////////
                              LEASES

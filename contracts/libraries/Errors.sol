@@ -77,4 +77,10 @@ library Errors {
     error Market_NoOpenOutage(uint256 leaseId);
     error Market_RepairDeadlinePassed(uint256 leaseId, uint256 deadline);
     error Market_OutageExitClosed(uint256 leaseId);
+
+    // Attestation claims
+    error Market_BadAttestationGeneration(uint8 generation);
+    error Market_AttestationSize(uint256 reportLength, uint256 chainLength);
+    error Market_StaleAttestationBlock(uint256 nonceBlock, uint256 current);
+    error Market_AttestationNonceMismatch(bytes32 expected, bytes32 reported);
 }

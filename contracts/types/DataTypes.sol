@@ -108,6 +108,18 @@ struct Provider {
     bool registered;
 }
 
+/// @notice An offer's latest NVIDIA attestation claim: the hash of the report its provider published, and when.
+/// The report and its certificate chain are only in the {OfferAttestationPublished} event: the market cannot check
+/// a P-384 signature, so clients verify those bytes themselves.
+struct OfferAttestation {
+    // slot 0
+    bytes32 reportHash; // keccak256 of the report; zero when the offer has no claim
+    // slot 1
+    uint40 publishedAt; // block timestamp of the publication
+    uint64 nonceBlock; // the block whose hash the report's nonce is bound to
+    uint8 generation; // 1 Hopper, 2 Blackwell
+}
+
 /// @notice Everything about one lease, decoded, for reads by apps and scripts.
 struct LeaseView {
     uint256 leaseId;

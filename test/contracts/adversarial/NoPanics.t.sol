@@ -17,7 +17,7 @@ import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 /// Panic(0x11), so the two explicit tests and the fuzz test failed on their selector assertion.
 contract NoPanics_Adversarial_Test is AdversarialBase {
     bytes4 internal constant PANIC = 0x4e487b71; // Panic(uint256)
-    uint256 internal constant FUNCTIONS = 67;
+    uint256 internal constant FUNCTIONS = 73;
 
     bytes4[] internal allowed;
 
@@ -94,6 +94,10 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         allowed.push(Errors.Market_NoOpenOutage.selector);
         allowed.push(Errors.Market_RepairDeadlinePassed.selector);
         allowed.push(Errors.Market_OutageExitClosed.selector);
+        allowed.push(Errors.Market_BadAttestationGeneration.selector);
+        allowed.push(Errors.Market_AttestationSize.selector);
+        allowed.push(Errors.Market_StaleAttestationBlock.selector);
+        allowed.push(Errors.Market_AttestationNonceMismatch.selector);
         allowed.push(Ownable.OwnableUnauthorizedAccount.selector);
         allowed.push(Ownable.OwnableInvalidOwner.selector);
         allowed.push(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
@@ -189,6 +193,8 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             market.setPaused(true);
         }
         vm.warp(block.timestamp + bound(elapsed, 0, 40 days));
+        // Past block 256, so that attestation claims can name any nonce block of the window.
+        vm.roll(block.number + 300);
     }
 
     function _assertCustomError(uint256 f, bytes memory ret) internal view {
@@ -277,6 +283,24 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             );
     }
 
+    /// @dev A claim with fuzzed generation, block and bytes; the report is the fuzzed blob (any length, the
+    /// short ones included) or, on odd seeds, one carrying the provider's nonce for the previous block.
+    function _publishCall(Inputs memory in_) internal view returns (bytes memory) {
+        bytes memory report = in_.blob;
+        uint256 nonceBlock = in_.b;
+        if (in_.c % 2 == 1) {
+            nonceBlock = block.number - 1;
+            report = new bytes(4_117);
+            bytes32 nonce = market.attestationNonce(in_.a % 4, provider, nonceBlock);
+            for (uint256 i = 0; i < 32; ++i) report[4 + i] = nonce[i];
+        }
+        return
+            abi.encodeCall(
+                market.publishOfferAttestation,
+                (in_.a % 4, uint8(in_.c >> 8), nonceBlock, report, in_.blob)
+            );
+    }
+
     function _calldata(uint256 f, Inputs memory in_) internal view returns (bytes memory) {
         uint256 a = in_.a;
         uint256 b = in_.b;
@@ -321,12 +345,15 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         if (f == 34) return abi.encodeCall(market.escrowOf, (a));
         if (f == 35) return abi.encodeCall(market.protocolFees, (who));
         if (f == 36) return abi.encodeCall(market.isPaymentToken, (who));
+        if (f == 37) return _publishCall(in_);
+        if (f == 38) return abi.encodeCall(market.attestationNonce, (a % 4, who, b));
+        if (f == 39) return abi.encodeCall(market.getOfferAttestation, (a));
         // Ownable2Step
-        if (f == 37) return abi.encodeCall(market.transferOwnership, (who));
-        if (f == 38) return abi.encodeCall(market.acceptOwnership, ());
-        if (f == 39) return abi.encodeCall(market.renounceOwnership, ());
+        if (f == 40) return abi.encodeCall(market.transferOwnership, (who));
+        if (f == 41) return abi.encodeCall(market.acceptOwnership, ());
+        if (f == 42) return abi.encodeCall(market.renounceOwnership, ());
         // Getters without arguments
-        bytes4[27] memory getters = [
+        bytes4[30] memory getters = [
             market.paymentTokens.selector,
             market.treasury.selector,
             market.feeBps.selector,
@@ -353,8 +380,11 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             market.MAX_CLAIM_BATCH.selector,
             market.MAX_PAYMENT_TOKENS.selector,
             market.MIN_REPAIR_WINDOW.selector,
-            market.MAX_REPAIR_WINDOW.selector
+            market.MAX_REPAIR_WINDOW.selector,
+            market.MAX_ATTESTATION_REPORT_BYTES.selector,
+            market.MAX_ATTESTATION_CHAIN_BYTES.selector,
+            market.ATTESTATION_BLOCK_WINDOW.selector
         ];
-        return abi.encodePacked(getters[f - 40]);
+        return abi.encodePacked(getters[f - 43]);
     }
 }

@@ -92,6 +92,9 @@ contract MarketBytecode_Unit_Test is BaseTest {
         assertEq(market.escrowOf(1), 0, "escrowOf");
         assertTrue(market.getProvider(provider).registered, "getProvider");
         assertEq(market.getOffer(1).provider, address(0), "getOffer");
+        assertEq(market.MAX_ATTESTATION_REPORT_BYTES(), 8_192, "MAX_ATTESTATION_REPORT_BYTES");
+        assertEq(market.MAX_ATTESTATION_CHAIN_BYTES(), 16_384, "MAX_ATTESTATION_CHAIN_BYTES");
+        assertEq(market.ATTESTATION_BLOCK_WINDOW(), 256, "ATTESTATION_BLOCK_WINDOW");
     }
 
     /// @dev The start of the 32-byte slot covering byte `i` that is zero in `artifact` and holds one of `values` in

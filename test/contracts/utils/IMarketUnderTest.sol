@@ -29,6 +29,9 @@ interface IMarketUnderTest is IGridleaseMarket {
     function POLICY_GAS() external view returns (uint256);
     function PAYOUT_GAS() external view returns (uint256);
     function EXTENSION() external view returns (address);
+    function MAX_ATTESTATION_REPORT_BYTES() external view returns (uint256);
+    function MAX_ATTESTATION_CHAIN_BYTES() external view returns (uint256);
+    function ATTESTATION_BLOCK_WINDOW() external view returns (uint256);
 
     // Reads
     function getOffer(uint256 offerId) external view returns (Offer memory);

@@ -6,8 +6,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Offer, Provider} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice BaseTest plus a record of everything a rejected call must leave untouched: token balances and credits of
-/// every actor and of the market, bonds, protocol fees, counters, and every offer, lease and outage record. Kept apart from
-/// BaseTest so that the fixture stays the one shared by all suites.
+/// every actor and of the market, bonds, protocol fees, counters, and every offer, lease, outage and attestation-claim
+/// record. Kept apart from BaseTest so that the fixture stays the one shared by all suites.
 abstract contract MarketStateTest is BaseTest {
     struct MarketState {
         uint256[] balances; // tracked token x holder, row-major
@@ -19,6 +19,7 @@ abstract contract MarketStateTest is BaseTest {
         bytes32 offersHash;
         bytes32 leasesHash;
         bytes32 outagesHash;
+        bytes32 attestationsHash;
         bool paused;
         uint256 feeBps;
     }
@@ -79,6 +80,7 @@ abstract contract MarketStateTest is BaseTest {
         for (uint256 i = 1; i <= s.offerCount; ++i) {
             Offer memory o = market.getOffer(i);
             s.offersHash = keccak256(abi.encode(s.offersHash, o));
+            s.attestationsHash = keccak256(abi.encode(s.attestationsHash, market.getOfferAttestation(i)));
         }
         for (uint256 i = 1; i <= s.leaseCount; ++i) {
             s.leasesHash = keccak256(abi.encode(s.leasesHash, market.getLease(i), market.escrowOf(i)));
@@ -105,6 +107,7 @@ abstract contract MarketStateTest is BaseTest {
         assertEq(nowState.offersHash, before.offersHash, "offer records changed");
         assertEq(nowState.leasesHash, before.leasesHash, "lease records changed");
         assertEq(nowState.outagesHash, before.outagesHash, "outage records changed");
+        assertEq(nowState.attestationsHash, before.attestationsHash, "attestation claims changed");
         assertEq(nowState.paused, before.paused, "pause flag changed");
         assertEq(nowState.feeBps, before.feeBps, "fee changed");
     }
