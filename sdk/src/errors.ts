@@ -207,6 +207,15 @@ const MESSAGES: Messages = {
     `The repair deadline of lease #${leaseId}'s outage passed at ${formatTime(deadline)}: the outage can no longer be resolved, only ended with a refund and the bond penalty.`,
   Market_OutageExitClosed: ([leaseId]) =>
     `Lease #${leaseId} cannot be ended as an unresolved outage: no outage is open past its repair deadline, and it has not reached the report limit.`,
+  // Market: attestation claims
+  Market_BadAttestationGeneration: ([generation]) =>
+    `Unknown GPU generation code ${generation}: an attestation claim is for Hopper (1) or Blackwell (2).`,
+  Market_AttestationSize: ([reportLength, chainLength]) =>
+    `An attestation report of ${count(reportLength, "byte")} with a certificate chain of ${count(chainLength, "byte")} is refused: the report must be 37 to 8,192 bytes and the chain 1 to 16,384.`,
+  Market_StaleAttestationBlock: ([nonceBlock, current]) =>
+    `The attestation's nonce is bound to block ${num(nonceBlock)}, and the chain is at block ${num(current)}: it must be 1 to 256 blocks old. Ask the GPU for a new report with a fresh nonce.`,
+  Market_AttestationNonceMismatch: ([expected, reported]) =>
+    `The attestation report carries the nonce ${reported}, not ${expected}, the one bound to this offer, its provider and the nonce block: it was made for something else (or replayed).`,
   Market_UnexpectedStatus: ([leaseId, status]) =>
     `Lease #${leaseId} ${STATUS_PHRASES[safeStatusName(status)] ?? `is in an unexpected state (${status})`}, so this is not possible now.`,
   Market_ActivationWindowMissed: ([leaseId, deadline]) =>

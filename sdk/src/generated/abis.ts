@@ -1218,6 +1218,61 @@ export const gridleaseMarketAbi = [
         "type": "address"
       },
       {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "generation",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonceBlock",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "nonce",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "reportHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "report",
+        "type": "bytes"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "certChain",
+        "type": "bytes"
+      }
+    ],
+    "name": "OfferAttestationPublished",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "paymentToken",
@@ -2298,6 +2353,49 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "expected",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "reported",
+        "type": "bytes32"
+      }
+    ],
+    "name": "Market_AttestationNonceMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "reportLength",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainLength",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_AttestationSize",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "generation",
+        "type": "uint8"
+      }
+    ],
+    "name": "Market_BadAttestationGeneration",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -2385,6 +2483,22 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "nonceBlock",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "current",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_StaleAttestationBlock",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "max",
         "type": "uint256"
       }
@@ -2415,12 +2529,80 @@ export const gridleaseMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "ATTESTATION_BLOCK_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_ATTESTATION_CHAIN_BYTES",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_ATTESTATION_REPORT_BYTES",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "activationWindow",
     "outputs": [
       {
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonceBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "attestationNonce",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -2728,6 +2910,47 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getOfferAttestation",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "reportHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "publishedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "nonceBlock",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint8",
+            "name": "generation",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct OfferAttestation",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "leaseId",
         "type": "uint256"
       }
@@ -2904,6 +3127,39 @@ export const gridleaseMarketAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "generation",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonceBlock",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "report",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes",
+        "name": "certChain",
+        "type": "bytes"
+      }
+    ],
+    "name": "publishOfferAttestation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
