@@ -13,6 +13,7 @@ const pages = {
   lease: lazy(() => import("./pages/explorer/LeasePage.tsx")),
   address: lazy(() => import("./pages/explorer/AddressPage.tsx")),
   search: lazy(() => import("./pages/explorer/SearchPage.tsx")),
+  verify: lazy(() => import("./pages/verify/VerifyPage.tsx")),
 };
 
 type Page = LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
@@ -28,6 +29,7 @@ const ROUTES: [string, Page][] = [
   ["/explorer/leases/:leaseId", pages.lease],
   ["/explorer/address/:address", pages.address],
   ["/explorer/search", pages.search],
+  ["/verify", pages.verify],
 ];
 
 /** The page for the current path (loaded on demand), or "Page not found". */

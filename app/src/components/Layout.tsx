@@ -7,6 +7,7 @@ const NAV: [string, string, (p: string) => boolean][] = [
   ["/leases", "My leases", (p) => p === "/leases"],
   ["/provider", "Provider", (p) => p === "/provider"],
   ["/explorer", "Explorer", (p) => p.startsWith("/explorer")],
+  ["/verify", "Verify GPU", (p) => p === "/verify"],
 ];
 
 /** The page frame: skip link, top bar (navigation, network, wallet), main content and footer. */

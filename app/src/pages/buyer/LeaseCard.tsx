@@ -266,6 +266,14 @@ export function LeaseCard({
       {(state.status === "Active" || state.status === "Expired") && (
         <AccessPanel leaseId={id} market={market} accessKey={accessKey} />
       )}
+      {state.status === "Active" && (
+        <p className="small">
+          <Link to={`/verify?lease=${id}`}>Verify the GPUs are genuine NVIDIA parts</Link>{" "}
+          <span className="muted">
+            (an attestation report from the host, checked in this browser)
+          </span>
+        </p>
+      )}
     </article>
   );
 }
