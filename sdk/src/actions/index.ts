@@ -15,6 +15,7 @@
  *   permit.ts        signPermit, openLeaseWithPermit
  *   tokens.ts        getTokenInfo, ensureAllowance, setAllowedBuyers, isBuyerAllowed
  *   access.ts        getAccessPayload, readAccessDetails
+ *   attestation.ts   publishOfferAttestation, getOfferAttestation, readAttestationNonce, nonceForClaim
  */
 export type {
   LeaseView,
@@ -82,3 +83,10 @@ export { quoteLease, type LeaseQuote } from "./quote.ts";
 export { openLeaseWithPermit, signPermit, type PermitSignature } from "./permit.ts";
 export { ensureAllowance, getTokenInfo, isBuyerAllowed, setAllowedBuyers } from "./tokens.ts";
 export { getAccessPayload, readAccessDetails } from "./access.ts";
+export {
+  getOfferAttestation,
+  nonceForClaim,
+  publishOfferAttestation,
+  readAttestationNonce,
+  type OfferAttestationRequest,
+} from "./attestation.ts";
