@@ -20,6 +20,9 @@ export const EXIT = {
   NOT_FOUND: 7,
   /** A check failed: `lease verify` found the machine other than listed or sealed. */
   MISMATCH: 8,
+  /** NVIDIA attestation did not pass: a report that fails verification (wrong nonce, chain, signature, firmware),
+   *  a host without confidential computing, or attestation output that cannot be parsed. */
+  ATTESTATION_FAILED: 9,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

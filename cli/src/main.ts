@@ -16,6 +16,7 @@ import { marketCommands } from "./commands/market.ts";
 import { exploreCommands } from "./commands/explore.ts";
 import { configCommands } from "./commands/config.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { attestCommands } from "./commands/attest.ts";
 import { outageCommands } from "./commands/outage.ts";
 import { creditCommands } from "./commands/credits.ts";
 
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   ...buyerCommands,
   verifyCommand,
+  ...attestCommands,
   ...outageCommands,
   ...creditCommands,
   ...keyCommands,
@@ -46,7 +48,8 @@ function overview(): string {
     GLOBAL_HELP,
     "",
     "Exit codes: 0 ok, 1 unexpected error, 2 bad usage, 3 rejected by the chain, 4 RPC or indexer unreachable,",
-    "5 configuration or key problem, 6 not enough funds, 7 not found or not ready, 8 hardware mismatch (lease verify).",
+    "5 configuration or key problem, 6 not enough funds, 7 not found or not ready, 8 hardware mismatch (lease verify),",
+    "9 NVIDIA attestation did not pass (lease verify --attest, attest verify, provider attest).",
   ].join("\n");
 }
 

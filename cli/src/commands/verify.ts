@@ -4,9 +4,13 @@
  * with the report hash the provider sealed at activation, the offer's listing and, with --spec-file, the report
  * in the offer's spec. `--throughput` adds the seeded throughput check. A mismatch prints the verdict and exits
  * 8; `--report-outage-on-mismatch` then reports an outage with the verdict's keccak256 as evidence.
+ * `--attest` instead asks the machine's GPUs for NVIDIA attestation reports on a fresh random nonce (the host's
+ * `gridlease-attest` hook, over the same SSH login) and verifies them here with the SDK: exit 9 unless every GPU
+ * is genuine.
  */
 import { readFileSync } from "node:fs";
 import { type Hex } from "viem";
+import { generationOfModel } from "@gridlease/sdk/attestation";
 import {
   AccessPayloadError,
   compareHardware,
@@ -32,20 +36,24 @@ import { readAccessKeyFile } from "../accessKeyFile.ts";
 import { scanStart } from "../chainData.ts";
 import { CliError, errorMessage, EXIT, ReportedFailure, usage } from "../exit.ts";
 import { loadOffer } from "../offers.ts";
+import type { Output } from "../output.ts";
 import { probeOverSsh, throughputOverSsh } from "../hardware/probe.ts";
-import { SshError, SshSession, type SshTarget } from "../ssh/session.ts";
+import { sshCliError, SshError, SshSession, type SshTarget } from "../ssh/session.ts";
+import { attestOverSsh, DEFAULT_ATTEST_COMMAND } from "../attestation/hook.ts";
+import { freshNonce, parseNonceFlag } from "../attestation/nonce.ts";
+import {
+  readTrustInputs,
+  reportVerdicts,
+  summarize,
+  trustHelp,
+  TRUST_OPTIONS,
+  verifyBundles,
+  type TrustInputs,
+} from "../attestation/verdicts.ts";
 
 /** SSH and report failures as CLI errors: unreachable (4), a host or report that fails the check (8), keys (5). */
 function verifyError(err: unknown): unknown {
-  if (err instanceof SshError) {
-    const exit =
-      err.code === "host-key-mismatch"
-        ? EXIT.MISMATCH
-        : err.code === "refused" || err.code === "bad-access-details"
-          ? EXIT.CONFIG
-          : EXIT.UNREACHABLE;
-    return new CliError(exit, err.message, err.code);
-  }
+  if (err instanceof SshError) return sshCliError(err);
   if (err instanceof HardwareReportError)
     return new CliError(
       EXIT.MISMATCH,
@@ -119,6 +127,91 @@ function human(
   return lines.join("\n");
 }
 
+/** `lease verify --attest`: the hook over the lease's SSH login, every GPU's report verified here. */
+async function attestLease(a: {
+  leaseId: bigint;
+  target: SshTarget;
+  timeoutMs: number;
+  command: string;
+  nonce: Hex;
+  fixedNonce: boolean;
+  trust: TrustInputs;
+  listed: { gpuModel: string; gpuCount: number };
+  out: Output;
+}) {
+  const generation = generationOfModel(a.listed.gpuModel) ?? undefined;
+  a.out.progress(
+    `Asking ${a.target.user}@${a.target.host}:${a.target.port} for NVIDIA attestation (\`${a.command}\`)…`,
+  );
+  let bundles;
+  try {
+    const session = await SshSession.connect(a.target, a.timeoutMs);
+    try {
+      bundles = await attestOverSsh(session, a.command, a.nonce, a.timeoutMs);
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    throw verifyError(err);
+  }
+  const gpus = await verifyBundles(bundles, { nonce: a.nonce, generation }, a.trust);
+  const { distinctDevices } = summarize(gpus);
+  reportVerdicts(a.out, {
+    subject: `Lease #${a.leaseId}`,
+    gpus,
+    nonce: a.nonce,
+    trust: a.trust,
+    notes: [
+      a.fixedNonce
+        ? "the nonce was fixed with --nonce: this proves nothing about freshness"
+        : "a fresh random nonce: a report that carries it was made for this check",
+      `listed ${a.listed.gpuCount}× ${a.listed.gpuModel} (${generation ?? "no attestable generation"})`,
+      ...(distinctDevices < a.listed.gpuCount
+        ? [
+            `${distinctDevices} distinct GPU(s) attested of the lease's ${a.listed.gpuCount}: the others are not proven`,
+          ]
+        : []),
+    ],
+    extra: {
+      leaseId: a.leaseId,
+      fixedNonce: a.fixedNonce,
+      listed: a.listed,
+      expectedGeneration: generation ?? null,
+    },
+  });
+}
+
+/** The flags of the inventory check and of `--attest` do not mix: each run does one of them. */
+function checkModeFlags(values: {
+  attest: boolean;
+  nonce?: string;
+  rim?: string[];
+  "device-root"?: string;
+  "attest-command"?: string;
+  "spec-file"?: string;
+  throughput: boolean;
+  cpu: boolean;
+  "matrix-size"?: string;
+  "report-outage-on-mismatch": boolean;
+}) {
+  const given = (names: (keyof typeof values)[]) =>
+    names.filter((n) => values[n] !== undefined && values[n] !== false).map((n) => `--${n}`);
+  const attestOnly = given(["nonce", "rim", "device-root", "attest-command"]);
+  const inventoryOnly = given([
+    "spec-file",
+    "throughput",
+    "cpu",
+    "matrix-size",
+    "report-outage-on-mismatch",
+  ]);
+  if (values.attest && inventoryOnly.length > 0)
+    throw usage(
+      `--attest checks NVIDIA attestation only; run the inventory check (${inventoryOnly.join(", ")}) separately`,
+    );
+  if (!values.attest && attestOnly.length > 0)
+    throw usage(`${attestOnly.join(", ")} only go with --attest`);
+}
+
 /** `gridlease lease verify`: registered in main.ts after the buyer's lease commands. */
 export const verifyCommand = defineCommand({
   name: "lease verify",
@@ -126,6 +219,7 @@ export const verifyCommand = defineCommand({
     "Check a leased machine over SSH against the sealed hardware report and the offer's listing",
   help: `<id> | --lease ID [--key FILE] [--spec-file FILE] [--throughput [--cpu] [--matrix-size N]] [--timeout D]
        [--report-outage-on-mismatch]
+       <id> --attest [--nonce 0x…] [--rim FILE]... [--device-root PEM] [--attest-command CMD]
 
   --key FILE                   access key file the lease was opened with (env GRIDLEASE_ACCESS_KEY)
   --spec-file FILE             the offer's spec JSON (from its spec URI): checked against the on-chain spec hash,
@@ -137,7 +231,15 @@ export const verifyCommand = defineCommand({
   --timeout D                  limit for the SSH login and each remote step (default 60s)
   --report-outage-on-mismatch  on a mismatch, report all the lease's servers down, the verdict hash as evidence
 
-Exit code 8 on a mismatch (the verdict is printed first).`,
+  --attest                     instead: NVIDIA attestation. Runs the host's \`gridlease-attest --nonce <random>\`
+                               over the same SSH login and verifies every GPU's report here (chain to NVIDIA's
+                               root, report signature, your nonce, the offer's GPU generation)
+  --nonce 0x…                  use this nonce instead of a random one: only for checking a published report
+                               (it proves nothing about freshness)
+  --attest-command CMD         the hook's name on the host (default ${DEFAULT_ATTEST_COMMAND})
+${trustHelp(29)}
+
+Exit code 8 on a mismatch, 9 when attestation does not pass for every GPU (the verdict is printed first).`,
   positionals: true,
   options: {
     lease: { type: "string" },
@@ -148,12 +250,19 @@ Exit code 8 on a mismatch (the verdict is printed first).`,
     "matrix-size": { type: "string" },
     timeout: { type: "string" },
     "report-outage-on-mismatch": { type: "boolean", default: false },
+    attest: { type: "boolean", default: false },
+    nonce: { type: "string" },
+    "attest-command": { type: "string" },
+    ...TRUST_OPTIONS,
   },
   async run({ values, positionals, out, connect, settings }) {
     if (positionals.length > 1) throw usage("lease verify takes one lease id");
     const leaseId = parseCount(positionals[0] ?? values.lease, "the lease id");
     const timeoutMs =
       Number(values.timeout ? parseDuration(values.timeout, "--timeout") : 60n) * 1000;
+    checkModeFlags(values);
+    const nonce = values.nonce === undefined ? freshNonce() : parseNonceFlag(values.nonce);
+    const trust = values.attest ? readTrustInputs(values) : undefined;
     const n = values["matrix-size"]
       ? Number(parseCount(values["matrix-size"], "--matrix-size"))
       : undefined;
@@ -195,6 +304,18 @@ Exit code 8 on a mismatch (the verdict is printed first).`,
       gpuModel: decodeGpuModel(offer.gpuModel),
       gpuCount: Number(lease.gpusPerUnit * lease.units),
     };
+    if (trust)
+      return attestLease({
+        leaseId,
+        target,
+        timeoutMs,
+        command: values["attest-command"] ?? DEFAULT_ATTEST_COMMAND,
+        nonce,
+        fixedNonce: values.nonce !== undefined,
+        trust,
+        listed,
+        out,
+      });
     const sealed = details.hardwareReportHash;
     let verdict: HardwareVerdict;
     let throughput: ThroughputVerdict | undefined;

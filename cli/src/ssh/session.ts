@@ -5,7 +5,7 @@
  * host that was sealed, a command timed out.
  */
 import { Client, type ConnectConfig } from "ssh2";
-import { errorCode, errorMessage } from "../exit.ts";
+import { CliError, errorCode, errorMessage, EXIT } from "../exit.ts";
 
 /** Why an SSH step failed. */
 export type SshErrorCode =
@@ -25,6 +25,17 @@ export class SshError extends Error {
     super(message);
     this.code = code;
   }
+}
+
+/** An SSH failure as the CLI reports it: not the sealed host 8, a refused key or unusable details 5, else unreachable 4. */
+export function sshCliError(err: SshError): CliError {
+  const exit =
+    err.code === "host-key-mismatch"
+      ? EXIT.MISMATCH
+      : err.code === "refused" || err.code === "bad-access-details"
+        ? EXIT.CONFIG
+        : EXIT.UNREACHABLE;
+  return new CliError(exit, err.message, err.code);
 }
 
 /** Where and how to log in (the fields of the sealed access details that SSH needs). */

@@ -1,7 +1,7 @@
 /**
  * A real OpenSSH server for the CLI tests: Debian's /usr/sbin/sshd in the foreground (-D) on a spare 127.0.0.1
- * port, with a temporary host key (ssh-keygen) and configuration, and the fake nvidia-smi of ./bin first on the
- * sessions' PATH. Tests that create Unix accounts go through `withAccounts`, which removes them even when the
+ * port, with a temporary host key (ssh-keygen) and configuration, and the fake nvidia-smi and gridlease-attest of
+ * ./bin first on the sessions' PATH. Tests that create Unix accounts go through `withAccounts`, which removes them even when the
  * test fails. Everything needs root (useradd, sshd): `sshdUnavailable()` says why it cannot run, for skipIf.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -50,6 +50,8 @@ export interface Sshd {
   /** Environment for local runs of the probe (the hook's): the fake nvidia-smi first on PATH. */
   env: NodeJS.ProcessEnv;
   useFixture(name: string, user?: string): void;
+  /** What the fake gridlease-attest prints for `user` (or everyone): a bundle array, the unavailable form, garbage. */
+  useAttestation(output: string, user?: string): void;
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,10 @@ export async function startSshd(port: number): Promise<Sshd> {
     },
     useFixture(name, user = "default") {
       writeFileSync(join(smiState, user), `${name}\n`, { mode: 0o644 });
+    },
+    useAttestation(output, user = "default") {
+      mkdirSync(join(smiState, "attest"), { recursive: true, mode: 0o755 });
+      writeFileSync(join(smiState, "attest", user), output, { mode: 0o644 });
     },
     async stop() {
       if (child.exitCode === null) {
