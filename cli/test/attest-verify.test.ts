@@ -12,6 +12,7 @@ import {
   FIXTURE_CHAIN,
   FIXTURE_NONCE,
   FIXTURE_REPORT,
+  FIXTURE_RIMS,
   fixtureBundleJson,
   RIM_ROOT,
   unavailableJson,
@@ -91,6 +92,25 @@ describe("gridlease attest verify", () => {
     expect(wrong.gpus[0].verdict.nonce).toMatchObject({ matches: false });
     const none = await failed(fixtureArgs);
     expect(failureCodes(none)).toContain("NonceNotChecked");
+  });
+
+  it("compares the measurements with the RIMs given", async () => {
+    const rims = FIXTURE_RIMS.flatMap((file) => ["--rim", file]);
+    const r = await verify([...fixtureArgs, "--nonce", FIXTURE_NONCE, ...rims]);
+    const verdict = r.json.gpus[0].verdict;
+    expect(verdict.firmware.checked).toBe(true);
+    expect(verdict.firmware.rims).toHaveLength(2);
+    expect(verdict.measurements.some((m: { firmware: string }) => m.firmware === "match")).toBe(
+      true,
+    );
+    // NVIDIA's no-GPU test RIMs do not describe the sample's firmware exactly: the differences are named by index,
+    // and they fail the verdict.
+    const mismatches = verdict.failures.filter(
+      (f: { code: string }) => f.code === "MeasurementMismatch",
+    );
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((f: { index?: number }) => typeof f.index === "number")).toBe(true);
+    expect(r.code).toBe(9);
   });
 
   it("marks another root as custom and fails the chain against it", async () => {
