@@ -115,6 +115,8 @@ export const offer = onchainTable(
     specURI: t.text().notNull(),
     paused: t.boolean().notNull(),
     leaseCount: t.integer().notNull(),
+    /** Its latest NVIDIA attestation claim (the claim's id, the offer's); null before any. */
+    attestation: t.text(),
     createdAt: t.bigint().notNull(),
     createdAtBlock: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
@@ -124,6 +126,31 @@ export const offer = onchainTable(
     modelIdx: index().on(table.gpuModel),
   }),
 );
+
+/**
+ * An offer's latest NVIDIA attestation claim (`OfferAttestationPublished`), one per offer (its id is the offer's):
+ * the report and chain as published. The market checked only the nonce, the block's age and the sizes; whether the
+ * report is genuine is for clients to verify from these bytes (the SDK's `verifyOfferClaim`).
+ */
+export const offerAttestation = onchainTable("offer_attestation", (t) => ({
+  id: t.text().primaryKey(),
+  offer: t.text().notNull(),
+  provider: t.text().notNull(),
+  /** 1 Hopper, 2 Blackwell. */
+  generation: t.integer().notNull(),
+  /** The block whose hash the nonce is bound to. */
+  nonceBlock: t.bigint().notNull(),
+  nonce: t.hex().notNull(),
+  /** keccak256 of the report, as the market stores it. */
+  reportHash: t.hex().notNull(),
+  /** The SPDM GET_MEASUREMENTS request and signed response. */
+  report: t.hex().notNull(),
+  /** The device certificate chain, PEM text as bytes, leaf first. */
+  certChain: t.hex().notNull(),
+  publishedAt: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+}));
 
 /** One change of an offer's price: the offer's price history. */
 export const offerPriceChange = onchainTable(
@@ -375,8 +402,17 @@ export const providerEarningRelations = relations(providerEarning, ({ one }) => 
 export const offerRelations = relations(offer, ({ one, many }) => ({
   provider: one(provider, { fields: [offer.provider], references: [provider.id] }),
   paymentToken: one(paymentToken, { fields: [offer.paymentToken], references: [paymentToken.id] }),
+  attestation: one(offerAttestation, {
+    fields: [offer.attestation],
+    references: [offerAttestation.id],
+  }),
   priceChanges: many(offerPriceChange),
   leases: many(lease),
+}));
+
+export const offerAttestationRelations = relations(offerAttestation, ({ one }) => ({
+  offer: one(offer, { fields: [offerAttestation.offer], references: [offer.id] }),
+  provider: one(provider, { fields: [offerAttestation.provider], references: [provider.id] }),
 }));
 
 export const offerPriceChangeRelations = relations(offerPriceChange, ({ one }) => ({
@@ -453,6 +489,7 @@ for (const table of [
   providerEarning,
   offer,
   offerPriceChange,
+  offerAttestation,
   lease,
   leaseEvent,
   account,

@@ -1,10 +1,10 @@
 /**
  * Checks indexed entities against the contract's own view of the same chain (getLease, getOutage, getOffer,
- * getProvider, credits, protocolFees, config reads, through the merged core + extension ABI). The indexers never call the contract; this check does, so that the expected
+ * getProvider, getOfferAttestation, credits, protocolFees, config reads, through the merged core + extension ABI). The indexers never call the contract; this check does, so that the expected
  * entities committed as fixtures are not merely what one indexer happened to compute.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import { getContract, type Address } from "viem";
+import { getContract, keccak256, type Address, type Hex } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import type { EntityDump } from "../../test/indexer/support/subgraph-runtime.ts";
 
@@ -82,6 +82,14 @@ export async function checkAgainstChain(
     expect(`offer ${id} paused`, offer.paused, o.paused);
     expect(`offer ${id} provider`, offer.provider, o.provider.toLowerCase());
     expect(`offer ${id} repairWindow`, offer.repairWindow, o.repairWindow);
+  }
+  for (const [id, claim] of Object.entries(dump.OfferAttestation ?? {})) {
+    const a = await c.read.getOfferAttestation([BigInt(id)]);
+    expect(`claim ${id} reportHash`, claim.reportHash, a.reportHash);
+    expect(`claim ${id} report's hash`, keccak256(claim.report as Hex), a.reportHash);
+    expect(`claim ${id} publishedAt`, claim.publishedAt, a.publishedAt);
+    expect(`claim ${id} nonceBlock`, claim.nonceBlock, a.nonceBlock);
+    expect(`claim ${id} generation`, claim.generation, a.generation);
   }
   for (const [id, provider] of Object.entries(dump.Provider ?? {})) {
     const p = await c.read.getProvider([id as Address]);

@@ -4,12 +4,17 @@
  * timestamp fixed, so that replaying it on any fresh Hardhat chain (in-process or
  * `hardhat node`) produces the same blocks, transactions and logs.
  *
+ * One offer publishes an NVIDIA attestation claim made with the SDK's test PKI. Its report and chain differ with each
+ * replay (a fresh synthetic GPU, and a nonce bound to a block hash, which depends on the genesis time): the parity
+ * tests compare them between the two indexers on the same chain, and mask them against the committed fixtures.
+ *
  * The contracts are deployed from the first account in the order that puts the market at the address
  * @gridlease/sdk records for chain 31337, so the Ponder config (which reads that address) indexes it. Every later
  * transaction goes through the shared block batcher (../lib/block-batcher.ts), one transaction per block.
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import {
+  bytesToHex,
   getAddress,
   maxUint256,
   parseEventLogs,
@@ -22,6 +27,8 @@ import {
 import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { encodeClaimCertChain, generationCode } from "@gridlease/sdk/attestation";
+import { createTestGpu } from "@gridlease/sdk/attestation/testing";
 import { BlockBatcher } from "../lib/block-batcher.ts";
 import { GRID, USD } from "../lib/fixture.ts";
 
@@ -62,6 +69,8 @@ export interface ScenarioResult {
   lastBlock: bigint;
   /** Lease ids by the path they took. */
   leases: Record<string, bigint>;
+  /** The offer whose provider published an attestation claim, and the test PKI root its chain ends at. */
+  attestation: { offerId: bigint; roots: { device: Uint8Array[] } };
 }
 
 /** Connects the wallet clients, the block batcher and a deterministic clock to `connection`. */
@@ -196,6 +205,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     (w) => w.account.address,
   );
   const leases: ScenarioResult["leases"] = {};
+  const gpu = await createTestGpu();
 
   await ctx.batched(async () => {
     // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
@@ -402,6 +412,23 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     ctx.advanceTo(outagesStart + 8n * HOUR);
     await call.market(buyer, "closeLease", [outages]);
 
+    // The H100 offer's provider publishes an attestation claim from a synthetic GPU (the test PKI: it must not verify
+    // on NVIDIA's root). The nonce is bound to the block before the latest, read from the market's own view.
+    const nonceBlock = (await ctx.publicClient.getBlockNumber({ cacheTime: 0 })) - 1n;
+    const nonce = await ctx.blocks.read({
+      to: market.address,
+      abi: gridleaseMarketAbi,
+      functionName: "attestationNonce",
+      args: [h100, provider, nonceBlock],
+    });
+    await call.market(provider, "publishOfferAttestation", [
+      h100,
+      generationCode("hopper"),
+      nonceBlock,
+      bytesToHex(gpu.report(nonce)),
+      encodeClaimCertChain(gpu.certChainPem),
+    ]);
+
     Object.assign(leases, {
       expired,
       buyerTerminated,
@@ -422,6 +449,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     grid: getAddress(grid.address),
     lastBlock: await ctx.publicClient.getBlockNumber(),
     leases,
+    attestation: { offerId: 1n, roots: gpu.roots },
   };
 }
 

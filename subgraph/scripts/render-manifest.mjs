@@ -41,6 +41,7 @@ export const HANDLED_EVENTS = [
   "EarningsClaimed",
   "OutageReported",
   "OutageResolved",
+  "OfferAttestationPublished",
 ];
 
 /** The ABI type as graph-cli writes it in an event signature: tuples spelled out. */

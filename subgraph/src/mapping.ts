@@ -4,3 +4,4 @@ export * from "./mappings/providers";
 export * from "./mappings/offers";
 export * from "./mappings/leases";
 export * from "./mappings/outages";
+export * from "./mappings/attestations";

@@ -10,6 +10,8 @@
  * Each step reuses the chain and the Ponder process of the one before, so they run in order in one file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keccak256 } from "viem";
+import { verifyOfferClaim } from "@gridlease/sdk/attestation";
 import { network } from "hardhat";
 import superjson from "superjson";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -19,7 +21,12 @@ import {
   runScenario,
   type ScenarioResult,
 } from "../../scripts/indexer/scenario.ts";
-import { replayable, scenarioEntities, scenarioEvents } from "./support/fixtures.ts";
+import {
+  replayable,
+  replayableEntities,
+  scenarioEntities,
+  scenarioEvents,
+} from "./support/fixtures.ts";
 import {
   dumpPonder,
   graphql,
@@ -35,6 +42,8 @@ import { SubgraphRuntime, type EntityDump } from "./support/subgraph-runtime.ts"
 import {
   createIndexerClient,
   getIndexedLease,
+  getIndexedOffer,
+  getOfferClaim,
   listCredits,
   listOpenOutages,
   listOutageEvents,
@@ -93,7 +102,18 @@ describe("Ponder on the parity scenario", () => {
   });
 
   it("indexes exactly the committed entities", async () => {
-    expect(await dumpPonder(ponder.url)).toEqual(scenarioEntities());
+    expect(replayableEntities(await dumpPonder(ponder.url))).toEqual(
+      replayableEntities(scenarioEntities()),
+    );
+  });
+
+  it("agrees with the subgraph on the published attestation claim, bytes included", async () => {
+    const dump = await dumpPonder(ponder.url);
+    const expected = await subgraphView();
+    expect(Object.keys(dump.OfferAttestation!)).toEqual(["1"]);
+    expect(dump.OfferAttestation).toEqual(expected.OfferAttestation);
+    expect(dump.Offer!["1"]!.attestation).toBe("1");
+    expect(dump.Offer!["2"]!.attestation).toBeNull();
   });
 });
 
@@ -132,6 +152,29 @@ describe("the Ponder API", () => {
     expect(new Set(res.data.lease.events.items.map((e: { type: string }) => e.type))).toEqual(
       new Set(["Opened", "Activated", "Extended", "AccessRotated", "Ended", "EarningsClaimed"]),
     );
+  });
+
+  it("serves an offer's claim and its summary to the SDK, which verifies it on the test root only", async () => {
+    const client = createIndexerClient({ url: ponder.url });
+    const { offerId, roots } = scenario.attestation;
+    const claim = (await getOfferClaim(client, offerId))!;
+    expect(claim).toMatchObject({ offerId, generation: "hopper" });
+    expect(keccak256(claim.report)).toBe(claim.reportHash);
+    const offer = (await getIndexedOffer(client, offerId))!;
+    expect(offer.attestation).toEqual({
+      generation: "hopper",
+      reportHash: claim.reportHash,
+      publishedAt: claim.publishedAt,
+    });
+    expect((await getIndexedOffer(client, 2n))!.attestation).toBeNull();
+    expect(await getOfferClaim(client, 2n)).toBeUndefined();
+
+    const onTestRoot = await verifyOfferClaim(claim, offer, { roots });
+    expect(onTestRoot.failures).toEqual([]);
+    expect(onTestRoot.genuine).toBe(true);
+    const onNvidiaRoot = await verifyOfferClaim(claim, offer);
+    expect(onNvidiaRoot.genuine).toBe(false);
+    expect(onNvidiaRoot.failures.map((f) => f.code)).toContain("UntrustedRoot");
   });
 
   it("serves the SDK's outage, credit and availability queries", async () => {
@@ -240,7 +283,9 @@ describe("the Ponder API", () => {
       expect(res.status, write).toBeGreaterThanOrEqual(400);
       expect(await res.text(), write).toMatch(/not supported|Invalid query|Multiple statements/);
     }
-    expect(await dumpPonder(ponder.url)).toEqual(scenarioEntities());
+    expect(replayableEntities(await dumpPonder(ponder.url))).toEqual(
+      replayableEntities(scenarioEntities()),
+    );
   });
 });
 

@@ -14,3 +14,4 @@ export * from "./accounts.ts";
 export * from "./stats.ts";
 export * from "./queries.ts";
 export * from "./outages.ts";
+export * from "./attestations.ts";

@@ -6,6 +6,12 @@
 import type { Address, Hex } from "viem";
 import { EndReason, LeaseStatus, type EndReasonName, type LeaseStatusName } from "../status.ts";
 import { addr, big, optBig } from "./convert.ts";
+import {
+  OFFER_ATTESTATION_SUMMARY_FIELDS,
+  toOfferAttestationSummary,
+  type OfferAttestationSummary,
+  type RawOfferAttestationSummary,
+} from "./attestations.ts";
 
 /** Ponder serves a reference column as the related row; the queries select only its `id`. */
 export interface Ref {
@@ -187,8 +193,7 @@ export const toProvider = (r: RawProvider): IndexedProvider => ({
 /* ---------------------------------------------------------------- offers */
 
 /** Selection of an offer row. */
-export const OFFER_FIELDS =
-  "offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration repairWindow minProviderBond buyerPolicy specHash specURI paused leaseCount createdAt createdAtBlock updatedAt";
+export const OFFER_FIELDS = `offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration repairWindow minProviderBond buyerPolicy specHash specURI paused leaseCount ${OFFER_ATTESTATION_SUMMARY_FIELDS} createdAt createdAtBlock updatedAt`;
 
 export interface RawOffer {
   offerId: string;
@@ -210,6 +215,8 @@ export interface RawOffer {
   specURI: string;
   paused: boolean;
   leaseCount: number;
+  /** The latest attestation claim's summary; null without one (absent from a selection that leaves it out). */
+  attestation?: RawOfferAttestationSummary | null;
   createdAt: string;
   createdAtBlock: string;
   updatedAt: string;
@@ -243,6 +250,8 @@ export interface IndexedOffer {
   specURI: string;
   paused: boolean;
   leaseCount: number;
+  /** The latest NVIDIA attestation claim its provider published (not verified: see `verifyOfferClaim`), or null. */
+  attestation: OfferAttestationSummary | null;
   createdAt: bigint;
   createdAtBlock: bigint;
   updatedAt: bigint;
@@ -270,6 +279,7 @@ export const toOffer = (r: RawOffer): IndexedOffer => ({
   specURI: r.specURI,
   paused: r.paused,
   leaseCount: r.leaseCount,
+  attestation: toOfferAttestationSummary(r.attestation),
   createdAt: big(r.createdAt),
   createdAtBlock: big(r.createdAtBlock),
   updatedAt: big(r.updatedAt),

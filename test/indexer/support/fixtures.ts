@@ -10,9 +10,48 @@ export const scenarioEvents = (): EventVector[] =>
 export const scenarioEntities = (): EntityDump =>
   JSON.parse(readFileSync(new URL("scenario-entities.json", dir), "utf8"));
 
-/** Vectors without what differs between two replays of the scenario: block hashes (genesis time differs). */
+/** Stands for a value that differs with each replay of the scenario. */
+const PER_REPLAY = "(differs per replay)";
+
+/**
+ * Vectors without what differs between two replays of the scenario: block hashes (genesis time differs), and the
+ * attestation claim's bytes (a fresh test GPU, a nonce bound to a block hash) with its transaction's hash.
+ */
 export const replayable = (vectors: EventVector[]) =>
-  vectors.map(({ blockHash: _h, parentHash: _p, ...rest }) => rest);
+  vectors.map(({ blockHash: _h, parentHash: _p, ...rest }) =>
+    rest.event === "OfferAttestationPublished"
+      ? {
+          ...rest,
+          data: PER_REPLAY,
+          txHash: PER_REPLAY,
+          args: {
+            ...rest.args,
+            nonce: PER_REPLAY,
+            reportHash: PER_REPLAY,
+            report: PER_REPLAY,
+            certChain: PER_REPLAY,
+          },
+        }
+      : rest,
+  );
+
+/** Entities without the attestation claims' per-replay bytes (see `replayable`). */
+export const replayableEntities = (dump: EntityDump): EntityDump => ({
+  ...dump,
+  OfferAttestation: Object.fromEntries(
+    Object.entries(dump.OfferAttestation ?? {}).map(([id, claim]) => [
+      id,
+      {
+        ...claim,
+        nonce: PER_REPLAY,
+        reportHash: PER_REPLAY,
+        report: PER_REPLAY,
+        certChain: PER_REPLAY,
+        txHash: PER_REPLAY,
+      },
+    ]),
+  ),
+});
 
 /** Runs `graph codegen` and `graph build` for the subgraph workspace; throws with the output on failure. */
 export function buildSubgraph() {
