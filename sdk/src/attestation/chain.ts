@@ -10,7 +10,10 @@ import {
   KeyUsagesExtension,
   X509Certificate,
 } from "@peculiar/x509";
+import { p384 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
 import { bytesToHex } from "viem";
 import type { AttestationFailure, AttestationVerdict } from "./types.ts";
 
@@ -82,7 +85,7 @@ export async function verifyChain(
         certificate: chain.length - 1,
       });
   } else if (last) {
-    root = roots.find((candidate) => readCertificate(candidate.der).subject === last.issuer);
+    root = roots.find((candidate) => subjectOf(candidate.der) === last.issuer);
     if (root) path.push(readCertificate(root.der));
     else
       fail({
@@ -212,10 +215,42 @@ function describeCertificate(
   };
 }
 
-/** Parses a DER certificate (throws on bytes that are not one). */
+/**
+ * Parses a DER certificate, strictly: the bytes must be exactly the DER encoding of what was parsed (a lenient BER
+ * parse would accept, say, a wrong outer length, outside what the issuer's signature covers), and every extension
+ * must parse. Throws on anything else.
+ */
 export function readCertificate(der: Uint8Array): X509Certificate {
+  const reencoded = new Uint8Array(AsnConvert.serialize(AsnConvert.parse(der, Certificate)));
+  if (!sameBytes(reencoded, der))
+    throw new Error("its bytes are not the DER encoding of a certificate");
   // A copy: the library wants a view of a plain ArrayBuffer.
-  return new X509Certificate(new Uint8Array(der));
+  const certificate = new X509Certificate(new Uint8Array(der));
+  // The library reads the ECDSA signature's inner SEQUENCE leniently (a wrong tag or length is ignored); noble's
+  // DER reader is strict, and re-encoding must give the same bytes.
+  if (certificate.signatureAlgorithm.name === "ECDSA") {
+    const signature = new Uint8Array(certificate.signature);
+    if (!sameBytes(p384.Signature.fromBytes(signature, "der").toBytes("der"), signature))
+      throw new Error("its ECDSA signature is not DER");
+  }
+  // Read every field now, so that a malformed extension is CertificateMalformed here, not an exception later.
+  void [
+    certificate.subject,
+    certificate.issuer,
+    certificate.notBefore,
+    certificate.notAfter,
+    certificate.publicKey,
+  ];
+  void certificate.extensions;
+  return certificate;
+}
+
+function subjectOf(der: Uint8Array): string | null {
+  try {
+    return readCertificate(der).subject;
+  } catch {
+    return null;
+  }
 }
 
 /** Byte-for-byte equality. */

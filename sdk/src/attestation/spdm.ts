@@ -188,6 +188,18 @@ function malformed(message: string): ParseStop {
   return new ParseStop({ code: "MalformedReport", message });
 }
 
+/** NVIDIA's NVDEC0_STATUS opaque value for "disabled" (nvtrust `config.py`, `BaseSettings.NVDEC_STATUS`). */
+const NVDEC0_DISABLED = "0x55";
+
+/**
+ * Measurements NVIDIA's verifier does not compare for this report: index 35 when the opaque data says NVDEC0 is
+ * disabled (nvtrust `verifier.py`, `is_msr_35_valid`).
+ */
+export function skippedMeasurements(report: SpdmReport): Set<number> {
+  const nvdec0 = report.response.opaqueFields.find((field) => field.name === "NVDEC0_STATUS");
+  return new Set(nvdec0?.value === NVDEC0_DISABLED ? [35] : []);
+}
+
 function parse(bytes: Uint8Array): SpdmReport {
   const request = new Reader(bytes.subarray(0, REQUEST_LENGTH), "request");
   const version = request.u8("SPDM version");
