@@ -4,7 +4,8 @@
  * test/support/bin, which prints what each test puts there: NVIDIA's published Hopper report as a bundle array, the
  * "unavailable" form, or garbage. With the report's own nonce the H100 lease passes (GH100, Hopper); with a fresh
  * random nonce the same report is a replay (NonceMismatch, exit 9); a host without confidential computing, a host
- * without the hook and malformed output fail by name; a host that is down is exit 4.
+ * without the hook and malformed output fail by name; a host that is down is exit 4. `provider attest --host` runs
+ * the same hook over SSH and refuses to publish the sample, whose nonce is not the market's.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,6 +42,7 @@ let sshd: Sshd;
 let agent: AgentProcess;
 let dir: string;
 let keyFile: string;
+let offerId: string;
 let leaseId: string;
 
 const run = onChain(() => chain);
@@ -100,6 +102,7 @@ describe.skipIf(skip)("gridlease lease verify --attest over a real sshd", () => 
       ),
     );
     expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
+    offerId = offer.offerId;
     agent = startAgent(
       [
         "--rpc-url",
@@ -122,7 +125,7 @@ describe.skipIf(skip)("gridlease lease verify --attest over a real sshd", () => 
         "lease",
         "open",
         "--offer",
-        offer.offerId,
+        offerId,
         "--units",
         "1",
         "--duration",
@@ -241,6 +244,32 @@ describe.skipIf(skip)("gridlease lease verify --attest over a real sshd", () => 
     ]);
     expect(noAttest.code).toBe(2);
     expect((await attest(["--rim", join(dir, "missing.xml")])).code).toBe(2);
+  });
+
+  it("lets a provider attest over SSH, and refuses to publish a report on another nonce", async () => {
+    const access = await okJson(
+      run(BUYER_KEY, ["lease", "access", "--lease", leaseId, "--key", keyFile]),
+    );
+    const sshKey = join(dir, "lease-ssh.key");
+    writeFileSync(sshKey, access.access.key, { mode: 0o600 });
+    const before = await chain.rpc("eth_blockNumber");
+    const r = await run(PROVIDER_KEY, [
+      "provider",
+      "attest",
+      offerId,
+      "--host",
+      `${access.access.user}@${sshd.host}:${sshd.port}`,
+      "--ssh-key",
+      sshKey,
+      "--host-key",
+      sshd.hostKeyFile,
+    ]);
+    // The host answers with NVIDIA's sample, which carries its own nonce, not the market's.
+    expect(r.code, r.stderr).toBe(9);
+    expect(r.json).toMatchObject({ published: false, attested: false });
+    expect(r.json.nonce).not.toBe(FIXTURE_NONCE);
+    expect(failureCodes(r.json)).toEqual(["NonceMismatch"]);
+    expect(await chain.rpc("eth_blockNumber")).toBe(before);
   });
 
   it("names a host that is down", async () => {

@@ -79,17 +79,20 @@ export function readHookResult(command: string, result: ExecResult): Attestation
   return parseHookBundles(result.stdout);
 }
 
-/** Runs the hook over an open SSH session (the lease's login, or the provider's own host). */
+/** Logs in to `target`, runs the hook there and logs out; SSH failures stay SshErrors for the caller to map. */
 export async function attestOverSsh(
-  session: SshSession,
+  target: SshTarget,
   command: string,
   nonce: Hex,
   timeoutMs: number,
 ): Promise<AttestationBundle[]> {
-  return readHookResult(
-    command,
-    await session.exec(hookCommandLine(command, nonce), { timeoutMs }),
-  );
+  const session = await SshSession.connect(target, timeoutMs);
+  try {
+    const result = await session.exec(hookCommandLine(command, nonce), { timeoutMs });
+    return readHookResult(command, result);
+  } finally {
+    session.close();
+  }
 }
 
 /** Runs the hook on this machine (`sh -c`), for a provider attesting the host it runs on. */
@@ -172,17 +175,9 @@ export function hookRunner(
   };
   return {
     describe: `\`${command}\` on ${where.user}@${where.host}:${where.port}`,
-    async run(nonce) {
-      try {
-        const session = await SshSession.connect(target, timeoutMs);
-        try {
-          return await attestOverSsh(session, command, nonce, timeoutMs);
-        } finally {
-          session.close();
-        }
-      } catch (err) {
+    run: (nonce) =>
+      attestOverSsh(target, command, nonce, timeoutMs).catch((err: unknown) => {
         throw err instanceof SshError ? sshCliError(err) : err;
-      }
-    },
+      }),
   };
 }

@@ -143,17 +143,11 @@ async function attestLease(a: {
   a.out.progress(
     `Asking ${a.target.user}@${a.target.host}:${a.target.port} for NVIDIA attestation (\`${a.command}\`)…`,
   );
-  let bundles;
-  try {
-    const session = await SshSession.connect(a.target, a.timeoutMs);
-    try {
-      bundles = await attestOverSsh(session, a.command, a.nonce, a.timeoutMs);
-    } finally {
-      session.close();
-    }
-  } catch (err) {
-    throw verifyError(err);
-  }
+  const bundles = await attestOverSsh(a.target, a.command, a.nonce, a.timeoutMs).catch(
+    (err: unknown) => {
+      throw verifyError(err);
+    },
+  );
   const gpus = await verifyBundles(bundles, { nonce: a.nonce, generation }, a.trust);
   const { distinctDevices } = summarize(gpus);
   reportVerdicts(a.out, {
