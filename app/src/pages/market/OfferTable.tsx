@@ -6,6 +6,7 @@ import {
   type TokenDisplay,
 } from "@gridlease/sdk";
 import { Link } from "../../lib/router.tsx";
+import { AttestationBadge } from "../../components/AttestationBadge.tsx";
 import { gpuHours, unitsAvailable, type MarketOffer } from "./filters.ts";
 
 /** One page of open offers: hardware, capacity, price, terms and the provider's track record, each with "Rent". */
@@ -53,6 +54,9 @@ export function OfferTable({
                 <td>
                   <div>{gpuModelLabel(o.gpuModel)}</div>
                   <div className="small muted">{o.gpusPerUnit.toString()} GPUs per server</div>
+                  {o.hasAttestationClaim && (
+                    <AttestationBadge offerId={o.offerId} gpuModel={o.gpuModel} hasClaim />
+                  )}
                 </td>
                 <td className="num">
                   <div>{unitsAvailable(o).toString()}</div>

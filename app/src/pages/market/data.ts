@@ -93,6 +93,7 @@ export function toMarketOffers(
         availabilityBps: p.availabilityBps,
       },
       refusal: refusalOf(o, p, conditions),
+      hasAttestationClaim: o.attestation !== null,
     };
   });
 }

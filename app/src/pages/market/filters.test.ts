@@ -37,6 +37,7 @@ function offer(p: Partial<MarketOffer> = {}): MarketOffer {
     paused: false,
     restricted: false,
     createdAt: 1000n,
+    hasAttestationClaim: false,
     ...p,
   };
 }

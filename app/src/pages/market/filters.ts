@@ -30,6 +30,8 @@ export interface MarketOffer {
   track?: TrackRecord;
   /** Why the market would refuse every lease of the offer now (the SDK's `canLease`); undefined when it is open. */
   refusal?: string;
+  /** The provider published an attestation claim (verified in the browser before any badge shows). */
+  hasAttestationClaim: boolean;
 }
 
 export interface TrackRecord {

@@ -9,6 +9,7 @@ import {
 import { zeroAddress } from "viem";
 import { amountText } from "../../components/Amount.tsx";
 import { Loading } from "../../components/States.tsx";
+import { AttestationBadge } from "../../components/AttestationBadge.tsx";
 import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
 import { useTokenInfo, type TokenInfo } from "../../hooks/useToken.ts";
 import type { IndexedOffer } from "./data.ts";
@@ -16,15 +17,18 @@ import { unitsFree } from "./useRentQuote.ts";
 
 /**
  * The offer card: its terms from the chain, server details and the provider's track record from the indexer
- * (said plainly when the indexer is down: renting still works), and the no-show protection.
+ * (said plainly when the indexer is down: renting still works), its attestation claim verified in the browser, and
+ * the no-show protection.
  */
 export function OfferSummary({
+  offerId,
   offer,
   gpuModel,
   region,
   token,
   indexed,
 }: {
+  offerId: bigint;
   offer: OfferRecord;
   gpuModel: string;
   region: string;
@@ -110,6 +114,8 @@ export function OfferSummary({
           {offer.buyerPolicy !== zeroAddress ? "Vetted buyers only (provider allowlist)" : "Anyone"}
         </dd>
       </dl>
+
+      <AttestationBadge offerId={offerId} gpuModel={gpuModel} full />
 
       <h3>Provider track record</h3>
       {track ? (

@@ -107,6 +107,7 @@ function RentOffer({
 
       <div className="rent-grid">
         <OfferSummary
+          offerId={offerId}
           offer={offer}
           gpuModel={gpuModel}
           region={region}
