@@ -2,7 +2,8 @@
  * The seed (scripts/lib/seed/index.ts) on Hardhat's in-process chain. Everything is asserted from the chain (event
  * logs and reads), not from the seed's own summary: the market it builds is big, realistic, covers every
  * lifecycle state and end reason (outages repaired in time and one never repaired), keeps the token conservation
- * invariant, and is the same for the same seed.
+ * invariant, and is the same for the same seed. One offer publishes an attestation claim made with the SDK's test
+ * PKI, which must not verify on NVIDIA's root.
  */
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -25,7 +26,13 @@ import {
 import { deployments } from "@gridlease/sdk/deployments";
 import { decodeGpuModel, decodeRegion, GPU_MODELS } from "@gridlease/sdk/labels";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
-import { seedMarket, type SeedAddresses } from "../../scripts/lib/seed/index.ts";
+import {
+  formatSummary,
+  seedMarket,
+  type SeedAddresses,
+  type SeedSummary,
+} from "../../scripts/lib/seed/index.ts";
+import { verifyOfferClaim } from "@gridlease/sdk/attestation";
 import { EndReason } from "@gridlease/sdk/status";
 import { LeaseStatus } from "./support/market.ts";
 
@@ -77,6 +84,17 @@ async function chainEvents(connection: Connection): Promise<ChainEvent[]> {
   });
 }
 
+/**
+ * Events without the attestation claim's bytes, which differ with each run: a fresh test GPU signs the report, and
+ * its nonce is bound to a block hash (deployment blocks carry the wall-clock time).
+ */
+const withoutClaimBytes = (list: ChainEvent[]): ChainEvent[] =>
+  list.map((e) =>
+    e.eventName === "OfferAttestationPublished"
+      ? { ...e, args: { ...e.args, nonce: "", reportHash: "", report: "", certChain: "" } }
+      : e,
+  );
+
 const addressesOf = (result: Record<string, { address: string }>): SeedAddresses => ({
   market: getAddress(result.market.address),
   grid: getAddress(result.grid.address),
@@ -89,6 +107,7 @@ describe("seed", () => {
   let addresses: SeedAddresses;
   let events: ChainEvent[];
   let now: bigint;
+  let summary: SeedSummary;
   const market = (name: string) =>
     events.filter((e) => e.address === addresses.market && e.eventName === name);
   const read = async (functionName: string, args: unknown[] = []): Promise<any> =>
@@ -102,7 +121,7 @@ describe("seed", () => {
   beforeAll(async () => {
     // The seed deploys GridleaseLocal itself on a fresh chain, at the generated addresses.
     connection = await network.create();
-    const summary = await seedMarket(connection, { seed: SEED, startTime: START });
+    summary = await seedMarket(connection, { seed: SEED, startTime: START });
     addresses = summary.addresses;
     expect(addresses.market).toBe(getAddress(generated.GridleaseMarket.address));
     events = await chainEvents(connection);
@@ -440,7 +459,7 @@ describe("seed", () => {
     await seedMarket(again, { seed: SEED, startTime: START, addresses: deployed });
     const replay = await chainEvents(again);
     expect(replay.length).toBe(events.length);
-    expect(replay).toEqual(events);
+    expect(withoutClaimBytes(replay)).toEqual(withoutClaimBytes(events));
     await again.close();
 
     const other = await network.create();
@@ -472,8 +491,31 @@ describe("seed", () => {
         ...Object.fromEntries((timeArgs[e.eventName] ?? []).map((k) => [k, e.args[k] - shift])),
       },
     }));
-    expect(unshifted).toEqual(events);
+    expect(withoutClaimBytes(unshifted)).toEqual(withoutClaimBytes(events));
     await later.close();
+  });
+
+  it("publishes one test-PKI attestation claim on a Singapore H100 offer, which does not verify on NVIDIA's root", async () => {
+    const claims = market("OfferAttestationPublished");
+    expect(claims).toHaveLength(1);
+    const { offerId, provider, generation, nonce, reportHash, report, certChain } = claims[0]!.args;
+    const offer = await read("getOffer", [offerId]);
+    expect(getAddress(offer.provider)).toBe(getAddress(provider));
+    expect(decodeGpuModel(offer.gpuModel)).toMatch(/^H100/);
+    expect(decodeRegion(offer.region)).toBe("SG");
+    expect(await read("getOfferAttestation", [offerId])).toMatchObject({ reportHash, generation });
+    expect(keccak256(report)).toBe(reportHash);
+
+    const verdict = await verifyOfferClaim(
+      { generation, nonce, report, certChain, reportHash },
+      { gpuModel: decodeGpuModel(offer.gpuModel) },
+    );
+    expect(verdict.genuine).toBe(false);
+    expect(verdict.failures.map((f) => f.code)).toEqual(["UntrustedRoot"]);
+    expect(verdict.nonce.matches).toBe(true);
+    expect(formatSummary(summary)).toContain(
+      "1 offer claims an NVIDIA attestation made with a test PKI (the app must show it unverified)",
+    );
   });
 
   it("refuses to seed a market twice", async () => {

@@ -11,7 +11,8 @@
  * (./model.ts) mirrors the contract, so every transaction is known to succeed before it is sent; the
  * transactions of one point in time go into one block with that timestamp (../block-batcher.ts). The story is in
  * ./scenario.ts, the providers' and the leases' steps in ./providers.ts and ./leases.ts; ./verify.ts checks the
- * chain against the model at the end and ./summary.ts reports what was built.
+ * chain against the model at the end and ./summary.ts reports what was built. Last, one Singapore H100 offer
+ * publishes an attestation claim made with a test PKI (./attestation.ts), which no client may show as verified.
  *
  *   const summary = await seedMarket(connection, { seed: 7 });
  */
@@ -37,6 +38,7 @@ import { plan } from "./scenario.ts";
 import { SLOT, SLOTS_PER_DAY, Scheduler } from "./scheduler.ts";
 import { summary, type SeedSummary } from "./summary.ts";
 import { verify } from "./verify.ts";
+import { publishTestClaim, type SeededClaim } from "./attestation.ts";
 
 export { DEFAULT_SEED, type SeedAddresses, type SeedOptions } from "./model.ts";
 export type { EndReasonName, LeaseStatusName } from "./model.ts";
@@ -221,13 +223,15 @@ export async function seedMarket(
     new BlockBatcher(connection.provider, { trackGas: options.trackGas }),
   );
   await setUp(s, connection);
+  let claim: SeededClaim | undefined;
   try {
     plan(s);
     await s.clock.run(s.chain, (day) => s.log(`day ${day}: ${s.leases.length} leases so far`));
+    claim = await publishTestClaim(s);
   } finally {
     await s.chain.finish();
   }
   const latest = await s.chain.latestBlock();
   await verify(s, latest.timestamp);
-  return summary(s, latest.timestamp, Math.round(performance.now() - started));
+  return summary(s, latest.timestamp, Math.round(performance.now() - started), claim);
 }

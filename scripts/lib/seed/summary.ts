@@ -3,6 +3,7 @@ import { formatUnits, type Address } from "viem";
 import { elapsed } from "@gridlease/sdk/pricing";
 import type { TokenKey } from "./catalog.ts";
 import type { GasReport } from "../block-batcher.ts";
+import type { SeededClaim } from "./attestation.ts";
 import {
   accrued,
   statusOf,
@@ -50,6 +51,8 @@ export interface SeedSummary {
     feeWithdrawals: number;
   };
   volume: Record<TokenKey, TokenVolume> & { gpuHours: number };
+  /** Attestation claims published with the SDK's test PKI: on chain, but never verifiable on NVIDIA's root. */
+  testPkiClaims: SeededClaim[];
   actors: {
     deployer: Address;
     treasury: Address;
@@ -60,7 +63,12 @@ export interface SeedSummary {
 }
 
 /** The summary of the market `s` built, as of `now`. */
-export function summary(s: SeedState, now: bigint, elapsedMs: number): SeedSummary {
+export function summary(
+  s: SeedState,
+  now: bigint,
+  elapsedMs: number,
+  claim?: SeededClaim,
+): SeedSummary {
   const byStatus: Record<LeaseStatusName, number> = {
     pending: 0,
     pendingPastWindow: 0,
@@ -133,6 +141,7 @@ export function summary(s: SeedState, now: bigint, elapsedMs: number): SeedSumma
       feeWithdrawals: s.counts.feeWithdrawals,
     },
     volume: { ...s.volume, gpuHours: Number(gpuSeconds / 3600n) },
+    testPkiClaims: claim ? [claim] : [],
     actors: {
       deployer: s.deployer,
       treasury: s.treasury,
@@ -150,6 +159,12 @@ const fmtToken = (v: bigint, token: TokenKey) =>
   `${Number(formatUnits(v, token === "usd" ? 6 : 18)).toLocaleString("en-US", { maximumFractionDigits: 0 })} ${token === "usd" ? "tUSD" : "GRID"}`;
 const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
 
+/** How many offers claim an attestation made with the test PKI, and what that means for the app. */
+const claimLine = (n: number) =>
+  n === 0
+    ? "no offer claims an NVIDIA attestation"
+    : `${n} offer${n === 1 ? " claims" : "s claim"} an NVIDIA attestation made with a test PKI (the app must show it unverified)`;
+
 /** A short, human summary of what `seedMarket` built. */
 export function formatSummary(s: SeedSummary): string {
   const l = s.leases;
@@ -166,6 +181,10 @@ export function formatSummary(s: SeedSummary): string {
     `    ended: Expired ${l.byEndReason.Expired}, BuyerTerminated ${l.byEndReason.BuyerTerminated}, ProviderTerminated ${l.byEndReason.ProviderTerminated}, NoShowCancelled ${l.byEndReason.NoShowCancelled}, OutageUnresolved ${l.byEndReason.OutageUnresolved}`,
     `    ${l.extensions} extensions, ${l.accessRotations} access rotations, ${l.outages.reports} outage reports (${l.outages.resolved} outages resolved in time), ${l.claims.transactions} claims (${l.claims.partial} partial, ${l.claims.full} full lease payouts), ${l.feeWithdrawals} fee withdrawals`,
     `  volume: escrowed ${fmtToken(s.volume.usd.escrowed, "usd")} + ${fmtToken(s.volume.grid.escrowed, "grid")}; earned so far ${fmtToken(s.volume.usd.accrued, "usd")} + ${fmtToken(s.volume.grid.accrued, "grid")}; ${s.volume.gpuHours.toLocaleString("en-US")} GPU-hours delivered`,
+    `  attestation: ${claimLine(s.testPkiClaims.length)}`,
+    ...s.testPkiClaims.map(
+      (c) => `    offer #${c.offerId} (${c.gpuModel}, ${c.provider}, ${c.region}) published it`,
+    ),
     `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length} of the default mnemonic`,
   ];
   return lines.join("\n");
