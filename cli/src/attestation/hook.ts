@@ -32,7 +32,7 @@ export const hookCommandLine = (command: string, nonce: Hex): string =>
 const malformed = (what: string) =>
   new CliError(
     EXIT.ATTESTATION_FAILED,
-    `The host's attestation output is malformed: ${what}`,
+    `The attestation output (gridlease-attest's JSON) is malformed: ${what}`,
     "MalformedBundle",
   );
 

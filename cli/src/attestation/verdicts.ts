@@ -189,7 +189,7 @@ export function reportVerdicts(
     () =>
       [
         ...(a.trust.deviceRootFile ? [customRootWarning(a.trust.deviceRootFile)] : []),
-        `${a.subject}: NVIDIA attestation ${summary.attested ? "PASSED" : "FAILED"}: ${summary.gpusReported} GPU report(s), ${summary.distinctDevices} distinct device(s)`,
+        `${a.subject}: NVIDIA attestation ${summary.attested ? "PASSED" : "FAILED"}: ${summary.gpusReported} GPU answer(s), ${summary.distinctDevices} distinct device(s)`,
         `  nonce ${a.nonce ?? "not given: the report's freshness is not checked"}`,
         ...(a.notes ?? []).map((n) => `  ${n}`),
         ...verdictLines(a.gpus),
