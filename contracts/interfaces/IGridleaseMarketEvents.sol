@@ -31,7 +31,7 @@ interface IGridleaseMarketEvents {
     /// @param nonce The nonce the report's SPDM request carries.
     /// @param reportHash keccak256 of `report`, as stored in the offer's claim.
     /// @param report The SPDM GET_MEASUREMENTS request and signed response, as the GPU produced them.
-    /// @param certChain The device certificate chain, as the host's tooling gave it (PEM or DER), leaf first.
+    /// @param certChain The device certificate chain as PEM text, leaf first (not checked by the market).
     event OfferAttestationPublished(
         uint256 indexed offerId,
         address indexed provider,

@@ -88,7 +88,7 @@ interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     /// @param generation The GPU generation the provider claims: 1 Hopper, 2 Blackwell.
     /// @param nonceBlock The block whose hash the nonce is bound to.
     /// @param report The SPDM GET_MEASUREMENTS request and signed response, as the GPU produced them.
-    /// @param certChain The device certificate chain, leaf first (PEM or DER, as the host's tooling gave it).
+    /// @param certChain The device certificate chain as PEM text, leaf first (as the host hook prints it; unchecked).
     function publishOfferAttestation(
         uint256 offerId,
         uint8 generation,
