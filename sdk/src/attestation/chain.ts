@@ -26,7 +26,10 @@ export interface TrustedRoot {
 /** What verifying a chain found. `certificates` is the path as verified (the pinned root appended if it was omitted). */
 export interface ChainResult {
   verified: boolean;
+  /** The trusted root, only if the whole chain verified. */
   root: "nvidia" | "custom" | null;
+  /** The trusted root the chain ends at, whatever else failed (an expired chain still ends at NVIDIA's root). */
+  anchor: "nvidia" | "custom" | null;
   /** The parsed path, leaf first, or null if a certificate could not be parsed. */
   path: X509Certificate[] | null;
   certificates: AttestationVerdict["chain"]["certificates"];
@@ -54,7 +57,7 @@ export async function verifyChain(
   const fail = (failure: AttestationFailure) => failures.push(failure);
   if (chain.length === 0) {
     fail({ code: "ChainTooShort", message: `${rules.label} certificate chain is empty` });
-    return { verified: false, root: null, path: null, certificates: [], failures };
+    return { verified: false, root: null, anchor: null, path: null, certificates: [], failures };
   }
   const parsed: X509Certificate[] = [];
   chain.forEach((der, position) => {
@@ -69,7 +72,7 @@ export async function verifyChain(
     }
   });
   if (failures.length > 0)
-    return { verified: false, root: null, path: null, certificates: [], failures };
+    return { verified: false, root: null, anchor: null, path: null, certificates: [], failures };
 
   // The root: presented (self-issued last certificate) or the pinned one named by the last certificate's issuer.
   const last = parsed[parsed.length - 1];
@@ -139,6 +142,7 @@ export async function verifyChain(
   return {
     verified: failures.length === 0 && root !== undefined,
     root: failures.length === 0 && root ? root.kind : null,
+    anchor: root?.kind ?? null,
     path,
     certificates: path.map(describeCertificate),
     failures,

@@ -27,8 +27,19 @@ const C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
 const ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 const ECDSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
 
+/** xmldom's parser, refusing XML with errors instead of logging them and guessing. */
+class StrictDOMParser extends DOMParser {
+  constructor() {
+    super({
+      onError: (level, message) => {
+        if (level !== "warning") throw new Error(message);
+      },
+    });
+  }
+}
+
 // In Node, xml-core has no DOM of its own; in the browser it uses the native one (these are then unused).
-setNodeDependencies({ DOMParser, XMLSerializer, xpath });
+setNodeDependencies({ DOMParser: StrictDOMParser, XMLSerializer, xpath });
 if (Application.isNodePlugin()) Application.setEngine("WebCrypto", globalThis.crypto);
 // Exact only for the whole-document enveloped form checked in `signatureShape` (see the module comment).
 CryptoConfig.RegisterTransform(C14N_11, XmlDsigC14NTransform);
@@ -149,7 +160,8 @@ async function checkSignature(
   if (certificates.length === 0 || certificates.some((der) => der === null))
     return invalid("its KeyInfo holds no readable X509Certificate");
   const chainDer = certificates.filter((der): der is Uint8Array => der !== null);
-  let verified: boolean;
+  let verified = false;
+  let detail = "";
   try {
     const signer = readCertificate(chainDer[0] ?? new Uint8Array());
     const key = await signer.publicKey.export({ name: "ECDSA", namedCurve: "P-384" }, ["verify"]);
@@ -164,9 +176,8 @@ async function checkSignature(
     signed.Algorithm = algorithm;
     verified = await signed.Verify(key);
   } catch (error) {
-    return invalid(
-      `its signature cannot be checked: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    // xmldsigjs throws (a plain object, not an Error) when a reference's digest differs.
+    detail = `: ${messageOf(error)}`;
   }
   const chain = await verifyChain(chainDer, roots, now, {
     label: `RIM "${name}"`,
@@ -176,9 +187,8 @@ async function checkSignature(
   if (!verified)
     failures.push({
       code: "RimSignatureInvalid",
-      message: `RIM "${name}": the XML signature does not verify`,
+      message: `RIM "${name}": the XML signature does not verify${detail}`,
     });
-  const untrusted = chain.failures.some((failure) => failure.code === "UntrustedRoot");
   for (const failure of chain.failures)
     failures.push({
       code: failure.code === "UntrustedRoot" ? "RimUntrustedRoot" : "RimCertificateInvalid",
@@ -186,7 +196,7 @@ async function checkSignature(
     });
   return {
     signature: verified ? "valid" : "invalid",
-    root: untrusted || !chain.verified ? "untrusted" : (chain.root ?? "untrusted"),
+    root: chain.anchor ?? "untrusted",
     failures,
   };
 }
@@ -233,6 +243,18 @@ function signatureShape(document: Document): Element | string {
     );
   if (usesXmlAttribute) return "it carries an xml: attribute, where C14N 1.1 and 1.0 differ";
   return signature;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "message" in error &&
+    typeof error.message === "string"
+  )
+    return error.message;
+  return String(error);
 }
 
 function isC14n(algorithm: string | null | undefined): boolean {

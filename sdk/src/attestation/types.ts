@@ -113,7 +113,9 @@ export interface AttestationVerdict {
   generation: Generation | null;
   /** e.g. "GH100". */
   chip: string | null;
-  /** Which trusted root the chain ended at (custom = injected, never NVIDIA's). */
+  /**
+   * Which trusted root the chain ended at (custom = injected, never NVIDIA's); null unless the whole chain verified.
+   */
   root: "nvidia" | "custom" | null;
   nonce: { expected: Hex | null; reported: Hex | null; matches: boolean | null };
   signature: { verified: boolean };
