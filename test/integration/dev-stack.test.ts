@@ -1,8 +1,8 @@
 /**
  * `npm run dev` as a newcomer runs it: the stack comes up on spare ports, serves a seeded market, its provider
  * agents activate a lease opened on a seeded offer (and leave the seeded history alone), resolve an outage its
- * buyer reports (the demo hook answers healthy as the health hook), and Ctrl-C stops
- * everything it started.
+ * buyer reports (the demo hook answers healthy as the health hook), indexes the seed's test-PKI attestation claim,
+ * and Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -28,9 +28,11 @@ import { canLease, type LeaseTermsRequest } from "@gridlease/sdk";
 import {
   createIndexerClient,
   getLeaseContext,
+  getOfferClaim,
   leaseConditions,
   listOffers,
 } from "@gridlease/sdk/indexer";
+import { verifyOfferClaim } from "@gridlease/sdk/attestation";
 import { accessKeyFromSecret, openAccess, randomAccessSecret } from "@gridlease/sdk/accessKeys";
 import {
   ensureAllowance,
@@ -38,6 +40,7 @@ import {
   getLease,
   getLeaseState,
   getOffer,
+  getOfferAttestation,
   openLease,
   reportOutage,
 } from "@gridlease/sdk/actions";
@@ -204,6 +207,25 @@ describe("npm run dev", () => {
     // The seeded history ends at the present, so the chain's clock is close to the wall clock.
     const block = await client.getBlock();
     expect(Math.abs(Number(block.timestamp) - Date.now() / 1000)).toBeLessThan(3600);
+  });
+
+  it("indexes the seed's attestation claim, which the SDK does not verify on NVIDIA's root", async () => {
+    expect(dev.output()).toContain(
+      "1 offer claims an NVIDIA attestation made with a test PKI (the app must show it unverified)",
+    );
+    const indexer = createIndexerClient({ url: `http://127.0.0.1:${indexerPort}` });
+    const claimed = (await listOffers(indexer)).filter((o) => o.attestation !== null);
+    expect(
+      claimed.map((o) => [o.region, o.gpuModel.slice(0, 4), o.attestation!.generation]),
+    ).toEqual([["SG", "H100", "hopper"]]);
+    const offer = claimed[0]!;
+    const claim = (await getOfferClaim(indexer, offer.offerId))!;
+    expect(claim.reportHash).toBe(offer.attestation!.reportHash);
+    const onChain = await getOfferAttestation(client, { market, offerId: offer.offerId });
+    expect(onChain.reportHash).toBe(claim.reportHash);
+    const verdict = await verifyOfferClaim(claim, offer);
+    expect(verdict.genuine).toBe(false);
+    expect(verdict.failures.map((f) => f.code)).toEqual(["UntrustedRoot"]);
   });
 
   it("activates a lease opened on a seeded provider's offer within seconds, with access the buyer can decrypt, and resolves an outage its buyer reports", async () => {
