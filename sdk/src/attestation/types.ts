@@ -81,6 +81,7 @@ export type AttestationFailureCode =
   | "PathLengthExceeded"
   | "KeyUsageMissing"
   | "UntrustedRoot"
+  | "FwidMismatch"
   | "UnknownGeneration"
   | "GenerationMismatch"
   | "MeasurementMismatch"

@@ -13,7 +13,7 @@ import { chipOfName, generationLabel } from "./generation.ts";
 import { normalizeNonce } from "./input.ts";
 import { checkRims, compareMeasurements } from "./rim.ts";
 import { NVIDIA_DEVICE_IDENTITY_CA_PEM, NVIDIA_RIM_ROOT_CA_PEM } from "./roots.ts";
-import { parseSpdmReport, skippedMeasurements, splitSignature } from "./spdm.ts";
+import { parseSpdmReport, skippedMeasurements, splitSignature, type SpdmReport } from "./spdm.ts";
 import type {
   AttestationFailure,
   AttestationVerdict,
@@ -77,6 +77,9 @@ export async function verifyAttestation(
 
   const identity = identify(chain, input.expectedGeneration);
   failures.push(...identity.failures);
+
+  const fwid = parsed.ok ? checkFwid(parsed.report, chain.path?.[0], identity.generation) : null;
+  if (fwid) failures.push(fwid);
 
   const blocks = parsed.ok ? parsed.report.response.blocks : [];
   let measurements: AttestationVerdict["measurements"] = blocks.map((block) => ({
@@ -239,6 +242,38 @@ function identify(
       message: `the GPU is a ${found.chip} (${generationLabel(found.generation)}), but ${generationLabel(expected)} was expected`,
     });
   return { chip: found.chip, generation: found.generation, failures };
+}
+
+/** The TCG DICE FWID extension's OIDs, as NVIDIA's verifier looks them up (`cc_admin_utils.py`, `extract_fwid`). */
+const TCG_DICE_FWID_OIDS = ["2.23.133.5.4.1", "2.23.133.5.4.1.1"];
+const FWID_LENGTH = 48;
+
+/**
+ * The report's FWID (opaque field 20) against the leaf certificate's TCG DICE FWID extension, as NVIDIA's verifier
+ * compares them on Hopper: the extension's last 48 bytes. Blackwell's extension is a DiceTcbInfo structure that NVIDIA
+ * parses differently; it is not compared here (docs/attestation.md).
+ */
+function checkFwid(
+  report: SpdmReport,
+  leaf: X509Certificate | undefined,
+  generation: Generation | null,
+): AttestationFailure | null {
+  const reported = report.response.opaqueFields.find((field) => field.name === "FWID")?.value;
+  if (!reported || reported === "0x" || !leaf || generation !== "hopper") return null;
+  const extension = TCG_DICE_FWID_OIDS.map((oid) => leaf.getExtension(oid)).find(
+    (found) => found !== null,
+  );
+  const certified = extension
+    ? bytesToHex(new Uint8Array(extension.value).slice(-FWID_LENGTH))
+    : null;
+  if (certified === reported) return null;
+  return {
+    code: "FwidMismatch",
+    message: certified
+      ? `the report's firmware ID ${reported.slice(0, 18)}… is not the one in the leaf certificate (${certified.slice(0, 18)}…)`
+      : "the report carries a firmware ID but the leaf certificate has no TCG DICE FWID extension",
+    certificate: 0,
+  };
 }
 
 /** Asks the checker about a verified chain; without one (or without an answer) the verdict says "not-checked". */

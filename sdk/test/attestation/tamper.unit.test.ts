@@ -74,6 +74,8 @@ describe("a single-bit change in the report", () => {
     ["a block's value size", BLOCKS + 5, 0, ["MalformedReport", "ReportSignatureInvalid"]],
     ["the opaque data length", OPAQUE - 2, 0, ["ReportSignatureInvalid", "TruncatedReport"]],
     ["an opaque field's length", OPAQUE + 2, 4, ["MalformedReport", "ReportSignatureInvalid"]],
+    // The FWID field (type 20) holds its 48-byte value at opaque offset 369; the leaf certificate certifies it.
+    ["the firmware ID (FWID)", OPAQUE + 369 + 10, 5, ["FwidMismatch", "ReportSignatureInvalid"]],
   ])("in %s (byte %i, bit %i) fails as %j", async (_what, position, bit, codes) => {
     const v = await verifyReport(flipBit(report, position, bit));
     expect(v.genuine).toBe(false);
@@ -136,6 +138,7 @@ describe("a single-bit change in a certificate", () => {
     "NotACertificateAuthority",
     "ReportSignatureInvalid",
     "UnknownGeneration",
+    "FwidMismatch",
   ]);
   const primary = [
     "CertificateMalformed",
@@ -181,9 +184,9 @@ describe("a single-bit change in a certificate", () => {
 });
 
 describe("a dropped, reordered or foreign certificate", () => {
-  it("dropping the leaf is ChainTooShort (and the report no longer verifies with the first key)", async () => {
+  it("dropping the leaf is ChainTooShort (and the report verifies neither with the first key nor its FWID)", async () => {
     const v = await verifyChain(chain.slice(1));
-    expect(codesOf(v)).toEqual(["ChainTooShort", "ReportSignatureInvalid"]);
+    expect(codesOf(v)).toEqual(["ChainTooShort", "FwidMismatch", "ReportSignatureInvalid"]);
   });
 
   it.each([1, 2, 3])("dropping certificate %i is ChainTooShort and ChainOrder", async (index) => {
