@@ -11,10 +11,8 @@
  * attribute, is refused (RimSignatureInvalid) rather than verified with the wrong canonicalization.
  */
 import "./reflect.ts";
-import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { setNodeDependencies } from "xml-core";
 import { Application, CryptoConfig, Parse, SignedXml, XmlDsigC14NTransform } from "xmldsigjs";
-import xpath from "xpath";
 import { readCertificate, verifyChain, type TrustedRoot } from "./chain.ts";
 import { chipOfName } from "./generation.ts";
 import type { AttestationFailure, AttestationVerdict, FirmwareMatch, Hex } from "./types.ts";
@@ -27,19 +25,34 @@ const C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
 const ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 const ECDSA_SHA384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
 
-/** xmldom's parser, refusing XML with errors instead of logging them and guessing. */
-class StrictDOMParser extends DOMParser {
-  constructor() {
-    super({
-      onError: (level, message) => {
-        if (level !== "warning") throw new Error(message);
-      },
+let nodeDom: Promise<void> | undefined;
+
+/**
+ * xml-core parses with the platform's DOM. Node has none: there it gets xmldom (refusing XML with errors instead of
+ * logging them and guessing) and xpath, imported only there: a browser never loads them (bundlers give them a chunk
+ * of their own).
+ */
+function ensureDom(): Promise<void> {
+  if (typeof DOMParser !== "undefined") return Promise.resolve();
+  nodeDom ??= Promise.all([import("@xmldom/xmldom"), import("xpath")]).then(([xmldom, xpath]) => {
+    class StrictDOMParser extends xmldom.DOMParser {
+      constructor() {
+        super({
+          onError: (level, message) => {
+            if (level !== "warning") throw new Error(message);
+          },
+        });
+      }
+    }
+    setNodeDependencies({
+      DOMParser: StrictDOMParser,
+      XMLSerializer: xmldom.XMLSerializer,
+      xpath: xpath.default,
     });
-  }
+  });
+  return nodeDom;
 }
 
-// In Node, xml-core has no DOM of its own; in the browser it uses the native one (these are then unused).
-setNodeDependencies({ DOMParser: StrictDOMParser, XMLSerializer, xpath });
 if (Application.isNodePlugin()) Application.setEngine("WebCrypto", globalThis.crypto);
 // Exact only for the whole-document enveloped form checked in `signatureShape` (see the module comment).
 CryptoConfig.RegisterTransform(C14N_11, XmlDsigC14NTransform);
@@ -62,6 +75,7 @@ export async function checkRims(
   chip: string | null,
 ): Promise<RimsResult> {
   const result: RimsResult = { rims: [], golden: new Map(), failures: [] };
+  await ensureDom();
   for (const [position, text] of texts.entries()) {
     const label = `RIM ${position + 1}`;
     let document: Document;

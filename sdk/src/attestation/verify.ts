@@ -50,6 +50,11 @@ function trustedRoots(injected: Uint8Array[] | undefined, pinned: TrustedRoot[])
 export async function verifyAttestation(
   input: VerifyAttestationInput,
 ): Promise<AttestationVerdict> {
+  // Without WebCrypto every certificate would look forged: say what is wrong with the environment instead.
+  if (typeof globalThis.crypto?.subtle === "undefined")
+    throw new Error(
+      "WebCrypto (crypto.subtle) is unavailable here: in a browser, the page must be served over https or from localhost",
+    );
   const now = input.now ?? new Date();
   const failures: AttestationFailure[] = [];
   const report = input.report;
