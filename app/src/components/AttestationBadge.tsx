@@ -1,6 +1,6 @@
 import { formatTime } from "@gridlease/sdk";
 import { useOfferAttestation } from "../hooks/useOfferAttestation.ts";
-import { VerdictChecks } from "./AttestationVerdict.tsx";
+import { VerdictChecks } from "./VerdictChecks.tsx";
 
 /** The first reason a verdict failed, in plain words. */
 const reasonOf = (failures: { message: string }[], headline: string) =>

@@ -1,10 +1,5 @@
-import { verdictChecks, type DescribedVerdict, type VerdictCheck } from "../lib/attestation.ts";
-
-const STATE_WORDS: Record<VerdictCheck["state"], string> = {
-  passed: "Passed",
-  failed: "Failed",
-  "not-checked": "Not checked",
-};
+import type { DescribedVerdict } from "../lib/attestation.ts";
+import { VerdictChecks } from "./VerdictChecks.tsx";
 
 const FIRMWARE_WORDS = {
   match: "matches the RIM",
@@ -12,26 +7,6 @@ const FIRMWARE_WORDS = {
   "not-in-rim": "not in the RIMs",
   "not-checked": "not compared",
 } as const;
-
-/** What a verdict checked, one line per check, each passed, failed or not checked. */
-export function VerdictChecks({
-  verdict,
-  nonceSource,
-}: {
-  verdict: DescribedVerdict["verdict"];
-  nonceSource: string;
-}) {
-  return (
-    <ul className="verdict-checks">
-      {verdictChecks(verdict, nonceSource).map((c) => (
-        <li key={c.what} className={`check-${c.state}`}>
-          <strong>{c.what}</strong>: <span className="check-state">{STATE_WORDS[c.state]}</span>.{" "}
-          {c.detail}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /**
  * A verdict in full: the headline, what was checked, every failure by name, the measurements by index and the

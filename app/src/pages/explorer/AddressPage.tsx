@@ -9,6 +9,7 @@ import { useAddress, type AddressData } from "./data.ts";
 import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
 import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
 import { availabilityText, ProviderAvailability } from "./Availability.tsx";
+import { AttestationBadge } from "../../components/AttestationBadge.tsx";
 
 /** `/explorer/address/:address`: an address as a provider (bond, offers, earnings) and as a buyer. */
 export default function AddressPage({ params }: { params: Record<string, string> }) {
@@ -142,6 +143,9 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
                 <td>
                   {gpuModelLabel(o.gpuModel)}{" "}
                   <span className="muted small">× {o.gpusPerUnit}/unit</span>
+                  {o.attestation && (
+                    <AttestationBadge offerId={o.offerId} gpuModel={o.gpuModel} hasClaim />
+                  )}
                 </td>
                 <td>{o.region}</td>
                 <td className="num">
