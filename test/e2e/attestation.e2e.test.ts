@@ -3,7 +3,7 @@
  * in sdk/test/fixtures/nvidia-attestation/) and gives the same verdict as the SDK in Node; a one-bit change is
  * rejected by name; malformed input is said in words; the verifier's chunk is fetched only when "Verify" is
  * pressed. The seeded offer whose claim is made with the test PKI (not NVIDIA's root) shows "not verified" and no
- * badge, on the rent page and in the market list.
+ * badge, on the rent page, on its provider's explorer page and in the market list.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -142,6 +142,17 @@ describe("the seeded test-PKI claim", () => {
     const note = page.getByText(/Attestation claim not verified:/);
     await note.first().waitFor({ timeout: 60_000 });
     await expect(note.first().textContent()).resolves.toMatch(/not a trusted root/);
+    await expect(page.getByText("NVIDIA-attested").count()).resolves.toBe(0);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it("shows 'not verified' and no badge on the provider's explorer page", async () => {
+    const offer = await claimedOffer();
+    const page = await openPage(browser, `/explorer/address/${offer.provider}`);
+    const row = page
+      .getByRole("row")
+      .filter({ hasText: new RegExp(`Offer #${offer.offerId}(?!\\d)`) });
+    await row.getByText(/Attestation claim not verified:/).waitFor({ timeout: 60_000 });
     await expect(page.getByText("NVIDIA-attested").count()).resolves.toBe(0);
     expect(pageErrors(page)).toEqual([]);
   });
