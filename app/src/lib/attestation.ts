@@ -115,12 +115,18 @@ export function verdictChecks(v: AttestationVerdict, nonceSource: string): Verdi
           : "passed",
         detail: `${matched} of ${compared.length} measurements match ${v.firmware.rims.length} RIM${v.firmware.rims.length === 1 ? "" : "s"}.`,
       };
+  // The SDK's detail may repeat "revocation not checked": the state already says it.
+  const why = v.revocation.detail
+    .replace(/^revocation not checked[:.]?\s*/i, "")
+    .replace(/\.$/, "");
   const revocation: VerdictCheck =
     v.revocation.status === "not-checked"
       ? {
           what: "Revocation",
           state: "not-checked",
-          detail: `Not checked${v.revocation.detail ? `: ${v.revocation.detail}` : "."}`,
+          detail: why
+            ? `${why.charAt(0).toUpperCase()}${why.slice(1)}.`
+            : "No OCSP responder was asked.",
         }
       : {
           what: "Revocation",
