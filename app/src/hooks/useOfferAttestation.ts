@@ -41,8 +41,17 @@ export function useOfferAttestation(
   });
   const claim = claimQ.data ?? undefined;
   const verdictQ = useQuery({
-    // A claim is immutable once published (a new one has a new report hash): verify each once.
-    queryKey: ["attestation", "verdict", claim?.reportHash, gpuModel, roots ? "custom" : "nvidia"],
+    // A published claim never changes (a new one replaces it): verify each once. Keyed by what the verdict rests
+    // on: the report (by hash), the claim's nonce and generation, the offer's model and the trusted roots.
+    queryKey: [
+      "attestation",
+      "verdict",
+      claim?.reportHash,
+      claim?.nonce,
+      claim?.generation,
+      gpuModel,
+      roots ? "custom" : "nvidia",
+    ],
     enabled: claim !== undefined,
     staleTime: Infinity,
     retry: 0,
