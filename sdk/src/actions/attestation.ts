@@ -4,8 +4,14 @@
  * with `verifyOfferClaim` (`@gridlease/sdk/attestation`).
  */
 import { bytesToHex, type Address, type Hex } from "viem";
-import { getBlock, getChainId } from "viem/actions";
-import { attestationNonce, encodeClaimCertChain, generationCode } from "../attestation/claim.ts";
+import { getBlock, getBlockNumber, getChainId, getContractEvents } from "viem/actions";
+import {
+  attestationNonce,
+  encodeClaimCertChain,
+  generationCode,
+  generationOfCode,
+} from "../attestation/claim.ts";
+import { gridleaseMarketAbi } from "../generated/abis.ts";
 import type { Generation } from "../attestation/types.ts";
 import { read } from "./reads.ts";
 import { findEvent, required, writeMarket } from "./transactions.ts";
@@ -74,4 +80,81 @@ export async function nonceForClaim(
     blockHash: block.hash,
   });
   return { nonceBlock: block.number, nonce };
+}
+
+/** An offer's latest claim as the chain holds it: the stored record with the bytes of the event that wrote it. */
+export interface OnChainOfferClaim {
+  offerId: bigint;
+  provider: Address;
+  generation: Generation;
+  /** The block whose hash the nonce is bound to. */
+  nonceBlock: bigint;
+  nonce: Hex;
+  reportHash: Hex;
+  /** The SPDM request and signed response. */
+  report: Hex;
+  /** PEM text as bytes, leaf first. */
+  certChain: Hex;
+  /** Unix seconds. */
+  publishedAt: bigint;
+  blockNumber: bigint;
+  txHash: Hex;
+}
+
+/**
+ * An offer's latest attestation claim read from the chain alone (no indexer), or undefined when it has none: the
+ * stored claim, and the bytes from its newest `OfferAttestationPublished` event, whose report hash must equal the
+ * stored one. The market mines a claim 1 to 256 blocks after its nonce block, so only that window is scanned
+ * (one `eth_getLogs`, which public RPCs allow, however old the market). Throws when the chain's logs do not hold
+ * the stored claim (a node that prunes or hides logs).
+ */
+export async function readOfferClaim(
+  c: ReadClient,
+  p: OnMarket & { offerId: bigint },
+): Promise<OnChainOfferClaim | undefined> {
+  const stored = await getOfferAttestation(c, p);
+  if (stored.publishedAt === 0) return undefined;
+  const head = await getBlockNumber(c, { cacheTime: 0 });
+  const last = stored.nonceBlock + 256n;
+  const logs = await getContractEvents(c, {
+    address: p.market,
+    abi: gridleaseMarketAbi,
+    eventName: "OfferAttestationPublished",
+    args: { offerId: p.offerId },
+    fromBlock: stored.nonceBlock + 1n,
+    toBlock: last < head ? last : head,
+    strict: true,
+  });
+  // Newest first: a later claim in the same window replaced an earlier one.
+  const latest = logs
+    .filter((log) => log.blockNumber !== null && log.transactionHash !== null)
+    .sort((a, b) =>
+      a.blockNumber === b.blockNumber
+        ? b.logIndex - a.logIndex
+        : b.blockNumber > a.blockNumber
+          ? 1
+          : -1,
+    )[0];
+  if (!latest || latest.args.reportHash !== stored.reportHash)
+    throw new Error(
+      `Offer #${p.offerId}'s stored attestation claim (report hash ${stored.reportHash}, nonce block ${stored.nonceBlock}) has no matching OfferAttestationPublished event in blocks ${stored.nonceBlock + 1n} to ${last}: the node does not serve that block range's logs.`,
+    );
+  const generation = generationOfCode(latest.args.generation);
+  if (!generation)
+    throw new RangeError(
+      `Offer #${p.offerId}'s claim has the unknown generation code ${latest.args.generation}`,
+    );
+  return {
+    offerId: p.offerId,
+    provider: latest.args.provider,
+    generation,
+    nonceBlock: latest.args.nonceBlock,
+    nonce: latest.args.nonce,
+    reportHash: latest.args.reportHash,
+    report: latest.args.report,
+    certChain: latest.args.certChain,
+    publishedAt: BigInt(stored.publishedAt),
+    blockNumber: latest.blockNumber,
+    txHash: latest.transactionHash,
+  };
 }

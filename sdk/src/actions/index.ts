@@ -15,7 +15,8 @@
  *   permit.ts        signPermit, openLeaseWithPermit
  *   tokens.ts        getTokenInfo, ensureAllowance, setAllowedBuyers, isBuyerAllowed
  *   access.ts        getAccessPayload, readAccessDetails
- *   attestation.ts   publishOfferAttestation, getOfferAttestation, readAttestationNonce, nonceForClaim
+ *   attestation.ts   publishOfferAttestation, getOfferAttestation, readAttestationNonce, nonceForClaim,
+ *                    readOfferClaim
  */
 export type {
   LeaseView,
@@ -88,5 +89,7 @@ export {
   nonceForClaim,
   publishOfferAttestation,
   readAttestationNonce,
+  readOfferClaim,
   type OfferAttestationRequest,
+  type OnChainOfferClaim,
 } from "./attestation.ts";

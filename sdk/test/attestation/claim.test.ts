@@ -6,7 +6,15 @@
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getAddress, keccak256, type Address, type Hex } from "viem";
+import {
+  bytesToHex,
+  createPublicClient,
+  custom,
+  getAddress,
+  keccak256,
+  type Address,
+  type Hex,
+} from "viem";
 import * as sdk from "@gridlease/sdk";
 import {
   attestationNonce,
@@ -32,6 +40,7 @@ beforeAll(async () => {
 });
 /** The market deployed once per file; each test starts from its snapshot. */
 const deployed = () => deployMarket(connection);
+const h100Model = { gpuModel: "H100-SXM-80GB" };
 
 beforeEach(async () => {
   m = await connection.networkHelpers.loadFixture(deployed);
@@ -155,6 +164,75 @@ describe("publishOfferAttestation", () => {
     expect(sdk.explainError(error).message).toContain(`carries the nonce ${stranger}`);
     const stored = await sdk.getOfferAttestation(m.publicClient, { market, offerId });
     expect(stored.reportHash).toBe(`0x${"0".repeat(64)}`);
+  });
+});
+
+describe("readOfferClaim", () => {
+  /** Publishes a claim on the latest block's nonce; the report answers `nonce` unless told otherwise. */
+  async function publish(offerId: bigint, generation: "hopper" | "blackwell" = "hopper") {
+    const { nonceBlock, nonce } = await sdk.nonceForClaim(m.publicClient, {
+      market,
+      offerId,
+      provider: providerAddress(),
+    });
+    const report = gpu.report(nonce);
+    await (
+      await sdk.publishOfferAttestation(m.provider, {
+        market,
+        offerId,
+        generation,
+        nonceBlock,
+        report,
+        certChain: gpu.certChainPem,
+      })
+    ).wait();
+    return { nonceBlock, nonce, report };
+  }
+
+  it("is undefined for an offer without a claim", async () => {
+    const offerId = await listOffer();
+    expect(await sdk.readOfferClaim(m.publicClient, { market, offerId })).toBeUndefined();
+  });
+
+  it("reads the newest claim's bytes from the chain, which verify on the test root", async () => {
+    const offerId = await listOffer();
+    await publish(offerId);
+    await connection.networkHelpers.mine(5);
+    const { nonceBlock, nonce, report } = await publish(offerId, "blackwell");
+    const claim = await sdk.readOfferClaim(m.publicClient, { market, offerId });
+    const stored = await sdk.getOfferAttestation(m.publicClient, { market, offerId });
+    expect(claim).toMatchObject({
+      offerId,
+      provider: providerAddress(),
+      generation: "blackwell",
+      nonceBlock,
+      nonce,
+      reportHash: keccak256(report),
+      report: bytesToHex(report),
+      certChain: encodeClaimCertChain(gpu.certChainPem),
+      publishedAt: BigInt(stored.publishedAt),
+    });
+    const receipt = await m.publicClient.getTransactionReceipt({ hash: claim!.txHash });
+    expect(receipt.blockNumber).toBe(claim!.blockNumber);
+    // The newest claim says Blackwell for an H100 offer: the bytes verify, the claim does not.
+    const verdict = await verifyOfferClaim(claim!, h100Model, { roots: gpu.roots });
+    expect(verdict.failures.map((f) => f.code)).toEqual(["GenerationMismatch"]);
+  });
+
+  it("throws when the node serves no event for the stored claim", async () => {
+    const offerId = await listOffer();
+    await publish(offerId);
+    const hidden = createPublicClient({
+      transport: custom({
+        request: ({ method, params }) =>
+          method === "eth_getLogs"
+            ? Promise.resolve([])
+            : m.publicClient.request({ method, params }),
+      }),
+    });
+    await expect(sdk.readOfferClaim(hidden, { market, offerId })).rejects.toThrow(
+      /no matching OfferAttestationPublished event/,
+    );
   });
 });
 
