@@ -1,17 +1,21 @@
 /**
  * `gridlease provider attest <offerId>` on a real chain. The host's hook is test-gpu-hook.mjs, which has the test's
- * synthetic GPU (the SDK's createTestGpu, a GH100 under its own test root, served on 127.0.0.1:19250) sign the nonce
+ * synthetic GPU (the SDK's createTestGpu, a GH100 under its own test root, served on a spare 127.0.0.1 port) sign the nonce
  * the command gives it. Trusting that test root (--device-root), the claim is published with the market's nonce for
  * the latest block, and getOfferAttestation reads it back. With NVIDIA's pinned root, on a Blackwell offer, with a
  * host without confidential computing, or from an account that is not the offer's provider, it is refused before any
- * transaction.
+ * transaction. `attest verify --offer` then reads the published claim back from the chain: genuine on the test root
+ * (loudly custom), UntrustedRoot on NVIDIA's, exit 7 for an offer without a claim, and GenerationMismatch for a
+ * Hopper claim the test publishes (through the SDK, past provider attest's own check) on the Blackwell offer.
  */
 import { writeFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http } from "viem";
-import { getOfferAttestation } from "@gridlease/sdk";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { getOfferAttestation, nonceForClaim, publishOfferAttestation } from "@gridlease/sdk";
 import { createTestGpu, type TestGpu } from "@gridlease/sdk/attestation/testing";
 import {
   BUYER_KEY,
@@ -26,9 +30,10 @@ import {
 } from "./support.ts";
 import { unavailableJson } from "./support/attestation.ts";
 
-const GPU_PORT = 19250;
 const HOOK = join(FIXTURES, "attestation", "test-gpu-hook.mjs");
-const hookCommand = (path = "gpu") => `node ${HOOK} http://127.0.0.1:${GPU_PORT}/${path}`;
+/** The synthetic GPU's port, picked by the system (so parallel runs of this file do not collide). */
+let gpuPort: number;
+const hookCommand = (path = "gpu") => `node ${HOOK} http://127.0.0.1:${gpuPort}/${path}`;
 
 let chain: Chain;
 let dir: string;
@@ -41,6 +46,10 @@ const signed: string[] = [];
 const run = onChain(() => chain);
 const attest = (offerId: string, extra: string[], key = PROVIDER_KEY) =>
   run(key, ["provider", "attest", offerId, ...extra]);
+/** `attest verify --offer ID` against the test chain (no wallet needed: it only reads). */
+const onTestChain = () => ["--rpc-url", chain.url, "--market", chain.market];
+const verifyOffer = (offerId: string, extra: string[] = []) =>
+  cli(["attest", "verify", "--offer", offerId, ...extra, ...onTestChain(), "--json"]);
 const blockNumber = async () => BigInt(String(await chain.rpc("eth_blockNumber")));
 const failureCodes = (json: { gpus: { verdict: { failures: { code: string }[] } }[] }) =>
   json.gpus.flatMap((g) => g.verdict.failures.map((f) => f.code));
@@ -97,7 +106,8 @@ describe("gridlease provider attest", () => {
           : `[${gpu.bundleJson(`0x${nonce}`)}]`,
       );
     });
-    await new Promise<void>((resolve) => server.listen(GPU_PORT, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    gpuPort = (server.address() as AddressInfo).port;
     await okJson(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
     await okJson(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
     hopper = await createOffer("H100-SXM-80GB");
@@ -136,6 +146,94 @@ describe("gridlease provider attest", () => {
     expect(claim.reportHash).toBe(r.json.reportHash);
     expect(claim.nonceBlock).toBe(before);
     expect(claim.generation).toBe(1);
+  });
+
+  it("verifies the published claim from the chain: genuine on the test root, UntrustedRoot on NVIDIA's", async () => {
+    const published = await okJson(
+      attest(hopper, ["--command", hookCommand(), "--device-root", rootPem]),
+    );
+    const r = await verifyOffer(hopper, ["--device-root", rootPem]);
+    expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+    expect(r.json).toMatchObject({
+      offerId: hopper,
+      attested: true,
+      nonce: published.nonce,
+      gpuModel: "H100-SXM-80GB",
+      expectedGeneration: "hopper",
+      customRoot: rootPem,
+      claim: {
+        generation: "hopper",
+        nonceBlock: published.nonceBlock,
+        reportHash: published.reportHash,
+        txHash: published.tx,
+      },
+    });
+    expect(r.json.gpus[0].verdict).toMatchObject({ genuine: true, root: "custom", chip: "GH100" });
+
+    const text = await cli([
+      "attest",
+      "verify",
+      "--offer",
+      hopper,
+      "--device-root",
+      rootPem,
+      ...onTestChain(),
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split("\n")[0]).toMatch(/^WARNING: custom root, not NVIDIA/);
+    expect(text.stdout).toMatch(/attestation claim: NVIDIA attestation PASSED/);
+    expect(text.stdout).toContain(`nonce bound by the market to block ${published.nonceBlock}`);
+    expect(text.stdout).toMatch(/published \d{4}-\d{2}-\d{2}/);
+    expect(text.stdout).toMatch(/report signature: verified/);
+
+    const nvidia = await verifyOffer(hopper);
+    expect(nvidia.code).toBe(9);
+    expect(nvidia.json).toMatchObject({ attested: false, customRoot: null });
+    expect(failureCodes(nvidia.json)).toEqual(["UntrustedRoot"]);
+    expect(nvidia.stderr).toMatch(/\(UntrustedRoot: /);
+  });
+
+  it("says plainly that an offer has no claim, and that an offer does not exist", async () => {
+    const none = await verifyOffer(blackwell, ["--device-root", rootPem]);
+    expect(none.code).toBe(7);
+    expect(none.json.error.kind).toBe("no-claim");
+    expect(none.stderr).toMatch(/has no NVIDIA attestation claim/);
+    const unknown = await verifyOffer("99");
+    expect(unknown.code).toBe(7);
+    expect(unknown.json.error.kind).toBe("not-found");
+    expect((await verifyOffer(hopper, ["--nonce", `0x${"11".repeat(32)}`])).code).toBe(2);
+    expect((await verifyOffer("x")).code).toBe(2);
+  });
+
+  it("fails a Hopper claim on a Blackwell offer as GenerationMismatch", async () => {
+    // provider attest refuses it; a provider can still send it to the market, which cannot read certificates.
+    const client = createPublicClient({ transport: http(chain.url) });
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(PROVIDER_KEY),
+      transport: http(chain.url),
+    });
+    const offerId = BigInt(blackwell);
+    const { nonceBlock, nonce } = await nonceForClaim(client, {
+      market: chain.market,
+      offerId,
+      provider: wallet.account.address,
+    });
+    await (
+      await publishOfferAttestation(wallet, {
+        market: chain.market,
+        offerId,
+        generation: "hopper",
+        nonceBlock,
+        report: gpu.report(nonce),
+        certChain: gpu.certChainPem,
+      })
+    ).wait();
+    const r = await verifyOffer(blackwell, ["--device-root", rootPem]);
+    expect(r.code).toBe(9);
+    expect(r.json.claim.generation).toBe("hopper");
+    expect(r.json.expectedGeneration).toBe("blackwell");
+    expect(failureCodes(r.json)[0]).toBe("GenerationMismatch");
+    expect(r.stderr).toMatch(/\(GenerationMismatch: /);
   });
 
   it("says loudly in text that the root is not NVIDIA's", async () => {

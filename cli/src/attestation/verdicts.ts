@@ -15,6 +15,7 @@ import {
   type AttestationBundle,
   type AttestationVerdict,
   type Generation,
+  type VerifyAttestationInput,
 } from "@gridlease/sdk/attestation";
 import { errorMessage, EXIT, ReportedFailure, usage } from "../exit.ts";
 import type { Output } from "../output.ts";
@@ -95,6 +96,14 @@ export interface GpuVerdict {
   verdict: AttestationVerdict;
 }
 
+/** The verifier's options for the trust inputs: RIMs when given, the custom root in place of NVIDIA's when given. */
+export function trustOptions(trust: TrustInputs): Pick<VerifyAttestationInput, "rims" | "roots"> {
+  return {
+    rims: trust.rims.length > 0 ? trust.rims : undefined,
+    roots: trust.deviceRoots ? { device: trust.deviceRoots } : undefined,
+  };
+}
+
 /** Verifies every bundle (an "unavailable" one gets the SDK's never-passing verdict). */
 export async function verifyBundles(
   bundles: AttestationBundle[],
@@ -111,8 +120,7 @@ export async function verifyBundles(
             certChain: bundle.certChain,
             expectedNonce: expected.nonce,
             expectedGeneration: expected.generation,
-            rims: trust.rims.length > 0 ? trust.rims : undefined,
-            roots: trust.deviceRoots ? { device: trust.deviceRoots } : undefined,
+            ...trustOptions(trust),
           });
     verdicts.push({ gpu, verdict });
   }

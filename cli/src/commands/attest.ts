@@ -6,14 +6,22 @@
  */
 import { readFileSync } from "node:fs";
 import { isAddressEqual } from "viem";
-import { decodeGpuModel, nonceForClaim, publishOfferAttestation } from "@gridlease/sdk";
+import {
+  decodeGpuModel,
+  formatTime,
+  nonceForClaim,
+  publishOfferAttestation,
+  readOfferClaim,
+} from "@gridlease/sdk";
 import {
   AttestationInputError,
+  generationLabel,
   generationOfModel,
   parseCertChainPem,
   parseReportHex,
   type AttestationBundle,
   type Generation,
+  verifyOfferClaim,
 } from "@gridlease/sdk/attestation";
 import { defineCommand, type Command } from "../command.ts";
 import { parseCount, parseDuration } from "../args.ts";
@@ -25,8 +33,11 @@ import {
   reportVerdicts,
   trustHelp,
   TRUST_OPTIONS,
+  trustOptions,
   verifyBundles,
+  type TrustInputs,
 } from "../attestation/verdicts.ts";
+import type { Output } from "../output.ts";
 import { confirm, type Context } from "../context.ts";
 import { loadOffer } from "../offers.ts";
 
@@ -57,25 +68,40 @@ const attestVerify = defineCommand({
   summary: "Verify an NVIDIA GPU attestation report and its certificate chain from files, offline",
   help: `(--report HEXFILE --chain PEMFILE | --bundle JSONFILE) [--nonce 0x…] [--generation hopper|blackwell]
        [--rim FILE]... [--device-root PEM]
+   or: --offer ID [--rim FILE]... [--device-root PEM]
 
   --report HEXFILE          the report: SPDM GET_MEASUREMENTS request + signed response, as hex text
   --chain PEMFILE           the GPU's certificate chain, PEM, leaf first
   --bundle JSONFILE         instead: what a host's gridlease-attest printed (one bundle or an array, per GPU)
   --nonce 0x…               the nonce the report must carry (32 bytes); without it the report cannot pass
   --generation G            the GPU generation it must be (hopper or blackwell)
+  --offer ID                instead: the offer's published claim, read from the chain (not the indexer): the
+                            nonce is the claim's (the market bound it to a block), the generation the offer's
 ${trustHelp(26)}
 
-Nothing is sent anywhere: the chain is checked against the pinned NVIDIA root, revocation is not checked.
-Exit 0 when every report is genuine, 9 otherwise (the verdict is printed first), 2 for unreadable files.`,
+From files nothing is sent anywhere; --offer only reads the chain. The chain of certificates is checked against
+the pinned NVIDIA root, revocation is not checked. Exit 0 when every report is genuine, 9 otherwise (the verdict
+is printed first), 7 for an offer without a claim, 2 for unreadable files.`,
   options: {
     report: { type: "string" },
     chain: { type: "string" },
     bundle: { type: "string" },
     nonce: { type: "string" },
     generation: { type: "string" },
+    offer: { type: "string" },
     ...TRUST_OPTIONS,
   },
-  async run({ values, out }) {
+  async run({ values, out, connect }) {
+    if (values.offer !== undefined) {
+      if (
+        [values.report, values.chain, values.bundle, values.nonce, values.generation].some(Boolean)
+      )
+        throw usage(
+          "--offer takes the report, chain, nonce and generation from the offer's claim: give none of --report, --chain, --bundle, --nonce, --generation",
+        );
+      const offerId = parseCount(values.offer, "--offer");
+      return verifyOfferClaimOnChain(await connect(), out, offerId, readTrustInputs(values));
+    }
     const fromFiles = values.report !== undefined || values.chain !== undefined;
     if (fromFiles === (values.bundle !== undefined))
       throw usage("give either --report and --chain, or --bundle");
@@ -216,6 +242,55 @@ report verifies (exit 9 with the reason); the chain then stores the report's kec
     });
   },
 });
+
+/**
+ * `attest verify --offer`: the offer's latest claim from the chain (the stored hash and the event's bytes, so no
+ * indexer is trusted), verified with the claim's nonce and the generation of the offer's GPU model.
+ */
+async function verifyOfferClaimOnChain(
+  c: Context,
+  out: Output,
+  offerId: bigint,
+  trust: TrustInputs,
+) {
+  const offer = await loadOffer(c, offerId);
+  const gpuModel = decodeGpuModel(offer.gpuModel);
+  const claim = await readOfferClaim(c.client, { market: c.market, offerId });
+  if (!claim)
+    throw new CliError(
+      EXIT.NOT_FOUND,
+      `Offer #${offerId} has no NVIDIA attestation claim: its provider has not published one (gridlease provider attest).`,
+      "no-claim",
+    );
+  const verdict = await verifyOfferClaim(claim, { gpuModel }, trustOptions(trust));
+  const expected = generationOfModel(gpuModel);
+  reportVerdicts(out, {
+    subject: `Offer #${offerId}'s attestation claim`,
+    gpus: [{ gpu: 0, verdict }],
+    nonce: claim.nonce,
+    trust,
+    notes: [
+      `published ${formatTime(claim.publishedAt)} by ${claim.provider} in ${claim.txHash} (block ${claim.blockNumber})`,
+      `nonce bound by the market to block ${claim.nonceBlock}, this offer and its provider`,
+      `claims ${generationLabel(claim.generation)}; the offer lists ${gpuModel}${expected ? ` (${generationLabel(expected)})` : ", which names no generation"}`,
+      `report hash ${claim.reportHash} (read from the chain, not the indexer)`,
+    ],
+    extra: {
+      offerId,
+      gpuModel,
+      expectedGeneration: expected,
+      claim: {
+        provider: claim.provider,
+        generation: claim.generation,
+        nonceBlock: claim.nonceBlock,
+        reportHash: claim.reportHash,
+        publishedAt: claim.publishedAt,
+        blockNumber: claim.blockNumber,
+        txHash: claim.txHash,
+      },
+    },
+  });
+}
 
 /** Sends the claim (the SDK's publishOfferAttestation action) and waits for it. */
 function publish(
