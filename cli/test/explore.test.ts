@@ -106,6 +106,9 @@ describe("market search", () => {
           offer(id: "1") {
             totalUnits
             unitsInUse
+            attestation {
+              reportHash
+            }
             provider {
               leasesServed
               noShows
@@ -124,6 +127,14 @@ describe("market search", () => {
       noShows: gql.data.offer.provider.noShows,
     });
     expect(one.provider.noShows).toBe(1);
+    // The scenario's test-PKI claim on offer #1, as indexed (not verified: `attest verify --offer` does that).
+    expect(scenario.attestation.offerId).toBe(1n);
+    expect(one.attestation).toEqual({
+      generation: "hopper",
+      reportHash: gql.data.offer.attestation.reportHash,
+      publishedAt: expect.stringMatching(/^\d+$/),
+    });
+    expect(r.json.offers[0].attestation).toBeNull();
 
     const human = ok(await run(["market", "search", "--gpu", "h100"]));
     expect(human.stdout).toContain("H100-SXM-80GB");
@@ -131,6 +142,11 @@ describe("market search", () => {
     expect(human.stdout.indexOf("#4")).toBeLessThan(human.stdout.indexOf("#1"));
     expect(human.stdout).toContain("$1.50");
     expect(human.stdout).toMatch(/2 open offers/);
+    expect(human.stdout).toMatch(
+      /^#1: attestation claim \(unverified; run gridlease attest verify --offer 1\): Hopper, published /m,
+    );
+    expect(human.stdout).not.toMatch(/#4: attestation/);
+    expect(human.stdout).not.toMatch(/\battested\b/i);
   });
 
   it("filters by region, price, GPUs and token, and sorts", async () => {
@@ -220,6 +236,8 @@ describe("explore address", () => {
       leaseCount: gql.data.provider.leaseCount,
     });
     expect(p.json.provider.offers.map((o: any) => o.offerId)).toEqual(["1", "2"]);
+    expect(p.json.provider.offers[0].attestation).toMatchObject({ generation: "hopper" });
+    expect(p.json.provider.offers[1].attestation).toBeNull();
     expect(p.json.provider.earnings.length).toBeGreaterThan(0);
     expect(p.json.buyer).toBeNull();
     const b = ok(await run(["explore", "address", buyer.toLowerCase(), "--json"]));
@@ -231,6 +249,10 @@ describe("explore address", () => {
     expect(human.stdout).toContain("As a provider:");
     expect(human.stdout).toMatch(/no-shows\s+1/);
     expect(human.stdout).toContain("No leases as a buyer.");
+    expect(human.stdout).toContain(
+      "#1: attestation claim (unverified; run gridlease attest verify --offer 1)",
+    );
+    expect(human.stdout).not.toMatch(/\battested\b/i);
   });
 
   it("exit 7 for an address without activity, exit 2 for a malformed one", async () => {

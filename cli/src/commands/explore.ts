@@ -25,6 +25,7 @@ import { parseCount } from "../args.ts";
 import { defineCommand, type Command } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { gpuMatches } from "../gpu.ts";
+import { claimFootnotes, UNVERIFIED_CLAIM } from "../attestation/claims.ts";
 import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
 import { tokenBook, type Token } from "../tokens.ts";
@@ -237,6 +238,8 @@ ${NEEDS_INDEXER}`,
               pricePerGpuHour: o.pricePerGpuHour,
               paused: o.paused,
               leaseCount: o.leaseCount,
+              // As the provider published it: not verified here (`attest verify --offer`).
+              attestation: o.attestation,
             })),
           ),
           leaseCount: p.leaseCount,
@@ -313,9 +316,12 @@ ${NEEDS_INDEXER}`,
                 `${o.unitsInUse}/${o.totalUnits}`,
                 amount(o.pricePerGpuHour, o.paymentToken),
                 String(o.leaseCount),
-                o.paused ? "paused" : "",
+                [o.paused ? "paused" : "", o.attestation ? UNVERIFIED_CLAIM : ""]
+                  .filter(Boolean)
+                  .join(", "),
               ]),
             ),
+            ...claimFootnotes(provider.offers),
           );
         if (provider.recentLeases.length > 0)
           lines.push("", "Latest leases on its offers:", leaseTable(provider.recentLeases));

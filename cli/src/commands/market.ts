@@ -17,6 +17,7 @@ import { parseCount } from "../args.ts";
 import { defineCommand, type Command } from "../command.ts";
 import { usage } from "../exit.ts";
 import { gpuMatches } from "../gpu.ts";
+import { claimFootnotes, UNVERIFIED_CLAIM } from "../attestation/claims.ts";
 import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
 import { tokenBook, type Token } from "../tokens.ts";
@@ -40,6 +41,8 @@ interface SearchRow {
   maxDuration: bigint;
   /** A buyer policy decides who may lease it. */
   restricted: boolean;
+  /** The latest attestation claim its provider published, as indexed: NOT verified (`attest verify --offer`). */
+  attestation: IndexedOffer["attestation"];
   provider: {
     address: Address;
     leasesServed: number;
@@ -89,7 +92,8 @@ const marketSearch = defineCommand({
 Open means the market would let one server be leased for the offer's shortest term now (the SDK's canLease:
 market and offer not paused, a server free, the payment token allowed, the provider's bond at least the
 offer's minimum with one more penalty free of its live leases' reservations). Offers with a buyer policy are
-listed ("restricted" in --json): the policy decides. ${NEEDS_INDEXER}`,
+listed ("restricted" in --json): the policy decides. An offer whose provider published an NVIDIA attestation
+claim says so ("attestation" in --json), unverified: gridlease attest verify --offer N checks it. ${NEEDS_INDEXER}`,
   options: {
     gpu: { type: "string" },
     region: { type: "string" },
@@ -170,6 +174,7 @@ listed ("restricted" in --json): the policy decides. ${NEEDS_INDEXER}`,
         minDuration: o.minDuration,
         maxDuration: o.maxDuration,
         restricted: o.restricted,
+        attestation: o.attestation,
         provider: {
           address: getAddress(o.provider),
           leasesServed: p?.leasesServed ?? 0,
@@ -196,6 +201,7 @@ listed ("restricted" in --json): the policy decides. ${NEEDS_INDEXER}`,
               "PROVIDER",
               "SERVED",
               "NO-SHOWS",
+              "NVIDIA",
             ],
             shown.map((r) => [
               `#${r.offerId}`,
@@ -209,8 +215,9 @@ listed ("restricted" in --json): the policy decides. ${NEEDS_INDEXER}`,
               `${r.provider.address.slice(0, 10)}…`,
               String(r.provider.leasesServed),
               String(r.provider.noShows),
+              r.attestation ? UNVERIFIED_CLAIM : "",
             ]),
-          )}\n${rows.length} open offer${rows.length === 1 ? "" : "s"}${rows.length > shown.length ? ` (first ${shown.length} shown)` : ""}.`,
+          )}\n${[...claimFootnotes(shown), ""].join("\n")}${rows.length} open offer${rows.length === 1 ? "" : "s"}${rows.length > shown.length ? ` (first ${shown.length} shown)` : ""}.`,
     );
   },
 });
