@@ -7,36 +7,17 @@
  * without the hook and malformed output fail by name; a host that is down is exit 4. `provider attest --host` runs
  * the same hook over SSH and refuses to publish the sample, whose nonce is not the market's.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BUYER_KEY,
-  cli,
-  okJson,
-  onChain,
-  PROVIDER_KEY,
-  startAgent,
-  startChain,
-  tempDir,
-  type AgentProcess,
-  type Chain,
-} from "./support.ts";
-import {
-  accountExists,
-  removeAccount,
-  sshdUnavailable,
-  startSshd,
-  type Sshd,
-} from "./support/sshd.ts";
+import { BUYER_KEY, cli, okJson, PROVIDER_KEY, type AgentProcess, type Chain } from "./support.ts";
+import { sshdUnavailable, type Sshd } from "./support/sshd.ts";
+import { startSshHost, type SshHost } from "./support/sshHost.ts";
 import { FIXTURE_NONCE, fixtureBundleJson, unavailableJson } from "./support/attestation.ts";
 
-const HOOK = fileURLToPath(new URL("../hooks/ssh-account", import.meta.url));
-const SSHD_PORT = 19201;
-const PREFIX = "glattest";
 const skip = sshdUnavailable();
 
+let host: SshHost;
 let chain: Chain;
 let sshd: Sshd;
 let agent: AgentProcess;
@@ -45,7 +26,7 @@ let keyFile: string;
 let offerId: string;
 let leaseId: string;
 
-const run = onChain(() => chain);
+const run = (key: string, args: string[]) => host.run(key, args);
 const attest = (extra: string[] = []) =>
   run(BUYER_KEY, ["lease", "verify", leaseId, "--key", keyFile, "--attest", ...extra]);
 const failureCodes = (json: { gpus: { verdict: { failures: { code: string }[] } }[] }) =>
@@ -53,98 +34,15 @@ const failureCodes = (json: { gpus: { verdict: { failures: { code: string }[] } 
 
 describe.skipIf(skip)("gridlease lease verify --attest over a real sshd", () => {
   beforeAll(async () => {
-    chain = await startChain();
-    sshd = await startSshd(SSHD_PORT);
-    dir = tempDir();
-    mkdirSync(join(dir, "dev"));
-    for (let i = 0; i < 8; i++) writeFileSync(join(dir, "dev", `nvidia${i}`), "");
-    const config = join(dir, "ssh-account.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        host: sshd.host,
-        port: sshd.port,
-        hostKeyFile: sshd.hostKeyFile,
-        gpus: [0, 1, 2, 3, 4, 5, 6, 7],
-        deviceDir: join(dir, "dev"),
-        stateDir: join(dir, "state"),
-        accountPrefix: PREFIX,
-      }),
-      { mode: 0o600 },
-    );
-    keyFile = join(dir, "buyer.key");
-    await okJson(cli(["keys", "generate", "--out", keyFile]));
-    await okJson(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-    await okJson(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
-    const offer = await okJson(
-      run(
-        PROVIDER_KEY,
-        [
-          "offer",
-          "create",
-          "--detect",
-          "--units",
-          "1",
-          "--region",
-          "AU-QLD",
-          "--token",
-          "tUSD",
-          "--price",
-          "2",
-          "--min-duration",
-          "1h",
-          "--max-duration",
-          "7d",
-          "--min-bond",
-          "1000",
-        ],
-        { env: sshd.env },
-      ),
-    );
-    expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
-    offerId = offer.offerId;
-    agent = startAgent(
-      [
-        "--rpc-url",
-        chain.url,
-        "--market",
-        chain.market,
-        "--provision-hook",
-        HOOK,
-        "--deprovision-hook",
-        HOOK,
-        "--state",
-        join(dir, "agent.json"),
-        "--poll-interval",
-        "0.3",
-      ],
-      { ...sshd.env, GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY, GRIDLEASE_SSH_ACCOUNT_CONFIG: config },
-    );
-    const opened = await okJson(
-      run(BUYER_KEY, [
-        "lease",
-        "open",
-        "--offer",
-        offerId,
-        "--units",
-        "1",
-        "--duration",
-        "2h",
-        "--key",
-        keyFile,
-      ]),
-    );
-    leaseId = opened.leaseId;
-    await agent.waitFor((e) => e.event === "lease-activated" && e.leaseId === leaseId);
+    host = await startSshHost({ accountPrefix: "glattest" });
+    ({ chain, sshd, agent, dir, keyFile, offerId } = host);
+    leaseId = await host.openLease();
+    await host.activated(leaseId);
     sshd.useAttestation(fixtureBundleJson());
   });
 
   afterAll(async () => {
-    await agent?.kill();
-    if (leaseId && accountExists(`${PREFIX}${leaseId}`)) removeAccount(`${PREFIX}${leaseId}`);
-    await sshd?.stop();
-    await chain?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await host?.stop();
   });
 
   it("passes NVIDIA's Hopper report on its own nonce for an H100 lease", async () => {

@@ -7,138 +7,45 @@
  * buyer ends the lease with `lease outage end`, and its token and GRID balances grow by exactly the refund (the
  * deposit less what was billed until the report) and the bond penalty. Accounts are removed even when it fails.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { cost, getLease, gridleaseMarketAbi, gridleaseTokenAbi, penalty } from "@gridlease/sdk";
-import {
-  BUYER_KEY,
-  cli,
-  okJson,
-  onChain,
-  FIXTURES,
-  PROVIDER_KEY,
-  startAgent,
-  startChain,
-  tempDir,
-  type AgentProcess,
-  type Chain,
-} from "./support.ts";
-import {
-  accountExists,
-  removeAccount,
-  sshdUnavailable,
-  startSshd,
-  type Sshd,
-} from "./support/sshd.ts";
+import { BUYER_KEY, FIXTURES, okJson, type AgentProcess, type Chain } from "./support.ts";
+import { accountExists, sshdUnavailable, type Sshd } from "./support/sshd.ts";
+import { startSshHost, type SshHost } from "./support/sshHost.ts";
 
-const HOOK = fileURLToPath(new URL("../hooks/ssh-account", import.meta.url));
-const SSHD_PORT = 49222;
-const PREFIX = "glloop";
 const skip = sshdUnavailable();
 
+let host: SshHost;
 let chain: Chain;
 let sshd: Sshd;
 let agent: AgentProcess;
-let dir: string;
 let keyFile: string;
-let hookLog: string;
-let offerId: string;
 
-const run = onChain(() => chain);
 const ok = okJson;
 
 describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the buyer ends", () => {
   beforeAll(async () => {
-    chain = await startChain();
-    sshd = await startSshd(SSHD_PORT);
-    dir = tempDir();
-    mkdirSync(join(dir, "dev"));
-    for (let i = 0; i < 8; i++) writeFileSync(join(dir, "dev", `nvidia${i}`), "");
-    const config = join(dir, "ssh-account.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        host: sshd.host,
-        port: sshd.port,
-        hostKeyFile: sshd.hostKeyFile,
-        gpus: [0, 1, 2, 3, 4, 5, 6, 7],
-        deviceDir: join(dir, "dev"),
-        stateDir: join(dir, "state"),
-        accountPrefix: PREFIX,
-      }),
-      { mode: 0o600 },
-    );
-    keyFile = join(dir, "buyer.key");
-    hookLog = join(dir, "health.log");
-    await ok(cli(["keys", "generate", "--out", keyFile]));
-    await ok(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-    await ok(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
-    const offer = await ok(
-      run(
-        PROVIDER_KEY,
-        [
-          "offer",
-          "create",
-          "--detect",
-          "--units",
-          "1",
-          "--region",
-          "AU-QLD",
-          "--token",
-          "tUSD",
-          "--price",
-          "2",
-          "--min-duration",
-          "1h",
-          "--max-duration",
-          "7d",
-          "--min-bond",
-          "1000",
-          "--repair-window",
-          "15m",
-        ],
-        { env: sshd.env },
-      ),
-    );
-    expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
-    offerId = offer.offerId;
-    agent = startAgent(
-      [
-        "--rpc-url",
-        chain.url,
-        "--market",
-        chain.market,
-        "--provision-hook",
-        HOOK,
-        "--deprovision-hook",
-        HOOK,
+    host = await startSshHost({
+      accountPrefix: "glloop",
+      offerFlags: ["--repair-window", "15m"],
+      agentFlags: (dir) => [
         // The machine is not what was listed: the operator's health check fails (the test hook says so).
         "--health-hook",
-        `node ${join(FIXTURES, "hook.mjs")} unhealthy ${hookLog}`,
+        `node ${join(FIXTURES, "hook.mjs")} unhealthy ${join(dir, "health.log")}`,
         "--health-interval",
         "0.5",
         "--backoff-max",
         "2",
-        "--state",
-        join(dir, "agent.json"),
-        "--poll-interval",
-        "0.3",
       ],
-      { ...sshd.env, GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY, GRIDLEASE_SSH_ACCOUNT_CONFIG: config },
-    );
+    });
+    ({ chain, sshd, agent, keyFile } = host);
   });
 
   afterAll(async () => {
-    await agent?.kill();
-    for (const id of ["1", "2", "3"])
-      if (accountExists(`${PREFIX}${id}`)) removeAccount(`${PREFIX}${id}`);
-    await sshd?.stop();
-    await chain?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await host?.stop();
   });
 
   it("refunds the unbilled deposit and pays the penalty to a buyer whose machine was never repaired", async () => {
@@ -153,26 +60,19 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
       });
 
     // 1-2. A lease is opened; the agent provisions an SSH account and activates it with the sealed report.
-    const opened = await ok(
-      run(BUYER_KEY, [
-        "lease",
-        "open",
-        "--offer",
-        offerId,
-        "--units",
-        "1",
-        "--duration",
-        "2h",
-        "--key",
-        keyFile,
-      ]),
-    );
-    const leaseId = opened.leaseId as string;
-    await agent.waitFor((e) => e.event === "lease-activated" && e.leaseId === leaseId);
-    const user = `${PREFIX}${leaseId}`;
+    const leaseId = await host.openLease();
+    await host.activated(leaseId);
+    const user = host.account(leaseId);
     expect(accountExists(user)).toBe(true);
     const verify = () =>
-      run(BUYER_KEY, ["lease", "verify", leaseId, "--key", keyFile, "--report-outage-on-mismatch"]);
+      host.run(BUYER_KEY, [
+        "lease",
+        "verify",
+        leaseId,
+        "--key",
+        keyFile,
+        "--report-outage-on-mismatch",
+      ]);
     const passed = await verify();
     expect(passed.code, passed.stderr).toBe(0);
     expect(passed.json).toMatchObject({ match: true, outage: null });
@@ -184,7 +84,7 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
     expect(failed.json.match).toBe(false);
     expect(failed.json.outage).toMatchObject({ units: "1" });
     const reportTx = failed.json.outage.tx as Hex;
-    const status = await ok(run(BUYER_KEY, ["lease", "outage", "status", leaseId]));
+    const status = await ok(host.run(BUYER_KEY, ["lease", "outage", "status", leaseId]));
     expect(status).toMatchObject({ open: true, downUnits: "1", reports: "1" });
 
     // 4. The health hook fails: the agent retries and never resolves.
@@ -192,7 +92,7 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
     await agent.waitFor(
       (e) => e.event === "health-failed" && e.leaseId === leaseId && e.failures === 2,
     );
-    expect((await ok(run(BUYER_KEY, ["lease", "outage", "status", leaseId]))).open).toBe(true);
+    expect((await ok(host.run(BUYER_KEY, ["lease", "outage", "status", leaseId]))).open).toBe(true);
 
     // 5. After the repair window the buyer ends the lease.
     await chain.advance(16 * 60);
@@ -200,7 +100,7 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
     expect(agent.logs.some((e) => /resolv/.test(e.event) && e.leaseId === leaseId)).toBe(false);
     const usdBefore = await balance(chain.usd);
     const gridBefore = await balance(chain.grid);
-    const ended = await ok(run(BUYER_KEY, ["lease", "outage", "end", leaseId]));
+    const ended = await ok(host.run(BUYER_KEY, ["lease", "outage", "end", leaseId]));
     const refund = BigInt(ended.refund);
     const paidPenalty = BigInt(ended.penalty);
     expect(await balance(chain.usd)).toBe(usdBefore + refund);
@@ -220,7 +120,7 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
       functionName: "PENALTY_BPS",
     });
     expect(paidPenalty).toBe(penalty(10n ** 21n, penaltyBps)); // --min-bond 1000 GRID
-    const shown = await ok(run(BUYER_KEY, ["lease", "show", "--lease", leaseId]));
+    const shown = await ok(host.run(BUYER_KEY, ["lease", "show", "--lease", leaseId]));
     expect(shown).toMatchObject({ status: "Ended", endReason: "OutageUnresolved" });
 
     // The agent deprovisions the ended lease: the account is gone.

@@ -5,150 +5,45 @@
  * GPUs, 7 of 8, a consumer card, with an outage reported as evidence), and the named failures (not the buyer,
  * not active, a malformed report, a probe timeout, the host down). Accounts are removed even when a test fails.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BUYER_KEY,
-  cli,
-  okJson,
-  onChain,
-  PROVIDER_KEY,
-  startAgent,
-  startChain,
-  tempDir,
-  type AgentProcess,
-  type Chain,
-} from "./support.ts";
-import {
-  accountExists,
-  removeAccount,
-  sshdUnavailable,
-  startSshd,
-  type Sshd,
-} from "./support/sshd.ts";
+import { BUYER_KEY, cli, okJson, type AgentProcess, type Chain } from "./support.ts";
+import { sshdUnavailable, type Sshd } from "./support/sshd.ts";
+import { startSshHost, type SshHost } from "./support/sshHost.ts";
 
-const HOOK = fileURLToPath(new URL("../hooks/ssh-account", import.meta.url));
-const SSHD_PORT = 46200;
 const PREFIX = "glverify";
 const skip = sshdUnavailable();
 
+let host: SshHost;
 let chain: Chain;
 let sshd: Sshd;
 let agent: AgentProcess;
 let dir: string;
 let keyFile: string;
 let specFile: string;
-let offerId: string;
 let leaseId: string;
 
-const run = onChain(() => chain);
 const ok = okJson;
 const verify = (id: string, extra: string[] = [], key = keyFile) =>
-  run(BUYER_KEY, ["lease", "verify", id, "--key", key, ...extra]);
-const openLease = async () =>
-  (
-    await ok(
-      run(BUYER_KEY, [
-        "lease",
-        "open",
-        "--offer",
-        offerId,
-        "--units",
-        "1",
-        "--duration",
-        "2h",
-        "--key",
-        keyFile,
-      ]),
-    )
-  ).leaseId as string;
+  host.run(BUYER_KEY, ["lease", "verify", id, "--key", key, ...extra]);
 
 describe.skipIf(skip)("gridlease lease verify over a real sshd", () => {
   beforeAll(async () => {
-    chain = await startChain();
-    sshd = await startSshd(SSHD_PORT);
-    dir = tempDir();
-    mkdirSync(join(dir, "dev"));
-    for (let i = 0; i < 8; i++) writeFileSync(join(dir, "dev", `nvidia${i}`), "");
-    const config = join(dir, "ssh-account.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        host: sshd.host,
-        port: sshd.port,
-        hostKeyFile: sshd.hostKeyFile,
-        gpus: [0, 1, 2, 3, 4, 5, 6, 7],
-        deviceDir: join(dir, "dev"),
-        stateDir: join(dir, "state"),
-        accountPrefix: PREFIX,
-      }),
-      { mode: 0o600 },
-    );
-    keyFile = join(dir, "buyer.key");
+    host = await startSshHost({
+      accountPrefix: PREFIX,
+      units: 2,
+      offerFlags: (hostDir) => ["--spec-out", join(hostDir, "spec.json")],
+    });
+    ({ chain, sshd, agent, dir, keyFile } = host);
     specFile = join(dir, "spec.json");
-    await ok(cli(["keys", "generate", "--out", keyFile]));
-    await ok(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-    await ok(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
-    const offer = await ok(
-      run(
-        PROVIDER_KEY,
-        [
-          "offer",
-          "create",
-          "--detect",
-          "--spec-out",
-          specFile,
-          "--units",
-          "2",
-          "--region",
-          "AU-QLD",
-          "--token",
-          "tUSD",
-          "--price",
-          "2",
-          "--min-duration",
-          "1h",
-          "--max-duration",
-          "7d",
-          "--min-bond",
-          "1000",
-        ],
-        { env: sshd.env },
-      ),
-    );
-    expect(offer).toMatchObject({ gpuModel: "H100-SXM-80GB", gpusPerUnit: "8" });
     expect(JSON.parse(readFileSync(specFile, "utf8")).label).toBe("provider-reported inventory");
-    offerId = offer.offerId;
-    agent = startAgent(
-      [
-        "--rpc-url",
-        chain.url,
-        "--market",
-        chain.market,
-        "--provision-hook",
-        HOOK,
-        "--deprovision-hook",
-        HOOK,
-        "--state",
-        join(dir, "agent.json"),
-        "--poll-interval",
-        "0.3",
-      ],
-      { ...sshd.env, GRIDLEASE_PRIVATE_KEY: PROVIDER_KEY, GRIDLEASE_SSH_ACCOUNT_CONFIG: config },
-    );
-    leaseId = await openLease();
-    await agent.waitFor((e) => e.event === "lease-activated" && e.leaseId === leaseId);
+    leaseId = await host.openLease();
+    await host.activated(leaseId);
   });
 
   afterAll(async () => {
-    await agent?.kill();
-    for (const id of ["1", "2", "3", "4"])
-      if (accountExists(`${PREFIX}${id}`)) removeAccount(`${PREFIX}${id}`);
-    await sshd?.stop();
-    await chain?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await host?.stop();
   });
 
   it("passes a machine that is what was listed and sealed, also against the offer's spec file", async () => {
@@ -251,7 +146,7 @@ describe.skipIf(skip)("gridlease lease verify over a real sshd", () => {
 
   it("names a lease that is not active, and a host that is down", async () => {
     await agent.stop();
-    const pending = await openLease();
+    const pending = await host.openLease();
     const r = await verify(pending);
     expect(r.code).toBe(7);
     expect(r.json.error.kind).toBe("not-active");
