@@ -210,11 +210,21 @@ describe("provider serve --health-hook", () => {
   });
 
   it("counts a health hook that times out as failing", async () => {
-    serve("slow", "slow", ["--hook-timeout", "1"]);
+    const hookLog = serve("slow", "slow", ["--hook-timeout", "1"]);
     const id = await leaseWithOutage(agent!);
     const failed = await agent!.waitFor((e) => e.event === "health-failed" && e.leaseId === id);
     expect(failed.message).toMatch(/timed out after 1 s/);
     expect((await status(id)).open).toBe(true);
     expect(agent!.logs.some((e) => e.event === "outage-resolved")).toBe(false);
+    // The agent retries meanwhile: the check it started last may still be running when the agent is stopped, and a
+    // stopped agent leaves its hook behind. Kill every slow hook it started so none outlives the test.
+    await agent!.kill();
+    for (const { pid } of hookLines(hookLog).filter((l) => l.mode === "slow")) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already killed by the agent's own timeout.
+      }
+    }
   });
 });
