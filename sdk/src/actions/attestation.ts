@@ -10,6 +10,7 @@ import {
   encodeClaimCertChain,
   generationCode,
   generationOfCode,
+  type PublishedOfferClaim,
 } from "../attestation/claim.ts";
 import { gridleaseMarketAbi } from "../generated/abis.ts";
 import type { Generation } from "../attestation/types.ts";
@@ -83,23 +84,7 @@ export async function nonceForClaim(
 }
 
 /** An offer's latest claim as the chain holds it: the stored record with the bytes of the event that wrote it. */
-export interface OnChainOfferClaim {
-  offerId: bigint;
-  provider: Address;
-  generation: Generation;
-  /** The block whose hash the nonce is bound to. */
-  nonceBlock: bigint;
-  nonce: Hex;
-  reportHash: Hex;
-  /** The SPDM request and signed response. */
-  report: Hex;
-  /** PEM text as bytes, leaf first. */
-  certChain: Hex;
-  /** Unix seconds. */
-  publishedAt: bigint;
-  blockNumber: bigint;
-  txHash: Hex;
-}
+export type OnChainOfferClaim = PublishedOfferClaim;
 
 /**
  * An offer's latest attestation claim read from the chain alone (no indexer), or undefined when it has none: the

@@ -91,6 +91,28 @@ export function encodeClaimCertChain(certChain: string | readonly Uint8Array[]):
   return stringToHex(blocks.join("\n"));
 }
 
+/**
+ * An offer's latest published claim, bytes included, as the chain (`readOfferClaim`) or the indexer (`getOfferClaim`)
+ * holds it: the input of `verifyOfferClaim`.
+ */
+export interface PublishedOfferClaim {
+  offerId: bigint;
+  provider: Address;
+  generation: Generation;
+  /** The block whose hash the nonce is bound to. */
+  nonceBlock: bigint;
+  nonce: Hex;
+  reportHash: Hex;
+  /** The SPDM request and signed response. */
+  report: Hex;
+  /** PEM text as bytes, leaf first. */
+  certChain: Hex;
+  /** Unix seconds. */
+  publishedAt: bigint;
+  blockNumber: bigint;
+  txHash: Hex;
+}
+
 /** A published claim as the verifier needs it (an indexed claim has these fields, and more). */
 export interface OfferClaimInput {
   /** The claimed generation, as a code (1, 2) or by name. */

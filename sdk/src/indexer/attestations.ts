@@ -3,8 +3,8 @@
  * `verifyOfferClaim`), and the summary the offer list carries (`IndexedOffer.attestation`). The indexer stores what
  * the provider published; nothing here says whether it is genuine.
  */
-import type { Address, Hex } from "viem";
-import { generationOfCode } from "../attestation/claim.ts";
+import type { Hex } from "viem";
+import { generationOfCode, type PublishedOfferClaim } from "../attestation/claim.ts";
 import type { Generation } from "../attestation/types.ts";
 import type { IndexerClient, RequestOptions } from "./client.ts";
 import { addr, big } from "./convert.ts";
@@ -70,23 +70,7 @@ export interface RawOfferClaim {
 }
 
 /** An offer's latest published claim, bytes included: the input of `verifyOfferClaim`. */
-export interface IndexedOfferClaim {
-  offerId: bigint;
-  provider: Address;
-  generation: Generation;
-  /** The block whose hash the nonce is bound to. */
-  nonceBlock: bigint;
-  nonce: Hex;
-  reportHash: Hex;
-  /** The SPDM request and signed response. */
-  report: Hex;
-  /** PEM text as bytes, leaf first. */
-  certChain: Hex;
-  /** Unix seconds. */
-  publishedAt: bigint;
-  blockNumber: bigint;
-  txHash: Hex;
-}
+export type IndexedOfferClaim = PublishedOfferClaim;
 
 /** Maps a raw claim row. */
 export const toOfferClaim = (r: RawOfferClaim): IndexedOfferClaim => ({
