@@ -9,6 +9,41 @@ import "./verify.css";
 const fileText = async (e: ChangeEvent<HTMLInputElement>) =>
   (await e.target.files?.[0]?.text()) ?? "";
 
+/** A text area whose text can also come from an uploaded file. */
+function TextOrFile(props: {
+  id: string;
+  label: string;
+  uploadLabel: string;
+  accept: string;
+  value: string;
+  onChange: (text: string) => void;
+  placeholder?: string;
+  testId?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <textarea
+        id={props.id}
+        rows={6}
+        spellCheck={false}
+        value={props.value}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      <label className="small">
+        {props.uploadLabel}{" "}
+        <input
+          type="file"
+          accept={props.accept}
+          data-testid={props.testId}
+          onChange={async (e) => props.onChange(await fileText(e))}
+        />
+      </label>
+    </div>
+  );
+}
+
 /**
  * `/verify[?lease=ID]`: a buyer checks that a leased host's GPU is a genuine NVIDIA part. The page makes a nonce,
  * shows the command to run on the host, takes its output (or a report and chain, and optional RIMs) and verifies it
@@ -127,65 +162,35 @@ export default function VerifyPage(_: { params: Record<string, string> }) {
         </fieldset>
 
         {mode === "bundle" ? (
-          <div className="field">
-            <label htmlFor={`${id}-bundle`}>Output of gridlease-attest</label>
-            <textarea
-              id={`${id}-bundle`}
-              rows={6}
-              spellCheck={false}
-              value={bundleText}
-              placeholder='[{"format":"gridlease-attestation/1","report":"11e001ff…","certChain":"-----BEGIN CERTIFICATE-----…"}]'
-              onChange={(e) => setBundleText(e.target.value)}
-            />
-            <label className="small">
-              Or upload it:{" "}
-              <input
-                type="file"
-                accept=".json,.txt,application/json,text/plain"
-                onChange={async (e) => setBundleText(await fileText(e))}
-              />
-            </label>
-          </div>
+          <TextOrFile
+            id={`${id}-bundle`}
+            label="Output of gridlease-attest"
+            uploadLabel="Or upload it:"
+            accept=".json,.txt,application/json,text/plain"
+            placeholder='[{"format":"gridlease-attestation/1","report":"11e001ff…","certChain":"-----BEGIN CERTIFICATE-----…"}]'
+            value={bundleText}
+            onChange={setBundleText}
+          />
         ) : (
           <div className="grid-2">
-            <div className="field">
-              <label htmlFor={`${id}-report`}>Attestation report (hex)</label>
-              <textarea
-                id={`${id}-report`}
-                rows={6}
-                spellCheck={false}
-                value={reportText}
-                onChange={(e) => setReportText(e.target.value)}
-              />
-              <label className="small">
-                Or upload the report file:{" "}
-                <input
-                  type="file"
-                  accept=".txt,.hex,text/plain"
-                  data-testid="report-file"
-                  onChange={async (e) => setReportText(await fileText(e))}
-                />
-              </label>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-chain`}>Certificate chain (PEM, leaf first)</label>
-              <textarea
-                id={`${id}-chain`}
-                rows={6}
-                spellCheck={false}
-                value={chainText}
-                onChange={(e) => setChainText(e.target.value)}
-              />
-              <label className="small">
-                Or upload the chain file:{" "}
-                <input
-                  type="file"
-                  accept=".pem,.txt,.crt,text/plain"
-                  data-testid="chain-file"
-                  onChange={async (e) => setChainText(await fileText(e))}
-                />
-              </label>
-            </div>
+            <TextOrFile
+              id={`${id}-report`}
+              label="Attestation report (hex)"
+              uploadLabel="Or upload the report file:"
+              accept=".txt,.hex,text/plain"
+              testId="report-file"
+              value={reportText}
+              onChange={setReportText}
+            />
+            <TextOrFile
+              id={`${id}-chain`}
+              label="Certificate chain (PEM, leaf first)"
+              uploadLabel="Or upload the chain file:"
+              accept=".pem,.txt,.crt,text/plain"
+              testId="chain-file"
+              value={chainText}
+              onChange={setChainText}
+            />
           </div>
         )}
 
