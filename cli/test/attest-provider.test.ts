@@ -27,6 +27,7 @@ import {
   startChain,
   tempDir,
   type Chain,
+  OFFER_TERMS,
 } from "./support.ts";
 import { unavailableJson } from "./support/attestation.ts";
 
@@ -65,18 +66,7 @@ async function createOffer(gpuModel: string): Promise<string> {
       "8",
       "--units",
       "1",
-      "--region",
-      "AU-QLD",
-      "--token",
-      "tUSD",
-      "--price",
-      "2",
-      "--min-duration",
-      "1h",
-      "--max-duration",
-      "7d",
-      "--min-bond",
-      "1000",
+      ...OFFER_TERMS,
     ]),
   );
   return offer.offerId;

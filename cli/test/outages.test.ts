@@ -23,6 +23,7 @@ import {
   tempDir,
   type AgentProcess,
   type Chain,
+  OFFER_TERMS,
 } from "./support.ts";
 
 let chain: Chain;
@@ -79,18 +80,7 @@ beforeAll(async () => {
       "8",
       "--units",
       "8",
-      "--region",
-      "AU-QLD",
-      "--token",
-      "tUSD",
-      "--price",
-      "2",
-      "--min-duration",
-      "1h",
-      "--max-duration",
-      "7d",
-      "--min-bond",
-      "1000",
+      ...OFFER_TERMS,
       "--repair-window",
       "15m",
     ]),

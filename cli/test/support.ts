@@ -46,6 +46,22 @@ export function sparePort(): Promise<number> {
   });
 }
 
+/** Offer terms (region, token, price, durations, bond) shared by tests that need an offer but test none of them. */
+export const OFFER_TERMS = [
+  "--region",
+  "AU-QLD",
+  "--token",
+  "tUSD",
+  "--price",
+  "2",
+  "--min-duration",
+  "1h",
+  "--max-duration",
+  "7d",
+  "--min-bond",
+  "1000",
+];
+
 export const tempDir = () => mkdtempSync(join(tmpdir(), "gridlease-cli-"));
 
 export interface Chain {

@@ -21,6 +21,7 @@ import {
   tempDir,
   type AgentProcess,
   type Chain,
+  OFFER_TERMS,
 } from "../support.ts";
 import { removeAccount, startSshd, type Sshd } from "./sshd.ts";
 
@@ -117,18 +118,7 @@ export async function startSshHost(options: SshHostOptions): Promise<SshHost> {
           "--detect",
           "--units",
           String(units),
-          "--region",
-          "AU-QLD",
-          "--token",
-          "tUSD",
-          "--price",
-          "2",
-          "--min-duration",
-          "1h",
-          "--max-duration",
-          "7d",
-          "--min-bond",
-          "1000",
+          ...OFFER_TERMS,
           ...flagsIn(offerFlags, dir),
         ],
         { env: sshd.env },
