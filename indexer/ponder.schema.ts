@@ -69,10 +69,21 @@ export const provider = onchainTable(
     openOutages: t.integer().notNull(),
     /** Its leases that ended as OutageUnresolved. */
     outagesUnresolved: t.integer().notNull(),
+    /** Its leases waiting for activation now (overdue ones included); ended = leaseCount − pending − active. */
+    pendingLeases: t.integer().notNull(),
+    /** Its leases activated and not yet ended (past their end but not closed included). */
+    activeLeases: t.integer().notNull(),
     firstSeenAt: t.bigint().notNull(),
     lastSeenAt: t.bigint().notNull(),
   }),
-  (table) => ({ lastSeenIdx: index().on(table.lastSeenAt) }),
+  // The explorer's provider orders (./src/api/explorer/providers.ts): each sort column, then the id.
+  (table) => ({
+    lastSeenIdx: index().on(table.lastSeenAt),
+    servedIdx: index().on(table.leasesServed, table.id),
+    availabilityIdx: index().on(table.availabilityBps, table.id),
+    gpuSecondsIdx: index().on(table.gpuSecondsServed, table.id),
+    firstSeenIdx: index().on(table.firstSeenAt, table.id),
+  }),
 );
 
 /** A provider's earnings in one payment token (amounts in different tokens are never added up). */
@@ -121,9 +132,19 @@ export const offer = onchainTable(
     createdAtBlock: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
+  // The explorer's offer filters and orders (./src/api/explorer/offers.ts): newest by offer id, price by price
+  // then offer id, each alone or after one filter column.
   (table) => ({
     providerIdx: index().on(table.provider),
     modelIdx: index().on(table.gpuModel),
+    numberIdx: index().on(table.offerId),
+    priceIdx: index().on(table.pricePerGpuHour, table.offerId),
+    modelNumberIdx: index().on(table.gpuModel, table.offerId),
+    modelPriceIdx: index().on(table.gpuModel, table.pricePerGpuHour, table.offerId),
+    regionNumberIdx: index().on(table.region, table.offerId),
+    regionPriceIdx: index().on(table.region, table.pricePerGpuHour, table.offerId),
+    providerNumberIdx: index().on(table.provider, table.offerId),
+    providerPriceIdx: index().on(table.provider, table.pricePerGpuHour, table.offerId),
   }),
 );
 
@@ -232,8 +253,21 @@ export const lease = onchainTable(
     providerIdx: index().on(table.provider, table.openedAt),
     buyerIdx: index().on(table.buyer, table.openedAt),
     offerIdx: index().on(table.offer),
-    statusIdx: index().on(table.status),
     outageIdx: index().on(table.outageOpen, table.provider),
+    // The explorer's lease pages (./src/api/explorer/leases.ts) walk the lease id (opening order), alone or after
+    // one equality filter; the planner takes the most selective and checks the others on the rows it reads.
+    numberIdx: index().on(table.leaseId),
+    modelNumberIdx: index().on(table.gpuModel, table.leaseId),
+    regionNumberIdx: index().on(table.region, table.leaseId),
+    modelRegionNumberIdx: index().on(table.gpuModel, table.region, table.leaseId),
+    statusNumberIdx: index().on(table.status, table.leaseId),
+    reasonNumberIdx: index().on(table.endReason, table.leaseId),
+    buyerNumberIdx: index().on(table.buyer, table.leaseId),
+    providerNumberIdx: index().on(table.provider, table.leaseId),
+    offerNumberIdx: index().on(table.offer, table.leaseId),
+    // The time-derived statuses: pending past the activation deadline, active past the end (bounded counts).
+    statusDeadlineIdx: index().on(table.status, table.activationDeadline),
+    statusEndIdx: index().on(table.status, table.endTime),
   }),
 );
 
@@ -273,15 +307,43 @@ export const leaseEvent = onchainTable(
 );
 
 /** An address as a buyer. */
-export const account = onchainTable("account", (t) => ({
+export const account = onchainTable(
+  "account",
+  (t) => ({
+    id: t.text().primaryKey(),
+    leaseCount: t.integer().notNull(),
+    gpuSecondsBought: t.bigint().notNull(),
+    penaltiesReceived: t.bigint().notNull(),
+    /** Outage reports it filed as a buyer (raises included): providers see buyers who cry wolf. */
+    outageReports: t.integer().notNull(),
+    /** Its leases waiting for activation now (overdue ones included); ended = leaseCount − pending − active. */
+    pendingLeases: t.integer().notNull(),
+    /** Its leases activated and not yet ended (past their end but not closed included). */
+    activeLeases: t.integer().notNull(),
+    firstSeenAt: t.bigint().notNull(),
+    lastSeenAt: t.bigint().notNull(),
+  }),
+  // The explorer's account orders (./src/api/explorer/accounts.ts): each sort column, then the id.
+  (table) => ({
+    leasesIdx: index().on(table.leaseCount, table.id),
+    gpuSecondsIdx: index().on(table.gpuSecondsBought, table.id),
+    firstSeenIdx: index().on(table.firstSeenAt, table.id),
+  }),
+);
+
+/**
+ * How many leases have one GPU model, region, status and end reason (id `<model>:<region>:<status>:<endReason>`):
+ * the explorer's totals add up these few rows instead of counting leases. A lease moves between rows when its
+ * status changes (Pending -> Active -> Ended with its reason).
+ */
+export const leaseCount = onchainTable("lease_count", (t) => ({
   id: t.text().primaryKey(),
+  gpuModel: t.text().notNull(),
+  region: t.text().notNull(),
+  status: t.text().notNull(),
+  endReason: t.text().notNull(),
   leaseCount: t.integer().notNull(),
-  gpuSecondsBought: t.bigint().notNull(),
-  penaltiesReceived: t.bigint().notNull(),
-  /** Outage reports it filed as a buyer (raises included): providers see buyers who cry wolf. */
-  outageReports: t.integer().notNull(),
-  firstSeenAt: t.bigint().notNull(),
-  lastSeenAt: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
 }));
 
 /** Payouts the market could not deliver to an account in one token, credited for it to withdraw. */
@@ -493,6 +555,7 @@ for (const table of [
   lease,
   leaseEvent,
   account,
+  leaseCount,
   accountSpending,
   credit,
   tokenSweep,

@@ -5,12 +5,14 @@
 import { ponder } from "ponder:registry";
 import { availabilityBps } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
-import { lease, leaseEvent, offer } from "ponder:schema";
+import { account, lease, leaseEvent, offer } from "ponder:schema";
 import {
   addEarnings,
+  addLeaseCount,
   addSpending,
   idOf,
   leaseEventRow,
+  moveLeaseCount,
   recordStats,
   reservedBond,
   touchProvider,
@@ -88,12 +90,20 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
   const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
   await upsertProvider(db, o.provider, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
+    pendingLeases: row.pendingLeases + 1,
     lockedBond: row.lockedBond + reserved,
   }));
   await upsertAccount(db, buyer, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
+    pendingLeases: row.pendingLeases + 1,
     gpuSecondsBought: row.gpuSecondsBought + gpus * a.duration,
   }));
+  await addLeaseCount(
+    db,
+    { gpuModel: o.gpuModel, region: o.region, status: "Pending", endReason: "None" },
+    1,
+    timestamp,
+  );
   await addSpending(db, buyer, o.paymentToken, { spent: a.deposit }, timestamp);
   await upsertPaymentToken(db, o.paymentToken, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
@@ -131,7 +141,20 @@ ponder.on("GridleaseMarket:LeaseActivated", async ({ event, context }) => {
   });
   await upsertProvider(db, l.provider, timestamp, (row) => ({
     leasesServed: row.leasesServed + 1,
+    pendingLeases: row.pendingLeases - 1,
+    activeLeases: row.activeLeases + 1,
   }));
+  // The buyer did nothing here: its counts move, its lastSeenAt stays.
+  await db.update(account, { id: l.buyer }).set((row) => ({
+    pendingLeases: row.pendingLeases - 1,
+    activeLeases: row.activeLeases + 1,
+  }));
+  await moveLeaseCount(
+    db,
+    { gpuModel: l.gpuModel, region: l.region, status: "Pending", endReason: "None" },
+    { gpuModel: l.gpuModel, region: l.region, status: "Active", endReason: "None" },
+    timestamp,
+  );
   await recordStats(db, l, { activeLeases: 1 }, timestamp);
   await db.insert(leaseEvent).values(
     leaseEventRow(event, l.id, "Activated", {
@@ -253,12 +276,27 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       lockedBond: row.lockedBond - reserved,
       noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
       providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
+      pendingLeases: row.pendingLeases - (wasActive ? 0 : 1),
+      activeLeases: row.activeLeases - (wasActive ? 1 : 0),
     };
   });
   await upsertAccount(db, before.buyer, timestamp, (row) => ({
     gpuSecondsBought: row.gpuSecondsBought - released,
     penaltiesReceived: row.penaltiesReceived + a.penalty,
+    pendingLeases: row.pendingLeases - (wasActive ? 0 : 1),
+    activeLeases: row.activeLeases - (wasActive ? 1 : 0),
   }));
+  await moveLeaseCount(
+    db,
+    {
+      gpuModel: before.gpuModel,
+      region: before.region,
+      status: wasActive ? "Active" : "Pending",
+      endReason: "None",
+    },
+    { gpuModel: before.gpuModel, region: before.region, status: "Ended", endReason: reason },
+    timestamp,
+  );
   await addEarnings(db, before.provider, before.paymentToken, { accrued: a.accrued }, timestamp);
   await addSpending(
     db,

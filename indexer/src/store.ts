@@ -12,6 +12,7 @@ import {
   gpuModelDayStat,
   gpuModelStat,
   type leaseEvent,
+  leaseCount,
   market,
   paymentToken,
   provider,
@@ -165,6 +166,8 @@ const newProvider = (id: string, timestamp: bigint): ProviderRow => ({
   outageReports: 0,
   openOutages: 0,
   outagesUnresolved: 0,
+  pendingLeases: 0,
+  activeLeases: 0,
   firstSeenAt: timestamp,
   lastSeenAt: timestamp,
 });
@@ -204,6 +207,8 @@ export async function upsertAccount(
     gpuSecondsBought: 0n,
     penaltiesReceived: 0n,
     outageReports: 0,
+    pendingLeases: 0,
+    activeLeases: 0,
     firstSeenAt: timestamp,
     lastSeenAt: timestamp,
   };
@@ -211,6 +216,34 @@ export async function upsertAccount(
     .insert(account)
     .values({ ...fresh, ...change(fresh) })
     .onConflictDoUpdate((row) => ({ ...change(row), lastSeenAt: timestamp }));
+}
+
+/** A lease's place among the counts: its GPU model, region, status and end reason ("None" until it ends). */
+export interface LeaseCountKey {
+  gpuModel: string;
+  region: string;
+  status: string;
+  endReason: string;
+}
+
+/** Adds `delta` (+1 or -1) to the count of leases with `key` (the row `<model>:<region>:<status>:<endReason>`). */
+export async function addLeaseCount(db: Db, key: LeaseCountKey, delta: number, timestamp: bigint) {
+  const id = `${key.gpuModel}:${key.region}:${key.status}:${key.endReason}`;
+  await db
+    .insert(leaseCount)
+    .values({ id, ...key, leaseCount: delta, updatedAt: timestamp })
+    .onConflictDoUpdate((row) => ({ leaseCount: row.leaseCount + delta, updatedAt: timestamp }));
+}
+
+/** Moves one lease from the count of `from` to the count of `to` (a status change). */
+export async function moveLeaseCount(
+  db: Db,
+  from: LeaseCountKey,
+  to: LeaseCountKey,
+  timestamp: bigint,
+) {
+  await addLeaseCount(db, from, -1, timestamp);
+  await addLeaseCount(db, to, 1, timestamp);
 }
 
 /** Adds to a provider's earnings in one token. */

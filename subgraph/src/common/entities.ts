@@ -67,6 +67,8 @@ export function touchProvider(id: string, timestamp: BigInt): Provider {
     provider.outageReports = 0;
     provider.openOutages = 0;
     provider.outagesUnresolved = 0;
+    provider.pendingLeases = 0;
+    provider.activeLeases = 0;
     provider.firstSeenAt = timestamp;
   }
   provider.lastSeenAt = timestamp;
@@ -82,6 +84,8 @@ export function touchAccount(id: string, timestamp: BigInt): Account {
     account.gpuSecondsBought = ZERO;
     account.penaltiesReceived = ZERO;
     account.outageReports = 0;
+    account.pendingLeases = 0;
+    account.activeLeases = 0;
     account.firstSeenAt = timestamp;
   }
   account.lastSeenAt = timestamp;

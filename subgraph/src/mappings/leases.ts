@@ -9,7 +9,7 @@ import {
   LeaseExtended,
   LeaseOpened,
 } from "../../generated/GridleaseMarket/GridleaseMarket";
-import { Lease, LeaseEvent, Offer } from "../../generated/schema";
+import { Account, Lease, LeaseEvent, Offer } from "../../generated/schema";
 import {
   touchAccount,
   touchEarning,
@@ -19,6 +19,7 @@ import {
   touchSpending,
 } from "../common/entities";
 import { endReasonName, idOf, logId, ZERO } from "../common/ids";
+import { addLeaseCount } from "../common/leaseCounts";
 import { penaltyOf } from "../common/penalty";
 import { availabilityBps, recordStats, StatDelta } from "../common/stats";
 
@@ -97,6 +98,7 @@ export function handleLeaseOpened(event: LeaseOpened): void {
 
   let provider = touchProvider(offer.provider, timestamp);
   provider.leaseCount += 1;
+  provider.pendingLeases += 1;
   // The contract reserves the offer's penalty from the provider's bond while the lease lives.
   provider.lockedBond = provider.lockedBond.plus(
     penaltyOf(idOf(event.address), offer.minProviderBond),
@@ -104,8 +106,10 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   provider.save();
   let account = touchAccount(buyerId, timestamp);
   account.leaseCount += 1;
+  account.pendingLeases += 1;
   account.gpuSecondsBought = account.gpuSecondsBought.plus(gpus.times(p.duration));
   account.save();
+  addLeaseCount(offer.gpuModel, offer.region, "Pending", "None", 1, timestamp);
   let spending = touchSpending(buyerId, offer.paymentToken, timestamp);
   spending.spent = spending.spent.plus(p.deposit);
   spending.save();
@@ -143,7 +147,18 @@ export function handleLeaseActivated(event: LeaseActivated): void {
   lease.save();
   let provider = touchProvider(lease.provider, timestamp);
   provider.leasesServed += 1;
+  provider.pendingLeases -= 1;
+  provider.activeLeases += 1;
   provider.save();
+  // The buyer did nothing here: its counts move, its lastSeenAt stays.
+  let account = Account.load(lease.buyer);
+  if (account != null) {
+    account.pendingLeases -= 1;
+    account.activeLeases += 1;
+    account.save();
+  }
+  addLeaseCount(lease.gpuModel, lease.region, "Pending", "None", -1, timestamp);
+  addLeaseCount(lease.gpuModel, lease.region, "Active", "None", 1, timestamp);
   let d = new StatDelta();
   d.activeLeases = 1;
   recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
@@ -265,11 +280,24 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   provider.bond = provider.bond.minus(p.penalty);
   if (reason == "NoShowCancelled") provider.noShows += 1;
   if (reason == "ProviderTerminated") provider.providerTerminations += 1;
+  if (wasActive) provider.activeLeases -= 1;
+  else provider.pendingLeases -= 1;
   provider.save();
   let account = touchAccount(lease.buyer, timestamp);
   account.gpuSecondsBought = account.gpuSecondsBought.minus(released);
   account.penaltiesReceived = account.penaltiesReceived.plus(p.penalty);
+  if (wasActive) account.activeLeases -= 1;
+  else account.pendingLeases -= 1;
   account.save();
+  addLeaseCount(
+    lease.gpuModel,
+    lease.region,
+    wasActive ? "Active" : "Pending",
+    "None",
+    -1,
+    timestamp,
+  );
+  addLeaseCount(lease.gpuModel, lease.region, "Ended", reason, 1, timestamp);
   let earning = touchEarning(lease.provider, lease.paymentToken, timestamp);
   earning.earningsAccrued = earning.earningsAccrued.plus(p.accrued);
   earning.save();
