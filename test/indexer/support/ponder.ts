@@ -1,6 +1,7 @@
 /**
  * Test support for the Ponder indexer: a `hardhat node` on a spare 127.0.0.1 port, `ponder start` against it
- * (embedded PGlite in a fresh temporary directory), and a dump of every entity through Ponder's GraphQL API in
+ * (embedded PGlite in a fresh temporary directory, or a database on a PostgreSQL server the test starts), `ponder
+ * serve` replicas, and a dump of every entity through Ponder's GraphQL API in
  * the same plain-JSON shape the subgraph runtime produces, so the two can be compared with one `toEqual`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +14,7 @@ import {
   waitUntilReady,
   type Service,
 } from "../../../scripts/lib/services.ts";
+import { postgresBinDir, startPostgres, type Postgres } from "../../../scripts/lib/postgres.ts";
 import { subgraphEntities, type EntityDump } from "./subgraph-runtime.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -22,21 +24,28 @@ export const INDEXER_DIR = join(root, "indexer");
  * Where the spare-port search starts: GRIDLEASE_TEST_PORT_BASE when set (for a chain; Ponder searches 100 higher),
  * so that people sharing a machine can keep to their own port ranges.
  */
-const portBase = (fallback: number, offset: number) => {
+export const portBase = (fallback: number, offset: number) => {
   const base = Number(process.env.GRIDLEASE_TEST_PORT_BASE);
   return Number.isInteger(base) && base > 0 ? base + offset : fallback;
 };
 
-/** A port from `base` upward that nothing on 127.0.0.1 listens on. */
+/** Ports this process has handed out: instances started side by side must not be given the same one. */
+const handedOut = new Set<number>();
+
+/** A port from `base` upward that nothing on 127.0.0.1 listens on and this process has not handed out yet. */
 export async function sparePort(base: number): Promise<number> {
   const { createServer } = await import("node:net");
   for (let port = base; port < base + 200; port++) {
+    if (handedOut.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
       server.once("error", () => resolve(false));
       server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port on 127.0.0.1 from ${base}`);
 }
@@ -62,36 +71,58 @@ export async function startChain(port?: number): Promise<Chain> {
   return { url, port: p, service, stop: () => stopService(service) };
 }
 
+/**
+ * Where a Ponder instance keeps its index: embedded PGlite in a data directory (a fresh one unless given), or a
+ * PostgreSQL database (see `testDatabases`).
+ */
+export type PonderDatabase = { database: "pglite"; dataDir?: string } | { databaseUrl: string };
+
 export interface PonderProcess {
   url: string;
   port: number;
-  dataDir: string;
+  /** The database it uses, resolved (PGlite's directory filled in): pass it again to restart on the same index. */
+  database: PonderDatabase;
+  /** The PostgreSQL schema (or PGlite's): `--schema`. */
+  schema: string;
   service: Service;
-  /** Stops the process (SIGTERM, then SIGKILL); keeps the data directory. */
+  /** Stops the process (SIGTERM, then SIGKILL); keeps the data. */
   stop: () => Promise<void>;
-  /** Stops the process and deletes its data directory. */
+  /** Stops the process and deletes its PGlite directory (a PostgreSQL database goes with its server). */
   destroy: () => Promise<void>;
 }
 
-/** Starts `ponder start` against `rpcUrl`; resolves once /health answers. Reuses `dataDir` when given. */
-export async function startPonder(opts: {
-  rpcUrl: string;
-  port?: number;
-  dataDir?: string;
-  schema?: string;
-}): Promise<PonderProcess> {
+/**
+ * Starts `ponder start` (the indexer) or `ponder serve` (a read-only API replica on an existing PostgreSQL schema)
+ * against `rpcUrl`; resolves once /health answers. The database is PGlite unless `databaseUrl` is given.
+ */
+export async function startPonder(
+  opts: {
+    rpcUrl: string;
+    port?: number;
+    schema?: string;
+    command?: "start" | "serve";
+  } & (PonderDatabase | { database?: undefined; dataDir?: string }),
+): Promise<PonderProcess> {
   const port = opts.port ?? (await sparePort(portBase(42100, 100)));
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "gridlease-ponder-"));
+  const schema = opts.schema ?? "gridlease";
+  const database: PonderDatabase =
+    "databaseUrl" in opts
+      ? { databaseUrl: opts.databaseUrl }
+      : {
+          database: "pglite",
+          dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), "gridlease-ponder-")),
+        };
+  const dataDir = "dataDir" in database ? database.dataDir : undefined;
   const service = startService(
-    "ponder",
+    opts.command === "serve" ? "ponder serve" : "ponder",
     "npx",
     [
       "ponder",
       "--root",
       INDEXER_DIR,
-      "start",
+      opts.command ?? "start",
       "--schema",
-      opts.schema ?? "gridlease",
+      schema,
       "--hostname",
       "127.0.0.1",
       "--port",
@@ -103,9 +134,9 @@ export async function startPonder(opts: {
       env: {
         PONDER_TELEMETRY_DISABLED: "true",
         PONDER_RPC_URL_31337: opts.rpcUrl,
-        PONDER_PGLITE_DIR: join(dataDir, "pglite"),
+        PONDER_PGLITE_DIR: dataDir ? join(dataDir, "pglite") : "",
         PONDER_POLLING_INTERVAL: "100",
-        DATABASE_URL: "",
+        DATABASE_URL: "databaseUrl" in database ? database.databaseUrl : "",
         NODE_OPTIONS: "",
       },
     },
@@ -125,13 +156,53 @@ export async function startPonder(opts: {
   return {
     url,
     port,
-    dataDir,
+    database,
+    schema,
     service,
     stop,
     destroy: async () => {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The databases the indexer's tests run on: every suite that takes a `TestDatabases` runs on each. */
+export const DATABASE_KINDS = ["PGlite", "PostgreSQL"] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+export interface TestDatabases {
+  /** The PostgreSQL server (one per test file, in a temporary directory). */
+  postgres: Postgres;
+  /** A new, empty database of `kind`: a PGlite directory, or a PostgreSQL database on the one server. */
+  fresh: (kind: DatabaseKind) => Promise<PonderDatabase>;
+  /** Stops the server and deletes its directory (the PGlite directories go with their Ponder's `destroy`). */
+  stop: () => Promise<void>;
+}
+
+let databaseCount = 0;
+
+/**
+ * Starts one PostgreSQL server (scripts/lib/postgres.ts: initdb in a temporary directory, a spare 127.0.0.1 port)
+ * for a test file. Fails with the way to install it when PostgreSQL is missing: the indexer is tested on both.
+ */
+export async function testDatabases(settings?: Record<string, string>): Promise<TestDatabases> {
+  if (!postgresBinDir())
+    throw new Error(
+      "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): the indexer's tests run on PGlite and " +
+        "PostgreSQL. Install Debian's postgresql package (apt-get install -y postgresql), as .ci/run does.",
+    );
+  const postgres = await startPostgres({
+    port: await sparePort(portBase(55432, 300)),
+    settings,
+  });
+  return {
+    postgres,
+    fresh: async (kind) =>
+      kind === "PGlite"
+        ? { database: "pglite" }
+        : { databaseUrl: await postgres.createDatabase(`ponder_${++databaseCount}`) },
+    stop: () => postgres.stop(),
   };
 }
 
