@@ -1,149 +1,282 @@
 /**
- * `npm run bench:indexer [-- --leases N --concurrency C --requests R]`: Ponder backfill throughput and the
- * latency of the explorer's main queries, on this machine, against a local `hardhat node` (127.0.0.1 only).
+ * `npm run bench:indexer -- --database pglite|postgres[,…] --leases N [--rates 50,100,200 --seconds S]`: the
+ * indexer's backfill throughput and its queries' latency under an open-loop load, on this machine, against a local
+ * `hardhat node` (127.0.0.1 only). Writes one bench/indexer.<database>.<N>.json per database.
  *
- *   1. seeds N leases (default 5,000) in batches of mined blocks spread over 30 days (scripts/lib/bulk-leases.ts,
- *      shared with `npm run bench:app`): every lease is opened and activated, a third are ended early by their
- *      buyer or closed when already expired, and the provider claims in batches of 200;
- *   2. starts Ponder on a fresh PGlite directory and times the backfill (from /health to /ready: every block but
- *      the last 30, Ponder's finality window on chain 31337) and the whole index (until Ponder has indexed the
- *      chain's head, the last 30 blocks through live indexing);
- *   3. on the complete index, runs each explorer query R times (default 200) with C concurrent clients (default 4)
- *      and records p50/p95/p99;
- *   4. writes bench/indexer.json.
+ *   1. mines N leases (10 to 100,000) through the chain in batches of transactions per block spread over 30 days
+ *      (scripts/lib/bulk-leases.ts): every lease is opened and activated, a third are ended early by their buyer
+ *      or closed when already expired, and the provider claims in batches of 200. With N above 100,000
+ *      (PostgreSQL only) or with `--template K`, K leases (default 10,000; N must be a multiple) are mined and
+ *      indexed, and the rest bulk-inserted into the indexer's own tables (./bulk-insert.ts), then served by
+ *      `ponder serve`;
+ *   2. for each database (the same chain for all): `ponder start` on a fresh PGlite directory or a fresh
+ *      PostgreSQL (scripts/lib/postgres.ts), sampling Ponder's /metrics every 250 ms. Throughput at steady state:
+ *      events indexed between the first sample with any event and the first sample at the final count, over the
+ *      seconds between them: Ponder's start-up (build, migrations, first RPC round trips) is left out;
+ *   3. on the complete index, an open-loop load (./load.ts) of the explorer's queries (./bench-queries.ts) at
+ *      each rate for S seconds (default 20), with p50/p95/p99 per query.
+ *
+ * `--note` records what else ran on the machine (the JSON also has the load average before the run).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
-import { BULK_MODELS as MODELS, openBulkLeases } from "../lib/bulk-leases.ts";
-import { DAY, SCENARIO_START, deployForIndexer, scenarioContext } from "./scenario.ts";
+import { openBulkLeases } from "../lib/bulk-leases.ts";
+import { startPostgres, type Postgres } from "../lib/postgres.ts";
+import { indexedBlock, stopService } from "../lib/services.ts";
+import { sparePort, startChain } from "../../test/indexer/support/ponder.ts";
+import { benchQueries } from "./bench-queries.ts";
 import {
-  graphql,
-  startChain,
-  startPonder,
-  waitForIndexed,
-  waitForReady,
-} from "../../test/indexer/support/ponder.ts";
+  backfillBreakdown,
+  readMetrics,
+  sampleProgress,
+  startBenchPonder,
+  type BenchDatabase,
+  type BenchPonder,
+} from "./bench-ponder.ts";
+import { bulkInsertLeases, type BulkInsertResult } from "./bulk-insert.ts";
+import { openLoop, type LoadResult } from "./load.ts";
+import { DAY, SCENARIO_START, deployForIndexer, scenarioContext } from "./scenario.ts";
 
 const { values: args } = parseArgs({
   options: {
+    database: { type: "string", default: "pglite" },
     leases: { type: "string", default: "5000" },
-    concurrency: { type: "string", default: "4" },
-    requests: { type: "string", default: "200" },
+    template: { type: "string" },
+    rates: { type: "string", default: "50,100,200" },
+    seconds: { type: "string", default: "20" },
+    note: { type: "string", default: "" },
   },
 });
 const N = Number(args.leases);
-const CONCURRENCY = Number(args.concurrency);
-const REQUESTS = Number(args.requests);
-if (!Number.isInteger(N) || N < 10 || N > 100_000) throw new Error("--leases must be 10..100000");
+const TEMPLATE = Number(args.template ?? 10_000);
+const SECONDS = Number(args.seconds);
+const RATES = args.rates.split(",").map(Number);
+const DATABASES = args.database.split(",");
+const MINED_MAX = 100_000;
+// Bulk-inserted above what is mined, or when a template is given (to try the method on a small N).
+const bulk = N > MINED_MAX || args.template !== undefined;
+const fail = (message: string): never => {
+  console.error(`bench:indexer: ${message}`);
+  process.exit(2);
+};
+if (!Number.isInteger(N) || N < 10 || N > 10_000_000)
+  fail("--leases must be a whole number from 10 to 10000000");
+if (DATABASES.some((d) => d !== "pglite" && d !== "postgres"))
+  fail(`--database must be pglite, postgres or both (pglite,postgres), got ${args.database}`);
+if (bulk && DATABASES.join() !== "postgres")
+  fail(
+    `above ${MINED_MAX} leases the rows are bulk-inserted into PostgreSQL: use --database postgres`,
+  );
+if (
+  bulk &&
+  (!Number.isInteger(TEMPLATE) || TEMPLATE < 10 || TEMPLATE > MINED_MAX || N % TEMPLATE !== 0)
+)
+  fail(`--template must be 10..${MINED_MAX} and divide --leases`);
+if (RATES.some((r) => !(r > 0 && r <= 2000)))
+  fail("--rates must be numbers of requests per second, 1..2000");
+if (!(SECONDS >= 1 && SECONDS <= 600)) fail("--seconds must be 1..600");
+// Spare ports from 34000 up unless told otherwise (people sharing the machine keep to their own ranges).
+process.env.GRIDLEASE_TEST_PORT_BASE ??= "34000";
+const portBase = Number(process.env.GRIDLEASE_TEST_PORT_BASE);
 
-const chain = await startChain();
-let ponderStop: (() => Promise<void>) | undefined;
+const log = (line: string) => console.log(`• ${line}`);
+const secondsSince = (t: number) => Number(((performance.now() - t) / 1000).toFixed(1));
+const machine = () => {
+  const pgliteVersion = (
+    JSON.parse(
+      readFileSync(
+        new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { version: string }
+  ).version;
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    ramGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    freeRamGiBAtStart: Number((freemem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    pglite: pgliteVersion,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  };
+};
+const machineInfo = machine();
+
+/** Waits until Ponder is ready and has indexed `head`. */
+async function waitForHead(p: BenchPonder, head: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (p.service.child.exitCode !== null) throw new Error(`Ponder exited:\n${p.service.tail()}`);
+    const ready = await fetch(`${p.url}/ready`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ready && (await indexedBlock(p.url).catch(() => -1)) >= head) return;
+    if (Date.now() > deadline)
+      throw new Error(`Ponder did not index block ${head} in time:\n${p.service.tail()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Indexes the chain with `ponder start` and measures the backfill. */
+async function backfill(rpcUrl: string, database: BenchDatabase, head: number) {
+  const spawnAt = performance.now();
+  const ponder = await startBenchPonder({
+    command: "start",
+    rpcUrl,
+    database,
+    port: await sparePort(portBase + 100),
+  });
+  const healthySeconds = secondsSince(spawnAt);
+  const progress = sampleProgress(ponder.url);
+  try {
+    await waitForHead(ponder, head, 3_600_000);
+  } catch (err) {
+    await progress.stop();
+    await ponder.stop();
+    throw err;
+  }
+  const indexSeconds = secondsSince(spawnAt);
+  const window = await progress.stop();
+  const breakdown = {
+    historical: window ? backfillBreakdown(window.historical) : null,
+    atHead: backfillBreakdown(await readMetrics(ponder.url)),
+  };
+  const eventsPerSecond = window ? Math.round(window.eventsInWindow / window.seconds) : null;
+  log(
+    `${database.kind}: healthy after ${healthySeconds} s, head indexed after ${indexSeconds} s; ${window?.events} events, ${eventsPerSecond} events/s at steady state (${window?.seconds.toFixed(1)} s)`,
+  );
+  return {
+    ponder,
+    result: {
+      events: window?.events ?? null,
+      eventsPerSecond,
+      steadyStateSeconds: window ? Number(window.seconds.toFixed(2)) : null,
+      eventsInSteadyState: window?.eventsInWindow ?? null,
+      startupSeconds: window ? Number(((window.firstAt - spawnAt) / 1000).toFixed(2)) : null,
+      healthySeconds,
+      indexSeconds,
+      breakdown,
+    },
+  };
+}
+
+/** The open-loop load at every rate. */
+async function queryLoad(url: string, leaseCount: number) {
+  const { queries, api } = await benchQueries(url, leaseCount);
+  log(
+    `load: ${queries.length} queries (${api}), ${RATES.join("/")} requests/s for ${SECONDS} s each`,
+  );
+  // A warm-up at the lowest rate, not recorded: a just-started server compiles and caches on its first requests.
+  await openLoop(queries, {
+    rate: Math.min(...RATES),
+    requests: Math.max(queries.length, Math.round(Math.min(...RATES) * 3)),
+  });
+  const results: LoadResult[] = [];
+  for (const rate of RATES) {
+    const r = await openLoop(queries, { rate, requests: Math.round(rate * SECONDS) });
+    log(
+      `  ${rate}/s: all p50 ${r.all.p50} p95 ${r.all.p95} p99 ${r.all.p99} ms, ${r.all.errors} errors (achieved ${r.achievedRate}/s)`,
+    );
+    for (const [name, p] of Object.entries(r.queries))
+      console.log(
+        `      ${name.padEnd(32)} p50 ${p.p50}  p95 ${p.p95}  p99 ${p.p99}  errors ${p.errors}`,
+      );
+    results.push(r);
+  }
+  return { api, queries: queries.map((q) => q.name), rates: results };
+}
+
+const chain = await startChain(await sparePort(portBase));
+const cleanups: (() => Promise<void>)[] = [];
+let exitCode = 0;
 try {
   const connection = await network.create({ network: "localhost", override: { url: chain.url } });
   const ctx = await scenarioContext(connection, SCENARIO_START);
   const { market, usd, grid } = await deployForIndexer(ctx);
-  const { wallets, publicClient } = ctx;
-  const started = Date.now();
-  const { endTime: clock, head } = await openBulkLeases(connection, {
+  const { wallets } = ctx;
+  const mined = bulk ? TEMPLATE : N;
+  const minedAt = performance.now();
+  const { head } = await openBulkLeases(connection, {
     addresses: { market: market.address, usd: usd.address, grid: grid.address },
-    leases: N,
+    leases: mined,
     provider: wallets[2]!.account.address,
     buyers: wallets.slice(3, 13).map((w) => w.account.address),
     funder: wallets[0]!.account.address,
     startTime: ctx.now() + 12n,
-    spread: 30n * DAY,
+    spread: bulk ? DAY / 2n : 30n * DAY,
+    log,
   });
-  const logs = await publicClient.getLogs({
-    address: market.address,
-    fromBlock: 0n,
-    toBlock: head,
-  });
-  console.log(
-    `seeded ${N} leases: ${logs.length} market events in ${head} blocks (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  const miningSeconds = secondsSince(minedAt);
+  log(
+    `mined ${mined.toLocaleString("en-US")} leases in ${Number(head)} blocks in ${miningSeconds} s`,
   );
 
-  // Backfill.
-  const spawnAt = Date.now();
-  const ponder = await startPonder({ rpcUrl: chain.url });
-  ponderStop = ponder.destroy;
-  const healthyAt = Date.now();
-  // /ready: the backfill (everything but the last 30 blocks, Ponder's finality window on chain 31337) is done.
-  await waitForReady(ponder, 1_800_000);
-  const readyAt = Date.now();
-  // The last 30 blocks are indexed live, block by block; the queries run once the head is indexed.
-  await waitForIndexed(ponder, Number(head), 1_800_000);
-  const indexedAt = Date.now();
-  const backfillSeconds = (readyAt - healthyAt) / 1000;
-  const indexSeconds = (indexedAt - healthyAt) / 1000;
-  console.log(
-    `Ponder: healthy after ${((healthyAt - spawnAt) / 1000).toFixed(1)} s, ready (backfill done) after ${backfillSeconds.toFixed(1)} s more, head indexed after ${indexSeconds.toFixed(1)} s`,
-  );
-
-  // Queries.
-  const day = Number((clock - DAY * 30n) / DAY);
-  const providerId = wallets[2]!.account.address.toLowerCase();
-  const queries: Record<string, () => string> = {
-    leaseListByModel: () =>
-      `{ leases(where: { gpuModel: "${MODELS[Math.floor(Math.random() * MODELS.length)]}" }, orderBy: "openedAt", orderDirection: "desc", limit: 50) { items { id openedAt status units pricePerGpuHour duration buyer { id } provider { id } } pageInfo { hasNextPage endCursor } } }`,
-    leaseWithEvents: () =>
-      `{ lease(id: "${1 + Math.floor(Math.random() * N)}") { id status endReason gpuModel region units gpus pricePerGpuHour deposit accrued refunded penalty paidToProvider fee startTime endTime buyer { id leaseCount } provider { id bond } offer { id specURI } events(orderBy: "logIndex") { items { type timestamp txHash amount fee refund penalty endReason } } } }`,
-    providerPage: () =>
-      `{ provider(id: "${providerId}") { id metadataURI bond leaseCount leasesServed gpuSecondsServed noShows providerTerminations penaltiesPaid earnings { items { paymentToken { id } earningsAccrued earningsClaimed feesPaid } } offers { items { id gpuModel region pricePerGpuHour totalUnits unitsInUse leaseCount } } leases(orderBy: "openedAt", orderDirection: "desc", limit: 20) { items { id status openedAt gpus pricePerGpuHour } } } }`,
-    priceIndex30d: () =>
-      `{ gpuModelDayStats(where: { gpuModel: "${MODELS[Math.floor(Math.random() * MODELS.length)]}", day_gte: ${day} }, orderBy: "day", orderDirection: "asc", limit: 31) { items { day date paymentToken { id } avgPricePerGpuHour volume gpuSecondsLeased gpuSecondsReleased leasesOpened activeLeases } } }`,
-  };
-  const results: Record<string, { p50: number; p95: number; p99: number }> = {};
-  for (const [name, make] of Object.entries(queries)) {
-    const check = await graphql(ponder.url, make());
-    if (check.errors) throw new Error(`${name}: ${JSON.stringify(check.errors)}`);
-    const latencies: number[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          next++;
-          const t = performance.now();
-          const res = await graphql(ponder.url, make());
-          latencies.push(performance.now() - t);
-          if (res.errors) throw new Error(`${name}: ${JSON.stringify(res.errors)}`);
-        }
-      }),
-    );
-    latencies.sort((a, b) => a - b);
-    const pct = (q: number) =>
-      Number(
-        latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1),
+  for (const db of DATABASES) {
+    const runAt = performance.now();
+    let pg: Postgres | undefined;
+    let database: BenchDatabase = { kind: "pglite" };
+    let postgresVersion: string | null = null;
+    if (db === "postgres") {
+      pg = await startPostgres({ port: await sparePort(portBase + 300) });
+      cleanups.push(pg.stop);
+      database = { kind: "postgres", url: pg.url };
+      postgresVersion = (await pg.query("SHOW server_version")).trim();
+    }
+    const { ponder, result: index } = await backfill(chain.url, database, Number(head));
+    let served = ponder;
+    let bulkResult: BulkInsertResult | null = null;
+    let bulkSeconds: number | null = null;
+    if (bulk && pg) {
+      await ponder.stop();
+      const t = performance.now();
+      bulkResult = await bulkInsertLeases(pg, N, { log });
+      bulkSeconds = secondsSince(t);
+      log(
+        `bulk insert: ${bulkResult.leases} leases, ${bulkResult.leaseEvents} events in ${bulkSeconds} s`,
       );
-    results[name] = { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99) };
-    console.log(
-      `${name.padEnd(18)} p50 ${results[name].p50} ms  p95 ${results[name].p95} ms  p99 ${results[name].p99} ms`,
-    );
+      served = await startBenchPonder({
+        command: "serve",
+        rpcUrl: chain.url,
+        database,
+        port: await sparePort(portBase + 200),
+      });
+    }
+    cleanups.push(served.stop);
+    const load = await queryLoad(served.url, N);
+    await served.stop();
+    const report = {
+      database: db,
+      postgresVersion,
+      leases: N,
+      method: bulk
+        ? `${TEMPLATE} leases mined and indexed by ponder start, copied to ${N} in PostgreSQL (scripts/indexer/bulk-insert.ts), served by ponder serve`
+        : "mined through the chain, indexed by ponder start",
+      blocks: Number(head),
+      miningSeconds,
+      backfill: index,
+      bulkInsert: bulkResult && { ...bulkResult, totalSeconds: bulkSeconds },
+      load,
+      runSeconds: secondsSince(runAt),
+      machine: { ...machineInfo, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) },
+      note: args.note,
+      measuredAt: new Date().toISOString(),
+    };
+    const file = join(process.cwd(), "bench", `indexer.${db}.${N}.json`);
+    mkdirSync(join(process.cwd(), "bench"), { recursive: true });
+    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${file}`);
+    await pg?.stop();
   }
-
-  const report = {
-    leases: N,
-    events: logs.length,
-    blocks: Number(head),
-    backfillSeconds: Number(backfillSeconds.toFixed(2)),
-    indexSeconds: Number(indexSeconds.toFixed(2)),
-    eventsPerSecond: Math.round(logs.length / indexSeconds),
-    startupSeconds: Number(((healthyAt - spawnAt) / 1000).toFixed(2)),
-    database: "pglite",
-    concurrency: CONCURRENCY,
-    requestsPerQuery: REQUESTS,
-    queries: results,
-    machine: `${(await import("node:os")).cpus().length} cores, Node ${process.version}`,
-  };
-  mkdirSync(join(process.cwd(), "bench"), { recursive: true });
-  writeFileSync(
-    join(process.cwd(), "bench", "indexer.json"),
-    JSON.stringify(report, null, 2) + "\n",
+} catch (err) {
+  console.error(
+    `bench:indexer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   );
-  console.log(`events/s ${report.eventsPerSecond}; wrote bench/indexer.json`);
+  exitCode = 1;
 } finally {
-  await ponderStop?.();
-  await chain.stop();
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await stopService(chain.service).catch(() => undefined);
 }
-process.exit(0);
+process.exit(exitCode);
