@@ -82,6 +82,15 @@ export interface IndexerClient {
     variables?: Record<string, unknown>,
     opts?: PageOptions<T>,
   ): Promise<T[]>;
+  /**
+   * GETs a JSON route of the indexer (`/explorer/leases`) with `params` as its query string (undefined ones left
+   * out). An answer with an `error` (a 400 for a bad parameter) is an `IndexerError` of kind "query" with it.
+   */
+  getJson<T>(
+    path: string,
+    params?: Record<string, string | undefined>,
+    opts?: RequestOptions,
+  ): Promise<T>;
   /** The latest indexed block (Ponder's `/status`), or undefined when the indexer has not indexed any yet. */
   indexedBlock(opts?: RequestOptions): Promise<IndexedBlock | undefined>;
   /** Timestamp of the latest indexed block, or undefined before the first one. */
@@ -183,6 +192,42 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     return rows;
   }
 
+  async function getJson<T>(
+    path: string,
+    params: Record<string, string | undefined> = {},
+    opts: RequestOptions = {},
+  ): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, v);
+    const query = search.toString() ? `?${search}` : "";
+    const response = await request(`${path}${query}`, { method: "GET" }, opts.signal);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (err) {
+      throw new IndexerError(
+        "http",
+        `The indexer's ${path} answered HTTP ${response.status} without JSON${response.status === 404 ? ": it may be an older version without this route" : ""}.`,
+        { url, status: response.status, cause: err },
+      );
+    }
+    const error =
+      body && typeof body === "object" && "error" in body && typeof body.error === "string"
+        ? body.error
+        : undefined;
+    if (error !== undefined)
+      throw new IndexerError("query", `The indexer refused the request: ${error}`, {
+        url,
+        status: response.status,
+      });
+    if (!response.ok)
+      throw new IndexerError("http", `The indexer's ${path} answered HTTP ${response.status}.`, {
+        url,
+        status: response.status,
+      });
+    return body as T;
+  }
+
   async function indexedBlock(opts: RequestOptions = {}): Promise<IndexedBlock | undefined> {
     const response = await request("/status", { method: "GET" }, opts.signal);
     if (!response.ok)
@@ -204,6 +249,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     url,
     query,
     queryAll,
+    getJson,
     indexedBlock,
     indexedTime: async (opts) => (await indexedBlock(opts))?.timestamp,
   };

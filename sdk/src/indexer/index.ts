@@ -15,3 +15,5 @@ export * from "./stats.ts";
 export * from "./queries.ts";
 export * from "./outages.ts";
 export * from "./attestations.ts";
+export * from "./explorer.ts";
+export * from "./subgraph.ts";

@@ -159,8 +159,8 @@ export async function getIndexedProvider(
   return d.provider ? toProvider(d.provider) : undefined;
 }
 
-/** Filters of `listLeases`. */
-export interface LeaseFilter {
+/** Filters of `listLeases` (the explorer's paged reads take `LeaseFilter`, in ./explorer.ts). */
+export interface LeaseListFilter {
   provider?: Address;
   buyer?: Address;
   /** The offer's id. */
@@ -172,7 +172,7 @@ export interface LeaseFilter {
 /** Leases, newest first unless told otherwise. */
 export async function listLeases(
   client: IndexerClient,
-  filter: LeaseFilter = {},
+  filter: LeaseListFilter = {},
   opts: PageOptions<RawLease> & { orderDirection?: Order } = {},
 ): Promise<IndexedLease[]> {
   const rows = await client.queryAll<RawLease>(
@@ -186,20 +186,6 @@ export async function listLeases(
     opts,
   );
   return rows.map(toLease);
-}
-
-/** How many leases match (Ponder's `totalCount`), without fetching them. */
-export async function countLeases(
-  client: IndexerClient,
-  filter: LeaseFilter = {},
-  opts: RequestOptions = {},
-): Promise<number> {
-  const d = await client.query<{ leases: { totalCount: number } }>(
-    `query ($where: leaseFilter) { leases(where: $where, limit: 1) { totalCount } }`,
-    { where: where({ ...filter, offer: filter.offer?.toString() }) },
-    opts,
-  );
-  return d.leases.totalCount;
 }
 
 /** One lease with its events in chain order, or undefined when the indexer does not know it. */

@@ -14,7 +14,10 @@ const SORT_COLUMNS = {
 };
 const ORDERS = ["leases", "gpuHours", "newest"] as const;
 
-/** A buyer as the explorer lists it; GPU-seconds and amounts are decimal strings. */
+/**
+ * A buyer as the explorer lists it; GPU-seconds and amounts are decimal strings.
+ * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
+ */
 export type AccountListRow = {
   id: string;
   leaseCount: number;

@@ -40,7 +40,10 @@ const FILTER_NAMES = [
 /** Totals at or above this are not counted further: `{ total: 10000, exact: false }`. */
 export const COUNT_CAP = 10_000;
 
-/** A lease as the explorer's table lists it; numbers are decimal strings. */
+/**
+ * A lease as the explorer's table lists it; numbers are decimal strings.
+ * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
+ */
 export type LeaseListRow = {
   id: string;
   status: string;

@@ -18,7 +18,10 @@ import { allOf, pageOf, rows, type SQL } from "./query.ts";
 
 const ORDERS = ["newest", "price", "priceDesc"] as const;
 
-/** An offer as the explorer lists it; amounts are decimal strings. */
+/**
+ * An offer as the explorer lists it; amounts are decimal strings.
+ * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
+ */
 export type OfferListRow = {
   id: string;
   provider: string;

@@ -15,7 +15,10 @@ const SORT_COLUMNS = {
 };
 const ORDERS = ["leasesServed", "availability", "gpuHours", "newest"] as const;
 
-/** A provider as the explorer lists it; amounts and GPU-seconds are decimal strings. */
+/**
+ * A provider as the explorer lists it; amounts and GPU-seconds are decimal strings.
+ * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
+ */
 export type ProviderListRow = {
   id: string;
   metadataURI: string;
