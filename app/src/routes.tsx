@@ -13,6 +13,8 @@ const pages = {
   lease: lazy(() => import("./pages/explorer/LeasePage.tsx")),
   address: lazy(() => import("./pages/explorer/AddressPage.tsx")),
   search: lazy(() => import("./pages/explorer/SearchPage.tsx")),
+  offers: lazy(() => import("./pages/explorer/OffersPage.tsx")),
+  providers: lazy(() => import("./pages/explorer/ProvidersPage.tsx")),
   verify: lazy(() => import("./pages/verify/VerifyPage.tsx")),
 };
 
@@ -29,6 +31,8 @@ const ROUTES: [string, Page][] = [
   ["/explorer/leases/:leaseId", pages.lease],
   ["/explorer/address/:address", pages.address],
   ["/explorer/search", pages.search],
+  ["/explorer/offers", pages.offers],
+  ["/explorer/providers", pages.providers],
   ["/verify", pages.verify],
 ];
 

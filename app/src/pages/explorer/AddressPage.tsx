@@ -1,15 +1,13 @@
-import { BOND_TOKEN_DISPLAY, formatDuration, gpuModelLabel } from "@gridlease/sdk";
+import { BOND_TOKEN_DISPLAY } from "@gridlease/sdk";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { Amount, TokenAmount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { parseProviderMeta } from "../../lib/spec.ts";
-import { Link } from "../../lib/router.tsx";
 import type { IndexedAccountSpending, IndexedProviderEarning } from "@gridlease/sdk/indexer";
-import { useAddress, type AddressData } from "./data.ts";
-import { leaseState, type LeaseListItem } from "./leaseFilter.ts";
-import { AddressLink, ExplorerHeader, formatDate, gpuHours, StatusBadge } from "./ui.tsx";
+import { useAddress, type AddressRecord } from "./data.ts";
+import { ExplorerHeader, formatDate, gpuHours } from "./ui.tsx";
 import { availabilityText, ProviderAvailability } from "./Availability.tsx";
-import { AttestationBadge } from "../../components/AttestationBadge.tsx";
+import { AddressLeases, AddressOffers } from "./AddressLists.tsx";
 
 /** `/explorer/address/:address`: an address as a provider (bond, offers, earnings) and as a buyer. */
 export default function AddressPage({ params }: { params: Record<string, string> }) {
@@ -44,7 +42,7 @@ export default function AddressPage({ params }: { params: Record<string, string>
   );
 }
 
-function ProviderSection({ d, address }: { d: AddressData; address: string }) {
+function ProviderSection({ d, address }: { d: AddressRecord; address: string }) {
   const p = d.provider!;
   const meta = parseProviderMeta(p.metadataURI);
   // An outage left unrepaired past its deadline failed the buyer as surely as a no-show.
@@ -112,68 +110,16 @@ function ProviderSection({ d, address }: { d: AddressData; address: string }) {
         </table>
       )}
 
-      <h3>Offers ({d.offers.length})</h3>
-      {d.offers.length === 0 ? (
-        <p className="muted">No offers.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Offer</th>
-              <th scope="col">GPU model</th>
-              <th scope="col">Region</th>
-              <th scope="col" className="num">
-                Units in use / total
-              </th>
-              <th scope="col" className="num">
-                Price / GPU-hour
-              </th>
-              <th scope="col" className="num">
-                Leases
-              </th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.offers.map((o) => (
-              <tr key={o.offerId}>
-                <td>
-                  <Link to={`/offers/${o.offerId}`}>Offer #{o.offerId}</Link>
-                </td>
-                <td>
-                  {gpuModelLabel(o.gpuModel)}{" "}
-                  <span className="muted small">× {o.gpusPerUnit}/unit</span>
-                  {o.attestation && (
-                    <AttestationBadge offerId={o.offerId} gpuModel={o.gpuModel} hasClaim />
-                  )}
-                </td>
-                <td>{o.region}</td>
-                <td className="num">
-                  {o.unitsInUse} / {o.totalUnits}
-                </td>
-                <td className="num">
-                  <TokenAmount value={o.pricePerGpuHour} token={o.paymentToken} />
-                </td>
-                <td className="num">{o.leaseCount}</td>
-                <td>{o.paused ? "Paused" : "Listed"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <h3>Offers ({p.offerCount.toLocaleString("en-US")})</h3>
+      <AddressOffers address={address} total={p.offerCount} />
 
-      <h3>Leases served ({d.served.totalCount.toLocaleString("en-US")})</h3>
-      <LeaseList
-        items={d.served.items}
-        total={d.served.totalCount}
-        role="provider"
-        address={address}
-      />
+      <h3>Leases on its offers ({p.leaseCount.toLocaleString("en-US")})</h3>
+      <AddressLeases address={address} side="provider" total={p.leaseCount} />
     </section>
   );
 }
 
-function BuyerSection({ d, address }: { d: AddressData; address: string }) {
+function BuyerSection({ d, address }: { d: AddressRecord; address: string }) {
   const a = d.account!;
   return (
     <section aria-labelledby="as-buyer">
@@ -225,13 +171,8 @@ function BuyerSection({ d, address }: { d: AddressData; address: string }) {
           </tbody>
         </table>
       )}
-      <h3>Leases bought ({d.bought.totalCount.toLocaleString("en-US")})</h3>
-      <LeaseList
-        items={d.bought.items}
-        total={d.bought.totalCount}
-        role="buyer"
-        address={address}
-      />
+      <h3>Leases bought ({a.leaseCount.toLocaleString("en-US")})</h3>
+      <AddressLeases address={address} side="buyer" total={a.leaseCount} />
     </section>
   );
 }
@@ -270,76 +211,6 @@ function SpendingTr({ s }: { s: IndexedAccountSpending }) {
         <Amount value={s.refunded} token={token} />
       </td>
     </tr>
-  );
-}
-
-/** The latest leases of one side, with a link to the full filtered table. */
-function LeaseList({
-  items,
-  total,
-  role,
-  address,
-}: {
-  items: LeaseListItem[];
-  total: number;
-  role: "buyer" | "provider";
-  address: string;
-}) {
-  if (items.length === 0) return <p className="muted">None.</p>;
-  return (
-    <>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Lease</th>
-            <th scope="col">Status</th>
-            <th scope="col">GPU model</th>
-            <th scope="col">Region</th>
-            <th scope="col" className="num">
-              GPUs
-            </th>
-            <th scope="col" className="num">
-              Price / GPU-hour
-            </th>
-            <th scope="col">Duration</th>
-            <th scope="col">{role === "buyer" ? "Provider" : "Buyer"}</th>
-            <th scope="col">Opened (UTC)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => (
-            <tr key={l.id}>
-              <td>
-                <Link to={`/explorer/leases/${l.id}`}>Lease #{l.id}</Link>
-              </td>
-              <td>
-                <StatusBadge
-                  status={leaseState(l, Math.floor(Date.now() / 1000))}
-                  endReason={l.endReason}
-                />
-              </td>
-              <td>{l.gpuModel}</td>
-              <td>{l.region}</td>
-              <td className="num">{l.gpus}</td>
-              <td className="num">
-                <TokenAmount value={l.pricePerGpuHour} token={l.paymentToken} />
-              </td>
-              <td>{formatDuration(BigInt(l.duration))}</td>
-              <td>
-                <AddressLink address={role === "buyer" ? l.provider : l.buyer} />
-              </td>
-              <td>{formatDate(l.openedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {total > items.length && (
-        <p className="small">
-          Showing the latest {items.length} of {total.toLocaleString("en-US")}.{" "}
-          <Link to={`/explorer/leases?address=${address}`}>See all leases of this address</Link>
-        </p>
-      )}
-    </>
   );
 }
 

@@ -4,6 +4,7 @@ import type { IndexedProvider } from "@gridlease/sdk/indexer";
 import { StackedBars } from "../../components/charts.tsx";
 import { modelAvailability, modelDowntimeSeries, type ModelDayStatRow } from "./series.ts";
 import { gpuHours } from "./ui.tsx";
+import { CHART_DAYS } from "./data.ts";
 
 /** Availability in percent with one decimal, from the indexer's basis points. */
 export const availabilityText = (bps: number) => `${(bps / 100).toFixed(1)}%`;
@@ -57,7 +58,8 @@ export function MarketAvailability({ rows }: { rows: ModelDayStatRow[] }) {
       <h2>Availability by GPU model</h2>
       <p className="muted small">
         GPU time delivered ÷ (delivered + down) on ended leases; down time is what buyers reported
-        until the provider resolved it. Booked on the day each lease ended.
+        until the provider resolved it. Booked on the day each lease ended, over the last{" "}
+        {CHART_DAYS} days.
       </p>
       <div className="grid-2">
         <div className="card chart-card">

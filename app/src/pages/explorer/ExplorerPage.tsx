@@ -4,7 +4,8 @@ import { Stat } from "../../components/Stat.tsx";
 import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
 import type { IndexedPaymentToken } from "@gridlease/sdk/indexer";
-import { useDayStats, useOverview } from "./data.ts";
+import { CHART_DAYS, useDayStats, useOverview } from "./data.ts";
+import { useLeaseTotal } from "./listData.ts";
 import { formatTokenAmountShort, regionLabel } from "@gridlease/sdk";
 import {
   netGpuHours,
@@ -19,11 +20,16 @@ import { MarketAvailability } from "./Availability.tsx";
 import { Amount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { ExplorerHeader, gpuHours } from "./ui.tsx";
+import { totalText } from "./leaseFilter.ts";
+
+const ACTIVE = { status: "Active" } as const;
 
 /** `/explorer`: market totals, volume per token, the price index and GPU-hours by region. */
 export default function ExplorerPage(_: { params: Record<string, string> }) {
   const overview = useOverview();
   const days = useDayStats();
+  // From the indexer's lease counts (an aggregate), like every total of the explorer.
+  const active = useLeaseTotal(ACTIVE);
   return (
     <section className="explorer">
       <ExplorerHeader title="Explorer">
@@ -54,14 +60,18 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
             </Stat>
             <Stat label="Active leases">
               <Link to="/explorer/leases?status=Active">
-                {overview.data.activeLeases.toLocaleString("en-US")}
+                {active.data ? totalText(active.data, "").trim() : "…"}
               </Link>
             </Stat>
             <Stat label="Providers">
-              {(overview.data.market?.providerCount ?? 0).toLocaleString("en-US")}
+              <Link to="/explorer/providers">
+                {(overview.data.market?.providerCount ?? 0).toLocaleString("en-US")}
+              </Link>
             </Stat>
             <Stat label="Offers">
-              {(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}
+              <Link to="/explorer/offers">
+                {(overview.data.market?.offerCount ?? 0).toLocaleString("en-US")}
+              </Link>
             </Stat>
             <Stat label="GPU-hours (net of early ends)">
               {netGpuHours(overview.data.gpuModelStats).toLocaleString("en-US", {
@@ -130,8 +140,8 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
           {days.data.models.length === 0 && <p className="muted">Nothing has been leased yet.</p>}
           <h2>GPU-hours by region</h2>
           <p className="muted small">
-            GPU-hours contracted each UTC day (at opening and at each extension), stacked by region,
-            in every token.
+            GPU-hours contracted each UTC day of the last {CHART_DAYS} days (at opening and at each
+            extension), stacked by region, in every token.
           </p>
           <div className="grid-2">
             <div className="card chart-card">
@@ -262,12 +272,12 @@ function RegionChart({ rows }: { rows: RegionDayStatRow[] }) {
   );
 }
 
-/** The same rows as totals per region over the whole period, as a table (readable without the chart). */
+/** The same rows as totals per region over the charted days, as a table (readable without the chart). */
 function RegionTotals({ rows }: { rows: RegionDayStatRow[] }) {
   const totals = useMemo(() => regionTotals(rows), [rows]);
   return (
     <table>
-      <caption className="sr-only">GPU-hours by region over the period</caption>
+      <caption className="sr-only">GPU-hours by region over the last {CHART_DAYS} days</caption>
       <thead>
         <tr>
           <th scope="col">Region</th>

@@ -1,8 +1,16 @@
 /**
- * The virtualised lease table: ARIA table roles on divs, only the visible rows (plus an overscan) in the DOM.
- * `data-last-filter-ms` on the container is the time from the last filter change to its committed render.
+ * The virtualised lease table: ARIA table roles on divs, only the visible rows (plus an overscan) in the DOM. It
+ * shows the pages loaded so far and asks for the next one (`onLoadMore`) when the view nears the last loaded row.
+ * `data-last-filter-ms` on the container is the time from the last filter change to the commit of its first page.
  */
-import { memo, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent } from "react";
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  type KeyboardEvent,
+  type MouseEvent,
+} from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "../../lib/router.tsx";
 import type { LeaseRow } from "./leaseFilter.ts";
@@ -11,6 +19,8 @@ import { formatDate, shortAddress, StatusBadge } from "./ui.tsx";
 
 export const ROW_HEIGHT = 40;
 const HEADER_HEIGHT = 36;
+/** The next page is asked for when the view comes within this many rows of the last loaded one. */
+const LOAD_AHEAD = 20;
 
 /** "2d 19h", "5h 49m", "1h 4s": the two largest non-zero units (as formatDuration), short enough for a cell. */
 export function shortDuration(seconds: number): string {
@@ -45,18 +55,30 @@ const COLUMNS = [
 export interface LeaseTableProps {
   rows: readonly LeaseRow[];
   /** Changes whenever the filters change: the table measures and scrolls to the top then. */
-  filterKey: string;
-  /** performance.now() of the filter change being rendered, or null. */
-  filterStartRef: React.MutableRefObject<number | null>;
+  filterKey?: string;
+  /** performance.now() of the filter change being rendered, or null (a table without filters has none). */
+  filterStartRef?: React.MutableRefObject<number | null>;
+  /** The rows on screen are not yet those of `filterKey` (its first page is loading). */
+  busy?: boolean;
+  /** More rows match than are loaded. */
+  hasMore?: boolean;
+  /** The next page is being loaded (or failed): do not ask again. */
+  loadingMore?: boolean;
+  /** Loads the next page. */
+  onLoadMore?: () => void;
   label?: string;
   height?: number | string;
 }
 
-/** The lease rows as a virtualised grid: only the rows in view are in the DOM, so 10,000+ stay fast. */
+/** The loaded lease rows as a virtualised grid: only the rows in view are in the DOM, so long lists stay fast. */
 export function LeaseTable({
   rows,
   filterKey,
   filterStartRef,
+  busy = false,
+  hasMore = false,
+  loadingMore = false,
+  onLoadMore,
   label = "Leases",
   height = "70vh",
 }: LeaseTableProps) {
@@ -73,10 +95,10 @@ export function LeaseTable({
     initialRect: { width: 1200, height: 600 },
   });
 
-  // After the commit of a filtered render: record the time since the change, and go back to the first row.
+  // After the commit of a filter's first page: record the time since the change, and go back to the first row.
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (!el) return;
+    if (!el || busy || !filterStartRef) return;
     const start = filterStartRef.current;
     if (start !== null) {
       filterStartRef.current = null;
@@ -89,9 +111,16 @@ export function LeaseTable({
       }
       if (el.scrollTop !== 0) el.scrollTop = 0;
     }
-  }, [rows, filterKey, filterStartRef]);
+  }, [rows, filterKey, filterStartRef, busy]);
 
   const items = virtualizer.getVirtualItems();
+  const lastInView = items.at(-1)?.index ?? -1;
+  // Near the end of what is loaded: ask for the next page (once; `loadingMore` holds further asks, and a failed
+  // page waits for the person to retry rather than being asked again in a loop).
+  const canLoad = hasMore && !loadingMore && !busy && onLoadMore !== undefined;
+  useEffect(() => {
+    if (canLoad && lastInView >= rows.length - LOAD_AHEAD) onLoadMore?.();
+  }, [canLoad, lastInView, rows.length, onLoadMore]);
   const { navigate } = useRouter();
 
   // Rows hold plain links (no router hook per row); one handler routes their clicks without a reload.
@@ -111,7 +140,8 @@ export function LeaseTable({
     navigate(a.getAttribute("href")!);
   };
 
-  // Arrow keys on a lease number move to the next or previous lease, rendering it first when it is off screen.
+  // Arrow keys on a lease number move to the next or previous lease, rendering it first when it is off screen;
+  // Home and End go to the first and the last loaded lease, and End (or Down on the last) loads the next page.
   const pendingFocus = useRef<number | null>(null);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
@@ -121,10 +151,11 @@ export function LeaseTable({
     let next: number;
     if (e.key === "ArrowDown") next = index + 1;
     else if (e.key === "ArrowUp") next = index - 1;
-    else if (e.key === "Home" && e.ctrlKey) next = 0;
-    else if (e.key === "End" && e.ctrlKey) next = rows.length - 1;
+    else if (e.key === "Home") next = 0;
+    else if (e.key === "End") next = rows.length - 1;
     else return;
     e.preventDefault();
+    if ((e.key === "End" || next >= rows.length) && hasMore && !loadingMore) onLoadMore?.();
     if (next < 0 || next >= rows.length) return;
     const linkAt = (i: number) =>
       scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"] .lease-link`);
@@ -152,16 +183,18 @@ export function LeaseTable({
   return (
     <div
       ref={scrollRef}
-      className="lease-table-scroll"
+      className={busy ? "lease-table-scroll stale" : "lease-table-scroll"}
       style={{ height }}
       data-testid="lease-table"
       data-row-count={rows.length}
+      aria-busy={busy || loadingMore}
     >
       <div
         ref={tableRef}
         role="table"
         aria-label={label}
-        aria-rowcount={rows.length + 1}
+        // -1: more rows exist than are loaded, and the table does not claim to know how many.
+        aria-rowcount={hasMore ? -1 : rows.length + 1}
         className="lease-table"
       >
         <div role="rowgroup" className="lt-head">
@@ -185,7 +218,7 @@ export function LeaseTable({
           ))}
         </div>
       </div>
-      {rows.length === 0 && <p className="empty muted">No lease matches these filters.</p>}
+      {rows.length === 0 && !busy && <p className="empty muted">No lease matches these filters.</p>}
     </div>
   );
 }

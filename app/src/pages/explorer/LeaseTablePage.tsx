@@ -1,105 +1,76 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import {
-  GPU_MODELS,
-  REGIONS,
-  endReasonLabel,
-  gpuModelLabel,
-  regionLabel,
-  type EndReasonName,
-} from "@gridlease/sdk";
+import { endReasonLabel } from "@gridlease/sdk";
 import { SelectFilter } from "../../components/SelectFilter.tsx";
-import { ErrorState } from "../../components/States.tsx";
+import { ErrorState, Loading } from "../../components/States.tsx";
 import { useSearchParams } from "../../lib/router.tsx";
-import { useAllLeases } from "./data.ts";
+import { LEASE_PAGE_SIZE, useLeasePages, useLeaseTotal } from "./listData.ts";
 import { LeaseTable } from "./LeaseTable.tsx";
 import {
-  distinct,
-  filterLeases,
+  END_REASONS,
+  NO_FILTERS,
+  STATUS_CHOICES,
   filtersFromParams,
   filtersKey,
   hasFilters,
-  prepareRows,
+  leaseQueryOf,
+  modelChoices,
+  regionChoices,
   type LeaseFilters,
-  type LeaseRow,
 } from "./leaseFilter.ts";
+import { LoadedNote, ONE_AT_A_TIME, TotalCount } from "./Paging.tsx";
 import { ExplorerHeader } from "./ui.tsx";
 
-const STATUSES: [string, string][] = [
-  ["Pending", "Pending (all)"],
-  ["ActivationOverdue", "Pending, activation overdue"],
-  ["Active", "Active (all)"],
-  ["Expired", "Active, term over (not closed)"],
-  ["Ended", "Ended"],
-];
-const END_REASONS: EndReasonName[] = [
-  "Expired",
-  "BuyerTerminated",
-  "ProviderTerminated",
-  "NoShowCancelled",
-  "OutageUnresolved",
-];
-const EMPTY: LeaseRow[] = [];
+/** Milliseconds of calm after typing in the address filter before it is applied (one request, not one a key). */
+const TYPING_PAUSE_MS = 250;
 
-/** Known codes first (in their listed order), then any other value the data holds. */
-const withKnown = (known: readonly string[], present: readonly string[]) => [
-  ...known,
-  ...present.filter((v) => !known.includes(v)),
-];
-
-/** `/explorer/leases`: every lease in a virtualised table, filtered by the query string. */
+/**
+ * `/explorer/leases`: the leases matching the filters in the query string, newest first, one page of 100 at a time
+ * from the indexer (filtered and paged on the server); scrolling near the end loads the next page.
+ */
 export default function LeaseTablePage(_: { params: Record<string, string> }) {
-  const leases = useAllLeases();
-  const rows = useMemo(() => (leases.data ? prepareRows(leases.data) : EMPTY), [leases.data]);
   const [params, setParams] = useSearchParams();
   const urlKey = filtersKey(filtersFromParams(params));
-  // The filters live in the page's state, so a change renders only this page; the address bar follows right
-  // after the commit (typing: after a short pause), and a new URL from outside (back, a link) resets them.
+  // `f` is what the form shows; `applied` is what the indexer is asked (the address after a pause in typing). The
+  // address bar follows `applied`, and a new URL from outside (back, a link) resets both.
   const [f, setF] = useState<LeaseFilters>(() => filtersFromParams(params));
+  const [applied, setApplied] = useState<LeaseFilters>(f);
   const written = useRef(urlKey);
   useEffect(() => {
     if (urlKey === written.current) return;
     written.current = urlKey;
-    setF(filtersFromParams(new URLSearchParams(window.location.search)));
+    const next = filtersFromParams(new URLSearchParams(window.location.search));
+    setF(next);
+    setApplied(next);
   }, [urlKey]);
-  const urlTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(urlTimer.current), []);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
 
-  const filterKey = filtersKey(f);
-  // `f` changes only when a filter does (setF), so the 10,000-row pass runs once per change.
-  const filtered = useMemo(() => filterLeases(rows, f), [rows, f]);
+  const { query, problem } = useMemo(() => leaseQueryOf(applied), [applied]);
+  const leases = useLeasePages(query);
+  const total = useLeaseTotal(query);
   const filterStart = useRef<number | null>(null);
-  const models = useMemo(
-    () => withKnown(Object.keys(GPU_MODELS), distinct(rows, "gpuModel")),
-    [rows],
-  );
-  const regions = useMemo(() => withKnown(Object.keys(REGIONS), distinct(rows, "region")), [rows]);
 
-  const change = (patch: Partial<LeaseFilters>) => {
+  const apply = (next: LeaseFilters) => {
     filterStart.current = performance.now();
+    setApplied(next);
+    written.current = filtersKey(next);
+    setParams({ ...next });
+  };
+  const change = (patch: Partial<LeaseFilters>) => {
     const next = { ...f, ...patch };
     setF(next);
-    clearTimeout(urlTimer.current);
-    urlTimer.current = setTimeout(
-      () => {
-        written.current = filtersKey(next);
-        setParams({
-          gpu: next.gpu,
-          region: next.region,
-          status: next.status,
-          reason: next.reason,
-          address: next.address,
-        });
-      },
-      "address" in patch ? 250 : 0,
-    );
+    clearTimeout(timer.current);
+    if ("address" in patch) timer.current = setTimeout(() => apply(next), TYPING_PAUSE_MS);
+    else apply(next);
   };
 
+  const rows = leases.rows;
   return (
     <section className="explorer">
       <ExplorerHeader title="All leases">
         <p className="muted">
-          Every lease ever opened, newest first. Filters are kept in the address bar, so a filtered
-          view can be shared.
+          Every lease ever opened, newest first, filtered by the indexer. Filters are kept in the
+          address bar, so a filtered view can be shared.
         </p>
       </ExplorerHeader>
 
@@ -114,7 +85,7 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
           label="GPU model"
           value={f.gpu}
           anyLabel="All models"
-          choices={models.map((m) => [m, gpuModelLabel(m)])}
+          choices={modelChoices(f.gpu)}
           onChange={(gpu) => change({ gpu })}
         />
         <SelectFilter
@@ -122,7 +93,7 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
           label="Region"
           value={f.region}
           anyLabel="All regions"
-          choices={regions.map((r) => [r, `${regionLabel(r)} (${r})`])}
+          choices={regionChoices(f.region)}
           onChange={(region) => change({ region })}
         />
         <SelectFilter
@@ -130,7 +101,7 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
           label="Status"
           value={f.status}
           anyLabel="Any status"
-          choices={STATUSES}
+          choices={STATUS_CHOICES}
           onChange={(status) => change({ status })}
         />
         <SelectFilter
@@ -148,55 +119,64 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
             type="search"
             value={f.address}
             onChange={(e) => change({ address: e.target.value })}
-            placeholder="Buyer or provider, 0x…"
+            placeholder="Buyer or provider: 0x and at least 4 digits"
+            aria-describedby="f-address-help"
             spellCheck={false}
             autoComplete="off"
           />
+          <span id="f-address-help" className="muted small">
+            A full address, or its start (0x7099…).
+          </span>
         </div>
         <button
           type="button"
           className="button secondary"
           disabled={!hasFilters(f)}
-          onClick={() => change({ gpu: "", region: "", status: "", reason: "", address: "" })}
+          onClick={() => change({ ...NO_FILTERS })}
         >
           Clear filters
         </button>
       </form>
 
-      {leases.isError ? (
+      {problem !== undefined ? (
+        <p className="callout callout-warn" role="status" data-testid="filter-problem">
+          {problem}
+        </p>
+      ) : leases.isError && !leases.data ? (
         <ErrorState error={leases.error} retry={() => leases.refetch()} />
       ) : leases.isPending ? (
-        <LoadProgress loaded={leases.progress.loaded} total={leases.progress.total} />
+        <Loading what="leases" />
       ) : (
         <>
-          <p className="lease-count" role="status" aria-live="polite" data-testid="lease-count">
-            <strong>{filtered.length.toLocaleString("en-US")}</strong> of{" "}
-            {rows.length.toLocaleString("en-US")} leases
-            {leases.isFetching && <span className="muted"> · refreshing…</span>}
-          </p>
-          <LeaseTable rows={filtered} filterKey={filterKey} filterStartRef={filterStart} />
+          <TotalCount
+            total={total}
+            loaded={rows.length}
+            refreshing={
+              leases.isPlaceholderData || (leases.isFetching && !leases.isFetchingNextPage)
+            }
+          />
+          <LeaseTable
+            rows={rows}
+            filterKey={filtersKey(applied)}
+            filterStartRef={filterStart}
+            busy={leases.isPlaceholderData}
+            hasMore={leases.hasNextPage}
+            loadingMore={leases.isFetchingNextPage || leases.isFetchNextPageError}
+            onLoadMore={() => void leases.fetchNextPage(ONE_AT_A_TIME)}
+          />
+          <LoadedNote
+            loaded={rows.length}
+            pageSize={LEASE_PAGE_SIZE}
+            noun="leases"
+            scrollbar
+            query={leases}
+          />
           <p className="muted small">
-            Use Tab to move through the links of a row, and the up and down arrow keys on a lease
-            number to move between leases.
+            On a lease number, the up and down arrow keys move between leases, Home and End go to
+            the first and the last loaded lease (End also loads the next page), and Enter opens it.
           </p>
         </>
       )}
     </section>
-  );
-}
-
-function LoadProgress({ loaded, total }: { loaded: number; total?: number }) {
-  return (
-    <div className="load-progress" role="status" aria-live="polite">
-      <label htmlFor="lease-load-progress">
-        Loading leases… {loaded.toLocaleString("en-US")}
-        {total !== undefined ? ` of ${total.toLocaleString("en-US")}` : ""}
-      </label>
-      <progress
-        id="lease-load-progress"
-        max={total ?? undefined}
-        value={total ? loaded : undefined}
-      />
-    </div>
   );
 }

@@ -1,12 +1,20 @@
 /**
- * The explorer's indexer queries (Ponder GraphQL): the SDK's typed queries where the explorer reads what they
- * read, and two light selections of its own for the lease table (10,000+ rows) and the lease page.
+ * The explorer's exact lookups and aggregates (Ponder GraphQL): the overview, one lease, one address, one
+ * transaction. The SDK's typed queries where the explorer reads what they read, and light selections of its own
+ * for the lease page and the address page. The paged lists are in listData.ts.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { isAddress } from "viem";
 import {
-  getIndexedAddress,
+  ACCOUNT_FIELDS,
+  ACCOUNT_SPENDING_FIELDS,
+  CREDIT_FIELDS,
+  PROVIDER_EARNING_FIELDS,
+  PROVIDER_FIELDS,
+  toAccount,
+  toAccountSpending,
+  toCredit,
+  toProvider,
+  toProviderEarning,
   getMarketOverview,
   LEASE_EVENT_FIELDS,
   listGpuModelDayStats,
@@ -15,18 +23,20 @@ import {
   byChainOrder,
   toLeaseEvent,
   type IndexedAddress,
-  type IndexedLease,
   type IndexedLeaseEvent,
   type IndexedOverview,
+  type RawAccount,
+  type RawAccountSpending,
+  type RawCredit,
   type RawLeaseEvent,
+  type RawProvider,
+  type RawProviderEarning,
 } from "@gridlease/sdk/indexer";
 import { indexer } from "../../lib/indexer.ts";
-import type { LeaseListItem } from "./leaseFilter.ts";
 import type { SettlementInput } from "./settlement.ts";
 
 interface Conn<T> {
   items: T[];
-  totalCount?: number;
 }
 
 /**
@@ -61,66 +71,26 @@ export function useOverview() {
   });
 }
 
-/** Every per-day statistics row, by GPU model and by region, for the charts. */
+/** Days of statistics the charts show: a bounded read however long the market has run. */
+export const CHART_DAYS = 90;
+
+/**
+ * The per-day statistics rows of the last `CHART_DAYS` UTC days up to the latest indexed block, by GPU model and by
+ * region, for the charts (a few rows a day, never the whole history).
+ */
 export function useDayStats() {
   return useQuery({
-    queryKey: ["explorer", "day-stats"],
+    queryKey: ["explorer", "day-stats", CHART_DAYS],
     queryFn: async ({ signal }) => {
+      const now = await indexer.indexedTime({ signal });
+      const fromDay = now === undefined ? undefined : Number(now / 86_400n) - (CHART_DAYS - 1);
       const [models, regions] = await Promise.all([
-        listGpuModelDayStats(indexer, {}, { signal }),
-        listRegionDayStats(indexer, {}, { signal }),
+        listGpuModelDayStats(indexer, { fromDay }, { signal }),
+        listRegionDayStats(indexer, { fromDay }, { signal }),
       ]);
       return { models, regions };
     },
   });
-}
-
-/* ------------------------------------------------------------------ lease list */
-
-const LEASE_LIST_FIELDS =
-  "id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id } startTime activationDeadline";
-
-const LEASES = /* GraphQL */ `
-  query Leases($after: String) {
-    leases(limit: 1000, after: $after, orderBy: "openedAt", orderDirection: "desc") {
-      items { ${LEASE_LIST_FIELDS} }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
-const LEASE_COUNT = /* GraphQL */ `
-  query LeaseCount {
-    leases(limit: 1) {
-      totalCount
-    }
-  }
-`;
-
-/** Every lease, page by page; `loaded`/`total` report progress while the pages arrive. */
-export function useAllLeases() {
-  const [progress, setProgress] = useState<{ loaded: number; total?: number }>({ loaded: 0 });
-  const query = useQuery({
-    queryKey: ["explorer", "all-leases"],
-    staleTime: 60_000,
-    queryFn: async ({ signal }) => {
-      setProgress({ loaded: 0 });
-      indexer
-        .query<{ leases: { totalCount: number } }>(LEASE_COUNT, {}, { signal })
-        .then((d) => setProgress((p) => ({ ...p, total: d.leases.totalCount })))
-        .catch(() => undefined);
-      const rows = await indexer.queryAll<Record<string, unknown>>(
-        LEASES,
-        "leases",
-        {},
-        {
-          signal,
-          onPage: (rows) => setProgress((p) => ({ ...p, loaded: rows.length })),
-        },
-      );
-      return flatAll<LeaseListItem>(rows);
-    },
-  });
-  return { ...query, progress };
 }
 
 /* ------------------------------------------------------------------ one lease */
@@ -182,47 +152,45 @@ export function useLease(id: string) {
 
 /* ------------------------------------------------------------------ one address */
 
-/** A lease of the SDK as the lease table's row (which keeps the indexer's decimal strings). */
-const listItem = (l: IndexedLease): LeaseListItem => ({
-  id: l.leaseId.toString(),
-  status: l.status,
-  endReason: l.endReason,
-  gpuModel: l.gpuModel,
-  region: l.region,
-  gpus: l.gpus.toString(),
-  pricePerGpuHour: l.pricePerGpuHour.toString(),
-  duration: l.duration.toString(),
-  buyer: l.buyer,
-  provider: l.provider,
-  openedAt: l.openedAt.toString(),
-  paymentToken: l.paymentToken,
-  startTime: l.startTime?.toString() ?? null,
-  activationDeadline: l.activationDeadline.toString(),
-});
+const ADDRESS = /* GraphQL */ `
+  query Address($id: String!) {
+    provider(id: $id) { ${PROVIDER_FIELDS} }
+    providerEarnings(where: { provider: $id }, limit: 100) { items { ${PROVIDER_EARNING_FIELDS} } }
+    account(id: $id) { ${ACCOUNT_FIELDS} }
+    accountSpendings(where: { account: $id }, limit: 100) { items { ${ACCOUNT_SPENDING_FIELDS} } }
+    credits(where: { account: $id }, limit: 100) { items { ${CREDIT_FIELDS} } }
+  }
+`;
 
-/** An address's record, with its latest leases as lease-table rows and its newest offers first. */
-export interface AddressData extends Omit<IndexedAddress, "served" | "bought"> {
-  served: { totalCount: number; items: LeaseListItem[] };
-  bought: { totalCount: number; items: LeaseListItem[] };
-}
+/** An address's record: its provider and account rows (with their counters) and its flows per token. */
+export type AddressRecord = Pick<
+  IndexedAddress,
+  "provider" | "earnings" | "account" | "spending" | "credits"
+>;
 
-/** What the indexer knows of an address as a provider and as a buyer. */
+/**
+ * What the indexer knows of an address as a provider and as a buyer, by exact id (its offers and leases are read
+ * page by page, see listData.ts; the per-token rows are one per payment token, a handful).
+ */
 export function useAddress(address: string) {
   const id = address.toLowerCase();
   return useQuery({
     queryKey: ["explorer", "address", id],
     enabled: /^0x[0-9a-f]{40}$/.test(id),
-    queryFn: async ({ signal }): Promise<AddressData> => {
-      if (!isAddress(id)) throw new TypeError(`Not an address: ${address}`);
-      const d = await getIndexedAddress(indexer, id, {
-        signal,
-        recentLeases: 50,
-      });
+    queryFn: async ({ signal }): Promise<AddressRecord> => {
+      const d = await indexer.query<{
+        provider: RawProvider | null;
+        providerEarnings: Conn<RawProviderEarning>;
+        account: RawAccount | null;
+        accountSpendings: Conn<RawAccountSpending>;
+        credits: Conn<RawCredit>;
+      }>(ADDRESS, { id }, { signal });
       return {
-        ...d,
-        offers: [...d.offers].reverse(),
-        served: { totalCount: d.served.totalCount, items: d.served.leases.map(listItem) },
-        bought: { totalCount: d.bought.totalCount, items: d.bought.leases.map(listItem) },
+        provider: d.provider ? toProvider(d.provider) : undefined,
+        earnings: d.providerEarnings.items.map(toProviderEarning),
+        account: d.account ? toAccount(d.account) : undefined,
+        spending: d.accountSpendings.items.map(toAccountSpending),
+        credits: d.credits.items.map(toCredit),
       };
     },
   });

@@ -11,7 +11,10 @@ const REASONS = ["Expired", "BuyerTerminated", "ProviderTerminated", "NoShowCanc
 
 export const addr = (n: number, prefix = "b") => `0x${prefix}${n.toString(16).padStart(39, "0")}`;
 
-/** n synthetic leases, deterministic: lease i opened at 1_700_000_000 + i * 60. */
+/**
+ * n synthetic leases, deterministic: lease i opened at 1_700_000_000 + i * 60; pending and active ones far from
+ * their deadline and end, so their status is the stored one at any time a test runs.
+ */
 export function syntheticLeases(n: number): LeaseListItem[] {
   const out: LeaseListItem[] = [];
   for (let i = 1; i <= n; i++) {
@@ -24,11 +27,15 @@ export function syntheticLeases(n: number): LeaseListItem[] {
       region: REGIONS[i % REGIONS.length],
       gpus: String(8 * ((i % 4) + 1)),
       pricePerGpuHour: String(2_000_000 + (i % 7) * 100_000),
-      duration: String(3600 * ((i % 48) + 1)),
+      // An active lease runs for ever here, so it never reads as term over.
+      duration: String(status === "Active" ? 9_000_000_000 : 3600 * ((i % 48) + 1)),
       buyer: addr(i % 97, "b"),
       provider: addr(i % 14, "a"),
       openedAt: String(1_700_000_000 + i * 60),
       paymentToken: i % 3 === 0 ? GRID : USD,
+      startTime: status === "Pending" ? null : String(1_700_000_100 + i * 60),
+      activationDeadline: String(status === "Pending" ? 9_999_999_999 : 1_700_003_600 + i * 60),
+      endTime: status === "Ended" ? String(1_700_000_100 + i * 60 + 3600) : null,
     });
   }
   return out;

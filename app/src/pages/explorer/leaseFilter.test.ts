@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
-  distinct,
-  filterLeases,
+  NO_FILTERS,
+  addressFilterProblem,
   filtersFromParams,
   hasFilters,
+  leaseQueryOf,
   leaseState,
-  prepareRows,
-  type LeaseFilters,
+  modelChoices,
+  toLeaseRows,
+  totalText,
   type LeaseListItem,
 } from "./leaseFilter.ts";
-import { addr, syntheticLeases } from "./fixtures.ts";
+import { syntheticLeases } from "./fixtures.ts";
 import { shortDuration } from "./LeaseTable.tsx";
 
 describe("short durations", () => {
@@ -24,75 +26,71 @@ describe("short durations", () => {
   });
 });
 
-const none: LeaseFilters = { gpu: "", region: "", status: "", reason: "", address: "" };
-
-describe("lease table filtering", () => {
-  const rows = prepareRows(syntheticLeases(12_000));
-
-  it("orders rows newest first", () => {
-    expect(rows[0].id).toBe("12000");
-    expect(rows.at(-1)!.id).toBe("1");
-  });
-
-  it("returns every row when no filter is set", () => {
-    expect(filterLeases(rows, none)).toHaveLength(12_000);
-    expect(hasFilters(none)).toBe(false);
-  });
-
-  it("combines GPU model, region, status and end reason", () => {
-    const f = {
-      ...none,
-      gpu: "B200-192GB",
-      region: "JP-13",
-      status: "Ended",
-      reason: "BuyerTerminated",
-    };
-    const out = filterLeases(rows, f);
-    expect(out.length).toBeGreaterThan(0);
-    for (const r of out) {
-      expect(r.gpuModel).toBe("B200-192GB");
-      expect(r.region).toBe("JP-13");
-      expect(r.status).toBe("Ended");
-      expect(r.endReason).toBe("BuyerTerminated");
-    }
-    // Same answer as a naive filter.
-    const naive = rows.filter(
-      (r) =>
-        r.gpuModel === f.gpu &&
-        r.region === f.region &&
-        r.status === f.status &&
-        r.endReason === f.reason,
-    );
-    expect(out.map((r) => r.id)).toEqual(naive.map((r) => r.id));
-  });
-
-  it("matches the buyer or the provider by part of the address, any case; from the start when it begins with 0x", () => {
-    const provider = addr(5, "a");
-    const byProvider = filterLeases(rows, {
-      ...none,
-      address: provider.toUpperCase().replace("0X", "0x"),
-    });
-    expect(byProvider.length).toBe(
-      rows.filter((r) => r.provider === provider || r.buyer === provider).length,
-    );
-    expect(byProvider.every((r) => r.provider === provider)).toBe(true);
-    const buyer = addr(42, "b");
-    const byBuyer = filterLeases(rows, { ...none, address: buyer.slice(2) });
-    expect(byBuyer.length).toBeGreaterThan(0);
-    expect(byBuyer.every((r) => r.buyer === buyer)).toBe(true);
-    expect(filterLeases(rows, { ...none, address: "0x" })).toHaveLength(rows.length);
-    expect(filterLeases(rows, { ...none, address: "0xnothing" })).toHaveLength(0);
-    // "0xb" is a prefix: every buyer (0xb…) and no provider (0xa…); "b" alone matches anywhere.
-    expect(filterLeases(rows, { ...none, address: "0xb" })).toHaveLength(rows.length);
-    expect(filterLeases(rows, { ...none, address: "0x0" })).toHaveLength(0);
+describe("the lease table's query", () => {
+  it("sends only the filters that are set, with the indexer's names", () => {
+    expect(leaseQueryOf(NO_FILTERS)).toEqual({ query: {} });
     expect(
-      filterLeases(rows, { ...none, address: "002a" }).every(
-        (r) => r.buyer.includes("002a") || r.provider.includes("002a"),
-      ),
-    ).toBe(true);
+      leaseQueryOf({
+        gpu: "B200-192GB",
+        region: "JP-13",
+        status: "ActivationOverdue",
+        reason: "BuyerTerminated",
+        address: " 0xABCDEF ",
+      }),
+    ).toEqual({
+      query: {
+        gpuModel: "B200-192GB",
+        region: "JP-13",
+        status: "ActivationOverdue",
+        endReason: "BuyerTerminated",
+        address: "0xabcdef",
+      },
+    });
   });
 
-  it("derives overdue and term-over states, and filters on them or on the indexer status", () => {
+  it("takes a full address or its first 6+ characters, and names what is wrong with anything else", () => {
+    const full = `0x${"Ab".repeat(20)}`;
+    expect(addressFilterProblem("")).toBeUndefined();
+    expect(addressFilterProblem(full)).toBeUndefined();
+    expect(addressFilterProblem("0x7099")).toBeUndefined();
+    expect(addressFilterProblem("dc79c8")).toMatch(/not the start of an address/);
+    expect(addressFilterProblem("0x709")).toMatch(/at least 6 characters/);
+    expect(addressFilterProblem("0x")).toMatch(/at least 6 characters/);
+    expect(addressFilterProblem("0x70g9ab")).toMatch(/only hexadecimal digits/);
+    expect(addressFilterProblem(`${full}0`)).toMatch(/longer than an address/);
+    const bad = leaseQueryOf({ ...NO_FILTERS, address: "dc79c8" });
+    expect(bad.query).toBeUndefined();
+    expect(bad.problem).toMatch(/dc79c8/);
+  });
+
+  it("refuses a status the indexer does not know, without asking it", () => {
+    const r = leaseQueryOf({ ...NO_FILTERS, status: "Running" });
+    expect(r.query).toBeUndefined();
+    expect(r.problem).toMatch(/“Running” is not a lease status: choose one of Pending, /);
+  });
+
+  it("reads the filters from the URL", () => {
+    const f = filtersFromParams(new URLSearchParams("gpu=B200-192GB&status=Active&address=0xab"));
+    expect(f).toEqual({ ...NO_FILTERS, gpu: "B200-192GB", status: "Active", address: "0xab" });
+    expect(hasFilters(f)).toBe(true);
+    expect(hasFilters(NO_FILTERS)).toBe(false);
+  });
+
+  it("lists the SDK's models first, and an unknown one from the URL after them", () => {
+    const values = modelChoices("MI300X").map(([v]) => v);
+    expect(values[0]).toBe("A100-80GB");
+    expect(values.at(-1)).toBe("MI300X");
+    expect(modelChoices("").map(([v]) => v)).not.toContain("");
+  });
+
+  it("says a total as a number of leases, or as a bound", () => {
+    expect(totalText({ total: 1_000_000, exact: true })).toBe("1,000,000 leases");
+    expect(totalText({ total: 10_000, exact: false })).toBe("at least 10,000 leases");
+  });
+});
+
+describe("lease rows", () => {
+  it("derives overdue and term-over states at the time the page loaded", () => {
     const base = syntheticLeases(1)[0];
     const pending: LeaseListItem = {
       ...base,
@@ -110,36 +108,17 @@ describe("lease table filtering", () => {
     expect(leaseState(pending, 1001)).toBe("ActivationOverdue");
     expect(leaseState(active, 4599)).toBe("Active");
     expect(leaseState(active, 4600)).toBe("Expired");
-    const rs = prepareRows(
+    const rows = toLeaseRows(
       [
         { ...pending, id: "1" },
-        { ...active, id: "2" },
-        { ...active, id: "3", startTime: "999999" },
+        { ...active, id: "2", buyer: "0xABC" },
       ],
       5000,
     );
-    expect(
-      filterLeases(rs, { ...none, status: "Active" })
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual(["2", "3"]);
-    expect(filterLeases(rs, { ...none, status: "Expired" }).map((r) => r.id)).toEqual(["2"]);
-    expect(filterLeases(rs, { ...none, status: "ActivationOverdue" }).map((r) => r.id)).toEqual([
-      "1",
+    // The server's order is kept.
+    expect(rows.map((r) => [r.id, r.state, r.buyerLc])).toEqual([
+      ["1", "ActivationOverdue", pending.buyer.toLowerCase()],
+      ["2", "Expired", "0xabc"],
     ]);
-    expect(filterLeases(rs, { ...none, status: "Pending" }).map((r) => r.id)).toEqual(["1"]);
-  });
-
-  it("reads filters from the URL and lists the values that occur", () => {
-    const f = filtersFromParams(new URLSearchParams("gpu=B200-192GB&status=Active&address=0xab"));
-    expect(f).toEqual({
-      gpu: "B200-192GB",
-      region: "",
-      status: "Active",
-      reason: "",
-      address: "0xab",
-    });
-    expect(hasFilters(f)).toBe(true);
-    expect(distinct(rows, "status")).toEqual(["Active", "Ended", "Pending"]);
   });
 });

@@ -1,39 +1,38 @@
-/** The lease table's rows and filters: pure, so they are fast to test and fast on 10,000+ rows. */
+/**
+ * The lease table's filters and rows: pure, so they are fast to test. The indexer filters, sorts and pages on the
+ * server; this turns the query string into the query it is sent (or a plain reason why it is not sent).
+ */
+import {
+  EndReason,
+  GPU_MODELS,
+  REGIONS,
+  gpuModelLabel,
+  regionLabel,
+  type EndReasonName,
+} from "@gridlease/sdk";
+import type { LeaseFilter, LeaseListRow, LeaseStatusFilter } from "@gridlease/sdk/indexer";
+import type { FilterChoice } from "../../components/SelectFilter.tsx";
 
 /** A lease as the table reads it from the indexer (bigints arrive as decimal strings). */
-export interface LeaseListItem {
-  id: string;
-  status: string;
-  endReason: string;
-  gpuModel: string;
-  region: string;
-  gpus: string;
-  pricePerGpuHour: string;
-  duration: string;
-  buyer: string;
-  provider: string;
-  openedAt: string;
-  paymentToken: string;
-  /** Activation time, null while pending. */
-  startTime?: string | null;
-  activationDeadline?: string;
-}
+export type LeaseListItem = LeaseListRow;
 
-/** A row ready to filter: numbers parsed and addresses lowercased once, when the rows load. */
+/** A row ready to show: numbers parsed and addresses lowercased once, when its page loads. */
 export interface LeaseRow extends LeaseListItem {
-  n: number;
   opened: number;
   buyerLc: string;
   providerLc: string;
   /**
-   * The status as a person sees it when the rows loaded: Pending, ActivationOverdue (pending past its deadline),
+   * The status as a person sees it when the page loaded: Pending, ActivationOverdue (pending past its deadline),
    * Active, Expired (active past its end, not closed yet) or Ended.
    */
   state: string;
 }
 
 /** The derived status of a lease at `now` (unix seconds), from the indexer's status and times. */
-export function leaseState(it: LeaseListItem, now: number): string {
+export function leaseState(
+  it: Pick<LeaseListItem, "status" | "startTime" | "duration"> & { activationDeadline?: string },
+  now: number,
+): string {
   if (
     it.status === "Pending" &&
     it.activationDeadline !== undefined &&
@@ -45,26 +44,18 @@ export function leaseState(it: LeaseListItem, now: number): string {
   return it.status;
 }
 
-/** Rows ready to filter (numbers parsed, addresses lowercased, status derived at `now`), newest first. */
-export function prepareRows(
+/** One page's rows ready to show (the server already ordered them), with the status derived at `now`. */
+export function toLeaseRows(
   items: readonly LeaseListItem[],
   now = Math.floor(Date.now() / 1000),
 ): LeaseRow[] {
-  const rows = new Array<LeaseRow>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    rows[i] = {
-      ...it,
-      n: Number(it.id),
-      opened: Number(it.openedAt),
-      buyerLc: it.buyer.toLowerCase(),
-      providerLc: it.provider.toLowerCase(),
-      state: leaseState(it, now),
-    };
-  }
-  // Newest first; the id breaks ties (several leases can open in one block).
-  rows.sort((a, b) => b.opened - a.opened || b.n - a.n);
-  return rows;
+  return items.map((it) => ({
+    ...it,
+    opened: Number(it.openedAt),
+    buyerLc: it.buyer.toLowerCase(),
+    providerLc: it.provider.toLowerCase(),
+    state: leaseState(it, now),
+  }));
 }
 
 export interface LeaseFilters {
@@ -84,6 +75,15 @@ export const FILTER_KEYS = [
   "address",
 ] as const satisfies readonly (keyof LeaseFilters)[];
 
+/** No filter set. */
+export const NO_FILTERS: LeaseFilters = {
+  gpu: "",
+  region: "",
+  status: "",
+  reason: "",
+  address: "",
+};
+
 /** The table's filters from the query string (an absent one is ""). */
 export function filtersFromParams(params: URLSearchParams): LeaseFilters {
   return {
@@ -101,43 +101,79 @@ export const filtersKey = (f: LeaseFilters) => FILTER_KEYS.map((k) => f[k]).join
 /** Whether any filter is set. */
 export const hasFilters = (f: LeaseFilters) => FILTER_KEYS.some((k) => f[k] !== "");
 
+/** The status filter's choices, in the indexer's names, as people read them. */
+export const STATUS_CHOICES: readonly (readonly [LeaseStatusFilter, string])[] = [
+  ["Pending", "Pending (all)"],
+  ["ActivationOverdue", "Pending, activation overdue"],
+  ["Active", "Active (all)"],
+  ["Expired", "Active, term over (not closed)"],
+  ["Ended", "Ended"],
+];
+
+const isStatus = (s: string): s is LeaseStatusFilter => STATUS_CHOICES.some(([v]) => v === s);
+
+/** The end reasons a lease can have once ended (the contract's `EndReason`, without None). */
+export const END_REASONS = Object.keys(EndReason).filter(
+  (r): r is Exclude<EndReasonName, "None"> => r !== "None",
+);
+
+/** The shortest address prefix the indexer filters by (0x and 4 hex digits): shorter ones match too much. */
+export const MIN_ADDRESS_PREFIX = 6;
+
 /**
- * The rows that pass every filter, in their order. The address filter matches the buyer or the provider,
- * case-insensitively: from the start when it begins with "0x" ("0x7099" finds 0x70997970…), anywhere otherwise
- * ("dc79c8" finds …17dc79c8). One pass, no allocation per row.
+ * Why an address filter cannot be sent, in plain words, or undefined when it can: a full address, or the first
+ * `MIN_ADDRESS_PREFIX` characters or more of one (an index range; a fragment from the middle cannot be looked up).
  */
-export function filterLeases(rows: readonly LeaseRow[], f: LeaseFilters): LeaseRow[] {
-  let addr = f.address.trim().toLowerCase();
-  const prefix = addr.startsWith("0x");
-  if (addr === "0x") addr = "";
-  const { gpu, region, status, reason } = f;
-  if (!gpu && !region && !status && !reason && !addr) return rows as LeaseRow[];
-  const out: LeaseRow[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    if (gpu && r.gpuModel !== gpu) continue;
-    if (region && r.region !== region) continue;
-    // "Active" takes every active lease (term over or not); "Expired" and "ActivationOverdue" only those.
-    if (status && r.status !== status && r.state !== status) continue;
-    if (reason && r.endReason !== reason) continue;
-    if (
-      addr &&
-      (prefix
-        ? !r.buyerLc.startsWith(addr) && !r.providerLc.startsWith(addr)
-        : !r.buyerLc.includes(addr) && !r.providerLc.includes(addr))
-    )
-      continue;
-    out.push(r);
-  }
-  return out;
+export function addressFilterProblem(raw: string): string | undefined {
+  const a = raw.trim();
+  if (a === "") return undefined;
+  if (!/^0x/i.test(a))
+    return `“${a}” is not the start of an address: type an address from its beginning, 0x followed by hexadecimal digits.`;
+  if (!/^0x[0-9a-f]*$/i.test(a))
+    return `“${a}” is not an address: after 0x an address has only hexadecimal digits (0-9, a-f).`;
+  if (a.length > 42) return `“${a}” is longer than an address (0x and 40 hexadecimal digits).`;
+  if (a.length < MIN_ADDRESS_PREFIX)
+    return `Type at least ${MIN_ADDRESS_PREFIX} characters of the address (0x and ${MIN_ADDRESS_PREFIX - 2} hexadecimal digits) to filter by it.`;
+  return undefined;
 }
 
-/** Distinct values of a field, sorted: the options of a filter (only values that occur). */
-export function distinct(
-  rows: readonly LeaseRow[],
-  field: "gpuModel" | "region" | "status" | "endReason",
-): string[] {
-  const seen = new Set<string>();
-  for (let i = 0; i < rows.length; i++) seen.add(rows[i][field]);
-  return [...seen].sort();
+/**
+ * The indexer query of a set of filters, or the plain reason it is not sent (a bad address filter, an unknown
+ * status): bad input never becomes a request.
+ */
+export function leaseQueryOf(
+  f: LeaseFilters,
+): { query: LeaseFilter; problem?: undefined } | { problem: string; query?: undefined } {
+  const problem = addressFilterProblem(f.address);
+  if (problem) return { problem };
+  if (f.status && !isStatus(f.status))
+    return {
+      problem: `“${f.status}” is not a lease status: choose one of ${STATUS_CHOICES.map(([v]) => v).join(", ")}.`,
+    };
+  const query: LeaseFilter = {};
+  if (f.gpu) query.gpuModel = f.gpu;
+  if (f.region) query.region = f.region;
+  if (f.status && isStatus(f.status)) query.status = f.status;
+  if (f.reason) query.endReason = f.reason;
+  const address = f.address.trim().toLowerCase();
+  if (address) query.address = address;
+  return { query };
+}
+
+/** Known codes in their listed order, and the current value too when it is not one of them (from a shared URL). */
+const known = (codes: readonly string[], current: string) =>
+  current && !codes.includes(current) ? [...codes, current] : codes;
+
+/** The GPU model filter's choices: the SDK's known models (never read from loaded rows). */
+export const modelChoices = (current: string): FilterChoice[] =>
+  known(Object.keys(GPU_MODELS), current).map((m) => [m, gpuModelLabel(m)]);
+
+/** The region filter's choices: the SDK's known regions. */
+export const regionChoices = (current: string): FilterChoice[] =>
+  known(Object.keys(REGIONS), current).map((r) => [r, `${regionLabel(r)} (${r})`]);
+
+/** "1,000,000 leases", or "at least 10,000 leases" when the indexer's total is a bound. */
+export function totalText(total: { total: number; exact: boolean }, noun = "leases"): string {
+  const n = total.total.toLocaleString("en-US");
+  return total.exact ? `${n} ${noun}` : `at least ${n} ${noun}`;
 }

@@ -76,6 +76,14 @@ export function SearchBox({ initial = "" }: { initial?: string }) {
   );
 }
 
+/** The explorer's tabs. */
+const NAV = [
+  ["/explorer", "Overview"],
+  ["/explorer/leases", "All leases"],
+  ["/explorer/offers", "Offers"],
+  ["/explorer/providers", "Providers"],
+] as const;
+
 /** Sub-navigation of the explorer with the search box. */
 export function ExplorerHeader({
   title,
@@ -91,15 +99,11 @@ export function ExplorerHeader({
     <div className="explorer-header">
       <div>
         <nav aria-label="Explorer" className="explorer-nav">
-          <Link to="/explorer" aria-current={pathname === "/explorer" ? "page" : undefined}>
-            Overview
-          </Link>
-          <Link
-            to="/explorer/leases"
-            aria-current={pathname === "/explorer/leases" ? "page" : undefined}
-          >
-            All leases
-          </Link>
+          {NAV.map(([to, text]) => (
+            <Link key={to} to={to} aria-current={pathname === to ? "page" : undefined}>
+              {text}
+            </Link>
+          ))}
         </nav>
         <h1>{title}</h1>
         {children}
