@@ -39,7 +39,7 @@ function option(name: string): string | undefined {
   }
   return undefined;
 }
-const schema = option("--schema") ?? process.env.PONDER_SCHEMA ?? "gridlease";
+const schema = option("--schema") || process.env.PONDER_SCHEMA || "gridlease";
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 
 async function main(): Promise<number> {
