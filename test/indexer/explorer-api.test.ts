@@ -1,5 +1,6 @@
 /**
- * The explorer's paged API (/explorer/*) against a real Ponder on the parity scenario. The reference is the
+ * The explorer's paged API (/explorer/*) against a real Ponder on the parity scenario, on PGlite and on PostgreSQL.
+ * The reference is the
  * GraphQL dump of every entity: each list, under every filter and order, walked page by page, must concatenate to
  * exactly the filtered and ordered rows computed from the dump (no row missing or repeated), each total must equal
  * the true count, and each bad parameter must get its 400.
@@ -8,20 +9,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { network } from "hardhat";
 import { runScenario } from "../../scripts/indexer/scenario.ts";
 import {
+  DATABASE_KINDS,
   dumpPonder,
   startChain,
   startPonder,
+  testDatabases,
   waitForIndexed,
   type Chain,
+  type DatabaseKind,
   type PonderProcess,
+  type TestDatabases,
 } from "./support/ponder.ts";
 import type { EntityDump } from "./support/subgraph-runtime.ts";
 
 type Row = Record<string, string | number | boolean | null>;
 
 let chain: Chain;
-let ponder: PonderProcess;
+let databases: TestDatabases;
+const ponders = new Map<DatabaseKind, PonderProcess>();
+/** Every entity through GraphQL (the parity tests check that both databases give the same). */
 let dump: EntityDump;
+/** The Ponder the requests go to: each describe block below sets it for its database. */
+let ponder: PonderProcess;
 
 beforeAll(async () => {
   chain = await startChain();
@@ -30,13 +39,18 @@ beforeAll(async () => {
     override: { url: chain.url },
   });
   const scenario = await runScenario(connection);
-  ponder = await startPonder({ rpcUrl: chain.url });
-  await waitForIndexed(ponder, Number(scenario.lastBlock));
-  dump = await dumpPonder(ponder.url);
+  databases = await testDatabases();
+  for (const kind of DATABASE_KINDS) {
+    const p = await startPonder({ rpcUrl: chain.url, ...(await databases.fresh(kind)) });
+    ponders.set(kind, p);
+    await waitForIndexed(p, Number(scenario.lastBlock));
+  }
+  dump = await dumpPonder(ponders.get("PGlite")!.url);
 }, 600_000);
 
 afterAll(async () => {
-  await ponder?.destroy();
+  for (const p of ponders.values()) await p.destroy();
+  await databases?.stop();
   await chain?.stop();
 }, 120_000);
 
@@ -182,162 +196,172 @@ const LEASE_ROW_FIELDS = [
 ];
 const pick = (r: Row, fields: string[]) => Object.fromEntries(fields.map((f) => [f, r[f]]));
 
-describe("GET /explorer/leases", () => {
-  it("walks every filter in both orders to exactly the filtered, ordered leases", async () => {
-    for (const q of leaseQueries()) {
-      const expected = expectedLeases(q).sort(byNumber);
-      for (const [order, rows] of [
-        ["newest", [...expected].reverse()],
-        ["oldest", expected],
-      ] as const) {
-        for (const limit of [1, 3, 200]) {
-          const got = await walk("leases", { ...q, order, limit });
-          expect(got, `${JSON.stringify(q)} ${order} limit ${limit}`).toEqual(
-            rows.map((r) => pick(r, LEASE_ROW_FIELDS)),
-          );
+describe.each(DATABASE_KINDS)("on %s", (kind) => {
+  beforeAll(() => {
+    ponder = ponders.get(kind)!;
+  });
+
+  describe("GET /explorer/leases", () => {
+    it("walks every filter in both orders to exactly the filtered, ordered leases", async () => {
+      for (const q of leaseQueries()) {
+        const expected = expectedLeases(q).sort(byNumber);
+        for (const [order, rows] of [
+          ["newest", [...expected].reverse()],
+          ["oldest", expected],
+        ] as const) {
+          for (const limit of [1, 3, 200]) {
+            const got = await walk("leases", { ...q, order, limit });
+            expect(got, `${JSON.stringify(q)} ${order} limit ${limit}`).toEqual(
+              rows.map((r) => pick(r, LEASE_ROW_FIELDS)),
+            );
+          }
         }
       }
-    }
-  });
-
-  it("defaults to newest first, 50 a page", async () => {
-    const { body } = await get("leases");
-    expect(body.items.map((r: Row) => r.id)).toEqual(
-      leases()
-        .sort(byNumber)
-        .reverse()
-        .slice(0, 50)
-        .map((l) => l.id),
-    );
-  });
-});
-
-describe("GET /explorer/leases/total", () => {
-  it("equals the number of leases each filter matches", async () => {
-    for (const q of leaseQueries()) {
-      const { status, body } = await get("leases/total", { ...q });
-      expect(status, JSON.stringify(body)).toBe(200);
-      expect(body, JSON.stringify(q)).toEqual({ total: expectedLeases(q).length, exact: true });
-    }
-  });
-});
-
-describe("GET /explorer/offers", () => {
-  it("walks every filter and order to exactly the filtered, ordered offers", async () => {
-    const offers = Object.values(dump.Offer!);
-    const distinct = (k: string) => [...new Set(offers.map((o) => String(o[k])))];
-    const filters: Record<string, string>[] = [{}];
-    for (const gpuModel of distinct("gpuModel")) filters.push({ gpuModel });
-    for (const region of distinct("region")) filters.push({ region });
-    for (const provider of distinct("provider")) filters.push({ provider });
-    const byPrice = (a: Row, b: Row) =>
-      num(a.pricePerGpuHour) === num(b.pricePerGpuHour)
-        ? byNumber(a, b)
-        : num(a.pricePerGpuHour) < num(b.pricePerGpuHour)
-          ? -1
-          : 1;
-    for (const f of filters) {
-      const matching = offers.filter((o) => Object.entries(f).every(([k, v]) => o[k] === v));
-      const orders = {
-        newest: [...matching].sort(byNumber).reverse(),
-        price: [...matching].sort(byPrice),
-        priceDesc: [...matching].sort(byPrice).reverse(),
-      };
-      for (const [order, rows] of Object.entries(orders))
-        for (const limit of [1, 2, 200]) {
-          const got = await walk("offers", { ...f, order, limit });
-          expect(
-            got.map((r) => [r.id, r.pricePerGpuHour, r.provider, r.leaseCount, r.attestation]),
-            `${JSON.stringify(f)} ${order} limit ${limit}`,
-          ).toEqual(
-            rows.map((r) => [r.id, r.pricePerGpuHour, r.provider, r.leaseCount, r.attestation]),
-          );
-        }
-    }
-  });
-});
-
-describe("GET /explorer/providers and /explorer/accounts", () => {
-  const cases = [
-    [
-      "providers",
-      "Provider",
-      {
-        leasesServed: "leasesServed",
-        availability: "availabilityBps",
-        gpuHours: "gpuSecondsServed",
-        newest: "firstSeenAt",
-      },
-    ],
-    [
-      "accounts",
-      "Account",
-      { leases: "leaseCount", gpuHours: "gpuSecondsBought", newest: "firstSeenAt" },
-    ],
-  ] as const;
-  for (const [path, entity, orders] of cases)
-    it(`walks /explorer/${path} in every order`, async () => {
-      const all = Object.values(dump[entity]!);
-      for (const [order, col] of Object.entries(orders))
-        for (const limit of [1, 200]) {
-          const got = await walk(path, { order, limit });
-          expect(
-            got.map((r) => [r.id, String(r[col]), r.leaseCount, r.pendingLeases, r.activeLeases]),
-            `${order} limit ${limit}`,
-          ).toEqual(
-            [...all]
-              .sort(ranked(col))
-              .map((r) => [r.id, String(r[col]), r.leaseCount, r.pendingLeases, r.activeLeases]),
-          );
-        }
     });
-});
 
-describe("bad parameters", () => {
-  const leaseCursor = async () => (await get("leases", { limit: 1 })).body.next as string;
-  const cases: [string, Record<string, string>, string][] = [
-    ["leases", { status: "Running" }, '"status" must be one of Pending, ActivationOverdue'],
-    ["leases", { order: "random" }, '"order" must be one of newest, oldest'],
-    ["leases", { endReason: "Bored" }, '"endReason" must be one of None, Expired'],
-    ["leases", { gpuModel: "x".repeat(33) }, '"gpuModel" must be a code of 1 to 32'],
-    ["leases", { region: "TOO-LONG-1" }, '"region" must be a code of 1 to 8'],
-    ["leases", { limit: "0" }, '"limit" must be a whole number from 1 to 200'],
-    ["leases", { limit: "201" }, '"limit" must be a whole number from 1 to 200'],
-    ["leases", { limit: "ten" }, '"limit" must be a whole number from 1 to 200'],
-    ["leases", { after: "not-a-cursor" }, '"after" must be the "next" cursor'],
-    ["leases", { address: "0x12" }, '"address" must be an address or its start'],
-    ["leases", { address: "abcdef" }, '"address" must be an address or its start'],
-    ["leases", { buyer: "0x1234" }, '"buyer" must be an address'],
-    ["leases", { provider: "nobody" }, '"provider" must be an address'],
-    ["leases", { offer: "-1" }, '"offer" must be a decimal id'],
-    ["leases", { now: "yesterday" }, '"now" must be unix seconds'],
-    ["leases", { staus: "Active" }, 'unknown parameter "staus"'],
-    ["leases/total", { status: "Running" }, '"status" must be one of'],
-    ["leases/total", { order: "newest" }, 'unknown parameter "order"'],
-    ["offers", { order: "cheapest" }, '"order" must be one of newest, price, priceDesc'],
-    ["offers", { provider: "0xabc" }, '"provider" must be an address'],
-    ["offers", { status: "Active" }, 'unknown parameter "status"'],
-    [
-      "providers",
-      { order: "bond" },
-      '"order" must be one of leasesServed, availability, gpuHours, newest',
-    ],
-    ["providers", { limit: "1000" }, '"limit" must be a whole number from 1 to 200'],
-    ["accounts", { order: "spent" }, '"order" must be one of leases, gpuHours, newest'],
-    ["accounts", { after: Buffer.from('["leases","1"]').toString("base64url") }, '"after" must be'],
-  ];
-  for (const [path, params, message] of cases)
-    it(`/explorer/${path}?${new URLSearchParams(params)} answers 400`, async () => {
-      const { status, body } = await get(path, params);
+    it("defaults to newest first, 50 a page", async () => {
+      const { body } = await get("leases");
+      expect(body.items.map((r: Row) => r.id)).toEqual(
+        leases()
+          .sort(byNumber)
+          .reverse()
+          .slice(0, 50)
+          .map((l) => l.id),
+      );
+    });
+  });
+
+  describe("GET /explorer/leases/total", () => {
+    it("equals the number of leases each filter matches", async () => {
+      for (const q of leaseQueries()) {
+        const { status, body } = await get("leases/total", { ...q });
+        expect(status, JSON.stringify(body)).toBe(200);
+        expect(body, JSON.stringify(q)).toEqual({ total: expectedLeases(q).length, exact: true });
+      }
+    });
+  });
+
+  describe("GET /explorer/offers", () => {
+    it("walks every filter and order to exactly the filtered, ordered offers", async () => {
+      const offers = Object.values(dump.Offer!);
+      const distinct = (k: string) => [...new Set(offers.map((o) => String(o[k])))];
+      const filters: Record<string, string>[] = [{}];
+      for (const gpuModel of distinct("gpuModel")) filters.push({ gpuModel });
+      for (const region of distinct("region")) filters.push({ region });
+      for (const provider of distinct("provider")) filters.push({ provider });
+      const byPrice = (a: Row, b: Row) =>
+        num(a.pricePerGpuHour) === num(b.pricePerGpuHour)
+          ? byNumber(a, b)
+          : num(a.pricePerGpuHour) < num(b.pricePerGpuHour)
+            ? -1
+            : 1;
+      for (const f of filters) {
+        const matching = offers.filter((o) => Object.entries(f).every(([k, v]) => o[k] === v));
+        const orders = {
+          newest: [...matching].sort(byNumber).reverse(),
+          price: [...matching].sort(byPrice),
+          priceDesc: [...matching].sort(byPrice).reverse(),
+        };
+        for (const [order, rows] of Object.entries(orders))
+          for (const limit of [1, 2, 200]) {
+            const got = await walk("offers", { ...f, order, limit });
+            expect(
+              got.map((r) => [r.id, r.pricePerGpuHour, r.provider, r.leaseCount, r.attestation]),
+              `${JSON.stringify(f)} ${order} limit ${limit}`,
+            ).toEqual(
+              rows.map((r) => [r.id, r.pricePerGpuHour, r.provider, r.leaseCount, r.attestation]),
+            );
+          }
+      }
+    });
+  });
+
+  describe("GET /explorer/providers and /explorer/accounts", () => {
+    const cases = [
+      [
+        "providers",
+        "Provider",
+        {
+          leasesServed: "leasesServed",
+          availability: "availabilityBps",
+          gpuHours: "gpuSecondsServed",
+          newest: "firstSeenAt",
+        },
+      ],
+      [
+        "accounts",
+        "Account",
+        { leases: "leaseCount", gpuHours: "gpuSecondsBought", newest: "firstSeenAt" },
+      ],
+    ] as const;
+    for (const [path, entity, orders] of cases)
+      it(`walks /explorer/${path} in every order`, async () => {
+        const all = Object.values(dump[entity]!);
+        for (const [order, col] of Object.entries(orders))
+          for (const limit of [1, 200]) {
+            const got = await walk(path, { order, limit });
+            expect(
+              got.map((r) => [r.id, String(r[col]), r.leaseCount, r.pendingLeases, r.activeLeases]),
+              `${order} limit ${limit}`,
+            ).toEqual(
+              [...all]
+                .sort(ranked(col))
+                .map((r) => [r.id, String(r[col]), r.leaseCount, r.pendingLeases, r.activeLeases]),
+            );
+          }
+      });
+  });
+
+  describe("bad parameters", () => {
+    const leaseCursor = async () => (await get("leases", { limit: 1 })).body.next as string;
+    const cases: [string, Record<string, string>, string][] = [
+      ["leases", { status: "Running" }, '"status" must be one of Pending, ActivationOverdue'],
+      ["leases", { order: "random" }, '"order" must be one of newest, oldest'],
+      ["leases", { endReason: "Bored" }, '"endReason" must be one of None, Expired'],
+      ["leases", { gpuModel: "x".repeat(33) }, '"gpuModel" must be a code of 1 to 32'],
+      ["leases", { region: "TOO-LONG-1" }, '"region" must be a code of 1 to 8'],
+      ["leases", { limit: "0" }, '"limit" must be a whole number from 1 to 200'],
+      ["leases", { limit: "201" }, '"limit" must be a whole number from 1 to 200'],
+      ["leases", { limit: "ten" }, '"limit" must be a whole number from 1 to 200'],
+      ["leases", { after: "not-a-cursor" }, '"after" must be the "next" cursor'],
+      ["leases", { address: "0x12" }, '"address" must be an address or its start'],
+      ["leases", { address: "abcdef" }, '"address" must be an address or its start'],
+      ["leases", { buyer: "0x1234" }, '"buyer" must be an address'],
+      ["leases", { provider: "nobody" }, '"provider" must be an address'],
+      ["leases", { offer: "-1" }, '"offer" must be a decimal id'],
+      ["leases", { now: "yesterday" }, '"now" must be unix seconds'],
+      ["leases", { staus: "Active" }, 'unknown parameter "staus"'],
+      ["leases/total", { status: "Running" }, '"status" must be one of'],
+      ["leases/total", { order: "newest" }, 'unknown parameter "order"'],
+      ["offers", { order: "cheapest" }, '"order" must be one of newest, price, priceDesc'],
+      ["offers", { provider: "0xabc" }, '"provider" must be an address'],
+      ["offers", { status: "Active" }, 'unknown parameter "status"'],
+      [
+        "providers",
+        { order: "bond" },
+        '"order" must be one of leasesServed, availability, gpuHours, newest',
+      ],
+      ["providers", { limit: "1000" }, '"limit" must be a whole number from 1 to 200'],
+      ["accounts", { order: "spent" }, '"order" must be one of leases, gpuHours, newest'],
+      [
+        "accounts",
+        { after: Buffer.from('["leases","1"]').toString("base64url") },
+        '"after" must be',
+      ],
+    ];
+    for (const [path, params, message] of cases)
+      it(`/explorer/${path}?${new URLSearchParams(params)} answers 400`, async () => {
+        const { status, body } = await get(path, params);
+        expect(status).toBe(400);
+        expect(body.error).toContain(message);
+      });
+
+    it("refuses a cursor made for another order", async () => {
+      const { status, body } = await get("leases", { order: "oldest", after: await leaseCursor() });
       expect(status).toBe(400);
-      expect(body.error).toContain(message);
+      expect(body.error).toContain(
+        '"after" must be the "next" cursor of an earlier page of this list in order "oldest"',
+      );
     });
-
-  it("refuses a cursor made for another order", async () => {
-    const { status, body } = await get("leases", { order: "oldest", after: await leaseCursor() });
-    expect(status).toBe(400);
-    expect(body.error).toContain(
-      '"after" must be the "next" cursor of an earlier page of this list in order "oldest"',
-    );
   });
 });
