@@ -15,7 +15,12 @@ import {
   toCredit,
   toProvider,
   toProviderEarning,
-  getMarketOverview,
+  GPU_MODEL_STAT_FIELDS,
+  MARKET_FIELDS,
+  PAYMENT_TOKEN_FIELDS,
+  toGpuModelStat,
+  toMarket,
+  toPaymentToken,
   LEASE_EVENT_FIELDS,
   listGpuModelDayStats,
   listRegionDayStats,
@@ -26,6 +31,9 @@ import {
   type IndexedLeaseEvent,
   type IndexedOverview,
   type RawAccount,
+  type RawGpuModelStat,
+  type RawMarket,
+  type RawPaymentToken,
   type RawAccountSpending,
   type RawCredit,
   type RawLeaseEvent,
@@ -63,11 +71,37 @@ const flatAll = <T>(rows: readonly unknown[]) =>
 
 /* ------------------------------------------------------------------ overview */
 
-/** Market totals, active leases, volume per payment token and GPU-hours per model. */
+const OVERVIEW = /* GraphQL */ `
+  query Overview {
+    markets(limit: 1) { items { ${MARKET_FIELDS} } }
+    paymentTokens(limit: 100) { items { ${PAYMENT_TOKEN_FIELDS} } }
+    gpuModelStats(limit: 1000) { items { ${GPU_MODEL_STAT_FIELDS} } }
+  }
+`;
+
+/** The overview's aggregates: the market row's counters, flows per payment token, GPU time per model. */
+export type Overview = Omit<IndexedOverview, "activeLeases">;
+
+/**
+ * Market totals, volume per payment token and GPU-hours per model, in one request: only aggregate rows (the SDK's
+ * `getMarketOverview` also counts the active leases row by row; the page takes that total from `countLeases`).
+ */
 export function useOverview() {
   return useQuery({
     queryKey: ["explorer", "overview"],
-    queryFn: ({ signal }): Promise<IndexedOverview> => getMarketOverview(indexer, { signal }),
+    queryFn: async ({ signal }): Promise<Overview> => {
+      const d = await indexer.query<{
+        markets: Conn<RawMarket>;
+        paymentTokens: Conn<RawPaymentToken>;
+        gpuModelStats: Conn<RawGpuModelStat>;
+      }>(OVERVIEW, {}, { signal });
+      const market = d.markets.items[0];
+      return {
+        market: market && toMarket(market),
+        paymentTokens: d.paymentTokens.items.map(toPaymentToken),
+        gpuModelStats: d.gpuModelStats.items.map(toGpuModelStat),
+      };
+    },
   });
 }
 
