@@ -71,7 +71,10 @@ try {
     .getAttribute("href");
   await shot(page, "/explorer", "explorer", (p) => p.getByRole("img").first().waitFor());
   await shot(page, "/explorer/leases", "lease-table", (p) =>
-    p.getByTestId("lease-count").getByText(/of/).waitFor(),
+    p
+      .getByTestId("lease-count")
+      .getByText(/ loaded$/)
+      .waitFor(),
   );
   await shot(page, "/explorer/leases/1", "lease", (p) =>
     p.getByRole("table", { name: "Settlement breakdown" }).waitFor(),
