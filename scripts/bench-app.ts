@@ -1,6 +1,7 @@
 /**
- * `npm run bench:app [-- --leases N --runs R]`: the app's bundle size and its speed in Chromium, on this machine,
- * against a local stack on spare 127.0.0.1 ports. Writes bench/app.json.
+ * `npm run bench:app [-- --leases N --runs R --database pglite|postgres]`: the app's bundle size and its speed in
+ * Chromium, on this machine, against a local stack on spare 127.0.0.1 ports. Writes bench/app.json, or
+ * bench/app.<database>.<N>.json with --database.
  *
  *   1. builds app/ for production (with Vite's manifest) into a temporary directory, VITE_* pointing at the stack;
  *      - initialJsGzipBytes: gzip (level 9) of the JS the first page "/" loads: the entry chunk and its static
@@ -8,42 +9,76 @@
  *        the market page at once;
  *      - totalJsGzipBytes: gzip of every .js file in the build;
  *   2. starts the stack with scripts/lib/stack.ts (the same code as `npm run dev` and the e2e tests): a seeded
- *      market, then N more leases (default 10,000) opened fast with scripts/lib/bulk-leases.ts, the indexer,
- *      and `vite preview` of the build;
- *   3. in headless Chromium:
- *      - marketFirstRenderMs: navigation start to the first offer row on "/" (the first link named /Rent/, seen by
- *        a MutationObserver installed before the app loads, at performance.now()); median of R fresh tabs
- *        (default 5; the first is a cold cache, the rest warm);
- *      - explorerFilter10kMs: on /explorer/leases with every lease loaded, the time from dispatching a change of
- *        the "GPU model" filter to the next animation frame after the row count text changes; median of R
- *        changes. The page's own figure (`data-last-filter-ms` on the table container) is recorded beside it.
+ *      market, then more leases opened fast with scripts/lib/bulk-leases.ts, the indexer, and `vite preview` of the
+ *      build. Up to 100,000 leases (default 10,000) are mined and indexed by the stack's Ponder on PGlite; above
+ *      that (PostgreSQL only), the seeded market plus mined leases make a template of `--template` leases (default
+ *      10,000) that is indexed on PostgreSQL, copied to N in the indexer's own tables and served by `ponder serve`
+ *      (scripts/indexer/million.ts, the method in bench/README.md);
+ *   3. in headless Chromium, each a median of R (default 5; the first tab is a cold cache, the rest warm):
+ *      - marketFirstRenderMs: navigation start to the first offer row on "/" (the first link named /Rent/);
+ *      - explorerFirstPageMs: from a click on the overview's "/explorer/leases" link (the app loaded already) to
+ *        the next animation frame with the first lease row (a lease link) in the page; explorerFirstPageLoadMs:
+ *        navigation start of /explorer/leases in a fresh tab to its first lease row (the app's start-up included);
+ *      - explorerFilterMs: on /explorer/leases, from dispatching a change of the "GPU model" filter to the next
+ *        animation frame after the table commits the new filter's first page (its `data-filter-seq`, or
+ *        `data-last-filter-ms`, changes); the page's own figure (`data-last-filter-ms`) is recorded beside it;
+ *      - leasePageMs: from a click on the table's first lease to its "Timeline" heading; leasePageLoadMs:
+ *        navigation start to a random lease's "Timeline" heading on /explorer/leases/<id> in a fresh tab.
  *
- * Targets: initial JS <= 250 KB gzip; market first render <= 1,500 ms; a filter on 10k leases <= 100 ms.
+ * Targets: initial JS <= 250 KB gzip; market first render <= 1,500 ms; the explorer's first page and a filter
+ * change <= 300 ms at 1,000,000 leases.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { Page } from "playwright-core";
+import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { launchBrowser, type E2EBrowser } from "./lib/browser.ts";
 import { openBulkLeases } from "./lib/bulk-leases.ts";
 import { hardhatAccount } from "./lib/dev-accounts.ts";
-import { sparePort } from "./lib/services.ts";
 import { LocalStack, ROOT, buildApp } from "./lib/stack.ts";
+import { serveBulkIndex, type ServedIndex } from "./indexer/million.ts";
+import { sparePort } from "../test/indexer/support/ponder.ts";
 
 const { values: args } = parseArgs({
   options: {
     leases: { type: "string", default: "10000" },
     runs: { type: "string", default: "5" },
+    database: { type: "string" },
+    template: { type: "string", default: "10000" },
   },
 });
 const N = Number(args.leases);
 const RUNS = Number(args.runs);
-if (!Number.isInteger(N) || N < 0 || N > 100_000) throw new Error("--leases must be 0..100000");
-if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 50) throw new Error("--runs must be 1..50");
+const TEMPLATE = Number(args.template);
+const MINED_MAX = 100_000;
+const bulk = N > MINED_MAX;
+const fail = (message: string): never => {
+  console.error(`bench:app: ${message}`);
+  process.exit(2);
+};
+if (!Number.isInteger(N) || N < 0 || N > 10_000_000) fail("--leases must be 0..10000000");
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 50) fail("--runs must be 1..50");
+if (args.database !== undefined && args.database !== "pglite" && args.database !== "postgres")
+  fail(`--database must be pglite or postgres, got ${args.database}`);
+if (bulk && args.database !== "postgres")
+  fail(
+    `above ${MINED_MAX} leases the index is bulk-inserted into PostgreSQL: add --database postgres`,
+  );
+if (!bulk && args.database === "postgres")
+  fail(`--database postgres is for the bulk-inserted index, above ${MINED_MAX} leases`);
+if (bulk && (!Number.isInteger(TEMPLATE) || TEMPLATE < 1000 || N % TEMPLATE !== 0))
+  fail("--template must be at least 1000 and divide --leases");
+process.env.GRIDLEASE_TEST_PORT_BASE ??= "34000";
+const portBase = Number(process.env.GRIDLEASE_TEST_PORT_BASE);
 
-const TARGETS = { initialJsGzipKB: 250, marketFirstRenderMs: 1500, explorerFilter10kMs: 100 };
+const TARGETS = {
+  initialJsGzipKB: 250,
+  marketFirstRenderMs: 1500,
+  explorerFirstPageMs: 300,
+  explorerFilterMs: 300,
+};
 const KB = 1024;
 const log = (line: string) => console.log(`• ${line}`);
 const median = (xs: number[]) => {
@@ -97,166 +132,198 @@ function bundleSizes(distDir: string) {
   };
 }
 
-/** Loads "/" in a fresh tab and returns the page's time from navigation start to the first /Rent/ link. */
-async function marketFirstRender(browser: E2EBrowser, appUrl: string): Promise<number> {
+/** The page-side globals the measurements touch (the page is not typed with the DOM library here). */
+interface PageGlobals {
+  __firstAt?: number;
+  document: {
+    querySelector: (
+      s: string,
+    ) => { getAttribute: (n: string) => string | null; click: () => void } | null;
+    querySelectorAll: (s: string) => ArrayLike<{
+      textContent: string | null;
+      getAttribute: (n: string) => string | null;
+    }>;
+    documentElement: unknown;
+    body: unknown;
+  };
+  MutationObserver: new (cb: () => void) => {
+    observe: (n: unknown, o: unknown) => void;
+    disconnect: () => void;
+  };
+  requestAnimationFrame: (cb: () => void) => void;
+  Event: new (type: string, init: unknown) => unknown;
+}
+
+/**
+ * Loads `url` in a fresh tab and returns the time from navigation start to the first element matching `selector`
+ * whose aria-label (else text) matches `pattern`, seen by a MutationObserver installed before the app loads.
+ */
+async function firstRender(
+  browser: E2EBrowser,
+  url: string,
+  selector: string,
+  pattern: string,
+): Promise<number> {
   const page = await browser.context.newPage();
   try {
-    await page.addInitScript(() => {
-      const g = globalThis as unknown as {
-        __firstOfferAt?: number;
-        document: {
-          querySelectorAll: (s: string) => ArrayLike<{
-            textContent: string | null;
-            getAttribute: (n: string) => string | null;
-          }>;
-          documentElement: unknown;
-        };
-        MutationObserver: new (cb: () => void) => {
-          observe: (n: unknown, o: unknown) => void;
-          disconnect: () => void;
-        };
-      };
-      const found = () =>
-        Array.from(g.document.querySelectorAll("a")).some((a) =>
-          /Rent/.test(a.getAttribute("aria-label") ?? a.textContent ?? ""),
-        );
-      const observer = new g.MutationObserver(() => {
-        if (g.__firstOfferAt === undefined && found()) {
-          g.__firstOfferAt = performance.now();
-          observer.disconnect();
-        }
-      });
-      observer.observe(g.document.documentElement ?? g.document, {
-        childList: true,
-        subtree: true,
-        characterData: true,
-      });
-    });
-    await page.goto(`${appUrl}/`, { waitUntil: "commit" });
-    await page.getByRole("link", { name: /Rent/ }).first().waitFor({ timeout: 60_000 });
-    const t = await page.evaluate(
-      () =>
-        (globalThis as unknown as { __firstOfferAt?: number }).__firstOfferAt ?? performance.now(),
+    await page.addInitScript(
+      ({ selector, pattern }) => {
+        const g = globalThis as unknown as PageGlobals;
+        const re = new RegExp(pattern);
+        const found = () =>
+          Array.from(g.document.querySelectorAll(selector)).some((a) =>
+            re.test(a.getAttribute("aria-label") ?? a.textContent ?? ""),
+          );
+        const observer = new g.MutationObserver(() => {
+          if (g.__firstAt === undefined && found()) {
+            g.__firstAt = performance.now();
+            observer.disconnect();
+          }
+        });
+        observer.observe(g.document.documentElement ?? g.document, {
+          childList: true,
+          subtree: true,
+          characterData: true,
+        });
+      },
+      { selector, pattern },
     );
-    return t;
+    await page.goto(url, { waitUntil: "commit" });
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).__firstAt !== undefined,
+      undefined,
+      { timeout: 60_000 },
+    );
+    return await page.evaluate(() => (globalThis as unknown as PageGlobals).__firstAt!);
   } finally {
     await page.close();
   }
 }
 
-/** The first number in `text` ("10,184 leases" -> 10184), or null. */
-const firstNumber = (text: string) => {
-  const m = /(\d[\d,]*)/.exec(text);
-  return m ? Number(m[1]!.replace(/,/g, "")) : null;
-};
+/**
+ * Opens `startUrl`, then clicks its first link matching `link` (an in-app navigation: the app is loaded already) and
+ * returns the time from the click to the next animation frame after an element matching `selector` whose
+ * aria-label (else text) matches `pattern` is in the page.
+ */
+async function inAppNavigation(
+  browser: E2EBrowser,
+  startUrl: string,
+  link: string,
+  selector: string,
+  pattern: string,
+  requests?: { url: string; startMs: number; durationMs: number }[],
+): Promise<number> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(startUrl, { waitUntil: "load" });
+    await page.locator(link).first().waitFor({ timeout: 60_000 });
+    // Let the start page's own queries settle, so that they do not share the measured time.
+    await page.waitForTimeout(1_000);
+    const { ms, t0 } = await page.evaluate(
+      ({ link, selector, pattern }) =>
+        new Promise<{ ms: number; t0: number }>((resolve, reject) => {
+          const g = globalThis as unknown as PageGlobals;
+          const re = new RegExp(pattern);
+          const found = () =>
+            Array.from(g.document.querySelectorAll(selector)).some((a) =>
+              re.test(a.getAttribute("aria-label") ?? a.textContent ?? ""),
+            );
+          const timer = setTimeout(() => {
+            observer.disconnect();
+            reject(new Error(`no ${selector} /${pattern}/ within 30 s of the click`));
+          }, 30_000);
+          const observer = new g.MutationObserver(() => {
+            if (!found()) return;
+            observer.disconnect();
+            g.requestAnimationFrame(() => {
+              clearTimeout(timer);
+              resolve({ ms: performance.now() - t0, t0 });
+            });
+          });
+          observer.observe(g.document.body, {
+            childList: true,
+            subtree: true,
+            characterData: true,
+          });
+          const t0 = performance.now();
+          g.document.querySelector(link)!.click();
+        }),
+      { link, selector, pattern },
+    );
+    if (requests) {
+      // What the navigation fetched (chunks, indexer requests) and when, for the report: where the time went.
+      const entries = await page.evaluate(
+        (t0) =>
+          performance
+            .getEntriesByType("resource")
+            .filter((e) => e.startTime >= t0)
+            .map((e) => ({
+              url: e.name.replace(/^https?:\/\/[^/]+/, "").slice(0, 120),
+              startMs: Number((e.startTime - t0).toFixed(1)),
+              durationMs: Number(e.duration.toFixed(1)),
+            })),
+        t0,
+      );
+      requests.splice(0, requests.length, ...entries);
+    }
+    return ms;
+  } finally {
+    await page.close();
+  }
+}
+
+/** `runs` renders of `url` in fresh tabs (the first one is a cold cache); an error stops the series. */
+async function renders(runs: number, render: (i: number) => Promise<number>) {
+  const ms: number[] = [];
+  let error: string | null = null;
+  try {
+    for (let i = 0; i < runs; i++) ms.push(await render(i));
+  } catch (err) {
+    error = (err as Error).message.split("\n")[0]!;
+  }
+  return { ms, error };
+}
 
 /**
- * Changes the "GPU model" filter on /explorer/leases `runs` times (cycling through its options) and times each:
- * from dispatching the change to the next animation frame after the row count text changes.
+ * Changes the "GPU model" filter on /explorer/leases `runs` times (a different model each time) and times each:
+ * from dispatching the change to the next animation frame after the table commits the filter's first page.
  */
-async function explorerFilter(
-  browser: E2EBrowser,
-  appUrl: string,
-  minRows: number,
-  runs: number,
-): Promise<{ ownMs: number[]; pageMs: (number | null)[]; rowCounts: (number | null)[] }> {
-  const page: Page = await browser.context.newPage();
+async function explorerFilter(browser: E2EBrowser, appUrl: string, runs: number) {
+  const page = await browser.context.newPage();
   try {
     await page.goto(`${appUrl}/explorer/leases`, { waitUntil: "load" });
+    await page.locator("a.lease-link").first().waitFor({ timeout: 60_000 });
     const select = page.getByLabel("GPU model");
-    await select.waitFor({ timeout: 60_000 });
-    // The row count text ("2,533 of 10,184 leases"): the page's lease count (data-testid="lease-count"), else a
-    // live region, else the first text like "10,184 leases".
-    const rowCountText = () =>
-      page.evaluate(() => {
-        const d = (
-          globalThis as unknown as {
-            document: {
-              querySelector: (s: string) => { textContent: string | null } | null;
-              body: { innerText: string };
-            };
-          }
-        ).document;
-        const marked =
-          d.querySelector("[data-testid=lease-count]") ??
-          d.querySelector(".lease-count") ??
-          d.querySelector("[role=status]");
-        if (marked?.textContent && /\d/.test(marked.textContent)) return marked.textContent;
-        const m = /\b\d[\d,]*\s+(?:of\s+\d[\d,]*\s+)?(?:leases|rows|results)\b/i.exec(
-          d.body.innerText,
-        );
-        return m ? m[0] : "";
-      });
-    // Every lease loaded before the first filter: the total ("of N leases") reaches minRows, and no longer loading.
-    const loadedTotal = (text: string) => {
-      if (/loading/i.test(text)) return 0;
-      const m = /of\s+(\d[\d,]*)/.exec(text);
-      return m ? Number(m[1]!.replace(/,/g, "")) : (firstNumber(text) ?? 0);
-    };
-    const deadline = Date.now() + 180_000;
-    while (loadedTotal(await rowCountText()) < minRows) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `the lease table never showed ${minRows} rows (row count text: "${await rowCountText()}")`,
-        );
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const options = await select.evaluate((el) =>
-      Array.from((el as unknown as { options: ArrayLike<{ value: string }> }).options).map(
-        (o) => o.value,
-      ),
-    );
-    const models = options.filter((v) => v !== "");
+    const models = (
+      await select.evaluate((el) =>
+        Array.from((el as unknown as { options: ArrayLike<{ value: string }> }).options).map(
+          (o) => o.value,
+        ),
+      )
+    ).filter((v) => v !== "");
     if (models.length === 0) throw new Error("the GPU model filter has no options");
     const ownMs: number[] = [];
     const pageMs: (number | null)[] = [];
-    const rowCounts: (number | null)[] = [];
+    const counts: string[] = [];
     for (let i = 0; i < runs; i++) {
-      // Alternate between a model and "all" (or between two models), so the row count changes each time.
       const current = await select.inputValue();
-      const target = i % 2 === 0 || !options.includes("") ? models[i % models.length]! : "";
-      const value = target === current ? models[(i + 1) % models.length]! : target;
-      const before = await rowCountText();
+      let value = models[i % models.length]!;
+      if (value === current) value = models[(i + 1) % models.length]!;
       const ms = await select.evaluate(
-        (el, { value, before }) =>
+        (el, value) =>
           new Promise<number>((resolve, reject) => {
-            const g = globalThis as unknown as {
-              document: {
-                querySelector: (s: string) => { textContent: string | null } | null;
-                body: { innerText: string };
-              };
-              MutationObserver: new (cb: () => void) => {
-                observe: (n: unknown, o: unknown) => void;
-                disconnect: () => void;
-              };
-              requestAnimationFrame: (cb: () => void) => void;
-              Event: new (type: string, init: unknown) => unknown;
+            const g = globalThis as unknown as PageGlobals;
+            const mark = () => {
+              const t = g.document.querySelector("[data-last-filter-ms]");
+              return `${t?.getAttribute("data-filter-seq") ?? ""}/${t?.getAttribute("data-last-filter-ms") ?? ""}`;
             };
-            const text = () => {
-              const marked =
-                g.document.querySelector("[data-testid=lease-count]") ??
-                g.document.querySelector(".lease-count") ??
-                g.document.querySelector("[role=status]");
-              if (marked?.textContent && /\d/.test(marked.textContent)) return marked.textContent;
-              const m = /\b\d[\d,]*\s+(?:of\s+\d[\d,]*\s+)?(?:leases|rows|results)\b/i.exec(
-                g.document.body.innerText,
-              );
-              return m ? m[0] : "";
-            };
-            const select = el as unknown as {
-              value: string;
-              dispatchEvent: (e: unknown) => boolean;
-            };
+            const before = mark();
             const timer = setTimeout(() => {
               observer.disconnect();
-              reject(new Error(`the row count did not change within 30 s (still "${text()}")`));
+              reject(new Error("the table did not commit the new filter's first page within 30 s"));
             }, 30_000);
-            let done = false;
             const observer = new g.MutationObserver(() => {
-              // The filtered count (the first number) changed; a "refreshing…" note alone does not count.
-              const count = (t: string) => /(\d[\d,]*)/.exec(t)?.[1] ?? t;
-              if (done || count(text()) === count(before)) return;
-              done = true;
+              if (mark() === before) return;
               observer.disconnect();
               g.requestAnimationFrame(() => {
                 clearTimeout(timer);
@@ -264,17 +331,20 @@ async function explorerFilter(
               });
             });
             observer.observe(g.document.body, {
-              childList: true,
               subtree: true,
-              characterData: true,
               attributes: true,
+              attributeFilter: ["data-filter-seq", "data-last-filter-ms"],
             });
+            const select = el as unknown as {
+              value: string;
+              dispatchEvent: (e: unknown) => boolean;
+            };
             const t0 = performance.now();
             select.value = value;
             select.dispatchEvent(new g.Event("input", { bubbles: true }));
             select.dispatchEvent(new g.Event("change", { bubbles: true }));
           }),
-        { value, before },
+        value,
       );
       ownMs.push(ms);
       const own = await page
@@ -283,14 +353,17 @@ async function explorerFilter(
         .getAttribute("data-last-filter-ms", { timeout: 5_000 })
         .catch(() => null);
       pageMs.push(own === null || own === "" || Number.isNaN(Number(own)) ? null : Number(own));
-      const rows = await page
-        .locator("[data-row-count]")
-        .first()
-        .getAttribute("data-row-count", { timeout: 5_000 })
-        .catch(() => null);
-      rowCounts.push(rows === null ? firstNumber(await rowCountText()) : Number(rows));
+      counts.push(
+        `${value}: ${
+          (await page
+            .getByTestId("lease-count")
+            .first()
+            .textContent({ timeout: 5_000 })
+            .catch(() => "")) ?? ""
+        }`.trim(),
+      );
     }
-    return { ownMs, pageMs, rowCounts };
+    return { ownMs, pageMs, counts };
   } finally {
     await page.close();
   }
@@ -298,18 +371,23 @@ async function explorerFilter(
 
 const distDir = mkdtempSync(join(tmpdir(), "gridlease-bench-dist-"));
 let stack: LocalStack | undefined;
+let served: ServedIndex | undefined;
 let browser: E2EBrowser | undefined;
-process.once("SIGINT", () => {
-  void (async () => {
-    await browser?.close();
-    await stack?.stop();
-    rmSync(distDir, { recursive: true, force: true });
-    process.exit(130);
-  })();
-});
+const cleanup = async () => {
+  await browser?.close();
+  await served?.stop();
+  await stack?.stop();
+  rmSync(distDir, { recursive: true, force: true });
+};
+process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
 let exitCode = 0;
 try {
-  const ports = { chain: await sparePort(), indexer: await sparePort(), app: await sparePort() };
+  const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
+  const ports = {
+    chain: await sparePort(portBase + 600),
+    indexer: await sparePort(portBase + 700),
+    app: await sparePort(portBase + 800),
+  };
   const rpcUrl = `http://127.0.0.1:${ports.chain}`;
   const indexerUrl = `http://127.0.0.1:${ports.indexer}`;
   log("Building the app for production");
@@ -322,18 +400,30 @@ try {
   const started = Date.now();
   stack = new LocalStack({
     port: ports.chain,
-    indexerPort: ports.indexer,
+    // The bulk-inserted index is served separately, once the chain is complete.
+    indexerPort: bulk ? undefined : ports.indexer,
     app: { mode: "preview", port: ports.app, distDir },
     log,
     indexerTimeoutMs: 1_800_000,
     populate:
       N > 0
         ? async ({ connection, addresses }) => {
-            log(`Opening ${N.toLocaleString("en-US")} more leases`);
+            // In bulk mode the mined leases top the seeded ones up to the template.
+            const seeded = Number(
+              await (
+                await connection.viem.getPublicClient()
+              ).readContract({
+                address: addresses.market,
+                abi: gridleaseMarketAbi,
+                functionName: "leaseCount",
+              }),
+            );
+            const more = bulk ? TEMPLATE - seeded : N;
+            log(`Opening ${more.toLocaleString("en-US")} more leases`);
             const t = Date.now();
             await openBulkLeases(connection, {
               addresses,
-              leases: N,
+              leases: more,
               // Accounts the seed does not use: the node impersonates them.
               provider: hardhatAccount(90).address,
               buyers: Array.from({ length: 10 }, (_, i) => hardhatAccount(91 + i).address),
@@ -347,39 +437,79 @@ try {
         : undefined,
   });
   await stack.start();
+  if (bulk) {
+    const head = Number(await (await stack.connection!.viem.getPublicClient()).getBlockNumber());
+    served = await serveBulkIndex({
+      rpcUrl,
+      head,
+      leases: N,
+      servePort: ports.indexer,
+      portBase: portBase + 500,
+      log,
+    });
+  }
   const stackSeconds = (Date.now() - started) / 1000;
   log(`Stack ready in ${stackSeconds.toFixed(0)} s: ${stack.appUrl}`);
+  const leases = bulk ? N : (stack.seeded?.leases.count ?? 0) + N;
 
   browser = await launchBrowser();
-  const renders: number[] = [];
-  let marketError: string | null = null;
-  try {
-    for (let i = 0; i < RUNS; i++) renders.push(await marketFirstRender(browser, stack.appUrl));
-  } catch (err) {
-    marketError = (err as Error).message.split("\n")[0]!;
-  }
+  const b = browser;
+  const market = await renders(RUNS, () => firstRender(b, `${stack!.appUrl}/`, "a", "Rent"));
   console.log(
-    `  market first render: ${renders.map((x) => x.toFixed(0)).join(", ")} ms${marketError ? ` (${marketError})` : ""}`,
+    `  market first render: ${market.ms.map((x) => x.toFixed(0)).join(", ")} ms${market.error ? ` (${market.error})` : ""}`,
   );
-
+  const firstPage = await renders(RUNS, () =>
+    firstRender(b, `${stack!.appUrl}/explorer/leases`, "a.lease-link", "^Lease #"),
+  );
+  console.log(
+    `  explorer first page: ${firstPage.ms.map((x) => x.toFixed(0)).join(", ")} ms${firstPage.error ? ` (${firstPage.error})` : ""}`,
+  );
+  const firstPageRequests: { url: string; startMs: number; durationMs: number }[] = [];
+  const firstPageInApp = await renders(RUNS, () =>
+    inAppNavigation(
+      b,
+      `${stack!.appUrl}/explorer`,
+      'a[href="/explorer/leases"]',
+      "a.lease-link",
+      "^Lease #",
+      firstPageRequests,
+    ),
+  );
+  console.log(
+    `  explorer first page (in-app, from the overview): ${firstPageInApp.ms.map((x) => x.toFixed(0)).join(", ")} ms${firstPageInApp.error ? ` (${firstPageInApp.error})` : ""}`,
+  );
+  const leasePageInApp = await renders(RUNS, () =>
+    inAppNavigation(b, `${stack!.appUrl}/explorer/leases`, "a.lease-link", "h2", "^Timeline$"),
+  );
+  console.log(
+    `  lease page (in-app, from the table): ${leasePageInApp.ms.map((x) => x.toFixed(0)).join(", ")} ms${leasePageInApp.error ? ` (${leasePageInApp.error})` : ""}`,
+  );
+  const leaseIds = Array.from({ length: RUNS }, () => 1 + Math.floor(Math.random() * leases));
+  const leasePage = await renders(RUNS, (i) =>
+    firstRender(b, `${stack!.appUrl}/explorer/leases/${leaseIds[i]}`, "h2", "^Timeline$"),
+  );
+  console.log(
+    `  lease page: ${leasePage.ms.map((x) => x.toFixed(0)).join(", ")} ms${leasePage.error ? ` (${leasePage.error})` : ""}`,
+  );
   let filter: Awaited<ReturnType<typeof explorerFilter>> | undefined;
   let filterError: string | null = null;
   try {
-    filter = await explorerFilter(
-      browser,
-      stack.appUrl,
-      N + (stack.seeded?.leases.count ?? 0),
-      RUNS,
-    );
+    filter = await explorerFilter(b, stack.appUrl, RUNS);
   } catch (err) {
     filterError = (err as Error).message.split("\n")[0]!;
   }
-  if (filter)
-    console.log(
-      `  explorer filter: ${filter.ownMs.map((x) => x.toFixed(0)).join(", ")} ms (page's own: ${filter.pageMs.join(", ")}; rows ${filter.rowCounts.join(", ")})`,
-    );
-  else console.log(`  explorer filter: not measured (${filterError})`);
+  console.log(
+    filter
+      ? `  explorer filter: ${filter.ownMs.map((x) => x.toFixed(0)).join(", ")} ms (page's own: ${filter.pageMs.join(", ")}; ${filter.counts.join(" | ")})`
+      : `  explorer filter: not measured (${filterError})`,
+  );
 
+  const runs = (r: { ms: number[]; error: string | null }) => ({
+    medianMs: median(r.ms),
+    coldMs: r.ms.length > 0 ? Number(r.ms[0]!.toFixed(1)) : null,
+    runsMs: r.ms.map((x) => Number(x.toFixed(1))),
+    error: r.error,
+  });
   const report = {
     initialJsGzipBytes: sizes.initialJsGzipBytes,
     initialJsCounts:
@@ -387,44 +517,72 @@ try {
     initialJsFiles: sizes.initialJsFiles,
     shellJsGzipBytes: sizes.shellJsGzipBytes,
     totalJsGzipBytes: sizes.totalJsGzipBytes,
-    marketFirstRenderMs: median(renders),
-    marketFirstRenderColdMs: renders.length > 0 ? Number(renders[0]!.toFixed(1)) : null,
-    marketFirstRenderRunsMs: renders.map((x) => Number(x.toFixed(1))),
-    marketFirstRenderError: marketError,
-    explorerFilter10kMs: filter ? median(filter.ownMs) : null,
-    explorerFilterRunsMs: filter?.ownMs.map((x) => Number(x.toFixed(1))) ?? [],
-    explorerFilterPageReportedMs: filter?.pageMs ?? [],
-    explorerFilterRowCounts: filter?.rowCounts ?? [],
-    explorerFilterError: filterError,
-    leases: (stack.seeded?.leases.count ?? 0) + N,
+    marketFirstRenderMs: median(market.ms),
+    marketFirstRender: runs(market),
+    explorerFirstPageMs: median(firstPageInApp.ms),
+    explorerFirstPage: { ...runs(firstPageInApp), lastRunRequests: firstPageRequests },
+    explorerFirstPageLoadMs: median(firstPage.ms),
+    explorerFirstPageLoad: runs(firstPage),
+    explorerFilterMs: filter ? median(filter.ownMs) : null,
+    explorerFilter: {
+      runsMs: filter?.ownMs.map((x) => Number(x.toFixed(1))) ?? [],
+      pageReportedMs: filter?.pageMs ?? [],
+      counts: filter?.counts ?? [],
+      error: filterError,
+    },
+    leasePageMs: median(leasePageInApp.ms),
+    leasePage: runs(leasePageInApp),
+    leasePageLoadMs: median(leasePage.ms),
+    leasePageLoad: { ...runs(leasePage), leaseIds },
+    leases,
+    database: bulk ? "postgres" : "pglite",
+    index: served
+      ? {
+          method: `the seeded market and mined leases (${served.bulk.template} leases) indexed by ponder start on PostgreSQL ${served.postgresVersion}, copied to ${N} in PostgreSQL (scripts/indexer/bulk-insert.ts), served by ponder serve`,
+          indexSeconds: Number(served.indexSeconds.toFixed(1)),
+          bulkSeconds: Number(served.bulkSeconds.toFixed(1)),
+          bulk: served.bulk,
+        }
+      : "mined and indexed by the stack's Ponder on PGlite",
     stackStartupSeconds: Number(stackSeconds.toFixed(1)),
     targets: TARGETS,
-    machine: `${cpus().length} cores, Node ${process.version}, Chromium (system), shared with other work`,
+    machine: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}, Chromium (system)`,
+    loadAverageAtStart,
+    loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+    measuredAt: new Date().toISOString(),
   };
+  const file = args.database ? `app.${args.database}.${N}.json` : "app.json";
   mkdirSync(join(ROOT, "bench"), { recursive: true });
-  writeFileSync(join(ROOT, "bench", "app.json"), JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(join(ROOT, "bench", file), JSON.stringify(report, null, 2) + "\n");
 
   const verdict = (value: number | null, target: number, unit: string) =>
     value === null
       ? "not measured"
       : `${value.toLocaleString("en-US")} ${unit} (target <= ${target.toLocaleString("en-US")} ${unit}: ${value <= target ? "met" : `missed by ${(value - target).toFixed(1)}`})`;
-  console.log("\nResults (bench/app.json)");
+  console.log(`\nResults (bench/${file}), ${leases.toLocaleString("en-US")} leases`);
   console.log(
     `  initial JS            ${verdict(Number((sizes.initialJsGzipBytes / KB).toFixed(1)), TARGETS.initialJsGzipKB, "KB gzip")}`,
   );
   console.log(`  total JS              ${(sizes.totalJsGzipBytes / KB).toFixed(1)} KB gzip`);
   console.log(
-    `  market first render   ${verdict(report.marketFirstRenderMs, TARGETS.marketFirstRenderMs, "ms")}; cold cache ${report.marketFirstRenderColdMs ?? "-"} ms`,
+    `  market first render   ${verdict(report.marketFirstRenderMs, TARGETS.marketFirstRenderMs, "ms")}`,
   );
   console.log(
-    `  filter on ${report.leases.toLocaleString("en-US")} leases  ${verdict(report.explorerFilter10kMs, TARGETS.explorerFilter10kMs, "ms")}`,
+    `  explorer first page   ${verdict(report.explorerFirstPageMs, TARGETS.explorerFirstPageMs, "ms")}`,
+  );
+  console.log(
+    `  explorer filter       ${verdict(report.explorerFilterMs, TARGETS.explorerFilterMs, "ms")}`,
+  );
+  console.log(
+    `  explorer first page, full load from navigation start: ${report.explorerFirstPageLoadMs ?? "-"} ms`,
+  );
+  console.log(
+    `  lease page            ${report.leasePageMs ?? "not measured"} ms in-app, ${report.leasePageLoadMs ?? "-"} ms full load`,
   );
 } catch (err) {
   console.error(`\nbench:app failed: ${(err as Error).message}`);
   exitCode = 1;
 } finally {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(distDir, { recursive: true, force: true });
+  await cleanup();
 }
 process.exit(exitCode);

@@ -6,7 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startService, stopService, waitUntilReady, type Service } from "../lib/services.ts";
+import {
+  indexedBlock,
+  startService,
+  stopService,
+  waitUntilReady,
+  type Service,
+} from "../lib/services.ts";
 
 const INDEXER_DIR = new URL("../../indexer", import.meta.url).pathname;
 
@@ -72,6 +78,21 @@ export async function startBenchPonder(opts: {
     throw err;
   }
   return { url, service, stop };
+}
+
+/** Waits until Ponder is ready (backfill done) and has indexed block `head`. */
+export async function waitForHead(p: BenchPonder, head: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (p.service.child.exitCode !== null) throw new Error(`Ponder exited:\n${p.service.tail()}`);
+    const ready = await fetch(`${p.url}/ready`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ready && (await indexedBlock(p.url).catch(() => -1)) >= head) return;
+    if (Date.now() > deadline)
+      throw new Error(`Ponder did not index block ${head} in time:\n${p.service.tail()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** One Prometheus sample: metric name with its labels, and the value. */
@@ -158,11 +179,22 @@ export function backfillBreakdown(samples: MetricSample[]) {
   const handlerMs = metricSum(samples, "ponder_indexing_function_duration_sum");
   const handlerCount = metricSum(samples, "ponder_indexing_function_duration_count");
   const sqlMs = metricSum(samples, "ponder_indexing_store_raw_sql_duration_sum");
+  // Per event type: the handlers' mean milliseconds and how many ran.
+  const byEvent: Record<string, { count: number; meanMs: number }> = {};
+  for (const c of samples.filter((x) => x.name === "ponder_indexing_function_duration_count")) {
+    const event = c.labels.event ?? "?";
+    const sum = samples.find(
+      (x) => x.name === "ponder_indexing_function_duration_sum" && x.labels.event === event,
+    );
+    if (c.value > 0 && sum)
+      byEvent[event] = { count: c.value, meanMs: Number((sum.value / c.value).toFixed(3)) };
+  }
   return {
     transformSeconds: seconds("ponder_historical_transform_duration", "step"),
     extractSeconds: seconds("ponder_historical_extract_duration", "step"),
     handlerMsPerEvent: handlerCount ? Number((handlerMs / handlerCount).toFixed(3)) : null,
     handlerSeconds: Number((handlerMs / 1000).toFixed(2)),
     storeSqlSeconds: Number((sqlMs / 1000).toFixed(2)),
+    handlerByEvent: byEvent,
   };
 }

@@ -25,7 +25,7 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 import { openBulkLeases } from "../lib/bulk-leases.ts";
 import { startPostgres, type Postgres } from "../lib/postgres.ts";
-import { indexedBlock, stopService } from "../lib/services.ts";
+import { stopService } from "../lib/services.ts";
 import { sparePort, startChain } from "../../test/indexer/support/ponder.ts";
 import { benchQueries } from "./bench-queries.ts";
 import {
@@ -33,8 +33,8 @@ import {
   readMetrics,
   sampleProgress,
   startBenchPonder,
+  waitForHead,
   type BenchDatabase,
-  type BenchPonder,
 } from "./bench-ponder.ts";
 import { bulkInsertLeases, type BulkInsertResult } from "./bulk-insert.ts";
 import { openLoop, type LoadResult } from "./load.ts";
@@ -104,21 +104,6 @@ const machine = () => {
   };
 };
 const machineInfo = machine();
-
-/** Waits until Ponder is ready and has indexed `head`. */
-async function waitForHead(p: BenchPonder, head: number, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (p.service.child.exitCode !== null) throw new Error(`Ponder exited:\n${p.service.tail()}`);
-    const ready = await fetch(`${p.url}/ready`, { signal: AbortSignal.timeout(5_000) })
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ready && (await indexedBlock(p.url).catch(() => -1)) >= head) return;
-    if (Date.now() > deadline)
-      throw new Error(`Ponder did not index block ${head} in time:\n${p.service.tail()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Indexes the chain with `ponder start` and measures the backfill. */
 async function backfill(rpcUrl: string, database: BenchDatabase, head: number) {
