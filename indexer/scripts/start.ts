@@ -2,7 +2,8 @@
  * `npm run indexer`: `ponder start` on 127.0.0.1, with the database checked first (./preflight.ts).
  *
  *   npm run indexer [-- <more ponder start options>]
- *   env: DATABASE_URL (PostgreSQL; unset: embedded PGlite), PONDER_SCHEMA (default gridlease; --schema wins)
+ *   env: DATABASE_URL (PostgreSQL; unset: embedded PGlite), PONDER_SCHEMA or DATABASE_SCHEMA (default gridlease;
+ *        --schema wins)
  *
  * It prints which database and schema it uses, passes Ponder's output through, and when Ponder stops on a database
  * failure it says what happened and what to do. Exit codes: 2 a malformed DATABASE_URL, 3 the database cannot be
@@ -39,7 +40,9 @@ function option(name: string): string | undefined {
   }
   return undefined;
 }
-const schema = option("--schema") || process.env.PONDER_SCHEMA || "gridlease";
+// Ponder itself reads DATABASE_SCHEMA when --schema is not given; PONDER_SCHEMA is this script's older name for it.
+const schema =
+  option("--schema") || process.env.PONDER_SCHEMA || process.env.DATABASE_SCHEMA || "gridlease";
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 
 async function main(): Promise<number> {

@@ -63,6 +63,7 @@ function runIndexer(databaseUrl: string, args: string[] = []) {
         PONDER_RPC_URL_31337: chain.url,
         PONDER_POLLING_INTERVAL: "100",
         PONDER_SCHEMA: "",
+        DATABASE_SCHEMA: "",
         NODE_OPTIONS: "",
       },
     },
