@@ -136,7 +136,7 @@ export async function openBulkLeases(
               to: grid,
               abi: gridleaseTokenAbi,
               functionName: "transfer",
-              args: [provider, GRID("100000")],
+              args: [provider, bond],
               gas: GAS,
             }),
         },
