@@ -15,6 +15,7 @@ const pages = {
   search: lazy(() => import("./pages/explorer/SearchPage.tsx")),
   offers: lazy(() => import("./pages/explorer/OffersPage.tsx")),
   providers: lazy(() => import("./pages/explorer/ProvidersPage.tsx")),
+  buyers: lazy(() => import("./pages/explorer/BuyersPage.tsx")),
   verify: lazy(() => import("./pages/verify/VerifyPage.tsx")),
 };
 
@@ -33,6 +34,7 @@ const ROUTES: [string, Page][] = [
   ["/explorer/search", pages.search],
   ["/explorer/offers", pages.offers],
   ["/explorer/providers", pages.providers],
+  ["/explorer/buyers", pages.buyers],
   ["/verify", pages.verify],
 ];
 

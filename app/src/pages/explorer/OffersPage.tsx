@@ -1,6 +1,6 @@
 import { SelectFilter } from "../../components/SelectFilter.tsx";
 import { ErrorState, Loading } from "../../components/States.tsx";
-import { useSearchParams } from "../../lib/router.tsx";
+import { Link, useSearchParams } from "../../lib/router.tsx";
 import { modelChoices, regionChoices } from "./leaseFilter.ts";
 import { LIST_PAGE_SIZE, useLoadedItems, useOfferPages, type OfferOrder } from "./listData.ts";
 import { OfferTable } from "./OfferTable.tsx";
@@ -35,7 +35,7 @@ export default function OffersPage(_: { params: Record<string, string> }) {
       <ExplorerHeader title="Offers">
         <p className="muted">
           Every offer listed on Gridlease, paused ones included. To rent, use the{" "}
-          <a href="/">market</a>, which lists the offers open to lease now.
+          <Link to="/">market</Link>, which lists the offers open to lease now.
         </p>
       </ExplorerHeader>
       <form

@@ -1,5 +1,5 @@
 /**
- * The explorer's paged lists (leases, offers, providers) and the lease totals: the indexer's `/explorer/*` routes
+ * The explorer's paged lists (leases, offers, providers, buyers) and the lease totals: the indexer's `/explorer/*` routes
  * through the SDK, which filter, sort and page on the server (keyset cursors). The browser holds only the pages
  * it has loaded and never counts rows: totals come from the indexer's aggregates.
  */
@@ -7,6 +7,7 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-qu
 import { useMemo } from "react";
 import {
   countLeases,
+  pageAccounts,
   pageLeases,
   pageOffers,
   pageProviders,
@@ -100,5 +101,15 @@ export type ProviderOrder = "leasesServed" | "availability" | "gpuHours" | "newe
 export function useProviderPages(order: ProviderOrder) {
   return usePages(["providers", order], (after, signal) =>
     pageProviders(indexer, { order, limit: LIST_PAGE_SIZE, after }, { signal }),
+  );
+}
+
+/** Buyer list order, as the indexer names it. */
+export type AccountOrder = "leases" | "gpuHours" | "newest";
+
+/** Every buyer (an address that opened a lease), in `order`. */
+export function useAccountPages(order: AccountOrder) {
+  return usePages(["accounts", order], (after, signal) =>
+    pageAccounts(indexer, { order, limit: LIST_PAGE_SIZE, after }, { signal }),
   );
 }

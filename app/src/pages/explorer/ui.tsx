@@ -82,6 +82,7 @@ const NAV = [
   ["/explorer/leases", "All leases"],
   ["/explorer/offers", "Offers"],
   ["/explorer/providers", "Providers"],
+  ["/explorer/buyers", "Buyers"],
 ] as const;
 
 /** Sub-navigation of the explorer with the search box. */
