@@ -1,13 +1,17 @@
 /**
  * The queries the indexer benchmark puts under load: every explorer route (`/explorer/*`, design of issue #14:
- * first pages with each filter and order, cursor pages from deep in each list, the lease total) when the indexer
- * serves them, else the explorer's GraphQL list queries; and, either way, the pages the app opens by id through
- * the SDK: a lease with its events, an address, a transaction's events.
+ * first pages with each filter and order, cursor pages from deep in each list, the lease totals), and the pages
+ * the app opens by id or address with the queries it sends: a lease with its events, an address (its rows, then
+ * its first page of leases), a transaction's events.
  */
 import type { Address, Hex } from "viem";
 import {
+  ACCOUNT_FIELDS,
+  ACCOUNT_SPENDING_FIELDS,
+  CREDIT_FIELDS,
+  PROVIDER_EARNING_FIELDS,
+  PROVIDER_FIELDS,
   createIndexerClient,
-  getIndexedAddress,
   getIndexedLease,
   listTransactionEvents,
   type IndexerClient,
@@ -50,15 +54,6 @@ export async function sampleIndex(client: IndexerClient, leaseCount: number): Pr
     providers: d.providers.items.map((x) => x.id),
     txHashes: [...new Set(d.leaseEvents.items.map((x) => x.txHash))],
   };
-}
-
-/** True when the indexer serves the explorer's paged routes. */
-export async function hasExplorerRoutes(url: string): Promise<boolean> {
-  const res = await fetch(`${url}/explorer/leases?limit=1`, {
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await res.json().catch(() => null)) as { items?: unknown } | null;
-  return res.ok && Array.isArray(body?.items);
 }
 
 /** GET of a JSON route; throws on an error status, so the load counts it. */
@@ -107,30 +102,27 @@ export async function explorerQueries(url: string, s: QuerySample): Promise<Load
     return c ? `${path}${path.includes("?") ? "&" : "?"}after=${encodeURIComponent(c)}` : path;
   };
   const model = () => pick(s.models);
+  // The app's lease table asks for 100 rows a page, its other lists for 50 (the routes' default).
+  const leases = (params: Record<string, string | undefined> = {}) =>
+    `/explorer/leases${q({ ...params, limit: "100" })}`;
   const leaseCursors = await deep("/explorer/leases?limit=200");
   const modelPath = `/explorer/leases?gpuModel=${encodeURIComponent(s.models[0]!)}&limit=200`;
   const modelCursors = await deep(modelPath);
   const accountCursors = await deep("/explorer/accounts?limit=200");
   return [
-    route("leases newest", () => "/explorer/leases"),
-    route("leases oldest", () => "/explorer/leases?order=oldest"),
-    route("leases by model", () => `/explorer/leases${q({ gpuModel: model() })}`),
-    route("leases by region", () => `/explorer/leases${q({ region: pick(s.regions) })}`),
-    route("leases Active", () => "/explorer/leases?status=Active"),
-    route(
-      "leases Ended by model",
-      () => `/explorer/leases${q({ status: "Ended", gpuModel: model() })}`,
-    ),
-    route("leases by buyer", () => `/explorer/leases${q({ address: pick(s.buyers) })}`),
-    route(
-      "leases by address prefix",
-      () => `/explorer/leases${q({ address: pick(s.buyers).slice(0, 8) })}`,
-    ),
-    route("leases by provider", () => `/explorer/leases${q({ provider: pick(s.providers) })}`),
-    route("leases cursor page", withCursor("/explorer/leases", leaseCursors)),
+    route("leases newest", () => leases()),
+    route("leases oldest", () => leases({ order: "oldest" })),
+    route("leases by model", () => leases({ gpuModel: model() })),
+    route("leases by region", () => leases({ region: pick(s.regions) })),
+    route("leases Active", () => leases({ status: "Active" })),
+    route("leases Ended by model", () => leases({ status: "Ended", gpuModel: model() })),
+    route("leases by address", () => leases({ address: pick(s.buyers) })),
+    route("leases by address prefix", () => leases({ address: pick(s.buyers).slice(0, 8) })),
+    route("leases by provider", () => leases({ provider: pick(s.providers) })),
+    route("leases cursor page", withCursor(leases(), leaseCursors)),
     route(
       "leases by model cursor page",
-      withCursor(modelPath.replace("&limit=200", ""), modelCursors),
+      withCursor(leases({ gpuModel: s.models[0] }), modelCursors),
     ),
     route("lease total", () => "/explorer/leases/total"),
     route(
@@ -146,38 +138,17 @@ export async function explorerQueries(url: string, s: QuerySample): Promise<Load
   ];
 }
 
-/** The explorer's GraphQL list queries (before the paged routes, and for comparison). */
-export async function graphqlListQueries(
-  client: IndexerClient,
-  s: QuerySample,
-): Promise<LoadQuery[]> {
-  const LIST = `query ($where: leaseFilter, $after: String) { leases(where: $where, after: $after, orderBy: "openedAt", orderDirection: "desc", limit: 50) { items { id status endReason gpuModel region gpus pricePerGpuHour duration buyer { id } provider { id } openedAt paymentToken { id } startTime activationDeadline } pageInfo { hasNextPage endCursor } } }`;
-  type Page = { leases: { pageInfo: { endCursor: string | null } } };
-  const cursors: string[] = [];
-  let after: string | null = null;
-  for (let i = 0; i < 20; i++) {
-    const page: Page = await client.query<Page>(LIST, { where: {}, after });
-    if (!page.leases.pageInfo.endCursor) break;
-    after = page.leases.pageInfo.endCursor;
-    cursors.push(after);
-  }
-  const list = (name: string, vars: () => Record<string, unknown>): LoadQuery => ({
-    name,
-    run: (signal) => client.query(LIST, vars(), { signal }),
-  });
-  return [
-    list("leases newest (GraphQL)", () => ({ where: {} })),
-    list("leases by model (GraphQL)", () => ({ where: { gpuModel: pick(s.models) } })),
-    list("leases by buyer (GraphQL)", () => ({ where: { buyer: pick(s.buyers) } })),
-    list("leases cursor page (GraphQL)", () => ({
-      where: {},
-      after: cursors.length ? pick(cursors) : null,
-    })),
-  ];
-}
+/** The address page's own query (the app's, app/src/pages/explorer/data.ts): the address's rows and flows. */
+const ADDRESS = `query Address($id: String!) {
+  provider(id: $id) { ${PROVIDER_FIELDS} }
+  providerEarnings(where: { provider: $id }, limit: 100) { items { ${PROVIDER_EARNING_FIELDS} } }
+  account(id: $id) { ${ACCOUNT_FIELDS} }
+  accountSpendings(where: { account: $id }, limit: 100) { items { ${ACCOUNT_SPENDING_FIELDS} } }
+  credits(where: { account: $id }, limit: 100) { items { ${CREDIT_FIELDS} } }
+}`;
 
-/** The pages the app opens by id, through the SDK calls the app makes. */
-export function pageQueries(client: IndexerClient, s: QuerySample): LoadQuery[] {
+/** The pages the app opens by id or address, with the queries the app sends. */
+export function pageQueries(url: string, client: IndexerClient, s: QuerySample): LoadQuery[] {
   return [
     {
       name: "lease page",
@@ -185,8 +156,13 @@ export function pageQueries(client: IndexerClient, s: QuerySample): LoadQuery[] 
         getIndexedLease(client, BigInt(1 + Math.floor(Math.random() * s.leaseCount)), { signal }),
     },
     {
+      // As app/src/pages/explorer: the address's rows, then (it is a buyer) its first page of leases.
       name: "address page",
-      run: (signal) => getIndexedAddress(client, pick(s.buyers), { signal, recentLeases: 50 }),
+      run: async (signal) => {
+        const id = pick(s.buyers);
+        await client.query(ADDRESS, { id }, { signal });
+        await getJson(`${url}/explorer/leases?buyer=${id}&limit=50`, signal);
+      },
     },
     {
       name: "search by transaction",
@@ -195,16 +171,12 @@ export function pageQueries(client: IndexerClient, s: QuerySample): LoadQuery[] 
   ];
 }
 
-/** Every query of the load: the explorer routes when served, else the GraphQL lists; then the pages. */
+/** Every query of the load: the explorer routes, then the pages. */
 export async function benchQueries(url: string, leaseCount: number) {
   const client = createIndexerClient({ url, timeoutMs: 30_000 });
   const sample = await sampleIndex(client, leaseCount);
-  const routes = await hasExplorerRoutes(url).catch(() => false);
-  const lists = routes
-    ? await explorerQueries(url, sample)
-    : await graphqlListQueries(client, sample);
-  const queries = [...lists, ...pageQueries(client, sample)];
+  const queries = [...(await explorerQueries(url, sample)), ...pageQueries(url, client, sample)];
   // Every query answers once before the load: a broken query fails here, not as thousands of errors.
   for (const query of queries) await query.run(AbortSignal.timeout(60_000));
-  return { queries, api: routes ? ("explorer routes" as const) : ("graphql" as const), sample };
+  return { queries, api: "explorer routes", sample };
 }
