@@ -6,7 +6,9 @@
  *   3. deploys the GridleaseLocal Ignition module and checks it landed where sdk/ says;
  *   4. seeds a realistic market (skip with --no-seed);
  *   5. funds the dev accounts the app offers (#1, #15, #19: TestUSD and GRID; scripts/lib/dev-accounts.ts);
- *   6. starts the indexer (Ponder on an embedded PGlite database) and waits until it has indexed the history;
+ *   6. starts the indexer (Ponder on an embedded PGlite database; with --postgres on a PostgreSQL server it starts
+ *      in a temporary directory; with DATABASE_URL set, in a new schema of that existing PostgreSQL database) and
+ *      waits until it has indexed the history;
  *   7. starts a provider agent (`gridlease provider serve` with the demo provisioning hook, scripts/lib/agents.ts)
  *      for every seeded provider, so that a lease opened in the app is activated within seconds (skip with
  *      --no-agent; leases of the seeded history are left as the seed made them);
@@ -18,22 +20,27 @@
  * The steps live in scripts/lib/stack.ts, which the end-to-end tests and `npm run bench:app` share.
  *
  * Options: --no-seed, --seed N, --no-agent, --port N (chain, default 8545), --indexer-port N (42069),
- * --app-port N (5173). docs/dev-stack.md describes the whole stack.
+ * --app-port N (5173), --postgres. Environment: DATABASE_URL. docs/dev-stack.md describes the whole stack.
  * Exit codes: 0 after Ctrl-C, 2 bad arguments, 3 a port is taken, 1 any other failure.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatUnits, toHex } from "viem";
+import { DatabaseProblem, parseDatabaseUrl } from "../indexer/scripts/preflight.ts";
 import { formatSummary } from "./lib/seed/index.ts";
 import { hardhatAccount as account } from "./lib/dev-accounts.ts";
 import { LocalStack } from "./lib/stack.ts";
 
 const root = process.cwd();
 
+const USAGE =
+  "Usage: [DATABASE_URL=postgresql://…] npm run dev -- [--no-seed] [--seed N] [--no-agent] [--port N] [--indexer-port N] [--app-port N] [--postgres]";
+
 const cli = {
   "no-seed": { type: "boolean", default: false },
   "no-agent": { type: "boolean", default: false },
+  postgres: { type: "boolean", default: false },
   seed: { type: "string", default: "gridlease" },
   port: { type: "string", default: "8545" },
   "indexer-port": { type: "string", default: "42069" },
@@ -44,15 +51,11 @@ let options: ReturnType<typeof parseArgs<{ options: typeof cli }>>["values"];
 try {
   options = parseArgs({ options: cli }).values;
 } catch (err) {
-  console.error(
-    `${(err as Error).message}\nUsage: npm run dev -- [--no-seed] [--seed N] [--no-agent] [--port N] [--indexer-port N] [--app-port N]`,
-  );
+  console.error(`${(err as Error).message}\n${USAGE}`);
   process.exit(2);
 }
 if (options.help) {
-  console.log(
-    "Usage: npm run dev -- [--no-seed] [--seed N] [--no-agent] [--port N] [--indexer-port N] [--app-port N]",
-  );
+  console.log(USAGE);
   process.exit(0);
 }
 const port = Number(options.port);
@@ -65,6 +68,22 @@ for (const [name, value, raw] of [
 ] as const) {
   if (!Number.isInteger(value) || value < 1024 || value > 65535) {
     console.error(`${name} must be a whole number from 1024 to 65535, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+}
+// The indexer's database: PGlite unless --postgres (a server the stack starts) or DATABASE_URL (an existing one).
+const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+if (options.postgres && databaseUrl) {
+  console.error(
+    "--postgres starts a PostgreSQL server for the stack, DATABASE_URL points at an existing one: use one of them (unset DATABASE_URL, or drop --postgres).",
+  );
+  process.exit(2);
+}
+if (databaseUrl) {
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (err) {
+    console.error(err instanceof DatabaseProblem ? err.message : String(err));
     process.exit(2);
   }
 }
@@ -93,6 +112,7 @@ const stack = new LocalStack({
   port,
   indexerPort: hasIndexer ? indexerPort : undefined,
   app: hasApp ? { mode: "dev", port: appPort } : undefined,
+  indexerDatabase: options.postgres ? "postgres" : databaseUrl ? { url: databaseUrl } : "pglite",
   seed: options["no-seed"] ? false : options.seed,
   agents: !options["no-agent"],
   onAgentEvent: (provider, entry) => {
@@ -139,6 +159,7 @@ async function main() {
     console.log(
       `  indexer   ${stack.indexerUrl}/graphql  (GraphQL; SQL over HTTP at ${stack.indexerUrl}/sql)`,
     );
+  if (stack.indexerDatabase) console.log(`  database  ${stack.indexerDatabase.description}`);
   console.log(`  market    ${addresses!.market}`);
   console.log(`  GRID      ${addresses!.grid}`);
   console.log(`  TestUSD   ${addresses!.usd}`);
@@ -180,8 +201,9 @@ async function main() {
   // Runs until Ctrl-C; if a service dies on its own, stop the rest and fail.
   const dead = await stack.firstExit();
   if (!stopping) {
+    const why = dead.service.name === "indexer" && stack.explainIndexerFailure(dead.service.tail());
     console.error(
-      `\n${dead.service.name} stopped unexpectedly (code ${dead.code}):\n${dead.service.tail()}`,
+      `\n${dead.service.name} stopped unexpectedly (code ${dead.code}):\n${dead.service.tail()}${why ? `\n\n${why}` : ""}`,
     );
     await shutdown(1);
   }

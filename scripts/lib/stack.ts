@@ -7,7 +7,8 @@
  *   3. deploys the GridleaseLocal Ignition module and checks it landed where sdk/ says;
  *   4. seeds a market (`seedMarket`, optional), runs the caller's `populate` step (optional) and funds the dev
  *      accounts the app offers (`fundDevAccounts`);
- *   5. starts Ponder on a fresh PGlite directory and waits until it has indexed the chain's head;
+ *   5. starts Ponder and waits until it has indexed the chain's head: on a fresh PGlite directory, on a PostgreSQL
+ *      the stack starts (./postgres.ts), or in a new schema of an existing PostgreSQL (`indexerDatabase`);
  *   6. starts a provider agent (`gridlease provider serve` with the demo hook) for every seeded provider
  *      (optional, ./agents.ts): leases opened from then on are activated within seconds;
  *   7. serves the app (optional): the Vite dev server (started first, alongside the compilation), or
@@ -24,8 +25,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { Address } from "viem";
+import {
+  checkDatabase,
+  describeDatabase,
+  explainPonderFailure,
+  parseDatabaseUrl,
+  type DatabaseAddress,
+} from "../../indexer/scripts/preflight.ts";
 import { startAgents, type AgentLogEntry, type ServedProvider } from "./agents.ts";
 import { fundDevAccounts, type FundedAccount } from "./dev-accounts.ts";
+import { startPostgres, type Postgres } from "./postgres.ts";
 import { seedMarket, type SeedSummary } from "./seed/index.ts";
 import {
   ensurePortFree,
@@ -87,6 +96,23 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** How long the indexer may take to index the chain (default 180 s). */
   indexerTimeoutMs?: number;
+  /**
+   * The indexer's database: "pglite" (default: embedded, in a fresh temporary directory), "postgres" (a PostgreSQL
+   * server the stack starts in a temporary directory and deletes on stop), or `{ url }`, an existing PostgreSQL
+   * database, where the stack indexes into a new schema `gridlease_<UTC time>` every run (the chain is new every
+   * run, so an earlier run's index is wrong for it) and leaves it there on stop.
+   */
+  indexerDatabase?: "pglite" | "postgres" | { url: string };
+}
+
+/** The database the stack's indexer uses, once chosen: what Ponder is given and what the start-up output says. */
+interface IndexerDatabase {
+  env: NodeJS.ProcessEnv;
+  schema: string;
+  /** One line: the engine, the URL or directory, the schema and what happens to it. */
+  description: string;
+  /** PostgreSQL only: where it is, for the messages that explain a failure. */
+  address?: DatabaseAddress;
 }
 
 /** Production-builds the app into `outDir` with the `VITE_*` variables pointing at the given services. */
@@ -137,6 +163,10 @@ export class LocalStack {
   agents: ServedProvider[] = [];
   /** Seconds from `start()` to everything answering. */
   startupSeconds = 0;
+  /** The PostgreSQL server the stack started (`indexerDatabase: "postgres"`). */
+  postgres?: Postgres;
+  /** The indexer's database, once chosen (before the chain starts). */
+  indexerDatabase?: IndexerDatabase;
   private readonly tempDirs: string[] = [];
   private deploymentDir = "";
   private stopped = false;
@@ -174,6 +204,8 @@ export class LocalStack {
     const started = Date.now();
     const o = this.options;
     await this.checkPorts();
+    // An unusable database fails before anything starts, like a taken port.
+    if (o.indexerPort) this.indexerDatabase = await this.prepareIndexerDatabase();
     const seedDays = o.seedDays ?? 15;
     const historyDays = o.historyDays ?? seedDays + 1;
 
@@ -295,9 +327,8 @@ export class LocalStack {
 
     let indexerReady: Promise<void> = Promise.resolve();
     if (o.indexerPort) {
-      this.log(`Starting the indexer (Ponder on PGlite) on ${this.indexerUrl}`);
-      // A fresh database every run: the chain is new every run too.
-      const pgliteDir = this.tempDir("gridlease-ponder-");
+      const db = this.indexerDatabase!;
+      this.log(`Starting the indexer on ${this.indexerUrl}: Ponder on ${db.description}`);
       const ponder = this.spawn(
         "indexer",
         "npx",
@@ -307,7 +338,7 @@ export class LocalStack {
           join(ROOT, "indexer"),
           "start",
           "--schema",
-          "gridlease",
+          db.schema,
           "--hostname",
           "127.0.0.1",
           "--port",
@@ -317,9 +348,8 @@ export class LocalStack {
           env: {
             PONDER_TELEMETRY_DISABLED: "true",
             PONDER_RPC_URL_31337: this.rpcUrl,
-            PONDER_PGLITE_DIR: pgliteDir,
             PONDER_POLLING_INTERVAL: "250",
-            DATABASE_URL: "",
+            ...db.env,
           },
         },
       );
@@ -331,7 +361,13 @@ export class LocalStack {
           (await fetch(`${this.indexerUrl}/ready`, { signal: AbortSignal.timeout(2_000) })).ok &&
           (await indexedBlock(this.indexerUrl)) >= head,
         o.indexerTimeoutMs ?? 180_000,
-      ).then(() => this.log(`The indexer has caught up (block ${head})`));
+      ).then(
+        () => this.log(`The indexer has caught up (block ${head})`),
+        (err: Error) => {
+          const why = this.explainIndexerFailure(ponder.tail());
+          throw why ? new Error(`${err.message}\n\n${why}`) : err;
+        },
+      );
       indexerReady.catch(() => {}); // awaited below
     }
 
@@ -418,6 +454,54 @@ export class LocalStack {
     this.log("The app answers");
   }
 
+  /** Chooses and checks the indexer's database (starting a PostgreSQL server for "postgres"). */
+  private async prepareIndexerDatabase(): Promise<IndexerDatabase> {
+    const choice = this.options.indexerDatabase ?? "pglite";
+    if (choice === "pglite") {
+      // A fresh database every run: the chain is new every run too.
+      const dir = this.tempDir("gridlease-ponder-");
+      return {
+        env: { PONDER_PGLITE_DIR: dir, DATABASE_URL: "" },
+        schema: "gridlease",
+        description: `PGlite in ${dir} (new, deleted on stop)`,
+      };
+    }
+    let url: string;
+    let schema: string;
+    let note: string;
+    if (choice === "postgres") {
+      this.log("Starting PostgreSQL for the indexer");
+      const postgres = await startPostgres();
+      if (this.stopped) {
+        await postgres.stop(); // stop() ran while it started, and could not see it
+        this.assertRunning();
+      }
+      this.postgres = postgres;
+      url = this.postgres.url;
+      schema = "gridlease";
+      note = `started by the stack in ${this.postgres.dir}, deleted on stop`;
+    } else {
+      url = choice.url;
+      // The dev chain is new every run: a new schema keeps an earlier run's index (wrong for this chain) apart.
+      schema = `gridlease_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
+      note = `a new schema for this run, since the dev chain is new every run; it stays when the stack stops: drop it with psql "${parseDatabaseUrl(url).display}" -c 'DROP SCHEMA "${schema}" CASCADE'`;
+    }
+    const address = parseDatabaseUrl(url);
+    const state = await checkDatabase(url, schema);
+    return {
+      env: { DATABASE_URL: url, PONDER_PGLITE_DIR: "" },
+      schema,
+      description: `${describeDatabase(address, schema, state)}; ${note}`,
+      address,
+    };
+  }
+
+  /** What went wrong with the indexer's database, in plain words, from the indexer's last output (if anything). */
+  explainIndexerFailure(output: string): string | undefined {
+    const db = this.indexerDatabase;
+    return db ? explainPonderFailure(output, db.address, db.schema) : undefined;
+  }
+
   /** Resolves when one of the stack's services exits on its own (with which one and its code). */
   firstExit(): Promise<{ service: Service; code: number | null }> {
     return Promise.race(
@@ -429,6 +513,9 @@ export class LocalStack {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const s of [...this.services].reverse()) await stopService(s);
+    // The indexer is stopped by now: its PostgreSQL can go.
+    await this.postgres?.stop();
+    this.postgres = undefined;
     for (const dir of this.tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     if (this.deploymentDir && existsSync(this.deploymentDir))
       rmSync(this.deploymentDir, { recursive: true, force: true });
