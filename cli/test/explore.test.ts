@@ -1,5 +1,5 @@
 /**
- * The indexer-backed commands (`market search`, `explore lease|address|prices`) against a real stack: a
+ * The indexer-backed commands (`market search`, `explore lease|leases|address|prices`) against a real stack: a
  * `hardhat node` on a spare port with the indexer parity scenario (every lease end reason) plus a second H100
  * offer, Ponder indexing it, and the `gridlease` command run as a child process. Every answer is checked against
  * the chain (getLease, receipts) or Ponder's GraphQL.
@@ -10,7 +10,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { getAddress, getContract, maxUint256, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { endReasonName, getLease, gridleaseMarketAbi } from "@gridlease/sdk";
-import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
+import { decodeGpuModel, decodeRegion, encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import {
   runScenario,
   scenarioContext,
@@ -19,6 +19,7 @@ import {
 import { USD } from "../../scripts/lib/fixture.ts";
 import {
   graphql,
+  portBase,
   sparePort,
   startChain,
   startPonder,
@@ -26,7 +27,7 @@ import {
   type Chain,
   type PonderProcess,
 } from "../../test/indexer/support/ponder.ts";
-import { BUYER_KEY, cli, PROVIDER_KEY } from "./support.ts";
+import { BUYER_KEY, cli, PROVIDER_KEY, type CliResult } from "./support.ts";
 
 let chain: Chain;
 let connection: NetworkConnection;
@@ -36,7 +37,7 @@ const provider = privateKeyToAccount(PROVIDER_KEY).address;
 const buyer = privateKeyToAccount(BUYER_KEY).address;
 
 beforeAll(async () => {
-  chain = await startChain(await sparePort(9000));
+  chain = await startChain(await sparePort(portBase(9000, 0)));
   connection = await network.create({ network: "localhost", override: { url: chain.url } });
   scenario = await runScenario(connection);
   // A second, cheaper H100 offer (offer #4) from the scenario's second provider.
@@ -69,7 +70,7 @@ beforeAll(async () => {
     ]),
   );
   const last = await (await connection.viem.getPublicClient()).getBlockNumber();
-  ponder = await startPonder({ rpcUrl: chain.url, port: await sparePort(43000) });
+  ponder = await startPonder({ rpcUrl: chain.url, port: await sparePort(portBase(43000, 100)) });
   await waitForIndexed(ponder, Number(last));
 }, 300_000);
 
@@ -255,11 +256,199 @@ describe("explore address", () => {
     expect(human.stdout).not.toMatch(/\battested\b/i);
   });
 
+  it("pages an address's leases on each side, with the totals", async () => {
+    const leases = await chainLeases();
+    const served = leases
+      .filter((l) => l.provider === provider)
+      .map((l) => l.id)
+      .reverse();
+    const r = ok(await run(["explore", "address", provider, "--limit", "2", "--json"]));
+    expect(r.json.provider.leases).toMatchObject({ total: served.length, exact: true });
+    expect(r.json.provider.leases.leases.map((l: any) => l.leaseId)).toEqual(served.slice(0, 2));
+    const ids = [...served.slice(0, 2)];
+    let after: string | null = r.json.provider.leases.next;
+    while (after) {
+      const page = ok(
+        await run([
+          "explore",
+          "address",
+          provider,
+          "--list",
+          "served",
+          "--limit",
+          "2",
+          "--after",
+          after,
+          "--json",
+        ]),
+      );
+      expect(page.json).toMatchObject({ address: provider, list: "served", total: served.length });
+      ids.push(...page.json.leases.map((l: any) => l.leaseId));
+      after = page.json.next;
+    }
+    expect(ids).toEqual(served);
+
+    const bought = leases
+      .filter((l) => l.buyer === buyer)
+      .map((l) => l.id)
+      .reverse();
+    const b = ok(
+      await run(["explore", "address", buyer, "--list", "bought", "--limit", "200", "--json"]),
+    );
+    expect(b.json.leases.map((l: any) => l.leaseId)).toEqual(bought);
+    expect(b.json.next).toBeNull();
+
+    const human = ok(await run(["explore", "address", provider, "--limit", "2"]));
+    expect(human.stdout).toContain(`Latest leases on its offers (2 of ${served.length} leases):`);
+    expect(human.stdout).toMatch(
+      new RegExp(`more: gridlease explore address ${provider} --list served --after \\S+`),
+    );
+    const bad = await run(["explore", "address", provider, "--after", "x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--after pages one list/);
+    expect((await run(["explore", "address", provider, "--list", "sold"])).code).toBe(2);
+  });
+
   it("exit 7 for an address without activity, exit 2 for a malformed one", async () => {
     const none = await run(["explore", "address", "0x000000000000000000000000000000000000dEaD"]);
     expect(none.code).toBe(7);
     expect(none.stderr).toMatch(/no activity/);
     expect((await run(["explore", "address", "0x1234"])).code).toBe(2);
+  });
+});
+
+/** Every lease on the chain (getLease, getOffer), to check the explorer's pages against. */
+async function chainLeases() {
+  const client = await connection.viem.getPublicClient();
+  const market = getContract({ address: scenario.market, abi: gridleaseMarketAbi, client });
+  const now = (await client.getBlock()).timestamp;
+  const leases = [];
+  for (let id = 1n; id <= (await market.read.leaseCount()); id++) {
+    const v = await market.read.getLease([id]);
+    const o = await market.read.getOffer([v.offerId]);
+    leases.push({
+      id: String(id),
+      buyer: getAddress(v.buyer),
+      provider: getAddress(v.provider),
+      gpuModel: decodeGpuModel(o.gpuModel),
+      region: decodeRegion(o.region),
+      endReason: endReasonName(v.endReason),
+      // LeaseStatus: 1 Pending, 2 Active, 3 Expired (active past its end), 4 Ended.
+      status: v.status,
+      expiredAt: (v.status === 2 || v.status === 3) && v.end <= now,
+    });
+  }
+  return leases;
+}
+
+/** The lease ids of every page of `explore leases ARGS`, following each page's cursor. */
+async function walkLeases(args: string[], limit: number) {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (let pages = 0; pages < 50; pages++) {
+    const r: CliResult = ok(
+      await run([
+        "explore",
+        "leases",
+        ...args,
+        "--limit",
+        String(limit),
+        ...(after ? ["--after", after] : []),
+        "--json",
+      ]),
+    );
+    expect(r.json.leases.length).toBeLessThanOrEqual(limit);
+    ids.push(...r.json.leases.map((l: any) => l.leaseId));
+    if (!r.json.next) return { ids, total: r.json.total, exact: r.json.exact };
+    after = r.json.next;
+  }
+  throw new Error("the pages did not end");
+}
+
+describe("explore leases", () => {
+  it("pages through every lease newest first, and oldest first, with the total", async () => {
+    const all = (await chainLeases()).map((l) => l.id);
+    const newest = [...all].reverse();
+    const first = ok(await run(["explore", "leases", "--json"]));
+    expect(first.json).toMatchObject({
+      total: all.length,
+      exact: true,
+      next: null,
+      order: "newest",
+    });
+    expect(first.json.leases.map((l: any) => l.leaseId)).toEqual(newest);
+    expect(await walkLeases([], 3)).toEqual({ ids: newest, total: all.length, exact: true });
+    expect((await walkLeases(["--order", "oldest"], 4)).ids).toEqual(all);
+  });
+
+  it("filters on the server by model, region, status, end reason and address, as the chain has them", async () => {
+    const leases = await chainLeases();
+    const ids = (pick: (l: (typeof leases)[number]) => boolean) =>
+      leases
+        .filter(pick)
+        .map((l) => l.id)
+        .reverse();
+    const prefix = provider.slice(0, 8);
+    const cases: [string[], string[]][] = [
+      [["--gpu", "H100-SXM-80GB"], ids((l) => l.gpuModel === "H100-SXM-80GB")],
+      [["--gpu", "B200-192GB", "--region", "US-CA"], ids((l) => l.gpuModel === "B200-192GB")],
+      [["--status", "Ended"], ids((l) => l.status === 4)],
+      [["--status", "Expired"], ids((l) => l.expiredAt)],
+      [["--reason", "ProviderTerminated"], ids((l) => l.endReason === "ProviderTerminated")],
+      [["--address", buyer], ids((l) => l.buyer === buyer || l.provider === buyer)],
+      [
+        ["--address", prefix.toUpperCase().replace("0X", "0x"), "--status", "Ended"],
+        ids((l) => l.status === 4 && (l.buyer.startsWith(prefix) || l.provider.startsWith(prefix))),
+      ],
+    ];
+    for (const [args, want] of cases) {
+      expect(want.length, args.join(" ")).toBeGreaterThan(0);
+      const walked = await walkLeases(args, 2);
+      expect(walked.ids, args.join(" ")).toEqual(want);
+      expect(walked.total, args.join(" ")).toBe(want.length);
+    }
+    const one = ok(await run(["explore", "leases", "--reason", "OutageUnresolved", "--json"]));
+    expect(one.json.leases[0]).toMatchObject({
+      leaseId: String(scenario.leases.unresolved),
+      status: "Ended",
+      endReason: "OutageUnresolved",
+      gpuModel: "B200-192GB",
+      paymentToken: { symbol: "tUSD", decimals: 6 },
+    });
+  });
+
+  it("prints a page as a table with the command for the next one", async () => {
+    const human = ok(await run(["explore", "leases", "--gpu", "H100-SXM-80GB", "--limit", "2"]));
+    const h100 = (await chainLeases()).filter((l) => l.gpuModel === "H100-SXM-80GB").reverse();
+    expect(human.stdout).toContain(`${h100.length} leases match.`);
+    expect(human.stdout).toMatch(new RegExp(`^#${h100[0]!.id}\\s+\\d+ H100-SXM-80GB`, "m"));
+    const next = human.stdout.match(
+      /^Next page: gridlease explore leases (--gpu H100-SXM-80GB --limit 2 --after (\S+))$/m,
+    );
+    expect(next, human.stdout).not.toBeNull();
+    const second = ok(await run(["explore", "leases", ...next![1]!.split(" "), "--json"]));
+    expect(second.json.leases.map((l: any) => l.leaseId)).toEqual(
+      h100.slice(2, 4).map((l) => l.id),
+    );
+  });
+
+  it("refuses bad filters and cursors with exit 2, naming the flag", async () => {
+    for (const [args, message] of [
+      [
+        ["--status", "Lost"],
+        /--status must be one of Pending, ActivationOverdue, Active, Expired, Ended/,
+      ],
+      [["--reason", "Bored"], /--reason must be one of None, Expired/],
+      [["--order", "random"], /--order must be one of newest, oldest/],
+      [["--limit", "500"], /--limit must be at most 200/],
+      [["--limit", "0"], /--limit must be at least 1/],
+      [["--after", "not-a-cursor"], /"after" must be the "next" cursor/],
+      [["--address", "0x12"], /"address" must be an address or its start/],
+    ] as const) {
+      const r = await run(["explore", "leases", ...args]);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });
 
@@ -300,10 +489,11 @@ describe("explore prices", () => {
 
 describe("failures", () => {
   it("exit 4 in plain words when the indexer is down", async () => {
-    const down = `http://127.0.0.1:${await sparePort(43040)}`;
+    const down = `http://127.0.0.1:${await sparePort(portBase(43040, 140))}`;
     for (const args of [
       ["market", "search"],
       ["explore", "lease", "1"],
+      ["explore", "leases"],
       ["explore", "prices", "--gpu", "H100"],
     ]) {
       const r = await run([...args, "--json"], down);
@@ -326,7 +516,13 @@ describe("failures", () => {
   });
 
   it("every command has --help", async () => {
-    for (const name of ["market search", "explore lease", "explore address", "explore prices"]) {
+    for (const name of [
+      "market search",
+      "explore lease",
+      "explore leases",
+      "explore address",
+      "explore prices",
+    ]) {
       const r = ok(await cli([...name.split(" "), "--help"]));
       expect(r.stdout).toContain(`Usage: gridlease ${name}`);
     }

@@ -1,7 +1,8 @@
 /**
- * The observer commands: `explore lease`, `explore address` and `explore prices` read the Gridlease indexer
- * (Ponder GraphQL). The indexer has every number; the token symbols and decimals come from the chain (one
- * ERC-20 read per token), so these commands also use the RPC.
+ * The observer commands: `explore lease`, `explore leases` (exploreLeases.ts), `explore address` and
+ * `explore prices` read the Gridlease indexer (Ponder's GraphQL, and its paged `/explorer` routes for lease
+ * lists). The indexer has every number; the token symbols and decimals come from the chain (one ERC-20 read per
+ * token), so these commands also use the RPC.
  */
 import { formatUnits, getAddress, isAddress } from "viem";
 import { averagePricePerGpuHour } from "@gridlease/sdk/pricing";
@@ -29,6 +30,7 @@ import { claimFootnotes, UNVERIFIED_CLAIM } from "../attestation/claims.ts";
 import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
 import { tokenBook, type Token } from "../tokens.ts";
+import { exploreLeases, leasePage, leaseTable, leaseTotal, parseLimit } from "./exploreLeases.ts";
 
 const amount = (v: bigint, t: Token) => formatTokenAmount(v, t);
 const gpuHours = (gpuSeconds: bigint) => (Number(gpuSeconds) / 3600).toFixed(2);
@@ -178,49 +180,64 @@ ${NEEDS_INDEXER}`,
 const exploreAddress = defineCommand({
   name: "explore address",
   summary: "An address's activity from the indexer: as a provider and as a buyer",
-  help: `ADDRESS
+  help: `ADDRESS [--limit N] [--list served|bought --after CURSOR]
 
-  ADDRESS   a 0x address
+  ADDRESS          a 0x address
+  --limit N        leases per list page, 1 to 200 (default 10)
+  --list LIST      only one page of one list: served (leases on its offers) or bought (its leases as a buyer)
+  --after CURSOR   with --list: the page after the one that printed this cursor
 
 ${NEEDS_INDEXER}`,
-  options: {},
+  options: {
+    limit: { type: "string", default: "10" },
+    list: { type: "string" },
+    after: { type: "string" },
+  },
   positionals: true,
-  async run({ positionals, out, connect, settings }) {
+  async run({ positionals, values, out, connect, settings }) {
     if (positionals.length !== 1 || !isAddress(positionals[0]!, { strict: false }))
       throw usage(
         `explore address takes one 0x address, got ${positionals.length === 0 ? "none" : JSON.stringify(positionals.join(" "))}`,
       );
     const address = getAddress(positionals[0]!);
+    const limit = parseLimit(values.limit);
+    if (values.list !== undefined && values.list !== "served" && values.list !== "bought")
+      throw usage(`--list must be served or bought; got ${JSON.stringify(values.list)}`);
+    if (values.after !== undefined && values.list === undefined)
+      throw usage("--after pages one list: give --list served or --list bought with it");
     const indexer = await openIndexer(settings, connect);
+    const token = tokenBook(connect);
+    // The leases on each side, a page at a time (newest first) with their totals, through the explorer's routes.
+    const side = (list: "served" | "bought", after?: string) =>
+      leasePage(indexer, token, list === "served" ? { provider: address } : { buyer: address }, {
+        limit,
+        after,
+      });
+    const more = (list: string, next: string | null) =>
+      next ? [`  more: gridlease explore address ${address} --list ${list} --after ${next}`] : [];
+    if (values.list !== undefined) {
+      const list = values.list;
+      const page = await side(list, values.after);
+      out.result({ address, list, ...page }, () =>
+        [
+          `${address}: ${list === "served" ? "leases on its offers" : "leases it bought"}, ${leaseTotal(page)}`,
+          ...(page.leases.length > 0 ? ["", leaseTable(page.leases, list === "served")] : []),
+          ...more(list, page.next),
+        ].join("\n"),
+      );
+      return;
+    }
+    // The record itself (rows, offers, earnings, spending); its lease lists are paged below instead.
     const {
       provider: p,
       account: a,
       ...record
-    } = await getIndexedAddress(indexer, address, {
-      recentLeases: 10,
-    });
+    } = await getIndexedAddress(indexer, address, { recentLeases: 1 });
     if (!p && !a)
       throw new CliError(
         EXIT.NOT_FOUND,
         `The indexer has no activity for ${address}: it never registered as a provider nor opened a lease.`,
         "not-found",
-      );
-    const token = tokenBook(connect);
-    const recent = async (items: IndexedLease[]) =>
-      Promise.all(
-        items.map(async (l) => ({
-          leaseId: l.leaseId,
-          gpuModel: l.gpuModel,
-          region: l.region,
-          gpus: l.gpus,
-          status: l.status,
-          endReason: l.endReason,
-          openedAt: l.openedAt,
-          paymentToken: await token(l.paymentToken),
-          deposit: l.deposit,
-          paidToProvider: l.paidToProvider,
-          refunded: l.refunded,
-        })),
       );
     const provider = p
       ? {
@@ -256,7 +273,7 @@ ${NEEDS_INDEXER}`,
               feesPaid: e.feesPaid,
             })),
           ),
-          recentLeases: await recent(record.served.leases),
+          leases: await side("served"),
         }
       : null;
     const buyer = a
@@ -271,22 +288,10 @@ ${NEEDS_INDEXER}`,
               refunded: s.refunded,
             })),
           ),
-          recentLeases: await recent(record.bought.leases),
+          leases: await side("bought"),
         }
       : null;
     const GRID = BOND_TOKEN_DISPLAY;
-    const leaseTable = (ls: Awaited<ReturnType<typeof recent>>) =>
-      table(
-        ["LEASE", "GPUS", "REGION", "STATUS", "OPENED", "DEPOSIT"],
-        ls.map((l) => [
-          `#${l.leaseId}`,
-          `${l.gpus} ${l.gpuModel}`,
-          l.region,
-          l.endReason !== "None" ? `${l.status} (${l.endReason})` : l.status,
-          formatTime(l.openedAt),
-          amount(l.deposit, l.paymentToken),
-        ]),
-      );
     out.result({ address, provider, buyer }, () => {
       const lines: string[] = [address];
       if (provider) {
@@ -323,8 +328,14 @@ ${NEEDS_INDEXER}`,
             ),
             ...claimFootnotes(provider.offers),
           );
-        if (provider.recentLeases.length > 0)
-          lines.push("", "Latest leases on its offers:", leaseTable(provider.recentLeases));
+        const served = provider.leases;
+        if (served.leases.length > 0)
+          lines.push(
+            "",
+            `Latest leases on its offers (${served.leases.length} of ${leaseTotal(served)}):`,
+            leaseTable(served.leases, false),
+            ...more("served", served.next),
+          );
       } else lines.push("", "Not a provider.");
       if (buyer) {
         lines.push(
@@ -337,8 +348,14 @@ ${NEEDS_INDEXER}`,
           ),
           `  penalties received ${formatTokenAmount(buyer.penaltiesReceived, GRID)}`,
         );
-        if (buyer.recentLeases.length > 0)
-          lines.push("", "Latest leases:", leaseTable(buyer.recentLeases));
+        const bought = buyer.leases;
+        if (bought.leases.length > 0)
+          lines.push(
+            "",
+            `Latest leases (${bought.leases.length} of ${leaseTotal(bought)}):`,
+            leaseTable(bought.leases, false),
+            ...more("bought", bought.next),
+          );
       } else lines.push("", "No leases as a buyer.");
       return lines.join("\n");
     });
@@ -447,4 +464,9 @@ ${NEEDS_INDEXER}`,
 });
 
 /** The `explore` commands. */
-export const exploreCommands: Command[] = [exploreLease, exploreAddress, explorePrices];
+export const exploreCommands: Command[] = [
+  exploreLease,
+  exploreLeases,
+  exploreAddress,
+  explorePrices,
+];
