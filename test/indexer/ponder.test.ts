@@ -344,7 +344,7 @@ describe("Ponder's reliability", () => {
     expect(Object.keys(after.Lease!)).toHaveLength(18);
     await onEach(async (kind, p) => expect(await settle(p, after), kind).toEqual(after));
     await onEach((_, p) => p.destroy());
-  });
+  }, 300_000);
 
   it("follows a reorg to the same state as a fresh index of the final chain", async () => {
     for (const kind of DATABASE_KINDS) await launch(kind);
@@ -384,5 +384,5 @@ describe("Ponder's reliability", () => {
       expect(await settle(p, expected), kind).toEqual(expected);
     });
     for (const p of reorged) await p.destroy();
-  });
+  }, 300_000);
 });

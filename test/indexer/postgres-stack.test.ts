@@ -80,7 +80,7 @@ describe("the dev stack's indexer on PostgreSQL", () => {
     await stack.stop();
     expect(existsSync(pg.dir)).toBe(false);
     expect(stack.postgres).toBeUndefined();
-  });
+  }, 300_000);
 
   it("DATABASE_URL: an existing database, in a new schema for the run that stays after the stop", async () => {
     const url = await databases.postgres.createDatabase("dev_existing");
@@ -95,7 +95,7 @@ describe("the dev stack's indexer on PostgreSQL", () => {
     expect(
       await databases.postgres.query(`select count(*) from "${schema}".market`, "dev_existing"),
     ).toBe("1\n");
-  });
+  }, 300_000);
 
   it("a DATABASE_URL with nothing listening stops the stack before anything starts", async () => {
     const port = await sparePort(portBase(55432, 500));

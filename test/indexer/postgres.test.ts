@@ -222,6 +222,8 @@ describe("a schema left by another build or another Ponder version", () => {
   });
 });
 
+// Ponder retries a failed query for about a minute before it stops, and a restart waits up to 25 s for the stopped
+// run's lock to expire: this test takes about two minutes.
 describe("the server stopped while Ponder indexes", () => {
   it("Ponder stops and says so; restarted on the same database it resumes with no lost or duplicated rows", async () => {
     const url = await databases.postgres.createDatabase("disappears");
@@ -253,5 +255,5 @@ describe("the server stopped while Ponder indexes", () => {
     const expected = await subgraphView();
     expect(Object.keys(expected.Lease!)).toHaveLength(14);
     expect(await settle(resumed, expected)).toEqual(expected);
-  });
+  }, 300_000);
 });
