@@ -6,6 +6,7 @@
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
+  countSubgraphLeases,
   pageSubgraphAccounts,
   pageSubgraphLeases,
   pageSubgraphOffers,
@@ -155,6 +156,7 @@ function expectedLeases(rows: Row[], f: LeaseFilter): Row[] {
     if (f.region !== undefined && l.region !== f.region) return false;
     if (f.endReason !== undefined && l.endReason !== f.endReason) return false;
     if (f.buyer !== undefined && l.buyer !== f.buyer.toLowerCase()) return false;
+    if (f.provider !== undefined && l.provider !== f.provider.toLowerCase()) return false;
     if (f.offerId !== undefined && l.offer !== String(f.offerId)) return false;
     const now = BigInt(f.now ?? NOW);
     if (
@@ -299,6 +301,73 @@ describe("walking the pages of an in-memory subgraph", () => {
       );
       expect([...ids].sort(), order).toEqual(rows.Account.map((a) => String(a.id)).sort());
     }
+  });
+});
+
+/** The counts the subgraph keeps, made from the leases: LeaseCount rows and each party's own counts. */
+function withCounts(rows: ReturnType<typeof table>) {
+  const counts = new Map<string, Row>();
+  const parties = new Map<string, Row>();
+  for (const l of rows.Lease) {
+    const id = `${l.gpuModel}:${l.region}:${l.status}:${l.endReason}`;
+    const c = counts.get(id) ?? { id, ...l, leaseCount: 0, updatedAt: "0" };
+    c.leaseCount = Number(c.leaseCount) + 1;
+    counts.set(id, c);
+    for (const [entity, who] of [
+      ["Account", l.buyer],
+      ["Provider", l.provider],
+    ] as const) {
+      const key = `${entity}:${who}`;
+      const p = parties.get(key) ?? { id: who, leaseCount: 0, pendingLeases: 0, activeLeases: 0 };
+      p.leaseCount = Number(p.leaseCount) + 1;
+      if (l.status === "Pending") p.pendingLeases = Number(p.pendingLeases) + 1;
+      if (l.status === "Active") p.activeLeases = Number(p.activeLeases) + 1;
+      parties.set(key, p);
+    }
+  }
+  const of = (entity: string) =>
+    [...parties].filter(([k]) => k.startsWith(`${entity}:`)).map(([, v]) => v);
+  return {
+    ...rows,
+    LeaseCount: [...counts.values()],
+    Account: of("Account"),
+    Provider: of("Provider"),
+  };
+}
+
+describe("lease totals from the subgraph's counts", () => {
+  const rows = withCounts(table(11));
+  const { client, requests } = memoryClient(rows);
+
+  it("add up the LeaseCount rows, or a party's own counts, to the leases that pass the filter", async () => {
+    const filters: LeaseFilter[] = [
+      {},
+      { gpuModel: "H100-SXM-80GB" },
+      { region: "SG", status: "Active" },
+      { status: "Ended", endReason: "Expired" },
+      { buyer: ADDRESSES[0]! },
+      { provider: ADDRESSES[3]!, status: "Pending" },
+      { buyer: ADDRESSES[2]!, status: "Ended" },
+      { buyer: "0x00000000000000000000000000000000000000ff" },
+    ];
+    for (const f of filters)
+      expect(await countSubgraphLeases(client, f), describeFilter(f)).toEqual({
+        total: expectedLeases(rows.Lease, f).length,
+        exact: true,
+      });
+    expect(requests.join("\n")).not.toMatch(/\bleases\(/);
+  });
+
+  it("refuse a filter the subgraph keeps no count for", async () => {
+    for (const f of [
+      { address: "0xaaaa00" },
+      { offerId: 3n },
+      { status: "Expired", now: NOW },
+      { buyer: ADDRESSES[0]!, gpuModel: "B200-192GB" },
+    ] as LeaseFilter[])
+      await expect(countSubgraphLeases(client, f), describeFilter(f)).rejects.toThrow(
+        /The subgraph keeps no lease count by .*: page through the leases instead/,
+      );
   });
 });
 

@@ -19,6 +19,7 @@ import { IndexerError, type IndexerClient, type RequestOptions } from "./client.
 import type {
   AccountListRow,
   AccountPageQuery,
+  LeaseFilter,
   LeaseListRow,
   LeasePageQuery,
   OfferListRow,
@@ -432,4 +433,68 @@ export function pageSubgraphAccounts(
     order,
     opts,
   );
+}
+
+/**
+ * How many leases pass `f`, from the counts the subgraph keeps (never by reading leases): the `LeaseCount` rows
+ * for a GPU model, region, stored status (Pending, Active, Ended) and end reason, or a buyer's or provider's own
+ * counts for one party with at most a stored status. Other filters (an address prefix, an offer, the statuses
+ * judged at a time) have no count there: a RangeError says so.
+ */
+export async function countSubgraphLeases(
+  client: SubgraphClient,
+  f: LeaseFilter,
+  opts?: RequestOptions,
+): Promise<{ total: number; exact: boolean }> {
+  const status = f.status === undefined ? undefined : choice("status", f.status, STATUSES);
+  const uncounted = [
+    f.address !== undefined && "address",
+    f.offerId !== undefined && "offer",
+    (status === "ActivationOverdue" || status === "Expired") && `status ${status}`,
+    f.buyer !== undefined && f.provider !== undefined && "buyer and provider together",
+  ].filter(Boolean);
+  const party = f.buyer ?? f.provider;
+  if (party !== undefined && (f.gpuModel ?? f.region ?? f.endReason) !== undefined)
+    uncounted.push("a party with a model, region or end reason");
+  if (uncounted.length)
+    throw new RangeError(
+      `The subgraph keeps no lease count by ${uncounted.join(", ")}: page through the leases instead`,
+    );
+  if (party !== undefined) {
+    const entity = f.buyer !== undefined ? "account" : "provider";
+    const id = address(entity === "account" ? "buyer" : "provider", party);
+    const d = await client.query<Record<string, Record<string, number> | null>>(
+      `query Count($id: ID!) { ${entity}(id: $id) { leaseCount pendingLeases activeLeases } }`,
+      { id },
+      opts,
+    );
+    const c = d[entity];
+    if (!c) return { total: 0, exact: true };
+    const byStatus: Record<string, number> = {
+      Pending: c.pendingLeases!,
+      Active: c.activeLeases!,
+      Ended: c.leaseCount! - c.pendingLeases! - c.activeLeases!,
+    };
+    return { total: status === undefined ? c.leaseCount! : byStatus[status]!, exact: true };
+  }
+  const where: Where = {};
+  if (f.gpuModel !== undefined) where.gpuModel = f.gpuModel;
+  if (f.region !== undefined) where.region = f.region;
+  if (f.endReason !== undefined) where.endReason = f.endReason;
+  if (status !== undefined) where.status = status;
+  // A few rows per model, region and status: page by id all the same, so that no count is ever cut short.
+  let total = 0;
+  let lastId = "";
+  for (;;) {
+    const d = await client.query<{ leaseCounts: { id: string; leaseCount: number }[] }>(
+      `query Count($where: LeaseCount_filter) {
+  leaseCounts(first: 1000, orderBy: id, orderDirection: asc, where: $where) { id leaseCount }
+}`,
+      { where: { ...where, id_gt: lastId } },
+      opts,
+    );
+    for (const row of d.leaseCounts) total += row.leaseCount;
+    if (d.leaseCounts.length < 1000) return { total, exact: true };
+    lastId = d.leaseCounts.at(-1)!.id;
+  }
 }

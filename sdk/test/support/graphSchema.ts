@@ -8,7 +8,7 @@
  *   `_starts_with`, …) on strings and references, `<reference>_` nested filters, and `and`/`or` lists;
  * - `Lease_orderBy` lists the fields; derived lists take the collection arguments too.
  *
- * The executor answers collection fields from plain rows (references stored as ids) with graph-node's semantics:
+ * The executor answers single-entity and collection fields from plain rows (references stored as ids) with graph-node's semantics:
  * `where` filters, `orderBy` with ties broken by `id` in the same direction (ids compared as strings, as in the C
  * locale graph-node requires), then `skip` and `first` (at most 1,000). A nested `<reference>_` filter is refused.
  */
@@ -245,6 +245,11 @@ export async function runGraphQuery(
           return [k, f && isEntity.has(f.type) && v !== null ? { id: v } : v];
         }),
       );
+    const single = entity.name[0]!.toLowerCase() + entity.name.slice(1);
+    root[single] = ({ id }: { id: string }) => {
+      const row = (rows[entity.name] ?? []).find((r) => r.id === id);
+      return row ? present(row) : null;
+    };
     root[collectionName(entity.name)] = (args: {
       skip: number;
       first: number;
