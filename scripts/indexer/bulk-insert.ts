@@ -224,7 +224,9 @@ export async function bulkInsertLeases(
   }
 
   let t = Date.now();
-  for (const def of [...leaseIndexes, ...eventIndexes]) await pg.query(def);
+  // More sort memory than the default 64 MB: each index is one sort of up to a few million keys.
+  for (const def of [...leaseIndexes, ...eventIndexes])
+    await pg.query(`SET maintenance_work_mem = '512MB'; ${def}`);
   seconds.indexes = (Date.now() - t) / 1000;
   log(`  indexes rebuilt: ${seconds.indexes.toFixed(1)} s`);
   t = Date.now();
