@@ -490,6 +490,8 @@ describe("a lease from listing to settlement", () => {
     // The lease table finds it by the buyer's address.
     await page.getByRole("link", { name: "All leases", exact: true }).click();
     await page.getByLabel("Filter by address", { exact: true }).fill(buyerAddress());
+    // The indexer filters: until the filter's first page arrives, the table still shows the rows from before.
+    await page.locator("[data-testid=lease-table][data-filter-seq='1']").waitFor();
     const leaseLink = page
       .getByRole("table")
       .getByRole("link", { name: `Lease #${leaseId}`, exact: true });

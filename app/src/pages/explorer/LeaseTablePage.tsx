@@ -51,6 +51,7 @@ export default function LeaseTablePage(_: { params: Record<string, string> }) {
   const filterStart = useRef<number | null>(null);
 
   const apply = (next: LeaseFilters) => {
+    if (filtersKey(next) === filtersKey(applied)) return;
     filterStart.current = performance.now();
     setApplied(next);
     written.current = filtersKey(next);

@@ -2,12 +2,15 @@
  * Test support for the explorer's page tests: rendering a route, and a fake indexer behind `fetch` that answers
  * GraphQL (a handler per test) and the paged `/explorer/*` routes from an in-memory list, recording every request.
  */
-import { render } from "@testing-library/react";
+import { configure, render } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { vi } from "vitest";
 import { RouterProvider } from "../../lib/router.tsx";
 import { Routes } from "../../routes.tsx";
 import type { LeaseListItem } from "./leaseFilter.ts";
+
+// A route's first render loads its lazy chunk; on a busy two-core machine that can take more than the default 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 /** Renders the app's routes at `url` with a fresh query cache (no retries). */
 export function renderAt(url: string) {
