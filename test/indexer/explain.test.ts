@@ -175,12 +175,13 @@ function cases(): Case[] {
     out.push(["leases/total", f]);
   }
   const o = Object.values(dump.Offer!)[0]!;
-  for (const f of [
+  const offerFilters: Record<string, string>[] = [
     {},
     { gpuModel: String(o.gpuModel) },
     { region: String(o.region) },
     { provider: String(o.provider) },
-  ])
+  ];
+  for (const f of offerFilters)
     for (const order of ["newest", "price", "priceDesc"])
       out.push(["offers", { ...f, order, limit: "1" }]);
   for (const order of ["leasesServed", "availability", "gpuHours", "newest"])

@@ -196,6 +196,38 @@ const LEASE_ROW_FIELDS = [
 ];
 const pick = (r: Row, fields: string[]) => Object.fromEntries(fields.map((f) => [f, r[f]]));
 
+describe("the counts the totals read", () => {
+  it("LeaseCount has one row per model, region, status and end reason, equal to the leases with them", () => {
+    const expected = new Map<string, number>();
+    for (const l of leases()) {
+      const key = `${l.gpuModel}:${l.region}:${l.status}:${l.endReason}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const rows = Object.values(dump.LeaseCount!).filter((r) => r.leaseCount !== 0);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.leaseCount]))).toEqual(
+      Object.fromEntries(expected),
+    );
+  });
+
+  it("Provider and Account pending and active counts equal their leases in each status", () => {
+    for (const [entity, side] of [
+      ["Provider", "provider"],
+      ["Account", "buyer"],
+    ] as const)
+      for (const row of Object.values(dump[entity]!)) {
+        const mine = leases().filter((l) => l[side] === row.id);
+        expect(
+          [row.pendingLeases, row.activeLeases, row.leaseCount],
+          `${entity} ${row.id}`,
+        ).toEqual([
+          mine.filter((l) => l.status === "Pending").length,
+          mine.filter((l) => l.status === "Active").length,
+          mine.length,
+        ]);
+      }
+  });
+});
+
 describe.each(DATABASE_KINDS)("on %s", (kind) => {
   beforeAll(() => {
     ponder = ponders.get(kind)!;
