@@ -60,7 +60,7 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
             </Stat>
             <Stat label="Active leases">
               <Link to="/explorer/leases?status=Active">
-                {active.data ? totalText(active.data, "").trim() : "…"}
+                {active.data ? totalText(active.data, "").trim() : active.isError ? "—" : "…"}
               </Link>
             </Stat>
             <Stat label="Providers">
