@@ -19,8 +19,7 @@ import { defineCommand } from "../command.ts";
 import { usage } from "../exit.ts";
 import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
 import { table } from "../output.ts";
-import type { Token } from "../tokens.ts";
-import { tokenBook } from "../tokens.ts";
+import { tokenBook, type Token } from "../tokens.ts";
 
 const STATUSES: readonly LeaseStatusFilter[] = [
   "Pending",
