@@ -306,7 +306,7 @@ export const leaseConditions = (
 /** The explorer's front page: market counters, leases active now, flows per payment token, GPU time per model. */
 export interface IndexedOverview {
   market: IndexedMarket | undefined;
-  /** Leases whose stored status is Active. */
+  /** Leases whose stored status is Active: the sum of the indexer's `LeaseCount` rows, never a row count. */
   activeLeases: number;
   paymentTokens: IndexedPaymentToken[];
   /** All-time statistics per GPU model and payment token. */
@@ -320,13 +320,13 @@ export async function getMarketOverview(
 ): Promise<IndexedOverview> {
   const d = await client.query<{
     markets: { items: RawMarket[] };
-    active: { totalCount: number };
+    active: { items: { leaseCount: number }[] };
     paymentTokens: { items: RawPaymentToken[] };
     gpuModelStats: { items: RawGpuModelStat[] };
   }>(
     `query Overview {
   markets(limit: 1) { items { ${MARKET_FIELDS} } }
-  active: leases(where: { status: "Active" }, limit: 1) { totalCount }
+  active: leaseCounts(where: { status: "Active" }, limit: 1000) { items { leaseCount } }
   paymentTokens(limit: 100) { items { ${PAYMENT_TOKEN_FIELDS} } }
   gpuModelStats(limit: 1000) { items { ${GPU_MODEL_STAT_FIELDS} } }
 }`,
@@ -336,7 +336,7 @@ export async function getMarketOverview(
   const market = d.markets.items[0];
   return {
     market: market && toMarket(market),
-    activeLeases: d.active.totalCount,
+    activeLeases: d.active.items.reduce((sum, r) => sum + r.leaseCount, 0),
     paymentTokens: d.paymentTokens.items.map(toPaymentToken),
     gpuModelStats: d.gpuModelStats.items.map(toGpuModelStat),
   };
@@ -406,6 +406,7 @@ export async function listRegionDayStats(
 
 /** Leases of one side of an address: how many in all, and the latest ones. */
 export interface IndexedLeasePage {
+  /** From the provider's or the account's `leaseCount`, kept by the indexer (never a count of rows). */
   totalCount: number;
   /** Newest first. */
   leases: IndexedLease[];
@@ -443,7 +444,7 @@ export async function getIndexedAddress(
   const recent = opts.recentLeases ?? 10;
   if (!Number.isInteger(recent) || recent < 1 || recent > 1000)
     throw new RangeError(`recentLeases must be an integer from 1 to 1000, got ${recent}`);
-  type LeaseConn = { totalCount: number; items: RawLease[] };
+  type LeaseConn = { items: RawLease[] };
   const d = await client.query<{
     provider: RawProvider | null;
     providerEarnings: { items: RawProviderEarning[] };
@@ -461,14 +462,14 @@ export async function getIndexedAddress(
   account(id: $id) { ${ACCOUNT_FIELDS} }
   accountSpendings(where: { account: $id }, limit: 100) { items { ${ACCOUNT_SPENDING_FIELDS} } }
   credits(where: { account: $id }, limit: 100) { items { ${CREDIT_FIELDS} } }
-  served: leases(where: { provider: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
-  bought: leases(where: { buyer: $id }, limit: $recent, orderBy: "openedAt", orderDirection: "desc") { totalCount items { ${LEASE_FIELDS} } }
+  served: leases(where: { provider: $id }, limit: $recent, orderBy: "leaseId", orderDirection: "desc") { items { ${LEASE_FIELDS} } }
+  bought: leases(where: { buyer: $id }, limit: $recent, orderBy: "leaseId", orderDirection: "desc") { items { ${LEASE_FIELDS} } }
 }`,
     { id: address.toLowerCase(), recent },
     opts,
   );
-  const leasePage = (c: LeaseConn): IndexedLeasePage => ({
-    totalCount: c.totalCount,
+  const leasePage = (c: LeaseConn, count: number | undefined): IndexedLeasePage => ({
+    totalCount: count ?? 0,
     leases: c.items.map(toLease),
   });
   return {
@@ -478,7 +479,7 @@ export async function getIndexedAddress(
     account: d.account ? toAccount(d.account) : undefined,
     spending: d.accountSpendings.items.map(toAccountSpending),
     credits: d.credits.items.map(toCredit),
-    served: leasePage(d.served),
-    bought: leasePage(d.bought),
+    served: leasePage(d.served, d.provider?.leaseCount),
+    bought: leasePage(d.bought, d.account?.leaseCount),
   };
 }
