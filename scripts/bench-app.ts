@@ -29,7 +29,7 @@
  * change <= 300 ms at 1,000,000 leases.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
@@ -39,6 +39,7 @@ import { openBulkLeases } from "./lib/bulk-leases.ts";
 import { hardhatAccount } from "./lib/dev-accounts.ts";
 import { LocalStack, ROOT, buildApp } from "./lib/stack.ts";
 import { serveBulkIndex, type ServedIndex } from "./indexer/million.ts";
+import { gitCommit, loadAverage, machineInfo } from "./indexer/bench-report.ts";
 import { sparePort } from "../test/indexer/support/ponder.ts";
 
 const { values: args } = parseArgs({
@@ -382,7 +383,7 @@ const cleanup = async () => {
 process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
 let exitCode = 0;
 try {
-  const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
+  const machine = machineInfo();
   const ports = {
     chain: await sparePort(portBase + 600),
     indexer: await sparePort(portBase + 700),
@@ -546,10 +547,9 @@ try {
       : "mined and indexed by the stack's Ponder on PGlite",
     stackStartupSeconds: Number(stackSeconds.toFixed(1)),
     targets: TARGETS,
-    machine: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}, Chromium (system)`,
-    loadAverageAtStart,
-    loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+    machine: { ...machine, browser: "Chromium (system)", loadAverageAtEnd: loadAverage() },
     measuredAt: new Date().toISOString(),
+    commit: gitCommit(),
   };
   const file = args.database ? `app.${args.database}.${N}.json` : "app.json";
   mkdirSync(join(ROOT, "bench"), { recursive: true });

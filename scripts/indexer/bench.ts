@@ -18,8 +18,7 @@
  *
  * `--note` records what else ran on the machine (the JSON also has the load average before the run).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
@@ -28,6 +27,7 @@ import { startPostgres, type Postgres } from "../lib/postgres.ts";
 import { stopService } from "../lib/services.ts";
 import { sparePort, startChain } from "../../test/indexer/support/ponder.ts";
 import { benchQueries } from "./bench-queries.ts";
+import { gitCommit, loadAverage, machineInfo } from "./bench-report.ts";
 import {
   backfillBreakdown,
   readMetrics,
@@ -84,26 +84,7 @@ const portBase = Number(process.env.GRIDLEASE_TEST_PORT_BASE);
 
 const log = (line: string) => console.log(`• ${line}`);
 const secondsSince = (t: number) => Number(((performance.now() - t) / 1000).toFixed(1));
-const machine = () => {
-  const pgliteVersion = (
-    JSON.parse(
-      readFileSync(
-        new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url),
-        "utf8",
-      ),
-    ) as { version: string }
-  ).version;
-  return {
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    ramGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    freeRamGiBAtStart: Number((freemem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    pglite: pgliteVersion,
-    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
-  };
-};
-const machineInfo = machine();
+const machine = machineInfo();
 
 /** Indexes the chain with `ponder start` and measures the backfill. */
 async function backfill(rpcUrl: string, database: BenchDatabase, head: number) {
@@ -245,8 +226,9 @@ try {
       bulkInsert: bulkResult && { ...bulkResult, totalSeconds: bulkSeconds },
       load,
       runSeconds: secondsSince(runAt),
-      machine: { ...machineInfo, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) },
+      machine: { ...machine, loadAverageAtEnd: loadAverage() },
       note: args.note,
+      commit: gitCommit(),
       measuredAt: new Date().toISOString(),
     };
     const file = join(process.cwd(), "bench", `indexer.${db}.${N}.json`);
