@@ -31,6 +31,8 @@ import {
 } from "./support/fixtures.ts";
 import {
   DATABASE_KINDS,
+  settle,
+  subgraphView,
   dumpPonder,
   graphql,
   indexedBlock,
@@ -45,7 +47,6 @@ import {
   type PonderProcess,
   type TestDatabases,
 } from "./support/ponder.ts";
-import { SubgraphRuntime, type EntityDump } from "./support/subgraph-runtime.ts";
 import {
   createIndexerClient,
   getIndexedLease,
@@ -79,24 +80,6 @@ async function launch(kind: DatabaseKind, database?: PonderDatabase) {
 /** Runs `step` for the Ponder instance on each database at once (they follow the same chain). */
 const onEach = <T>(step: (kind: DatabaseKind, p: PonderProcess) => Promise<T>) =>
   Promise.all(DATABASE_KINDS.map((kind) => step(kind, ponders.get(kind)!)));
-
-/** What the subgraph computes from every market log now on the chain: the reference for a fresh index. */
-async function subgraphView(): Promise<EntityDump> {
-  const runtime = await SubgraphRuntime.load();
-  runtime.handleAll(await exportVectors(await connection.viem.getPublicClient(), scenario.market));
-  return runtime.dump();
-}
-
-/** Polls Ponder until its entities equal `expected` (or the time is up), then returns its last dump. */
-async function settle(p: PonderProcess, expected: EntityDump, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let dump = await dumpPonder(p.url);
-  while (JSON.stringify(dump) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    dump = await dumpPonder(p.url);
-  }
-  return dump;
-}
 
 const head = async () => Number(await (await connection.viem.getPublicClient()).getBlockNumber());
 
@@ -136,7 +119,7 @@ describe.each(DATABASE_KINDS)("on %s", (kind) => {
 
     it("agrees with the subgraph on the published attestation claim, bytes included", async () => {
       const dump = await dumpPonder(ponder.url);
-      const expected = await subgraphView();
+      const expected = await subgraphView(connection, scenario.market);
       expect(Object.keys(dump.OfferAttestation!)).toEqual(["1"]);
       expect(dump.OfferAttestation).toEqual(expected.OfferAttestation);
       expect(dump.Offer!["1"]!.attestation).toBe("1");
@@ -333,14 +316,14 @@ describe("Ponder's reliability", () => {
     // Same database: Ponder resumes from its last finalized checkpoint and backfills the rest.
     for (const kind of DATABASE_KINDS) await launch(kind, ponders.get(kind)!.database);
     await onEach((_, p) => waitForReady(p));
-    const expected = await subgraphView();
+    const expected = await subgraphView(connection, scenario.market);
     expect(Object.keys(expected.Lease!)).toHaveLength(16);
     await onEach(async (kind, p) => expect(await settle(p, expected), kind).toEqual(expected));
 
     // And goes on indexing new blocks live on the reused database.
     const live = await moreLeases(connection, scenario.market, { count: 2, buyer: 4, hours: 3n });
     await onEach((_, p) => waitForIndexed(p, Number(live)));
-    const after = await subgraphView();
+    const after = await subgraphView(connection, scenario.market);
     expect(Object.keys(after.Lease!)).toHaveLength(18);
     await onEach(async (kind, p) => expect(await settle(p, after), kind).toEqual(after));
     await onEach((_, p) => p.destroy());
@@ -369,7 +352,7 @@ describe("Ponder's reliability", () => {
     // The chain drops those blocks and grows a longer, different branch.
     expect(await provider.request({ method: "evm_revert", params: [snapshot] })).toBe(true);
     await moreLeases(connection, scenario.market, { count: 4, buyer: 6, hours: 5n });
-    const expected = await subgraphView();
+    const expected = await subgraphView(connection, scenario.market);
     expect(Object.keys(expected.Lease!)).toHaveLength(before + 4);
     // The first reorged lease now belongs to another buyer: the abandoned branch's version must be gone.
     for (const buyer of abandonedBuyers) expect(expected.Lease![reorgedId]!.buyer).not.toBe(buyer);

@@ -14,12 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { join } from "node:path";
-import {
-  exportVectors,
-  moreLeases,
-  runScenario,
-  type ScenarioResult,
-} from "../../scripts/indexer/scenario.ts";
+import { moreLeases, runScenario, type ScenarioResult } from "../../scripts/indexer/scenario.ts";
 import {
   indexedBlock,
   startService,
@@ -29,7 +24,8 @@ import {
 } from "../../scripts/lib/services.ts";
 import {
   INDEXER_DIR,
-  dumpPonder,
+  settle,
+  subgraphView,
   portBase,
   sparePort,
   startChain,
@@ -41,7 +37,6 @@ import {
   type PonderProcess,
   type TestDatabases,
 } from "./support/ponder.ts";
-import { SubgraphRuntime, type EntityDump } from "./support/subgraph-runtime.ts";
 
 let chain: Chain;
 let connection: NetworkConnection;
@@ -90,23 +85,6 @@ async function digest(database: string, schema: string) {
       database,
     )
   ).trim();
-}
-
-async function subgraphView(): Promise<EntityDump> {
-  const runtime = await SubgraphRuntime.load();
-  runtime.handleAll(await exportVectors(await connection.viem.getPublicClient(), scenario.market));
-  return runtime.dump();
-}
-
-/** Polls Ponder until its entities equal `expected` (or the time is up), then returns its last dump. */
-async function settle(p: PonderProcess, expected: EntityDump, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let dump = await dumpPonder(p.url);
-  while (JSON.stringify(dump) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    dump = await dumpPonder(p.url);
-  }
-  return dump;
 }
 
 beforeAll(async () => {
@@ -252,7 +230,7 @@ describe("the server stopped while Ponder indexes", () => {
     const resumed = await startPonder({ rpcUrl: chain.url, databaseUrl: url });
     started.push(resumed);
     await waitForReady(resumed);
-    const expected = await subgraphView();
+    const expected = await subgraphView(connection, scenario.market);
     expect(Object.keys(expected.Lease!)).toHaveLength(14);
     expect(await settle(resumed, expected)).toEqual(expected);
   }, 300_000);

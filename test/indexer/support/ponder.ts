@@ -15,7 +15,10 @@ import {
   type Service,
 } from "../../../scripts/lib/services.ts";
 import { postgresBinDir, startPostgres, type Postgres } from "../../../scripts/lib/postgres.ts";
-import { subgraphEntities, type EntityDump } from "./subgraph-runtime.ts";
+import type { NetworkConnection } from "hardhat/types/network";
+import type { Address } from "viem";
+import { exportVectors } from "../../../scripts/indexer/scenario.ts";
+import { SubgraphRuntime, subgraphEntities, type EntityDump } from "./subgraph-runtime.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 export const INDEXER_DIR = join(root, "indexer");
@@ -291,4 +294,25 @@ export async function dumpPonder(url: string): Promise<EntityDump> {
     );
   }
   return out;
+}
+
+/** What the subgraph computes from every log of `market` now on the chain: the reference for a complete index. */
+export async function subgraphView(
+  connection: NetworkConnection,
+  market: Address,
+): Promise<EntityDump> {
+  const runtime = await SubgraphRuntime.load();
+  runtime.handleAll(await exportVectors(await connection.viem.getPublicClient(), market));
+  return runtime.dump();
+}
+
+/** Polls Ponder until its entities equal `expected` (or the time is up), then returns its last dump. */
+export async function settle(p: PonderProcess, expected: EntityDump, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  let dump = await dumpPonder(p.url);
+  while (JSON.stringify(dump) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    dump = await dumpPonder(p.url);
+  }
+  return dump;
 }
