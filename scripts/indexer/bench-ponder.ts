@@ -190,6 +190,8 @@ export function backfillBreakdown(samples: MetricSample[]) {
       byEvent[event] = { count: c.value, meanMs: Number((sum.value / c.value).toFixed(3)) };
   }
   return {
+    /** Wall time of the loop: extract, waiting for the RPC sync to deliver blocks; transform, indexing them. */
+    concurrencyGroupSeconds: seconds("ponder_historical_concurrency_group_duration", "group"),
     transformSeconds: seconds("ponder_historical_transform_duration", "step"),
     extractSeconds: seconds("ponder_historical_extract_duration", "step"),
     handlerMsPerEvent: handlerCount ? Number((handlerMs / handlerCount).toFixed(3)) : null,

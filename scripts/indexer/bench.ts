@@ -106,10 +106,10 @@ async function backfill(rpcUrl: string, database: BenchDatabase, head: number) {
   }
   const indexSeconds = secondsSince(spawnAt);
   const window = await progress.stop();
-  const breakdown = {
-    historical: window ? backfillBreakdown(window.historical) : null,
-    atHead: backfillBreakdown(await readMetrics(ponder.url)),
-  };
+  // Ponder's historical loop's metrics as they stood at its end (it resets them for live indexing).
+  const breakdown = backfillBreakdown(
+    window?.historical.length ? window.historical : await readMetrics(ponder.url),
+  );
   const eventsPerSecond = window ? Math.round(window.eventsInWindow / window.seconds) : null;
   log(
     `${database.kind}: healthy after ${healthySeconds} s, head indexed after ${indexSeconds} s; ${window?.events} events, ${eventsPerSecond} events/s at steady state (${window?.seconds.toFixed(1)} s)`,
