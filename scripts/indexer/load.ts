@@ -12,7 +12,9 @@ export interface LoadQuery {
 }
 
 export interface Percentiles {
+  /** Requests sent (answered or failed). */
   count: number;
+  /** Of them, failed: error answers and timeouts, counted in the percentiles at the time they took to fail. */
   errors: number;
   p50: number | null;
   p95: number | null;
@@ -80,6 +82,9 @@ export async function openLoop(
       q.run(AbortSignal.timeout(timeoutMs)).then(
         () => void latencies.get(q.name)!.push(performance.now() - due),
         (err: unknown) => {
+          // A failure counts in the percentiles at the time it took to fail (a timeout: at least timeoutMs), so
+          // that a server which drops requests cannot look fast on the ones it answered.
+          latencies.get(q.name)!.push(performance.now() - due);
           errors.set(q.name, errors.get(q.name)! + 1);
           if (errorSamples.length < 5)
             errorSamples.push(`${q.name}: ${err instanceof Error ? err.message : String(err)}`);
