@@ -247,12 +247,8 @@ export const lease = onchainTable(
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({
-    modelOpenedIdx: index().on(table.gpuModel, table.openedAt),
-    regionOpenedIdx: index().on(table.region, table.openedAt),
-    openedIdx: index().on(table.openedAt),
-    providerIdx: index().on(table.provider, table.openedAt),
-    buyerIdx: index().on(table.buyer, table.openedAt),
-    offerIdx: index().on(table.offer),
+    // Every index is written on each flush of a lease row, so there is none the reads do not use: the GraphQL lists
+    // (the SDK's listLeases) order by the lease id too, and an (x, leaseId) index also serves an equality on x.
     outageIdx: index().on(table.outageOpen, table.provider),
     // The explorer's lease pages (./src/api/explorer/leases.ts) walk the lease id (opening order), alone or after
     // one equality filter; the planner takes the most selective and checks the others on the rows it reads.

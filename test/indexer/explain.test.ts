@@ -192,12 +192,31 @@ function cases(): Case[] {
 }
 
 describe("the explorer's SQL on PostgreSQL", () => {
-  it("has the composite indexes in the schema", async () => {
-    const names = await databases.postgres.query(
-      "SELECT indexname FROM pg_indexes WHERE schemaname = 'gridlease' AND tablename = 'lease'",
+  it("has the lease table's composite indexes, one per filter followed by the lease id", async () => {
+    const defs = await databases.postgres.query(
+      "SELECT indexdef FROM pg_indexes WHERE schemaname = 'gridlease' AND tablename = 'lease'",
       database,
     );
-    expect(names.split("\n").length).toBeGreaterThanOrEqual(15);
+    // "CREATE INDEX … ON gridlease.lease USING btree (gpu_model, lease_id)" -> "gpu_model,lease_id"
+    const columns = new Set(
+      defs
+        .trim()
+        .split("\n")
+        .map((d) => /\(([^)]*)\)$/.exec(d)![1]!.replace(/\s+/g, "")),
+    );
+    for (const filter of [
+      "",
+      "gpu_model,",
+      "region,",
+      "gpu_model,region,",
+      "status,",
+      "end_reason,",
+    ])
+      expect(columns, filter).toContain(`${filter}lease_id`);
+    for (const party of ["buyer", "provider", "offer"])
+      expect(columns).toContain(`${party},lease_id`);
+    expect(columns).toContain("status,activation_deadline");
+    expect(columns).toContain("status,end_time");
   });
 
   it("the check catches a query that reads the whole lease table", async () => {

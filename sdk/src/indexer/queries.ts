@@ -169,14 +169,14 @@ export interface LeaseListFilter {
   paymentToken?: Address;
 }
 
-/** Leases, newest first unless told otherwise. */
+/** Leases, newest first unless told otherwise (by lease id: ids grow with opening time, and the index follows it). */
 export async function listLeases(
   client: IndexerClient,
   filter: LeaseListFilter = {},
   opts: PageOptions<RawLease> & { orderDirection?: Order } = {},
 ): Promise<IndexedLease[]> {
   const rows = await client.queryAll<RawLease>(
-    page("leases", "leaseFilter", LEASE_FIELDS, "openedAt"),
+    page("leases", "leaseFilter", LEASE_FIELDS, "leaseId"),
     "leases",
     {
       where: where({ ...filter, offer: filter.offer?.toString() }),
