@@ -212,7 +212,7 @@ async function inAppNavigation(
   link: string,
   selector: string,
   pattern: string,
-  requests?: { url: string; startMs: number; durationMs: number }[],
+  requests?: NavigationRequest[],
 ): Promise<number> {
   const page = await browser.context.newPage();
   try {
@@ -220,6 +220,17 @@ async function inAppNavigation(
     await page.locator(link).first().waitFor({ timeout: 60_000 });
     // Let the start page's own queries settle, so that they do not share the measured time.
     await page.waitForTimeout(1_000);
+    // The GraphQL documents posted from now on, in order (to name the /graphql requests in the trace).
+    const documents: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/graphql"))
+        documents.push(
+          ((JSON.parse(r.postData() ?? "{}") as { query?: string }).query ?? "")
+            .replace(/\s+/g, " ")
+            .trim()
+            .slice(0, 100),
+        );
+    });
     const { ms, t0 } = await page.evaluate(
       ({ link, selector, pattern }) =>
         new Promise<{ ms: number; t0: number }>((resolve, reject) => {
@@ -265,12 +276,27 @@ async function inAppNavigation(
             })),
         t0,
       );
-      requests.splice(0, requests.length, ...entries);
+      let graphql = 0;
+      requests.splice(
+        0,
+        requests.length,
+        ...entries.map((e) =>
+          e.url.endsWith("/graphql") ? { ...e, query: documents[graphql++] ?? "?" } : e,
+        ),
+      );
     }
     return ms;
   } finally {
     await page.close();
   }
+}
+
+/** One request an in-app navigation made: what, when after the click, how long; a GraphQL document's start. */
+interface NavigationRequest {
+  url: string;
+  startMs: number;
+  durationMs: number;
+  query?: string;
 }
 
 /** `runs` renders of `url` in fresh tabs (the first one is a cold cache); an error stops the series. */
@@ -465,7 +491,7 @@ try {
   console.log(
     `  explorer first page: ${firstPage.ms.map((x) => x.toFixed(0)).join(", ")} ms${firstPage.error ? ` (${firstPage.error})` : ""}`,
   );
-  const firstPageRequests: { url: string; startMs: number; durationMs: number }[] = [];
+  const firstPageRequests: NavigationRequest[] = [];
   const firstPageInApp = await renders(RUNS, () =>
     inAppNavigation(
       b,
