@@ -16,7 +16,8 @@
  *      (scripts/indexer/million.ts, the method in bench/README.md);
  *   3. in headless Chromium, each a median of R (default 5; the first tab is a cold cache, the rest warm):
  *      - marketFirstRenderMs: navigation start to the first offer row on "/" (the first link named /Rent/);
- *      - explorerFirstPageMs: from a click on the overview's "/explorer/leases" link (the app loaded already) to
+ *      - explorerFirstPageMs: from a click on the overview's "/explorer/leases" link (the app loaded, and nothing
+ *        in flight for half a second) to
  *        the next animation frame with the first lease row (a lease link) in the page; explorerFirstPageLoadMs:
  *        navigation start of /explorer/leases in a fresh tab to its first lease row (the app's start-up included);
  *      - explorerFilterMs: on /explorer/leases, from dispatching a change of the "GPU model" filter to the next
@@ -216,10 +217,19 @@ async function inAppNavigation(
 ): Promise<number> {
   const page = await browser.context.newPage();
   try {
+    // Requests in flight: the click waits until the start page has fetched everything it fetches.
+    let inFlight = 0;
+    page.on("request", () => inFlight++);
+    page.on("requestfinished", () => inFlight--);
+    page.on("requestfailed", () => inFlight--);
     await page.goto(startUrl, { waitUntil: "load" });
     await page.locator(link).first().waitFor({ timeout: 60_000 });
-    // Let the start page's own queries settle, so that they do not share the measured time.
-    await page.waitForTimeout(1_000);
+    // Let the start page's own queries settle (nothing in flight for half a second, or 30 s), so that they do
+    // not share the measured time.
+    for (let quiet = 0, waited = 0; quiet < 5 && waited < 300; waited++) {
+      await page.waitForTimeout(100);
+      quiet = inFlight === 0 ? quiet + 1 : 0;
+    }
     // The GraphQL documents posted from now on, in order (to name the /graphql requests in the trace).
     const documents: string[] = [];
     page.on("request", (r) => {
