@@ -267,6 +267,13 @@ async function inAppNavigation(
             subtree: true,
             characterData: true,
           });
+          // Main-thread tasks over 50 ms from the click on: rendering that holds the requests back.
+          const long = globalThis as unknown as { __longTasks?: { start: number; ms: number }[] };
+          long.__longTasks = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries())
+              long.__longTasks!.push({ start: e.startTime, ms: e.duration });
+          }).observe({ type: "longtask" });
           const t0 = performance.now();
           g.document.querySelector(link)!.click();
         }),
@@ -286,6 +293,20 @@ async function inAppNavigation(
             })),
         t0,
       );
+      const longTasks = await page.evaluate((t0) => {
+        const tasks =
+          (globalThis as unknown as { __longTasks?: { start: number; ms: number }[] })
+            .__longTasks ?? [];
+        return tasks
+          .filter((x) => x.start + x.ms >= t0)
+          .map((x) => ({
+            url: "(main-thread task)",
+            startMs: Number((x.start - t0).toFixed(1)),
+            durationMs: Number(x.ms.toFixed(1)),
+          }));
+      }, t0);
+      entries.push(...longTasks);
+      entries.sort((a, b) => a.startMs - b.startMs);
       let graphql = 0;
       requests.splice(
         0,
