@@ -66,10 +66,12 @@ export async function startPostgres(
     const { stdout: gid } = await run("id", ["-g", "postgres"]);
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
-  // As root, every server command runs as the `postgres` user.
+  // As root, every server command runs as the `postgres` user. runuser lives in /usr/sbin or /sbin, which a
+  // minimal PATH (CI's) may not list.
+  const runuser = ["/usr/sbin/runuser", "/sbin/runuser"].find((p) => existsSync(p)) ?? "runuser";
   const pg = (tool: string, args: string[]) =>
     asRoot
-      ? run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args], { cwd: dir })
+      ? run(runuser, ["-u", "postgres", "--", join(bin, tool), ...args], { cwd: dir })
       : run(join(bin, tool), args, { cwd: dir });
 
   try {
