@@ -12,9 +12,12 @@ const NAV: [string, string, (p: string) => boolean][] = [
 
 /** The page frame: skip link, top bar (navigation, network, wallet), main content and footer. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { pathname } = useRouter();
+  const { pathname, pending } = useRouter();
   return (
     <>
+      {pending && (
+        <div className="route-progress" role="progressbar" aria-label="Loading the page" />
+      )}
       <a className="skip-link" href="#main">
         Skip to content
       </a>

@@ -5,6 +5,7 @@ import {
   useEffect,
   useMemo,
   useState,
+  useTransition,
   type AnchorHTMLAttributes,
   type ReactNode,
 } from "react";
@@ -17,6 +18,8 @@ interface Location {
 
 interface RouterValue extends Location {
   navigate: (to: string, opts?: { replace?: boolean }) => void;
+  /** True while a new page loads (its code or its first data); the current page stays on screen meanwhile. */
+  pending: boolean;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);
@@ -34,13 +37,22 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     window.addEventListener("popstate", onPop);
     return () => window.removeEventListener("popstate", onPop);
   }, []);
+  const [pending, startTransition] = useTransition();
   const navigate = useCallback((to: string, opts?: { replace?: boolean }) => {
-    if (opts?.replace) window.history.replaceState(null, "", to);
-    else window.history.pushState(null, "", to);
-    setLocation(current());
-    if (!opts?.replace) window.scrollTo(0, 0);
+    if (opts?.replace) {
+      // The same page with new query parameters (a filter): at once.
+      window.history.replaceState(null, "", to);
+      setLocation(current());
+      return;
+    }
+    window.history.pushState(null, "", to);
+    // A new page renders in a transition: the current one stays until the new one's code has loaded, instead of a
+    // "Loading" fallback that React keeps on screen for at least 300 ms (its fallback throttle), which delayed
+    // the explorer's first request by that much.
+    startTransition(() => setLocation(current()));
+    window.scrollTo(0, 0);
   }, []);
-  const value = useMemo(() => ({ ...location, navigate }), [location, navigate]);
+  const value = useMemo(() => ({ ...location, navigate, pending }), [location, navigate, pending]);
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 

@@ -84,7 +84,7 @@ export type Overview = Omit<IndexedOverview, "activeLeases">;
 
 /**
  * Market totals, volume per payment token and GPU-hours per model, in one request: only aggregate rows (the SDK's
- * `getMarketOverview` also counts the active leases row by row; the page takes that total from `countLeases`).
+ * The active-lease total comes from `countLeases`, the same count the lease table shows).
  */
 export function useOverview() {
   return useQuery({
