@@ -83,8 +83,8 @@ const OVERVIEW = /* GraphQL */ `
 export type Overview = Omit<IndexedOverview, "activeLeases">;
 
 /**
- * Market totals, volume per payment token and GPU-hours per model, in one request: only aggregate rows (the SDK's
- * The active-lease total comes from `countLeases`, the same count the lease table shows).
+ * Market totals, volume per payment token and GPU-hours per model, in one request: only aggregate rows. The
+ * active-lease total comes from `countLeases`, the same count the lease table shows.
  */
 export function useOverview() {
   return useQuery({
