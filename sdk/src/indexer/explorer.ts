@@ -9,6 +9,14 @@
  * ```
  */
 import type { IndexerClient, RequestOptions } from "./client.ts";
+import type {
+  AccountListRow,
+  LeaseListRow,
+  OfferListRow,
+  ProviderListRow,
+} from "./explorerRows.ts";
+
+export type { AccountListRow, LeaseListRow, OfferListRow, ProviderListRow };
 
 /** One page of a list and the cursor of the next (null on the last page). */
 export interface Page<T> {
@@ -18,80 +26,6 @@ export interface Page<T> {
 
 /** A lease status as a person sees it; ActivationOverdue and Expired are judged at `now`. */
 export type LeaseStatusFilter = "Pending" | "ActivationOverdue" | "Active" | "Expired" | "Ended";
-
-/** A lease as the explorer's table lists it; amounts, times and counts of GPUs are decimal strings. */
-export interface LeaseListRow {
-  id: string;
-  /** The indexer's status: Pending, Active or Ended. */
-  status: string;
-  endReason: string;
-  gpuModel: string;
-  region: string;
-  gpus: string;
-  pricePerGpuHour: string;
-  duration: string;
-  buyer: string;
-  provider: string;
-  openedAt: string;
-  paymentToken: string;
-  startTime: string | null;
-  activationDeadline: string;
-  /** The end (moved by extensions and resolved outages); null before activation. Always sent by the indexer. */
-  endTime?: string | null;
-}
-
-/** An offer as the explorer lists it. */
-export interface OfferListRow {
-  id: string;
-  provider: string;
-  paymentToken: string;
-  gpuModel: string;
-  region: string;
-  gpusPerUnit: string;
-  totalUnits: string;
-  unitsInUse: string;
-  pricePerGpuHour: string;
-  minDuration: string;
-  maxDuration: string;
-  paused: boolean;
-  leaseCount: number;
-  /** The offer's attestation claim id once one is published, else null. */
-  attestation: string | null;
-  createdAt: string;
-}
-
-/** A provider as the explorer lists it; GPU-seconds and amounts are decimal strings. */
-export interface ProviderListRow {
-  id: string;
-  metadataURI: string;
-  bond: string;
-  offerCount: number;
-  leaseCount: number;
-  leasesServed: number;
-  pendingLeases: number;
-  activeLeases: number;
-  gpuSecondsServed: string;
-  gpuSecondsDown: string;
-  availabilityBps: number;
-  noShows: number;
-  providerTerminations: number;
-  openOutages: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-/** A buyer as the explorer lists it. */
-export interface AccountListRow {
-  id: string;
-  leaseCount: number;
-  pendingLeases: number;
-  activeLeases: number;
-  gpuSecondsBought: string;
-  penaltiesReceived: string;
-  outageReports: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
 
 /** Which leases: every field narrows. */
 export interface LeaseFilter {

@@ -6,6 +6,7 @@ import { sql } from "ponder";
 import { account } from "ponder:schema";
 import { checkNames, parseChoice, parseLimit, type Query } from "./params.ts";
 import { rankedPage } from "./ranked.ts";
+import type { AccountListRow } from "@gridlease/sdk/indexer/explorer-rows";
 
 const SORT_COLUMNS = {
   leases: sql`${account.leaseCount}`,
@@ -13,22 +14,6 @@ const SORT_COLUMNS = {
   newest: sql`${account.firstSeenAt}`,
 };
 const ORDERS = ["leases", "gpuHours", "newest"] as const;
-
-/**
- * A buyer as the explorer lists it; GPU-seconds and amounts are decimal strings.
- * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
- */
-export type AccountListRow = {
-  id: string;
-  leaseCount: number;
-  pendingLeases: number;
-  activeLeases: number;
-  gpuSecondsBought: string;
-  penaltiesReceived: string;
-  outageReports: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-};
 
 const COLUMNS = sql`${account.id} AS "id", ${account.leaseCount} AS "leaseCount",
   ${account.pendingLeases} AS "pendingLeases", ${account.activeLeases} AS "activeLeases",

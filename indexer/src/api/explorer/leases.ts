@@ -21,6 +21,7 @@ import {
   type Query,
 } from "./params.ts";
 import { allOf, pageOf, rows, type SQL } from "./query.ts";
+import type { LeaseListRow } from "@gridlease/sdk/indexer/explorer-rows";
 
 const STATUSES = ["Pending", "ActivationOverdue", "Active", "Expired", "Ended"] as const;
 const END_REASONS = Object.keys(EndReason);
@@ -39,28 +40,6 @@ const FILTER_NAMES = [
 
 /** Totals at or above this are not counted further: `{ total: 10000, exact: false }`. */
 export const COUNT_CAP = 10_000;
-
-/**
- * A lease as the explorer's table lists it; numbers are decimal strings.
- * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
- */
-export type LeaseListRow = {
-  id: string;
-  status: string;
-  endReason: string;
-  gpuModel: string;
-  region: string;
-  gpus: string;
-  pricePerGpuHour: string;
-  duration: string;
-  buyer: string;
-  provider: string;
-  openedAt: string;
-  paymentToken: string;
-  startTime: string | null;
-  activationDeadline: string;
-  endTime: string | null;
-};
 
 const COLUMNS = sql`${lease.id} AS "id", ${lease.status} AS "status", ${lease.endReason} AS "endReason",
   ${lease.gpuModel} AS "gpuModel", ${lease.region} AS "region", ${lease.gpus}::text AS "gpus",

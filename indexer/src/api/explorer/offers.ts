@@ -15,31 +15,9 @@ import {
   type Query,
 } from "./params.ts";
 import { allOf, pageOf, rows, type SQL } from "./query.ts";
+import type { OfferListRow } from "@gridlease/sdk/indexer/explorer-rows";
 
 const ORDERS = ["newest", "price", "priceDesc"] as const;
-
-/**
- * An offer as the explorer lists it; amounts are decimal strings.
- * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
- */
-export type OfferListRow = {
-  id: string;
-  provider: string;
-  paymentToken: string;
-  gpuModel: string;
-  region: string;
-  gpusPerUnit: string;
-  totalUnits: string;
-  unitsInUse: string;
-  pricePerGpuHour: string;
-  minDuration: string;
-  maxDuration: string;
-  paused: boolean;
-  leaseCount: number;
-  /** The offer's attestation claim id (its own id) once published, else null. */
-  attestation: string | null;
-  createdAt: string;
-};
 
 const COLUMNS = sql`${offer.id} AS "id", ${offer.provider} AS "provider", ${offer.paymentToken} AS "paymentToken",
   ${offer.gpuModel} AS "gpuModel", ${offer.region} AS "region", ${offer.gpusPerUnit}::text AS "gpusPerUnit",

@@ -6,6 +6,7 @@ import { sql } from "ponder";
 import { provider } from "ponder:schema";
 import { checkNames, parseChoice, parseLimit, type Query } from "./params.ts";
 import { rankedPage } from "./ranked.ts";
+import type { ProviderListRow } from "@gridlease/sdk/indexer/explorer-rows";
 
 const SORT_COLUMNS = {
   leasesServed: sql`${provider.leasesServed}`,
@@ -14,29 +15,6 @@ const SORT_COLUMNS = {
   newest: sql`${provider.firstSeenAt}`,
 };
 const ORDERS = ["leasesServed", "availability", "gpuHours", "newest"] as const;
-
-/**
- * A provider as the explorer lists it; amounts and GPU-seconds are decimal strings.
- * The wire format: @gridlease/sdk/indexer (explorer.ts) mirrors it field for field.
- */
-export type ProviderListRow = {
-  id: string;
-  metadataURI: string;
-  bond: string;
-  offerCount: number;
-  leaseCount: number;
-  leasesServed: number;
-  pendingLeases: number;
-  activeLeases: number;
-  gpuSecondsServed: string;
-  gpuSecondsDown: string;
-  availabilityBps: number;
-  noShows: number;
-  providerTerminations: number;
-  openOutages: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-};
 
 const COLUMNS = sql`${provider.id} AS "id", ${provider.metadataURI} AS "metadataURI", ${provider.bond}::text AS "bond",
   ${provider.offerCount} AS "offerCount", ${provider.leaseCount} AS "leaseCount",
