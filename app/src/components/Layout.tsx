@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Link, useRouter } from "../lib/router.tsx";
+import { Link, useNavigationPending, useRouter } from "../lib/router.tsx";
 import { ChainSwitcher, WalletMenu } from "./Wallet.tsx";
 
 const NAV: [string, string, (p: string) => boolean][] = [
@@ -12,7 +12,8 @@ const NAV: [string, string, (p: string) => boolean][] = [
 
 /** The page frame: skip link, top bar (navigation, network, wallet), main content and footer. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { pathname, pending } = useRouter();
+  const { pathname } = useRouter();
+  const pending = useNavigationPending();
   return (
     <>
       {pending && (

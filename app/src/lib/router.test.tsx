@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { lazy, Suspense, type ComponentType } from "react";
-import { Link, RouterProvider, useRouter } from "./router.tsx";
+import { Link, RouterProvider, useNavigationPending, useRouter } from "./router.tsx";
 
 /** A lazily loaded page whose code "arrives" when the test says so. */
 function deferredPage() {
@@ -14,7 +14,8 @@ function deferredPage() {
 }
 
 function Shell({ Second }: { Second: ComponentType }) {
-  const { pathname, pending } = useRouter();
+  const { pathname } = useRouter();
+  const pending = useNavigationPending();
   return (
     <>
       <p>{pending ? "loading" : "idle"}</p>
@@ -51,7 +52,8 @@ describe("the router", () => {
   it("applies a replace (new query parameters on the same page) at once", async () => {
     window.history.replaceState(null, "", "/");
     function Filter() {
-      const { search, navigate, pending } = useRouter();
+      const { search, navigate } = useRouter();
+      const pending = useNavigationPending();
       return (
         <button onClick={() => navigate("/?gpu=H100", { replace: true })}>
           {search || "none"} {String(pending)}

@@ -18,11 +18,14 @@ interface Location {
 
 interface RouterValue extends Location {
   navigate: (to: string, opts?: { replace?: boolean }) => void;
-  /** True while a new page loads (its code or its first data); the current page stays on screen meanwhile. */
-  pending: boolean;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);
+/**
+ * Whether a new page is loading, in a context of its own: the router's consumers (every link, the current page)
+ * must not re-render when it turns on, or the click would first re-render the page it leaves.
+ */
+const PendingContext = createContext(false);
 
 const current = (): Location => ({
   pathname: window.location.pathname,
@@ -52,8 +55,17 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     startTransition(() => setLocation(current()));
     window.scrollTo(0, 0);
   }, []);
-  const value = useMemo(() => ({ ...location, navigate, pending }), [location, navigate, pending]);
-  return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
+  const value = useMemo(() => ({ ...location, navigate }), [location, navigate]);
+  return (
+    <PendingContext.Provider value={pending}>
+      <RouterContext.Provider value={value}>{children}</RouterContext.Provider>
+    </PendingContext.Provider>
+  );
+}
+
+/** True while a new page loads (its code); the current page stays on screen meanwhile. */
+export function useNavigationPending(): boolean {
+  return useContext(PendingContext);
 }
 
 /** The current location and `navigate`. */
