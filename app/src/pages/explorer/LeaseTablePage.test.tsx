@@ -1,8 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { addr, syntheticLeases } from "./fixtures.ts";
 import {
-  layOutLeaseTables,
+  withLeaseTableLayout,
   leaseRoutes,
   renderAt,
   stubIndexer,
@@ -22,22 +22,7 @@ const noGraphql = () => {
   throw new Error("the lease table reads no GraphQL");
 };
 
-beforeEach(() => {
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  window.scrollTo = (() => {}) as typeof window.scrollTo;
-  layOutLeaseTables();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+withLeaseTableLayout();
 
 const leaseLinks = () =>
   within(screen.getByRole("table", { name: "Leases" })).getAllByRole("link", { name: /^Lease #/ });

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { syntheticLeases, USD } from "./fixtures.ts";
-import { layOutLeaseTables, renderAt, stubIndexer } from "./testing.tsx";
+import { withLeaseTableLayout, renderAt, stubIndexer } from "./testing.tsx";
 
 // The explorer reads only the indexer; token data of the deployed tokens is known without a chain.
 vi.mock("../../hooks/useGridlease.ts", () => ({
@@ -10,22 +10,7 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useSigner: () => undefined,
 }));
 
-beforeEach(() => {
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  window.scrollTo = (() => {}) as typeof window.scrollTo;
-  layOutLeaseTables();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+withLeaseTableLayout();
 
 describe("explorer pages", () => {
   it("says the indexer is unreachable when it does not answer", async () => {

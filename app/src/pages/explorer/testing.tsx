@@ -4,7 +4,7 @@
  */
 import { configure, render } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { RouterProvider } from "../../lib/router.tsx";
 import { Routes } from "../../routes.tsx";
 import type { LeaseListItem } from "./leaseFilter.ts";
@@ -135,4 +135,27 @@ export function layOutLeaseTables() {
     if (typeof opts === "object" && opts.top !== undefined) this.scrollTop = opts.top;
     this.dispatchEvent(new Event("scroll"));
   } as HTMLElement["scrollTo"];
+}
+
+/**
+ * The lease table's test environment around every test of a file: a no-op ResizeObserver and window.scrollTo
+ * (jsdom has neither) and `layOutLeaseTables`, all undone after each test. Call once at the top of the file.
+ */
+export function withLeaseTableLayout() {
+  beforeEach(() => {
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        observe() {}
+        unobserve() {}
+        disconnect() {}
+      },
+    );
+    window.scrollTo = (() => {}) as typeof window.scrollTo;
+    layOutLeaseTables();
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 }
