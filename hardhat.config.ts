@@ -9,6 +9,8 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 const require = createRequire(import.meta.url);
 
 const solcPath = require.resolve("solc/soljson.js");
+// EAS (contracts/eas/) is pinned to 0.8.29 upstream; it compiles with that release of the npm solc, under an alias.
+const solc0829Path = require.resolve("solc-0.8.29/soljson.js");
 const compilerSettings = {
   optimizer: { enabled: true, runs: 10_000 },
   evmVersion: "cancun",
@@ -35,6 +37,19 @@ function contractSources(dir = "contracts"): string[] {
 }
 const production = { version: "0.8.30", path: solcPath, settings: compilerSettings };
 
+/** EAS's SchemaRegistry and EAS, built from the npm package's sources for the local chain and the tests. Their
+ * `pragma solidity 0.8.29` selects this compiler (no IR; EAS's own build does not use it). Public networks use EAS's
+ * canonical deployments instead (see ignition/modules/GridleasePublic.ts). */
+const easSources = [
+  "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
+  "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
+];
+const easCompiler = {
+  version: "0.8.29",
+  path: solc0829Path,
+  settings: { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun" },
+};
+
 /** Test files with functions that hold more locals than the legacy pipeline's stack allows. */
 const viaIrTests = ["test/contracts/fuzz/LeaseAccounting.fuzz.t.sol"];
 const viaIrTest = {
@@ -54,14 +69,18 @@ export default defineConfig({
     // bytecode would differ; in the default profile the tests get the cheaper settings above.
     profiles: {
       default: {
-        compilers: [{ version: "0.8.30", path: solcPath, settings: testCompilerSettings }],
+        compilers: [
+          { version: "0.8.30", path: solcPath, settings: testCompilerSettings },
+          easCompiler,
+        ],
         overrides: Object.fromEntries([
           ...contractSources().map((source) => [source, production]),
           ...viaIrTests.map((source) => [source, viaIrTest]),
         ]),
       },
-      production,
+      production: { compilers: [production, easCompiler] },
     },
+    npmFilesToBuild: easSources,
     // Contracts are built first, on their own, so that tests find the market's artifact, and test artifacts stay
     // out of artifacts/ (they go to cache/test-artifacts).
     splitTestsCompilation: true,
