@@ -15,10 +15,13 @@ export function useTicker(ms = 1000): number {
   return now;
 }
 
-/** Chain time in unix seconds, ticking every second (the latest block is re-read every 30 s). */
-export function useChainNow(): { now: bigint; refresh: () => void } {
+/**
+ * Chain time in unix seconds, ticking every `tickMs` (default one second; a list that only compares dates with it
+ * ticks once a minute); the latest block is re-read every 30 s.
+ */
+export function useChainNow(tickMs = 1000): { now: bigint; refresh: () => void } {
   const client = useReadClient();
-  const tick = useTicker();
+  const tick = useTicker(tickMs);
   const block = useQuery({
     queryKey: ["latest-block-time", client?.chain?.id],
     enabled: !!client,

@@ -88,6 +88,30 @@ export function FilterBar({
         choices={fabrics.map((f) => [f, f])}
         onChange={(fabric) => onChange({ fabric })}
       />
+      <div className="field narrow">
+        <label htmlFor="f-min-score">Min provider score</label>
+        <DraftInput
+          id="f-min-score"
+          inputMode="decimal"
+          describedBy="f-min-score-hint"
+          value={filters.minScore?.toString()}
+          accept={(v) => /^\d{1,3}(\.\d+)?$/.test(v) && Number(v) <= 100}
+          onCommit={(v) => onChange({ minScore: v })}
+        />
+        <small id="f-min-score-hint" className="hint small">
+          0 to 100
+        </small>
+      </div>
+      <div className="field narrow checkbox-field">
+        <label>
+          <input
+            type="checkbox"
+            checked={!!filters.audited}
+            onChange={(e) => onChange({ audited: e.target.checked ? "1" : undefined })}
+          />{" "}
+          Audited by a trusted auditor
+        </label>
+      </div>
       <SelectFilter
         id="f-sort"
         label="Sort by"
@@ -107,6 +131,8 @@ export function FilterBar({
               maxPrice: undefined,
               token: undefined,
               fabric: undefined,
+              minScore: undefined,
+              audited: undefined,
             })
           }
         >

@@ -3,6 +3,8 @@ import { GPU_MODELS, REGIONS } from "@gridlease/sdk";
 import { useSearchParams } from "../../lib/router.tsx";
 import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useTokenInfos } from "../../hooks/useToken.ts";
+import { useAuditStatuses } from "../../hooks/useAudits.ts";
+import { useAllScores } from "../../hooks/useReputation.ts";
 import { Empty, ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
 import { useMarketOffers } from "./data.ts";
 import {
@@ -13,6 +15,7 @@ import {
   paginate,
   parseFilters,
   sortOffers,
+  withTrust,
 } from "./filters.ts";
 import { FilterBar } from "./FilterBar.tsx";
 import { OfferTable } from "./OfferTable.tsx";
@@ -32,13 +35,29 @@ export default function MarketPage(_: { params: Record<string, string> }) {
   );
   const tokens = useTokenInfos(tokenIds);
 
-  const open = useMemo(() => (offers ?? []).filter(isOpen), [offers]);
+  const scores = useAllScores();
+  const audits = useAuditStatuses();
+  const open = useMemo(
+    () => withTrust((offers ?? []).filter(isOpen), scores, audits),
+    [offers, scores, audits],
+  );
   // Recomputed only when the data, the filters (not the page) or the tokens change, not on every render.
-  const { gpu, region, minGpus, maxPrice, token, fabric, sort } = filters;
+  const { gpu, region, minGpus, maxPrice, token, fabric, minScore, audited, sort } = filters;
   const visible = useMemo(() => {
-    const criteria = { gpu, region, minGpus, maxPrice, token, fabric, sort, page: 1 };
+    const criteria = {
+      gpu,
+      region,
+      minGpus,
+      maxPrice,
+      token,
+      fabric,
+      minScore,
+      audited,
+      sort,
+      page: 1,
+    };
     return sortOffers(filterOffers(open, criteria, tokens), sort, tokens);
-  }, [open, gpu, region, minGpus, maxPrice, token, fabric, sort, tokens]);
+  }, [open, gpu, region, minGpus, maxPrice, token, fabric, minScore, audited, sort, tokens]);
   const page = paginate(visible, filters.page);
 
   const models = useMemo(
@@ -103,7 +122,7 @@ export default function MarketPage(_: { params: Record<string, string> }) {
                 : "No open offer matches these filters. Widen them or clear them."}
             </Empty>
           ) : (
-            <OfferTable offers={page.rows} tokens={tokens} />
+            <OfferTable offers={page.rows} tokens={tokens} scores={scores} />
           )}
           {page.pages > 1 && (
             <nav className="pager" aria-label="Pages of offers">

@@ -7,15 +7,20 @@ import {
 } from "@gridlease/sdk";
 import { Link } from "../../lib/router.tsx";
 import { AttestationBadge } from "../../components/AttestationBadge.tsx";
+import { AuditBadge } from "../../components/AuditBadge.tsx";
+import { ReputationScore } from "../../components/ReputationScore.tsx";
+import type { ProviderScore } from "../../hooks/useReputation.ts";
 import { gpuHours, unitsAvailable, type MarketOffer } from "./filters.ts";
 
 /** One page of open offers: hardware, capacity, price, terms and the provider's track record, each with "Rent". */
 export function OfferTable({
   offers,
   tokens,
+  scores,
 }: {
   offers: MarketOffer[];
   tokens: Record<string, TokenDisplay | undefined>;
+  scores?: ReadonlyMap<string, ProviderScore>;
 }) {
   return (
     <div className="table-scroll" role="region" aria-label="Open offers" tabIndex={0}>
@@ -42,6 +47,7 @@ export function OfferTable({
         <tbody>
           {offers.map((o) => {
             const token = tokens[o.paymentToken];
+            const score = scores?.get(o.provider.toLowerCase());
             return (
               <tr key={o.offerId.toString()}>
                 <td>
@@ -57,6 +63,7 @@ export function OfferTable({
                   {o.hasAttestationClaim && (
                     <AttestationBadge offerId={o.offerId} gpuModel={o.gpuModel} hasClaim />
                   )}
+                  {o.audit && <AuditBadge status={o.audit} />}
                 </td>
                 <td className="num">
                   <div>{unitsAvailable(o).toString()}</div>
@@ -86,6 +93,7 @@ export function OfferTable({
                   )}
                 </td>
                 <td className="small">
+                  {score && <ReputationScore reputation={score.reputation} />}
                   {o.track ? (
                     <>
                       <div>{o.track.leasesServed.toLocaleString("en-US")} leases served</div>

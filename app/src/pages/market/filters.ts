@@ -4,6 +4,7 @@
  */
 import { formatUnits, parseUnits } from "viem";
 import type { TokenDisplay } from "@gridlease/sdk";
+import type { AuditStatus } from "../../lib/eas.ts";
 
 /** An offer row from the indexer, with the provider's track record joined in. Amounts stay bigint. */
 export interface MarketOffer {
@@ -32,6 +33,10 @@ export interface MarketOffer {
   refusal?: string;
   /** The provider published an attestation claim (verified in the browser before any badge shows). */
   hasAttestationClaim: boolean;
+  /** The provider's score (0..10,000), once the indexer's evidence has loaded (`withTrust`). */
+  scoreBps?: number;
+  /** The offer's hardware audit as this viewer trusts it, once audits have loaded. */
+  audit?: AuditStatus;
 }
 
 export interface TrackRecord {
@@ -58,6 +63,7 @@ export const SORTS = {
   "-price": "Price per GPU-hour, highest first",
   available: "Most GPUs available",
   served: "Most leases served",
+  score: "Highest provider score first",
   newest: "Newest offers first",
 } as const;
 export type SortKey = keyof typeof SORTS;
@@ -73,6 +79,10 @@ export interface Filters {
   token?: string;
   /** Interconnect fabric contains this text ("InfiniBand", "RoCE"). */
   fabric?: string;
+  /** Lowest provider score, 0..100. */
+  minScore?: number;
+  /** Only offers a trusted auditor audited (and passed). */
+  audited?: boolean;
   sort: SortKey;
   /** 1-based page number. */
   page: number;
@@ -85,6 +95,8 @@ const positiveInt = (v: string | null) =>
 const decimal = (v: string | null) =>
   v !== null && /^\d+(\.\d+)?$/.test(v.trim()) ? v.trim() : undefined;
 const text = (v: string | null) => (v && v.trim() ? v.trim() : undefined);
+const score = (v: string | null) =>
+  v !== null && /^\d{1,3}(\.\d+)?$/.test(v.trim()) && Number(v) <= 100 ? Number(v) : undefined;
 
 /** Reads the filters from the query string, ignoring anything malformed. */
 export function parseFilters(params: URLSearchParams): Filters {
@@ -96,6 +108,8 @@ export function parseFilters(params: URLSearchParams): Filters {
     maxPrice: decimal(params.get("maxPrice")),
     token: text(params.get("token"))?.toLowerCase(),
     fabric: text(params.get("fabric")),
+    minScore: score(params.get("minScore")),
+    audited: params.get("audited") === "1" ? true : undefined,
     sort: sort && sort in SORTS ? (sort as SortKey) : DEFAULT_SORT,
     page: positiveInt(params.get("page")) ?? 1,
   };
@@ -103,7 +117,16 @@ export function parseFilters(params: URLSearchParams): Filters {
 
 /** Whether any filter (not the sort or the page) narrows the list. */
 export const hasFilters = (f: Filters): boolean =>
-  !!(f.gpu || f.region || f.minGpus || f.maxPrice || f.token || f.fabric);
+  !!(
+    f.gpu ||
+    f.region ||
+    f.minGpus ||
+    f.maxPrice ||
+    f.token ||
+    f.fabric ||
+    f.minScore ||
+    f.audited
+  );
 
 /** The query-string patch for a filter change; any change but the page itself goes back to page 1. */
 export function filterPatch(
@@ -138,6 +161,9 @@ export function filterOffers(
     if (f.token && o.paymentToken.toLowerCase() !== f.token) return false;
     if (f.minGpus && o.gpusPerUnit * unitsAvailable(o) < BigInt(f.minGpus)) return false;
     if (fabric && !(o.interconnect ?? "").toLowerCase().includes(fabric)) return false;
+    // Until scores and audits load, their filters let nothing through rather than everything.
+    if (f.minScore !== undefined && (o.scoreBps ?? -1) < f.minScore * 100) return false;
+    if (f.audited && o.audit?.status !== "audited") return false;
     if (f.maxPrice !== undefined) {
       const decimals = tokens[o.paymentToken.toLowerCase()]?.decimals;
       if (decimals === undefined) return false;
@@ -172,6 +198,9 @@ export function sortOffers(
       case "served":
         c = (b.o.track?.leasesServed ?? 0) - (a.o.track?.leasesServed ?? 0);
         break;
+      case "score":
+        c = (b.o.scoreBps ?? -1) - (a.o.scoreBps ?? -1);
+        break;
       case "newest":
         c = cmpBig(b.o.createdAt, a.o.createdAt);
         break;
@@ -199,3 +228,20 @@ export function paginate<T>(rows: readonly T[], page: number, size = PAGE_SIZE) 
 
 /** GPU-hours from GPU-seconds, rounded down to whole hours for display. */
 export const gpuHours = (gpuSeconds: bigint) => gpuSeconds / 3600n;
+
+/**
+ * The offers with their provider's score and their audit status joined in (each left undefined until its read has
+ * loaded; an offer nobody audited gets "none" once audits have).
+ */
+export function withTrust(
+  offers: readonly MarketOffer[],
+  scores: ReadonlyMap<string, { reputation: { scoreBps: number } }> | undefined,
+  audits: ReadonlyMap<string, AuditStatus> | undefined,
+): MarketOffer[] {
+  if (!scores && !audits) return [...offers];
+  return offers.map((o) => ({
+    ...o,
+    scoreBps: scores?.get(o.provider.toLowerCase())?.reputation.scoreBps,
+    audit: audits ? (audits.get(o.offerId.toString()) ?? { status: "none" }) : undefined,
+  }));
+}

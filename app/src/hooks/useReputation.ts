@@ -1,0 +1,61 @@
+/**
+ * Provider scores: the indexer's fee-weighted evidence per provider fed to the SDK's `providerReputation` at chain
+ * time. A failed read leaves the score out (the market and the rent page work without it).
+ */
+import { useMemo } from "react";
+import { useQuery } from "@tanstack/react-query";
+import {
+  getEvidence,
+  listEvidence,
+  providerReputation,
+  type ProviderEvidence,
+  type Reputation,
+} from "../lib/reputation.ts";
+import { indexer } from "../lib/indexer.ts";
+import { useChainNow } from "./useChainNow.ts";
+
+/** A provider's evidence and the score made of it. */
+export interface ProviderScore {
+  evidence: ProviderEvidence;
+  reputation: Reputation;
+}
+
+/** Every provider's score, by lowercase address (re-read every 30 s). */
+export function useAllScores(): Map<string, ProviderScore> | undefined {
+  const { now } = useChainNow(60_000);
+  const q = useQuery({
+    queryKey: ["reputation", "all"],
+    refetchInterval: 30_000,
+    retry: 0,
+    queryFn: ({ signal }) => listEvidence(indexer, { signal }),
+  });
+  return useMemo(() => {
+    if (!q.data) return undefined;
+    const out = new Map<string, ProviderScore>();
+    for (const [address, evidence] of q.data)
+      out.set(address, { evidence, reputation: providerReputation(evidence.inputs, now) });
+    return out;
+  }, [q.data, now]);
+}
+
+/** One provider's score; data undefined while loading, null when the indexer does not know the provider. */
+export function useProviderScore(provider: string | undefined) {
+  const { now } = useChainNow(60_000);
+  const q = useQuery({
+    queryKey: ["reputation", "provider", provider?.toLowerCase()],
+    enabled: !!provider,
+    refetchInterval: 30_000,
+    retry: 0,
+    queryFn: async ({ signal }) => (await getEvidence(indexer, provider!, { signal })) ?? null,
+  });
+  const score = useMemo<ProviderScore | null | undefined>(
+    () =>
+      q.data === undefined
+        ? undefined
+        : q.data === null
+          ? null
+          : { evidence: q.data, reputation: providerReputation(q.data.inputs, now) },
+    [q.data, now],
+  );
+  return { ...q, score };
+}
