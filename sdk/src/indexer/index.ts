@@ -17,3 +17,4 @@ export * from "./outages.ts";
 export * from "./attestations.ts";
 export * from "./explorer.ts";
 export * from "./subgraph.ts";
+export * from "./eas.ts";
