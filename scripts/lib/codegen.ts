@@ -4,9 +4,11 @@
  *
  *   sdk/src/generated/abis.ts         every ABI `as const`, so viem, wagmi and Ponder are typed
  *   sdk/src/generated/deployments.ts  per chain id: { address, startBlock } of each contract, plus the market's
- *                                     penaltyBps (for canLease without a chain read), read from the deployed contract
- *   subgraph/abis/*.json              ABI JSON for graph-cli
- *   subgraph/networks.json            per network: { address, startBlock } for graph-cli
+ *                                     penaltyBps (for canLease without a chain read), read from the deployed contract,
+ *                                     and Gridlease's EAS schemas { uid, schema, resolver, revocable }, read from the
+ *                                     SchemaRegistry at each resolver's SCHEMA_UID
+ *   subgraph/abis/*.json              ABI JSON for graph-cli (the market, EAS, the resolvers, the policy)
+ *   subgraph/networks.json            per network: { address, startBlock } of those, for graph-cli
  *
  * The local chain's deployment (chain id 31337) is deterministic: it is recomputed by deploying the Ignition
  * module on a fresh in-process chain. Public deployments are read from deployments/<network>.json, written by
@@ -17,21 +19,53 @@ import { join } from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
 
+const EAS_SOURCES = "@ethereum-attestation-service/eas-contracts/contracts";
+
 export const CONTRACTS = {
   GridleaseMarket: "contracts/GridleaseMarket.sol",
   GridleaseToken: "contracts/token/GridleaseToken.sol",
   AllowlistPolicy: "contracts/policies/AllowlistPolicy.sol",
   TestUSD: "contracts/mocks/TestUSD.sol",
+  EAS: `${EAS_SOURCES}/EAS.sol`,
+  SchemaRegistry: `${EAS_SOURCES}/SchemaRegistry.sol`,
+  GridleaseAuditResolver: "contracts/attestations/GridleaseAuditResolver.sol",
+  GridleaseReviewResolver: "contracts/attestations/GridleaseReviewResolver.sol",
+  GridleaseVettingResolver: "contracts/attestations/GridleaseVettingResolver.sol",
+  AttestationPolicy: "contracts/policies/AttestationPolicy.sol",
 } as const;
 export type ContractName = keyof typeof CONTRACTS;
 
-/** Ignition result keys -> contract names. */
-const RESULT_KEYS: Record<string, ContractName> = {
+/** Ignition result keys (ignition/modules/*.ts) -> contract names. */
+export const RESULT_KEYS: Record<string, ContractName> = {
   market: "GridleaseMarket",
   grid: "GridleaseToken",
   policy: "AllowlistPolicy",
   usd: "TestUSD",
+  eas: "EAS",
+  schemaRegistry: "SchemaRegistry",
+  auditResolver: "GridleaseAuditResolver",
+  reviewResolver: "GridleaseReviewResolver",
+  vettingResolver: "GridleaseVettingResolver",
+  attestationPolicy: "AttestationPolicy",
 };
+
+/** The contracts the subgraph indexes: it gets their ABIs and addresses. */
+const SUBGRAPH_CONTRACTS: ContractName[] = [
+  "GridleaseMarket",
+  "EAS",
+  "GridleaseAuditResolver",
+  "GridleaseReviewResolver",
+  "GridleaseVettingResolver",
+  "AttestationPolicy",
+];
+
+/** Gridlease's EAS schemas, by key, and the resolver that serves each. */
+export const SCHEMA_RESOLVERS = {
+  audit: "GridleaseAuditResolver",
+  review: "GridleaseReviewResolver",
+  vetting: "GridleaseVettingResolver",
+} as const satisfies Record<string, ContractName>;
+export type SchemaKey = keyof typeof SCHEMA_RESOLVERS;
 
 /** Where a contract lives; the market also records its immutables that no event carries. */
 export interface DeployedContractRecord {
@@ -41,10 +75,20 @@ export interface DeployedContractRecord {
   penaltyBps?: number;
 }
 
+/** A schema as EAS's SchemaRegistry holds it. */
+export interface SchemaRecordJson {
+  uid: string;
+  schema: string;
+  resolver: string;
+  revocable: boolean;
+}
+
 export interface DeploymentRecord {
   chainId: number;
   network: string;
   contracts: Partial<Record<ContractName, DeployedContractRecord>>;
+  /** Absent on chains deployed before the attestation contracts. */
+  schemas?: Record<SchemaKey, SchemaRecordJson>;
 }
 
 /** Hardhat network names -> the names The Graph uses for the same chains (subgraph manifests need the latter). */
@@ -115,6 +159,7 @@ export async function localDeployment(connection: NetworkConnection): Promise<De
     };
   }
   const market = contracts.GridleaseMarket;
+  const schemas = await readSchemas(publicClient, contracts);
   if (market) {
     const penaltyBps = await publicClient.readContract({
       address: market.address as `0x${string}`,
@@ -131,7 +176,87 @@ export async function localDeployment(connection: NetworkConnection): Promise<De
     });
     market.penaltyBps = Number(penaltyBps);
   }
-  return { chainId: await publicClient.getChainId(), network: "localhost", contracts };
+  return {
+    chainId: await publicClient.getChainId(),
+    network: "localhost",
+    contracts,
+    ...(schemas ? { schemas } : {}),
+  };
+}
+
+/** What `readSchemas` reads: each resolver's SCHEMA_UID, then the registry's record of it. */
+const SCHEMA_READS_ABI = [
+  {
+    type: "function",
+    name: "SCHEMA_UID",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ type: "bytes32" }],
+  },
+  {
+    type: "function",
+    name: "getSchema",
+    stateMutability: "view",
+    inputs: [{ name: "uid", type: "bytes32" }],
+    outputs: [
+      {
+        type: "tuple",
+        components: [
+          { name: "uid", type: "bytes32" },
+          { name: "resolver", type: "address" },
+          { name: "revocable", type: "bool" },
+          { name: "schema", type: "string" },
+        ],
+      },
+    ],
+  },
+] as const;
+
+/** The contract reads `readSchemas` needs (a viem PublicClient has them). */
+interface ContractReader {
+  readContract(args: {
+    address: `0x${string}`;
+    abi: typeof SCHEMA_READS_ABI;
+    functionName: "SCHEMA_UID" | "getSchema";
+    args?: readonly [`0x${string}`];
+  }): Promise<unknown>;
+}
+
+/**
+ * Gridlease's schemas as the chain's SchemaRegistry holds them, or undefined when the deployment has no
+ * resolvers. Fails when a resolver's schema is not registered: the deployment registers all three.
+ */
+export async function readSchemas(
+  client: ContractReader,
+  contracts: DeploymentRecord["contracts"],
+): Promise<Record<SchemaKey, SchemaRecordJson> | undefined> {
+  const registry = contracts.SchemaRegistry?.address as `0x${string}` | undefined;
+  if (!registry || !contracts.GridleaseAuditResolver) return undefined;
+  const out: Partial<Record<SchemaKey, SchemaRecordJson>> = {};
+  for (const [key, name] of Object.entries(SCHEMA_RESOLVERS) as [SchemaKey, ContractName][]) {
+    const resolver = contracts[name]?.address as `0x${string}` | undefined;
+    if (!resolver) throw new Error(`the deployment has no ${name}`);
+    const uid = (await client.readContract({
+      address: resolver,
+      abi: SCHEMA_READS_ABI,
+      functionName: "SCHEMA_UID",
+    })) as `0x${string}`;
+    const record = (await client.readContract({
+      address: registry,
+      abi: SCHEMA_READS_ABI,
+      functionName: "getSchema",
+      args: [uid],
+    })) as Omit<SchemaRecordJson, "uid"> & { uid: string };
+    if (BigInt(record.uid) === 0n)
+      throw new Error(`the ${key} schema ${uid} of ${name} is not registered in ${registry}`);
+    out[key] = {
+      uid: record.uid,
+      schema: record.schema,
+      resolver: record.resolver,
+      revocable: record.revocable,
+    };
+  }
+  return out as Record<SchemaKey, SchemaRecordJson>;
 }
 
 /** Public deployments committed under deployments/. */
@@ -157,26 +282,28 @@ export function render(root: string, deployments: DeploymentRecord[]): Map<strin
 
   const sorted = [...deployments].sort((a, b) => a.chainId - b.chainId);
   const byChain = Object.fromEntries(
-    sorted.map((d) => [d.chainId, { network: d.network, contracts: d.contracts }]),
+    sorted.map((d) => [
+      d.chainId,
+      { network: d.network, contracts: d.contracts, ...(d.schemas ? { schemas: d.schemas } : {}) },
+    ]),
   );
   files.set(
     "sdk/src/generated/deployments.ts",
     `${HEADER}
-/** Where each contract lives, per chain id, with the block to start indexing from. */
+/** Where each contract lives, per chain id, with the block to start indexing from, and Gridlease's EAS schemas. */
 export const deployments = ${JSON.stringify(byChain, null, 2)} as const;
 `,
   );
 
-  files.set(
-    "subgraph/abis/GridleaseMarket.json",
-    JSON.stringify(abiOf(root, "GridleaseMarket"), null, 2) + "\n",
-  );
+  for (const name of SUBGRAPH_CONTRACTS) {
+    files.set(`subgraph/abis/${name}.json`, JSON.stringify(abiOf(root, name), null, 2) + "\n");
+  }
   const networks = Object.fromEntries(
     sorted.map((d) => [
       GRAPH_NETWORK_NAMES[d.network] ?? d.network,
       Object.fromEntries(
         Object.entries(d.contracts)
-          .filter(([name]) => name === "GridleaseMarket")
+          .filter(([name]) => SUBGRAPH_CONTRACTS.includes(name as ContractName))
           .map(([name, c]) => [name, { address: c!.address, startBlock: c!.startBlock }]),
       ),
     ]),

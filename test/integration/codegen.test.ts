@@ -1,5 +1,6 @@
 /** The generated ABIs, deployments and subgraph config committed in sdk/ and subgraph/ match the build. */
 import { network } from "hardhat";
+import { encodePacked, keccak256 } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,7 +19,12 @@ describe("codegen", () => {
     expect([...files.keys()].sort()).toEqual([
       "sdk/src/generated/abis.ts",
       "sdk/src/generated/deployments.ts",
+      "subgraph/abis/AttestationPolicy.json",
+      "subgraph/abis/EAS.json",
+      "subgraph/abis/GridleaseAuditResolver.json",
       "subgraph/abis/GridleaseMarket.json",
+      "subgraph/abis/GridleaseReviewResolver.json",
+      "subgraph/abis/GridleaseVettingResolver.json",
       "subgraph/networks.json",
     ]);
     expect(staleFiles(root, files)).toEqual([]);
@@ -51,6 +57,26 @@ describe("codegen", () => {
     });
     expect(market.penaltyBps).toBe(Number(onChain));
     local.contracts.GridleaseMarket = { ...market, penaltyBps: market.penaltyBps! + 1 };
+    expect(staleFiles(root, render(root, [local]))).toEqual(["sdk/src/generated/deployments.ts"]);
+  });
+
+  it("records each Gridlease schema as the SchemaRegistry holds it, under the UID EAS derives", async () => {
+    const connection = await network.create({ network: "default" });
+    const local = await localDeployment(connection);
+    const schemas = local.schemas!;
+    expect(Object.keys(schemas).sort()).toEqual(["audit", "review", "vetting"]);
+    expect(schemas.audit.resolver).toBe(local.contracts.GridleaseAuditResolver!.address);
+    expect(schemas.review.revocable).toBe(false);
+    for (const s of Object.values(schemas)) {
+      const uid = keccak256(
+        encodePacked(
+          ["string", "address", "bool"],
+          [s.schema, s.resolver as `0x${string}`, s.revocable],
+        ),
+      );
+      expect(s.uid).toBe(uid);
+    }
+    local.schemas = { ...schemas, vetting: { ...schemas.vetting, schema: "bytes32 other" } };
     expect(staleFiles(root, render(root, [local]))).toEqual(["sdk/src/generated/deployments.ts"]);
   });
 });
