@@ -363,3 +363,37 @@ export function scorePercentile(scores: readonly number[], percentile: number): 
   const sorted = [...scores].sort((a, b) => a - b);
   return sorted[Math.ceil((percentile / 100) * sorted.length) - 1];
 }
+
+/** The sybil cost of a market: what self-dealing costs to lift its median provider to its 90th percentile. */
+export interface MarketSybilCost<K> {
+  /** The provider at the median (nearest rank) and its score. */
+  median: { provider: K; scoreBps: number };
+  /** The score at the 90th percentile (nearest rank). */
+  p90ScoreBps: number;
+  /** sybilCostUsdMicros from the median provider's record to p90ScoreBps. */
+  costUsdMicros: bigint;
+}
+
+/**
+ * The fee, in micro-USD, that lifts the median provider of `records` to the 90th percentile through self-dealing,
+ * scores taken at `now`. Throws a RangeError for an empty market, or when fees cannot reach the target.
+ */
+export function marketSybilCost<K>(
+  records: ReadonlyMap<K, ReputationInputs>,
+  now: bigint,
+): MarketSybilCost<K> {
+  const scored = [...records].map(([provider, inputs]) => ({
+    provider,
+    inputs,
+    scoreBps: providerReputation(inputs, now).scoreBps,
+  }));
+  const scores = scored.map((x) => x.scoreBps);
+  const medianScore = scorePercentile(scores, 50);
+  const median = scored.find((x) => x.scoreBps === medianScore)!;
+  const p90ScoreBps = scorePercentile(scores, 90);
+  return {
+    median: { provider: median.provider, scoreBps: median.scoreBps },
+    p90ScoreBps,
+    costUsdMicros: sybilCostUsdMicros(median.inputs, p90ScoreBps, now),
+  };
+}

@@ -11,6 +11,7 @@ import {
   COMPONENT_WEIGHTS_BPS,
   feeUsdMicros,
   leaseEvidence,
+  marketSybilCost,
   NO_EVIDENCE,
   padWithSelfDealing,
   PRIOR_BPS,
@@ -316,5 +317,22 @@ describe("percentiles", () => {
     expect(scorePercentile([7], 90)).toBe(7);
     expect(() => scorePercentile([], 50)).toThrow(/no scores/);
     expect(() => scorePercentile(scores, 0)).toThrow(/percentile/);
+  });
+});
+
+describe("a market's sybil cost", () => {
+  it("lifts the median provider to the 90th percentile", () => {
+    const records = new Map<string, ReputationInputs>();
+    for (let i = 0; i < 10; i++)
+      records.set(`p${i}`, padWithSelfDealing(NO_EVIDENCE, BigInt(i) * 20_000_000n));
+    const m = marketSybilCost(records, NOW);
+    const scores = [...records.values()].map((r) => score(r));
+    expect(m.median).toEqual({ provider: "p4", scoreBps: scores[4] });
+    expect(m.p90ScoreBps).toBe(scores[8]);
+    expect(m.costUsdMicros).toBe(sybilCostUsdMicros(records.get("p4")!, scores[8], NOW));
+    expect(score(padWithSelfDealing(records.get("p4")!, m.costUsdMicros))).toBeGreaterThanOrEqual(
+      scores[8],
+    );
+    expect(() => marketSybilCost(new Map(), NOW)).toThrow(/no scores/);
   });
 });
