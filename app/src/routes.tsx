@@ -17,6 +17,8 @@ const pages = {
   providers: lazy(() => import("./pages/explorer/ProvidersPage.tsx")),
   buyers: lazy(() => import("./pages/explorer/BuyersPage.tsx")),
   verify: lazy(() => import("./pages/verify/VerifyPage.tsx")),
+  audit: lazy(() => import("./pages/audit/AuditPage.tsx")),
+  settings: lazy(() => import("./pages/settings/SettingsPage.tsx")),
 };
 
 type Page = LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
@@ -36,6 +38,8 @@ const ROUTES: [string, Page][] = [
   ["/explorer/providers", pages.providers],
   ["/explorer/buyers", pages.buyers],
   ["/verify", pages.verify],
+  ["/audit", pages.audit],
+  ["/settings", pages.settings],
 ];
 
 /** The page for the current path (loaded on demand), or "Page not found". */

@@ -8,6 +8,8 @@ const NAV: [string, string, (p: string) => boolean][] = [
   ["/provider", "Provider", (p) => p === "/provider"],
   ["/explorer", "Explorer", (p) => p.startsWith("/explorer")],
   ["/verify", "Verify GPU", (p) => p === "/verify"],
+  ["/audit", "Audit", (p) => p === "/audit"],
+  ["/settings", "Settings", (p) => p === "/settings"],
 ];
 
 /** The page frame: skip link, top bar (navigation, network, wallet), main content and footer. */

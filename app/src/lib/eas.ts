@@ -4,7 +4,7 @@
  * the SDK's `@gridlease/sdk/eas` is wired in one place.
  */
 import { getAddress, type Address, type Hex } from "viem";
-import type { IndexerClient, RequestOptions } from "@gridlease/sdk";
+import type { IndexerClient, ReadClient, RequestOptions, Sent, SignerClient } from "@gridlease/sdk";
 
 /** An audit's verdict as the schema stores it: 1 = Pass, 2 = Fail. */
 export const AUDIT_VERDICTS = { 1: "Pass", 2: "Fail" } as const;
@@ -189,15 +189,16 @@ export async function listAudits(
   return rows.map(toAudit).sort((a, b) => (a.validUntil < b.validUntil ? 1 : -1));
 }
 
-/** Reviews of a lease or of a provider's leases (newest first). */
+/** Reviews of a lease, of a provider's leases or by a buyer (newest first). */
 export async function listReviews(
   indexer: IndexerClient,
-  filter: { leaseId?: bigint; provider?: string },
+  filter: { leaseId?: bigint; provider?: string; buyer?: string },
   opts: RequestOptions = {},
 ): Promise<IndexedReview[]> {
   const where: Record<string, string> = {};
   if (filter.leaseId !== undefined) where.lease = filter.leaseId.toString();
   if (filter.provider) where.provider = filter.provider.toLowerCase();
+  if (filter.buyer) where.buyer = filter.buyer.toLowerCase();
   const rows = await indexer.queryAll<RawReview>(
     list("reviews", "reviewFilter", REVIEW_FIELDS),
     "reviews",
@@ -234,4 +235,85 @@ export async function getOfferRequirement(
         attesters: r.attesters.map(address),
       }
     : undefined;
+}
+
+/* ---------------------------------------------------------------- contracts and writes */
+
+/** Gridlease's attestation contracts and schema UIDs on a chain. */
+export interface EasOnChain {
+  eas: Address;
+  policy: Address;
+  schemas: { audit: Hex; review: Hex; vetting: Hex };
+}
+
+/** The attestation contracts on `chainId`, or undefined where they are not deployed. */
+export function easOn(_chainId: number): EasOnChain | undefined {
+  return undefined;
+}
+
+/** An audit to attest: the offer, its provider (the attestation's recipient), the report hash, verdict, expiry. */
+export interface AuditDraft {
+  offerId: bigint;
+  provider: Address;
+  hardwareReportHash: Hex;
+  verdict: AuditVerdict;
+  validUntil: bigint;
+}
+
+/** A review to post: the lease, its provider (the recipient), the score and the buyer's verify result. */
+export interface ReviewDraft {
+  leaseId: bigint;
+  provider: Address;
+  score: number;
+  verified: boolean;
+  reportHash: Hex;
+}
+
+const notDeployed = (): never => {
+  throw new Error("Gridlease's attestation contracts are not deployed on this network.");
+};
+
+/** Attests an audit with EAS (the audit resolver checks it). */
+export async function attestAudit(
+  _signer: SignerClient,
+  _chainId: number,
+  _p: AuditDraft,
+): Promise<Sent> {
+  return notDeployed();
+}
+
+/** Revokes one of the auditor's audits. */
+export async function revokeAudit(
+  _signer: SignerClient,
+  _chainId: number,
+  _uid: Hex,
+): Promise<Sent> {
+  return notDeployed();
+}
+
+/** Posts a review of a lease (the review resolver accepts only the lease's buyer, once, after activation). */
+export async function postReview(
+  _signer: SignerClient,
+  _chainId: number,
+  _p: ReviewDraft,
+): Promise<Sent> {
+  return notDeployed();
+}
+
+/** Registers the buyer's attestation UID with the AttestationPolicy. */
+export async function registerCredential(
+  _signer: SignerClient,
+  _chainId: number,
+  _uid: Hex,
+): Promise<Sent> {
+  return notDeployed();
+}
+
+/** AttestationPolicy's `check` for a buyer, with its code in plain words. */
+export async function policyCheck(
+  _client: ReadClient,
+  _chainId: number,
+  _p: { offerId: bigint; buyer: Address },
+): Promise<{ code: number; reason: string }> {
+  return notDeployed();
 }

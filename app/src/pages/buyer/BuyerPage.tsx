@@ -11,7 +11,15 @@ import { amountText } from "../../components/Amount.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { Stat } from "../../components/Stat.tsx";
-import { useBuyerLeases, useCredits, useLiveLeases, type BuyerLeaseRow } from "./data.ts";
+import {
+  useBuyerLeases,
+  useBuyerReviews,
+  useCredits,
+  useLiveLeases,
+  type BuyerLeaseRow,
+} from "./data.ts";
+import type { IndexedReview } from "../../lib/eas.ts";
+import { ReviewPanel } from "./ReviewPanel.tsx";
 import { CreditsPanel } from "./Credits.tsx";
 import { useAccessKey } from "./useAccessKey.ts";
 import { LeaseCard } from "./LeaseCard.tsx";
@@ -50,12 +58,17 @@ function BuyerDashboard() {
   const credits = useCredits(buyer, tokens);
   const config = useMarketConfig();
   const accessKey = useAccessKey();
+  const reviews = useBuyerReviews(buyer);
+  // null: the lease has no review yet; undefined: reviews are not known (loading, or the indexer failed).
+  const reviewOf = (leaseId: bigint) =>
+    reviews.data ? (reviews.data.get(leaseId.toString()) ?? null) : undefined;
 
   const onChanged = useCallback(() => {
     refresh();
     void queryClient.invalidateQueries({ queryKey: ["buyer-live-leases"] });
     void queryClient.invalidateQueries({ queryKey: ["buyer-leases"] });
     void queryClient.invalidateQueries({ queryKey: ["buyer-credits"] });
+    void queryClient.invalidateQueries({ queryKey: ["eas", "reviews"] });
     void queryClient.invalidateQueries({ queryKey: [CONTRACT_READ_KEY] });
   }, [queryClient, refresh]);
 
@@ -97,19 +110,30 @@ function BuyerDashboard() {
               penaltyBps={config.data?.penaltyBps}
               accessKey={accessKey}
               onChanged={onChanged}
+              review={reviewOf(lease.leaseId)}
             />
           ))}
         </div>
       )}
 
       <h2>Past leases</h2>
-      {ended.length === 0 ? <Empty>No ended leases yet.</Empty> : <HistoryTable rows={ended} />}
+      {ended.length === 0 ? (
+        <Empty>No ended leases yet.</Empty>
+      ) : (
+        <HistoryTable rows={ended} reviews={reviews.data} />
+      )}
     </>
   );
 }
 
 /** Memoised: the page re-renders every second for the countdowns, the history does not change with it. */
-const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[] }) {
+const HistoryTable = memo(function HistoryTable({
+  rows,
+  reviews,
+}: {
+  rows: BuyerLeaseRow[];
+  reviews: ReadonlyMap<string, IndexedReview> | undefined;
+}) {
   return (
     <div className="table-scroll">
       <table>
@@ -129,11 +153,16 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
             <th scope="col" className="num">
               Penalty received
             </th>
+            <th scope="col">Review</th>
           </tr>
         </thead>
         <tbody>
           {rows.slice(0, 200).map((r) => (
-            <HistoryRow key={String(r.leaseId)} row={r} />
+            <HistoryRow
+              key={String(r.leaseId)}
+              row={r}
+              review={reviews ? (reviews.get(String(r.leaseId)) ?? null) : undefined}
+            />
           ))}
         </tbody>
       </table>
@@ -144,7 +173,13 @@ const HistoryTable = memo(function HistoryTable({ rows }: { rows: BuyerLeaseRow[
   );
 });
 
-function HistoryRow({ row }: { row: BuyerLeaseRow }) {
+function HistoryRow({
+  row,
+  review,
+}: {
+  row: BuyerLeaseRow;
+  review: IndexedReview | null | undefined;
+}) {
   const token = useTokenInfo(row.paymentToken).data;
   return (
     <tr>
@@ -160,6 +195,13 @@ function HistoryRow({ row }: { row: BuyerLeaseRow }) {
       <td className="num">{amountText(row.refunded, token)}</td>
       <td className="num">
         {row.penalty > 0n ? amountText(row.penalty, BOND_TOKEN_DISPLAY) : "—"}
+      </td>
+      <td>
+        {row.startTime !== null ? (
+          <ReviewPanel leaseId={row.leaseId} provider={row.provider} review={review} />
+        ) : (
+          <span className="muted small">never activated</span>
+        )}
       </td>
     </tr>
   );

@@ -28,6 +28,8 @@ import type { BuyerLeaseRow } from "./data.ts";
 import { ExtendForm } from "./ExtendForm.tsx";
 import { AccessPanel } from "./AccessPanel.tsx";
 import { OutageReportForm, OutageStatus } from "./OutagePanel.tsx";
+import { ReviewPanel } from "./ReviewPanel.tsx";
+import type { IndexedReview } from "../../lib/eas.ts";
 
 type Panel = "none" | "extend" | "terminate" | "outage";
 
@@ -40,6 +42,7 @@ export function LeaseCard({
   penaltyBps,
   accessKey,
   onChanged,
+  review,
 }: {
   lease: LiveLeaseView;
   offer: OfferRecord;
@@ -48,6 +51,8 @@ export function LeaseCard({
   penaltyBps?: bigint;
   accessKey: () => Promise<AccessKeyPair>;
   onChanged: () => void;
+  /** The lease's review (null: none yet; undefined: not known). */
+  review?: IndexedReview | null;
 }) {
   const headingId = useId();
   const { addresses } = useGridlease();
@@ -265,6 +270,9 @@ export function LeaseCard({
 
       {(state.status === "Active" || state.status === "Expired") && (
         <AccessPanel leaseId={id} market={market} accessKey={accessKey} />
+      )}
+      {(state.status === "Active" || state.status === "Expired") && (
+        <ReviewPanel leaseId={id} provider={lease.provider} review={review} />
       )}
       {state.status === "Active" && (
         <p className="small">

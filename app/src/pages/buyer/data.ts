@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { credits, getOffer, listLeases, type IndexedLease, type OfferRecord } from "@gridlease/sdk";
 import { indexer } from "../../lib/indexer.ts";
+import { listReviews, type IndexedReview } from "../../lib/eas.ts";
 import { readLiveLease, type LiveLeaseView } from "../../lib/liveLease.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
 
@@ -73,5 +74,19 @@ export function useCredits(buyer: Address, tokens: readonly Address[]) {
       );
       return tokens.flatMap((token, i) => (amounts[i] > 0n ? [{ token, amount: amounts[i] }] : []));
     },
+  });
+}
+
+/** The buyer's reviews by lease id (re-read every 15 s: a review just posted shows once indexed). */
+export function useBuyerReviews(buyer: Address) {
+  const { chainId } = useGridlease();
+  return useQuery({
+    queryKey: ["eas", "reviews", "buyer", chainId, buyer.toLowerCase()],
+    refetchInterval: 15_000,
+    retry: 0,
+    queryFn: async ({ signal }): Promise<Map<string, IndexedReview>> =>
+      new Map(
+        (await listReviews(indexer, { buyer }, { signal })).map((r) => [r.leaseId.toString(), r]),
+      ),
   });
 }

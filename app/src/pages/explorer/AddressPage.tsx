@@ -8,6 +8,7 @@ import { useAddress, type AddressRecord } from "./data.ts";
 import { ExplorerHeader, formatDate, gpuHours } from "./ui.tsx";
 import { availabilityText, ProviderAvailability } from "./Availability.tsx";
 import { AddressLeases, AddressOffers } from "./AddressLists.tsx";
+import { ProviderTrust } from "./TrustSections.tsx";
 
 /** `/explorer/address/:address`: an address as a provider (bond, offers, earnings) and as a buyer. */
 export default function AddressPage({ params }: { params: Record<string, string> }) {
@@ -82,6 +83,7 @@ function ProviderSection({ d, address }: { d: AddressRecord; address: string }) 
         over all leases opened on its offers.
       </p>
       <ProviderAvailability p={p} />
+      <ProviderTrust address={address} />
 
       <h3>Earnings per token</h3>
       {d.earnings.length === 0 ? (

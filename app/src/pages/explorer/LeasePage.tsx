@@ -18,6 +18,7 @@ import { useLease, type LeaseDetail } from "./data.ts";
 import { settlementBreakdown, shares } from "./settlement.ts";
 import { AddressLink, ExplorerHeader, formatDate, StatusBadge } from "./ui.tsx";
 import { EventDetails } from "./EventDetails.tsx";
+import { LeaseReview } from "./TrustSections.tsx";
 
 /** `/explorer/leases/:leaseId`: a lease's terms, timeline, end reason and settlement. */
 export default function LeasePage({ params }: { params: Record<string, string> }) {
@@ -142,6 +143,7 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: IndexedLe
           <SettlementView s={s} token={token} refunded={l.refunded} />
         </div>
       </div>
+      <LeaseReview leaseId={l.id} />
       <h2>Timeline</h2>
       <Timeline events={events} token={token} />
     </>

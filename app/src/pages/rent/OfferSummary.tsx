@@ -10,6 +10,12 @@ import { zeroAddress } from "viem";
 import { amountText } from "../../components/Amount.tsx";
 import { Loading } from "../../components/States.tsx";
 import { AttestationBadge } from "../../components/AttestationBadge.tsx";
+import { AuditBadge } from "../../components/AuditBadge.tsx";
+import { ReputationScore } from "../../components/ReputationScore.tsx";
+import { useOfferAudits } from "../../hooks/useAudits.ts";
+import { useProviderScore } from "../../hooks/useReputation.ts";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { easOn } from "../../lib/eas.ts";
 import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
 import { useTokenInfo, type TokenInfo } from "../../hooks/useToken.ts";
 import type { IndexedOffer } from "./data.ts";
@@ -36,6 +42,12 @@ export function OfferSummary({
   indexed: { data?: IndexedOffer; isPending: boolean; isError: boolean };
 }) {
   const config = useMarketConfig();
+  const { chainId } = useGridlease();
+  const audits = useOfferAudits(offerId);
+  const score = useProviderScore(offer.provider).score;
+  const vetted =
+    offer.buyerPolicy !== zeroAddress &&
+    offer.buyerPolicy.toLowerCase() === easOn(chainId)?.policy.toLowerCase();
   const bondToken = useTokenInfo(config.data?.bondToken).data;
   const spec = indexed.data?.spec;
   const track = indexed.data?.track;
@@ -111,13 +123,19 @@ export function OfferSummary({
         )}
         <dt>Buyers</dt>
         <dd>
-          {offer.buyerPolicy !== zeroAddress ? "Vetted buyers only (provider allowlist)" : "Anyone"}
+          {vetted
+            ? "Vetted buyers only (an attestation from an attester the provider names)"
+            : offer.buyerPolicy !== zeroAddress
+              ? "Vetted buyers only (provider allowlist)"
+              : "Anyone"}
         </dd>
       </dl>
 
       <AttestationBadge offerId={offerId} gpuModel={gpuModel} full />
+      {audits.status && <AuditBadge status={audits.status} full />}
 
       <h3>Provider track record</h3>
+      {score && <ReputationScore reputation={score.reputation} />}
       {track ? (
         <dl className="terms">
           <dt>Leases served</dt>

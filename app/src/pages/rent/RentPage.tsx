@@ -14,6 +14,8 @@ import { ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
 import { useIndexedOffer, useOffer } from "./data.ts";
 import { OfferSummary } from "./OfferSummary.tsx";
 import { RentForm } from "./RentForm.tsx";
+import { VettingPanel } from "./VettingPanel.tsx";
+import { easOn } from "../../lib/eas.ts";
 import { unitsFree } from "./useRentQuote.ts";
 import "./rent.css";
 
@@ -73,7 +75,9 @@ function RentOffer({
   offer: Offer;
   refetchOffer: () => void;
 }) {
-  const { addresses, account } = useGridlease();
+  const { addresses, account, chainId } = useGridlease();
+  const eas = easOn(chainId);
+  const vetted = !!eas && offer.buyerPolicy.toLowerCase() === eas.policy.toLowerCase();
   const tokenQ = useTokenInfo(offer.paymentToken);
   const token = tokenQ.data;
   const indexed = useIndexedOffer(offerId, offer.provider);
@@ -105,6 +109,7 @@ function RentOffer({
         </Link>
       </p>
 
+      {vetted && <VettingPanel offerId={offerId} eas={eas} buyer={account} />}
       <div className="rent-grid">
         <OfferSummary
           offerId={offerId}

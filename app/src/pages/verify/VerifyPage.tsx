@@ -2,6 +2,7 @@ import { useId, useState, type ChangeEvent } from "react";
 import { Link, useSearchParams } from "../../lib/router.tsx";
 import { loadVerifier, useAttestationRoots } from "../../lib/attestation.ts";
 import { AttestationVerdict } from "../../components/AttestationVerdict.tsx";
+import { runReportHash, saveVerifyRecord } from "../../lib/verifyRecord.ts";
 import { freshNonce, runVerification, type VerifyOutcome } from "./verify.ts";
 import "./verify.css";
 
@@ -69,7 +70,16 @@ export default function VerifyPage(_: { params: Record<string, string> }) {
   const nonceSource = useOther ? "the nonce you entered" : "the nonce this page generated";
 
   const verify = async () => {
-    const setOutcome = (outcome: VerifyOutcome) => setResult({ outcome, nonceSource });
+    const setOutcome = (outcome: VerifyOutcome) => {
+      setResult({ outcome, nonceSource });
+      // A run for a lease is remembered for that lease's review (verified, and the report hash).
+      if (lease && outcome.ok)
+        saveVerifyRecord(BigInt(lease), {
+          verified: outcome.verdicts.every((g) => g.described.verdict.genuine),
+          reportHash: runReportHash(outcome.verdicts.map((g) => g.described.verdict.reportHash)),
+          checkedAt: Date.now(),
+        });
+    };
     setBusy(true);
     try {
       const verifier = await loadVerifier();
@@ -249,6 +259,15 @@ export default function VerifyPage(_: { params: Record<string, string> }) {
         </button>
       </form>
 
+      {lease && result?.outcome.ok && (
+        <p className="small" role="status">
+          Saved for the review of lease #{lease}: “verified” is{" "}
+          {result.outcome.verdicts.every((g) => g.described.verdict.genuine)
+            ? "ticked"
+            : "not ticked"}{" "}
+          in its review form. <Link to="/leases">Back to my leases</Link>
+        </p>
+      )}
       {result &&
         (result.outcome.ok ? (
           result.outcome.verdicts.map((g, _, all) => (
