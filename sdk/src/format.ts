@@ -83,7 +83,7 @@ export const formatInteger = (n: bigint): string => group(n.toString());
 /** Formats base units of a token exactly: "$2.10" for USD stablecoins, "5,000 GRID" otherwise. */
 export function formatTokenAmount(value: bigint, token?: TokenDisplay): string {
   if (!token) return `${group(value.toString())} base units`;
-  const [whole, fraction = ""] = formatUnits(value, token.decimals).split(".");
+  const [whole = "", fraction = ""] = formatUnits(value, token.decimals).split(".");
   if (usd(token)) {
     const cents = fraction.padEnd(2, "0");
     return `${whole.startsWith("-") ? "-" : ""}$${group(whole.replace("-", ""))}.${cents}`;
@@ -112,7 +112,7 @@ export function formatTokenAmountShort(
     token.decimals > digits
       ? (abs + scale / 2n) / scale
       : abs * 10n ** BigInt(digits - token.decimals);
-  const [whole, rawFraction = ""] = formatUnits(rounded, digits).split(".");
+  const [whole = "", rawFraction = ""] = formatUnits(rounded, digits).split(".");
   const fraction = isUsd ? rawFraction.padEnd(digits, "0") : rawFraction.replace(/0+$/, "");
   if (rounded === 0n && abs !== 0n) {
     const tiny = `0.${"0".repeat(Math.max(digits - 1, 0))}1`;

@@ -25,7 +25,7 @@ export function feeUsdMicros(amount: bigint, symbol: string, decimals: number): 
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 77)
     throw new RangeError(`feeUsdMicros: decimals must be an integer in 0..77, got ${decimals}`);
   const rate = Object.hasOwn(FEE_REFERENCE_USD_MICROS, symbol)
-    ? FEE_REFERENCE_USD_MICROS[symbol]
+    ? (FEE_REFERENCE_USD_MICROS[symbol] ?? 0n)
     : 0n;
   return (amount * rate) / 10n ** BigInt(decimals);
 }
@@ -361,7 +361,9 @@ export function scorePercentile(scores: readonly number[], percentile: number): 
   if (!(percentile > 0 && percentile <= 100))
     throw new RangeError(`scorePercentile: percentile must be in (0, 100], got ${percentile}`);
   const sorted = [...scores].sort((a, b) => a - b);
-  return sorted[Math.ceil((percentile / 100) * sorted.length) - 1];
+  const score = sorted[Math.ceil((percentile / 100) * sorted.length) - 1];
+  if (score === undefined) throw new RangeError("scorePercentile: no score at that rank");
+  return score;
 }
 
 /** The sybil cost of a market: what self-dealing costs to lift its median provider to its 90th percentile. */

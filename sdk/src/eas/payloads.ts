@@ -126,7 +126,7 @@ export function encodeAudit(p: AuditPayload): Hex {
 
 /** An audit payload's fields; `EasPayloadError` when it is not one. */
 export function decodeAudit(data: Hex): AuditPayload {
-  const [, , verdict, validUntil] = words("audit", data, 4);
+  const [, , verdict = 0n, validUntil = 0n] = words("audit", data, 4);
   if (verdict !== 1n && verdict !== 2n)
     throw outOfRange("audit", `verdict must be 1 (Pass) or 2 (Fail), got ${verdict}`);
   if (validUntil > UINT64_MAX) throw outOfRange("audit", "validUntil does not fit 64 bits");
@@ -147,7 +147,7 @@ export function encodeReview(p: ReviewPayload): Hex {
 
 /** A review payload's fields; `EasPayloadError` when it is not one. */
 export function decodeReview(data: Hex): ReviewPayload {
-  const [, score, verified] = words("review", data, 4);
+  const [, score = 0n, verified = 0n] = words("review", data, 4);
   if (score < 1n || score > 5n) throw outOfRange("review", `score must be 1 to 5, got ${score}`);
   if (verified > 1n) throw outOfRange("review", `verified must be 0 or 1, got ${verified}`);
   const [leaseId, , , reportHash] = decodeAbiParameters(PARAMS.review, data);
