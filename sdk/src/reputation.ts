@@ -190,8 +190,10 @@ export const COMPONENT_WEIGHTS_BPS: Readonly<Record<ComponentName, number>> = Ob
   completion: 3000,
   noShows: 2000,
   uptime: 2500,
-  reviews: 1500,
-  audit: 1000,
+  reviews: 2000,
+  // Small on purpose: fees cannot buy it, so it must not put the top of the market out of reach of a record
+  // built the honest way; it separates providers of equal records.
+  audit: 500,
 });
 
 /** Every fee-weighted component starts at PRIOR_BPS, held there by this much fee ($50) of imaginary evidence. */

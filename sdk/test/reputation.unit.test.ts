@@ -216,7 +216,7 @@ describe("the breakdown", () => {
     expect(c.reviews.valueBps).toBe(7000);
     expect(c.audit).toEqual({
       valueBps: 10_000,
-      weight: 1000,
+      weight: COMPONENT_WEIGHTS_BPS.audit,
       inputs: { auditedUntil: NOW + DAY, now: NOW },
     });
     const sum = Object.values(c).reduce((s, x) => s + x.valueBps * x.weight, 0);
@@ -276,9 +276,10 @@ describe("sybil cost", () => {
     );
   });
   it("cannot buy the audit's share", () => {
-    expect(() => sybilCostUsdMicros(honest, 9500, NOW)).toThrow(/without a published auditor/);
+    const ceiling = 10_000 - COMPONENT_WEIGHTS_BPS.audit;
+    expect(() => sybilCostUsdMicros(honest, ceiling, NOW)).toThrow(/without a published auditor/);
     const audited = { ...honest, auditedUntil: NOW + DAY };
-    expect(sybilCostUsdMicros(audited, 9500, NOW)).toBeGreaterThan(0n);
+    expect(sybilCostUsdMicros(audited, ceiling, NOW)).toBeGreaterThan(0n);
   });
   it("refuses a target outside 0..10000", () => {
     expect(() => sybilCostUsdMicros(honest, 10_001, NOW)).toThrow(/0..10000/);
