@@ -138,7 +138,9 @@ function abiOf(root: string, name: ContractName): unknown[] {
   ];
 }
 
-const camel = (name: string) => name[0].toLowerCase() + name.slice(1);
+/** `GridleaseMarket` -> `gridleaseMarket`; an acronym is lowered whole: `EAS` -> `eas`. */
+const camel = (name: string) =>
+  name === name.toUpperCase() ? name.toLowerCase() : name[0].toLowerCase() + name.slice(1);
 
 /** Deploys the local module on a fresh in-process chain and records where everything landed. */
 export async function localDeployment(connection: NetworkConnection): Promise<DeploymentRecord> {

@@ -4585,7 +4585,7 @@ export const testUSDAbi = [
 ] as const;
 
 /** ABI of EAS (@ethereum-attestation-service/eas-contracts/contracts/EAS.sol). */
-export const eASAbi = [
+export const easAbi = [
   {
     "inputs": [
       {
