@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { getAddress, isAddress, type Address } from "viem";
+import { AuditorListError, parseAuditorList, type EasContracts } from "@gridlease/sdk/eas";
 import { CliError, errorMessage, EXIT, usage } from "./exit.ts";
 
 export interface Settings {
@@ -22,6 +23,10 @@ export interface Settings {
   keystore?: string;
   /** Buyer's access key file (from `gridlease keys generate`). */
   accessKey?: string;
+  /** The attestation contracts (EAS, resolvers, AttestationPolicy) when not the SDK's deployment for the chain. */
+  attestations?: EasContracts;
+  /** The auditors whose audits count for this viewer; default the market's published list. */
+  trustedAuditors?: Address[];
   /** Where the settings came from, for `gridlease config show`. */
   sources: Record<string, "flag" | "env" | "file" | "default">;
   configFile?: string;
@@ -136,6 +141,8 @@ export function resolveSettings(flags: Flags, env = process.env): Settings {
   return {
     rpcUrl,
     chainId,
+    attestations: readAttestations(env, file, sources),
+    trustedAuditors: readTrustedAuditors(env, file, sources),
     market: marketRaw ? getAddress(marketRaw) : undefined,
     indexerUrl: pick("indexer-url", "GRIDLEASE_INDEXER_URL", "indexerUrl"),
     keystore: pick("keystore", "GRIDLEASE_KEYSTORE", "keystore"),
@@ -144,4 +151,76 @@ export function resolveSettings(flags: Flags, env = process.env): Settings {
     sources,
     configFile: existsSync(configFile) ? configFile : undefined,
   };
+}
+
+const ATTESTATION_FIELDS = [
+  "eas",
+  "schemaRegistry",
+  "auditResolver",
+  "reviewResolver",
+  "vettingResolver",
+  "policy",
+] as const;
+
+/**
+ * `GRIDLEASE_ATTESTATIONS` (JSON) or the config file's `attestations`: every attestation contract's address, for a
+ * chain the SDK's generated deployments do not cover (a test chain, a fork).
+ */
+function readAttestations(
+  env: NodeJS.ProcessEnv,
+  file: Record<string, unknown>,
+  sources: Settings["sources"],
+): EasContracts | undefined {
+  let value: unknown = file.attestations;
+  let where = 'the config file\'s "attestations"';
+  if (env.GRIDLEASE_ATTESTATIONS) {
+    where = "GRIDLEASE_ATTESTATIONS";
+    try {
+      value = JSON.parse(env.GRIDLEASE_ATTESTATIONS);
+    } catch (err) {
+      throw new CliError(EXIT.CONFIG, `${where} is not JSON: ${errorMessage(err)}`);
+    }
+    sources.attestations = "env";
+  } else if (value !== undefined && value !== null) sources.attestations = "file";
+  else return undefined;
+  if (!isJsonObject(value))
+    throw new CliError(EXIT.CONFIG, `${where} must be an object of contract addresses.`);
+  const fields = value;
+  const address = (field: (typeof ATTESTATION_FIELDS)[number]): Address => {
+    const raw = fields[field];
+    if (typeof raw !== "string" || !isAddress(raw))
+      throw new CliError(
+        EXIT.CONFIG,
+        `${where} needs "${field}" as a 0x address (it needs ${ATTESTATION_FIELDS.join(", ")}).`,
+      );
+    return getAddress(raw);
+  };
+  return {
+    eas: address("eas"),
+    schemaRegistry: address("schemaRegistry"),
+    auditResolver: address("auditResolver"),
+    reviewResolver: address("reviewResolver"),
+    vettingResolver: address("vettingResolver"),
+    policy: address("policy"),
+  };
+}
+
+/** `GRIDLEASE_TRUSTED_AUDITORS` ("0xa…,0xb…") or the config file's `trustedAuditors` (a list or that string). */
+function readTrustedAuditors(
+  env: NodeJS.ProcessEnv,
+  file: Record<string, unknown>,
+  sources: Settings["sources"],
+): Address[] | undefined {
+  const fromEnv = env.GRIDLEASE_TRUSTED_AUDITORS;
+  const raw = fromEnv || file.trustedAuditors;
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const where = fromEnv ? "GRIDLEASE_TRUSTED_AUDITORS" : 'the config file\'s "trustedAuditors"';
+  sources.trustedAuditors = fromEnv ? "env" : "file";
+  try {
+    if (Array.isArray(raw)) return parseAuditorList(raw.map(String).join(","));
+    if (typeof raw === "string") return parseAuditorList(raw);
+    throw new AuditorListError("it must be a list of 0x addresses");
+  } catch (err) {
+    throw new CliError(EXIT.CONFIG, `${where}: ${errorMessage(err)}`);
+  }
 }

@@ -18,7 +18,6 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import {
   AccessPayloadError,
-  explainError,
   getTokenInfo,
   gridleaseDeployment,
   TransactionRevertedError,
@@ -28,6 +27,7 @@ import {
   type SignerClient,
   type TokenDisplay,
 } from "@gridlease/sdk";
+import { explainEasError } from "@gridlease/sdk/eas";
 import { IndexerError } from "@gridlease/sdk/indexer";
 import { CliError, errorMessage, EXIT } from "./exit.ts";
 import type { Output } from "./output.ts";
@@ -167,7 +167,8 @@ export function toCliError(err: unknown, context: ErrorContext = {}): CliError {
   if (err instanceof IndexerError) return indexerError(err);
   if (err instanceof TransactionRevertedError)
     return new CliError(EXIT.REJECTED, `${err.message}.`, "revert");
-  const explained = explainError(err, context);
+  // The attestation contracts' errors first (EAS, the resolvers, the policy); everything else is explainError's.
+  const explained = explainEasError(err, context);
   const code = {
     revert: EXIT.REJECTED,
     rejected: EXIT.REJECTED,

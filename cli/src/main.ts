@@ -19,6 +19,9 @@ import { verifyCommand } from "./commands/verify.ts";
 import { attestCommands } from "./commands/attest.ts";
 import { outageCommands } from "./commands/outage.ts";
 import { creditCommands } from "./commands/credits.ts";
+import { auditCommands } from "./commands/audit.ts";
+import { reviewCommands } from "./commands/review.ts";
+import { vettingCommands } from "./commands/vetting.ts";
 
 /** Every command, in the order `gridlease --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -27,6 +30,9 @@ export const COMMANDS: Command[] = [
   ...buyerCommands,
   verifyCommand,
   ...attestCommands,
+  ...auditCommands,
+  ...reviewCommands,
+  ...vettingCommands,
   ...outageCommands,
   ...creditCommands,
   ...keyCommands,

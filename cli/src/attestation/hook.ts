@@ -5,14 +5,14 @@
  * only moves bytes and names what went wrong.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import type { Hex } from "viem";
 import {
   AttestationInputError,
   parseAttestationBundle,
   type AttestationBundle,
 } from "@gridlease/sdk/attestation";
-import { CliError, errorMessage, EXIT, usage } from "../exit.ts";
+import { CliError, errorMessage, EXIT } from "../exit.ts";
+import { sshTargetFromFlags, type SshFlags } from "../ssh/flags.ts";
 import {
   sshCliError,
   SshError,
@@ -133,48 +133,23 @@ export function attestLocally(
 /** Asks a host's GPUs for reports on a nonce (the hook run here or over SSH, as the command's flags say). */
 export type HookRunner = (nonce: Hex) => Promise<AttestationBundle[]>;
 
-/** `user@host[:port]` -> its parts; a usage error naming the flag otherwise. */
-function parseHostFlag(raw: string): { user: string; host: string; port: number } {
-  const m = /^([^@\s]+)@([^:\s]+)(?::(\d{1,5}))?$/.exec(raw.trim());
-  const port = Number(m?.[3] ?? 22);
-  if (!m || port < 1 || port > 65535)
-    throw usage(`--host must be USER@HOST or USER@HOST:PORT, got ${JSON.stringify(raw)}`);
-  return { user: m[1], host: m[2], port };
-}
-
 /**
  * The runner the flags ask for: `--command CMD` (default gridlease-attest) here, or on `--host` over SSH with
  * `--ssh-key` (and `--host-key`, pinned). Reads the key files now, so bad flags fail before anything else.
  */
 export function hookRunner(
-  values: { command?: string; host?: string; "ssh-key"?: string; "host-key"?: string },
+  values: SshFlags & { command?: string },
   timeoutMs: number,
 ): { describe: string; run: HookRunner } {
   const command = values.command ?? DEFAULT_ATTEST_COMMAND;
-  if (values.host === undefined) {
-    if (values["ssh-key"] !== undefined || values["host-key"] !== undefined)
-      throw usage("--ssh-key and --host-key only go with --host");
+  const target = sshTargetFromFlags(values);
+  if (!target)
     return {
       describe: `\`${command}\` on this machine`,
       run: (nonce) => attestLocally(command, nonce, timeoutMs),
     };
-  }
-  const where = parseHostFlag(values.host);
-  if (values["ssh-key"] === undefined) throw usage("--host needs --ssh-key FILE");
-  const read = (file: string, flag: string) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (err) {
-      throw usage(`${flag} ${file}: ${errorMessage(err)}`);
-    }
-  };
-  const target: SshTarget = {
-    ...where,
-    key: read(values["ssh-key"], "--ssh-key"),
-    hostKey: values["host-key"] === undefined ? undefined : read(values["host-key"], "--host-key"),
-  };
   return {
-    describe: `\`${command}\` on ${where.user}@${where.host}:${where.port}`,
+    describe: `\`${command}\` on ${target.user}@${target.host}:${target.port}`,
     run: (nonce) =>
       attestOverSsh(target, command, nonce, timeoutMs).catch((err: unknown) => {
         throw err instanceof SshError ? sshCliError(err) : err;

@@ -16,7 +16,16 @@ import {
   encodeReview,
   encodeVetting,
 } from "../../src/eas/payloads.ts";
-import { easDeploymentAt, SCHEMAS, SCHEMA_REVOCABLE, schemaUid } from "../../src/eas/schemas.ts";
+import {
+  easDeployment,
+  easDeploymentAt,
+  EasNotDeployedError,
+  SCHEMAS,
+  SCHEMA_REVOCABLE,
+  schemaUid,
+  schemaUids,
+} from "../../src/eas/schemas.ts";
+import { deployments } from "../../src/generated/deployments.ts";
 
 interface SchemaItem {
   name: string;
@@ -164,5 +173,25 @@ describe("malformed payloads are named errors", () => {
     for (const score of [0, 6, 2.5])
       refused(() => encodeReview({ ...review, score }), "field-out-of-range");
     refused(() => encodeVetting({ evidenceHash: zeroAddress }), "field-out-of-range");
+  });
+});
+
+describe("the generated deployments", () => {
+  it("the local chain's generated schema UIDs are the ones the schema strings and resolvers give", () => {
+    const d = easDeployment(31337);
+    expect(schemaUids(31337)).toEqual({
+      audit: deployments["31337"].schemas.audit.uid,
+      review: deployments["31337"].schemas.review.uid,
+      vetting: deployments["31337"].schemas.vetting.uid,
+    });
+    expect(d.schemas.review).toEqual({
+      ...deployments["31337"].schemas.review,
+      uid: d.schemas.review.uid,
+    });
+  });
+
+  it("a chain without the attestation contracts is a named error", () => {
+    expect(() => easDeployment(8453)).toThrow(EasNotDeployedError);
+    expect(() => easDeployment(8453)).toThrow(/not deployed on chain 8453/);
   });
 });
