@@ -47,6 +47,10 @@ interface World {
   allowed?: string[];
   bond?: string;
   lockedBond?: string;
+  /** Audit rows of the indexer (`audits(`); none when unset. */
+  audits?: unknown[];
+  /** The provider's reputation inputs (decimal strings), merged into its row. */
+  evidence?: Record<string, string | number>;
 }
 
 function respond(offers: unknown[], world: World = {}) {
@@ -57,66 +61,69 @@ function respond(offers: unknown[], world: World = {}) {
       pageInfo: { hasNextPage: false, endCursor: null },
     });
     const q = body.query;
-    const data = q.includes("offers(")
-      ? { offers: page(offers) }
-      : q.includes("markets(")
-        ? {
-            markets: {
-              items: [
-                {
-                  id: "0x01",
-                  treasury: "0x02",
-                  feeBps: "250",
-                  activationWindow: "3600",
-                  paused: world.marketPaused ?? false,
-                  bondToken: GRID,
-                  penaltyBps: "5000",
-                  providerCount: 1,
-                  offerCount: offers.length,
-                  leaseCount: 0,
-                },
-              ],
-            },
-          }
-        : q.includes("paymentTokens(")
+    const data = q.includes("audits(")
+      ? { audits: page(world.audits ?? []) }
+      : q.includes("offers(")
+        ? { offers: page(offers) }
+        : q.includes("markets(")
           ? {
-              paymentTokens: {
-                items: (world.allowed ?? [USD, GRID]).map((id) => ({
-                  id,
-                  allowed: true,
-                  leaseCount: 0,
-                  volume: "0",
-                  refunded: "0",
-                  paidToProviders: "0",
-                  feesAccrued: "0",
-                  feesWithdrawn: "0",
-                })),
+              markets: {
+                items: [
+                  {
+                    id: "0x01",
+                    treasury: "0x02",
+                    feeBps: "250",
+                    activationWindow: "3600",
+                    paused: world.marketPaused ?? false,
+                    bondToken: GRID,
+                    penaltyBps: "5000",
+                    providerCount: 1,
+                    offerCount: offers.length,
+                    leaseCount: 0,
+                  },
+                ],
               },
             }
-          : {
-              providers: page([
-                {
-                  id: PROVIDER,
-                  metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
-                  bond: world.bond ?? "10000000000000000000000",
-                  lockedBond: world.lockedBond ?? "0",
-                  offerCount: 1,
-                  leaseCount: 31,
-                  leasesServed: 31,
-                  gpuSecondsServed: String(3600 * 1234),
-                  noShows: 2,
-                  providerTerminations: 0,
-                  penaltiesPaid: "0",
-                  gpuSecondsDown: "3600",
-                  availabilityBps: 9_850,
-                  outageReports: 0,
-                  openOutages: 0,
-                  outagesUnresolved: 0,
-                  firstSeenAt: "1",
-                  lastSeenAt: "1",
+          : q.includes("paymentTokens(")
+            ? {
+                paymentTokens: {
+                  items: (world.allowed ?? [USD, GRID]).map((id) => ({
+                    id,
+                    allowed: true,
+                    leaseCount: 0,
+                    volume: "0",
+                    refunded: "0",
+                    paidToProviders: "0",
+                    feesAccrued: "0",
+                    feesWithdrawn: "0",
+                  })),
                 },
-              ]),
-            };
+              }
+            : {
+                providers: page([
+                  {
+                    id: PROVIDER,
+                    metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
+                    bond: world.bond ?? "10000000000000000000000",
+                    lockedBond: world.lockedBond ?? "0",
+                    offerCount: 1,
+                    leaseCount: 31,
+                    leasesServed: 31,
+                    gpuSecondsServed: String(3600 * 1234),
+                    noShows: 2,
+                    providerTerminations: 0,
+                    penaltiesPaid: "0",
+                    gpuSecondsDown: "3600",
+                    availabilityBps: 9_850,
+                    outageReports: 0,
+                    openOutages: 0,
+                    outagesUnresolved: 0,
+                    firstSeenAt: "1",
+                    lastSeenAt: "1",
+                    ...world.evidence,
+                  },
+                ]),
+              };
     return new Response(JSON.stringify({ data }), {
       status: 200,
       headers: { "content-type": "application/json" },
@@ -259,5 +266,61 @@ describe("MarketPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toMatch(/The indexer is unreachable/);
     expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
+  });
+});
+
+describe("MarketPage trust", () => {
+  const TRUSTED = "0xbda5747bfd65f08deb54cb465eb87d40e51b197e";
+  const OTHER = "0xdd2fd4581271e230360230f9337d5c0430bf44c0";
+  const audit = (offer: number, auditor: string) => ({
+    id: `0x${offer.toString(16).padStart(64, "0")}`,
+    offer: { id: String(offer) },
+    provider: { id: PROVIDER },
+    auditor,
+    hardwareReportHash: `0x${"ab".repeat(32)}`,
+    verdict: 1,
+    validUntil: String(Math.floor(Date.now() / 1000) + 30 * 86_400),
+    attestedAt: "1",
+    revokedAt: null,
+  });
+  const world = {
+    audits: [audit(1, TRUSTED), audit(2, OTHER)],
+    evidence: {
+      completedWeight: "40000000",
+      faultWeight: "0",
+      noShowWeight: "0",
+      deliveredWeight: "40000000",
+      uptimeWeight: "40000000",
+      reviewWeight: "0",
+      reviewScoreWeight: "0",
+      feesPaidUsdMicros: "40000000",
+      auditedUntil: "0",
+      reviewCount: 0,
+      auditCount: 2,
+    },
+  };
+
+  it("badges an offer audited by a trusted auditor, marks another's audit unverified, and shows the score", async () => {
+    window.localStorage.clear();
+    vi.stubGlobal("fetch", respond([row(1), row(2), row(3, { unitsInUse: "0" })], world));
+    renderAt("/");
+    const badge = await screen.findByText(/^Audited by 0xbDA5…197E until \d{4}-\d{2}-\d{2}$/);
+    const rows = within(screen.getByRole("table")).getAllByRole("row").slice(1);
+    const rowOf = (id: number) =>
+      rows.find((r) => within(r).queryByRole("link", { name: `Rent offer #${id}` }))!;
+    expect(within(rowOf(1)).getByText(badge.textContent!)).toBeTruthy();
+    expect(within(rowOf(2)).getByText("Unverified audit")).toBeTruthy();
+    expect(within(rowOf(2)).queryByText(/Audited by/)).toBeNull();
+    expect(within(rowOf(3)).queryByText(/audit/i)).toBeNull();
+    expect(within(rowOf(1)).getByText(/^Score \d+\.\d$/)).toBeTruthy();
+  });
+
+  it("filters to offers audited by a trusted auditor, from the URL", async () => {
+    window.localStorage.clear();
+    vi.stubGlobal("fetch", respond([row(1), row(2), row(3, { unitsInUse: "0" })], world));
+    renderAt("/?audited=1");
+    await screen.findByText(/Showing 1–1 of 1 open offers \(filtered from 3\)/);
+    expect(screen.getByRole("link", { name: "Rent offer #1" })).toBeTruthy();
+    expect(screen.getByLabelText("Audited by a trusted auditor")).toHaveProperty("checked", true);
   });
 });

@@ -7,6 +7,7 @@ import {
   parseFilters,
   sortOffers,
   unitsAvailable,
+  withTrust,
   type MarketOffer,
   type TokenMeta,
 } from "./filters.ts";
@@ -333,5 +334,52 @@ describe("refusalOf (the SDK's canLease at the smallest lease)", () => {
 
   it("hides every offer while the market is paused", () => {
     expect(refusal({}, {}, { marketPaused: true })).toMatch(/paused/i);
+  });
+});
+
+describe("scores and audits", () => {
+  const P1 = "0x1111111111111111111111111111111111111111";
+  const P2 = "0x2222222222222222222222222222222222222222";
+  const auditor = "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E" as const;
+  const uid = `0x${"aa".repeat(32)}` as const;
+  const rows = () => [offer({ provider: P1 }), offer({ provider: P2 }), offer({ provider: P2 })];
+  const scores = new Map([
+    [P1, { reputation: { scoreBps: 4_000 } }],
+    [P2, { reputation: { scoreBps: 7_250 } }],
+  ]);
+
+  it("reads the score and audit filters and the score sort from the query string", () => {
+    const f = parseFilters(new URLSearchParams("minScore=72.5&audited=1&sort=score"));
+    expect([f.minScore, f.audited, f.sort]).toEqual([72.5, true, "score"]);
+    const bad = parseFilters(new URLSearchParams("minScore=101&audited=yes"));
+    expect([bad.minScore, bad.audited]).toEqual([undefined, undefined]);
+  });
+
+  it("joins scores by provider and audits by offer, 'none' for an offer nobody audited", () => {
+    const [a, b, c] = rows();
+    const audits = new Map([
+      [b.offerId.toString(), { status: "audited" as const, auditor, validUntil: 9n, uid }],
+    ]);
+    const joined = withTrust([a, b, c], scores, audits);
+    expect(joined.map((o) => o.scoreBps)).toEqual([4_000, 7_250, 7_250]);
+    expect(joined.map((o) => o.audit?.status)).toEqual(["none", "audited", "none"]);
+    // Before either read has loaded, nothing is joined (and the filters let nothing through).
+    expect(withTrust([a], undefined, undefined)[0].audit).toBeUndefined();
+  });
+
+  it("filters by a minimum score and by a trusted audit, and sorts by score", () => {
+    const [a, b, c] = rows();
+    const audits = new Map([
+      [c.offerId.toString(), { status: "unverified" as const, auditors: [auditor] }],
+    ]);
+    const joined = withTrust([a, b, c], scores, audits);
+    expect(ids(filterOffers(joined, { ...base, minScore: 72.5 }, tokens))).toEqual([
+      b.offerId,
+      c.offerId,
+    ]);
+    expect(ids(filterOffers(joined, { ...base, minScore: 72.6 }, tokens))).toEqual([]);
+    expect(ids(filterOffers(joined, { ...base, audited: true }, tokens))).toEqual([]);
+    expect(ids(filterOffers([a], { ...base, minScore: 1 }, tokens))).toEqual([]);
+    expect(ids(sortOffers(joined, "score", tokens))).toEqual([b.offerId, c.offerId, a.offerId]);
   });
 });
