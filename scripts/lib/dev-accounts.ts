@@ -1,7 +1,10 @@
 /**
  * The dev accounts the app offers on the local chain (app/src/config/devAccounts.ts): Hardhat's default accounts
- * #1 (a seeded provider), #15 (a seeded buyer) and #19 (a buyer that is not yet a provider). `hardhat node`
- * holds their keys, so the app's dev connector lets the node sign for them.
+ * #1 (a seeded provider), #15 (a seeded buyer, vetted for the seeded vetted-buyer offer), #19 (a buyer that is not
+ * yet a provider, refused by that offer), #17 (the seeded auditor: the market's published auditor on the local
+ * chain, sdk/src/eas/auditors.ts, and the vetting authority of the vetted-buyer offer) and #18 (an auditor on no
+ * published list, whose audits show "unverified"). `hardhat node` holds their keys, so the app's dev connector lets
+ * the node sign for them.
  *
  * `fundDevAccounts` tops them up after the seed, so that someone clicking through the app (or an end-to-end
  * test) can post a bond, rent, extend and register without running out: it mints TestUSD (open minting) and
@@ -48,6 +51,9 @@ export const DEV_ACCOUNTS: readonly DevAccountSpec[] = [
     usd: parseUnits("1000000", 6),
     grid: parseUnits("250000", 18),
   },
+  // Auditors only attest (and pay gas in ETH, which the node gives every account): no tokens.
+  { index: 17, role: "Seeded auditor", usd: 0n, grid: 0n },
+  { index: 18, role: "Auditor, not on the published list", usd: 0n, grid: 0n },
 ];
 
 export interface FundedAccount {

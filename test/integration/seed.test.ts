@@ -3,7 +3,9 @@
  * logs and reads), not from the seed's own summary: the market it builds is big, realistic, covers every
  * lifecycle state and end reason (outages repaired in time and one never repaired), keeps the token conservation
  * invariant, and is the same for the same seed. One offer publishes an attestation claim made with the SDK's test
- * PKI, which must not verify on NVIDIA's root.
+ * PKI, which must not verify on NVIDIA's root. On EAS: audits by the published and by an unlisted auditor (one
+ * revoked, one expired), reviews only by the leases' buyers, a vetted-buyer offer with a vetted buyer who leases and
+ * a refused one, and a self-dealing provider whose padding moves its score by almost nothing.
  */
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -19,10 +21,18 @@ import {
 } from "viem";
 import {
   allowlistPolicyAbi,
+  attestationPolicyAbi,
+  easAbi,
+  gridleaseAuditResolverAbi,
   gridleaseMarketAbi,
+  gridleaseReviewResolverAbi,
   gridleaseTokenAbi,
+  gridleaseVettingResolverAbi,
+  schemaRegistryAbi,
   testUSDAbi,
 } from "@gridlease/sdk/abis";
+import { easDeployment, publishedAuditors } from "@gridlease/sdk/eas";
+import { providerReputation } from "@gridlease/sdk/reputation";
 import { deployments } from "@gridlease/sdk/deployments";
 import { decodeGpuModel, decodeRegion, GPU_MODELS } from "@gridlease/sdk/labels";
 import GridleaseLocal from "../../ignition/modules/GridleaseLocal.ts";
@@ -35,6 +45,12 @@ import {
 import { verifyOfferClaim } from "@gridlease/sdk/attestation";
 import { EndReason } from "@gridlease/sdk/status";
 import { LeaseStatus } from "./support/market.ts";
+import { hardhatAccount } from "../../scripts/lib/dev-accounts.ts";
+import {
+  foldReputation,
+  reputationEvents,
+  type ReputationSources,
+} from "../../scripts/lib/seed/reputation.ts";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -42,8 +58,21 @@ const SEED = "integration";
 /** Both runs of a seed start at the same time, so their logs can be compared as they are. */
 const START = (BigInt(Math.floor(Date.now() / 1000)) / DAY + 2n) * DAY;
 
-const abi = [...gridleaseMarketAbi, ...gridleaseTokenAbi, ...testUSDAbi, ...allowlistPolicyAbi];
+const abi = [
+  ...gridleaseMarketAbi,
+  ...gridleaseTokenAbi,
+  ...testUSDAbi,
+  ...allowlistPolicyAbi,
+  ...easAbi,
+  ...schemaRegistryAbi,
+  ...gridleaseAuditResolverAbi,
+  ...gridleaseReviewResolverAbi,
+  ...gridleaseVettingResolverAbi,
+  ...attestationPolicyAbi,
+];
 const generated = deployments["31337"].contracts;
+const eas = easDeployment(31337);
+const account = (index: number) => getAddress(hardhatAccount(index).address);
 
 type Connection = NetworkConnection;
 
@@ -94,6 +123,10 @@ const withoutClaimBytes = (list: ChainEvent[]): ChainEvent[] =>
       ? { ...e, args: { ...e.args, nonce: "", reportHash: "", report: "", certChain: "" } }
       : e,
   );
+
+/** Events with EAS UIDs blanked (a UID hashes the attestation's time). */
+const withoutUids = (list: ChainEvent[]): ChainEvent[] =>
+  list.map((e) => ("uid" in e.args ? { ...e, args: { ...e.args, uid: "" } } : e));
 
 const addressesOf = (result: Record<string, { address: string }>): SeedAddresses => ({
   market: getAddress(result.market.address),
@@ -200,7 +233,11 @@ describe("seed", () => {
       "L40S-48GB": [0.7, 0.9],
       "RTX4090-24GB": [0.3, 0.45],
     };
-    for (const o of onDemand.filter((o) => getAddress(o.paymentToken) === addresses.usd)) {
+    // The self-dealer's private offer (1 base unit per GPU-hour) is priced to pad a record, not to sell.
+    const selfDealt = summary.trust!.selfDealer.offerId;
+    for (const o of onDemand.filter(
+      (o) => getAddress(o.paymentToken) === addresses.usd && o.id !== selfDealt,
+    )) {
       const usd = Number(o.pricePerGpuHour) / 1e6;
       expect(usd, `${o.gpu} offer ${o.id}`).toBeGreaterThanOrEqual(range[o.gpu][0]);
       expect(usd, `${o.gpu} offer ${o.id}`).toBeLessThanOrEqual(range[o.gpu][1]);
@@ -384,8 +421,11 @@ describe("seed", () => {
   });
 
   it("has a provider that serves only its allowlisted buyers", () => {
+    // The self-dealer's private offer is allowlist-only too: its second address leases it (tested below).
+    const selfDealt = summary.trust!.selfDealer.offerId;
     const policyOffers = market("OfferCreated").filter(
-      (e) => getAddress(e.args.terms.buyerPolicy) === addresses.policy,
+      (e) =>
+        getAddress(e.args.terms.buyerPolicy) === addresses.policy && e.args.offerId !== selfDealt,
     );
     expect(policyOffers.length).toBeGreaterThan(0);
     const providers = new Set(policyOffers.map((e) => getAddress(e.args.provider)));
@@ -394,7 +434,11 @@ describe("seed", () => {
     const ids = new Set(policyOffers.map((e) => e.args.offerId));
     expect(
       market("OfferCreated").every(
-        (e) => ids.has(e.args.offerId) || e.args.terms.buyerPolicy === zeroAddress,
+        (e) =>
+          ids.has(e.args.offerId) ||
+          e.args.offerId === selfDealt ||
+          e.args.terms.buyerPolicy === zeroAddress ||
+          getAddress(e.args.terms.buyerPolicy) === eas.policy,
       ),
     ).toBe(true);
 
@@ -482,6 +526,8 @@ describe("seed", () => {
       LeaseEnded: ["endTime"],
       OutageReported: ["repairDeadline"],
       OutageResolved: ["end"],
+      AuditAttested: ["validUntil"],
+      BuyerVetted: ["expirationTime"],
     };
     const unshifted = (await chainEvents(later)).map((e) => ({
       ...e,
@@ -491,7 +537,10 @@ describe("seed", () => {
         ...Object.fromEntries((timeArgs[e.eventName] ?? []).map((k) => [k, e.args[k] - shift])),
       },
     }));
-    expect(withoutClaimBytes(unshifted)).toEqual(withoutClaimBytes(events));
+    // An attestation's UID hashes its time: compare everything but the UIDs.
+    expect(withoutUids(withoutClaimBytes(unshifted))).toEqual(
+      withoutUids(withoutClaimBytes(events)),
+    );
     await later.close();
   });
 
@@ -516,6 +565,180 @@ describe("seed", () => {
     expect(formatSummary(summary)).toContain(
       "1 offer claims an NVIDIA attestation made with a test PKI (the app must show it unverified)",
     );
+  });
+
+  describe("trust on EAS", () => {
+    const at = (address: Address, name: string) =>
+      events.filter((e) => e.address === address && e.eventName === name);
+    const readEas = async (functionName: string, args: unknown[]): Promise<any> =>
+      (await connection.viem.getPublicClient()).readContract({
+        address: eas.eas,
+        abi: easAbi,
+        functionName: functionName as never,
+        args: args as never,
+      });
+    const auditor = account(17);
+    const unlisted = account(18);
+
+    it("keeps the auditors' accounts out of the buyers", () => {
+      expect(publishedAuditors(31337)).toEqual([auditor]);
+      const buyers = new Set(market("LeaseOpened").map((e) => getAddress(e.args.buyer)));
+      expect(buyers.has(auditor)).toBe(false);
+      expect(buyers.has(unlisted)).toBe(false);
+      expect(summary.actors.buyers).not.toContain(auditor);
+    });
+
+    it("has audits by the published auditor (passed, failed, revoked, expired) and one by an unlisted auditor", async () => {
+      const attested = at(eas.auditResolver, "AuditAttested");
+      expect(attested).toHaveLength(8);
+      const offers = new Map(market("OfferCreated").map((e) => [e.args.offerId, e.args]));
+      for (const a of attested) {
+        // Recipient is the offer's provider, and EAS holds the same expiry as validUntil.
+        expect(getAddress(a.args.provider)).toBe(getAddress(offers.get(a.args.offerId)!.provider));
+        const stored = await readEas("getAttestation", [a.args.uid]);
+        expect(stored.expirationTime).toBe(a.args.validUntil);
+        expect(stored.schema).toBe(eas.schemas.audit.uid);
+      }
+      const by = (who: Address) => attested.filter((a) => getAddress(a.args.auditor) === who);
+      expect(by(auditor)).toHaveLength(7);
+      expect(by(unlisted)).toHaveLength(1);
+      expect(attested.filter((a) => a.args.verdict === 2)).toHaveLength(1);
+      const revoked = at(eas.auditResolver, "AuditRevoked");
+      expect(revoked).toHaveLength(1);
+      expect(
+        (await readEas("getAttestation", [revoked[0].args.uid])).revocationTime,
+      ).toBeGreaterThan(0n);
+      const standing = attested.filter(
+        (a) => a.args.verdict === 1 && !revoked.some((r) => r.args.uid === a.args.uid),
+      );
+      expect(standing.some((a) => a.args.validUntil <= now)).toBe(true); // expired
+      expect(standing.filter((a) => a.args.validUntil > now).length).toBeGreaterThanOrEqual(5);
+      const statuses = summary.trust!.audits.map((a) => a.status).sort();
+      expect(statuses).toEqual([
+        "audited",
+        "audited",
+        "audited",
+        "audited",
+        "expired",
+        "failed",
+        "revoked",
+        "unverified",
+      ]);
+      // Offers without any audit remain.
+      expect(new Set(attested.map((a) => a.args.offerId)).size).toBeLessThan(offers.size);
+    });
+
+    it("has reviews only by each lease's buyer, once per lease, after activation, some verified", () => {
+      const reviews = at(eas.reviewResolver, "ReviewPosted");
+      expect(reviews.length).toBeGreaterThanOrEqual(60);
+      const opened = new Map(market("LeaseOpened").map((e) => [e.args.leaseId, e]));
+      const activated = new Map(market("LeaseActivated").map((e) => [e.args.leaseId, e]));
+      const offers = new Map(market("OfferCreated").map((e) => [e.args.offerId, e.args]));
+      for (const r of reviews) {
+        const lease = opened.get(r.args.leaseId)!;
+        expect(getAddress(r.args.buyer)).toBe(getAddress(lease.args.buyer));
+        expect(getAddress(r.args.provider)).toBe(
+          getAddress(offers.get(lease.args.offerId)!.provider),
+        );
+        expect(activated.get(r.args.leaseId)!.blockNumber).toBeLessThan(r.blockNumber);
+        expect(r.args.score).toBeGreaterThanOrEqual(1);
+        expect(r.args.score).toBeLessThanOrEqual(5);
+      }
+      expect(new Set(reviews.map((r) => r.args.leaseId)).size).toBe(reviews.length);
+      expect(reviews.some((r) => r.args.verified)).toBe(true);
+      expect(reviews.some((r) => !r.args.verified)).toBe(true);
+      expect(new Set(reviews.map((r) => r.args.score)).size).toBeGreaterThanOrEqual(4);
+    });
+
+    it("has a vetted-buyer offer: the vetted buyer leases it, the other is refused", async () => {
+      const vettedOffers = market("OfferCreated").filter(
+        (e) => getAddress(e.args.terms.buyerPolicy) === eas.policy,
+      );
+      expect(vettedOffers).toHaveLength(1);
+      const offer = vettedOffers[0].args;
+      expect(getAddress(offer.provider)).toBe(account(1)); // the Brisbane operator
+      const [requirement] = at(eas.policy, "RequirementSet");
+      expect(requirement.args).toMatchObject({
+        offerId: offer.offerId,
+        schema: eas.schemas.vetting.uid,
+      });
+      expect(requirement.args.attesters.map(getAddress)).toEqual([auditor]);
+      const vetted = account(15);
+      const refused = account(19);
+      const vettings = at(eas.vettingResolver, "BuyerVetted");
+      expect(vettings.map((v) => [getAddress(v.args.buyer), getAddress(v.args.attester)])).toEqual([
+        [vetted, auditor],
+        [refused, unlisted],
+      ]);
+      expect(at(eas.policy, "AttestationRegistered").map((e) => getAddress(e.args.buyer))).toEqual([
+        vetted,
+        refused,
+      ]);
+      const leases = market("LeaseOpened").filter((e) => e.args.offerId === offer.offerId);
+      expect(leases.length).toBeGreaterThan(0);
+      expect(new Set(leases.map((e) => getAddress(e.args.buyer)))).toEqual(new Set([vetted]));
+      const check = async (buyer: Address) =>
+        (await connection.viem.getPublicClient()).readContract({
+          address: eas.policy,
+          abi: attestationPolicyAbi,
+          functionName: "check",
+          args: [offer.offerId, buyer],
+        });
+      expect(await check(vetted)).toBe(0); // Allowed
+      expect(await check(refused)).toBe(3); // AttesterNotNamed
+      expect(summary.trust!.vetting!.refused).toMatchObject({ buyer: refused, code: 3 });
+      expect(summary.trust!.vetting!.refused.error).toMatch(/^Market_BuyerNotAllowed\(/);
+      expect(formatSummary(summary)).toMatch(/is refused: .*attester the provider does not name/);
+    });
+
+    it("has a self-dealing provider whose padding adds many leases and GPU-hours but almost no score", async () => {
+      const d = summary.trust!.selfDealer;
+      expect(d.provider).toBe("Mission District GPU Rigs");
+      const padding = market("LeaseOpened").filter(
+        (e) => getAddress(e.args.buyer) === d.secondAddress,
+      );
+      expect(padding.length).toBeGreaterThanOrEqual(30);
+      expect(
+        padding.every((e) => e.args.offerId === d.offerId && e.args.pricePerGpuHour === 1n),
+      ).toBe(true);
+      const ids = new Set(padding.map((e) => e.args.leaseId));
+      const ended = market("LeaseEnded").filter((e) => ids.has(e.args.leaseId));
+      expect(ended).toHaveLength(padding.length);
+      expect(ended.every((e) => Number(e.args.reason) === EndReason.Expired)).toBe(true);
+      const reviews = at(eas.reviewResolver, "ReviewPosted").filter((r) => ids.has(r.args.leaseId));
+      expect(reviews).toHaveLength(padding.length);
+      expect(reviews.every((r) => r.args.score === 5)).toBe(true);
+      expect(d.gpuHours).toBeGreaterThanOrEqual(10_000);
+
+      // The score, folded from the chain's events with and without the padding.
+      const src: ReputationSources = {
+        market: addresses.market,
+        auditResolver: eas.auditResolver,
+        reviewResolver: eas.reviewResolver,
+        tokens: new Map([
+          [addresses.usd, { symbol: "tUSD", decimals: 6 }],
+          [addresses.grid, { symbol: "GRID", decimals: 18 }],
+        ]),
+      };
+      const request = (method: string, params: unknown[]) =>
+        connection.provider.request({ method, params });
+      const chain = await reputationEvents(request, src);
+      const withIt = foldReputation(chain, src, [auditor]).get(d.address)!;
+      const without = foldReputation(chain, src, [auditor], (l) => l.buyer === d.secondAddress).get(
+        d.address,
+      )!;
+      const fees = withIt.feesPaidUsdMicros - without.feesPaidUsdMicros;
+      expect(fees).toBe(d.feesUsdMicros);
+      expect(fees).toBeLessThan(10_000n); // under a cent
+      const gain =
+        providerReputation(withIt, now).scoreBps - providerReputation(without, now).scoreBps;
+      expect(gain).toBeGreaterThanOrEqual(0);
+      expect(gain).toBeLessThanOrEqual(1);
+      expect(d.scoreWithBps - d.scoreWithoutBps).toBe(gain);
+      expect(formatSummary(summary)).toContain(
+        "every input is weighted by the fees its leases paid",
+      );
+    });
   });
 
   it("refuses to seed a market twice", async () => {

@@ -14,6 +14,12 @@
  * chain against the model at the end and ./summary.ts reports what was built. Last, one Singapore H100 offer
  * publishes an attestation claim made with a test PKI (./attestation.ts), which no client may show as verified.
  *
+ * Trust on EAS (./trust.ts): hardware audits by the published auditor (Hardhat account #17) and by one on no list
+ * (#18), one revoked and one expired; a vetted-buyer offer under the AttestationPolicy with a vetted buyer (#15)
+ * who leases and a refused one (#19); a provider that pads its record through self-dealing (./selfDealing.ts);
+ * and buyers' reviews at the end. Accounts #17 and #18 are auditors, not buyers: the buyers' slots they would take
+ * go to accounts #51 and #52.
+ *
  *   const summary = await seedMarket(connection, { seed: 7 });
  */
 import { pbkdf2Sync } from "node:crypto";
@@ -30,6 +36,7 @@ import {
   HISTORY_DAYS,
   SeedState,
   units,
+  type Buyer,
   type SeedAddresses,
   type SeedOptions,
 } from "./model.ts";
@@ -39,6 +46,17 @@ import { SLOT, SLOTS_PER_DAY, Scheduler } from "./scheduler.ts";
 import { summary, type SeedSummary } from "./summary.ts";
 import { verify } from "./verify.ts";
 import { publishTestClaim, type SeededClaim } from "./attestation.ts";
+import { easDeployment, easDeploymentAt, type EasDeployment } from "@gridlease/sdk/eas";
+import { SeedEas } from "./eas.ts";
+import { trustSummary } from "./trustSummary.ts";
+import { SECOND_ADDRESS_ACCOUNT, SelfDealer } from "./selfDealing.ts";
+import {
+  AUDITOR_ACCOUNT,
+  REFUSED_BUYER_ACCOUNT,
+  SeedTrust,
+  UNLISTED_AUDITOR_ACCOUNT,
+  VETTED_BUYER_ACCOUNT,
+} from "./trust.ts";
 
 export { DEFAULT_SEED, type SeedAddresses, type SeedOptions } from "./model.ts";
 export type { EndReasonName, LeaseStatusName } from "./model.ts";
@@ -47,9 +65,20 @@ export { formatSummary, type SeedSummary } from "./summary.ts";
 /** The well-known Hardhat mnemonic: the seed's extra buyers are its accounts #20 and up. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const PROVIDER_ACCOUNTS = PROVIDERS.length; // accounts #1..#14
-const BUYER_COUNT = 36; // accounts #15..#50
+const BUYER_COUNT = 36; // accounts #15..#52 but the auditors' #17 and #18
 
-/** Reads the market's settings, picks the actors and the start time, and readies the block batcher. */
+/** The Hardhat account of buyer slot `i`: #15 on, with the auditors' accounts swapped for #51 and #52. */
+function buyerAccount(i: number): number {
+  const index = 1 + PROVIDER_ACCOUNTS + i;
+  if (index === AUDITOR_ACCOUNT) return 1 + PROVIDER_ACCOUNTS + BUYER_COUNT;
+  if (index === UNLISTED_AUDITOR_ACCOUNT) return 2 + PROVIDER_ACCOUNTS + BUYER_COUNT;
+  return index;
+}
+
+/**
+ * Reads the market's settings, picks the actors and the start time, and readies the block batcher. Returns the
+ * actors outside the market's providers and buyers: the two auditors and the self-dealer's second address.
+ */
 async function setUp(s: SeedState, connection: NetworkConnection) {
   const { provider } = connection;
   s.chainId = Number(await provider.request({ method: "eth_chainId" }));
@@ -90,21 +119,21 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
 
   // Actors: the node's own accounts first (deployer, providers, buyers), then accounts of the Hardhat
   // mnemonic the node does not hold, impersonated.
-  const nodeAccounts = (await provider.request({ method: "eth_accounts" })) as Address[];
-  const total = 1 + PROVIDER_ACCOUNTS + BUYER_COUNT;
+  const nodeAccounts = new Set(
+    ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) => getAddress(a)),
+  );
   const hd = HDKey.fromMasterSeed(
     pbkdf2Sync(HARDHAT_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512"),
   );
-  const actors: { address: Address; impersonate: boolean }[] = [];
-  for (let i = 0; i < total; i++) {
-    if (i < nodeAccounts.length)
-      actors.push({ address: getAddress(nodeAccounts[i]), impersonate: false });
-    else
-      actors.push({
-        address: hdKeyToAccount(hd, { addressIndex: i }).address,
-        impersonate: true,
-      });
-  }
+  const actor = (index: number) => {
+    const address = hdKeyToAccount(hd, { addressIndex: index }).address;
+    return { address, impersonate: !nodeAccounts.has(address) };
+  };
+  const actors = [
+    ...Array.from({ length: 1 + PROVIDER_ACCOUNTS }, (_, i) => actor(i)),
+    ...Array.from({ length: BUYER_COUNT }, (_, i) => actor(buyerAccount(i))),
+  ];
+  const extras = [AUDITOR_ACCOUNT, UNLISTED_AUDITOR_ACCOUNT, SECOND_ADDRESS_ACCOUNT].map(actor);
   s.deployer = actors[0].address;
   s.deployerGrid = await s.chain.read({
     to: s.addresses.grid,
@@ -122,7 +151,7 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
   s.clock = new Scheduler(t0, HISTORY_DAYS * SLOTS_PER_DAY, s.rng.int(0, 2 ** 30));
 
   await s.chain.start();
-  for (const a of actors) await s.chain.addSender(a.address, a.impersonate);
+  for (const a of [...actors, ...extras]) await s.chain.addSender(a.address, a.impersonate);
 
   s.providers = PROVIDERS.map((tpl, i) => ({
     index: i,
@@ -152,6 +181,8 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
       approved: { usd: false, grid: false },
     };
   });
+  const [auditor, unlisted, second] = extras.map((a) => a.address);
+  return { auditor, unlisted, second };
 }
 
 /** The market's addresses: given, generated, or deployed here with Ignition. */
@@ -166,6 +197,7 @@ async function resolveAddresses(
       grid: getAddress(a.grid),
       usd: getAddress(a.usd),
       policy: getAddress(a.policy),
+      ...(a.eas ? { eas: a.eas } : {}),
     };
   }
   const record = (deployments as Record<string, (typeof deployments)["31337"]>)[String(s.chainId)];
@@ -222,16 +254,68 @@ export async function seedMarket(
     new Random(seed),
     new BlockBatcher(connection.provider, { trackGas: options.trackGas }),
   );
-  await setUp(s, connection);
+  const { auditor, unlisted, second } = await setUp(s, connection);
+  const trust = new SeedTrust(
+    s,
+    new SeedEas(s, await resolveEas(s)),
+    {
+      auditor,
+      unlisted,
+      vettedBuyer: buyerOfAccount(s, VETTED_BUYER_ACCOUNT),
+      refusedBuyer: buyerOfAccount(s, REFUSED_BUYER_ACCOUNT),
+    },
+    new SelfDealer(s, secondAddress(second)),
+  );
   let claim: SeededClaim | undefined;
   try {
     plan(s);
+    trust.plan();
     await s.clock.run(s.chain, (day) => s.log(`day ${day}: ${s.leases.length} leases so far`));
     claim = await publishTestClaim(s);
+    await trust.finish((await s.chain.latestBlock()).timestamp + 12n);
   } finally {
     await s.chain.finish();
   }
   const latest = await s.chain.latestBlock();
   await verify(s, latest.timestamp);
-  return summary(s, latest.timestamp, Math.round(performance.now() - started), claim);
+  const trusted = await trustSummary(s, trust, latest.timestamp);
+  return summary(s, latest.timestamp, Math.round(performance.now() - started), claim, trusted);
 }
+
+/** The attestation contracts: given with the addresses, or the generated ones; they must have code here. */
+async function resolveEas(s: SeedState): Promise<EasDeployment> {
+  const deployment = s.addresses.eas ? easDeploymentAt(s.addresses.eas) : easDeployment(s.chainId);
+  const code = await s.chain.request<Hex>("eth_getCode", [deployment.eas, "latest"]);
+  if (code === "0x")
+    throw new Error(
+      `seed: no EAS at ${deployment.eas} on chain ${s.chainId}: deploy GridleaseLocal (it includes ` +
+        "GridleaseAttestations) or pass addresses.eas",
+    );
+  s.addresses.eas = {
+    eas: deployment.eas,
+    schemaRegistry: deployment.schemaRegistry,
+    auditResolver: deployment.auditResolver,
+    reviewResolver: deployment.reviewResolver,
+    vettingResolver: deployment.vettingResolver,
+    policy: deployment.policy,
+  };
+  return deployment;
+}
+
+/** The seeded buyer that is Hardhat account `index`. */
+function buyerOfAccount(s: SeedState, index: number) {
+  const slot = Array.from({ length: BUYER_COUNT }, (_, i) => buyerAccount(i)).indexOf(index);
+  if (slot < 0) throw new Error(`seed: account #${index} is not a seeded buyer`);
+  return s.buyers[slot];
+}
+
+/** The self-dealer's second address, as a buyer that no random lease picks (it is not among `s.buyers`). */
+const secondAddress = (address: Address): Buyer => ({
+  index: -1,
+  address,
+  key: keccak256(toHex(`gridlease seed x25519 public key ${address}`)),
+  weight: 0,
+  usesGrid: false,
+  balance: { usd: 0n, grid: 0n },
+  approved: { usd: false, grid: false },
+});

@@ -103,6 +103,7 @@ export async function openLease(
     openedAt: s.now,
     deadline: s.now + s.activationWindow,
     phase: "pending",
+    activated: false,
     start: 0n,
     settled: 0n,
     fate,
@@ -152,6 +153,7 @@ async function activate(s: SeedState, l: LeaseState) {
     "activateLease",
   );
   l.phase = "active";
+  l.activated = true;
   l.start = s.now;
 
   const rng = s.rng;

@@ -12,6 +12,7 @@ import {
   type Hex,
 } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import type { EasContracts } from "@gridlease/sdk/eas";
 import type { GpuModelCode } from "@gridlease/sdk/labels";
 import { accruedAt, cost, elapsed, leaseEnd, type OutageRecord } from "@gridlease/sdk/pricing";
 import type { OfferTemplate, ProviderTemplate, TokenKey } from "./catalog.ts";
@@ -30,7 +31,10 @@ export interface SeedAddresses {
   market: Address;
   grid: Address;
   usd: Address;
+  /** The AllowlistPolicy. */
   policy: Address;
+  /** EAS, its SchemaRegistry, Gridlease's resolvers and the AttestationPolicy (default: the generated ones). */
+  eas?: EasContracts;
 }
 
 export interface SeedOptions {
@@ -133,6 +137,8 @@ export interface OfferState {
   priceChanges: bigint[];
   /** The listed price in USD (GRID prices are quoted at GRID_USD). */
   usdPrice: number;
+  /** For an offer under another buyer policy (AttestationPolicy): the only buyers it admits. */
+  admits?: Set<Address>;
 }
 
 export interface LeaseState {
@@ -148,6 +154,8 @@ export interface LeaseState {
   openedAt: bigint;
   deadline: bigint;
   phase: "pending" | "active" | "ended";
+  /** Whether the provider activated it (a review needs that). */
+  activated: boolean;
   start: bigint;
   reason?: EndReasonName;
   settled: bigint;
@@ -203,6 +211,7 @@ export function eligible(offer: OfferState, buyer: Buyer) {
     offer.unitsInUse < offer.totalUnits &&
     p.bond >= offer.minBond &&
     (!offer.allowlist || p.allowlist.has(buyer.address)) &&
+    (!offer.admits || offer.admits.has(buyer.address)) &&
     (offer.token === "usd" || buyer.usesGrid)
   );
 }

@@ -95,7 +95,13 @@ export async function depositBond(s: SeedState, p: ProviderState, amount: bigint
   p.bond += amount;
 }
 
-async function setAllowlist(s: SeedState, p: ProviderState, buyers: Address[], allowed: boolean) {
+/** Allows (or disallows) `buyers` on the provider's AllowlistPolicy list. */
+export async function setAllowlist(
+  s: SeedState,
+  p: ProviderState,
+  buyers: Address[],
+  allowed: boolean,
+) {
   await s.chain.write({
     from: p.address,
     to: s.addresses.policy,
@@ -131,7 +137,22 @@ export async function updateMetadata(
   await s.market(p.address, "updateProvider", [providerMetadata(p.tpl, extra)], 150_000n);
 }
 
-async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
+/** What a scripted offer sets itself instead of the template's random draw (./trust.ts). */
+export interface OfferOverrides {
+  /** Exact price per GPU-hour in base units. */
+  price?: bigint;
+  minBond?: bigint;
+  /** A buyer policy other than the AllowlistPolicy, with the buyers the model lets lease (./model.ts `eligible`). */
+  policy?: { address: Address; admits: Set<Address> };
+}
+
+/** Lists an offer from a template (with any overrides) and adds it to the model. */
+export async function createOffer(
+  s: SeedState,
+  p: ProviderState,
+  tpl: OfferTemplate,
+  overrides: OfferOverrides = {},
+): Promise<OfferState> {
   const rng = s.rng;
   const gpu = GPUS[tpl.gpu];
   const hgx = gpu.gpusPerUnit[0] === 8;
@@ -155,7 +176,10 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
             ? rng.float(0.74, 0.82)
             : rng.float(0.84, 0.9);
   }
-  const price = tpl.token === "usd" ? units("usd", usd) : units("grid", usd / GRID_USD);
+  if (overrides.price !== undefined)
+    usd = Number(overrides.price) / (tpl.token === "usd" ? 1e6 : 1e18 / GRID_USD);
+  const price =
+    overrides.price ?? (tpl.token === "usd" ? units("usd", usd) : units("grid", usd / GRID_USD));
 
   const minDuration = reserved
     ? BigInt(tpl.minDays ?? 30) * DAY
@@ -164,7 +188,7 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     ? BigInt(tpl.maxDays ?? 1096) * DAY
     : BigInt(tpl.maxDays ?? rng.pick([7, 14, 14, 30])) * DAY;
   const bondBase = hgx ? p.tpl.minBondGrid : Math.min(p.tpl.minBondGrid, 2_000);
-  const minBond = units("grid", reserved ? bondBase * 1.5 : bondBase, 0);
+  const minBond = overrides.minBond ?? units("grid", reserved ? bondBase * 1.5 : bondBase, 0);
 
   const spec = offerSpec(rng, p.tpl, tpl, gpusPerUnit);
   const repairWindow = repairWindowFor(gpusPerUnit * tpl.units);
@@ -180,7 +204,7 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     // Big clusters get days to repair a server, a single card an hour (the market allows 15 minutes to 7 days).
     repairWindow,
     minProviderBond: minBond,
-    buyerPolicy: tpl.allowlist ? s.addresses.policy : zeroAddress,
+    buyerPolicy: overrides.policy?.address ?? (tpl.allowlist ? s.addresses.policy : zeroAddress),
     specHash: keccak256(toBytes(spec)),
     specURI: dataUri(spec),
   };
@@ -210,9 +234,11 @@ async function createOffer(s: SeedState, p: ProviderState, tpl: OfferTemplate) {
     leases: [],
     priceChanges: [],
     usdPrice: usd,
+    admits: overrides.policy?.admits,
   };
   s.offers.push(offer);
   p.offers.push(offer);
+  return offer;
 }
 
 export async function changePrice(s: SeedState, offer: OfferState, factor: number) {

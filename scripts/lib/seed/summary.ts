@@ -4,6 +4,7 @@ import { elapsed } from "@gridlease/sdk/pricing";
 import type { TokenKey } from "./catalog.ts";
 import type { GasReport } from "../block-batcher.ts";
 import type { SeededClaim } from "./attestation.ts";
+import { formatTrust, type TrustSummary } from "./trustSummary.ts";
 import {
   accrued,
   statusOf,
@@ -53,6 +54,8 @@ export interface SeedSummary {
   volume: Record<TokenKey, TokenVolume> & { gpuHours: number };
   /** Attestation claims published with the SDK's test PKI: on chain, but never verifiable on NVIDIA's root. */
   testPkiClaims: SeededClaim[];
+  /** Audits, reviews, the vetted-buyer offer, scores and the self-dealer, on EAS (./trustSummary.ts). */
+  trust?: TrustSummary;
   actors: {
     deployer: Address;
     treasury: Address;
@@ -68,6 +71,7 @@ export function summary(
   now: bigint,
   elapsedMs: number,
   claim?: SeededClaim,
+  trust?: TrustSummary,
 ): SeedSummary {
   const byStatus: Record<LeaseStatusName, number> = {
     pending: 0,
@@ -142,6 +146,7 @@ export function summary(
     },
     volume: { ...s.volume, gpuHours: Number(gpuSeconds / 3600n) },
     testPkiClaims: claim ? [claim] : [],
+    ...(trust ? { trust } : {}),
     actors: {
       deployer: s.deployer,
       treasury: s.treasury,
@@ -185,7 +190,8 @@ export function formatSummary(s: SeedSummary): string {
     ...s.testPkiClaims.map(
       (c) => `    offer #${c.offerId} (${c.gpuModel}, ${c.provider}, ${c.region}) published it`,
     ),
-    `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length} of the default mnemonic`,
+    ...(s.trust ? formatTrust(s.trust) : []),
+    `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length + 2} of the default mnemonic but the auditors #17 (published) and #18 (unlisted)`,
   ];
   return lines.join("\n");
 }
