@@ -185,34 +185,34 @@ describe("buyer vetting and offer require", () => {
     expect((await run(AUTHORITY_KEY, ["vet", "0x12"])).code).toBe(2);
     expect((await run(AUTHORITY_KEY, ["vet", BUYER, "--expires", "0"])).code).toBe(2);
 
-    const require = (extra: string[]) => ["offer", "require", offerId, ...extra];
+    const requireArgs = (extra: string[]) => ["offer", "require", offerId, ...extra];
     expect(
       (
         await run(
           PROVIDER_KEY,
-          require(["--schema", "vetting", "--attesters", `${BUYER},${BUYER}`]),
+          requireArgs(["--schema", "vetting", "--attesters", `${BUYER},${BUYER}`]),
         )
       ).code,
     ).toBe(2);
-    expect((await run(PROVIDER_KEY, require(["--schema", "kyc", "--attesters", BUYER]))).code).toBe(
-      2,
-    );
+    expect(
+      (await run(PROVIDER_KEY, requireArgs(["--schema", "kyc", "--attesters", BUYER]))).code,
+    ).toBe(2);
     const authority = address(AUTHORITY_KEY);
     await refused(
       OTHER_KEY,
-      require(["--schema", "vetting", "--attesters", authority]),
+      requireArgs(["--schema", "vetting", "--attesters", authority]),
       3,
       "not-offer-provider",
     );
     await refused(
       PROVIDER_KEY,
-      require(["--schema", keccak256(toHex("no such schema")), "--attesters", authority]),
+      requireArgs(["--schema", keccak256(toHex("no such schema")), "--attesters", authority]),
       3,
       "UnknownSchema",
       /not registered/,
     );
     const set = await okJson(
-      run(PROVIDER_KEY, require(["--schema", "vetting", "--attesters", authority])),
+      run(PROVIDER_KEY, requireArgs(["--schema", "vetting", "--attesters", authority])),
     );
     expect(set).toMatchObject({
       kind: "vetting",
