@@ -1,8 +1,12 @@
+import { getAddress } from "viem";
 import { formatTime } from "@gridlease/sdk";
 import type { AuditStatus } from "../lib/eas.ts";
 import { Link } from "../lib/router.tsx";
 
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+const short = (a: string) => {
+  const c = getAddress(a);
+  return `${c.slice(0, 6)}…${c.slice(-4)}`;
+};
 const day = (t: bigint) => formatTime(t).slice(0, 10);
 
 /**

@@ -61,11 +61,13 @@ export function ReviewList({
   if (reviews.length === 0) return <p className="muted">No reviews yet.</p>;
   return (
     <ul className="review-list">
-      {reviews.map((r) => (
-        <li key={r.uid}>
-          <ReviewItem review={r} showLease={showLease} />
-        </li>
-      ))}
+      {[...reviews]
+        .sort((a, b) => (a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1))
+        .map((r) => (
+          <li key={r.uid}>
+            <ReviewItem review={r} showLease={showLease} />
+          </li>
+        ))}
     </ul>
   );
 }

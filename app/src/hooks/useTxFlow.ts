@@ -42,9 +42,12 @@ export interface TxFlow {
 
 /**
  * Drives a multi-step action with visible progress: waiting for the wallet, sent (with the hash), confirmed (with
- * the receipt) or failed (with the error in plain words, via the SDK's explainError).
+ * the receipt) or failed (with the error in plain words, via the SDK's explainError, or `explain` for contracts it
+ * does not know: the attestation flows pass `explainEasError`).
  */
-export function useTxFlow(): TxFlow {
+export function useTxFlow(
+  explain: (error: unknown, context?: ErrorContext) => ExplainedError = explainError,
+): TxFlow {
   const client = useReadClient();
   const [steps, setSteps] = useState<TxStep[]>([]);
   const [busy, setBusy] = useState(false);
@@ -78,7 +81,7 @@ export function useTxFlow(): TxFlow {
             const mined = await sent.wait();
             update(i, { status: "confirmed", receipt: mined.receipt });
           } catch (err) {
-            const explained = explainError(
+            const explained = explain(
               client ? await withReason(replayer(client), err) : err,
               context,
             );
@@ -95,7 +98,7 @@ export function useTxFlow(): TxFlow {
         setBusy(false);
       }
     },
-    [client],
+    [client, explain],
   );
 
   const reset = useCallback(() => {

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { decodeGpuModel, decodeRegion, gpuModelLabel, regionLabel } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTxFlow } from "../../hooks/useTxFlow.ts";
-import { attestAudit, type AuditVerdict } from "../../lib/eas.ts";
+import { attestAudit, type AuditVerdict, explainEasError } from "../../lib/eas.ts";
 import { Field } from "../../components/Field.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { Loading } from "../../components/States.tsx";
@@ -17,7 +17,7 @@ import { defaultValidUntil, parseReportInput, parseValidUntil } from "./logic.ts
 export function AuditForm({ now, onAttested }: { now: bigint; onAttested: () => void }) {
   const { chainId } = useGridlease();
   const signer = useSigner();
-  const flow = useTxFlow();
+  const flow = useTxFlow(explainEasError);
   const queryClient = useQueryClient();
   const [offerText, setOfferText] = useState("");
   const [reportText, setReportText] = useState("");

@@ -8,11 +8,18 @@ import {
   revokeAudit,
   type AuditVerdict,
   type IndexedAudit,
+  explainEasError,
 } from "../../lib/eas.ts";
 import { Link } from "../../lib/router.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";
 import { useMyAudits } from "./data.ts";
+
+/** Audits, the one valid longest first. */
+export const latestFirst = (audits: readonly IndexedAudit[]) =>
+  [...audits].sort((a, b) =>
+    a.validUntil === b.validUntil ? 0 : a.validUntil < b.validUntil ? 1 : -1,
+  );
 
 /** Whether an audit is in force, expired or revoked at `now`. */
 export const auditState = (a: IndexedAudit, now: bigint) =>
@@ -22,7 +29,7 @@ export const auditState = (a: IndexedAudit, now: bigint) =>
 export function MyAudits({ auditor, now }: { auditor: Address; now: bigint }) {
   const { chainId } = useGridlease();
   const signer = useSigner();
-  const flow = useTxFlow();
+  const flow = useTxFlow(explainEasError);
   const queryClient = useQueryClient();
   const q = useMyAudits(auditor);
 
@@ -59,7 +66,7 @@ export function MyAudits({ auditor, now }: { auditor: Address; now: bigint }) {
             </tr>
           </thead>
           <tbody>
-            {q.data.map((a) => (
+            {latestFirst(q.data).map((a) => (
               <tr key={a.uid}>
                 <td>
                   <Link to={`/offers/${a.offerId}`}>Offer #{a.offerId.toString()}</Link>

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTxFlow } from "../../hooks/useTxFlow.ts";
-import { postReview, type IndexedReview } from "../../lib/eas.ts";
+import { postReview, type IndexedReview, explainEasError } from "../../lib/eas.ts";
 import { lastVerifyRecord } from "../../lib/verifyRecord.ts";
 import { Link } from "../../lib/router.tsx";
 import { Field } from "../../components/Field.tsx";
@@ -48,7 +48,7 @@ function ReviewForm({
 }) {
   const { chainId } = useGridlease();
   const signer = useSigner();
-  const flow = useTxFlow();
+  const flow = useTxFlow(explainEasError);
   const queryClient = useQueryClient();
   const [record] = useState(() => lastVerifyRecord(leaseId));
   const [input, setInput] = useState<ReviewInput>({

@@ -1,3 +1,4 @@
+import { getAddress } from "viem";
 import { BOND_TOKEN_DISPLAY } from "@gridlease/sdk";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { Amount, TokenAmount, TokenSymbol } from "../../components/Amount.tsx";
@@ -83,7 +84,7 @@ function ProviderSection({ d, address }: { d: AddressRecord; address: string }) 
         over all leases opened on its offers.
       </p>
       <ProviderAvailability p={p} />
-      <ProviderTrust address={address} />
+      <ProviderTrust address={getAddress(address)} />
 
       <h3>Earnings per token</h3>
       {d.earnings.length === 0 ? (

@@ -3,6 +3,7 @@
  * its reviews (address page), and a lease's review (lease page).
  */
 import { useQuery } from "@tanstack/react-query";
+import type { Address } from "viem";
 import { formatTime } from "@gridlease/sdk";
 import { useProviderScore } from "../../hooks/useReputation.ts";
 import { useTrustedAuditors } from "../../hooks/useTrustedAuditors.ts";
@@ -16,7 +17,7 @@ import { ErrorState, Loading } from "../../components/States.tsx";
 import { AddressLink } from "./ui.tsx";
 
 /** A provider's score (breakdown open), the audits of its offers and the reviews of its leases. */
-export function ProviderTrust({ address }: { address: string }) {
+export function ProviderTrust({ address }: { address: Address }) {
   const score = useProviderScore(address);
   const { auditors } = useTrustedAuditors();
   const { now } = useChainNow(60_000);
@@ -70,28 +71,32 @@ export function ProviderTrust({ address }: { address: string }) {
             </tr>
           </thead>
           <tbody>
-            {audits.data.map((a) => (
-              <tr key={a.uid}>
-                <td>
-                  <Link to={`/offers/${a.offerId}`}>Offer #{a.offerId.toString()}</Link>
-                </td>
-                <td>
-                  <AddressLink address={a.auditor} />{" "}
-                  <span className={trusted(a.auditor) ? "small" : "small warn"}>
-                    {trusted(a.auditor) ? "trusted" : "unverified"}
-                  </span>
-                </td>
-                <td>{AUDIT_VERDICTS[a.verdict as AuditVerdict] ?? `code ${a.verdict}`}</td>
-                <td>{formatTime(a.validUntil)}</td>
-                <td>
-                  {a.revokedAt !== null
-                    ? `Revoked ${formatTime(a.revokedAt)}`
-                    : a.validUntil <= now
-                      ? "Expired"
-                      : "In force"}
-                </td>
-              </tr>
-            ))}
+            {[...audits.data]
+              .sort((a, b) =>
+                a.validUntil === b.validUntil ? 0 : a.validUntil < b.validUntil ? 1 : -1,
+              )
+              .map((a) => (
+                <tr key={a.uid}>
+                  <td>
+                    <Link to={`/offers/${a.offerId}`}>Offer #{a.offerId.toString()}</Link>
+                  </td>
+                  <td>
+                    <AddressLink address={a.auditor} />{" "}
+                    <span className={trusted(a.auditor) ? "small" : "small warn"}>
+                      {trusted(a.auditor) ? "trusted" : "unverified"}
+                    </span>
+                  </td>
+                  <td>{AUDIT_VERDICTS[a.verdict as AuditVerdict] ?? `code ${a.verdict}`}</td>
+                  <td>{formatTime(a.validUntil)}</td>
+                  <td>
+                    {a.revokedAt !== null
+                      ? `Revoked ${formatTime(a.revokedAt)}`
+                      : a.validUntil <= now
+                        ? "Expired"
+                        : "In force"}
+                  </td>
+                </tr>
+              ))}
           </tbody>
         </table>
       )}

@@ -3,19 +3,18 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import type { EasOnChain } from "../../lib/eas.ts";
+import { easDeploymentAt } from "@gridlease/sdk/eas";
 
 const BUYER = "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199";
 const ATTESTER = "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E";
-const EAS: EasOnChain = {
+const EAS = easDeploymentAt({
   eas: "0x00000000000000000000000000000000000000e5",
+  schemaRegistry: "0x00000000000000000000000000000000000000e6",
+  auditResolver: "0x00000000000000000000000000000000000000b1",
+  reviewResolver: "0x00000000000000000000000000000000000000b2",
+  vettingResolver: "0x00000000000000000000000000000000000000b3",
   policy: "0x00000000000000000000000000000000000000a1",
-  schemas: {
-    audit: `0x${"01".repeat(32)}`,
-    review: `0x${"02".repeat(32)}`,
-    vetting: `0x${"03".repeat(32)}`,
-  },
-};
+});
 const state = { code: 2, requirement: true as boolean };
 const registerCredential = vi.fn(async (..._args: unknown[]) => {
   state.code = 0;
@@ -41,7 +40,7 @@ vi.mock("../../lib/eas.ts", async (importOriginal) => ({
   policyCheck: async () => ({ code: state.code, reason: REASONS[state.code] }),
   getOfferRequirement: async (_indexer: unknown, offerId: bigint) =>
     state.requirement
-      ? { offerId, provider: BUYER, schema: `0x${"03".repeat(32)}`, attesters: [ATTESTER] }
+      ? { offerId, provider: BUYER, schema: EAS.schemas.vetting.uid, attesters: [ATTESTER] }
       : undefined,
 }));
 

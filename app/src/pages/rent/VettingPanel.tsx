@@ -8,7 +8,8 @@ import {
   getOfferRequirement,
   policyCheck,
   registerCredential,
-  type EasOnChain,
+  type EasDeployment,
+  explainEasError,
 } from "../../lib/eas.ts";
 import { indexer } from "../../lib/indexer.ts";
 import { addressUrl } from "../../lib/gridlease.ts";
@@ -20,12 +21,12 @@ import { TxProgress } from "../../components/TxProgress.tsx";
 const UID = /^0x[0-9a-fA-F]{64}$/;
 
 /** The schema's name when it is one of Gridlease's, else its UID. */
-function schemaName(schema: Hex, eas: EasOnChain): string {
+function schemaName(schema: Hex, eas: EasDeployment): string {
   const s = schema.toLowerCase();
-  if (s === eas.schemas.vetting.toLowerCase())
-    return "Gridlease buyer vetting (bytes32 evidenceHash)";
-  if (s === eas.schemas.audit.toLowerCase()) return "Gridlease hardware audit";
-  if (s === eas.schemas.review.toLowerCase()) return "Gridlease lease review";
+  if (s === eas.schemas.vetting.uid.toLowerCase())
+    return `Gridlease buyer vetting (${eas.schemas.vetting.schema})`;
+  if (s === eas.schemas.audit.uid.toLowerCase()) return "Gridlease hardware audit";
+  if (s === eas.schemas.review.uid.toLowerCase()) return "Gridlease lease review";
   return schema;
 }
 
@@ -39,13 +40,13 @@ export function VettingPanel({
   buyer,
 }: {
   offerId: bigint;
-  eas: EasOnChain;
+  eas: EasDeployment;
   buyer: Address | undefined;
 }) {
   const { chainId } = useGridlease();
   const client = useReadClient();
   const signer = useSigner();
-  const flow = useTxFlow();
+  const flow = useTxFlow(explainEasError);
   const queryClient = useQueryClient();
   const [uid, setUid] = useState("");
   const [submitted, setSubmitted] = useState(false);
