@@ -2,6 +2,8 @@
  * The indexer client's attestation reads with an injected fetch: the filters they send (ids as strings, addresses
  * lowercased) and how rows map, and auditStatus over what `listAudits` returns.
  */
+import { createRequire } from "node:module";
+import type * as GraphQL from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   auditsByOffer,
@@ -14,6 +16,14 @@ import {
   type RawReview,
 } from "@gridlease/sdk/indexer";
 import { auditStatus } from "../src/eas/auditStatus.ts";
+import { page } from "../src/indexer/filters.ts";
+import {
+  AUDIT_FIELDS,
+  BUYER_VETTING_FIELDS,
+  OFFER_REQUIREMENT_FIELDS,
+  REVIEW_FIELDS,
+} from "../src/indexer/eas.ts";
+import * as ponderSchema from "../../indexer/ponder.schema.ts";
 
 function fakeFetch(data: (field: string) => unknown, single = false) {
   const calls: { query: string; variables: Record<string, unknown> }[] = [];
@@ -140,5 +150,43 @@ describe("reviews, vettings and requirements", () => {
     });
     expect(found.calls[0]!.variables).toEqual({ id: "6" });
     expect(await getOfferRequirement(fakeFetch(() => null, true).client, 7n)).toBeUndefined();
+  });
+});
+
+describe("the documents against the indexer's own GraphQL schema", () => {
+  // Ponder builds its GraphQL schema from indexer/ponder.schema.ts with this function (not a public export: loaded
+  // by path), on the CommonJS graphql it resolves to; validating with the same instance needs require.
+  const graphql = createRequire(import.meta.url)("graphql") as typeof GraphQL;
+  const build = async () => {
+    const url = new URL("../../node_modules/ponder/dist/esm/graphql/index.js", import.meta.url)
+      .href;
+    const ponder: { buildGraphQLSchema(a: { schema: unknown }): GraphQL.GraphQLSchema } =
+      await import(url);
+    return ponder.buildGraphQLSchema({ schema: ponderSchema });
+  };
+
+  it("every query is valid and every filter field exists", async () => {
+    const schema = await build();
+    const documents = [
+      page("audits", "auditFilter", AUDIT_FIELDS, "attestedAt"),
+      page("reviews", "reviewFilter", REVIEW_FIELDS, "createdAt"),
+      page("buyerVettings", "buyerVettingFilter", BUYER_VETTING_FIELDS, "createdAt"),
+      `query ($id: String!) { offerRequirement(id: $id) { ${OFFER_REQUIREMENT_FIELDS} } }`,
+    ];
+    for (const d of documents) expect(graphql.validate(schema, graphql.parse(d))).toEqual([]);
+    const filterFields = (name: string) => {
+      const type = schema.getType(name);
+      if (!graphql.isInputObjectType(type)) throw new Error(`${name} is not an input type`);
+      return Object.keys(type.getFields());
+    };
+    expect(filterFields("auditFilter")).toEqual(
+      expect.arrayContaining(["offer", "provider", "auditor"]),
+    );
+    expect(filterFields("reviewFilter")).toEqual(
+      expect.arrayContaining(["lease", "provider", "buyer"]),
+    );
+    expect(filterFields("buyerVettingFilter")).toEqual(
+      expect.arrayContaining(["buyer", "attester"]),
+    );
   });
 });
