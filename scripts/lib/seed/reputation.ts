@@ -77,13 +77,15 @@ interface LeaseFold {
   buyer: Address;
   token: Address;
   gpusPerUnit: bigint;
-  price: bigint;
+  units: bigint;
   feeBps: bigint;
   deposit: bigint;
-  activated: boolean;
+  /** When it was activated; undefined while pending. */
+  start?: bigint;
   /** The open outage: when it opened, when its down count last changed, servers down, down unit-seconds so far. */
   outage?: { since: bigint; last: bigint; units: bigint; downUnitSeconds: bigint };
-  /** GPU-seconds down in outages that stayed open OUTAGE_MIN_SECONDS or more. */
+  /** Down unit-seconds of its closed outages, all of them and those open OUTAGE_MIN_SECONDS or more. */
+  down: bigint;
   longDown: bigint;
   paidFee?: bigint;
 }
@@ -93,7 +95,8 @@ function closeOutage(l: LeaseFold, t: bigint) {
   const o = l.outage;
   if (!o) return;
   const down = o.downUnitSeconds + o.units * (t - o.last);
-  if (t - o.since >= OUTAGE_MIN_SECONDS) l.longDown += down * l.gpusPerUnit;
+  l.down += down;
+  if (t - o.since >= OUTAGE_MIN_SECONDS) l.longDown += down;
   l.outage = undefined;
 }
 
@@ -138,10 +141,10 @@ export function foldReputation(
           buyer: addr(a.buyer),
           token: offer.token,
           gpusPerUnit: offer.gpusPerUnit,
-          price: big(a.pricePerGpuHour),
+          units: big(a.units),
           feeBps: big(a.feeBps),
           deposit: big(a.deposit),
-          activated: false,
+          down: 0n,
           longDown: 0n,
         };
         if (!skip(fold)) leases.set(big(a.leaseId), fold);
@@ -151,7 +154,7 @@ export function foldReputation(
         if (lease) lease.deposit += big(a.topUp);
         break;
       case "LeaseActivated":
-        if (lease) lease.activated = true;
+        if (lease) lease.start = big(a.start);
         break;
       case "OutageReported":
         if (!lease) break;
@@ -166,18 +169,20 @@ export function foldReputation(
         break;
       case "LeaseEnded": {
         if (!lease) break;
-        closeOutage(lease, big(a.endTime));
-        const accrued = big(a.accrued);
+        const end = big(a.endTime);
+        closeOutage(lease, end);
         const token = src.tokens.get(lease.token) ?? { symbol: "", decimals: 0 };
+        // Billed GPU-seconds, as the contract bills them: each server's seconds of service less its down time.
+        const served = lease.start !== undefined && end > lease.start ? end - lease.start : 0n;
+        const billed = lease.units * served - lease.down;
         const ended: EndedLease = {
           endReason: endReasonName(Number(a.reason)),
-          activated: lease.activated,
+          activated: lease.start !== undefined,
           feeBps: lease.feeBps,
-          accrued,
+          accrued: big(a.accrued),
           deposit: lease.deposit,
-          // Billed GPU-seconds, from what the lease billed at its locked price.
-          gpuSecondsServed: lease.price === 0n ? 0n : (accrued * 3600n) / lease.price,
-          gpuSecondsDown: lease.longDown,
+          gpuSecondsServed: billed > 0n ? lease.gpusPerUnit * billed : 0n,
+          gpuSecondsDown: lease.gpusPerUnit * lease.longDown,
           ...token,
         };
         lease.paidFee = paidFeeUsdMicros(ended);
