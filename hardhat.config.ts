@@ -9,7 +9,7 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 const require = createRequire(import.meta.url);
 
 const solcPath = require.resolve("solc/soljson.js");
-// EAS (contracts/eas/) is pinned to 0.8.29 upstream; it compiles with that release of the npm solc, under an alias.
+// EAS's sources pin 0.8.29; they compile with that release of the npm solc, installed under an alias.
 const solc0829Path = require.resolve("solc-0.8.29/soljson.js");
 const compilerSettings = {
   optimizer: { enabled: true, runs: 10_000 },
