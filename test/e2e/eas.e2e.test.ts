@@ -1,0 +1,114 @@
+/**
+ * Attestations in the app, in Chromium against the seeded stack (issue #13): a buyer reviews an activated lease
+ * from "My leases" and the review appears there and on the explorer's lease page; the market badges an offer the
+ * published auditor (#17) audited as "Audited by … until …", and the offer audited by an auditor on no list (#18)
+ * as "Unverified audit", never as audited.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Address } from "viem";
+import { createIndexerClient, listLeases, listOffers } from "@gridlease/sdk";
+import { listAudits, listReviews } from "@gridlease/sdk/indexer";
+import {
+  connectFakeWallet,
+  devAddress,
+  e2eStack,
+  expectNoSeriousA11yViolations,
+  launchBrowser,
+  openPage,
+  pageErrors,
+  type E2EBrowser,
+} from "./support/harness.ts";
+import { CONFIRM_TIMEOUT, openWithFakeWallet } from "./support/journey-helpers.ts";
+
+let browser: E2EBrowser;
+beforeAll(async () => (browser = await launchBrowser()));
+afterAll(() => browser?.close());
+
+const indexer = () => createIndexerClient({ url: e2eStack().indexerUrl });
+/** The seeded buyers whose keys `hardhat node` holds (the fake wallet can sign only for #0-#19). */
+const BUYER_ACCOUNTS = [15, 16];
+const PUBLISHED_AUDITOR = devAddress(17);
+const UNLISTED_AUDITOR = devAddress(18);
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** A running lease of a buyer the fake wallet can sign for, which nobody has reviewed yet. */
+async function unreviewedActiveLease(): Promise<{ leaseId: bigint; account: number }> {
+  const reviewed = new Set((await listReviews(indexer(), {})).map((r) => r.leaseId.toString()));
+  for (const account of BUYER_ACCOUNTS) {
+    const leases = await listLeases(indexer(), { buyer: devAddress(account) as Address });
+    const lease = leases.find((l) => l.status === "Active" && !reviewed.has(l.leaseId.toString()));
+    if (lease) return { leaseId: lease.leaseId, account };
+  }
+  throw new Error(`no unreviewed running lease of buyers #${BUYER_ACCOUNTS.join(", #")}`);
+}
+
+describe("reviews", () => {
+  it("a buyer reviews an activated lease and the review appears on its card and in the explorer", async () => {
+    const { leaseId, account } = await unreviewedActiveLease();
+    const { page, errors } = await openWithFakeWallet(browser, "/leases", account);
+    await connectFakeWallet(page, { account });
+
+    const card = page.getByRole("article", { name: `Lease #${leaseId}` });
+    await card.getByRole("button", { name: "Review this lease" }).click({ timeout: 60_000 });
+    const form = card.getByRole("form", { name: `Review lease #${leaseId}` });
+    // No verify run of this lease in this fresh browser: the form starts unverified and says how to verify.
+    await expect(form.getByLabel(/Verified: the GPUs passed/).isChecked()).resolves.toBe(false);
+    await form.getByLabel("4", { exact: true }).check();
+    await form.getByRole("button", { name: "Post review" }).click();
+    await card.locator('[data-status="confirmed"]').waitFor({ timeout: CONFIRM_TIMEOUT });
+
+    // The card gives way to the review once the indexer has it.
+    const mine = card.getByTestId("review");
+    await mine.waitFor({ timeout: CONFIRM_TIMEOUT });
+    await expect(mine.textContent()).resolves.toMatch(/Your review: ★★★★☆ 4\/5 not verified/);
+    await expect(card.getByRole("button", { name: "Review this lease" }).count()).resolves.toBe(0);
+
+    const [review] = await listReviews(indexer(), { leaseId });
+    expect(review).toMatchObject({ score: 4, verified: false });
+    expect(same(review!.buyer, devAddress(account))).toBe(true);
+
+    await page.goto(new URL(`/explorer/leases/${leaseId}`, e2eStack().appUrl).href);
+    const shown = page.getByTestId("review");
+    await shown.waitFor({ timeout: 60_000 });
+    await expect(shown.textContent()).resolves.toMatch(/The buyer's review: ★★★★☆ 4\/5/);
+    await expectNoSeriousA11yViolations(page);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("audit badges in the market", () => {
+  it("badges the published auditor's audit, and calls the unlisted auditor's one unverified", async () => {
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const audits = await listAudits(indexer(), {});
+    const open = new Map(
+      (await listOffers(indexer(), { paused: false })).map((o) => [o.offerId.toString(), o]),
+    );
+    const unlisted = audits.find(
+      (a) => same(a.auditor, UNLISTED_AUDITOR) && a.revokedAt === null && a.validUntil > now,
+    );
+    expect(unlisted, "the seed's audit by #18").toBeDefined();
+    expect(audits.some((a) => same(a.auditor, PUBLISHED_AUDITOR) && a.verdict === 1)).toBe(true);
+
+    // Only offers a trusted auditor passed: every badge there is "Audited by <#17> until <date>".
+    const page = await openPage(browser, "/?audited=1");
+    const first = page.getByText(/^Audited by 0xbDA5…197E until \d{4}-\d{2}-\d{2}$/).first();
+    await first.waitFor({ timeout: 60_000 });
+    await expect(page.getByText("Unverified audit").count()).resolves.toBe(0);
+    await expectNoSeriousA11yViolations(page);
+    expect(pageErrors(page)).toEqual([]);
+
+    // The offer #18 audited, in the market list filtered to its model and region.
+    const offer = open.get(unlisted!.offerId.toString());
+    expect(offer, `offer #${unlisted!.offerId} is listed`).toBeDefined();
+    const list = await openPage(
+      browser,
+      `/?gpu=${encodeURIComponent(offer!.gpuModel)}&region=${encodeURIComponent(offer!.region)}`,
+    );
+    const row = list.getByRole("row").filter({
+      has: list.getByRole("link", { name: `Rent offer #${offer!.offerId}`, exact: true }),
+    });
+    await row.getByText("Unverified audit").waitFor({ timeout: 60_000 });
+    await expect(row.getByText(/Audited by/).count()).resolves.toBe(0);
+    expect(pageErrors(list)).toEqual([]);
+  });
+});
