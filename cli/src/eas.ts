@@ -36,6 +36,16 @@ export function easFor(c: Context): EasDeployment {
   }
 }
 
+/** The attestation contracts on the connected chain, or undefined when it has none (configured or generated). */
+export function easIfDeployed(c: Context): EasDeployment | undefined {
+  try {
+    return easFor(c);
+  } catch (err) {
+    if (err instanceof CliError && err.kind === "no-attestations") return undefined;
+    throw err;
+  }
+}
+
 /** The viewer's trusted auditors and where the list came from. */
 export interface TrustedAuditors {
   auditors: Address[];

@@ -40,6 +40,7 @@ const OUTSIDER = address(OTHER_KEY);
 let chain: Chain;
 let eas: Attestations;
 let dir: string;
+let keyFile: string;
 let offerId: string;
 let leaseId: string;
 const onTest = onChain(() => chain);
@@ -61,7 +62,7 @@ beforeAll(async () => {
   chain = await startChain();
   eas = await startAttestations(chain);
   dir = tempDir();
-  const keyFile = join(dir, "buyer.key");
+  keyFile = join(dir, "buyer.key");
   await okJson(cli(["keys", "generate", "--out", keyFile]));
   await okJson(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
   await okJson(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
@@ -238,6 +239,59 @@ describe("buyer vetting and offer require", () => {
     await refused(BUYER_KEY, ["vet", "register", uid], 3, "revoked");
   });
 
+  it("an offer under the AttestationPolicy leases to the vetted buyer and refuses another before sending", async () => {
+    const vettedOffer = await okJson(
+      run(PROVIDER_KEY, [
+        "offer",
+        "create",
+        "--gpu-model",
+        "H100-SXM-80GB",
+        "--gpus-per-unit",
+        "8",
+        "--units",
+        "2",
+        "--policy",
+        "attestation",
+        ...OFFER_TERMS,
+      ]),
+    );
+    const id: string = vettedOffer.offerId;
+    const authority = address(AUTHORITY_KEY);
+    expect(
+      await okJson(
+        run(PROVIDER_KEY, [
+          "offer",
+          "require",
+          id,
+          "--schema",
+          "vetting",
+          "--attesters",
+          authority,
+        ]),
+      ),
+    ).toMatchObject({ usesPolicy: true });
+    const open = () => [
+      "lease",
+      "open",
+      "--offer",
+      id,
+      "--units",
+      "1",
+      "--duration",
+      "2h",
+      "--key",
+      keyFile,
+    ];
+    await refused(OTHER_KEY, open(), 3, "Market_BuyerNotAllowed", /registered no attestation/);
+    const vetted = await okJson(run(AUTHORITY_KEY, ["vet", BUYER]));
+    await okJson(run(BUYER_KEY, ["vet", "register", vetted.uid]));
+    expect(await okJson(run(BUYER_KEY, ["vet", "check", id]))).toMatchObject({
+      allowed: true,
+      usesPolicy: true,
+    });
+    expect(await okJson(run(BUYER_KEY, open()))).toMatchObject({ offerId: id, status: "Pending" });
+  });
+
   it("refuses to register a vetting that has expired", async () => {
     const vetted = await okJson(run(AUTHORITY_KEY, ["vet", BUYER, "--expires", "1h"]));
     await chain.advance(3601);
@@ -292,20 +346,25 @@ describe("gridlease audit revoke", () => {
   });
 });
 
-/** A stand-in indexer: answers `audits(...)` with `rows` and records the filters it was asked for. */
-async function fakeIndexer(rows: unknown[]) {
+/** A stand-in indexer: answers each list query with the rows given for its field, recording the filters asked for. */
+async function fakeIndexer(rows: Record<string, unknown[]>) {
   const asked: unknown[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
       const { query, variables } = JSON.parse(body);
+      const field = /\{\s*(\w+)\(where: \$where/.exec(query)?.[1] ?? "";
       asked.push(variables.where);
-      expect(query).toMatch(/audits\(where: \$where/);
       res.setHeader("content-type", "application/json");
       res.end(
         JSON.stringify({
-          data: { audits: { items: rows, pageInfo: { hasNextPage: false, endCursor: null } } },
+          data: {
+            [field]: {
+              items: rows[field] ?? [],
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
         }),
       );
     });
@@ -330,7 +389,7 @@ describe("gridlease audit list", () => {
   });
 
   it("marks audits by auditors outside the trusted list unverified; --auditors changes whom to trust", async () => {
-    const indexer = await fakeIndexer([row(1, "1", PUBLISHED), row(2, "2", OUTSIDER)]);
+    const indexer = await fakeIndexer({ audits: [row(1, "1", PUBLISHED), row(2, "2", OUTSIDER)] });
     try {
       const list = (extra: string[] = []) =>
         okJson(run(BUYER_KEY, ["audit", "list", "--indexer-url", indexer.url, ...extra]));
@@ -380,6 +439,50 @@ describe("gridlease audit list", () => {
       ).toBe(2);
       expect(
         (await run(BUYER_KEY, ["audit", "list", "--indexer-url", indexer.url, "--offer", "x"]))
+          .code,
+      ).toBe(2);
+    } finally {
+      await indexer.close();
+    }
+  });
+});
+
+describe("gridlease review list", () => {
+  it("lists reviews with the fee that weighs each, filtered by lease", async () => {
+    const indexer = await fakeIndexer({
+      reviews: [
+        {
+          id: `0x${"0a".repeat(32)}`,
+          lease: { id: "7" },
+          provider: { id: address(PROVIDER_KEY).toLowerCase() },
+          buyer: { id: BUYER.toLowerCase() },
+          score: 5,
+          verified: true,
+          reportHash: keccak256(toHex("r")),
+          createdAt: "1700000000",
+          feeWeight: "2500",
+        },
+      ],
+    });
+    try {
+      const r = await okJson(
+        run(BUYER_KEY, ["review", "list", "--lease", "7", "--indexer-url", indexer.url]),
+      );
+      expect(indexer.asked[0]).toEqual({ lease: "7" });
+      expect(r.reviews).toEqual([
+        expect.objectContaining({ leaseId: "7", score: 5, verified: true, feeWeight: "2500" }),
+      ]);
+      const text = await cli([
+        "review",
+        "list",
+        "--indexer-url",
+        indexer.url,
+        "--rpc-url",
+        chain.url,
+      ]);
+      expect(text.stdout).toMatch(/#7 .* 5\/5 +yes +\$0\.0025/);
+      expect(
+        (await run(BUYER_KEY, ["review", "list", "--buyer", "me", "--indexer-url", indexer.url]))
           .code,
       ).toBe(2);
     } finally {

@@ -1,5 +1,5 @@
 /** Buyer commands: open, list, show, extend, terminate and cancel leases, and read their access details. */
-import { isHex, type Address, type Hex } from "viem";
+import { isAddressEqual, isHex, zeroAddress, type Address, type Hex } from "viem";
 import { readContract } from "viem/actions";
 import {
   BOND_TOKEN_DISPLAY,
@@ -21,6 +21,7 @@ import {
   terminateLease,
   type LeaseView,
 } from "@gridlease/sdk";
+import { policyCheck } from "@gridlease/sdk/eas";
 import { defineCommand, type Command } from "../command.ts";
 import { parseAddressArg, parseCount, parseDuration } from "../args.ts";
 import { confirm, type Context } from "../context.ts";
@@ -28,6 +29,7 @@ import { CliError, errorMessage, EXIT, usage } from "../exit.ts";
 import { readAccessKeyFile } from "../accessKeyFile.ts";
 import { leasesOpened, providerOfferIds, scanStart } from "../chainData.ts";
 import { loadOffer } from "../offers.ts";
+import { easIfDeployed } from "../eas.ts";
 
 async function balanceOf(c: Context, token: Address, owner: Address): Promise<bigint> {
   return readContract(c.client, {
@@ -77,6 +79,27 @@ function leaseSummary(lease: LeaseView, state: Awaited<ReturnType<typeof getLeas
   };
 }
 
+/**
+ * On an offer under the AttestationPolicy, asks the policy first: a buyer it would refuse learns why (no
+ * registered attestation, an attester the provider does not name, revoked, expired) before anything is sent.
+ */
+async function refuseIfAttestationMissing(
+  c: Context,
+  offerId: bigint,
+  policy: Address,
+  buyer: Address,
+) {
+  const deployment = isAddressEqual(policy, zeroAddress) ? undefined : easIfDeployed(c);
+  if (!deployment || !isAddressEqual(policy, deployment.policy)) return;
+  const check = await policyCheck(c.client, { deployment, offerId, buyer });
+  if (!check.allowed)
+    throw new CliError(
+      EXIT.REJECTED,
+      `Offer #${offerId} admits only buyers holding an attestation its provider names, and the policy refuses ${buyer}: ${check.reason} Nothing was sent.`,
+      "Market_BuyerNotAllowed",
+    );
+}
+
 const leaseOpenCommand = defineCommand({
   name: "lease open",
   summary: "Rent capacity: escrow the deposit and open a lease (permit by default, or --approve)",
@@ -113,7 +136,7 @@ const leaseOpenCommand = defineCommand({
       publicKey = rawPublicKey;
     } else publicKey = readAccessKeyFile(values.key ?? settings.accessKey).publicKeyHex;
     const c = await connect();
-    await loadOffer(c, offerId);
+    const offer = await loadOffer(c, offerId);
     const quote = await quoteLease(c.client, {
       market: c.market,
       offerId,
@@ -130,6 +153,7 @@ const leaseOpenCommand = defineCommand({
         "quote",
       );
     const w = await c.wallet();
+    await refuseIfAttestationMissing(c, offerId, offer.buyerPolicy, w.account.address);
     const balance = await balanceOf(c, quote.paymentToken, w.account.address);
     if (balance < quote.maxDeposit)
       throw new CliError(

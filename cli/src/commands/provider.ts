@@ -23,6 +23,7 @@ import { defineCommand, type Command } from "../command.ts";
 import { parseAddressArg, parseAmount, parseCount, parseDuration, required } from "../args.ts";
 import { confirm, type Context } from "../context.ts";
 import { errorMessage, usage } from "../exit.ts";
+import { easFor } from "../eas.ts";
 import { detectGpus } from "../gpu.ts";
 import { detectedOfferSpec } from "../hardware/offerSpec.ts";
 import type { Output } from "../output.ts";
@@ -129,7 +130,7 @@ const offerCreate = defineCommand({
   name: "offer create",
   summary: "List GPU capacity (use --detect to read this server's GPUs with nvidia-smi)",
   help: `(--detect | --gpu-model CODE --gpus-per-unit N) --units N --region CODE --token SYMBOL|ADDRESS
-       --price AMOUNT --min-duration D --max-duration D --min-bond GRID [--repair-window D] [--policy ADDRESS]
+       --price AMOUNT --min-duration D --max-duration D --min-bond GRID [--repair-window D] [--policy ADDRESS|attestation]
        [--spec-uri URI] [--spec-file FILE]
 
   --detect             read model and GPU count from nvidia-smi (GRIDLEASE_NVIDIA_SMI names another binary)
@@ -144,7 +145,8 @@ const offerCreate = defineCommand({
   --min-bond GRID      bond you must hold for leases to open (default 0)
   --repair-window D    time you have to resolve an outage a buyer reports, 15m to 7d (default 4h); after it the
                        buyer may end the lease with a refund and your bond penalty
-  --policy ADDRESS     buyer allowlist policy (default: anyone may lease)
+  --policy ADDRESS     buyer policy contract (default: anyone may lease); \`attestation\`: the AttestationPolicy,
+                       whose buyers need an attestation you name with \`offer require\`
   --spec-uri URI       spec document (CPU, RAM, NVMe, interconnect)
   --spec-file FILE     spec JSON; its keccak256 becomes the spec hash
   --spec-out FILE      with --detect: write the spec JSON (with the hardware report) to publish at --spec-uri`,
@@ -205,7 +207,12 @@ const offerCreate = defineCommand({
     const minProviderBond = values["min-bond"]
       ? parseAmount(values["min-bond"], "--min-bond", grid.decimals)
       : 0n;
-    const policy = values.policy ? parseAddressArg(values.policy, "--policy") : zeroAddress;
+    const policy =
+      values.policy === "attestation"
+        ? easFor(c).policy
+        : values.policy
+          ? parseAddressArg(values.policy, "--policy")
+          : zeroAddress;
     let specHash: `0x${string}` = `0x${"00".repeat(32)}`;
     let spec: Awaited<ReturnType<typeof detectedOfferSpec>> | undefined;
     if (values["spec-file"]) {

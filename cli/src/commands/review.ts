@@ -6,10 +6,21 @@
  */
 import { readFileSync } from "node:fs";
 import { isAddressEqual, isHex, zeroHash, type Hex } from "viem";
-import { endReasonName, explainError, getLease, LeaseStatus } from "@gridlease/sdk";
+import {
+  endReasonName,
+  explainError,
+  formatTime,
+  formatTokenAmount,
+  getLease,
+  LeaseStatus,
+  tokenDisplay,
+} from "@gridlease/sdk";
 import { postReview, reviewOf } from "@gridlease/sdk/eas";
+import { listReviews } from "@gridlease/sdk/indexer";
 import { defineCommand, type Command } from "../command.ts";
-import { parseCount } from "../args.ts";
+import { parseAddressArg, parseCount } from "../args.ts";
+import { NEEDS_INDEXER, openIndexer } from "../indexer.ts";
+import { table } from "../output.ts";
 import { confirm } from "../context.ts";
 import { easFor } from "../eas.ts";
 import { CliError, errorMessage, EXIT, usage } from "../exit.ts";
@@ -114,5 +125,48 @@ revoked. Each of these is checked before anything is sent.`,
   },
 });
 
-/** The `review` command, registered in main.ts. */
-export const reviewCommands: Command[] = [review];
+/** Review weights are micro-USD of protocol fee: shown as dollars. */
+const USD_MICROS = tokenDisplay("USD", 6);
+
+const reviewList = defineCommand({
+  name: "review list",
+  summary:
+    "List lease reviews (of a lease, a provider or by a buyer), each with the fee that weighs it",
+  help: `[--lease ID] [--provider ADDRESS] [--buyer ADDRESS]
+
+A review's weight in its provider's score is the protocol fee its lease paid (0 until the lease ends), so reviews
+of leases that paid nothing count for nothing. Reviews come only from a lease's buyer, once, after activation.
+${NEEDS_INDEXER}`,
+  options: {
+    lease: { type: "string" },
+    provider: { type: "string" },
+    buyer: { type: "string" },
+  },
+  async run({ values, out, connect, settings }) {
+    const leaseId = values.lease === undefined ? undefined : parseCount(values.lease, "--lease");
+    const provider =
+      values.provider === undefined ? undefined : parseAddressArg(values.provider, "--provider");
+    const buyer = values.buyer === undefined ? undefined : parseAddressArg(values.buyer, "--buyer");
+    const indexer = await openIndexer(settings, connect);
+    const reviews = await listReviews(indexer, { leaseId, provider, buyer });
+    out.result({ reviews }, () =>
+      reviews.length === 0
+        ? "No reviews."
+        : table(
+            ["LEASE", "PROVIDER", "BUYER", "SCORE", "VERIFIED", "WEIGHT", "POSTED"],
+            reviews.map((r) => [
+              `#${r.leaseId}`,
+              r.provider,
+              r.buyer,
+              `${r.score}/5`,
+              r.verified ? "yes" : "no",
+              formatTokenAmount(r.feeWeight, USD_MICROS),
+              formatTime(r.createdAt),
+            ]),
+          ),
+    );
+  },
+});
+
+/** The `review` commands, registered in main.ts. */
+export const reviewCommands: Command[] = [review, reviewList];
