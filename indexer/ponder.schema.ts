@@ -10,7 +10,19 @@
  * GPU time is counted in GPU-seconds (exact integers); GPU-hours = GPU-seconds / 3600. See indexer/README.md.
  * Outage time is counted in unit-seconds on a lease (as the contract bills it) and in GPU-seconds elsewhere.
  */
-import { index, onchainTable, relations, type PgColumnsBuilders } from "ponder";
+import { index, onchainTable, relations } from "ponder";
+import { gpuModelDayStat, gpuModelStat, regionDayStat, regionStat } from "./schema/stats.ts";
+import {
+  attestation,
+  audit,
+  buyerVetting,
+  offerRequirement,
+  policyCredential,
+  review,
+} from "./schema/attestations.ts";
+
+export * from "./schema/attestations.ts";
+export * from "./schema/stats.ts";
 
 /** The market contract: its configuration and global counters. */
 export const market = onchainTable("market", (t) => ({
@@ -75,6 +87,30 @@ export const provider = onchainTable(
     activeLeases: t.integer().notNull(),
     firstSeenAt: t.bigint().notNull(),
     lastSeenAt: t.bigint().notNull(),
+    // Reputation inputs (sdk/src/reputation.ts): each weight is micro-USD of protocol fee, converted at the
+    // reference rates, so that padding the record costs what the padding leases pay. See indexer/README.md.
+    /** Σ fee its ended leases paid: usd(floor(accrued × feeBps / 10,000)), booked at LeaseEnded. */
+    feesPaidUsdMicros: t.bigint().notNull(),
+    /** Σ that paid fee over its leases ended Expired or BuyerTerminated. */
+    completedWeight: t.bigint().notNull(),
+    /** Σ usd(floor(deposit × feeBps / 10,000)) over its leases ended NoShowCancelled, ProviderTerminated or OutageUnresolved. */
+    faultWeight: t.bigint().notNull(),
+    /** The NoShowCancelled part of faultWeight. */
+    noShowWeight: t.bigint().notNull(),
+    /** Σ paid fee over its ended leases that were activated. */
+    deliveredWeight: t.bigint().notNull(),
+    /** Σ floor(fee × delivered / (delivered + down in outages open ≥ 900 s)) over the same leases. */
+    uptimeWeight: t.bigint().notNull(),
+    /** Σ its lease's paid fee over reviews whose lease has ended. */
+    reviewWeight: t.bigint().notNull(),
+    /** Σ paid fee × score over the same reviews. */
+    reviewScoreWeight: t.bigint().notNull(),
+    /** Latest validUntil of an unrevoked Pass audit of one of its offers by a published auditor; 0 if none. */
+    auditedUntil: t.bigint().notNull(),
+    /** Reviews of its leases. */
+    reviewCount: t.integer().notNull(),
+    /** Audits of its offers, by any auditor, revoked ones included. */
+    auditCount: t.integer().notNull(),
   }),
   // The explorer's provider orders (./src/api/explorer/providers.ts): each sort column, then the id.
   (table) => ({
@@ -244,6 +280,14 @@ export const lease = onchainTable(
     outageDowntime: t.bigint().notNull(),
     /** Down unit-seconds of resolved outages and raises; once ended, the open outage's up to the end too. */
     downUnitSeconds: t.bigint().notNull(),
+    /** When the open outage was first reported (a raise keeps it); null when none is open. */
+    outageStartedAt: t.bigint(),
+    /** downUnitSeconds when the open outage was first reported; 0 when none is open. */
+    outageStartDownUnitSeconds: t.bigint().notNull(),
+    /** Down unit-seconds of the outages that stayed open at least 900 s (shorter ones are not held against it). */
+    longDownUnitSeconds: t.bigint().notNull(),
+    /** Its buyer's review (the attestation's uid); null before any. */
+    review: t.text(),
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({
@@ -388,70 +432,27 @@ export const accountSpending = onchainTable(
   (table) => ({ accountIdx: index().on(table.account) }),
 );
 
-/** Columns every market statistic has, all-time or per day. */
-const statColumns = (t: PgColumnsBuilders) => ({
-  paymentToken: t.text().notNull(),
-  leasesOpened: t.integer().notNull(),
-  leasesEnded: t.integer().notNull(),
-  gpuSecondsLeased: t.bigint().notNull(),
-  gpuSecondsReleased: t.bigint().notNull(),
-  volume: t.bigint().notNull(),
-  refunded: t.bigint().notNull(),
-  avgPricePerGpuHour: t.bigint().notNull(),
-  activeLeases: t.integer().notNull(),
-  /** Outage reports filed (raises included). */
-  outageReports: t.integer().notNull(),
-  /** GPU-seconds delivered (billed) by leases that ended, counted at their end. */
-  gpuSecondsDelivered: t.bigint().notNull(),
-  /** GPU-seconds down of leases that ended, counted at their end. */
-  gpuSecondsDown: t.bigint().notNull(),
-  updatedAt: t.bigint().notNull(),
-});
-
-/** All-time statistics of one GPU model in one payment token. */
-export const gpuModelStat = onchainTable("gpu_model_stat", (t) => ({
-  id: t.text().primaryKey(),
-  gpuModel: t.text().notNull(),
-  ...statColumns(t),
-}));
-
-/** One UTC day of one GPU model in one payment token: the price index and the volume charts. */
-export const gpuModelDayStat = onchainTable(
-  "gpu_model_day_stat",
-  (t) => ({
-    id: t.text().primaryKey(),
-    gpuModel: t.text().notNull(),
-    day: t.integer().notNull(),
-    date: t.bigint().notNull(),
-    ...statColumns(t),
-  }),
-  (table) => ({ modelDayIdx: index().on(table.gpuModel, table.day) }),
-);
-
-/** All-time statistics of one region in one payment token. */
-export const regionStat = onchainTable("region_stat", (t) => ({
-  id: t.text().primaryKey(),
-  region: t.text().notNull(),
-  ...statColumns(t),
-}));
-
-/** One UTC day of one region in one payment token. */
-export const regionDayStat = onchainTable(
-  "region_day_stat",
-  (t) => ({
-    id: t.text().primaryKey(),
-    region: t.text().notNull(),
-    day: t.integer().notNull(),
-    date: t.bigint().notNull(),
-    ...statColumns(t),
-  }),
-  (table) => ({ regionDayIdx: index().on(table.region, table.day) }),
-);
-
 export const providerRelations = relations(provider, ({ many }) => ({
   offers: many(offer),
   leases: many(lease),
   earnings: many(providerEarning),
+  audits: many(audit),
+  reviews: many(review),
+}));
+
+export const auditRelations = relations(audit, ({ one }) => ({
+  offer: one(offer, { fields: [audit.offer], references: [offer.id] }),
+  provider: one(provider, { fields: [audit.provider], references: [provider.id] }),
+}));
+
+export const reviewRelations = relations(review, ({ one }) => ({
+  lease: one(lease, { fields: [review.lease], references: [lease.id] }),
+  provider: one(provider, { fields: [review.provider], references: [provider.id] }),
+  buyer: one(account, { fields: [review.buyer], references: [account.id] }),
+}));
+
+export const offerRequirementRelations = relations(offerRequirement, ({ one }) => ({
+  provider: one(provider, { fields: [offerRequirement.provider], references: [provider.id] }),
 }));
 
 export const providerEarningRelations = relations(providerEarning, ({ one }) => ({
@@ -471,6 +472,7 @@ export const offerRelations = relations(offer, ({ one, many }) => ({
   }),
   priceChanges: many(offerPriceChange),
   leases: many(lease),
+  audits: many(audit),
 }));
 
 export const offerAttestationRelations = relations(offerAttestation, ({ one }) => ({
@@ -487,6 +489,7 @@ export const leaseRelations = relations(lease, ({ one, many }) => ({
   provider: one(provider, { fields: [lease.provider], references: [provider.id] }),
   buyer: one(account, { fields: [lease.buyer], references: [account.id] }),
   paymentToken: one(paymentToken, { fields: [lease.paymentToken], references: [paymentToken.id] }),
+  review: one(review, { fields: [lease.review], references: [review.id] }),
   events: many(leaseEvent),
 }));
 
@@ -564,6 +567,12 @@ for (const table of [
   gpuModelDayStat,
   regionStat,
   regionDayStat,
+  attestation,
+  audit,
+  review,
+  buyerVetting,
+  offerRequirement,
+  policyCredential,
 ]) {
   const id: { mapToDriverValue: (value: unknown) => unknown } = table.id;
   const toDriver = id.mapToDriverValue.bind(id);

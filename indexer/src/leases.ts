@@ -4,6 +4,7 @@
  */
 import { ponder } from "ponder:registry";
 import { availabilityBps } from "@gridlease/sdk/pricing";
+import { feeOn } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
 import { account, lease, leaseEvent, offer } from "ponder:schema";
 import {
@@ -21,6 +22,7 @@ import {
   upsertPaymentToken,
   upsertAccount,
 } from "./store.ts";
+import { leaseEndEvidence, longOutageDown, withEvidence } from "./reputation.ts";
 
 type Hex = `0x${string}`;
 
@@ -83,6 +85,10 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     outageReports: 0,
     outageDowntime: 0n,
     downUnitSeconds: 0n,
+    outageStartedAt: null,
+    outageStartDownUnitSeconds: 0n,
+    longDownUnitSeconds: 0n,
+    review: null,
     updatedAt: timestamp,
   });
 
@@ -241,6 +247,10 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   const delivered = before.gpusPerUnit * (before.units * served - downUnitSeconds);
   const down = before.gpusPerUnit * downUnitSeconds;
   const released = before.gpus * before.duration - delivered;
+  // The open outage closes with the lease; only outages open 900 s or more count against its uptime.
+  const longDownUnitSeconds =
+    before.longDownUnitSeconds + longOutageDown(before, a.endTime, downUnitSeconds);
+  const fee = feeOn(a.accrued, before.feeBps);
   await db.update(lease, { id }).set({
     status: "Ended",
     endReason: reason,
@@ -254,7 +264,17 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     downUnits: 0n,
     outageSince: null,
     downUnitSeconds,
+    outageStartedAt: null,
+    outageStartDownUnitSeconds: 0n,
+    longDownUnitSeconds,
     updatedAt: timestamp,
+  });
+  const evidence = await leaseEndEvidence(db, before, {
+    reason: a.reason,
+    accrued: a.accrued,
+    activated: wasActive,
+    gpuSecondsServed: delivered,
+    gpuSecondsDown: before.gpusPerUnit * longDownUnitSeconds,
   });
   const o = await db.update(offer, { id: before.offer }).set((row) => ({
     unitsInUse: row.unitsInUse - before.units,
@@ -278,6 +298,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
       pendingLeases: row.pendingLeases - (wasActive ? 0 : 1),
       activeLeases: row.activeLeases - (wasActive ? 1 : 0),
+      ...withEvidence(row, evidence),
     };
   });
   await upsertAccount(db, before.buyer, timestamp, (row) => ({
@@ -318,6 +339,8 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       gpuSecondsDown: down,
       refunded: a.refund,
       activeLeases: wasActive ? -1 : 0,
+      feesPaid: fee,
+      feeWeightedPriceSum: before.pricePerGpuHour * fee,
     },
     timestamp,
   );

@@ -7,6 +7,7 @@
 import { ponder } from "ponder:registry";
 import { lease, leaseEvent } from "ponder:schema";
 import { idOf, leaseEventRow, recordStats, upsertAccount, upsertProvider } from "./store.ts";
+import { longOutageDown } from "./reputation.ts";
 
 type Hex = `0x${string}`;
 
@@ -25,6 +26,10 @@ ponder.on("GridleaseMarket:OutageReported", async ({ event, context }) => {
       ? before.downUnits * (timestamp - before.outageSince)
       : 0n;
   await db.update(lease, { id }).set({
+    // A first report opens the outage; a raise keeps its start (how long it stays open decides if it counts).
+    ...(wasOpen
+      ? {}
+      : { outageStartedAt: timestamp, outageStartDownUnitSeconds: before.downUnitSeconds }),
     outageOpen: true,
     downUnits: a.downUnits,
     outageSince: timestamp,
@@ -58,6 +63,10 @@ ponder.on("GridleaseMarket:OutageResolved", async ({ event, context }) => {
   const a = event.args;
   const accessChanged = a.encryptedAccess !== "0x";
   const l = await db.update(lease, { id: a.leaseId.toString() }).set((row) => ({
+    longDownUnitSeconds:
+      row.longDownUnitSeconds + longOutageDown(row, timestamp, a.downUnitSeconds),
+    outageStartedAt: null,
+    outageStartDownUnitSeconds: 0n,
     outageOpen: false,
     downUnits: 0n,
     outageSince: null,

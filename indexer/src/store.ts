@@ -170,6 +170,17 @@ const newProvider = (id: string, timestamp: bigint): ProviderRow => ({
   activeLeases: 0,
   firstSeenAt: timestamp,
   lastSeenAt: timestamp,
+  feesPaidUsdMicros: 0n,
+  completedWeight: 0n,
+  faultWeight: 0n,
+  noShowWeight: 0n,
+  deliveredWeight: 0n,
+  uptimeWeight: 0n,
+  reviewWeight: 0n,
+  reviewScoreWeight: 0n,
+  auditedUntil: 0n,
+  reviewCount: 0,
+  auditCount: 0,
 });
 
 /**
@@ -320,6 +331,8 @@ export interface StatDelta {
   outageReports?: number;
   gpuSecondsDelivered?: bigint;
   gpuSecondsDown?: bigint;
+  feesPaid?: bigint;
+  feeWeightedPriceSum?: bigint;
 }
 
 interface StatRow {
@@ -334,6 +347,8 @@ interface StatRow {
   outageReports: number;
   gpuSecondsDelivered: bigint;
   gpuSecondsDown: bigint;
+  feesPaid: bigint;
+  feeWeightedPriceSum: bigint;
   updatedAt: bigint;
 }
 
@@ -355,6 +370,8 @@ function applied(row: StatRow, d: StatDelta, timestamp: bigint, activeLeases: nu
     outageReports: row.outageReports + (d.outageReports ?? 0),
     gpuSecondsDelivered: row.gpuSecondsDelivered + (d.gpuSecondsDelivered ?? 0n),
     gpuSecondsDown: row.gpuSecondsDown + (d.gpuSecondsDown ?? 0n),
+    feesPaid: row.feesPaid + (d.feesPaid ?? 0n),
+    feeWeightedPriceSum: row.feeWeightedPriceSum + (d.feeWeightedPriceSum ?? 0n),
     updatedAt: timestamp,
   };
 }
@@ -371,6 +388,8 @@ const ZERO: StatRow = {
   outageReports: 0,
   gpuSecondsDelivered: 0n,
   gpuSecondsDown: 0n,
+  feesPaid: 0n,
+  feeWeightedPriceSum: 0n,
   updatedAt: 0n,
 };
 

@@ -4,12 +4,15 @@
  * and the statistics (per GPU model and region, all-time and per UTC day), the per-token, per-provider and
  * per-buyer totals and the lease counts against figures recomputed here from those reads and the market's raw
  * logs. The indexers never call the contract; this check does, so that the expected entities committed as fixtures
- * are not merely what one indexer happened to compute.
+ * are not merely what one indexer happened to compute. The attestation entities and the providers' reputation
+ * inputs are checked against EAS and AttestationPolicy in ./check-chain-eas.ts.
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import { getContract, keccak256, type Address, type Hex } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
+import { feeOn } from "@gridlease/sdk/pricing";
+import { checkAttestationsAgainstChain } from "./check-chain-eas.ts";
 import type { EntityDump } from "../../test/indexer/support/subgraph-runtime.ts";
 
 const STATUS = ["None", "Pending", "Active", "Active", "Ended"]; // LeaseStatus; Expired is still Active until closed
@@ -144,6 +147,8 @@ interface Stat {
   outageReports: number;
   gpuSecondsDelivered: bigint;
   gpuSecondsDown: bigint;
+  feesPaid: bigint;
+  feeWeightedPriceSum: bigint;
   updatedAt: bigint;
 }
 type StatDelta = Partial<Omit<Stat, "updatedAt">>;
@@ -159,6 +164,8 @@ const emptyStat = (): Stat => ({
   outageReports: 0,
   gpuSecondsDelivered: 0n,
   gpuSecondsDown: 0n,
+  feesPaid: 0n,
+  feeWeightedPriceSum: 0n,
   updatedAt: 0n,
 });
 
@@ -179,6 +186,8 @@ interface LeaseFacts {
   accrued: bigint;
   duration: bigint;
   downUnitSeconds: bigint;
+  feeBps: bigint;
+  pricePerGpuHour: bigint;
   /** From the logs: activated, contracted seconds (opening + extensions), paid in (deposit + top-ups), refunded. */
   activated: boolean;
   contracted: bigint;
@@ -236,6 +245,8 @@ async function checkTotalsAgainstChain(
       accrued: v.accrued,
       duration: v.duration,
       downUnitSeconds: v.downUnitSeconds,
+      feeBps: v.feeBps,
+      pricePerGpuHour: v.pricePerGpuHour,
       activated: false,
       contracted: 0n,
       paidIn: 0n,
@@ -262,6 +273,8 @@ async function checkTotalsAgainstChain(
     s.outageReports += d.outageReports ?? 0;
     s.gpuSecondsDelivered += d.gpuSecondsDelivered ?? 0n;
     s.gpuSecondsDown += d.gpuSecondsDown ?? 0n;
+    s.feesPaid += d.feesPaid ?? 0n;
+    s.feeWeightedPriceSum += d.feeWeightedPriceSum ?? 0n;
     s.updatedAt = at;
     table.set(id, s);
     return s;
@@ -316,9 +329,12 @@ async function checkTotalsAgainstChain(
         l.refund = log.args.refund;
         l.endTime = log.args.endTime;
         const { delivered, down } = gpuSecondsAtEnd(l);
+        const fee = feeOn(log.args.accrued, l.feeBps);
         record(
           l,
           {
+            feesPaid: fee,
+            feeWeightedPriceSum: l.pricePerGpuHour * fee,
             leasesEnded: 1,
             refunded: log.args.refund,
             activeLeases: l.activated ? -1 : 0,
@@ -385,6 +401,13 @@ async function checkTotalsAgainstChain(
         problems.push(`${entity} ${id}: indexed, but no event on the chain moves it`);
   }
   problems.push(...checkOwnerTotals(dump, leases));
+  const evidence = new Map(
+    [...leases].map(([id, l]) => [
+      id,
+      { ...l, delivered: l.status === "Ended" ? gpuSecondsAtEnd(l).delivered : 0n },
+    ]),
+  );
+  problems.push(...(await checkAttestationsAgainstChain(connection, market, dump, evidence)));
   return problems;
 }
 

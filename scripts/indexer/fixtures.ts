@@ -2,10 +2,12 @@
  * `npm run fixtures:indexer`: regenerates the indexer parity fixtures under test/indexer/fixtures/.
  *
  *   1. builds the subgraph (graph codegen + graph build);
- *   2. runs the parity scenario (scripts/indexer/scenario.ts) on a fresh in-process Hardhat chain;
- *   3. exports every market log as an event vector (decoded args + block and transaction metadata);
- *   4. feeds the vectors through the compiled subgraph and checks the resulting entities against the contract's
- *      own reads (scripts/indexer/check-chain.ts);
+ *   2. runs the parity scenario (scripts/indexer/scenario.ts) with its attestation history (./scenario-eas.ts) on a
+ *      fresh in-process Hardhat chain;
+ *   3. exports every log of the market, EAS, the resolvers and the policy as an event vector (decoded args + block
+ *      and transaction metadata);
+ *   4. feeds the vectors through the compiled subgraph and checks the resulting entities against the contracts'
+ *      own reads (scripts/indexer/check-chain.ts, check-chain-eas.ts);
  *   5. writes scenario-events.json and scenario-entities.json.
  *
  * The tests then require both indexers to produce exactly these entities.
@@ -28,7 +30,7 @@ const build = spawnSync("npm", ["run", "build", "--workspace", "@gridlease/subgr
 if (build.status !== 0) throw new Error("the subgraph build failed");
 
 const connection = await network.create();
-const result = await runScenario(connection);
+const result = await runScenario(connection, { attestations: true });
 const vectors = await exportVectors(await connection.viem.getPublicClient(), result.market);
 
 const runtime = await SubgraphRuntime.load();

@@ -1,65 +1,54 @@
 /**
  * The indexer parity scenario: a small market history that emits every market event but the credit ones (its
- * tokens never refuse a payout, so nothing is credited) and ends leases for every reason, with every block's
- * timestamp fixed, so that replaying it on any fresh Hardhat chain (in-process or
- * `hardhat node`) produces the same blocks, transactions and logs.
+ * tokens never refuse a payout, so nothing is credited), ends leases for every reason, and emits every event of EAS's
+ * attestations, the three Gridlease resolvers and AttestationPolicy (./scenario-eas.ts: audits, reviews, vetting, a
+ * self-dealing provider), with every block's timestamp fixed, so that replaying it on any fresh Hardhat chain
+ * (in-process or `hardhat node`) produces the same blocks, transactions and logs.
  *
  * One offer publishes an NVIDIA attestation claim made with the SDK's test PKI. Its report and chain differ with each
  * replay (a fresh synthetic GPU, and a nonce bound to a block hash, which depends on the genesis time): the parity
  * tests compare them between the two indexers on the same chain, and mask them against the committed fixtures.
  *
- * The contracts are deployed from the first account in the order that puts the market at the address
- * @gridlease/sdk records for chain 31337, so the Ponder config (which reads that address) indexes it. Every later
- * transaction goes through the shared block batcher (../lib/block-batcher.ts), one transaction per block.
+ * The contracts are deployed from the first account in the order that puts each at the address @gridlease/sdk
+ * records for chain 31337, so the Ponder config (which reads those addresses) indexes them. Every later
+ * transaction goes through the shared block batcher (../lib/block-batcher.ts, see ./scenario-context.ts), one
+ * transaction per block.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import {
-  bytesToHex,
-  getAddress,
-  maxUint256,
-  parseEventLogs,
-  type Abi,
-  type Address,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  type Hex,
-} from "viem";
-import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
+import { bytesToHex, getAddress, maxUint256, parseEventLogs, type Address, type Hex } from "viem";
+import { gridleaseMarketAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { deployments } from "@gridlease/sdk/deployments";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import { encodeClaimCertChain, generationCode } from "@gridlease/sdk/attestation";
 import { createTestGpu } from "@gridlease/sdk/attestation/testing";
-import { BlockBatcher } from "../lib/block-batcher.ts";
+import {
+  DAY,
+  HOUR,
+  SCENARIO_START,
+  scenarioContext,
+  type ScenarioContext,
+  type ScenarioPublicClient,
+} from "./scenario-context.ts";
+import {
+  ATTESTATION_ABIS,
+  attestationAddresses,
+  attestationSteps,
+  deployAttestations,
+  type AttestationActors,
+  type AttestationResult,
+} from "./scenario-eas.ts";
 import { GRID, USD } from "../lib/fixture.ts";
 
-/** 2030-01-01T00:00:00Z: every scenario block is timed from here, on UTC day boundaries. */
-export const SCENARIO_START = 1_893_456_000n;
-export const HOUR = 3600n;
-export const DAY = 86_400n;
+export {
+  DAY,
+  HOUR,
+  SCENARIO_START,
+  scenarioContext,
+  type ScenarioContext,
+  type ScenarioPublicClient,
+} from "./scenario-context.ts";
+
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Address;
-
-/** A fixed clock: each transaction lands in its own block, `STEP` seconds after the previous one. */
-const STEP = 12n;
-/**
- * The gas limit of every scenario transaction: above the costliest (createOffer), and with one transaction per
- * block it only has to fit the block. It is part of each transaction, so changing it changes every hash.
- */
-const GAS = 1_000_000n;
-
-type MarketAbi = typeof gridleaseMarketAbi;
-type UsdAbi = typeof testUSDAbi;
-type GridAbi = typeof gridleaseTokenAbi;
-/** A state-changing call of `abi`'s contract from `from`, its name and arguments checked against the ABI. */
-type Call<abi extends Abi> = <F extends ContractFunctionName<abi, "nonpayable">>(
-  from: Address,
-  functionName: F,
-  args: ContractFunctionArgs<abi, "nonpayable", F>,
-) => Promise<void>;
-
-/** The public client a Hardhat network connection hands out (what `exportVectors` reads the logs with). */
-export type ScenarioPublicClient = Awaited<
-  ReturnType<NetworkConnection["viem"]["getPublicClient"]>
->;
 
 export interface ScenarioResult {
   market: Address;
@@ -71,94 +60,18 @@ export interface ScenarioResult {
   leases: Record<string, bigint>;
   /** The offer whose provider published an attestation claim, and the test PKI root its chain ends at. */
   attestation: { offerId: bigint; roots: { device: Uint8Array[] } };
+  /** The EAS attestations, offers and leases of the attestation steps (./scenario-eas.ts), when run. */
+  attested?: AttestationResult;
 }
-
-/** Connects the wallet clients, the block batcher and a deterministic clock to `connection`. */
-export async function scenarioContext(connection: NetworkConnection, start = SCENARIO_START) {
-  const { viem } = connection;
-  const publicClient = await viem.getPublicClient();
-  const wallets = await viem.getWalletClients();
-  const blocks = new BlockBatcher(connection.provider);
-  let now = start;
-  const latest = (await publicClient.getBlock()).timestamp;
-  if (latest > now)
-    throw new Error(`the chain's time (${latest}) is past the scenario start (${now})`);
-
-  /** Times the next automined block at the next clock tick (deployments go around the batcher). */
-  async function nextBlockAt() {
-    now += STEP;
-    await connection.networkHelpers.time.setNextBlockTimestamp(now);
-  }
-  /**
-   * Sends one transaction from a viem contract instance in a block of its own at the next clock tick (automine on,
-   * so outside `batched`) and checks its receipt. The scenario itself goes through the batcher; this is for callers
-   * that extend it with viem contracts (cli/test/explore.test.ts).
-   */
-  async function send(call: () => Promise<Hex>) {
-    await nextBlockAt();
-    const hash = await call();
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
-    return receipt;
-  }
-  /**
-   * Runs `steps` with automine off, so that `market`, `usd` and `grid` calls go through the batcher; automine is
-   * back on afterwards, even if a step fails.
-   */
-  async function batched(steps: () => Promise<void>) {
-    await blocks.start();
-    try {
-      // The node holds the keys of all its wallets: no impersonation.
-      for (const w of wallets) await blocks.addSender(w.account.address, false);
-      await steps();
-    } finally {
-      await blocks.finish();
-    }
-  }
-  /** A caller of one contract (inside `batched`): each call is mined alone in a block at the next clock tick. */
-  const caller =
-    <const abi extends Abi>(abi: abi, to: Address): Call<abi> =>
-    async (from, functionName, args) => {
-      now += STEP;
-      blocks.at(now);
-      await blocks.write({ from, to, abi, functionName, args, gas: GAS });
-      // mine() checks the receipt: a reverted call stops the scenario here.
-      await blocks.mine();
-    };
-  return {
-    viem,
-    publicClient,
-    wallets,
-    blocks,
-    batched,
-    send,
-    nextBlockAt,
-    caller,
-    /** Callers of the scenario's three contracts at these addresses (to use inside `batched`). */
-    contracts: (addresses: { market: Address; usd: Address; grid: Address }) => ({
-      market: caller<MarketAbi>(gridleaseMarketAbi, addresses.market),
-      usd: caller<UsdAbi>(testUSDAbi, addresses.usd),
-      grid: caller<GridAbi>(gridleaseTokenAbi, addresses.grid),
-    }),
-    /** Moves the clock forward; the next transaction lands `seconds` + one step later. */
-    advance: (seconds: bigint) => {
-      now += seconds;
-    },
-    /** Moves the clock to `t` (the next transaction lands one step after it). */
-    advanceTo: (t: bigint) => {
-      if (t < now) throw new Error(`cannot move the clock back from ${now} to ${t}`);
-      now = t;
-    },
-    now: () => now,
-  };
-}
-
-export type ScenarioContext = Awaited<ReturnType<typeof scenarioContext>>;
 
 /** Deploys GRID, TestUSD, the allowlist policy and the market as sdk/ expects, and allows both tokens. */
 export async function deployForIndexer(ctx: ScenarioContext) {
   const { viem, wallets } = ctx;
   const [deployer, treasury] = wallets;
+  // The order of the Ignition module (ignition/modules/Gridlease*.ts), so every address is the SDK's: the
+  // indexers tell tUSD from GRID (and weigh fees at their reference rates) by those addresses.
+  await ctx.nextBlockAt();
+  await viem.deployContract("AllowlistPolicy");
   await ctx.nextBlockAt();
   const grid = await viem.deployContract("GridleaseToken", [
     deployer.account.address,
@@ -166,8 +79,6 @@ export async function deployForIndexer(ctx: ScenarioContext) {
   ]);
   await ctx.nextBlockAt();
   const usd = await viem.deployContract("TestUSD");
-  await ctx.nextBlockAt();
-  await viem.deployContract("AllowlistPolicy");
   await ctx.nextBlockAt();
   const market = await viem.deployContract("GridleaseMarket", [
     deployer.account.address,
@@ -177,22 +88,37 @@ export async function deployForIndexer(ctx: ScenarioContext) {
     3600n,
     5_000n,
   ]);
-  const expected = deployments["31337"].contracts.GridleaseMarket.address;
-  if (getAddress(market.address) !== getAddress(expected)) {
-    throw new Error(
-      `the market deployed at ${market.address}, but sdk/ expects ${expected}: deploy on a fresh chain, or run \`npm run codegen\``,
-    );
+  const recorded = deployments["31337"].contracts;
+  for (const [name, deployed, expected] of [
+    ["GridleaseMarket", market.address, recorded.GridleaseMarket.address],
+    ["GridleaseToken", grid.address, recorded.GridleaseToken.address],
+    ["TestUSD", usd.address, recorded.TestUSD.address],
+  ] as const) {
+    if (getAddress(deployed) !== getAddress(expected)) {
+      throw new Error(
+        `${name} deployed at ${deployed}, but sdk/ expects ${expected}: deploy on a fresh chain, or run \`npm run codegen\``,
+      );
+    }
   }
+  // Before any other transaction of the deployer: the Ignition module's nonces put them right after the market.
+  const eas = await deployAttestations(ctx, market.address);
   const call = ctx.contracts({ market: market.address, usd: usd.address, grid: grid.address });
   await ctx.batched(async () => {
     await call.market(deployer.account.address, "setPaymentToken", [usd.address, true]);
     await call.market(deployer.account.address, "setPaymentToken", [grid.address, true]);
   });
-  return { market, usd, grid };
+  return { market, usd, grid, eas };
 }
 
-/** Runs the whole parity scenario on a fresh chain. */
-export async function runScenario(connection: NetworkConnection): Promise<ScenarioResult> {
+/**
+ * Runs the parity scenario on a fresh chain. With `attestations`, the EAS history of ./scenario-eas.ts too: audits,
+ * reviews, buyer vetting and a self-dealing provider (two more offers and two more leases, 11 and 12); without it,
+ * the market history alone (the attestation contracts are deployed, and emit nothing).
+ */
+export async function runScenario(
+  connection: NetworkConnection,
+  opts: { attestations?: boolean } = {},
+): Promise<ScenarioResult> {
   const ctx = await scenarioContext(connection);
   const { wallets } = ctx;
   const { market, usd, grid } = await deployForIndexer(ctx);
@@ -201,15 +127,30 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
   await ctx.nextBlockAt();
   const stray = await ctx.viem.deployContract("TestUSD");
   const onStray = ctx.caller(testUSDAbi, stray.address);
-  const [owner, , provider, buyer, other, provider2, buyer2] = wallets.map(
-    (w) => w.account.address,
-  );
+  const accounts = wallets.map((w) => w.account.address);
+  const [owner, , provider, buyer, other, provider2, buyer2, sybil] = accounts;
+  const actors: AttestationActors = {
+    provider,
+    provider2,
+    buyer,
+    buyer2,
+    other,
+    auditor: accounts[17]!,
+    unlisted: accounts[18]!,
+    sybil,
+  };
   const leases: ScenarioResult["leases"] = {};
+  const attested: AttestationResult = {
+    audits: { trusted: "0x", revoked: "0x", failed: "0x", unlisted: "0x", expired: "0x" },
+    vetting: { vetted: "0x", revoked: "0x" },
+    offers: { vetted: 0n, selfDealt: 0n },
+    selfDealt: [],
+  };
   const gpu = await createTestGpu();
 
   await ctx.batched(async () => {
     // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
-    for (const who of [buyer, buyer2, other]) {
+    for (const who of [buyer, buyer2, other, sybil]) {
       await call.usd(owner, "mint", [who, USD("1000000")]);
     }
     for (const who of [provider, provider2, buyer, buyer2, other]) {
@@ -408,6 +349,23 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     ctx.advance(16n * 60n);
     await call.market(other, "endUnresolvedOutage", [unresolved]);
 
+    // Attestations (./scenario-eas.ts): audits, reviews of ended leases and of one left active, a review of
+    // lease 9 while it runs (weighed when it closes below), buyer vetting behind an offer's requirement.
+    const steps = opts.attestations
+      ? attestationSteps(ctx, { market: market.address, usd: usd.address }, actors, {
+          nextOfferId: 4n,
+          nextLeaseId: leaseCount + 1n,
+        })
+      : undefined;
+    if (steps) {
+      attested.audits = await steps.audits();
+      await steps.reviewsOfEnded({ expired, buyerTerminated, active });
+      await steps.reviewWhileActive(outages);
+      const vetting = await steps.vetting();
+      attested.vetting = { vetted: vetting.vetted, revoked: vetting.revoked };
+      attested.offers.vetted = vetting.offer;
+    }
+
     // Lease 9, past its moved end (six hours plus about 1.3 hours of downtime), closed by its buyer.
     ctx.advanceTo(outagesStart + 8n * HOUR);
     await call.market(buyer, "closeLease", [outages]);
@@ -428,6 +386,13 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       bytesToHex(gpu.report(nonce)),
       encodeClaimCertChain(gpu.certChainPem),
     ]);
+
+    // Leases 11 and 12: provider2 pads its record from a second address (a fee-free offer, 5-star reviews).
+    if (steps) {
+      const selfDealt = await steps.selfDealing();
+      attested.offers.selfDealt = selfDealt.offer;
+      attested.selfDealt = selfDealt.leases;
+    }
 
     Object.assign(leases, {
       expired,
@@ -450,6 +415,7 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
     lastBlock: await ctx.publicClient.getBlockNumber(),
     leases,
     attestation: { offerId: 1n, roots: gpu.roots },
+    ...(opts.attestations ? { attested } : {}),
   };
 }
 
@@ -484,7 +450,7 @@ export async function moreLeases(
   return publicClient.getBlockNumber();
 }
 
-/** One decoded market log with the block and transaction metadata a subgraph handler sees. */
+/** One decoded log with the block and transaction metadata a subgraph handler sees. */
 export interface EventVector {
   event: string;
   address: Address;
@@ -511,15 +477,25 @@ const jsonable = (value: unknown): unknown => {
   return value;
 };
 
-/** Every log of the market from `fromBlock`, decoded, in chain order. */
+/** The events of every contract the indexers follow: the market, EAS, the resolvers and the policy. */
+const INDEXED_ABI = [gridleaseMarketAbi, ...ATTESTATION_ABIS].flat();
+
+/**
+ * Every log from `fromBlock` of the market and of the attestation contracts at the SDK's local addresses (where
+ * deployForIndexer puts them), decoded, in chain order.
+ */
 export async function exportVectors(
   publicClient: ScenarioPublicClient,
   market: Address,
   fromBlock = 0n,
   toBlock?: bigint,
 ): Promise<EventVector[]> {
-  const logs = await publicClient.getLogs({ address: market, fromBlock, toBlock });
-  const decoded = parseEventLogs({ abi: gridleaseMarketAbi, logs, strict: true });
+  const logs = await publicClient.getLogs({
+    address: [market, ...attestationAddresses()],
+    fromBlock,
+    toBlock,
+  });
+  const decoded = parseEventLogs({ abi: INDEXED_ABI, logs, strict: true });
   const blocks = new Map<bigint, { timestamp: bigint; hash: Hex | null; parentHash: Hex }>();
   const txs = new Map<Hex, { from: Address; to: Address | null }>();
   const vectors: EventVector[] = [];

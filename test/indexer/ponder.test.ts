@@ -51,12 +51,18 @@ import {
   createIndexerClient,
   getIndexedLease,
   getIndexedOffer,
+  getLeaseReview,
   getOfferClaim,
+  getOfferRequirement,
+  listAudits,
+  listBuyerVettings,
   listCredits,
   listOpenOutages,
   listOutageEvents,
   listProviders,
+  listReviews,
 } from "@gridlease/sdk/indexer";
+import { publishedAuditors } from "@gridlease/sdk/eas";
 
 let chain: Chain;
 let connection: NetworkConnection;
@@ -86,7 +92,7 @@ const head = async () => Number(await (await connection.viem.getPublicClient()).
 beforeAll(async () => {
   chain = await startChain();
   connection = await network.create({ network: "localhost", override: { url: chain.url } });
-  scenario = await runScenario(connection);
+  scenario = await runScenario(connection, { attestations: true });
   databases = await testDatabases();
   for (const kind of DATABASE_KINDS) await launch(kind);
   await onEach((_, p) => waitForIndexed(p, Number(scenario.lastBlock)));
@@ -210,6 +216,31 @@ describe.each(DATABASE_KINDS)("on %s", (kind) => {
       );
     });
 
+    it("serves the SDK's audit, review, vetting and requirement reads, and the providers' reputation inputs", async () => {
+      const client = createIndexerClient({ url: ponder.url });
+      const attested = scenario.attested!;
+      const audits = await listAudits(client, { offerId: 1n });
+      expect(audits.map((a) => a.uid)).toEqual([attested.audits.trusted]);
+      expect((await listAudits(client)).map((a) => a.uid).sort()).toEqual(
+        Object.values(attested.audits).sort(),
+      );
+      const review = (await getLeaseReview(client, scenario.leases.outages!))!;
+      expect(review).toMatchObject({ leaseId: scenario.leases.outages, score: 2, verified: false });
+      expect(review.feeWeight).toBeGreaterThan(0n);
+      const selfDealt = await listReviews(client, { leaseId: attested.selfDealt[0]! });
+      expect(selfDealt.map((r) => [r.score, r.feeWeight])).toEqual([[5, 0n]]);
+      const requirement = (await getOfferRequirement(client, attested.offers.vetted))!;
+      expect(requirement.attesters.map((a) => a.toLowerCase())).toEqual(
+        publishedAuditors(31337).map((a) => a.toLowerCase()),
+      );
+      const vettings = await listBuyerVettings(client);
+      expect(vettings.map((v) => v.uid).sort()).toEqual(Object.values(attested.vetting).sort());
+      const dump = await dumpPonder(ponder.url);
+      const provider = dump.Provider![dump.Offer!["1"]!.provider as string]!;
+      expect(provider).toMatchObject({ reviewCount: 3, auditCount: 3 });
+      expect(BigInt(provider.feesPaidUsdMicros as string)).toBeGreaterThan(0n);
+    });
+
     it("answers a malformed query with a GraphQL syntax error", async () => {
       const res = await graphql(ponder.url, `{ leases(limit: 1) { items { id }`);
       expect(res.data ?? null).toBeNull();
@@ -279,7 +310,7 @@ describe.each(DATABASE_KINDS)("on %s", (kind) => {
       const res = await sql(`select count(*) as n from lease`);
       expect(res.status).toBe(200);
       // PGlite answers a count as a number, node-postgres as a string (a bigint may exceed 2^53).
-      expect(JSON.stringify(await res.json())).toMatch(/"n":"?10"?[,}]/);
+      expect(JSON.stringify(await res.json())).toMatch(/"n":"?12"?[,}]/);
     });
 
     it("refuses every write over SQL and changes nothing", async () => {
@@ -317,14 +348,14 @@ describe("Ponder's reliability", () => {
     for (const kind of DATABASE_KINDS) await launch(kind, ponders.get(kind)!.database);
     await onEach((_, p) => waitForReady(p));
     const expected = await subgraphView(connection, scenario.market);
-    expect(Object.keys(expected.Lease!)).toHaveLength(16);
+    expect(Object.keys(expected.Lease!)).toHaveLength(18);
     await onEach(async (kind, p) => expect(await settle(p, expected), kind).toEqual(expected));
 
     // And goes on indexing new blocks live on the reused database.
     const live = await moreLeases(connection, scenario.market, { count: 2, buyer: 4, hours: 3n });
     await onEach((_, p) => waitForIndexed(p, Number(live)));
     const after = await subgraphView(connection, scenario.market);
-    expect(Object.keys(after.Lease!)).toHaveLength(18);
+    expect(Object.keys(after.Lease!)).toHaveLength(20);
     await onEach(async (kind, p) => expect(await settle(p, after), kind).toEqual(after));
     await onEach((_, p) => p.destroy());
   }, 300_000);

@@ -18,8 +18,16 @@ import { subgraphEntities } from "./support/subgraph-runtime.ts";
 
 const upperFirst = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
-/** Ponder column type -> the subgraph scalar it stands for. */
-function scalarOf(columnType: string, dataType: string): string {
+interface PonderColumn {
+  columnType: string;
+  dataType: string;
+  /** An array column's element column. */
+  baseColumn?: PonderColumn;
+}
+
+/** Ponder column type -> the subgraph scalar it stands for (a list of it for an array column: `[String]`). */
+function scalarOf({ columnType, dataType, baseColumn }: PonderColumn): string {
+  if (columnType === "PgArray" && baseColumn) return `[${scalarOf(baseColumn)}]`;
   if (columnType === "PgText") return "String";
   if (columnType === "PgHex") return "Bytes";
   if (columnType === "PgInteger") return "Int";
@@ -39,7 +47,7 @@ function ponderEntities() {
     const stored = new Map<string, string>();
     const nullable = new Set<string>();
     for (const [name, col] of Object.entries(getTableColumns(value))) {
-      stored.set(name, scalarOf(col.columnType, col.dataType));
+      stored.set(name, scalarOf(col));
       if (!col.notNull) nullable.add(name);
     }
     entities.set(upperFirst(exportName), { stored, nullable, derived: new Set() });
@@ -77,7 +85,10 @@ describe("the Ponder and subgraph schemas", () => {
       // A reference is stored as the referenced entity's id (text) with a `one` relation of the same name.
       expect(
         Object.fromEntries(
-          stored.map((f) => [f.name, f.reference ? "String" : f.type === "ID" ? "String" : f.type]),
+          stored.map((f) => {
+            const scalar = f.reference || f.type === "ID" ? "String" : f.type;
+            return [f.name, f.list ? `[${scalar}]` : scalar];
+          }),
         ),
       ).toEqual(Object.fromEntries(p.stored));
       expect(new Set(stored.filter((f) => f.nullable).map((f) => f.name))).toEqual(p.nullable);

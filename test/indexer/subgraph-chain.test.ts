@@ -2,8 +2,8 @@
  * The subgraph against the chain, in every `npm test` (not only when the fixtures are regenerated): the parity
  * scenario runs on a fresh in-process chain, the compiled WASM indexes its logs, and every entity is checked
  * against the contract's reads and against statistics recomputed from those reads and the raw logs
- * (scripts/indexer/check-chain.ts), the daily statistics and volume included. The checker is shown to catch a
- * tampered entity of each kind it recomputes.
+ * (scripts/indexer/check-chain.ts, check-chain-eas.ts), the daily statistics, volume, attestations and reputation
+ * inputs included. The checker is shown to catch a tampered entity of each kind it recomputes.
  */
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -20,7 +20,7 @@ let dump: EntityDump;
 
 beforeAll(async () => {
   connection = await network.create();
-  const result = await runScenario(connection);
+  const result = await runScenario(connection, { attestations: true });
   market = result.market;
   const runtime = await SubgraphRuntime.load();
   runtime.handleAll(await exportVectors(await connection.viem.getPublicClient(), market));
@@ -152,5 +152,42 @@ describe("the chain check", () => {
     expect(await problemsWith(tampered("Account", buyer, "pendingLeases", 0))).toEqual([
       `Account ${buyer} pendingLeases: indexed 0, from the chain 1`,
     ]);
+  });
+
+  it("reports reputation inputs, audits, reviews, vettings and requirements the chain does not give", async () => {
+    const provider = firstId("Provider");
+    for (const field of [
+      "feesPaidUsdMicros",
+      "faultWeight",
+      "uptimeWeight",
+      "reviewScoreWeight",
+      "auditedUntil",
+    ]) {
+      const want = dump.Provider![provider]![field];
+      expect(await problemsWith(tampered("Provider", provider, field, "1")), field).toEqual([
+        `provider ${provider} ${field}: indexed 1, on chain ${want}`,
+      ]);
+    }
+    const revoked = firstId("Audit", (r) => r.revokedAt !== null);
+    const revokedAt = dump.Audit![revoked]!.revokedAt;
+    expect(await problemsWith(tampered("Audit", revoked, "revokedAt", "0"))).toEqual([
+      `audit ${revoked} revokedAt: indexed 0, on chain ${revokedAt}`,
+    ]);
+    const review = firstId("Review", (r) => BigInt(r.feeWeight as string) > 0n);
+    expect(await problemsWith(tampered("Review", review, "feeWeight", "0"))).toEqual([
+      `review ${review} feeWeight: indexed 0, on chain ${dump.Review![review]!.feeWeight}`,
+    ]);
+    const vetting = firstId("BuyerVetting");
+    expect(await problemsWith(tampered("BuyerVetting", vetting, "expirationTime", "5"))).toEqual([
+      `vetting ${vetting} expirationTime: indexed 5, on chain ${dump.BuyerVetting![vetting]!.expirationTime}`,
+    ]);
+    const requirement = firstId("OfferRequirement");
+    const attesters = dump.OfferRequirement![requirement]!.attesters;
+    expect(
+      await problemsWith(tampered("OfferRequirement", requirement, "attesters", "0x01")),
+    ).toEqual([`requirement ${requirement} attesters: indexed 0x01, on chain ${attesters}`]);
+    const missing: EntityDump = structuredClone(dump);
+    delete missing.Attestation![firstId("Attestation")];
+    expect((await problemsWith(missing)).join("\n")).toMatch(/^Attestation ids: indexed /m);
   });
 });

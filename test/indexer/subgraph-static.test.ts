@@ -1,7 +1,8 @@
 /**
  * The subgraph checked statically, since no graph-node runs here: the schema stores no unbounded list (every list
- * is a `@derivedFrom` reverse lookup, which graph-node answers with a paged query), each `@derivedFrom` names a
- * reference back to its entity, and the rendered manifest has one handler for every event of the market's ABI.
+ * is a `@derivedFrom` reverse lookup, which graph-node answers with a paged query, or a list a contract bounds),
+ * each `@derivedFrom` names a reference back to its entity, and the rendered manifest has one data source per
+ * indexed contract with one handler for every event it indexes.
  * The checker is itself tested on schemas that break each rule.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -15,8 +16,15 @@ import {
   type TypeNode,
 } from "graphql";
 import { describe, expect, it } from "vitest";
-import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
-import { SCHEMA_PATH, SUBGRAPH_DIR } from "./support/subgraph-runtime.ts";
+import {
+  attestationPolicyAbi,
+  easAbi,
+  gridleaseAuditResolverAbi,
+  gridleaseMarketAbi,
+  gridleaseReviewResolverAbi,
+  gridleaseVettingResolverAbi,
+} from "@gridlease/sdk/abis";
+import { manifestDataSources, SCHEMA_PATH, SUBGRAPH_DIR } from "./support/subgraph-runtime.ts";
 
 /** The scalars a subgraph schema may use (The Graph's built-ins). */
 const GRAPH_SCALARS = new Set([
@@ -44,6 +52,12 @@ const PAGED_RELATIONS: [entity: string, field: string][] = [
   ["Offer", "priceChanges"],
   ["Lease", "events"],
 ];
+
+/**
+ * Stored lists whose length a contract bounds, so graph-node stores a few values, never an unbounded array: an
+ * offer requirement names 1 to 8 attesters (AttestationPolicy's InvalidAttesterCount).
+ */
+const BOUNDED_LISTS = ["OfferRequirement.attesters"];
 
 /** `Lease!` → { name: "Lease", list: false }; `[Lease!]!` → { name: "Lease", list: true }. */
 function shape(type: TypeNode): { name: string; list: boolean; listOfNonNull: boolean } {
@@ -74,6 +88,7 @@ function derivedFrom(field: FieldDefinitionNode): string | undefined {
 export function schemaProblems(
   sdl: string,
   pagedRelations: [entity: string, field: string][] = PAGED_RELATIONS,
+  boundedLists: string[] = BOUNDED_LISTS,
 ): string[] {
   const problems: string[] = [];
   const doc = parse(sdl);
@@ -104,7 +119,7 @@ export function schemaProblems(
         );
       const from = derivedFrom(field);
       if (from === undefined) {
-        if (t.list)
+        if (t.list && !(boundedLists.includes(at) && !entities.has(t.name)))
           problems.push(
             `${at} stores an unbounded list ([${t.name}]): every list must be a @derivedFrom field`,
           );
@@ -202,6 +217,15 @@ describe("the schema checker", () => {
     expect(schemaProblems(good, paged)).toEqual([]);
   });
 
+  it("accepts a stored list of scalars a contract bounds, but not one of references", () => {
+    const bounded = `
+      type Provider @entity(immutable: false) { id: ID! tags: [String!]! leases: [Lease!]! }
+      type Lease @entity(immutable: false) { id: ID! provider: Provider! }`;
+    expect(schemaProblems(bounded, [], ["Provider.tags", "Provider.leases"])).toEqual([
+      "Provider.leases stores an unbounded list ([Lease]): every list must be a @derivedFrom field",
+    ]);
+  });
+
   it("reports a stored list of references and one of scalars", () => {
     const bad = `
       type Provider @entity(immutable: false) { id: ID! leases: [Lease!]! tags: [String!] }
@@ -253,28 +277,68 @@ describe("the schema checker", () => {
 });
 
 describe("the rendered manifest", () => {
-  // The global setup (support/build-subgraph.ts) rendered it from the template, networks.json and the ABI.
+  // The global setup (support/build-subgraph.ts) rendered it from the template, networks.json and the ABIs.
   const manifest = readFileSync(join(SUBGRAPH_DIR, "subgraph.yaml"), "utf8");
-  const abi = (
-    JSON.parse(readFileSync(join(SUBGRAPH_DIR, "abis", "GridleaseMarket.json"), "utf8")) as {
-      type: string;
-    }[]
-  ).filter(isEvent);
-  // Ownership changes touch no entity: the only events the subgraph leaves out.
-  const indexed = (name: string) => !name.startsWith("Ownership");
+  const sources = manifestDataSources(manifest);
+  const abiOf = (name: string) =>
+    (
+      JSON.parse(readFileSync(join(SUBGRAPH_DIR, "abis", `${name}.json`), "utf8")) as {
+        type: string;
+      }[]
+    ).filter(isEvent);
+  /**
+   * What each data source leaves out: the market's and the policy's ownership changes touch no entity; of EAS, only
+   * attestations and revocations (offchain ones and timestamps are not Gridlease's).
+   */
+  const indexed = (source: string, name: string) =>
+    source === "EAS" ? ["Attested", "Revoked"].includes(name) : !name.startsWith("Ownership");
 
-  it("uses the SDK's market ABI (the one the app and Ponder read)", () => {
-    const sdkEvents = gridleaseMarketAbi.filter(isEvent).map(eventSignature).sort();
-    expect(abi.map(eventSignature).sort()).toEqual(sdkEvents);
+  it("has a data source for the market, EAS, the three resolvers and the policy, at networks.json's addresses", () => {
+    const networks = JSON.parse(readFileSync(join(SUBGRAPH_DIR, "networks.json"), "utf8"));
+    const [network, contracts] = Object.entries(networks)[0] as [
+      string,
+      Record<string, { address: string; startBlock: number }>,
+    ];
+    expect(sources.map((s) => s.name)).toEqual([
+      "GridleaseMarket",
+      "EAS",
+      "GridleaseAuditResolver",
+      "GridleaseReviewResolver",
+      "GridleaseVettingResolver",
+      "AttestationPolicy",
+    ]);
+    for (const s of sources)
+      expect(s.address, s.name).toBe(contracts[s.name]!.address.toLowerCase());
+    expect(manifest.match(/network: "([\w-]+)"/g)).toEqual(
+      sources.map(() => `network: "${network}"`),
+    );
   });
 
-  it("has one handler for each event of the ABI, with graph-node's signature and a handle<Event> name", () => {
-    const expected = abi
-      .filter((e) => indexed(e.name))
-      .map((e) => ({ event: eventSignature(e), handler: `handle${e.name}` }))
-      .sort((a, b) => a.event.localeCompare(b.event));
-    const handlers = manifestHandlers(manifest).sort((a, b) => a.event.localeCompare(b.event));
-    expect(handlers).toEqual(expected);
+  it("uses the SDK's ABIs (the ones the app and Ponder read)", () => {
+    const sdk: Record<string, readonly { type: string }[]> = {
+      GridleaseMarket: gridleaseMarketAbi,
+      EAS: easAbi,
+      GridleaseAuditResolver: gridleaseAuditResolverAbi,
+      GridleaseReviewResolver: gridleaseReviewResolverAbi,
+      GridleaseVettingResolver: gridleaseVettingResolverAbi,
+      AttestationPolicy: attestationPolicyAbi,
+    };
+    for (const s of sources) {
+      const sdkEvents = sdk[s.name]!.filter(isEvent).map(eventSignature).sort();
+      expect(abiOf(s.name).map(eventSignature).sort(), s.name).toEqual(sdkEvents);
+    }
+  });
+
+  it("has one handler for each indexed event of each ABI, with graph-node's signature and a handle<Event> name", () => {
+    const blocks = manifest.split(/^ {2}- kind: ethereum\n/m).slice(1);
+    sources.forEach((s, i) => {
+      const expected = abiOf(s.name)
+        .filter((e) => indexed(s.name, e.name))
+        .map((e) => ({ event: eventSignature(e), handler: `handle${e.name}` }))
+        .sort((a, b) => a.event.localeCompare(b.event));
+      const handlers = manifestHandlers(blocks[i]!).sort((a, b) => a.event.localeCompare(b.event));
+      expect(handlers, s.name).toEqual(expected);
+    });
   });
 
   it("names handlers the mappings export", () => {
@@ -290,14 +354,17 @@ describe("the rendered manifest", () => {
       expect(exported, handler).toContain(handler);
   });
 
-  it("lists every entity of the schema and reads the schema and ABI the checks above read", () => {
+  it("lists every entity of the schema and reads the schema and ABIs the checks above read", () => {
     const entities = parse(readFileSync(SCHEMA_PATH, "utf8"))
       .definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION)
       .map((d) => d.name.value)
       .sort();
-    const listed = [...manifest.matchAll(/^ {8}- ([A-Z]\w*)$/gm)].map((m) => m[1]).sort();
+    const listed = [
+      ...new Set([...manifest.matchAll(/^ {8}- ([A-Z]\w*)$/gm)].map((m) => m[1])),
+    ].sort();
     expect(listed).toEqual(entities);
     expect(manifest).toMatch(/^\s*file: \.\/schema\.graphql$/m);
-    expect(manifest).toMatch(/^\s*file: \.\/abis\/GridleaseMarket\.json$/m);
+    for (const s of sources)
+      expect(manifest).toMatch(new RegExp(`^\\s*file: \\./abis/${s.name}\\.json$`, "m"));
   });
 });

@@ -70,6 +70,17 @@ export function touchProvider(id: string, timestamp: BigInt): Provider {
     provider.pendingLeases = 0;
     provider.activeLeases = 0;
     provider.firstSeenAt = timestamp;
+    provider.feesPaidUsdMicros = ZERO;
+    provider.completedWeight = ZERO;
+    provider.faultWeight = ZERO;
+    provider.noShowWeight = ZERO;
+    provider.deliveredWeight = ZERO;
+    provider.uptimeWeight = ZERO;
+    provider.reviewWeight = ZERO;
+    provider.reviewScoreWeight = ZERO;
+    provider.auditedUntil = ZERO;
+    provider.reviewCount = 0;
+    provider.auditCount = 0;
   }
   provider.lastSeenAt = timestamp;
   return provider;

@@ -16,6 +16,8 @@ export class StatDelta {
   outageReports: i32 = 0;
   gpuSecondsDelivered: BigInt = BigInt.zero();
   gpuSecondsDown: BigInt = BigInt.zero();
+  feesPaid: BigInt = BigInt.zero();
+  feeWeightedPriceSum: BigInt = BigInt.zero();
 }
 
 /** Volume-weighted price per GPU-hour: volume × 3600 / GPU-seconds, rounded down. */
@@ -46,6 +48,8 @@ function modelTotal(id: string, gpuModel: string, token: string, d: StatDelta, t
     s.outageReports = 0;
     s.gpuSecondsDelivered = ZERO;
     s.gpuSecondsDown = ZERO;
+    s.feesPaid = ZERO;
+    s.feeWeightedPriceSum = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -56,6 +60,8 @@ function modelTotal(id: string, gpuModel: string, token: string, d: StatDelta, t
   s.outageReports += d.outageReports;
   s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
   s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
+  s.feesPaid = s.feesPaid.plus(d.feesPaid);
+  s.feeWeightedPriceSum = s.feeWeightedPriceSum.plus(d.feeWeightedPriceSum);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases += d.activeLeases;
   s.updatedAt = ts;
@@ -88,6 +94,8 @@ function modelDay(
     s.outageReports = 0;
     s.gpuSecondsDelivered = ZERO;
     s.gpuSecondsDown = ZERO;
+    s.feesPaid = ZERO;
+    s.feeWeightedPriceSum = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -98,6 +106,8 @@ function modelDay(
   s.outageReports += d.outageReports;
   s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
   s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
+  s.feesPaid = s.feesPaid.plus(d.feesPaid);
+  s.feeWeightedPriceSum = s.feeWeightedPriceSum.plus(d.feeWeightedPriceSum);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases = active;
   s.updatedAt = ts;
@@ -120,6 +130,8 @@ function regionTotal(id: string, region: string, token: string, d: StatDelta, ts
     s.outageReports = 0;
     s.gpuSecondsDelivered = ZERO;
     s.gpuSecondsDown = ZERO;
+    s.feesPaid = ZERO;
+    s.feeWeightedPriceSum = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -130,6 +142,8 @@ function regionTotal(id: string, region: string, token: string, d: StatDelta, ts
   s.outageReports += d.outageReports;
   s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
   s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
+  s.feesPaid = s.feesPaid.plus(d.feesPaid);
+  s.feeWeightedPriceSum = s.feeWeightedPriceSum.plus(d.feeWeightedPriceSum);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases += d.activeLeases;
   s.updatedAt = ts;
@@ -162,6 +176,8 @@ function regionDay(
     s.outageReports = 0;
     s.gpuSecondsDelivered = ZERO;
     s.gpuSecondsDown = ZERO;
+    s.feesPaid = ZERO;
+    s.feeWeightedPriceSum = ZERO;
   }
   s.leasesOpened += d.leasesOpened;
   s.leasesEnded += d.leasesEnded;
@@ -172,6 +188,8 @@ function regionDay(
   s.outageReports += d.outageReports;
   s.gpuSecondsDelivered = s.gpuSecondsDelivered.plus(d.gpuSecondsDelivered);
   s.gpuSecondsDown = s.gpuSecondsDown.plus(d.gpuSecondsDown);
+  s.feesPaid = s.feesPaid.plus(d.feesPaid);
+  s.feeWeightedPriceSum = s.feeWeightedPriceSum.plus(d.feeWeightedPriceSum);
   s.avgPricePerGpuHour = avgPrice(s.volume, s.gpuSecondsLeased);
   s.activeLeases = active;
   s.updatedAt = ts;

@@ -21,6 +21,7 @@ import {
 import { endReasonName, idOf, logId, ZERO } from "../common/ids";
 import { addLeaseCount } from "../common/leaseCounts";
 import { penaltyOf } from "../common/penalty";
+import { addLeaseEvidence, feeOn, longOutageDown } from "../common/reputation";
 import { availabilityBps, recordStats, StatDelta } from "../common/stats";
 
 /** The LeaseEvent for one log; fields its type does not carry stay null. */
@@ -93,6 +94,8 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   lease.outageReports = 0;
   lease.outageDowntime = ZERO;
   lease.downUnitSeconds = ZERO;
+  lease.outageStartDownUnitSeconds = ZERO;
+  lease.longDownUnitSeconds = ZERO;
   lease.updatedAt = timestamp;
   lease.save();
 
@@ -245,6 +248,11 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   let delivered = lease.gpusPerUnit.times(lease.units.times(served).minus(downUnitSeconds));
   let down = lease.gpusPerUnit.times(downUnitSeconds);
   let released = lease.gpus.times(lease.duration).minus(delivered);
+  // The open outage closes with the lease; only outages open 900 s or more count against its uptime.
+  let longDownUnitSeconds = lease.longDownUnitSeconds.plus(
+    longOutageDown(lease, p.endTime, downUnitSeconds),
+  );
+  let fee = feeOn(p.accrued, lease.feeBps);
   lease.status = "Ended";
   lease.endReason = reason;
   lease.duration = used;
@@ -257,6 +265,9 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   lease.downUnits = ZERO;
   lease.outageSince = null;
   lease.downUnitSeconds = downUnitSeconds;
+  lease.outageStartedAt = null;
+  lease.outageStartDownUnitSeconds = ZERO;
+  lease.longDownUnitSeconds = longDownUnitSeconds;
   lease.updatedAt = timestamp;
   lease.save();
 
@@ -282,6 +293,15 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   if (reason == "ProviderTerminated") provider.providerTerminations += 1;
   if (wasActive) provider.activeLeases -= 1;
   else provider.pendingLeases -= 1;
+  addLeaseEvidence(
+    provider,
+    lease,
+    reason,
+    p.accrued,
+    wasActive,
+    delivered,
+    lease.gpusPerUnit.times(longDownUnitSeconds),
+  );
   provider.save();
   let account = touchAccount(lease.buyer, timestamp);
   account.gpuSecondsBought = account.gpuSecondsBought.minus(released);
@@ -316,6 +336,8 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   d.gpuSecondsDown = down;
   d.refunded = p.refund;
   d.activeLeases = wasActive ? -1 : 0;
+  d.feesPaid = fee;
+  d.feeWeightedPriceSum = lease.pricePerGpuHour.times(fee);
   recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
 
   let row = leaseEvent(event, lease.id, "Ended");

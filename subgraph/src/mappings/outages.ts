@@ -4,6 +4,7 @@ import { Bytes } from "@graphprotocol/graph-ts";
 import { OutageReported, OutageResolved } from "../../generated/GridleaseMarket/GridleaseMarket";
 import { touchAccount, touchProvider } from "../common/entities";
 import { idOf, ZERO } from "../common/ids";
+import { longOutageDown } from "../common/reputation";
 import { recordStats, StatDelta } from "../common/stats";
 import { leaseEvent, loadLease } from "./leases";
 
@@ -19,6 +20,11 @@ export function handleOutageReported(event: OutageReported): void {
     lease.downUnitSeconds = lease.downUnitSeconds.plus(
       lease.downUnits.times(timestamp.minus(since)),
     );
+  }
+  // A first report opens the outage; a raise keeps its start (how long it stays open decides if it counts).
+  if (!wasOpen) {
+    lease.outageStartedAt = timestamp;
+    lease.outageStartDownUnitSeconds = lease.downUnitSeconds;
   }
   lease.outageOpen = true;
   lease.downUnits = p.downUnits;
@@ -52,6 +58,11 @@ export function handleOutageResolved(event: OutageResolved): void {
   let lease = loadLease(p.leaseId);
   if (lease == null) return;
   let accessChanged = p.encryptedAccess.length > 0;
+  lease.longDownUnitSeconds = lease.longDownUnitSeconds.plus(
+    longOutageDown(lease, timestamp, p.downUnitSeconds),
+  );
+  lease.outageStartedAt = null;
+  lease.outageStartDownUnitSeconds = ZERO;
   lease.outageOpen = false;
   lease.downUnits = ZERO;
   lease.outageSince = null;

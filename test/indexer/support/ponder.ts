@@ -170,9 +170,22 @@ export async function startPonder(
   };
 }
 
-/** The databases the indexer's tests run on: every suite that takes a `TestDatabases` runs on each. */
-export const DATABASE_KINDS = ["PGlite", "PostgreSQL"] as const;
-export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+const ALL_DATABASE_KINDS = ["PGlite", "PostgreSQL"] as const;
+export type DatabaseKind = (typeof ALL_DATABASE_KINDS)[number];
+/**
+ * The databases the indexer's tests run on: every suite that takes a `TestDatabases` runs on each. Both by
+ * default; GRIDLEASE_TEST_DATABASES=PGlite (a comma-separated subset) narrows a run while iterating.
+ */
+export const DATABASE_KINDS: readonly DatabaseKind[] = (() => {
+  const wanted = process.env.GRIDLEASE_TEST_DATABASES?.split(",").map((k) => k.trim());
+  if (!wanted?.length || wanted[0] === "") return ALL_DATABASE_KINDS;
+  const unknown = wanted.filter((k) => !(ALL_DATABASE_KINDS as readonly string[]).includes(k));
+  if (unknown.length)
+    throw new Error(
+      `GRIDLEASE_TEST_DATABASES names ${unknown.join(", ")}: use ${ALL_DATABASE_KINDS.join(", ")}`,
+    );
+  return ALL_DATABASE_KINDS.filter((k) => wanted.includes(k));
+})();
 
 export interface TestDatabases {
   /** The PostgreSQL server (one per test file, in a temporary directory). */
@@ -276,11 +289,13 @@ export async function dumpPonder(url: string): Promise<EntityDump> {
               ? null
               : f.reference
                 ? v.id
-                : f.type === "Bytes"
-                  ? String(v).toLowerCase()
-                  : f.type === "BigInt"
-                    ? String(v)
-                    : v;
+                : f.list
+                  ? (v as unknown[]).map(String).join(",")
+                  : f.type === "Bytes"
+                    ? String(v).toLowerCase()
+                    : f.type === "BigInt"
+                      ? String(v)
+                      : v;
         }
         rows[row.id as string] = row;
       }

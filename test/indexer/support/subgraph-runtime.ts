@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 /**
- * Runs the compiled subgraph (subgraph/build/GridleaseMarket/GridleaseMarket.wasm) in Node, standing in for
- * graph-node: an in-memory entity store and the host functions the module imports (read from its import list;
- * an unknown import fails loudly). Events are written into the module's memory in the AssemblyScript object
- * layout graph-node uses (class ids from the module's own `id_of_type`), then handed to the handler named in the
- * manifest.
+ * Runs the compiled subgraph (subgraph/build/GridleaseMarket/GridleaseMarket.wasm, the one module every data
+ * source of the manifest runs) in Node, standing in for graph-node: an in-memory entity store and the host
+ * functions the module imports (read from its import list; an unknown import fails loudly). Events are written into
+ * the module's memory in the AssemblyScript object layout graph-node uses (class ids from the module's own
+ * `id_of_type`), then handed to the handler the manifest names for the data source at the log's address, decoded
+ * with that data source's ABI (subgraph/abis/<name>.json).
  *
  * Layout facts (AssemblyScript 0.27, stub runtime): every object's payload follows a 20-byte header whose last
  * two words are the class id and the payload size; strings are UTF-16LE; typed arrays are
@@ -20,8 +21,7 @@ import {
   isNonNullType,
   isObjectType,
 } from "graphql";
-import type { AbiParameter } from "viem";
-import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import type { Abi, AbiEvent, AbiParameter } from "viem";
 import type { EventVector } from "../../../scripts/indexer/scenario.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -56,6 +56,7 @@ const EV = {
 
 export type StoreValue =
   | { kind: "String"; value: string }
+  | { kind: "Array"; value: StoreValue[] }
   | { kind: "Int"; value: number }
   | { kind: "Boolean"; value: boolean }
   | { kind: "Bytes"; value: string }
@@ -63,11 +64,13 @@ export type StoreValue =
   | { kind: "Null" };
 export type StoredEntity = Map<string, StoreValue>;
 
-/** Plain JSON entities: `{ Type: { id: { field: value } } }`; BigInt as decimal strings, Bytes as lowercase hex. */
-export type EntityDump = Record<
-  string,
-  Record<string, Record<string, string | number | boolean | null>>
->;
+/**
+ * One field's value in a dump: BigInt as a decimal string, Bytes as lowercase hex, a stored list (of addresses) as
+ * its items joined by commas.
+ */
+export type DumpValue = string | number | boolean | null;
+/** Plain JSON entities: `{ Type: { id: { field: value } } }`. */
+export type EntityDump = Record<string, Record<string, Record<string, DumpValue>>>;
 
 export interface EntityField {
   name: string;
@@ -78,6 +81,10 @@ export interface EntityField {
   reference: boolean;
   /** A @derivedFrom list: not stored. */
   derived: boolean;
+  /** A stored list (of scalars). */
+  list: boolean;
+  /** For a derived list: the field of the child entity that refers back. */
+  derivedFrom?: string;
 }
 
 /** Every entity type of subgraph/schema.graphql with its fields. */
@@ -93,19 +100,51 @@ export function subgraphEntities(schemaPath = SCHEMA_PATH): Map<string, EntityFi
       type.name,
       Object.values(type.getFields()).map((f) => {
         const named = getNamedType(f.type);
+        const from = (f.astNode?.directives ?? []).find((d) => d.name.value === "derivedFrom");
+        const arg = from?.arguments?.find((a) => a.name.value === "field")?.value;
         return {
           name: f.name,
           type: named.name,
           nullable: !isNonNullType(f.type),
           reference: isObjectType(named),
-          derived:
-            isListType(getNullableType(f.type)) ||
-            (f.astNode?.directives ?? []).some((d) => d.name.value === "derivedFrom"),
+          derived: from !== undefined,
+          list: from === undefined && isListType(getNullableType(f.type)),
+          ...(arg?.kind === "StringValue" ? { derivedFrom: arg.value } : {}),
         };
       }),
     );
   }
   return entities;
+}
+
+/** One data source of the manifest: its contract, its ABI and its handlers by event name. */
+export interface DataSource {
+  name: string;
+  /** Lowercase hex. */
+  address: string;
+  abi: Abi;
+  handlers: Map<string, string>;
+}
+
+/** The data sources of the rendered subgraph.yaml. */
+export function manifestDataSources(manifest: string): DataSource[] {
+  return manifest
+    .split(/^ {2}- kind: ethereum\n/m)
+    .slice(1)
+    .map((block) => {
+      const name = /^ {4}name: (\w+)$/m.exec(block)?.[1];
+      const address = /^ {6}address: "(0x[0-9a-fA-F]{40})"$/m.exec(block)?.[1];
+      const abiName = /^ {6}abi: (\w+)$/m.exec(block)?.[1];
+      if (!name || !address || !abiName)
+        throw new Error(`a data source of subgraph.yaml is incomplete:\n${block}`);
+      const handlers = new Map<string, string>();
+      for (const m of block.matchAll(/- event: (\w+)\(.*\n\s+handler: (\w+)/g))
+        handlers.set(m[1]!, m[2]!);
+      const abi = JSON.parse(
+        readFileSync(join(SUBGRAPH_DIR, "abis", `${abiName}.json`), "utf8"),
+      ) as Abi;
+      return { name, address: address.toLowerCase(), abi, handlers };
+    });
 }
 
 export class SubgraphRuntime {
@@ -114,24 +153,21 @@ export class SubgraphRuntime {
   private exports!: Record<string, any>;
   private classIds = new Map<string, number>();
   private readonly entities = subgraphEntities();
-  private readonly handlers: Map<string, string>;
+  readonly dataSources: DataSource[];
   /** The manifest's network, which `dataSource.network()` returns. */
   private readonly network: string;
 
-  private constructor(handlers: Map<string, string>, network: string) {
-    this.handlers = handlers;
+  private constructor(dataSources: DataSource[], network: string) {
+    this.dataSources = dataSources;
     this.network = network;
   }
 
-  /** Instantiates the compiled module; `handlers` maps event names to exported handler names. */
+  /** Instantiates the compiled module with the rendered manifest's data sources. */
   static async load(wasmPath = WASM_PATH): Promise<SubgraphRuntime> {
     const manifest = readFileSync(join(SUBGRAPH_DIR, "subgraph.yaml"), "utf8");
-    const handlers = new Map<string, string>();
-    for (const m of manifest.matchAll(/- event: (\w+)\(.*\n\s+handler: (\w+)/g))
-      handlers.set(m[1]!, m[2]!);
     const network = /\bnetwork: "?([\w-]+)/.exec(manifest)?.[1];
     if (!network) throw new Error("subgraph.yaml names no network");
-    const runtime = new SubgraphRuntime(handlers, network);
+    const runtime = new SubgraphRuntime(manifestDataSources(manifest), network);
     const module = await WebAssembly.compile(readFileSync(wasmPath));
     const imports = runtime.hostImports(module);
     const instance = await WebAssembly.instantiate(module, imports);
@@ -254,6 +290,8 @@ export class SubgraphRuntime {
           this.storeGet(this.readString(entity), this.readString(id)),
         "store.set": (entity: number, id: number, data: number) =>
           this.storeSet(this.readString(entity), this.readString(id), data),
+        "store.loadRelated": (entity: number, id: number, field: number) =>
+          this.loadRelated(this.readString(entity), this.readString(id), this.readString(field)),
         "store.remove": (entity: number, id: number) => {
           this.store.get(this.readString(entity))?.delete(this.readString(id));
         },
@@ -289,6 +327,8 @@ export class SubgraphRuntime {
           return a / b;
         }),
         "bigInt.mod": bigOp((a, b) => a % b),
+        "bigInt.pow": (a: number, exponent: number) =>
+          this.writeBigInt(this.readBigInt(a) ** BigInt(exponent)),
         "bigInt.fromString": (ptr: number) => this.writeBigInt(BigInt(this.readString(ptr))),
         "bigDecimal.toString": () => {
           throw new Error("BigDecimal is not used by the Gridlease subgraph");
@@ -322,6 +362,8 @@ export class SubgraphRuntime {
         return { kind: "BigInt", value: this.readBigInt(p) };
       case SV.NULL:
         return { kind: "Null" };
+      case SV.ARRAY:
+        return { kind: "Array", value: this.readArray(p).map((v) => this.readStoreValue(v)) };
       default:
         throw new Error(`store value kind ${kind} is not used by the Gridlease subgraph`);
     }
@@ -355,6 +397,15 @@ export class SubgraphRuntime {
       case "Null":
         kind = SV.NULL;
         break;
+      case "Array":
+        kind = SV.ARRAY;
+        payload = BigInt(
+          this.writeArray(
+            v.value.map((item) => this.writeStoreValue(item)),
+            "ArrayStoreValue",
+          ),
+        );
+        break;
     }
     this.view.setInt32(ptr, kind, true);
     this.view.setBigUint64(ptr + 8, payload, true);
@@ -363,7 +414,26 @@ export class SubgraphRuntime {
 
   private storeGet(entity: string, id: string): number {
     const row = this.store.get(entity)?.get(id);
-    if (!row) return 0;
+    return row ? this.writeEntity(row) : 0;
+  }
+
+  /** A derived field's entities (graph-ts `<Entity>.<field>.load()`): the children whose back reference is `id`. */
+  private loadRelated(entity: string, id: string, field: string): number {
+    const f = this.entities.get(entity)?.find((x) => x.name === field);
+    if (!f?.derived || !f.derivedFrom)
+      throw new Error(`store.loadRelated: ${entity}.${field} is not a derived field`);
+    const children = [...(this.store.get(f.type)?.values() ?? [])].filter((row) => {
+      const back = row.get(f.derivedFrom!);
+      return back?.kind === "String" && back.value === id;
+    });
+    // graph-ts maps this type id to Array<Entity> (global.ts id_of_type).
+    return this.writeArray(
+      children.map((row) => this.writeEntity(row)),
+      "ArrayTypedMapEntryStringStoreValue",
+    );
+  }
+
+  private writeEntity(row: StoredEntity): number {
     const entries = [...row].map(([key, value]) => {
       const entry = this.alloc(8, "TypedMapEntryStringStoreValue");
       this.setU32(entry, this.writeString(key));
@@ -427,6 +497,13 @@ export class SubgraphRuntime {
     } else if (/^u?int\d*$/.test(type)) {
       kind = type.startsWith("u") ? EV.UINT : EV.INT;
       payload = this.writeBigInt(BigInt(value as string | number));
+    } else if (type.endsWith("[]")) {
+      kind = EV.ARRAY;
+      const item = { ...param, type: type.slice(0, -2) } as AbiParameter;
+      payload = this.writeArray(
+        (value as unknown[]).map((v) => this.writeEthereumValue(item, v)),
+        "ArrayEthereumValue",
+      );
     } else if (type === "tuple") {
       kind = EV.TUPLE;
       const components = (param as { components: readonly AbiParameter[] }).components;
@@ -436,7 +513,7 @@ export class SubgraphRuntime {
         "ArrayEthereumValue",
       );
     } else {
-      throw new Error(`ABI type ${type} is not used by the market's events`);
+      throw new Error(`ABI type ${type} is not used by the indexed events`);
     }
     const ptr = this.alloc(16, "EthereumValue");
     this.view.setInt32(ptr, kind, true);
@@ -444,9 +521,11 @@ export class SubgraphRuntime {
     return ptr;
   }
 
-  private writeEvent(v: EventVector): number {
-    const abiEvent = gridleaseMarketAbi.find((e) => e.type === "event" && e.name === v.event);
-    if (!abiEvent || abiEvent.type !== "event") throw new Error(`no ABI event ${v.event}`);
+  private writeEvent(v: EventVector, source: DataSource): number {
+    const abiEvent = source.abi.find(
+      (e): e is AbiEvent => e.type === "event" && e.name === v.event,
+    );
+    if (!abiEvent) throw new Error(`the ${source.name} ABI has no event ${v.event}`);
     const zero32 = new Uint8Array(32);
     const big = (x: bigint | number | string) => this.writeBigInt(BigInt(x));
 
@@ -506,13 +585,17 @@ export class SubgraphRuntime {
     return event;
   }
 
-  /** Feeds one event to its handler; returns false when the manifest has no handler for it. */
+  /**
+   * Feeds one event to the handler of the data source at its address; returns false when the manifest has no
+   * handler for it.
+   */
   handle(vector: EventVector): boolean {
-    const handler = this.handlers.get(vector.event);
-    if (!handler) return false;
+    const source = this.dataSources.find((d) => d.address === vector.address.toLowerCase());
+    const handler = source?.handlers.get(vector.event);
+    if (!source || !handler) return false;
     const fn = this.exports[handler] as ((ptr: number) => void) | undefined;
     if (!fn) throw new Error(`the manifest names ${handler}, which the module does not export`);
-    fn(this.writeEvent(vector));
+    fn(this.writeEvent(vector, source));
     return true;
   }
 
@@ -521,9 +604,18 @@ export class SubgraphRuntime {
     for (const v of vectors) this.handle(v);
   }
 
-  /** Handled event names, from the rendered manifest. */
-  handledEvents(): string[] {
-    return [...this.handlers.keys()];
+  /** Handled event names of one data source (by default the market), from the rendered manifest. */
+  handledEvents(dataSource = "GridleaseMarket"): string[] {
+    const source = this.dataSources.find((d) => d.name === dataSource);
+    if (!source) throw new Error(`subgraph.yaml has no data source ${dataSource}`);
+    return [...source.handlers.keys()];
+  }
+
+  /** The address of one data source (lowercase hex). */
+  addressOf(dataSource: string): string {
+    const source = this.dataSources.find((d) => d.name === dataSource);
+    if (!source) throw new Error(`subgraph.yaml has no data source ${dataSource}`);
+    return source.address;
   }
 
   /** The whole store as plain JSON, sorted by type and id. */
@@ -534,12 +626,10 @@ export class SubgraphRuntime {
       const rows: EntityDump[string] = {};
       for (const id of [...(table?.keys() ?? [])].sort()) {
         const row = table!.get(id)!;
-        const fields: Record<string, string | number | boolean | null> = {};
+        const fields: Record<string, DumpValue> = {};
         for (const f of this.entities.get(type)!) {
           if (f.derived) continue;
-          const v = row.get(f.name);
-          fields[f.name] =
-            !v || v.kind === "Null" ? null : v.kind === "BigInt" ? v.value.toString() : v.value;
+          fields[f.name] = dumpValue(row.get(f.name));
         }
         rows[id] = fields;
       }
@@ -547,6 +637,13 @@ export class SubgraphRuntime {
     }
     return out;
   }
+}
+
+function dumpValue(v: StoreValue | undefined): DumpValue {
+  if (!v || v.kind === "Null") return null;
+  if (v.kind === "BigInt") return v.value.toString();
+  if (v.kind === "Array") return v.value.map((item) => String(dumpValue(item))).join(",");
+  return v.value;
 }
 
 function hexBytes(hex: string): Uint8Array {
