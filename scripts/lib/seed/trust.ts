@@ -11,15 +11,7 @@
  * - reviews at the end: buyers review about a third of the activated leases (scores follow how the lease went; most
  *   carry `verified` from a verify run), and the self-dealer's second address gives each of its leases 5 stars.
  */
-import {
-  decodeErrorResult,
-  encodeFunctionData,
-  keccak256,
-  toHex,
-  zeroHash,
-  type Address,
-  type Hex,
-} from "viem";
+import { encodeFunctionData, keccak256, toHex, zeroHash, type Address, type Hex } from "viem";
 import { attestationPolicyAbi, gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import {
   AuditVerdict,
@@ -29,6 +21,7 @@ import {
   encodeVetting,
   type AuditVerdictName,
 } from "@gridlease/sdk/eas";
+import { explainError } from "@gridlease/sdk/errors";
 import { DAY, HOUR } from "./catalog.ts";
 import type { SeedEas, SeededAttestation } from "./eas.ts";
 import { openLease } from "./leases.ts";
@@ -119,6 +112,11 @@ export class SeedTrust {
   readonly unlisted: Address;
   private readonly vettedBuyer: Buyer;
   private readonly refusedBuyer: Buyer;
+  /** The audits' attestations by UID, for the revocation. */
+  private readonly made = new Map<Hex, SeededAttestation>();
+  private vettedOffer?: OfferState;
+  /** Each of the two buyers' vetting. */
+  private readonly vettingOf = new Map<Address, SeededAttestation>();
 
   constructor(
     s: SeedState,
@@ -182,17 +180,12 @@ export class SeedTrust {
     }
   }
 
-  private readonly made = new Map<Hex, SeededAttestation>();
-
   private async revokeAudit() {
     const i = AUDITS.findIndex((a) => a.fate === "revoked");
     const audit = this.audits[i];
     await this.eas.revoke(this.made.get(audit.uid)!);
     audit.revoked = true;
   }
-
-  private vettedOffer?: OfferState;
-  private vettingOf = new Map<Address, SeededAttestation>();
 
   /** The Brisbane operator lists H100 servers for buyers vetted by the published auditor; the two vettings. */
   private async listVettedOffer() {
@@ -321,26 +314,17 @@ export class SeedTrust {
   }
 }
 
-/** The name and arguments of the market error `data` reverts with when `from` sends it (eth_call). */
+/**
+ * The market's refusal of `data` sent by `from` (eth_call), decoded by the SDK: "Name(args)". The policy's own
+ * reason is the summary's `reason`.
+ */
 async function revertOf(s: SeedState, from: Address, to: Address, data: Hex): Promise<string> {
   try {
     await s.chain.request("eth_call", [{ from, to, data }, "latest"]);
   } catch (error) {
-    const revert = revertData(error);
-    if (!revert) throw error;
-    const decoded = decodeErrorResult({ abi: gridleaseMarketAbi, data: revert });
-    return `${decoded.errorName}(${(decoded.args ?? []).map(String).join(", ")})`;
+    const explained = explainError(error);
+    if (explained.kind !== "revert" || !explained.errorName) throw error;
+    return `${explained.errorName}(${(explained.args ?? []).map(String).join(", ")})`;
   }
   throw new Error(`seed: the market accepted ${from}'s openLease, which its policy must refuse`);
-}
-
-/** The revert bytes a JSON-RPC error carries (`data`, or `data.data`), if any. */
-function revertData(error: unknown): Hex | undefined {
-  let e: unknown = error;
-  for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
-    const data: unknown = (e as { data?: unknown }).data;
-    if (typeof data === "string" && data.startsWith("0x")) return data as Hex;
-    e = data ?? (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
