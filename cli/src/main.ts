@@ -22,6 +22,7 @@ import { creditCommands } from "./commands/credits.ts";
 import { auditCommands } from "./commands/audit.ts";
 import { reviewCommands } from "./commands/review.ts";
 import { vettingCommands } from "./commands/vetting.ts";
+import { reputationCommands } from "./commands/reputation.ts";
 
 /** Every command, in the order `gridlease --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   ...auditCommands,
   ...reviewCommands,
   ...vettingCommands,
+  ...reputationCommands,
   ...outageCommands,
   ...creditCommands,
   ...keyCommands,

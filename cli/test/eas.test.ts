@@ -346,24 +346,27 @@ describe("gridlease audit revoke", () => {
   });
 });
 
-/** A stand-in indexer: answers each list query with the rows given for its field, recording the filters asked for. */
-async function fakeIndexer(rows: Record<string, unknown[]>) {
+/**
+ * A stand-in indexer: answers each query with what is given for its field (a list as a page of rows, anything else
+ * as it is), recording the filters (or ids) asked for.
+ */
+async function fakeIndexer(rows: Record<string, unknown>) {
   const asked: unknown[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
       const { query, variables } = JSON.parse(body);
-      const field = /\{\s*(\w+)\(where: \$where/.exec(query)?.[1] ?? "";
-      asked.push(variables.where);
+      const field = /\{\s*(\w+)\(/.exec(query)?.[1] ?? "";
+      asked.push(variables.where ?? variables.id);
+      const value = rows[field];
       res.setHeader("content-type", "application/json");
       res.end(
         JSON.stringify({
           data: {
-            [field]: {
-              items: rows[field] ?? [],
-              pageInfo: { hasNextPage: false, endCursor: null },
-            },
+            [field]: Array.isArray(value)
+              ? { items: value, pageInfo: { hasNextPage: false, endCursor: null } }
+              : (value ?? null),
           },
         }),
       );
@@ -487,6 +490,68 @@ describe("gridlease review list", () => {
       ).toBe(2);
     } finally {
       await indexer.close();
+    }
+  });
+});
+
+describe("gridlease provider score", () => {
+  const evidence = (id: string, fee: bigint, reviews: number) => ({
+    id: id.toLowerCase(),
+    completedWeight: String(fee),
+    faultWeight: "0",
+    noShowWeight: "0",
+    deliveredWeight: String(fee),
+    uptimeWeight: String(fee),
+    reviewWeight: String(fee),
+    reviewScoreWeight: String(5n * fee),
+    feesPaidUsdMicros: String(fee),
+    auditedUntil: "0",
+    reviewCount: reviews,
+    auditCount: 0,
+  });
+  // A record built over $2,000 of fees, and a perfect one padded for $0.01 (one base unit per GPU-hour).
+  const honest = evidence(address(PROVIDER_KEY), 2_000_000_000n, 12);
+  const padded = evidence(OUTSIDER, 10_000n, 40);
+
+  it("ranks providers by their fee-weighted score: a record padded for cents stays at the prior", async () => {
+    const indexer = await fakeIndexer({ providers: [padded, honest], provider: padded });
+    try {
+      const all = await okJson(run(BUYER_KEY, ["provider", "score", "--indexer-url", indexer.url]));
+      expect(all.providers.map((p: { provider: string }) => p.provider)).toEqual([
+        honest.id,
+        padded.id,
+      ]);
+      const [top, low] = all.providers.map(
+        (p: { reputation: { scoreBps: number } }) => p.reputation.scoreBps,
+      );
+      expect(top).toBeGreaterThan(8000);
+      expect(low).toBeLessThan(5100);
+      expect(all.sybilCost).toMatchObject({
+        median: expect.any(String),
+        costUsdMicros: expect.any(String),
+      });
+      const one = await cli([
+        "provider",
+        "score",
+        OUTSIDER,
+        "--indexer-url",
+        indexer.url,
+        "--rpc-url",
+        chain.url,
+      ]);
+      expect(one.code, one.stderr).toBe(0);
+      expect(indexer.asked.at(-1)).toBe(OUTSIDER.toLowerCase());
+      expect(one.stdout).toMatch(/\$0\.01 of protocol fees behind the record; 40 review\(s\)/);
+      expect(one.stdout).toMatch(/reviews .*reviewWeight \$0\.01/);
+    } finally {
+      await indexer.close();
+    }
+    const none = await fakeIndexer({ provider: null });
+    try {
+      const r = await run(BUYER_KEY, ["provider", "score", OUTSIDER, "--indexer-url", none.url]);
+      expect(r.code).toBe(7);
+    } finally {
+      await none.close();
     }
   });
 });

@@ -23,6 +23,7 @@ import {
   OFFER_REQUIREMENT_FIELDS,
   REVIEW_FIELDS,
 } from "../src/indexer/eas.ts";
+import { PROVIDER_EVIDENCE_FIELDS } from "../src/indexer/reputation.ts";
 import * as ponderSchema from "../../indexer/ponder.schema.ts";
 
 function fakeFetch(data: (field: string) => unknown, single = false) {
@@ -172,6 +173,7 @@ describe("the documents against the indexer's own GraphQL schema", () => {
       page("reviews", "reviewFilter", REVIEW_FIELDS, "createdAt"),
       page("buyerVettings", "buyerVettingFilter", BUYER_VETTING_FIELDS, "createdAt"),
       `query ($id: String!) { offerRequirement(id: $id) { ${OFFER_REQUIREMENT_FIELDS} } }`,
+      `query ($id: String!) { provider(id: $id) { ${PROVIDER_EVIDENCE_FIELDS} } }`,
     ];
     for (const d of documents) expect(graphql.validate(schema, graphql.parse(d))).toEqual([]);
     const filterFields = (name: string) => {

@@ -18,3 +18,4 @@ export * from "./attestations.ts";
 export * from "./explorer.ts";
 export * from "./subgraph.ts";
 export * from "./eas.ts";
+export * from "./reputation.ts";
