@@ -28,6 +28,7 @@ import { easAbi, gridleaseMarketAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { easDeployment, encodeReview, publishedAuditors } from "@gridlease/sdk/eas";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import {
+  NO_EVIDENCE,
   marketSybilCost,
   providerReputation,
   type MarketSybilCost,
@@ -39,6 +40,7 @@ import {
   foldReputation,
   reputationEvents,
   type ReputationSources,
+  type TimedEvent,
 } from "../../scripts/lib/seed/reputation.ts";
 import { usd } from "../../scripts/lib/seed/trustSummary.ts";
 
@@ -194,5 +196,109 @@ describe("the sybil cost of the seeded market", () => {
     const score = await thenUndo(() => selfDeal((sybil.costUsdMicros * 9n) / 10n));
     expect(score).toBeGreaterThan(sybil.median.scoreBps);
     expect(score).toBeLessThan(sybil.p90ScoreBps);
+  });
+});
+
+describe("the events fold behind it", () => {
+  const P = getAddress(hardhatAccount(1).address);
+  const B = getAddress(hardhatAccount(15).address);
+  const T = getAddress(hardhatAccount(3).address); // stands for the tUSD token's address
+  const A = getAddress(hardhatAccount(17).address);
+  const src: ReputationSources = {
+    market: zeroAddress,
+    auditResolver: zeroAddress,
+    reviewResolver: zeroAddress,
+    tokens: new Map([[T, { symbol: "tUSD", decimals: 6 }]]),
+  };
+  const ev = (timestamp: bigint, eventName: string, args: Record<string, unknown>): TimedEvent => ({
+    eventName,
+    args,
+    timestamp,
+  });
+  const t0 = 1_800_000_000n;
+  /** Provider P's offer 1 (2 GPUs per server, tUSD) and lease `id` of 2 servers at $1 per GPU-hour for 4 hours. */
+  const opened = (id: bigint, at: bigint): TimedEvent[] => [
+    ev(at, "LeaseOpened", {
+      leaseId: id,
+      offerId: 1n,
+      buyer: B,
+      units: 2n,
+      pricePerGpuHour: 1_000_000n,
+      deposit: 16_000_000n,
+      feeBps: 250n,
+    }),
+  ];
+  const base = [
+    ev(t0, "ProviderRegistered", { provider: P }),
+    ev(t0, "OfferCreated", {
+      offerId: 1n,
+      provider: P,
+      paymentToken: T,
+      terms: { gpusPerUnit: 2n },
+    }),
+  ];
+
+  it("counts only outages open 15 minutes or more against uptime, billed time as the contract bills it", () => {
+    const end = t0 + 4n * HOUR + 1_800n;
+    const events = [
+      ...base,
+      ...opened(1n, t0),
+      ev(t0, "LeaseActivated", { leaseId: 1n, start: t0 }),
+      // 10 minutes, one server down: not counted against uptime (still not billed).
+      ev(t0 + 600n, "OutageReported", { leaseId: 1n, downUnits: 1n }),
+      ev(t0 + 1_200n, "OutageResolved", { leaseId: 1n }),
+      // 20 minutes: one server, raised to both after 10 minutes.
+      ev(t0 + 3_600n, "OutageReported", { leaseId: 1n, downUnits: 1n }),
+      ev(t0 + 4_200n, "OutageReported", { leaseId: 1n, downUnits: 2n }),
+      ev(t0 + 4_800n, "OutageResolved", { leaseId: 1n }),
+      ev(end, "LeaseEnded", { leaseId: 1n, reason: 1, endTime: end, accrued: 16_000_000n }),
+    ];
+    const r = foldReputation(events, src, []).get(P)!;
+    const fee = 400_000n; // 2.5 % of $16
+    expect(r).toMatchObject({ completedWeight: fee, deliveredWeight: fee, feesPaidUsdMicros: fee });
+    const downUnitSeconds = 600n + 600n + 1_200n; // short outage, then 1 × 600 + 2 × 600
+    const billed = 2n * (2n * (end - t0) - downUnitSeconds);
+    const longDown = 2n * (600n + 1_200n);
+    expect(r.uptimeWeight).toBe((fee * billed) / (billed + longDown));
+  });
+
+  it("weighs a failed lease by its deposit with top-ups, and a review only once its lease ended", () => {
+    const events = [
+      ...base,
+      ...opened(1n, t0),
+      ev(t0, "LeaseActivated", { leaseId: 1n, start: t0 }),
+      ev(t0 + 60n, "LeaseExtended", { leaseId: 1n, topUp: 8_000_000n }),
+      ev(t0 + 120n, "ReviewPosted", { leaseId: 1n, score: 1 }),
+      ev(t0 + HOUR, "LeaseEnded", {
+        leaseId: 1n,
+        reason: 3,
+        endTime: t0 + HOUR,
+        accrued: 4_000_000n,
+      }),
+      ...opened(2n, t0 + HOUR),
+      ev(t0 + HOUR, "ReviewPosted", { leaseId: 2n, score: 5 }), // its lease never ends here
+    ];
+    const r = foldReputation(events, src, []).get(P)!;
+    expect(r.faultWeight).toBe(600_000n); // 2.5 % of $24
+    expect(r.noShowWeight).toBe(0n);
+    expect(r.feesPaidUsdMicros).toBe(100_000n);
+    expect(r).toMatchObject({ reviewWeight: 100_000n, reviewScoreWeight: 100_000n });
+    // Left out, the lease and its review leave no trace.
+    expect(foldReputation(events, src, [], (l) => l.buyer === B).get(P)).toEqual(NO_EVIDENCE);
+  });
+
+  it("takes audits by trusted auditors only, and not once revoked", () => {
+    const audit = (uid: Hex, auditor: Address, validUntil: bigint) =>
+      ev(t0, "AuditAttested", { uid, offerId: 1n, auditor, provider: P, verdict: 1, validUntil });
+    const events = [
+      ...base,
+      audit(keccak256("0x01"), A, t0 + 100n * HOUR),
+      audit(keccak256("0x02"), A, t0 + 200n * HOUR),
+      audit(keccak256("0x03"), B, t0 + 300n * HOUR),
+      ev(t0 + 1n, "AuditRevoked", { uid: keccak256("0x02") }),
+    ];
+    expect(foldReputation(events, src, [A]).get(P)!.auditedUntil).toBe(t0 + 100n * HOUR);
+    expect(foldReputation(events, src, [B]).get(P)!.auditedUntil).toBe(t0 + 300n * HOUR);
+    expect(foldReputation(events, src, []).get(P)!.auditedUntil).toBe(0n);
   });
 });
