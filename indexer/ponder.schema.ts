@@ -1,6 +1,8 @@
 /**
- * The Gridlease entities, rebuilt from market events alone. The subgraph (subgraph/schema.graphql) defines the
- * same entities with the same fields; test/indexer/schema-parity.test.ts keeps the two in step.
+ * The Gridlease entities, rebuilt from events alone: the market's, EAS's for Gridlease's schemas, the resolvers' and
+ * AttestationPolicy's. The statistics and the attestation tables are in ./schema/ (re-exported here, their
+ * relations below). The subgraph (subgraph/schema.graphql) defines the same entities with the same fields;
+ * test/indexer/schema-parity.test.ts keeps the two in step.
  *
  * Conventions shared with the subgraph:
  * - every id is text: addresses lowercase hex, offers and leases their decimal id, log-derived rows
