@@ -1,4 +1,5 @@
 /** `gridlease config show`: the settings a command would use, and where each came from. */
+import { publishedAuditors } from "@gridlease/sdk/eas";
 import { indexerUrlFor, type Settings } from "../config.ts";
 import { defineCommand, type Command } from "../command.ts";
 import { toCliError } from "../context.ts";
@@ -6,7 +7,7 @@ import { toCliError } from "../context.ts";
 const configShow = defineCommand({
   name: "config show",
   summary:
-    "Show the settings in effect (RPC, chain, market, indexer, keystore) and where each came from",
+    "Show the settings in effect (RPC, chain, market, indexer, keystore, trusted auditors) and where each came from",
   help: `
 
 Asks the RPC for its chain to show the defaults that depend on it (the SDK's market, the local indexer on
@@ -46,6 +47,11 @@ chain 31337); when the RPC cannot be reached it says so and shows the rest. Neve
       indexerUrl: { value: indexer.url ?? null, source: indexer.source ?? null },
       keystore: { value: settings.keystore ?? null, source: source("keystore") },
       accessKey: settings.accessKey ?? null,
+      // Whose audits count (audit list): the setting, else the chain's published auditors.
+      trustedAuditors: settings.trustedAuditors
+        ? { value: settings.trustedAuditors, source: source("trustedAuditors") }
+        : { value: chainId === null ? null : publishedAuditors(chainId), source: "published" },
+      attestations: { value: settings.attestations ?? null, source: source("attestations") },
       privateKeyFromEnv: Boolean(process.env.GRIDLEASE_PRIVATE_KEY),
       rpcProblem,
     };
@@ -60,6 +66,8 @@ chain 31337); when the RPC cannot be reached it says so and shows the rest. Neve
         line("indexer", result.indexerUrl),
         line("keystore", result.keystore),
         `  ${"access key".padEnd(12)} ${result.accessKey ?? "(not set)"}`,
+        `  ${"auditors".padEnd(12)} ${result.trustedAuditors.value?.join(", ") || "(none)"} (${result.trustedAuditors.source})`,
+        `  ${"EAS".padEnd(12)} ${result.attestations.value ? `${result.attestations.value.eas} (${result.attestations.source})` : "the SDK's deployment for the chain"}`,
         `  ${"private key".padEnd(12)} ${result.privateKeyFromEnv ? "from GRIDLEASE_PRIVATE_KEY" : "(not in the environment)"}`,
         ...(rpcProblem ? ["", `The RPC could not be asked for its chain: ${rpcProblem}`] : []),
       ].join("\n"),
