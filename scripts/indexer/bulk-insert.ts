@@ -54,6 +54,13 @@ const ADDITIVE = new Set([
   "active_leases",
   "gpu_seconds_delivered",
   "pending_leases",
+  "fee_weighted_price_sum",
+  "fees_paid_usd_micros",
+  "completed_weight",
+  "fault_weight",
+  "no_show_weight",
+  "delivered_weight",
+  "uptime_weight",
 ]);
 /** Tables holding all-time aggregates: their additive columns are multiplied, their rows not copied. */
 const AGGREGATES = [
