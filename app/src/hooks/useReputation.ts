@@ -6,7 +6,6 @@ import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
 import {
   getEvidence,
-  listEvidence,
   providerReputation,
   type ProviderEvidence,
   type Reputation,
@@ -18,24 +17,6 @@ import { useChainNow } from "./useChainNow.ts";
 export interface ProviderScore {
   evidence: ProviderEvidence;
   reputation: Reputation;
-}
-
-/** Every provider's score, by lowercase address (re-read every 30 s). */
-export function useAllScores(): Map<string, ProviderScore> | undefined {
-  const { now } = useChainNow(60_000);
-  const q = useQuery({
-    queryKey: ["reputation", "all"],
-    refetchInterval: 30_000,
-    retry: 0,
-    queryFn: ({ signal }) => listEvidence(indexer, { signal }),
-  });
-  return useMemo(() => {
-    if (!q.data) return undefined;
-    const out = new Map<string, ProviderScore>();
-    for (const [address, evidence] of q.data)
-      out.set(address, { evidence, reputation: providerReputation(evidence.inputs, now) });
-    return out;
-  }, [q.data, now]);
 }
 
 /** One provider's score; data undefined while loading, null when the indexer does not know the provider. */

@@ -1,29 +1,11 @@
 /**
- * The app's one door to Gridlease's EAS attestations (audits, reviews, buyer vetting): the SDK's types, reads,
- * `auditStatus` and published auditors, and its write actions bound to the app's chain. Pages import these names
- * from here only.
+ * The app's one door to Gridlease's EAS attestations, reading side: the SDK's row types and indexer reads,
+ * `auditStatus` and the published auditors. What the market's first page needs, and nothing more: the contracts and
+ * write actions are in ./easWrites.ts, which only the pages that write load.
  */
-import type { Address, Hex } from "viem";
-import type { ReadClient, Sent, SignerClient } from "@gridlease/sdk";
-import {
-  attestAudit as sdkAttestAudit,
-  easDeployment,
-  policyCheck as sdkPolicyCheck,
-  postReview as sdkPostReview,
-  registerCredential as sdkRegisterCredential,
-  revokeAudit as sdkRevokeAudit,
-  type AuditVerdictCode,
-  type EasDeployment,
-  type PolicyCheck,
-} from "@gridlease/sdk/eas";
+import type { AuditVerdictCode } from "@gridlease/sdk/eas";
 
-export {
-  auditStatus,
-  explainEasError,
-  publishedAuditors,
-  type AuditStatus,
-  type EasDeployment,
-} from "@gridlease/sdk/eas";
+export { auditStatus, publishedAuditors, type AuditStatus } from "@gridlease/sdk/eas";
 export {
   getOfferRequirement,
   listAudits,
@@ -36,59 +18,3 @@ export {
 /** An audit's verdict in words, by its code (1 = Pass, 2 = Fail). */
 export const AUDIT_VERDICTS: Record<AuditVerdictCode, string> = { 1: "Pass", 2: "Fail" };
 export type AuditVerdict = AuditVerdictCode;
-
-/** The attestation contracts and schemas on `chainId`, or undefined where they are not deployed. */
-export function easOn(chainId: number): EasDeployment | undefined {
-  try {
-    return easDeployment(chainId);
-  } catch {
-    return undefined;
-  }
-}
-
-/** An audit to attest: the offer, its provider (the attestation's recipient), the report hash, verdict, expiry. */
-export interface AuditDraft {
-  offerId: bigint;
-  provider: Address;
-  hardwareReportHash: Hex;
-  verdict: AuditVerdict;
-  validUntil: bigint;
-}
-
-/** A review to post: the lease, its provider (the recipient), the score and the buyer's verify result. */
-export interface ReviewDraft {
-  leaseId: bigint;
-  provider: Address;
-  score: number;
-  verified: boolean;
-  reportHash: Hex;
-}
-
-/** The chain's attestation contracts, or a plain error when it has none. */
-const on = (chainId: number) => ({ deployment: easDeployment(chainId) });
-
-/** Attests an audit with EAS (the audit resolver checks it). */
-export const attestAudit = (signer: SignerClient, chainId: number, p: AuditDraft): Promise<Sent> =>
-  sdkAttestAudit(signer, { ...on(chainId), ...p });
-
-/** Revokes one of the auditor's audits. */
-export const revokeAudit = (signer: SignerClient, chainId: number, uid: Hex): Promise<Sent> =>
-  sdkRevokeAudit(signer, { ...on(chainId), uid });
-
-/** Posts a review of a lease (the review resolver accepts only the lease's buyer, once, after activation). */
-export const postReview = (signer: SignerClient, chainId: number, p: ReviewDraft): Promise<Sent> =>
-  sdkPostReview(signer, { ...on(chainId), ...p });
-
-/** Registers the buyer's attestation UID with the AttestationPolicy. */
-export const registerCredential = (
-  signer: SignerClient,
-  chainId: number,
-  uid: Hex,
-): Promise<Sent> => sdkRegisterCredential(signer, { ...on(chainId), uid });
-
-/** AttestationPolicy's `check` for a buyer, with its code in plain words. */
-export const policyCheck = (
-  client: ReadClient,
-  chainId: number,
-  p: { offerId: bigint; buyer: Address },
-): Promise<PolicyCheck> => sdkPolicyCheck(client, { ...on(chainId), ...p });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { keccak256, concat } from "viem";
-import { auditStatus, type IndexedAudit } from "./eas.ts";
-import { parseAuditorList, saveAuditors, trustedAuditors } from "./trustedAuditors.ts";
+import { auditStatus, publishedAuditors, type IndexedAudit } from "./eas.ts";
+import { parseAuditorList, saveAuditors, savedAuditors } from "./trustedAuditors.ts";
 import { lastVerifyRecord, runReportHash, saveVerifyRecord } from "./verifyRecord.ts";
 
 const TRUSTED = "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E";
@@ -55,14 +55,15 @@ describe("auditStatus", () => {
   });
 });
 
-describe("trusted auditors", () => {
-  it("defaults to the published list and keeps a saved one per chain", () => {
-    expect(trustedAuditors(31337)).toEqual([TRUSTED]);
-    expect(trustedAuditors(84532)).toEqual([]);
+describe("saved trusted auditors", () => {
+  it("keeps a saved list per chain, and none until one is saved", () => {
+    expect(savedAuditors(31337)).toBeUndefined();
     saveAuditors(31337, [OTHER]);
-    expect(trustedAuditors(31337)).toEqual([OTHER]);
+    expect(savedAuditors(31337)).toEqual([OTHER]);
+    expect(savedAuditors(84532)).toBeUndefined();
     saveAuditors(31337, undefined);
-    expect(trustedAuditors(31337)).toEqual([TRUSTED]);
+    expect(savedAuditors(31337)).toBeUndefined();
+    expect(publishedAuditors(31337)).toEqual([TRUSTED]);
   });
 
   it("parses a typed list, drops repeats and names each bad entry", () => {

@@ -1,9 +1,9 @@
 /**
- * The viewer's trusted auditors: whose audits count as "audited" in this browser. The default is the market's
- * published list; a list the viewer saves lives in localStorage per chain, and every badge re-reads it at once.
+ * The viewer's own list of trusted auditors: whose audits count as "audited" in this browser, saved in localStorage
+ * per chain; every badge re-reads it at once. Without a saved list the market's published auditors count (the SDK's
+ * `publishedAuditors`, applied by the hooks: this module stays free of it, so the market's first page is light).
  */
 import { getAddress, isAddress, type Address } from "viem";
-import { publishedAuditors } from "./eas.ts";
 
 const key = (chainId: number) => `gridlease.trustedAuditors.${chainId}`;
 const listeners = new Set<() => void>();
@@ -42,11 +42,6 @@ export function savedAuditors(chainId: number): Address[] | undefined {
   }
 }
 
-/** The trusted list in force on `chainId`: the saved one, else the market's published auditors. */
-export function trustedAuditors(chainId: number): Address[] {
-  return savedAuditors(chainId) ?? publishedAuditors(chainId);
-}
-
 /** Saves a list (undefined: back to the published one) and tells every subscriber. */
 export function saveAuditors(chainId: number, auditors: readonly Address[] | undefined): void {
   if (auditors === undefined) window.localStorage.removeItem(key(chainId));
@@ -63,3 +58,7 @@ export function subscribeAuditors(listener: () => void): () => void {
     window.removeEventListener("storage", listener);
   };
 }
+
+/** The saved list as a string snapshot for `useSyncExternalStore` (compared by value); null when none is saved. */
+export const savedSnapshot = (chainId: number): string | null =>
+  savedAuditors(chainId)?.join(",") ?? null;

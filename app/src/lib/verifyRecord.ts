@@ -3,7 +3,7 @@
  * genuine, and the report hash, so the lease's review can pre-fill `verified` and its report hash. Kept in
  * localStorage; the review form shows where the values came from and lets the buyer change them.
  */
-import { concat, keccak256, type Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 
 /** One verify run of a lease. */
 export interface VerifyRecord {
@@ -21,7 +21,10 @@ const key = (leaseId: bigint) => `gridlease.verify.${leaseId}`;
  */
 export function runReportHash(reportHashes: readonly Hex[]): Hex {
   if (reportHashes.length === 0) throw new RangeError("A verify run has at least one report.");
-  return reportHashes.length === 1 ? reportHashes[0] : keccak256(concat([...reportHashes]));
+  // The hashes' bytes one after the other (viem's `concat`, written out: one shared chunk less on the first page).
+  return reportHashes.length === 1
+    ? reportHashes[0]
+    : keccak256(`0x${reportHashes.map((h) => h.slice(2)).join("")}`);
 }
 
 /** Remembers a lease's verify run (a browser without storage simply does not remember). */

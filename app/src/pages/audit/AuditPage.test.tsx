@@ -23,7 +23,7 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useReadClient: () => undefined,
   useSigner: () => ({ account: { address: AUDITOR } }),
 }));
-vi.mock("../../lib/eas.ts", async (importOriginal) => ({
+vi.mock("../../lib/easWrites.ts", async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
   attestAudit,
   revokeAudit,

@@ -1,7 +1,7 @@
 import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useChainNow } from "../../hooks/useChainNow.ts";
 import { useTrustedAuditors } from "../../hooks/useTrustedAuditors.ts";
-import { easOn } from "../../lib/eas.ts";
+import { easOn } from "../../lib/easWrites.ts";
 import { Link } from "../../lib/router.tsx";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { AuditForm } from "./AuditForm.tsx";

@@ -3,13 +3,8 @@ import type { Address } from "viem";
 import { formatTime } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTxFlow } from "../../hooks/useTxFlow.ts";
-import {
-  AUDIT_VERDICTS,
-  revokeAudit,
-  type AuditVerdict,
-  type IndexedAudit,
-  explainEasError,
-} from "../../lib/eas.ts";
+import { AUDIT_VERDICTS, type AuditVerdict, type IndexedAudit } from "../../lib/eas.ts";
+import { revokeAudit, explainEasError } from "../../lib/easWrites.ts";
 import { Link } from "../../lib/router.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { TxProgress } from "../../components/TxProgress.tsx";

@@ -20,7 +20,7 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useReadClient: () => undefined,
   useSigner: () => ({ account: { address: BUYER } }),
 }));
-vi.mock("../../lib/eas.ts", async (importOriginal) => ({
+vi.mock("../../lib/easWrites.ts", async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
   postReview,
 }));

@@ -3,10 +3,8 @@ import { GPU_MODELS, REGIONS } from "@gridlease/sdk";
 import { useSearchParams } from "../../lib/router.tsx";
 import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useTokenInfos } from "../../hooks/useToken.ts";
-import { useAuditStatuses } from "../../hooks/useAudits.ts";
-import { useAllScores } from "../../hooks/useReputation.ts";
 import { Empty, ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
-import { useMarketOffers } from "./data.ts";
+import { useMarketOffers, useMarketTrust } from "./data.ts";
 import {
   filterOffers,
   filterPatch,
@@ -35,8 +33,7 @@ export default function MarketPage(_: { params: Record<string, string> }) {
   );
   const tokens = useTokenInfos(tokenIds);
 
-  const scores = useAllScores();
-  const audits = useAuditStatuses();
+  const { scores, audits } = useMarketTrust();
   const open = useMemo(
     () => withTrust((offers ?? []).filter(isOpen), scores, audits),
     [offers, scores, audits],

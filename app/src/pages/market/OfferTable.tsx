@@ -5,11 +5,18 @@ import {
   regionLabel,
   type TokenDisplay,
 } from "@gridlease/sdk";
+import { lazy, Suspense } from "react";
 import { Link } from "../../lib/router.tsx";
 import { AttestationBadge } from "../../components/AttestationBadge.tsx";
-import { AuditBadge } from "../../components/AuditBadge.tsx";
-import { ReputationScore } from "../../components/ReputationScore.tsx";
 import type { ProviderScore } from "../../hooks/useReputation.ts";
+
+// Loaded with the scores and audits (after the list renders), not with the market's first page.
+const AuditBadge = lazy(() =>
+  import("../../components/AuditBadge.tsx").then((m) => ({ default: m.AuditBadge })),
+);
+const ReputationScore = lazy(() =>
+  import("../../components/ReputationScore.tsx").then((m) => ({ default: m.ReputationScore })),
+);
 import { gpuHours, unitsAvailable, type MarketOffer } from "./filters.ts";
 
 /** One page of open offers: hardware, capacity, price, terms and the provider's track record, each with "Rent". */
@@ -63,7 +70,11 @@ export function OfferTable({
                   {o.hasAttestationClaim && (
                     <AttestationBadge offerId={o.offerId} gpuModel={o.gpuModel} hasClaim />
                   )}
-                  {o.audit && <AuditBadge status={o.audit} />}
+                  {o.audit && (
+                    <Suspense fallback={null}>
+                      <AuditBadge status={o.audit} />
+                    </Suspense>
+                  )}
                 </td>
                 <td className="num">
                   <div>{unitsAvailable(o).toString()}</div>
@@ -93,7 +104,11 @@ export function OfferTable({
                   )}
                 </td>
                 <td className="small">
-                  {score && <ReputationScore reputation={score.reputation} />}
+                  {score && (
+                    <Suspense fallback={null}>
+                      <ReputationScore reputation={score.reputation} />
+                    </Suspense>
+                  )}
                   {o.track ? (
                     <>
                       <div>{o.track.leasesServed.toLocaleString("en-US")} leases served</div>

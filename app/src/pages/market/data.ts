@@ -146,3 +146,22 @@ export function useMarketOffers() {
   );
   return { ...query, data, isPending: query.isPending || (!!raw && penaltyBps === undefined) };
 }
+
+/**
+ * Every provider's score and every offer's audit status for this viewer, once ./trust.ts has loaded (a chunk of its
+ * own, fetched after the list) and the indexer has answered; re-read and re-judged (with the trusted list saved in
+ * Settings at that moment) every 30 s. Each part is undefined until known.
+ */
+export function useMarketTrust() {
+  const { chainId } = useGridlease();
+  const q = useQuery({
+    queryKey: ["market", "trust"],
+    refetchInterval: 30_000,
+    retry: 0,
+    queryFn: async ({ signal }) => {
+      const trust = await import("./trust.ts");
+      return { judge: trust.judgeTrust, data: await trust.loadTrust(signal) };
+    },
+  });
+  return useMemo(() => (q.data ? q.data.judge(q.data.data, chainId) : {}), [q.data, chainId]);
+}

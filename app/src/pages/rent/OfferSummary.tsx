@@ -15,7 +15,7 @@ import { ReputationScore } from "../../components/ReputationScore.tsx";
 import { useOfferAudits } from "../../hooks/useAudits.ts";
 import { useProviderScore } from "../../hooks/useReputation.ts";
 import { useGridlease } from "../../hooks/useGridlease.ts";
-import { easOn } from "../../lib/eas.ts";
+import { easOn } from "../../lib/easWrites.ts";
 import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
 import { useTokenInfo, type TokenInfo } from "../../hooks/useToken.ts";
 import type { IndexedOffer } from "./data.ts";

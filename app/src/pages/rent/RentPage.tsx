@@ -15,7 +15,7 @@ import { useIndexedOffer, useOffer } from "./data.ts";
 import { OfferSummary } from "./OfferSummary.tsx";
 import { RentForm } from "./RentForm.tsx";
 import { VettingPanel } from "./VettingPanel.tsx";
-import { easOn } from "../../lib/eas.ts";
+import { easOn } from "../../lib/easWrites.ts";
 import { unitsFree } from "./useRentQuote.ts";
 import "./rent.css";
 

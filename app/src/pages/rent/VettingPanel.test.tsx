@@ -34,10 +34,13 @@ vi.mock("../../hooks/useGridlease.ts", () => ({
   useReadClient: () => ({}),
   useSigner: () => ({ account: { address: BUYER } }),
 }));
-vi.mock("../../lib/eas.ts", async (importOriginal) => ({
+vi.mock("../../lib/easWrites.ts", async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
   registerCredential,
   policyCheck: async () => ({ code: state.code, reason: REASONS[state.code] }),
+}));
+vi.mock("../../lib/eas.ts", async (importOriginal) => ({
+  ...(await importOriginal<Record<string, unknown>>()),
   getOfferRequirement: async (_indexer: unknown, offerId: bigint) =>
     state.requirement
       ? { offerId, provider: BUYER, schema: EAS.schemas.vetting.uid, attesters: [ATTESTER] }

@@ -4,13 +4,13 @@ import type { Address, Hex } from "viem";
 import { useGridlease, useReadClient, useSigner } from "../../hooks/useGridlease.ts";
 import { useTxFlow } from "../../hooks/useTxFlow.ts";
 import { CONTRACT_READ_KEY } from "../../hooks/useContractRead.ts";
+import { getOfferRequirement } from "../../lib/eas.ts";
 import {
-  getOfferRequirement,
   policyCheck,
   registerCredential,
   type EasDeployment,
   explainEasError,
-} from "../../lib/eas.ts";
+} from "../../lib/easWrites.ts";
 import { indexer } from "../../lib/indexer.ts";
 import { addressUrl } from "../../lib/gridlease.ts";
 import { Link } from "../../lib/router.tsx";

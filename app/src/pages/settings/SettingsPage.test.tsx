@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { RouterProvider } from "../../lib/router.tsx";
-import { trustedAuditors } from "../../lib/trustedAuditors.ts";
+import { savedAuditors } from "../../lib/trustedAuditors.ts";
 import SettingsPage from "./SettingsPage.tsx";
 
 const PUBLISHED = "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E";
@@ -30,10 +30,10 @@ describe("SettingsPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(screen.getByRole("status").textContent).toBe("Saved: 2 trusted auditors.");
     expect(screen.getByText(/You use your own list/)).toBeDefined();
-    expect(trustedAuditors(31337)).toEqual([OTHER, PUBLISHED]);
+    expect(savedAuditors(31337)).toEqual([OTHER, PUBLISHED]);
 
     await userEvent.click(screen.getByRole("button", { name: "Use the published list" }));
-    expect(trustedAuditors(31337)).toEqual([PUBLISHED]);
+    expect(savedAuditors(31337)).toBeUndefined();
     expect(screen.getByLabelText(/Trusted auditor addresses/)).toHaveProperty("value", PUBLISHED);
   });
 
@@ -51,6 +51,6 @@ describe("SettingsPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(screen.getByRole("alert").textContent).toMatch(/The list is empty/);
     expect(window.localStorage.length).toBe(0);
-    expect(trustedAuditors(31337)).toEqual([PUBLISHED]);
+    expect(savedAuditors(31337)).toBeUndefined();
   });
 });
