@@ -6,7 +6,7 @@
  * count: an audit by anyone else is "unverified", never "audited".
  */
 import { readFileSync } from "node:fs";
-import { isAddressEqual, type Address, type Hex } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
 import {
   chainTime,
   compareHardware,
@@ -233,15 +233,15 @@ function auditRow(a: IndexedAudit, trusted: readonly Address[], now: bigint) {
 function describeAuditStatus(s: AuditStatus): string {
   switch (s.status) {
     case "audited":
-      return `audited by ${s.auditor} until ${formatTime(s.validUntil)}`;
+      return `audited by ${getAddress(s.auditor)} until ${formatTime(s.validUntil)}`;
     case "failed":
-      return `FAILED audit by ${s.auditor} (valid until ${formatTime(s.validUntil)})`;
+      return `FAILED audit by ${getAddress(s.auditor)} (valid until ${formatTime(s.validUntil)})`;
     case "expired":
-      return `audit by ${s.auditor} expired at ${formatTime(s.validUntil)}`;
+      return `audit by ${getAddress(s.auditor)} expired at ${formatTime(s.validUntil)}`;
     case "revoked":
-      return `audit by ${s.auditor} revoked at ${formatTime(s.revokedAt)}`;
+      return `audit by ${getAddress(s.auditor)} revoked at ${formatTime(s.revokedAt)}`;
     case "unverified":
-      return `unverified: audited only by ${s.auditors.join(", ")}, not a trusted auditor`;
+      return `unverified: audited only by ${s.auditors.map((a) => getAddress(a)).join(", ")}, not a trusted auditor`;
     case "none":
       return "not audited";
   }
@@ -280,10 +280,12 @@ ${NEEDS_INDEXER}`,
       listAudits(indexer, { offerId, provider, auditor }),
       chainTime(c.client),
     ]);
-    const offers = [...auditsByOffer(audits)].map(([id, list]) => {
-      const status = auditStatus(list, trust.auditors, now);
-      return { offerId: id, status, summary: describeAuditStatus(status) };
-    });
+    const offers = [...auditsByOffer(audits)]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id, list]) => {
+        const status = auditStatus(list, trust.auditors, now);
+        return { offerId: id, status, summary: describeAuditStatus(status) };
+      });
     const rows = audits.map((a) => auditRow(a, trust.auditors, now));
     out.result({ trustedAuditors: trust, offers, audits: rows }, () =>
       [
@@ -298,7 +300,7 @@ ${NEEDS_INDEXER}`,
                 rows.map((r) => [
                   `${r.uid.slice(0, 10)}…`,
                   `#${r.offerId}`,
-                  r.trusted ? r.auditor : `${r.auditor} (unverified)`,
+                  r.trusted ? getAddress(r.auditor) : `${getAddress(r.auditor)} (unverified)`,
                   r.verdict,
                   formatTime(r.validUntil),
                   r.state,

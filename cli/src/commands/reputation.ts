@@ -4,6 +4,7 @@
  * address: every provider ranked, and what self-dealing would cost to lift the market's median provider to its
  * 90th percentile.
  */
+import { getAddress } from "viem";
 import { marketSybilCost, providerReputation, type Reputation } from "@gridlease/sdk/reputation";
 import { chainTime, formatTime, formatTokenAmount, tokenDisplay } from "@gridlease/sdk";
 import {
@@ -26,12 +27,13 @@ const percent = (bps: number) => `${(bps / 100).toFixed(1)}`;
 function inputText(name: string, value: bigint): string {
   if (name === "auditedUntil" || name === "now") return value === 0n ? "never" : formatTime(value);
   if (name === "priorBps") return `${percent(Number(value))}%`;
+  if (name === "reviewScoreWeight") return `${usd(value)} (fee × score)`;
   return usd(value);
 }
 
 function breakdown(e: ProviderEvidence, r: Reputation): string {
   return [
-    `Provider ${e.provider}: score ${percent(r.scoreBps)} / 100${r.audited ? " (audited)" : ""}`,
+    `Provider ${getAddress(e.provider)}: score ${percent(r.scoreBps)} / 100${r.audited ? " (audited)" : ""}`,
     `  ${usd(r.evidenceUsdMicros)} of protocol fees behind the record; ${e.reviewCount} review(s), ${e.auditCount} audit(s)`,
     ...Object.entries(r.components).map(
       ([name, c]) =>
@@ -103,7 +105,7 @@ ${NEEDS_INDEXER}`,
           : table(
               ["PROVIDER", "SCORE", "FEES BEHIND IT", "REVIEWS", "AUDITED"],
               all.map((e) => [
-                e.provider,
+                getAddress(e.provider),
                 percent(e.reputation.scoreBps),
                 usd(e.reputation.evidenceUsdMicros),
                 String(e.reviewCount),
@@ -113,7 +115,7 @@ ${NEEDS_INDEXER}`,
         ...(sybil
           ? [
               "",
-              `Lifting the median provider (${sybil.median}, ${percent(sybil.medianScoreBps)}) to the 90th percentile (${percent(sybil.p90ScoreBps)}) by leasing its own offers costs ${usd(sybil.costUsdMicros)} in protocol fees.`,
+              `Lifting the median provider (${getAddress(sybil.median)}, ${percent(sybil.medianScoreBps)}) to the 90th percentile (${percent(sybil.p90ScoreBps)}) by leasing its own offers costs ${usd(sybil.costUsdMicros)} in protocol fees.`,
             ]
           : sybilNote
             ? ["", sybilNote]

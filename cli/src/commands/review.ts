@@ -5,7 +5,7 @@
  * `lease verify --json` printed: the review then says whether that check passed, with the machine's report hash.
  */
 import { readFileSync } from "node:fs";
-import { isAddressEqual, isHex, zeroHash, type Hex } from "viem";
+import { getAddress, isAddressEqual, isHex, zeroHash, type Hex } from "viem";
 import {
   endReasonName,
   explainError,
@@ -148,7 +148,12 @@ ${NEEDS_INDEXER}`,
       values.provider === undefined ? undefined : parseAddressArg(values.provider, "--provider");
     const buyer = values.buyer === undefined ? undefined : parseAddressArg(values.buyer, "--buyer");
     const indexer = await openIndexer(settings, connect);
-    const reviews = await listReviews(indexer, { leaseId, provider, buyer });
+    // Oldest first; reviews posted in one block by lease id.
+    const reviews = (await listReviews(indexer, { leaseId, provider, buyer })).sort((a, b) =>
+      a.createdAt !== b.createdAt
+        ? Number(a.createdAt - b.createdAt)
+        : Number(a.leaseId - b.leaseId),
+    );
     out.result({ reviews }, () =>
       reviews.length === 0
         ? "No reviews."
@@ -156,8 +161,8 @@ ${NEEDS_INDEXER}`,
             ["LEASE", "PROVIDER", "BUYER", "SCORE", "VERIFIED", "WEIGHT", "POSTED"],
             reviews.map((r) => [
               `#${r.leaseId}`,
-              r.provider,
-              r.buyer,
+              getAddress(r.provider),
+              getAddress(r.buyer),
               `${r.score}/5`,
               r.verified ? "yes" : "no",
               formatTokenAmount(r.feeWeight, USD_MICROS),

@@ -181,7 +181,7 @@ export async function registerCredential(w: SignerClient, p: OnEas & { uid: Hex 
 
 /** What AttestationPolicy.check answers, by code. */
 export const POLICY_CHECK_REASONS = [
-  "Allowed: the buyer holds a valid attestation from an attester the provider names.",
+  "The buyer holds a valid attestation from an attester the provider names.",
   "The offer's provider has set no attestation requirement on this policy.",
   "The buyer has registered no attestation of the required schema (gridlease vet register <uid>).",
   "The buyer's registered attestation is from an attester the provider does not name.",

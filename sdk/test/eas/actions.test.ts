@@ -327,7 +327,7 @@ describe("buyer vetting through AttestationPolicy", () => {
       {
         code: 0,
         allowed: true,
-        reason: expect.stringMatching(/^Allowed/),
+        reason: expect.stringMatching(/^The buyer holds a valid attestation/),
       },
     );
     await (await revokeVetting(authority, { deployment: d, uid })).wait();
