@@ -4,6 +4,7 @@
  */
 import {
   COMPONENT_WEIGHTS_BPS,
+  PRIOR_USD_MICROS,
   providerReputation,
   type ComponentName,
   type Reputation,
@@ -11,7 +12,13 @@ import {
 } from "@gridlease/sdk/reputation";
 import type { IndexerClient, RequestOptions } from "@gridlease/sdk";
 
-export { COMPONENT_WEIGHTS_BPS, providerReputation, type ComponentName, type Reputation };
+export {
+  COMPONENT_WEIGHTS_BPS,
+  PRIOR_USD_MICROS,
+  providerReputation,
+  type ComponentName,
+  type Reputation,
+};
 export type { ReputationInputs };
 
 /** A provider's evidence and how many reviews and audits it has. */

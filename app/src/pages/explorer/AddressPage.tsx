@@ -84,7 +84,7 @@ function ProviderSection({ d, address }: { d: AddressRecord; address: string }) 
         over all leases opened on its offers.
       </p>
       <ProviderAvailability p={p} />
-      <ProviderTrust address={getAddress(address)} />
+      <ProviderTrust address={getAddress(address)} leasesServed={p.leasesServed} />
 
       <h3>Earnings per token</h3>
       {d.earnings.length === 0 ? (

@@ -106,7 +106,7 @@ afterEach(() => {
 describe("the explorer's trust sections", () => {
   it("a provider: its score with every number open, its audits marked trusted or unverified, its reviews", async () => {
     vi.stubGlobal("fetch", indexer([review(7, 5, "2500"), review(9, 2, "0")]));
-    render(wrap(<ProviderTrust address={PROVIDER} />));
+    render(wrap(<ProviderTrust address={PROVIDER} leasesServed={40} />));
     // Self-dealing in miniature: half a cent of fee evidence barely moves the score from its prior.
     const table = await screen.findByRole("table", { name: /How the score of/ });
     const completion = within(table).getByRole("rowheader", { name: "Completion" }).closest("tr")!;
@@ -115,7 +115,9 @@ describe("the explorer's trust sections", () => {
     );
     expect(completion.textContent).toContain("prior evidence: $50.00");
     expect(screen.getByText(/on <\$0\.01 of fee evidence/)).toBeDefined();
-    expect(screen.getByText(/from 2 reviews and 3 audits/)).toBeDefined();
+    expect(screen.getByTestId("score-why").textContent).toMatch(
+      /^40 leases served, which paid <\$0\.01 in protocol fees, with 2 reviews and 3 audits\. .* a prior worth \$50\.00 of fees/,
+    );
 
     const audits = (await screen.findByText("Offer #2")).closest("table")!;
     const rows = within(audits).getAllByRole("row").slice(1);

@@ -12,12 +12,22 @@ import { AUDIT_VERDICTS, listAudits, listReviews, type AuditVerdict } from "../.
 import { indexer } from "../../lib/indexer.ts";
 import { Link } from "../../lib/router.tsx";
 import { ReputationScore, feeDollars } from "../../components/ReputationScore.tsx";
+import { PRIOR_USD_MICROS } from "../../lib/reputation.ts";
 import { ReviewItem, ReviewList } from "../../components/ReviewList.tsx";
 import { ErrorState, Loading } from "../../components/States.tsx";
 import { AddressLink } from "./ui.tsx";
 
-/** A provider's score (breakdown open), the audits of its offers and the reviews of its leases. */
-export function ProviderTrust({ address }: { address: Address }) {
+/**
+ * A provider's score (breakdown open) with why it is what it is (the fees behind its leases, not their count), the
+ * audits of its offers and the reviews of its leases.
+ */
+export function ProviderTrust({
+  address,
+  leasesServed,
+}: {
+  address: Address;
+  leasesServed: number;
+}) {
   const score = useProviderScore(address);
   const { auditors } = useTrustedAuditors();
   const { now } = useChainNow(60_000);
@@ -40,12 +50,13 @@ export function ProviderTrust({ address }: { address: Address }) {
       ) : score.score ? (
         <>
           <ReputationScore reputation={score.score.reputation} open />
-          <p className="muted small">
-            Every input is weighted by the protocol fees its leases paid (
-            {feeDollars(score.score.reputation.evidenceUsdMicros)} in all, from{" "}
-            {score.score.evidence.reviewCount} reviews and {score.score.evidence.auditCount} audits
-            besides the leases): a record padded with leases that paid little fee moves the score
-            little.
+          <p className="small" data-testid="score-why">
+            {leasesServed.toLocaleString("en-US")} leases served, which paid{" "}
+            {feeDollars(score.score.evidence.inputs.feesPaidUsdMicros)} in protocol fees, with{" "}
+            {score.score.evidence.reviewCount} reviews and {score.score.evidence.auditCount} audits.
+            The score weighs every input by the fees behind it, never by counts: each part starts at
+            a prior worth {feeDollars(PRIOR_USD_MICROS)} of fees, so leases that paid little (a
+            provider leasing its own offers, say) move it little.
           </p>
         </>
       ) : (
