@@ -51,7 +51,7 @@ export const DEV_ACCOUNTS: readonly DevAccountSpec[] = [
     usd: parseUnits("1000000", 6),
     grid: parseUnits("250000", 18),
   },
-  // Auditors only attest (and pay gas in ETH, which the node gives every account): no tokens.
+  // The auditors are seeded buyers too and keep the seed's balances; attesting needs only ETH for gas.
   { index: 17, role: "Seeded auditor", usd: 0n, grid: 0n },
   { index: 18, role: "Auditor, not on the published list", usd: 0n, grid: 0n },
 ];

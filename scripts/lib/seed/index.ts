@@ -17,8 +17,8 @@
  * Trust on EAS (./trust.ts): hardware audits by the published auditor (Hardhat account #17) and by one on no list
  * (#18), one revoked and one expired; a vetted-buyer offer under the AttestationPolicy with a vetted buyer (#15)
  * who leases and a refused one (#19); a provider that pads its record through self-dealing (./selfDealing.ts);
- * and buyers' reviews at the end. Accounts #17 and #18 are auditors, not buyers: the buyers' slots they would take
- * go to accounts #51 and #52.
+ * and buyers' reviews at the end. The auditors #17 and #18 are seeded buyers too, as they were before they audited
+ * (the end-to-end tests rent with their seeded balances).
  *
  *   const summary = await seedMarket(connection, { seed: 7 });
  */
@@ -65,15 +65,10 @@ export { formatSummary, type SeedSummary } from "./summary.ts";
 /** The well-known Hardhat mnemonic: the seed's extra buyers are its accounts #20 and up. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const PROVIDER_ACCOUNTS = PROVIDERS.length; // accounts #1..#14
-const BUYER_COUNT = 36; // accounts #15..#52 but the auditors' #17 and #18
+const BUYER_COUNT = 36; // accounts #15..#50
 
-/** The Hardhat account of buyer slot `i`: #15 on, with the auditors' accounts swapped for #51 and #52. */
-function buyerAccount(i: number): number {
-  const index = 1 + PROVIDER_ACCOUNTS + i;
-  if (index === AUDITOR_ACCOUNT) return 1 + PROVIDER_ACCOUNTS + BUYER_COUNT;
-  if (index === UNLISTED_AUDITOR_ACCOUNT) return 2 + PROVIDER_ACCOUNTS + BUYER_COUNT;
-  return index;
-}
+/** The Hardhat account of buyer slot `i`. */
+const buyerAccount = (i: number) => 1 + PROVIDER_ACCOUNTS + i;
 
 /**
  * Reads the market's settings, picks the actors and the start time, and readies the block batcher. Returns the
@@ -133,7 +128,12 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
     ...Array.from({ length: 1 + PROVIDER_ACCOUNTS }, (_, i) => actor(i)),
     ...Array.from({ length: BUYER_COUNT }, (_, i) => actor(buyerAccount(i))),
   ];
+  // The auditors are among the buyers' accounts already; the self-dealer's second address is not.
   const extras = [AUDITOR_ACCOUNT, UNLISTED_AUDITOR_ACCOUNT, SECOND_ADDRESS_ACCOUNT].map(actor);
+  const senders = [
+    ...actors,
+    ...extras.filter((e) => !actors.some((a) => a.address === e.address)),
+  ];
   s.deployer = actors[0].address;
   s.deployerGrid = await s.chain.read({
     to: s.addresses.grid,
@@ -151,7 +151,7 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
   s.clock = new Scheduler(t0, HISTORY_DAYS * SLOTS_PER_DAY, s.rng.int(0, 2 ** 30));
 
   await s.chain.start();
-  for (const a of [...actors, ...extras]) await s.chain.addSender(a.address, a.impersonate);
+  for (const a of senders) await s.chain.addSender(a.address, a.impersonate);
 
   s.providers = PROVIDERS.map((tpl, i) => ({
     index: i,

@@ -191,7 +191,7 @@ export function formatSummary(s: SeedSummary): string {
       (c) => `    offer #${c.offerId} (${c.gpuModel}, ${c.provider}, ${c.region}) published it`,
     ),
     ...(s.trust ? formatTrust(s.trust) : []),
-    `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length + 2} of the default mnemonic but the auditors #17 (published) and #18 (unlisted)`,
+    `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length} of the default mnemonic; #17 is also the published auditor, #18 an unlisted one`,
   ];
   return lines.join("\n");
 }
