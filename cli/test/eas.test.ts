@@ -555,3 +555,30 @@ describe("gridlease provider score", () => {
     }
   });
 });
+
+describe("the attestation settings", () => {
+  it("trusted auditors and EAS addresses from the environment or the config file, a bad one named (exit 5)", async () => {
+    const show = (env: NodeJS.ProcessEnv, extra: string[] = []) =>
+      cli(["config", "show", "--rpc-url", chain.url, "--json", ...extra], { env });
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ trustedAuditors: [OUTSIDER.toLowerCase()] }));
+    const fromFile = await okJson(show({}, ["--config", config]));
+    expect(fromFile.trustedAuditors).toEqual({ value: [OUTSIDER], source: "file" });
+    expect((await okJson(show({}))).trustedAuditors).toEqual({
+      value: [PUBLISHED],
+      source: "published",
+    });
+    const badList = await show({ GRIDLEASE_TRUSTED_AUDITORS: `${PUBLISHED},0x12` });
+    expect(badList.code).toBe(5);
+    expect(badList.json.error.message).toMatch(
+      /GRIDLEASE_TRUSTED_AUDITORS: "0x12" is not a 0x address/,
+    );
+    const badContracts = await show({ GRIDLEASE_ATTESTATIONS: JSON.stringify({ eas: PUBLISHED }) });
+    expect(badContracts.code).toBe(5);
+    expect(badContracts.json.error.message).toMatch(/needs "schemaRegistry" as a 0x address/);
+    expect((await okJson(show(eas.env))).attestations).toMatchObject({
+      value: { eas: eas.deployment.eas },
+      source: "env",
+    });
+  });
+});
