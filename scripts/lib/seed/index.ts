@@ -114,16 +114,14 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
 
   // Actors: the node's own accounts first (deployer, providers, buyers), then accounts of the Hardhat
   // mnemonic the node does not hold, impersonated.
-  const nodeAccounts = new Set(
-    ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) => getAddress(a)),
-  );
+  const nodeAccounts = (await provider.request({ method: "eth_accounts" })) as Address[];
   const hd = HDKey.fromMasterSeed(
     pbkdf2Sync(HARDHAT_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512"),
   );
-  const actor = (index: number) => {
-    const address = hdKeyToAccount(hd, { addressIndex: index }).address;
-    return { address, impersonate: !nodeAccounts.has(address) };
-  };
+  const actor = (index: number) =>
+    index < nodeAccounts.length
+      ? { address: getAddress(nodeAccounts[index]), impersonate: false }
+      : { address: hdKeyToAccount(hd, { addressIndex: index }).address, impersonate: true };
   const actors = [
     ...Array.from({ length: 1 + PROVIDER_ACCOUNTS }, (_, i) => actor(i)),
     ...Array.from({ length: BUYER_COUNT }, (_, i) => actor(buyerAccount(i))),
