@@ -192,8 +192,8 @@ describe("the sybil cost of the seeded market", () => {
 
   beforeAll(async () => {
     stack = new LocalStack({
-      port: await sparePort(portBase(8650, 300)),
-      indexerPort: await sparePort(portBase(42150, 400)),
+      port: await sparePort(portBase(8950, 300)),
+      indexerPort: await sparePort(portBase(42450, 400)),
       compile: false, // the suite's global set-up compiled the contracts
       fundDevAccounts: false,
     });
