@@ -2,12 +2,13 @@
  * Attestations in the app, in Chromium against the seeded stack (issue #13): a buyer reviews an activated lease
  * from "My leases" and the review appears there and on the explorer's lease page; the market badges an offer the
  * published auditor (#17) audited as "Audited by … until …", and the offer audited by an auditor on no list (#18)
- * as "Unverified audit", never as audited.
+ * as "Unverified audit", never as audited; the vetted-buyer offer tells the refused buyer (#19, vetted by an attester
+ * the offer does not name) and the vetted one (#15) what its policy answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Address } from "viem";
 import { createIndexerClient, listLeases, listOffers } from "@gridlease/sdk";
 import { listAudits, listReviews } from "@gridlease/sdk/indexer";
+import { POLICY_CHECK_REASONS } from "@gridlease/sdk/eas";
 import {
   connectFakeWallet,
   devAddress,
@@ -18,7 +19,7 @@ import {
   pageErrors,
   type E2EBrowser,
 } from "./support/harness.ts";
-import { CONFIRM_TIMEOUT, openWithFakeWallet } from "./support/journey-helpers.ts";
+import { CONFIRM_TIMEOUT, indexerQuery, openWithFakeWallet } from "./support/journey-helpers.ts";
 
 let browser: E2EBrowser;
 beforeAll(async () => (browser = await launchBrowser()));
@@ -35,7 +36,7 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 async function unreviewedActiveLease(): Promise<{ leaseId: bigint; account: number }> {
   const reviewed = new Set((await listReviews(indexer(), {})).map((r) => r.leaseId.toString()));
   for (const account of BUYER_ACCOUNTS) {
-    const leases = await listLeases(indexer(), { buyer: devAddress(account) as Address });
+    const leases = await listLeases(indexer(), { buyer: devAddress(account) });
     const lease = leases.find((l) => l.status === "Active" && !reviewed.has(l.leaseId.toString()));
     if (lease) return { leaseId: lease.leaseId, account };
   }
@@ -110,5 +111,36 @@ describe("audit badges in the market", () => {
     await row.getByText("Unverified audit").waitFor({ timeout: 60_000 });
     await expect(row.getByText(/Audited by/).count()).resolves.toBe(0);
     expect(pageErrors(list)).toEqual([]);
+  });
+});
+
+describe("the vetted-buyer offer", () => {
+  it("says how to get vetted, and what the policy answers for a refused and a vetted buyer", async () => {
+    const { offerRequirements } = await indexerQuery<{
+      offerRequirements: { items: { id: string; attesters: string[] }[] };
+    }>(`{ offerRequirements(limit: 10) { items { id attesters } } }`);
+    expect(offerRequirements.items).toHaveLength(1);
+    const { id, attesters } = offerRequirements.items[0]!;
+    expect(attesters.map((a) => a.toLowerCase())).toEqual([PUBLISHED_AUDITOR.toLowerCase()]);
+
+    // In the SDK's words for AttestationPolicy.check: 3 AttesterNotNamed, 0 Allowed.
+    for (const [account, code] of [
+      [19, 3],
+      [15, 0],
+    ] as const) {
+      const { page, errors } = await openWithFakeWallet(browser, `/offers/${id}`, account);
+      await connectFakeWallet(page, { account });
+      const panel = page.getByRole("region", { name: "Vetted buyers only" });
+      await panel.getByText(/Gridlease buyer vetting/).waitFor({ timeout: 60_000 });
+      await panel.getByText(`gridlease vet ${devAddress(account)}`).waitFor();
+      const said = panel.getByText(/^For your address: /);
+      await said.waitFor({ timeout: 60_000 });
+      await expect(said.textContent()).resolves.toBe(
+        `For your address: ${POLICY_CHECK_REASONS[code]}`,
+      );
+      if (account === 19) await expectNoSeriousA11yViolations(page);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 });
