@@ -3,7 +3,8 @@
  * from "My leases" and the review appears there and on the explorer's lease page; the market badges an offer the
  * published auditor (#17) audited as "Audited by … until …", and the offer audited by an auditor on no list (#18)
  * as "Unverified audit", never as audited; the vetted-buyer offer tells the refused buyer (#19, vetted by an attester
- * the offer does not name) and the vetted one (#15) what its policy answers.
+ * the offer does not name) and the vetted one (#15) what its policy answers; the published auditor attests an
+ * offer's hardware at /audit, sees the audit in force, and revokes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIndexerClient, listLeases, listOffers } from "@gridlease/sdk";
@@ -142,5 +143,45 @@ describe("the vetted-buyer offer", () => {
       expect(errors).toEqual([]);
       await page.close();
     }
+  });
+});
+
+describe("the auditor's view", () => {
+  it("the published auditor attests an offer it had not audited, sees it in force, and revokes it", async () => {
+    const audited = new Set((await listAudits(indexer(), {})).map((a) => a.offerId.toString()));
+    const offer = (await listOffers(indexer(), { paused: false })).find(
+      (o) => !audited.has(o.offerId.toString()),
+    );
+    expect(offer, "an offer nobody audited").toBeDefined();
+    const { page, errors } = await openWithFakeWallet(browser, "/audit", 17);
+    await connectFakeWallet(page, { account: 17 });
+    await page.getByText(/You are one of the market's published auditors/).waitFor();
+
+    const form = page.getByRole("form", { name: "Attest an audit" });
+    await form.getByLabel("Offer number").fill(String(offer!.offerId));
+    await form.getByText(offer!.provider, { exact: false }).waitFor();
+    const hash = `0x${"5a".repeat(32)}`;
+    await form.getByLabel(/Hardware report hash/).fill(hash);
+    await form.getByLabel(/Pass: the hardware is what the offer lists/).check();
+    const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel(/Valid until/).fill(until);
+    await form.getByRole("button", { name: "Attest audit" }).click();
+    await form.locator('[data-status="confirmed"]').waitFor({ timeout: CONFIRM_TIMEOUT });
+
+    const mine = page.getByRole("region", { name: "Your audits" });
+    const row = mine.getByRole("row").filter({
+      has: page.getByRole("link", { name: `Offer #${offer!.offerId}`, exact: true }),
+    });
+    await row.getByText("In force").waitFor({ timeout: CONFIRM_TIMEOUT });
+    const [onChain] = (await listAudits(indexer(), { offerId: offer!.offerId })).filter((a) =>
+      same(a.auditor, PUBLISHED_AUDITOR),
+    );
+    expect(onChain).toMatchObject({ hardwareReportHash: hash, verdict: 1, revokedAt: null });
+    expect(onChain!.validUntil).toBe(BigInt(Date.parse(`${until}T23:59:59Z`) / 1000));
+
+    await row.getByRole("button", { name: `Revoke the audit of offer #${offer!.offerId}` }).click();
+    await row.getByText("Revoked").waitFor({ timeout: CONFIRM_TIMEOUT });
+    await expectNoSeriousA11yViolations(page);
+    expect(errors).toEqual([]);
   });
 });
