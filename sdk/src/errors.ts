@@ -182,7 +182,7 @@ const MESSAGES: Messages = {
   Market_DepositTooLarge: ([deposit], f) =>
     `A deposit of ${f.amount(deposit)} is more than the market can escrow for one lease: lease fewer units or for less time.`,
   Market_BuyerNotAllowed: ([offerId, buyer]) =>
-    `The provider of offer #${offerId} serves only buyers it has approved, and ${buyer} is not on its list.`,
+    `The provider of offer #${offerId} serves only buyers its buyer policy admits (an allowlist, or an attestation from an attester it names), and the policy refused ${buyer}.`,
   Market_InvalidPublicKey: () =>
     "The lease needs your access public key, and it was empty: set up your access key first.",
   Market_EmptyAccessPayload: () => "The access details are empty.",
