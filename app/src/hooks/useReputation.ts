@@ -4,8 +4,9 @@
  */
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
+import type { Address } from "viem";
 import {
-  getEvidence,
+  getProviderEvidence,
   providerReputation,
   type ProviderEvidence,
   type Reputation,
@@ -20,14 +21,15 @@ export interface ProviderScore {
 }
 
 /** One provider's score; data undefined while loading, null when the indexer does not know the provider. */
-export function useProviderScore(provider: string | undefined) {
+export function useProviderScore(provider: Address | undefined) {
   const { now } = useChainNow(60_000);
   const q = useQuery({
     queryKey: ["reputation", "provider", provider?.toLowerCase()],
     enabled: !!provider,
     refetchInterval: 30_000,
     retry: 0,
-    queryFn: async ({ signal }) => (await getEvidence(indexer, provider!, { signal })) ?? null,
+    queryFn: async ({ signal }) =>
+      (await getProviderEvidence(indexer, provider!, { signal })) ?? null,
   });
   const score = useMemo<ProviderScore | null | undefined>(
     () =>

@@ -21,7 +21,7 @@ const key = (leaseId: bigint) => `gridlease.verify.${leaseId}`;
  */
 export function runReportHash(reportHashes: readonly Hex[]): Hex {
   if (reportHashes.length === 0) throw new RangeError("A verify run has at least one report.");
-  // The hashes' bytes one after the other (viem's `concat`, written out: one shared chunk less on the first page).
+  // The hashes' bytes one after the other (what viem's `concat` does, for hex strings of 32 bytes each).
   return reportHashes.length === 1
     ? reportHashes[0]
     : keccak256(`0x${reportHashes.map((h) => h.slice(2)).join("")}`);

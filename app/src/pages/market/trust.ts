@@ -9,7 +9,11 @@ import { auditStatus, publishedAuditors, type AuditStatus } from "@gridlease/sdk
 import { listAudits, type IndexedAudit } from "@gridlease/sdk/indexer";
 import { indexer } from "../../lib/indexer.ts";
 import { savedAuditors } from "../../lib/trustedAuditors.ts";
-import { listEvidence, providerReputation, type ProviderEvidence } from "../../lib/reputation.ts";
+import {
+  listProviderEvidence,
+  providerReputation,
+  type ProviderEvidence,
+} from "../../lib/reputation.ts";
 import type { ProviderScore } from "../../hooks/useReputation.ts";
 
 /** What the indexer holds: evidence by provider, audits by offer id (either undefined when its read failed). */
@@ -25,7 +29,7 @@ const laterOf = (a: bigint, b: bigint | undefined) => (b !== undefined && b > a 
 /** Reads every provider's evidence and every audit; a read that fails leaves its part out. */
 export async function loadTrust(signal?: AbortSignal): Promise<TrustData> {
   const [evidence, audits, indexedTime] = await Promise.allSettled([
-    listEvidence(indexer, { signal }),
+    listProviderEvidence(indexer, { signal }),
     listAudits(indexer, {}, { signal }),
     indexer.indexedTime({ signal }),
   ]);
@@ -36,7 +40,10 @@ export async function loadTrust(signal?: AbortSignal): Promise<TrustData> {
       byOffer.set(key, [...(byOffer.get(key) ?? []), a]);
     }
   return {
-    evidence: evidence.status === "fulfilled" ? evidence.value : undefined,
+    evidence:
+      evidence.status === "fulfilled"
+        ? new Map(evidence.value.map((e) => [e.provider.toLowerCase(), e]))
+        : undefined,
     audits: audits.status === "fulfilled" ? byOffer : undefined,
     indexedTime: indexedTime.status === "fulfilled" ? indexedTime.value : undefined,
   };
