@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { keccak256, concat } from "viem";
 import { auditStatus, publishedAuditors, type IndexedAudit } from "./eas.ts";
-import { parseAuditorList, saveAuditors, savedAuditors } from "./trustedAuditors.ts";
+import { parseAuditors, saveAuditors, savedAuditors } from "./trustedAuditors.ts";
 import { lastVerifyRecord, runReportHash, saveVerifyRecord } from "./verifyRecord.ts";
 
 const TRUSTED = "0xbDA5747bFD65F08deb54cb465eB87D40e51B197E";
@@ -66,16 +66,16 @@ describe("saved trusted auditors", () => {
     expect(publishedAuditors(31337)).toEqual([TRUSTED]);
   });
 
-  it("parses a typed list, drops repeats and names each bad entry", () => {
-    expect(parseAuditorList(`${TRUSTED.toLowerCase()}, ${OTHER}\n${TRUSTED}`)).toEqual({
+  it("parses a typed list, drops repeats and names a bad entry or an empty list", () => {
+    expect(parseAuditors(`${TRUSTED.toLowerCase()}, ${OTHER}\n${TRUSTED}`)).toEqual({
       ok: true,
       auditors: [TRUSTED, OTHER],
     });
-    const bad = parseAuditorList(`${TRUSTED} 0x1234 bob`);
-    expect(bad).toEqual({
+    expect(parseAuditors(`${TRUSTED} 0x1234 bob`)).toEqual({
       ok: false,
-      error: "Not an address: 0x1234, bob. An address is 0x followed by 40 hexadecimal digits.",
+      error: '"0x1234" is not a 0x address.',
     });
+    expect(parseAuditors(" ")).toEqual({ ok: false, error: "The auditor list is empty." });
   });
 });
 

@@ -3,31 +3,26 @@
  * per chain; every badge re-reads it at once. Without a saved list the market's published auditors count (the SDK's
  * `publishedAuditors`, applied by the hooks: this module stays free of it, so the market's first page is light).
  */
-import { getAddress, isAddress, type Address } from "viem";
+import type { Address } from "viem";
+import { AuditorListError, parseAuditorList } from "@gridlease/sdk/eas";
 
 const key = (chainId: number) => `gridlease.trustedAuditors.${chainId}`;
 const listeners = new Set<() => void>();
 
-/** Parses a list typed by a person (commas, spaces or new lines between addresses); names each bad entry. */
-export function parseAuditorList(
+/**
+ * Parses a list typed by a person (commas, spaces or new lines between addresses) with the SDK's `parseAuditorList`,
+ * dropping repeats; a bad entry or an empty list is an error in words.
+ */
+export function parseAuditors(
   text: string,
 ): { ok: true; auditors: Address[] } | { ok: false; error: string } {
-  const entries = text.split(/[\s,;]+/).filter(Boolean);
-  const bad = entries.filter((e) => !isAddress(e, { strict: false }));
-  if (bad.length > 0)
-    return {
-      ok: false,
-      error: `Not an address: ${bad.join(", ")}. An address is 0x followed by 40 hexadecimal digits.`,
-    };
-  const seen = new Set<string>();
-  const auditors: Address[] = [];
-  for (const e of entries) {
-    const a = getAddress(e);
-    if (seen.has(a)) continue;
-    seen.add(a);
-    auditors.push(a);
+  try {
+    const auditors = parseAuditorList(text);
+    return { ok: true, auditors: auditors.filter((a, i) => auditors.indexOf(a) === i) };
+  } catch (err) {
+    if (err instanceof AuditorListError) return { ok: false, error: err.message };
+    throw err;
   }
-  return { ok: true, auditors };
 }
 
 /** The list saved for `chainId`, or undefined when the viewer keeps the published one (or storage is unusable). */
@@ -35,7 +30,7 @@ export function savedAuditors(chainId: number): Address[] | undefined {
   try {
     const raw = window.localStorage.getItem(key(chainId));
     if (raw === null) return undefined;
-    const parsed = parseAuditorList(raw);
+    const parsed = parseAuditors(raw);
     return parsed.ok ? parsed.auditors : undefined;
   } catch {
     return undefined;

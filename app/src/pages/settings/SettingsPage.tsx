@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTrustedAuditors } from "../../hooks/useTrustedAuditors.ts";
-import { parseAuditorList } from "../../lib/trustedAuditors.ts";
+import { parseAuditors } from "../../lib/trustedAuditors.ts";
 import { addressUrl } from "../../lib/gridlease.ts";
 import { Link } from "../../lib/router.tsx";
 import { Field } from "../../components/Field.tsx";
@@ -18,14 +18,9 @@ export default function SettingsPage(_: { params: Record<string, string> }) {
   const text = draft ?? auditors.join("\n");
 
   const onSave = () => {
-    const parsed = parseAuditorList(text);
+    const parsed = parseAuditors(text);
     if (!parsed.ok) {
       setError(parsed.error);
-      setSaved(undefined);
-      return;
-    }
-    if (parsed.auditors.length === 0) {
-      setError("The list is empty: name at least one auditor, or use the market's published list.");
       setSaved(undefined);
       return;
     }
