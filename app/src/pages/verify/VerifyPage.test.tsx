@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { createTestGpu, type TestGpu } from "@gridlease/sdk/attestation/testing";
 import { RouterProvider } from "../../lib/router.tsx";
 import { AttestationRootsContext, type AttestationRoots } from "../../lib/attestation.ts";
+import { lastVerifyRecord } from "../../lib/verifyRecord.ts";
 import VerifyPage from "./VerifyPage.tsx";
 
 let gpu: TestGpu;
@@ -74,6 +75,29 @@ describe("VerifyPage", () => {
     const verdict = await screen.findByRole("region", { name: "Verdict" }, { timeout: 10_000 });
     expect(within(verdict).getByRole("status").textContent).toMatch(/^Not verified/);
     expect(within(verdict).getByText("(NonceMismatch)")).toBeTruthy();
+  });
+
+  it("remembers the run for the lease's review: verified only when every GPU is genuine, with the report hash", async () => {
+    const user = userEvent.setup();
+    window.localStorage.clear();
+    renderPage(gpu.roots);
+    fireEvent.change(screen.getByLabelText("Output of gridlease-attest"), {
+      target: { value: `[${gpu.bundleJson(pageNonce())}]` },
+    });
+    await user.click(screen.getByRole("button", { name: "Verify" }));
+    const verdict = await screen.findByRole("region", { name: "Verdict" }, { timeout: 10_000 });
+    const json = JSON.parse(within(verdict).getByTestId("verdict-json").textContent ?? "") as {
+      reportHash: string;
+    };
+    expect(lastVerifyRecord(7n)).toMatchObject({ verified: true, reportHash: json.reportHash });
+    expect(screen.getByText(/Saved for the review of lease #7: “verified” is ticked/)).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText("Output of gridlease-attest"), {
+      target: { value: gpu.bundleJson(`0x${"00".repeat(32)}`) },
+    });
+    await user.click(screen.getByRole("button", { name: "Verify" }));
+    await screen.findByText(/“verified” is not ticked/, undefined, { timeout: 10_000 });
+    expect(lastVerifyRecord(7n)?.verified).toBe(false);
   });
 
   it("says why malformed input cannot be verified, without a verdict", async () => {
