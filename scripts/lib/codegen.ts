@@ -2,7 +2,8 @@
  * Generates everything other parts import from `sdk/` (and the subgraph's ABI and network config) from the
  * Hardhat build and the deployments. One source of truth: nobody copies an ABI or an address by hand.
  *
- *   sdk/src/generated/abis.ts         every ABI `as const`, so viem, wagmi and Ponder are typed
+ *   sdk/src/generated/abis.ts         every ABI `as const`, so viem, wagmi and Ponder are typed (EAS's and the
+ *                                     attestation contracts' from easAbis.ts, which it re-exports)
  *   sdk/src/generated/deployments.ts  per chain id: { address, startBlock } of each contract, plus the market's
  *                                     penaltyBps (for canLease without a chain read), read from the deployed contract,
  *                                     and Gridlease's EAS schemas { uid, schema, resolver, revocable }, read from the
@@ -34,6 +35,16 @@ export const CONTRACTS = {
   AttestationPolicy: "contracts/policies/AttestationPolicy.sol",
 } as const;
 export type ContractName = keyof typeof CONTRACTS;
+
+/** EAS and the contracts built on it: their ABIs go to sdk/src/generated/easAbis.ts. */
+const EAS_CONTRACTS: ReadonlySet<ContractName> = new Set<ContractName>([
+  "EAS",
+  "SchemaRegistry",
+  "GridleaseAuditResolver",
+  "GridleaseReviewResolver",
+  "GridleaseVettingResolver",
+  "AttestationPolicy",
+]);
 
 /** Ignition result keys (ignition/modules/*.ts) -> contract names. */
 export const RESULT_KEYS: Record<string, ContractName> = {
@@ -276,11 +287,21 @@ export function render(root: string, deployments: DeploymentRecord[]): Map<strin
   const files = new Map<string, string>();
   const names = Object.keys(CONTRACTS) as ContractName[];
 
-  let abis = HEADER;
-  for (const name of names) {
-    abis += `\n/** ABI of ${name} (${CONTRACTS[name]}). */\nexport const ${camel(name)}Abi = ${JSON.stringify(abiOf(root, name), null, 2)} as const;\n`;
-  }
-  files.set("sdk/src/generated/abis.ts", abis);
+  const abiConst = (name: ContractName) =>
+    `\n/** ABI of ${name} (${CONTRACTS[name]}). */\nexport const ${camel(name)}Abi = ${JSON.stringify(abiOf(root, name), null, 2)} as const;\n`;
+  // The EAS contracts' ABIs sit in a module of their own, re-exported by abis.ts: a bundler puts a module in one chunk,
+  // so with them in abis.ts every page that needs the market's ABI would also load EAS's (about 2 KB gzip).
+  const isEas = (name: ContractName) => EAS_CONTRACTS.has(name);
+  files.set(
+    "sdk/src/generated/abis.ts",
+    HEADER +
+      names
+        .filter((name) => !isEas(name))
+        .map(abiConst)
+        .join("") +
+      `\n// EAS and Gridlease's attestation contracts.\nexport * from "./easAbis.ts";\n`,
+  );
+  files.set("sdk/src/generated/easAbis.ts", HEADER + names.filter(isEas).map(abiConst).join(""));
 
   const sorted = [...deployments].sort((a, b) => a.chainId - b.chainId);
   const byChain = Object.fromEntries(

@@ -19,6 +19,7 @@ describe("codegen", () => {
     expect([...files.keys()].sort()).toEqual([
       "sdk/src/generated/abis.ts",
       "sdk/src/generated/deployments.ts",
+      "sdk/src/generated/easAbis.ts",
       "subgraph/abis/AttestationPolicy.json",
       "subgraph/abis/EAS.json",
       "subgraph/abis/GridleaseAuditResolver.json",

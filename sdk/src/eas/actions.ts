@@ -20,7 +20,7 @@ import {
   easAbi,
   gridleaseReviewResolverAbi,
   schemaRegistryAbi,
-} from "../generated/abis.ts";
+} from "../generated/easAbis.ts";
 import { sent } from "../actions/transactions.ts";
 import type { Sent } from "../actions/transactions.ts";
 import type { ReadClient, SignerClient } from "../actions/types.ts";

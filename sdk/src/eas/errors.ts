@@ -17,7 +17,7 @@ import {
   gridleaseReviewResolverAbi,
   gridleaseVettingResolverAbi,
   schemaRegistryAbi,
-} from "../generated/abis.ts";
+} from "../generated/easAbis.ts";
 import { explainError, type ErrorContext, type ExplainedError } from "../errors.ts";
 import { formatInteger, formatTime } from "../format.ts";
 
