@@ -8,7 +8,7 @@ import type { Ref } from "./rows.ts";
 
 // The columns every statistic has (indexer/ponder.schema.ts `statColumns`).
 const STAT_COLUMNS =
-  "paymentToken { id } leasesOpened leasesEnded gpuSecondsLeased gpuSecondsReleased volume refunded avgPricePerGpuHour activeLeases outageReports gpuSecondsDelivered gpuSecondsDown updatedAt";
+  "paymentToken { id } leasesOpened leasesEnded gpuSecondsLeased gpuSecondsReleased volume refunded avgPricePerGpuHour activeLeases outageReports gpuSecondsDelivered gpuSecondsDown feesPaid feeWeightedPriceSum updatedAt";
 
 /** Selection of an all-time GPU-model statistic. */
 export const GPU_MODEL_STAT_FIELDS = `id gpuModel ${STAT_COLUMNS}`;
@@ -32,6 +32,8 @@ export interface RawStat {
   outageReports: number;
   gpuSecondsDelivered: string;
   gpuSecondsDown: string;
+  feesPaid: string;
+  feeWeightedPriceSum: string;
   updatedAt: string;
 }
 export interface RawGpuModelStat extends RawStat {
@@ -67,6 +69,10 @@ export interface IndexedStat {
   gpuSecondsDelivered: bigint;
   /** GPU-seconds down of leases that ended, booked at their end (pricing's `availabilityBps(delivered, down)`). */
   gpuSecondsDown: bigint;
+  /** Protocol fees paid by the leases that ended, booked at their end. */
+  feesPaid: bigint;
+  /** Σ price per GPU-hour × fee paid over those leases: see {@link feeWeightedPricePerGpuHour}. */
+  feeWeightedPriceSum: bigint;
   updatedAt: bigint;
 }
 /** All-time statistics of one GPU model in one payment token. */
@@ -101,8 +107,21 @@ const toStat = (r: RawStat): IndexedStat => ({
   outageReports: r.outageReports,
   gpuSecondsDelivered: big(r.gpuSecondsDelivered),
   gpuSecondsDown: big(r.gpuSecondsDown),
+  feesPaid: big(r.feesPaid),
+  feeWeightedPriceSum: big(r.feeWeightedPriceSum),
   updatedAt: big(r.updatedAt),
 });
+
+/**
+ * The price index: the average price per GPU-hour of the leases that ended, each weighted by the protocol fee it
+ * paid (docs/reputation.md). A wash lease that paid no fee does not move it, and one that paid a fee moves it only
+ * as far as that fee weighs. Undefined when no lease that paid a fee ended.
+ */
+export function feeWeightedPricePerGpuHour(
+  stat: Pick<IndexedStat, "feesPaid" | "feeWeightedPriceSum">,
+): bigint | undefined {
+  return stat.feesPaid === 0n ? undefined : stat.feeWeightedPriceSum / stat.feesPaid;
+}
 
 /** Maps a raw all-time GPU-model statistic. */
 export const toGpuModelStat = (r: RawGpuModelStat): IndexedGpuModelStat => ({

@@ -3,7 +3,7 @@ import { ErrorState, Loading } from "../../components/States.tsx";
 import { Stat } from "../../components/Stat.tsx";
 import { LineChart, StackedBars } from "../../components/charts.tsx";
 import { Link } from "../../lib/router.tsx";
-import type { IndexedPaymentToken } from "@gridlease/sdk/indexer";
+import { feeWeightedPricePerGpuHour, type IndexedPaymentToken } from "@gridlease/sdk/indexer";
 import { CHART_DAYS, useDayStats, useOverview } from "./data.ts";
 import { useLeaseTotal } from "./listData.ts";
 import { formatTokenAmountShort, regionLabel } from "@gridlease/sdk";
@@ -119,9 +119,9 @@ export default function ExplorerPage(_: { params: Record<string, string> }) {
 
       <h2>Price index</h2>
       <p className="muted small">
-        Volume-weighted average price per GPU-hour of what was leased each UTC day (deposits and
-        top-ups ÷ GPU-hours contracted), per GPU model. One chart per payment token: amounts in
-        different tokens are never mixed.
+        Average price per GPU-hour of the leases that ended each UTC day, per GPU model, each lease
+        weighted by the protocol fee it paid: a wash lease that pays no fee does not move it. One
+        chart per payment token: amounts in different tokens are never mixed.
       </p>
       {days.isPending ? (
         <Loading what="daily statistics" />
@@ -224,11 +224,7 @@ function LatestPrices({
   const latest = useMemo(() => {
     const m = new Map<string, ModelDayStatRow>();
     for (const r of rows)
-      if (
-        r.paymentToken === token &&
-        r.gpuSecondsLeased > 0n &&
-        (m.get(r.gpuModel)?.day ?? -1) < r.day
-      )
+      if (r.paymentToken === token && r.feesPaid > 0n && (m.get(r.gpuModel)?.day ?? -1) < r.day)
         m.set(r.gpuModel, r);
     return [...m.values()].sort((a, b) => a.gpuModel.localeCompare(b.gpuModel));
   }, [rows, token]);
@@ -250,7 +246,7 @@ function LatestPrices({
             <tr key={r.id}>
               <td>{r.gpuModel}</td>
               <td>{new Date(Number(r.date) * 1000).toISOString().slice(0, 10)}</td>
-              <td className="num">{format(r.avgPricePerGpuHour)}</td>
+              <td className="num">{format(feeWeightedPricePerGpuHour(r) ?? 0n)}</td>
             </tr>
           ))}
         </tbody>

@@ -432,6 +432,8 @@ describe("explorer pages", () => {
       outageReports: 0,
       gpuSecondsDelivered: "7200",
       gpuSecondsDown: "800",
+      feesPaid: "500000",
+      feeWeightedPriceSum: "1000000000000",
       updatedAt: "1764000000",
     };
     const page = <T,>(items: T[]) => ({ items, pageInfo: { hasNextPage: false, endCursor: null } });

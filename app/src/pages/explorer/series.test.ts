@@ -28,6 +28,9 @@ const m = (
   paymentToken: token,
   gpuSecondsLeased: leased,
   avgPricePerGpuHour: price,
+  // One ended lease at `price` that paid a fee of 1,000 base units (none on a day with nothing leased).
+  feesPaid: leased === 0n ? 0n : 1000n,
+  feeWeightedPriceSum: leased === 0n ? 0n : price * 1000n,
 });
 
 describe("price index series", () => {
@@ -35,7 +38,7 @@ describe("price index series", () => {
     m("H100-SXM-80GB", 2, "0xusd", 2100000n),
     m("H100-SXM-80GB", 1, "0xusd", 2000000n),
     m("B200-192GB", 1, "0xusd", 5000000n),
-    m("B200-192GB", 2, "0xusd", 0n, 0n), // a day with only ends: no price
+    m("B200-192GB", 2, "0xusd", 0n, 0n), // a day on which no fee-paying lease ended: no price
     m("H100-SXM-80GB", 1, "0xgrid", 3000000000000000000n),
   ];
   it("makes one line per model for one token, sorted by day, in whole tokens", () => {
@@ -54,6 +57,21 @@ describe("price index series", () => {
       (x) => x.name === "NVIDIA H100 SXM 80GB",
     )!;
     expect(usd.color).toBe(grid.color);
+  });
+  it("weighs each ended lease by the protocol fee it paid, so a fee-free wash lease moves nothing", () => {
+    const day = m("H100-SXM-80GB", 3, "0xusd", 0n);
+    // A $2.00 lease that paid $0.10 of fee and a $4.00 one that paid $0.30; a $900 self-dealt lease of 39 base units
+    // paid no fee: it is in the volume and the GPU-hours, not in the fee-weighted sums.
+    const fees = [100_000n, 300_000n];
+    const prices = [2_000_000n, 4_000_000n];
+    const row = {
+      ...day,
+      gpuSecondsLeased: 3n * 3600n,
+      avgPricePerGpuHour: 302_000_000n,
+      feesPaid: fees[0] + fees[1],
+      feeWeightedPriceSum: prices[0] * fees[0] + prices[1] * fees[1],
+    };
+    expect(priceIndexSeries([row], "0xusd", 6)[0].points).toEqual([{ x: 3 * DAY, y: 3.5 }]);
   });
   it("never mixes tokens", () => {
     expect(tokensOf(rows)).toEqual(["0xgrid", "0xusd"]);
@@ -80,6 +98,8 @@ describe("GPU-hours by region", () => {
     gpuSecondsReleased: released,
     volume: 0n,
     avgPricePerGpuHour: 0n,
+    feesPaid: 0n,
+    feeWeightedPriceSum: 0n,
   });
   it("adds GPU-hours over tokens per region and day", () => {
     const s = regionGpuHourSeries([

@@ -1,5 +1,6 @@
 /** Chart series built from the indexer's per-day statistics. Amounts of different tokens are never mixed. */
 import { GPU_MODELS, REGIONS, availabilityBps, gpuModelLabel, regionLabel } from "@gridlease/sdk";
+import { feeWeightedPricePerGpuHour } from "@gridlease/sdk/indexer";
 import { seriesColor, type Series } from "../../components/charts.tsx";
 import { formatUnits } from "viem";
 import type { IndexedGpuModelDayStat, IndexedRegionDayStat } from "@gridlease/sdk/indexer";
@@ -13,7 +14,9 @@ type DayStatColumns =
   | "gpuSecondsLeased"
   | "gpuSecondsReleased"
   | "volume"
-  | "avgPricePerGpuHour";
+  | "avgPricePerGpuHour"
+  | "feesPaid"
+  | "feeWeightedPriceSum";
 export type ModelDayStatRow = Pick<IndexedGpuModelDayStat, DayStatColumns | "gpuModel"> &
   Partial<Pick<IndexedGpuModelDayStat, "gpuSecondsDelivered" | "gpuSecondsDown">>;
 export type RegionDayStatRow = Pick<IndexedRegionDayStat, DayStatColumns | "region"> &
@@ -34,8 +37,9 @@ export const tokensOf = (rows: readonly { paymentToken: string }[]) =>
   [...new Set(rows.map((r) => r.paymentToken))].sort();
 
 /**
- * The price index of one payment token: a line per GPU model, one point per day with something leased, y = the
- * volume-weighted average price per GPU-hour in whole tokens. Models are ordered by name; colours follow that order.
+ * The price index of one payment token: a line per GPU model, one point per day on which a lease that paid a
+ * protocol fee ended, y = the fee-weighted average price per GPU-hour of those leases in whole tokens (so wash leases
+ * that pay no fee do not move it). Models are ordered by name; colours follow that order.
  */
 export function priceIndexSeries(
   rows: readonly ModelDayStatRow[],
@@ -44,12 +48,10 @@ export function priceIndexSeries(
 ): Series[] {
   const byModel = new Map<string, { x: number; y: number }[]>();
   for (const r of rows) {
-    if (r.paymentToken !== token || r.gpuSecondsLeased === 0n) continue;
+    const price = r.paymentToken === token ? feeWeightedPricePerGpuHour(r) : undefined;
+    if (price === undefined) continue;
     const points = byModel.get(r.gpuModel) ?? [];
-    points.push({
-      x: Number(r.date),
-      y: Number(formatUnits(r.avgPricePerGpuHour, decimals)),
-    });
+    points.push({ x: Number(r.date), y: Number(formatUnits(price, decimals)) });
     byModel.set(r.gpuModel, points);
   }
   return [...byModel.keys()].sort().map((model, i) => ({
