@@ -23,6 +23,7 @@ import {
 } from "@gridlease/sdk/eas";
 import { knownTokenDisplay } from "@gridlease/sdk/format";
 import {
+  REPUTATION_INPUT_FIELDS,
   addEvidence,
   auditedUntilOf,
   leaseEvidence,
@@ -52,18 +53,6 @@ export interface LeaseEvidenceFacts {
   /** The lease's down unit-seconds (getLease). */
   downUnitSeconds: bigint;
 }
-
-const REPUTATION_FIELDS = [
-  "feesPaidUsdMicros",
-  "completedWeight",
-  "faultWeight",
-  "noShowWeight",
-  "deliveredWeight",
-  "uptimeWeight",
-  "reviewWeight",
-  "reviewScoreWeight",
-  "auditedUntil",
-] as const;
 
 /**
  * Down unit-seconds per lease in outages that stayed open OUTAGE_MIN_SECONDS or more, from the market's outage
@@ -249,7 +238,7 @@ export async function checkAttestationsAgainstChain(
       reviewCount: reviewCounts.get(id) ?? 0,
       auditCount: auditCounts.get(id) ?? 0,
     };
-    for (const field of [...REPUTATION_FIELDS, "reviewCount", "auditCount"])
+    for (const field of [...REPUTATION_INPUT_FIELDS, "reviewCount", "auditCount"])
       expect(`provider ${id} ${field}`, row[field], want[field]);
   }
 

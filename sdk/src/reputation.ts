@@ -52,6 +52,19 @@ export interface ReputationInputs {
   auditedUntil: bigint;
 }
 
+/** The names of the inputs: the fields the indexers keep on each provider under the same names. */
+export const REPUTATION_INPUT_FIELDS = [
+  "completedWeight",
+  "faultWeight",
+  "noShowWeight",
+  "deliveredWeight",
+  "uptimeWeight",
+  "reviewWeight",
+  "reviewScoreWeight",
+  "feesPaidUsdMicros",
+  "auditedUntil",
+] as const satisfies readonly (keyof ReputationInputs)[];
+
 /** A provider with no record. */
 export const NO_EVIDENCE: Readonly<ReputationInputs> = Object.freeze({
   completedWeight: 0n,

@@ -28,6 +28,7 @@ import { easAbi, gridleaseMarketAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { easDeployment, encodeReview, publishedAuditors } from "@gridlease/sdk/eas";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import {
+  REPUTATION_INPUT_FIELDS,
   NO_EVIDENCE,
   marketSybilCost,
   providerReputation,
@@ -49,17 +50,6 @@ const eas = easDeployment(31337);
 const HOUR = 3600n;
 /** The self-dealer's second address: an account the seed does not use. */
 const SECOND = getAddress(hardhatAccount(70).address);
-const INPUTS = [
-  "feesPaidUsdMicros",
-  "completedWeight",
-  "faultWeight",
-  "noShowWeight",
-  "deliveredWeight",
-  "uptimeWeight",
-  "reviewWeight",
-  "reviewScoreWeight",
-  "auditedUntil",
-] as const satisfies readonly (keyof ReputationInputs)[];
 
 describe("the sybil cost of the seeded market", () => {
   let stack: LocalStack;
@@ -79,10 +69,13 @@ describe("the sybil cost of the seeded market", () => {
   async function indexed(): Promise<Map<Address, ReputationInputs>> {
     const res = await graphql(
       stack.indexerUrl,
-      `{ providers(limit: 1000) { items { id ${INPUTS.join(" ")} } } }`,
+      `{ providers(limit: 1000) { items { id ${REPUTATION_INPUT_FIELDS.join(" ")} } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const rows = res.data.providers.items as (Record<(typeof INPUTS)[number], string> & {
+    const rows = res.data.providers.items as (Record<
+      (typeof REPUTATION_INPUT_FIELDS)[number],
+      string
+    > & {
       id: string;
     })[];
     return new Map(

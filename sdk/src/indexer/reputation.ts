@@ -4,30 +4,18 @@
  * read here: one formula, in the SDK.
  */
 import type { Address } from "viem";
-import type { ReputationInputs } from "../reputation.ts";
+import { REPUTATION_INPUT_FIELDS, type ReputationInputs } from "../reputation.ts";
 import type { IndexerClient, PageOptions, RequestOptions } from "./client.ts";
 import { addr } from "./convert.ts";
 
-const INPUT_FIELDS = [
-  "completedWeight",
-  "faultWeight",
-  "noShowWeight",
-  "deliveredWeight",
-  "uptimeWeight",
-  "reviewWeight",
-  "reviewScoreWeight",
-  "feesPaidUsdMicros",
-  "auditedUntil",
-] as const satisfies readonly (keyof ReputationInputs)[];
-
 /** Selection of a provider row's reputation evidence. */
-export const PROVIDER_EVIDENCE_FIELDS = `id ${INPUT_FIELDS.join(" ")} reviewCount auditCount`;
+export const PROVIDER_EVIDENCE_FIELDS = `id ${REPUTATION_INPUT_FIELDS.join(" ")} reviewCount auditCount`;
 
 export type RawProviderEvidence = {
   id: string;
   reviewCount: number | string;
   auditCount: number | string;
-} & Record<(typeof INPUT_FIELDS)[number], string | null>;
+} & Record<(typeof REPUTATION_INPUT_FIELDS)[number], string | null>;
 
 /** A provider's evidence, and how many reviews and audits it has. */
 export interface ProviderEvidence {
@@ -39,7 +27,7 @@ export interface ProviderEvidence {
 
 /** Maps a provider row's evidence (bigints as decimal strings; a missing one is 0). */
 export function toProviderEvidence(r: RawProviderEvidence): ProviderEvidence {
-  const input = (k: (typeof INPUT_FIELDS)[number]) => BigInt(r[k] ?? "0");
+  const input = (k: (typeof REPUTATION_INPUT_FIELDS)[number]) => BigInt(r[k] ?? "0");
   return {
     provider: addr(r.id),
     inputs: {
