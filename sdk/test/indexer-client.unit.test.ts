@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  feeWeightedPricePerGpuHour,
   byChainOrder,
   createIndexerClient,
   getLeaseContext,
@@ -387,6 +388,8 @@ const statNumbers = {
   outageReports: 2,
   gpuSecondsDelivered: "50400",
   gpuSecondsDown: "1800",
+  feesPaid: "78000",
+  feeWeightedPriceSum: "152100000000",
   updatedAt: "1700086400",
 };
 
@@ -438,7 +441,11 @@ describe("explorer queries", () => {
       outageReports: 2,
       gpuSecondsDelivered: 50_400n,
       gpuSecondsDown: 1800n,
+      feesPaid: 78_000n,
+      feeWeightedPriceSum: 152_100_000_000n,
     });
+    expect(feeWeightedPricePerGpuHour(o.gpuModelStats[0]!)).toBe(1_950_000n);
+    expect(feeWeightedPricePerGpuHour({ feesPaid: 0n, feeWeightedPriceSum: 0n })).toBeUndefined();
   });
 
   it("filters day statistics by day range, model prefix and token, and pages them", async () => {
