@@ -36,6 +36,18 @@ function contractSources(dir = "contracts"): string[] {
   });
 }
 const production = { version: "0.8.30", path: solcPath, settings: compilerSettings };
+/** The market's extension and its reserved-capacity code run off the lease path (offer settings, top-ups, per-server
+ * ends, admin, reads), so they are optimized for size rather than for calls: at 10,000 runs they would not fit
+ * EIP-170. Each is deployed on its own and handed to the contract that delegates to it, so its settings are its
+ * own. */
+const sizeOptimized = [
+  "contracts/GridleaseMarketExtension.sol",
+  "contracts/GridleaseMarketPeriphery.sol",
+];
+const extensionCompiler = {
+  ...production,
+  settings: { ...compilerSettings, optimizer: { enabled: true, runs: 200 } },
+};
 
 /** EAS's SchemaRegistry and EAS, built from the npm package's sources for the local chain and the tests. Their
  * `pragma solidity 0.8.29` selects this compiler (no IR; EAS's own build does not use it). Public networks use EAS's
@@ -74,11 +86,17 @@ export default defineConfig({
           easCompiler,
         ],
         overrides: Object.fromEntries([
-          ...contractSources().map((source) => [source, production]),
+          ...contractSources().map((source) => [
+            source,
+            sizeOptimized.includes(source) ? extensionCompiler : production,
+          ]),
           ...viaIrTests.map((source) => [source, viaIrTest]),
         ]),
       },
-      production: { compilers: [production, easCompiler] },
+      production: {
+        compilers: [production, easCompiler],
+        overrides: Object.fromEntries(sizeOptimized.map((source) => [source, extensionCompiler])),
+      },
     },
     npmFilesToBuild: easSources,
     // Contracts are built first, on their own, so that tests find the market's artifact, and test artifacts stay

@@ -12,10 +12,18 @@ import {IGridleaseMarketCore} from "./interfaces/IGridleaseMarketCore.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {LeaseMath} from "./libraries/LeaseMath.sol";
 import {ExactTransfers} from "./libraries/ExactTransfers.sol";
-import {EndReason, Lease, LeaseStatus, Offer, OfferParams, Outage, Provider} from "./types/DataTypes.sol";
+import {
+    Bond,
+    EndReason,
+    Lease,
+    LeaseStatus,
+    LeaseTerms,
+    Offer,
+    OfferTerms,
+    Outage
+} from "./types/DataTypes.sol";
 import {GridleaseMarketState} from "./abstracts/GridleaseMarketState.sol";
 import {GridleaseMarketSettlement} from "./abstracts/GridleaseMarketSettlement.sol";
-import {GridleaseMarketExtension} from "./GridleaseMarketExtension.sol";
 
 /// @title GridleaseMarket
 /// @notice The market's core: see {IGridleaseMarket} for the whole interface its address serves. Holds every
@@ -41,9 +49,16 @@ contract GridleaseMarket is
         IERC20 bondToken,
         uint256 feeBps_,
         uint256 activationWindow_,
-        uint256 penaltyBps
+        uint256 penaltyBps,
+        address extension
     ) Ownable(initialOwner) GridleaseMarketState(bondToken, penaltyBps) {
         if (treasury_ == address(0) || address(bondToken) == address(0)) revert Errors.Market_ZeroAddress();
+        // The extension runs on this contract's storage with its own immutables: they must be this market's.
+        if (
+            extension.code.length == 0 ||
+            GridleaseMarketState(extension).PENALTY_BPS() != penaltyBps ||
+            GridleaseMarketState(extension).BOND_TOKEN() != bondToken
+        ) revert Errors.Market_ExtensionMismatch(extension);
         if (feeBps_ > MAX_FEE_BPS) revert Errors.Market_FeeTooHigh(feeBps_, MAX_FEE_BPS);
         _checkActivationWindow(activationWindow_);
         if (penaltyBps > LeaseMath.BPS) revert Errors.Market_InvalidPenalty(penaltyBps, LeaseMath.BPS);
@@ -57,7 +72,7 @@ contract GridleaseMarket is
             paused: false,
             allowedTokens: 0
         });
-        EXTENSION = address(new GridleaseMarketExtension(bondToken, penaltyBps));
+        EXTENSION = extension;
         emit TreasurySet(address(0), treasury_);
         emit ProtocolFeeSet(0, feeBps_);
         emit ActivationWindowSet(0, activationWindow_);
@@ -84,102 +99,6 @@ contract GridleaseMarket is
     }
 
     /*//////////////////////////////////////////////////////////////
-                               PROVIDERS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IGridleaseMarketCore
-    function depositBond(uint256 amount) external override nonReentrant {
-        Provider storage provider = _providers[msg.sender];
-        // Checks
-        if (!provider.registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
-        if (amount == 0) revert Errors.Market_ZeroAmount();
-        // Checked before the sum, which could otherwise overflow uint256 (a panic, not an error).
-        if (amount > type(uint128).max) revert Errors.Market_InvalidBond(amount, type(uint128).max);
-        uint256 newBond = provider.bond + amount;
-        if (newBond > type(uint128).max) revert Errors.Market_InvalidBond(newBond, type(uint128).max);
-        // Effects
-        provider.bond = uint128(newBond);
-        emit BondDeposited(msg.sender, amount, newBond);
-        // Interactions
-        ExactTransfers.pullExact(BOND_TOKEN, msg.sender, amount);
-    }
-
-    /// @inheritdoc IGridleaseMarketCore
-    function withdrawBond(uint256 amount) external override nonReentrant {
-        Provider storage provider = _providers[msg.sender];
-        // Checks
-        if (amount == 0) revert Errors.Market_ZeroAmount();
-        uint256 bond = provider.bond;
-        if (amount > bond) revert Errors.Market_WithdrawalExceedsBond(msg.sender, bond, amount);
-        uint256 locked = provider.lockedBond;
-        if (amount > bond - locked) revert Errors.Market_BondLocked(msg.sender, locked, bond - locked);
-        // Effects
-        // unchecked: amount <= bond was checked just above.
-        unchecked {
-            provider.bond = uint128(bond - amount);
-        }
-        emit BondWithdrawn(msg.sender, amount, bond - amount);
-        // Interactions
-        BOND_TOKEN.safeTransfer(msg.sender, amount);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                                 OFFERS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IGridleaseMarketCore
-    function createOffer(OfferParams calldata p) external override returns (uint256 offerId) {
-        Config memory config = _config;
-        // Checks
-        if (config.paused) revert Errors.Market_Paused();
-        if (!_providers[msg.sender].registered) revert Errors.Market_ProviderNotRegistered(msg.sender);
-        uint256 tokenIndex = _allowedTokenIndex(config.allowedTokens, p.paymentToken);
-        if (p.gpusPerUnit == 0 || p.gpusPerUnit > MAX_GPUS_PER_UNIT) {
-            revert Errors.Market_InvalidGpusPerUnit(p.gpusPerUnit, MAX_GPUS_PER_UNIT);
-        }
-        _checkTotalUnits(p.totalUnits);
-        _checkPrice(p.pricePerGpuHour);
-        if (p.minDuration == 0 || p.minDuration > p.maxDuration || p.maxDuration > MAX_LEASE_DURATION) {
-            revert Errors.Market_InvalidDurationRange(p.minDuration, p.maxDuration, MAX_LEASE_DURATION);
-        }
-        _checkRepairWindow(p.repairWindow);
-        if (p.minProviderBond > type(uint128).max) {
-            revert Errors.Market_InvalidBond(p.minProviderBond, type(uint128).max);
-        }
-        if (p.gpuModel == bytes32(0) || p.region == bytes8(0)) revert Errors.Market_EmptyLabel();
-        // A policy without code would make every `openLease` revert with no reason.
-        if (p.buyerPolicy != address(0) && p.buyerPolicy.code.length == 0) {
-            revert Errors.Market_PolicyNotContract(p.buyerPolicy);
-        }
-        offerId = config.nextOfferId;
-        // Lease records keep the offer id in 32 bits.
-        if (offerId > type(uint32).max) revert Errors.Market_OfferIdsExhausted();
-
-        // Effects
-        _config.nextOfferId = uint64(offerId + 1);
-        _offers[offerId] = Offer({
-            provider: msg.sender,
-            gpusPerUnit: uint16(p.gpusPerUnit),
-            totalUnits: uint16(p.totalUnits),
-            unitsInUse: 0,
-            paused: false,
-            hasPolicy: p.buyerPolicy != address(0),
-            maxDuration: uint32(p.maxDuration),
-            paymentToken: p.paymentToken,
-            pricePerGpuHour: uint96(p.pricePerGpuHour),
-            minDuration: uint32(p.minDuration),
-            minProviderBond: uint128(p.minProviderBond),
-            region: p.region,
-            tokenIndex: uint8(tokenIndex),
-            repairWindow: uint24(p.repairWindow),
-            buyerPolicy: p.buyerPolicy,
-            gpuModel: p.gpuModel,
-            specHash: p.specHash
-        });
-        emit OfferCreated(offerId, msg.sender, p.paymentToken, p);
-    }
-
-    /*//////////////////////////////////////////////////////////////
                                  LEASES
     //////////////////////////////////////////////////////////////*/
 
@@ -192,6 +111,53 @@ contract GridleaseMarket is
         bytes32 buyerPublicKey
     ) external override nonReentrant returns (uint256 leaseId) {
         return _openLease(offerId, units, duration, maxPricePerGpuHour, buyerPublicKey);
+    }
+
+    /// @inheritdoc IGridleaseMarketCore
+    function openRollingLease(
+        uint256 offerId,
+        uint256 units,
+        uint256 term,
+        uint256 funded,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey
+    ) external override nonReentrant returns (uint256 leaseId) {
+        Config memory config = _config;
+        Offer storage offer = _offers[offerId];
+
+        // Checks
+        if (config.paused) revert Errors.Market_Paused();
+        OfferHot memory o = _loadOffer(offer);
+        // The term's deposit is checked (and bounded) as a prepaid lease's would be: top-ups can reach it.
+        (uint256 price, , uint256 floor) = _checkOpen(o, offerId, units, term, maxPricePerGpuHour);
+        OfferTerms memory offerTerms = _offerTerms[offerId];
+        uint256 window = offerTerms.prepaidWindow;
+        if (window == 0) revert Errors.Market_NotRollingOffer(offerId);
+        uint256 minFunded = window < term ? window : term;
+        if (funded < minFunded || funded > term)
+            revert Errors.Market_FundingOutOfRange(funded, minFunded, term);
+        uint256 gpus = o.gpusPerUnit * units;
+        uint256 escrow = _exitEscrowOf(offerTerms, price, gpus);
+        uint256 deposit = LeaseMath.cost(price, gpus, funded) + escrow;
+        if (deposit > type(uint104).max) revert Errors.Market_DepositTooLarge(deposit);
+        uint256 penalty = _penaltyFor(floor, deposit);
+        leaseId = _recordLease(
+            config,
+            o,
+            offer,
+            offerId,
+            units,
+            funded,
+            price,
+            penalty,
+            FLAG_TERMS | FLAG_ROLLING,
+            buyerPublicKey
+        );
+        _leaseTerms[leaseId] = LeaseTerms({penalty: uint104(penalty), frozen: 0, term: uint32(term)});
+        emit LeaseTermsRecorded(leaseId, term, escrow, penalty);
+
+        // Interactions
+        ExactTransfers.pullExact(IERC20(o.paymentToken), msg.sender, deposit);
     }
 
     /// @inheritdoc IGridleaseMarketCore
@@ -235,7 +201,8 @@ contract GridleaseMarket is
         // Effects
         lease.phase = PHASE_ACTIVE;
         lease.start = uint40(block.timestamp);
-        emit LeaseActivated(leaseId, block.timestamp, block.timestamp + lease.duration, encryptedAccess);
+        uint256 length = lease.flags & FLAG_ROLLING != 0 ? _leaseTerms[leaseId].term : lease.duration;
+        emit LeaseActivated(leaseId, block.timestamp, block.timestamp + length, encryptedAccess);
     }
 
     /// @inheritdoc IGridleaseMarketCore
@@ -250,7 +217,8 @@ contract GridleaseMarket is
         if (addedDuration == 0) revert Errors.Market_ZeroDuration();
         Offer storage offer = _offers[lease.offerId];
         uint256 oldDuration = lease.duration;
-        uint256 maxDuration = offer.maxDuration;
+        // A rolling lease is funded up to its term, never beyond; any other lease may grow to its offer's maximum.
+        uint256 maxDuration = lease.flags & FLAG_ROLLING != 0 ? _leaseTerms[leaseId].term : offer.maxDuration;
         // Checked before the sum, which could otherwise overflow uint256 (a panic, not an error).
         if (addedDuration > maxDuration) {
             revert Errors.Market_DurationOutOfRange(addedDuration, offer.minDuration, maxDuration);
@@ -291,7 +259,7 @@ contract GridleaseMarket is
         }
         EndReason reason = byProvider ? EndReason.ProviderTerminated : EndReason.BuyerTerminated;
         // Whoever ends a lease whose outage went unresolved ends it as unresolved, penalty included.
-        if (snap.hadOutage && running && _unresolvedExitOpen(_outages[leaseId], end)) {
+        if (snap.flags & FLAG_OUTAGE != 0 && running && _unresolvedExitOpen(_outages[leaseId], end)) {
             reason = EndReason.OutageUnresolved;
         }
         _endLease(leaseId, lease, snap, offer, reason);
@@ -318,13 +286,19 @@ contract GridleaseMarket is
         uint8 phase = lease.phase;
         _requireLease(phase, leaseId);
         if (phase != PHASE_ACTIVE) revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, lease));
-        if (lease.hadOutage) {
-            // Outages leave part of the deposit unbilled, to refund, and may have opened the unresolved exit.
+        uint8 flags = lease.flags;
+        if (flags != 0) {
+            // Outages leave part of the deposit unbilled, to refund, and may have opened the unresolved exit; a
+            // terms record holds what released servers earned and the escrowed exit terms.
             Lease memory snap = lease;
-            uint256 outageEnd = _endOf(leaseId, snap);
-            if (block.timestamp < outageEnd) revert Errors.Market_LeaseNotExpired(leaseId, outageEnd);
+            uint256 scheduledEnd = _endOf(leaseId, snap);
+            if (block.timestamp < scheduledEnd) revert Errors.Market_LeaseNotExpired(leaseId, scheduledEnd);
+            // A rolling lease closes only once funded to its term; before that its provider ends it as Unfunded.
+            if (flags & FLAG_ROLLING != 0 && snap.duration < _leaseTerms[leaseId].term) {
+                revert Errors.Market_LeaseUnfunded(leaseId, _fundedEndOf(leaseId, snap));
+            }
             EndReason reason =
-                _unresolvedExitOpen(_outages[leaseId], outageEnd)
+                flags & FLAG_OUTAGE != 0 && _unresolvedExitOpen(_outages[leaseId], scheduledEnd)
                     ? EndReason.OutageUnresolved
                     : EndReason.Expired;
             _endLease(leaseId, lease, snap, _offers[snap.offerId], reason);
@@ -342,7 +316,7 @@ contract GridleaseMarket is
         uint256 reserved = _penaltyOf(offer);
         // unchecked: the reservation was added when the lease opened.
         unchecked {
-            if (reserved != 0) _providers[offer.provider].lockedBond -= uint128(reserved);
+            if (reserved != 0) _bonds[offer.provider][offer.tokenIndex].locked -= uint128(reserved);
         }
         uint256 accrued = LeaseMath.cost(lease.pricePerGpuHour, uint256(offer.gpusPerUnit) * units, duration);
         emit LeaseEnded(leaseId, EndReason.Expired, end, accrued, 0, 0);
@@ -375,7 +349,7 @@ contract GridleaseMarket is
             // An ended lease's end is its end time, so this is its final accrual. Outage-free leases (the common
             // case) are read field by field; a copy of the whole lease per iteration would cost memory.
             uint256 accrued =
-                lease.hadOutage
+                lease.flags != 0
                     ? _accruedAt(leaseId, lease, offer.gpusPerUnit, block.timestamp)
                     : LeaseMath.cost(
                         lease.pricePerGpuHour,
@@ -452,7 +426,7 @@ contract GridleaseMarket is
                     ? outage.deadline
                     : block.timestamp + _offers[snap.offerId].repairWindow;
             outage.deadline = uint40(deadline);
-            if (!snap.hadOutage) lease.hadOutage = true;
+            if (snap.flags & FLAG_OUTAGE == 0) lease.flags = snap.flags | FLAG_OUTAGE;
         }
         outage.since = uint40(block.timestamp);
         outage.downUnits = uint16(units);
@@ -469,7 +443,7 @@ contract GridleaseMarket is
             revert Errors.Market_NotLeaseProvider(leaseId, msg.sender);
         Outage storage outage = _outages[leaseId];
         uint256 since = outage.since;
-        if (!snap.hadOutage || since == 0) revert Errors.Market_NoOpenOutage(leaseId);
+        if (snap.flags & FLAG_OUTAGE == 0 || since == 0) revert Errors.Market_NoOpenOutage(leaseId);
         LeaseStatus status = _status(leaseId, snap);
         if (status != LeaseStatus.Active) revert Errors.Market_UnexpectedStatus(leaseId, status);
         uint256 deadline = outage.deadline;
@@ -489,27 +463,7 @@ contract GridleaseMarket is
         outage.since = 0;
         outage.downUnits = 0;
         outage.lastResolved = uint40(block.timestamp);
-        emit OutageResolved(
-            leaseId,
-            extension - oldExtension,
-            down,
-            uint256(snap.start) + snap.duration + extension,
-            encryptedAccess
-        );
-    }
-
-    /// @inheritdoc IGridleaseMarketCore
-    function endUnresolvedOutage(uint256 leaseId) external override nonReentrant {
-        // Checks
-        Lease storage lease = _leases[leaseId];
-        Lease memory snap = lease;
-        _requireLease(snap.phase, leaseId);
-        if (snap.phase != PHASE_ACTIVE)
-            revert Errors.Market_UnexpectedStatus(leaseId, _status(leaseId, snap));
-        if (!snap.hadOutage || !_unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, snap))) {
-            revert Errors.Market_OutageExitClosed(leaseId);
-        }
-        _endLease(leaseId, lease, snap, _offers[snap.offerId], EndReason.OutageUnresolved);
+        emit OutageResolved(leaseId, extension - oldExtension, down, _endOf(leaseId, snap), encryptedAccess);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -528,54 +482,85 @@ contract GridleaseMarket is
 
         // Checks
         if (config.paused) revert Errors.Market_Paused();
-        (uint256 price, uint256 deposit, uint256 penalty) = _checkOpen(
-            offer,
+        OfferHot memory o = _loadOffer(offer);
+        (uint256 price, uint256 deposit, uint256 floor) = _checkOpen(
+            o,
             offerId,
             units,
             duration,
             maxPricePerGpuHour
         );
-        if ((config.allowedTokens >> offer.tokenIndex) & 1 == 0) {
-            revert Errors.Market_TokenNotAllowed(offer.paymentToken);
+        uint256 penalty = _penaltyFor(floor, deposit);
+        // A lease on a committed offer, or one whose stake lifts its penalty above the floor, keeps a terms record.
+        bool recorded = o.hasTerms || penalty != floor;
+        leaseId = _recordLease(
+            config,
+            o,
+            offer,
+            offerId,
+            units,
+            duration,
+            price,
+            penalty,
+            recorded ? FLAG_TERMS : 0,
+            buyerPublicKey
+        );
+        if (recorded) {
+            _leaseTerms[leaseId] = LeaseTerms({penalty: uint104(penalty), frozen: 0, term: uint32(duration)});
+            emit LeaseTermsRecorded(leaseId, duration, 0, penalty);
         }
+
+        // Interactions
+        ExactTransfers.pullExact(IERC20(o.paymentToken), msg.sender, deposit);
+    }
+
+    /// @dev The checks and effects every new lease shares: the token, the key, the bond and the policy; the
+    /// lease's two slots, its units and its bond reservation; `LeaseOpened`.
+    function _recordLease(
+        Config memory config,
+        OfferHot memory o,
+        Offer storage offer,
+        uint256 offerId,
+        uint256 units,
+        uint256 duration,
+        uint256 price,
+        uint256 penalty,
+        uint8 flags,
+        bytes32 buyerPublicKey
+    ) private returns (uint256 leaseId) {
+        // Checks
+        if ((config.allowedTokens >> o.tokenIndex) & 1 == 0)
+            revert Errors.Market_TokenNotAllowed(o.paymentToken);
         if (buyerPublicKey == bytes32(0)) revert Errors.Market_InvalidPublicKey();
+        Bond storage bond = _bonds[o.provider][o.tokenIndex];
+        _checkBondAndPolicy(o, offer, bond, offerId, penalty);
 
         // Effects
         leaseId = config.nextLeaseId;
         uint256 deadline = block.timestamp + config.activationWindow;
         _config.nextLeaseId = uint64(leaseId + 1);
-        // unchecked: units <= totalUnits - unitsInUse and penalty <= bond - lockedBond (both checked), so neither
+        // unchecked: units <= totalUnits - unitsInUse and penalty <= bond - locked (both checked), so neither
         // sum can overflow.
         unchecked {
             offer.unitsInUse += uint16(units);
-            if (penalty != 0) _providers[offer.provider].lockedBond += uint128(penalty);
+            if (penalty != 0) bond.locked += uint128(penalty);
         }
-        _leases[leaseId] = Lease({
-            buyer: msg.sender,
-            offerId: uint32(offerId),
-            units: uint16(units),
-            start: uint40(deadline),
-            phase: PHASE_PENDING,
-            duration: uint32(duration),
-            pricePerGpuHour: uint96(price),
-            settled: 0,
-            hadOutage: false,
-            feeBps: config.feeBps
-        });
-        emit LeaseOpened(
-            leaseId,
-            offerId,
-            msg.sender,
-            units,
-            duration,
-            price,
-            deposit,
-            config.feeBps,
-            deadline,
-            buyerPublicKey
-        );
-
-        // Interactions
-        ExactTransfers.pullExact(IERC20(offer.paymentToken), msg.sender, deposit);
+        {
+            Lease storage lease = _leases[leaseId];
+            uint256 word0 =
+                uint256(uint160(msg.sender)) |
+                    (offerId << 160) |
+                    (units << 192) |
+                    (deadline << 208) |
+                    (uint256(PHASE_PENDING) << 248);
+            uint256 word1 =
+                duration | (price << 32) | (uint256(flags) << 232) | (uint256(config.feeBps) << 240);
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                sstore(lease.slot, word0)
+                sstore(add(lease.slot, 1), word1)
+            }
+        }
+        emit LeaseOpened(leaseId, offerId, msg.sender, units, duration, buyerPublicKey);
     }
 }

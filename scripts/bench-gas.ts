@@ -32,10 +32,13 @@ import {
   encodeVetting,
   type SchemaKey,
 } from "@gridlease/sdk/eas";
-import { deployMarket, GRID, h100Offer, signPermit, wait } from "./lib/fixture.ts";
+import { deployMarket, h100Offer, signPermit, USD, wait } from "./lib/fixture.ts";
 
 const TARGETS: Record<string, number> = {
   openLease: 110_000,
+  openRollingLease: 140_000,
+  executeTopUp: 90_000,
+  releaseServers1: 80_000,
   activateLease: 60_000,
   extendLease: 55_000,
   terminateLease: 75_000,
@@ -56,7 +59,6 @@ const asProvider = await m.marketAs(provider);
 const asBuyer = await m.marketAs(buyer);
 const asOther = await m.marketAs(other);
 const usdBuyer = await m.usdAs(buyer);
-const gridProvider = await m.gridAs(provider);
 
 const gas: Record<string, number> = {};
 const record = async (key: string, hash: Hex) => {
@@ -65,8 +67,10 @@ const record = async (key: string, hash: Hex) => {
 
 // Provider setup.
 await wait(publicClient, await asProvider.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
-await wait(publicClient, await gridProvider.write.approve([m.market.address, GRID("20000")]));
-await wait(publicClient, await asProvider.write.depositBond([GRID("20000")])); // covers the penalties its leases reserve
+// A bond in the offers' payment token covers the penalties its leases reserve.
+const usdProvider = await m.usdAs(provider);
+await wait(publicClient, await usdProvider.write.approve([m.market.address, USD("200000")]));
+await wait(publicClient, await asProvider.write.depositBond([m.usd.address, USD("200000")]));
 const offer = h100Offer(m.usd.address, { totalUnits: 64n });
 await record("createOffer", await asProvider.write.createOffer([offer]));
 const offerId = 1n;
@@ -184,6 +188,50 @@ await record(
 );
 await networkHelpers.time.increase(1200);
 await record("resolveOutage", await asProvider.write.resolveOutage([outageLease, access]));
+
+// Reserved capacity: a rolling offer (7-day prepaid window, 30-day commitment with a 20% exit fee), a 4-server
+// lease on it for 90 days funded 7 days, its buyer's top-up allowance executed by a third party, one server
+// released by the buyer and one failed by the provider.
+const WEEK = 7n * DAY;
+await record(
+  "createReservedOffer",
+  await asProvider.write.createReservedOffer([
+    h100Offer(m.usd.address, { totalUnits: 64n, minDuration: 30n * DAY, maxDuration: 365n * DAY }),
+    { prepaidWindow: WEEK, commitment: 30n * DAY, noticePeriod: 0n, exitFeeBps: 2_000n },
+  ]),
+);
+const reservedOffer = (await m.market.read.offerCount()) as bigint;
+const cost = (units: bigint, seconds: bigint) =>
+  (offer.pricePerGpuHour * offer.gpusPerUnit * units * seconds) / 3600n;
+const rollingDeposit = cost(4n, WEEK) + (cost(4n, 30n * DAY) * 2_000n) / 10_000n;
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, rollingDeposit]));
+await record(
+  "openRollingLease",
+  await asBuyer.write.openRollingLease([
+    reservedOffer,
+    4n,
+    90n * DAY,
+    WEEK,
+    offer.pricePerGpuHour,
+    pubKey,
+  ]),
+);
+const rollingLease = (await m.market.read.leaseCount()) as bigint;
+await wait(publicClient, await asProvider.write.activateLease([rollingLease, access]));
+await record(
+  "setTopUpAllowance",
+  await asBuyer.write.setTopUpAllowance([
+    rollingLease,
+    cost(4n, WEEK),
+    cost(4n, 90n * DAY),
+    2n * DAY,
+  ]),
+);
+await wait(publicClient, await usdBuyer.write.approve([m.market.address, cost(4n, 90n * DAY)]));
+await networkHelpers.time.increase(Number(6n * DAY));
+await record("executeTopUp", await asOther.write.executeTopUp([rollingLease, 5n * DAY]));
+await record("releaseServers1", await asBuyer.write.releaseServers([rollingLease, 1n]));
+await record("failServers1", await asProvider.write.failServers([rollingLease, 1n]));
 
 // publishOfferAttestation: a report of NVIDIA's Hopper size (4,117 bytes) bound to the latest block, with a
 // 3.4 KB PEM chain (NVIDIA's five-certificate chain is about that); the offer's first claim.
@@ -371,6 +419,12 @@ const order = [
   "claim10",
   "reportOutage",
   "resolveOutage",
+  "createReservedOffer",
+  "openRollingLease",
+  "setTopUpAllowance",
+  "executeTopUp",
+  "releaseServers1",
+  "failServers1",
   "publishOfferAttestation",
   "attestAudit",
   "postReview",

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IGridleaseMarketEvents} from "../interfaces/IGridleaseMarketEvents.sol";
 import {Errors} from "../libraries/Errors.sol";
 import {LeaseMath} from "../libraries/LeaseMath.sol";
-import {EndReason, Lease, Offer, Outage, Provider} from "../types/DataTypes.sol";
+import {Bond, EndReason, Lease, LeaseTerms, Offer, OfferTerms, Outage} from "../types/DataTypes.sol";
 import {GridleaseMarketState} from "./GridleaseMarketState.sol";
 
 /// @title GridleaseMarketSettlement
@@ -17,11 +17,11 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
     /// CreditAdded event and the way out, with room to spare.
     uint256 private constant CREDIT_GAS = 40_000;
 
-    /// @dev Ends a lease: bills what it served up to now (or its end), refunds the rest of the deposit, frees its
-    /// units and its bond reservation, and pays the buyer the bond penalty when the provider is at fault. The
-    /// payouts go to the buyer, so they never block the end: what the token refuses is credited (see _payOut).
-    /// `snap` is the caller's copy of `lease`, read once: every field below is used, and each field read from storage
-    /// would cost a SLOAD of its own.
+    /// @dev Ends a lease: bills what it served up to now (or its funded end), charges the buyer's exit under a
+    /// commitment, refunds the rest of the deposit, frees its units and its bond reservation, and pays the buyer
+    /// the bond penalty when the provider is at fault (never an exit charge then). The payouts go to the buyer, so
+    /// they never block the end: what the token refuses is credited (see _payOut). `snap` is the caller's copy of
+    /// `lease`, read once: every field below is used, and each field read from storage would cost a SLOAD of its own.
     function _endLease(
         uint256 leaseId,
         Lease storage lease,
@@ -38,7 +38,7 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
         if (snap.phase == PHASE_PENDING) {
             lease.start = uint40(block.timestamp);
             lease.duration = 0;
-        } else if (!snap.hadOutage) {
+        } else if (snap.flags & FLAG_OUTAGE == 0) {
             uint256 served = LeaseMath.elapsed(snap.start, snap.duration, block.timestamp);
             accrued = LeaseMath.cost(snap.pricePerGpuHour, gpus, served);
             endTime = uint256(snap.start) + served;
@@ -60,27 +60,77 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
             // The end becomes the end time. served >= extension: the end moved only by downtime already past.
             lease.duration = uint32(served - extension);
         }
+        uint256 reserved;
+        if (snap.flags & FLAG_TERMS == 0) {
+            reserved = _penaltyOf(offer);
+        } else {
+            (deposit, accrued, reserved) = _settleTerms(leaseId, snap, offer, reason, gpus, deposit, accrued);
+        }
         lease.phase = PHASE_ENDED_BASE + uint8(reason);
         uint256 refund = deposit - accrued;
         offer.unitsInUse -= snap.units;
         // The penalty was reserved out of the bond when the lease opened: release it, and pay it out if the
         // provider is at fault.
-        uint256 reserved = _penaltyOf(offer);
-        uint256 penalty = reason == EndReason.BuyerTerminated || reason == EndReason.Expired ? 0 : reserved;
+        uint256 penalty =
+            reason == EndReason.BuyerTerminated || reason == EndReason.Expired || reason == EndReason.Unfunded
+                ? 0
+                : reserved;
+        address token = offer.paymentToken;
         if (reserved != 0) {
-            Provider storage providerRecord = _providers[offer.provider];
+            Bond storage bond = _bonds[offer.provider][offer.tokenIndex];
             // unchecked: the reservation is part of both the locked and the whole bond.
             unchecked {
-                providerRecord.lockedBond -= uint128(reserved);
+                bond.locked -= uint128(reserved);
                 // Skipped when nothing is paid: a write of the same value still costs a storage access.
-                if (penalty != 0) providerRecord.bond -= uint128(penalty);
+                if (penalty != 0) bond.amount -= uint128(penalty);
             }
         }
         emit LeaseEnded(leaseId, reason, endTime, accrued, refund, penalty);
 
         // Interactions
-        if (refund != 0) _payOut(IERC20(offer.paymentToken), snap.buyer, refund);
-        if (penalty != 0) _payOut(BOND_TOKEN, snap.buyer, penalty);
+        if (refund != 0) _payOut(IERC20(token), snap.buyer, refund);
+        if (penalty != 0) _payOut(IERC20(token), snap.buyer, penalty);
+    }
+
+    /// @dev The end of a lease with a {LeaseTerms} record: its deposit gains what it froze and its escrowed exit
+    /// terms; the buyer's early exit (or an Unfunded end before the commitment was over) adds the exit charge to
+    /// what it earned, which pays the protocol fee like rent. Returns the deposit, the gross earned and the penalty
+    /// it reserved.
+    function _settleTerms(
+        uint256 leaseId,
+        Lease memory snap,
+        Offer storage offer,
+        EndReason reason,
+        uint256 gpus,
+        uint256 deposit,
+        uint256 accrued
+    ) private returns (uint256, uint256, uint256) {
+        LeaseTerms storage terms = _leaseTerms[leaseId];
+        uint256 frozen = terms.frozen;
+        deposit += frozen;
+        accrued += frozen;
+        uint256 charge;
+        if (offer.hasTerms) {
+            OfferTerms memory offerTerms = _offerTerms[snap.offerId];
+            uint256 price = snap.pricePerGpuHour;
+            uint256 escrow = snap.flags & FLAG_ROLLING != 0 ? _exitEscrowOf(offerTerms, price, gpus) : 0;
+            deposit += escrow;
+            if (reason == EndReason.BuyerTerminated) {
+                charge = _exitChargeAt(offerTerms, price, gpus, snap.start, block.timestamp);
+            } else if (reason == EndReason.Unfunded) {
+                // Letting the funding lapse before the commitment is over costs the whole escrowed exit.
+                if (_fundedEndOf(leaseId, snap) < uint256(snap.start) + offerTerms.commitment)
+                    charge = escrow;
+            }
+            // The charge comes out of what the buyer would get back, never beyond it.
+            if (charge > deposit - accrued) charge = deposit - accrued;
+            if (charge != 0) {
+                accrued += charge;
+                terms.frozen = uint104(frozen + charge);
+                emit ExitCharged(leaseId, charge);
+            }
+        }
+        return (deposit, accrued, terms.penalty);
     }
 
     /// @dev Sends `amount` of `token` to `to`, or credits it to `to` when the transfer fails (the receiver is
@@ -89,7 +139,7 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
     /// reentrancy guard; the failed call changed nothing. Reverts with Market_InsufficientGas when the transfer
     /// failed and the transaction had too little gas left to have given it PAYOUT_GAS and still write the credit:
     /// that failure is the caller's, not the receiver's.
-    function _payOut(IERC20 token, address to, uint256 amount) private {
+    function _payOut(IERC20 token, address to, uint256 amount) internal {
         uint256 gasLimit = PAYOUT_GAS;
         bool ok;
         // solhint-disable-next-line no-inline-assembly

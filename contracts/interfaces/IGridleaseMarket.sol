@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IGridleaseMarketCore} from "./IGridleaseMarketCore.sol";
 import {IGridleaseMarketExtension} from "./IGridleaseMarketExtension.sol";
+import {IGridleaseMarketPeriphery} from "./IGridleaseMarketPeriphery.sol";
 
 /// @title IGridleaseMarket
 /// @notice A marketplace for GPU capacity. Providers list offers; buyers lease units of them and escrow ERC-20
@@ -12,4 +13,4 @@ import {IGridleaseMarketExtension} from "./IGridleaseMarketExtension.sol";
 /// delegates the rest ({IGridleaseMarketExtension}) to its extension, which shares its storage. The split keeps the
 /// core under the EIP-170 size limit (see docs/architecture.md).
 // solhint-disable-next-line no-empty-blocks
-interface IGridleaseMarket is IGridleaseMarketCore, IGridleaseMarketExtension {}
+interface IGridleaseMarket is IGridleaseMarketCore, IGridleaseMarketExtension, IGridleaseMarketPeriphery {}

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {OfferParams} from "../types/DataTypes.sol";
 import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
 
 /// @title IGridleaseMarketCore
@@ -10,45 +9,36 @@ import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
 /// by its extension (see {IGridleaseMarket}).
 interface IGridleaseMarketCore is IGridleaseMarketEvents {
     /*//////////////////////////////////////////////////////////////
-                             BONDS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice Adds `amount` of the marketplace token to the caller's bond.
-    /// Emits a {BondDeposited} event.
-    /// Requirements:
-    /// - The caller is registered; `amount` > 0; the token arrives in full; `amount` and the new bond fit in uint128.
-    /// @param amount Marketplace-token base units pulled from the caller (it must have approved the market).
-    function depositBond(uint256 amount) external;
-
-    /// @notice Withdraws `amount` of the caller's bond.
-    /// Emits a {BondWithdrawn} event.
-    /// Requirements:
-    /// - `amount` > 0 and at most the bond.
-    /// - `amount` is at most the free bond: the penalties reserved by the caller's pending and active leases stay.
-    /// Notes:
-    /// - Works while the market is paused.
-    /// @param amount Marketplace-token base units sent back to the caller.
-    function withdrawBond(uint256 amount) external;
-
-    /*//////////////////////////////////////////////////////////////
-                             OFFERS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice Lists capacity.
-    /// Emits an {OfferCreated} event.
-    /// Requirements:
-    /// - The market is not paused; the caller is registered; the payment token is allowed.
-    /// - 1 <= gpusPerUnit <= MAX_GPUS_PER_UNIT; 1 <= totalUnits <= MAX_UNITS; 0 < price <= type(uint96).max.
-    /// - 0 < minDuration <= maxDuration <= MAX_LEASE_DURATION; minProviderBond fits in uint128.
-    /// - MIN_REPAIR_WINDOW <= repairWindow <= MAX_REPAIR_WINDOW.
-    /// - gpuModel and region are not empty; buyerPolicy is zero or a contract.
-    /// @param params The offer's terms; see {OfferParams}.
-    /// @return offerId The new offer's id (ids run from 1).
-    function createOffer(OfferParams calldata params) external returns (uint256 offerId);
-
-    /*//////////////////////////////////////////////////////////////
                              LEASES
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice Leases `units` units of a rolling offer for a `term`, prepaying only `funded` seconds of it plus,
+    /// under a commitment, the escrowed exit terms (the notice's cost, or the exit fee on the whole committed
+    /// value). Top-ups (`extendLease`, or `executeTopUp` under the buyer's allowance) move the funded time towards
+    /// the term. When funding runs out the lease is unfunded: nothing past it is billed until a top-up pays for it,
+    /// and after GRACE_PERIOD its provider may end it as Unfunded (`endUnfunded`), which pays it the escrowed exit
+    /// terms if the commitment was not over.
+    /// Emits {LeaseOpened} (its duration is `funded`, its deposit includes the exit escrow) and
+    /// {LeaseTermsRecorded}.
+    /// Requirements:
+    /// - Those of `openLease`, with `term` in the offer's duration range.
+    /// - The offer has a prepaid window; min(window, term) <= funded <= term.
+    /// - The provider's free bond covers the penalty: STAKE_PENALTY_BPS of the deposit, at least the floor.
+    /// @param offerId The offer to lease from.
+    /// @param units How many units (servers) to lease.
+    /// @param term Seconds the lease may run, funded or not.
+    /// @param funded Seconds prepaid now.
+    /// @param maxPricePerGpuHour The highest price the caller accepts.
+    /// @param buyerPublicKey The caller's X25519 public key.
+    /// @return leaseId The new lease's id.
+    function openRollingLease(
+        uint256 offerId,
+        uint256 units,
+        uint256 term,
+        uint256 funded,
+        uint256 maxPricePerGpuHour,
+        bytes32 buyerPublicKey
+    ) external returns (uint256 leaseId);
 
     /// @notice Leases `units` units of an offer for `duration` seconds and pulls the deposit from the caller. The
     /// lease is pending until the provider activates it.
@@ -199,17 +189,4 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
     /// @param leaseId The lease.
     /// @param encryptedAccess New connection details sealed to the buyer's key, or empty to keep the current ones.
     function resolveOutage(uint256 leaseId, bytes calldata encryptedAccess) external;
-
-    /// @notice Ends a lease whose outage the provider did not resolve in time, or that reached MAX_OUTAGE_REPORTS:
-    /// the buyer gets the unused deposit back and the bond penalty. Anyone may call it.
-    /// Emits a {LeaseEnded} event with reason OutageUnresolved.
-    /// Requirements:
-    /// - The lease exists and is active (expired or not, not yet closed).
-    /// - An outage is open and its repair deadline passed before now and before the lease's end, or the lease
-    ///   reached MAX_OUTAGE_REPORTS.
-    /// Notes:
-    /// - `terminateLease` and `closeLease` end such a lease the same way, so nobody can step around the penalty.
-    /// - Works while the market is paused.
-    /// @param leaseId The lease to end.
-    function endUnresolvedOutage(uint256 leaseId) external;
 }

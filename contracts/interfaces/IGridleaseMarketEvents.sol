@@ -9,8 +9,8 @@ import {EndReason, OfferParams} from "../types/DataTypes.sol";
 interface IGridleaseMarketEvents {
     event ProviderRegistered(address indexed provider, string metadataURI);
     event ProviderUpdated(address indexed provider, string metadataURI);
-    event BondDeposited(address indexed provider, uint256 amount, uint256 newBond);
-    event BondWithdrawn(address indexed provider, uint256 amount, uint256 newBond);
+    event BondDeposited(address indexed provider, address indexed token, uint256 amount, uint256 newBond);
+    event BondWithdrawn(address indexed provider, address indexed token, uint256 amount, uint256 newBond);
 
     /// @param terms Everything the provider listed, as given to `createOffer`.
     event OfferCreated(
@@ -43,7 +43,12 @@ interface IGridleaseMarketEvents {
         bytes certChain
     );
 
-    /// @param activationDeadline The provider must activate before this time, else the buyer may cancel.
+    /// @notice A lease was opened. What it locked is not repeated here, since it follows from earlier events
+    /// and this block (each 32-byte word of event data costs `openLease` 256 gas): its price is the offer's price
+    /// now, its fee the market's fee now, its activation deadline this block's time plus the activation window,
+    /// and its deposit `LeaseMath.cost(price, gpusPerUnit * units, duration)` plus the escrowed exit terms that a
+    /// {LeaseTermsRecorded} right after it reports. `getLease` returns all of it.
+    /// @param duration Paid seconds (for a rolling lease: the funded seconds).
     /// @param buyerPublicKey The buyer's X25519 public key; access details are encrypted to it.
     event LeaseOpened(
         uint256 indexed leaseId,
@@ -51,10 +56,6 @@ interface IGridleaseMarketEvents {
         address indexed buyer,
         uint256 units,
         uint256 duration,
-        uint256 pricePerGpuHour,
-        uint256 deposit,
-        uint256 feeBps,
-        uint256 activationDeadline,
         bytes32 buyerPublicKey
     );
     /// @param encryptedAccess Connection details sealed to the buyer's public key.
@@ -62,9 +63,10 @@ interface IGridleaseMarketEvents {
     event LeaseAccessRotated(uint256 indexed leaseId, bytes encryptedAccess);
     /// @param addedDuration Seconds added to the lease; its end (or, while pending, its duration) moves by as much.
     event LeaseExtended(uint256 indexed leaseId, address indexed payer, uint256 addedDuration, uint256 topUp);
-    /// @param accrued Gross amount the provider earned over the lease's life (fee included).
+    /// @param accrued Gross amount the provider earned over the lease's life (fee included): service, released or
+    /// failed servers' service, and any exit charge.
     /// @param refund Paid back to the buyer now, in the payment token (credited instead if the transfer fails).
-    /// @param penalty Paid from the provider's bond to the buyer, in the marketplace token (likewise).
+    /// @param penalty Paid from the provider's bond in the payment token to the buyer (likewise).
     event LeaseEnded(
         uint256 indexed leaseId,
         EndReason reason,
@@ -96,6 +98,55 @@ interface IGridleaseMarketEvents {
         uint256 end,
         bytes encryptedAccess
     );
+    /// @notice A reserved offer's terms, emitted right after its {OfferCreated}; they never change.
+    event OfferTermsSet(
+        uint256 indexed offerId,
+        uint256 prepaidWindow,
+        uint256 commitment,
+        uint256 noticePeriod,
+        uint256 exitFeeBps
+    );
+    /// @notice Emitted after {LeaseOpened} for a lease with a terms record (rolling, committed, or a penalty
+    /// above the offer's floor).
+    /// @param term The lease's term in seconds (for a prepaid lease, its duration at open).
+    /// @param exitEscrow What a committed rolling lease escrowed for its exit, included in the deposit.
+    /// @param penalty What the lease reserves out of the provider's bond in its token.
+    event LeaseTermsRecorded(uint256 indexed leaseId, uint256 term, uint256 exitEscrow, uint256 penalty);
+    /// @notice The buyer's early exit under a commitment (or an Unfunded end before it was over) added `amount` to
+    /// what the lease earned; it pays the protocol fee like rent. Emitted before {LeaseEnded}; a release of some
+    /// servers carries its charge in {ServersReleased}.
+    event ExitCharged(uint256 indexed leaseId, uint256 amount);
+    event TopUpAllowanceSet(
+        uint256 indexed leaseId,
+        uint256 perTopUp,
+        uint256 totalCap,
+        uint256 runwayThreshold
+    );
+    event TopUpAllowanceRevoked(uint256 indexed leaseId);
+    /// @param addedDuration Funded seconds added; `amount` was pulled from the buyer at the locked price.
+    /// @param fundedUntil When the lease's funding runs out now.
+    /// @param remaining What the allowance may still pull.
+    event TopUpExecuted(
+        uint256 indexed leaseId,
+        address indexed executor,
+        uint256 addedDuration,
+        uint256 amount,
+        uint256 fundedUntil,
+        uint256 remaining
+    );
+    /// @param refund Paid back to the buyer for the released servers' unused time, less any exit charge.
+    /// @param exitCharge Added to what the lease earned (it pays the protocol fee like rent).
+    /// @param penaltyReleased Taken off the lease's bond reservation (not paid: the buyer chose to release).
+    event ServersReleased(
+        uint256 indexed leaseId,
+        uint256 count,
+        uint256 refund,
+        uint256 exitCharge,
+        uint256 penaltyReleased
+    );
+    /// @param refund Paid back to the buyer for the failed servers' unused time.
+    /// @param penalty The failed servers' share of the lease's penalty, rounded up, paid to the buyer.
+    event ServersFailed(uint256 indexed leaseId, uint256 count, uint256 refund, uint256 penalty);
     /// @param gross Amount released from the lease's escrow; `gross - fee` went to the provider.
     event EarningsClaimed(uint256 indexed leaseId, address indexed provider, uint256 gross, uint256 fee);
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {LeaseView, OfferAttestation, Outage} from "../types/DataTypes.sol";
+import {OfferParams, ReservedTerms} from "../types/DataTypes.sol";
 import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
 
 /// @title IGridleaseMarketExtension
-/// @notice The part of the market's interface that its extension serves: provider profiles, offer settings,
-/// access rotation, administration, credits and reads. The core delegates these calls to the extension, which runs
+/// @notice The part of the market's interface that its extension serves: provider profiles and bonds, offers and
+/// their settings, access rotation, outage resolution, and the reserved-capacity operations (top-up allowances and
+/// their execution, per-server ends, the Unfunded end). The core delegates these calls to the extension, which runs
 /// them on the core's storage, so they are called on the market's address like the rest.
 interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     /*//////////////////////////////////////////////////////////////
@@ -27,9 +28,58 @@ interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     /// @param metadataURI The new profile URI; not stored, only emitted.
     function updateProvider(string calldata metadataURI) external;
 
+    /// @notice Adds `amount` of `token` to the caller's bond in that token. A lease's penalty is reserved from, and
+    /// paid out of, its provider's bond in the lease's payment token.
+    /// Emits a {BondDeposited} event.
+    /// Requirements:
+    /// - The caller is registered; `token` is an allowed payment token (GRID is one); `amount` > 0; the
+    ///   token arrives in full; `amount` and the new bond fit in uint128.
+    /// @param token The token of the bond.
+    /// @param amount Base units pulled from the caller (it must have approved the market).
+    function depositBond(address token, uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's bond in `token`.
+    /// Emits a {BondWithdrawn} event.
+    /// Requirements:
+    /// - `amount` > 0 and at most the bond.
+    /// - `amount` is at most the free bond: the penalties reserved by the caller's pending and active leases stay.
+    /// Notes:
+    /// - Works while the market is paused, and for a token no longer allowed (`Market_TokenNotAllowed` only for
+    ///   one never listed).
+    /// @param token The token of the bond.
+    /// @param amount Base units sent back to the caller.
+    function withdrawBond(address token, uint256 amount) external;
+
     /*//////////////////////////////////////////////////////////////
                              OFFERS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lists capacity.
+    /// Emits an {OfferCreated} event.
+    /// Requirements:
+    /// - The market is not paused; the caller is registered; the payment token is allowed.
+    /// - 1 <= gpusPerUnit <= MAX_GPUS_PER_UNIT; 1 <= totalUnits <= MAX_UNITS; 0 < price <= type(uint96).max.
+    /// - 0 < minDuration <= maxDuration <= MAX_LEASE_DURATION; minProviderBond (in the payment token) fits in
+    ///   uint120.
+    /// - MIN_REPAIR_WINDOW <= repairWindow <= MAX_REPAIR_WINDOW.
+    /// - gpuModel and region are not empty; buyerPolicy is zero or a contract.
+    /// @param params The offer's terms; see {OfferParams}.
+    /// @return offerId The new offer's id (ids run from 1).
+    function createOffer(OfferParams calldata params) external returns (uint256 offerId);
+
+    /// @notice Lists capacity with reserved-capacity terms, which never change: a prepaid window (leases may be
+    /// rolling: `openRollingLease`), a commitment with early-exit terms, or both.
+    /// Emits {OfferCreated} and {OfferTermsSet}.
+    /// Requirements:
+    /// - Those of `createOffer`.
+    /// - prepaidWindow is zero or MIN_PREPAID_WINDOW..maxDuration (`Market_InvalidPrepaidWindow`).
+    /// - commitment is zero (then no notice and no fee) or at most minDuration, with exactly one of a notice period
+    ///   (1..commitment seconds) or an exit fee (1..MAX_EXIT_FEE_BPS); a window or a commitment is set
+    ///   (`Market_InvalidCommitment`).
+    function createReservedOffer(
+        OfferParams calldata params,
+        ReservedTerms calldata terms
+    ) external returns (uint256 offerId);
 
     /// @notice Sets the price per GPU-hour for leases opened from now on. Open leases keep their price.
     /// Emits an {OfferPriceChanged} event.
@@ -64,60 +114,6 @@ interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     function setOfferRepairWindow(uint256 offerId, uint256 window) external;
 
     /*//////////////////////////////////////////////////////////////
-                       ATTESTATION CLAIMS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice The offer's provider publishes an NVIDIA attestation report for the offer's GPUs. The report's SPDM
-    /// request must carry the nonce `attestationNonce(offerId, msg.sender, nonceBlock)`: bound to this market,
-    /// chain, offer, provider and the hash of a block at most 256 blocks old, so a published (or someone else's)
-    /// report cannot be replayed. The offer's claim becomes keccak256(report), with the generation, the nonce block
-    /// and the time; it replaces any earlier claim.
-    /// Emits an {OfferAttestationPublished} event carrying the report and the chain.
-    /// Requirements:
-    /// - The offer exists and the caller is its provider.
-    /// - `generation` is 1 (Hopper) or 2 (Blackwell).
-    /// - 37 <= report length <= MAX_ATTESTATION_REPORT_BYTES and 1 <= certChain length <= MAX_ATTESTATION_CHAIN_BYTES
-    ///   (an SPDM request is 37 bytes, its nonce at bytes 4..36).
-    /// - 1 <= block.number - nonceBlock <= ATTESTATION_BLOCK_WINDOW (256: older hashes are not readable on chain).
-    /// - bytes 4..36 of the report equal the nonce above.
-    /// Notes:
-    /// - The market cannot check the report's P-384 signature nor the certificate chain: a claim says what the
-    ///   provider published, not that it is genuine. Clients verify the event's bytes (the SDK's verifyOfferClaim).
-    /// - Nothing else depends on a claim: leases, bonds and payouts ignore it.
-    /// @param offerId The offer whose GPUs the report is about.
-    /// @param generation The GPU generation the provider claims: 1 Hopper, 2 Blackwell.
-    /// @param nonceBlock The block whose hash the nonce is bound to.
-    /// @param report The SPDM GET_MEASUREMENTS request and signed response, as the GPU produced them.
-    /// @param certChain The device certificate chain as PEM text, leaf first (as the host hook prints it; unchecked).
-    function publishOfferAttestation(
-        uint256 offerId,
-        uint8 generation,
-        uint256 nonceBlock,
-        bytes calldata report,
-        bytes calldata certChain
-    ) external;
-
-    /// @notice The nonce a report published by `provider` for `offerId` against `nonceBlock` must carry:
-    /// keccak256(abi.encode(block.chainid, market address, offerId, provider, blockhash(nonceBlock))).
-    /// Requirements:
-    /// - 1 <= block.number - nonceBlock <= ATTESTATION_BLOCK_WINDOW, so that the block's hash is readable.
-    /// @param offerId The offer.
-    /// @param provider The offer's provider (the address that will publish).
-    /// @param nonceBlock The block whose hash binds the nonce.
-    /// @return The 32-byte nonce.
-    function attestationNonce(
-        uint256 offerId,
-        address provider,
-        uint256 nonceBlock
-    ) external view returns (bytes32);
-
-    /// @notice The offer's latest attestation claim; all zero when its provider never published one (or the
-    /// offer does not exist).
-    /// @param offerId The offer.
-    /// @return The offer's {OfferAttestation}.
-    function getOfferAttestation(uint256 offerId) external view returns (OfferAttestation memory);
-
-    /*//////////////////////////////////////////////////////////////
                              LEASES
     //////////////////////////////////////////////////////////////*/
 
@@ -130,93 +126,89 @@ interface IGridleaseMarketExtension is IGridleaseMarketEvents {
     function rotateAccess(uint256 leaseId, bytes calldata encryptedAccess) external;
 
     /*//////////////////////////////////////////////////////////////
-                             ADMIN
+                       RESERVED CAPACITY
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Sets the protocol fee for leases opened from now on; open leases keep theirs.
-    /// Emits a {ProtocolFeeSet} event.
+    /// @notice Grants a standing allowance for top-ups of a rolling lease, which anyone (the provider's agent, a
+    /// keeper) may then execute within it, pulling from the caller's wallet at the locked price. Replaces any
+    /// earlier allowance of the lease. The caller must also approve the market for the token (or use the permit
+    /// variant).
+    /// Emits a {TopUpAllowanceSet} event.
     /// Requirements:
-    /// - The caller is the owner; `feeBps` <= MAX_FEE_BPS.
-    /// @param feeBps The fee in basis points of the gross amount claimed.
-    function setProtocolFee(uint256 feeBps) external;
+    /// - The caller is the lease's buyer; the lease is rolling and pending or active.
+    /// - 0 < perTopUp <= totalCap <= type(uint104).max; 0 < runwayThreshold <= MAX_LEASE_DURATION.
+    function setTopUpAllowance(
+        uint256 leaseId,
+        uint256 perTopUp,
+        uint256 totalCap,
+        uint256 runwayThreshold
+    ) external;
 
-    /// @notice Sets where protocol fees go.
-    /// Emits a {TreasurySet} event.
+    /// @notice `setTopUpAllowance` after an EIP-2612 permit of the payment token for the market (a permit that
+    /// fails, e.g. already used, is ignored: the allowance it would give may already be there).
+    function setTopUpAllowanceWithPermit(
+        uint256 leaseId,
+        uint256 perTopUp,
+        uint256 totalCap,
+        uint256 runwayThreshold,
+        uint256 permitValue,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice Revokes the lease's top-up allowance. Works while the market is paused.
+    /// Emits a {TopUpAllowanceRevoked} event.
     /// Requirements:
-    /// - The caller is the owner; `treasury` is not zero.
-    /// @param treasury The address `withdrawFees` pays.
-    function setTreasury(address treasury) external;
+    /// - The caller is the lease's buyer; an allowance is set (`Market_TopUpNotAllowed`).
+    function revokeTopUpAllowance(uint256 leaseId) external;
 
-    /// @notice Sets the activation window for leases opened from now on.
-    /// Emits an {ActivationWindowSet} event.
+    /// @notice Funds `addedDuration` more seconds of an active rolling lease from its buyer's wallet, within the
+    /// buyer's allowance. Anyone may call it.
+    /// Emits a {TopUpExecuted} event.
     /// Requirements:
-    /// - The caller is the owner; MIN_ACTIVATION_WINDOW <= `window` <= MAX_ACTIVATION_WINDOW.
-    /// @param window Seconds a provider has to activate a new lease.
-    function setActivationWindow(uint256 window) external;
+    /// - An allowance is set (`Market_TopUpNotAllowed`); the lease is rolling and active.
+    /// - The runway (funded end minus now, zero once unfunded) is below the allowance's threshold.
+    /// - The funded time stays within the term, and the funded end within now plus the offer's prepaid window.
+    /// - The amount is at most the allowance's per-top-up cap and what remains of its total.
+    function executeTopUp(uint256 leaseId, uint256 addedDuration) external;
 
-    /// @notice Allows or disallows a payment token for new offers and leases. Open leases are unaffected.
-    /// Emits a {PaymentTokenSet} event.
+    /// @notice The buyer releases `count` servers of an active lease; the rest keep running. Their unused time is
+    /// refunded, less, before the commitment is over, the exit charge for those servers; their share of the
+    /// penalty (rounded down) leaves the bond reservation.
+    /// Emits {ExitCharged} (when charged) and {ServersReleased}.
     /// Requirements:
-    /// - The caller is the owner; `token` is not zero; allowing a new token needs one of MAX_PAYMENT_TOKENS places.
-    /// @param token The ERC-20 token.
-    /// @param allowed Whether new offers and leases may use it.
-    function setPaymentToken(address token, bool allowed) external;
+    /// - The caller is the lease's buyer; the lease is active and running; 0 < count < units
+    ///   (`Market_InvalidServerCount`; releasing every server is `terminateLease`).
+    function releaseServers(uint256 leaseId, uint256 count) external;
 
-    /// @notice Pauses or resumes new offers and new leases. Nothing else is ever blocked.
-    /// Emits a {MarketPausedSet} event.
+    /// @notice The provider fails `count` servers of an active lease; the rest keep running. The buyer gets their
+    /// unused time back and their share of the lease's penalty, rounded up (so failing servers one at a time is
+    /// never cheaper than all at once); no exit charge. An open outage's down count drops by `count`.
+    /// Emits a {ServersFailed} event.
     /// Requirements:
-    /// - The caller is the owner.
-    /// @param paused True to stop new offers and leases, false to allow them again.
-    function setPaused(bool paused) external;
+    /// - The caller is the lease's provider; the lease is active and running; 0 < count < units.
+    function failServers(uint256 leaseId, uint256 count) external;
 
-    /// @notice Sends the accumulated protocol fees in `token` to the treasury. Anyone may call it.
-    /// Emits a {FeesWithdrawn} event.
+    /// @notice The provider ends a rolling lease whose funding ran out more than GRACE_PERIOD ago, with no penalty.
+    /// It bills up to the funded end; before the commitment is over, the escrowed exit terms go to the provider.
+    /// Emits {ExitCharged} (when charged) and {LeaseEnded} with reason Unfunded.
     /// Requirements:
-    /// - There are fees in `token`.
-    /// @param token The token whose fees to send.
-    /// @return amount The amount sent to the treasury.
-    function withdrawFees(address token) external returns (uint256 amount);
+    /// - The caller is the lease's provider; the lease is rolling, active and funded short of its term
+    ///   (`Market_LeaseFunded`); the grace period is over (`Market_GraceNotOver`).
+    function endUnfunded(uint256 leaseId) external;
 
-    /// @notice Sends the caller what the market credited it in `token` because a payout to it failed. Only the
-    /// credited address can withdraw, to itself: moving frozen funds elsewhere would step around a token's
-    /// blocklist.
-    /// Emits a {CreditWithdrawn} event.
+    /// @notice Ends a lease whose outage the provider did not resolve in time, or that reached MAX_OUTAGE_REPORTS:
+    /// the buyer gets the unused deposit back and the bond penalty. Anyone may call it.
+    /// Emits a {LeaseEnded} event with reason OutageUnresolved.
     /// Requirements:
-    /// - The caller has a credit in `token`; the transfer succeeds (else it stays credited).
-    /// @param token The token to withdraw.
-    /// @return amount The amount sent.
-    function withdrawCredit(address token) external returns (uint256 amount);
-
-    /// @notice Sends tokens sent to the market by mistake to `to`.
-    /// Emits a {TokensSwept} event.
-    /// Requirements:
-    /// - The caller is the owner; `to` is not zero; the market holds some `token`.
-    /// - `token` was never a payment token and is not the bond token: a live token's surplus cannot be told
-    ///   from what the market owes without totals that would cost gas on every operation.
-    /// @param token The token to sweep.
-    /// @param to Where to send it.
-    /// @return amount The amount sent.
-    function sweep(address token, address to) external returns (uint256 amount);
-
-    /*//////////////////////////////////////////////////////////////
-                             READS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice Everything about one lease, decoded: parties, terms, times, deposit, accrual and status.
-    /// Requirements:
-    /// - The lease exists.
-    /// @param leaseId The lease to read.
-    /// @return The lease's {LeaseView}.
-    function getLease(uint256 leaseId) external view returns (LeaseView memory);
-
-    /// @notice A lease's outage record; all zero for a lease that never had an outage report.
-    /// @param leaseId The lease.
-    /// @return The lease's {Outage}.
-    function getOutage(uint256 leaseId) external view returns (Outage memory);
-
-    /// @notice What the market credited `account` in `token` after a payout to it failed.
-    /// @param token The token.
-    /// @param account The credited address.
-    /// @return The amount `withdrawCredit` would send.
-    function credits(address token, address account) external view returns (uint256);
+    /// - The lease exists and is active (expired or not, not yet closed).
+    /// - An outage is open and its repair deadline passed before now and before the lease's end, or the lease
+    ///   reached MAX_OUTAGE_REPORTS.
+    /// Notes:
+    /// - `terminateLease` and `closeLease` end such a lease the same way, so nobody can step around the penalty.
+    /// - Works while the market is paused.
+    /// @param leaseId The lease to end.
+    function endUnresolvedOutage(uint256 leaseId) external;
 }

@@ -19,6 +19,7 @@ library Errors {
     error Market_NoCredit(address token, address account);
     error Market_CannotSweep(address token);
     error Market_NotDelegated();
+    error Market_ExtensionMismatch(address extension);
 
     // Providers
     error Market_ProviderNotRegistered(address provider);
@@ -69,6 +70,23 @@ library Errors {
     error Market_EmptyLeaseList();
     error Market_NothingToClaim();
     error Market_TooManyLeases();
+
+    // Reserved capacity
+    error Market_InvalidPrepaidWindow(uint256 window, uint256 min, uint256 max);
+    error Market_InvalidCommitment(uint256 commitment, uint256 noticePeriod, uint256 exitFeeBps);
+    error Market_NotRollingOffer(uint256 offerId);
+    error Market_NotRollingLease(uint256 leaseId);
+    error Market_FundingOutOfRange(uint256 funded, uint256 min, uint256 max);
+    error Market_LeaseUnfunded(uint256 leaseId, uint256 fundedUntil);
+    error Market_LeaseFunded(uint256 leaseId);
+    error Market_GraceNotOver(uint256 leaseId, uint256 graceEnds);
+    error Market_InvalidTopUpAllowance(uint256 perTopUp, uint256 totalCap, uint256 runwayThreshold);
+    error Market_TopUpNotAllowed(uint256 leaseId);
+    error Market_RunwayAboveThreshold(uint256 leaseId, uint256 runway, uint256 threshold);
+    error Market_TopUpBeyondWindow(uint256 leaseId, uint256 fundedUntil, uint256 limit);
+    error Market_TopUpAboveCap(uint256 leaseId, uint256 amount, uint256 perTopUp);
+    error Market_TopUpAllowanceExhausted(uint256 leaseId, uint256 amount, uint256 remaining);
+    error Market_InvalidServerCount(uint256 leaseId, uint256 count, uint256 units);
 
     // Outages
     error Market_InvalidOutageUnits(uint256 leaseId, uint256 units, uint256 leaseUnits);

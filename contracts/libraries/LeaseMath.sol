@@ -10,8 +10,12 @@ library LeaseMath {
     uint256 internal constant BPS = 10_000;
 
     /// @notice Cost of `gpus` GPUs for `seconds_` seconds at `pricePerGpuHour`, rounded down.
+    /// @dev unchecked: every caller passes a price that fits 96 bits, at most 1,024 x 65,535 GPUs (26 bits) and
+    /// seconds within a lease's 32-bit duration plus its extension, so the product stays below 2^155.
     function cost(uint256 pricePerGpuHour, uint256 gpus, uint256 seconds_) internal pure returns (uint256) {
-        return (pricePerGpuHour * gpus * seconds_) / SECONDS_PER_HOUR;
+        unchecked {
+            return (pricePerGpuHour * gpus * seconds_) / SECONDS_PER_HOUR;
+        }
     }
 
     /// @notice Seconds of service delivered at `now_` for a lease that started at `start` and lasts `duration`.

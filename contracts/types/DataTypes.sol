@@ -8,7 +8,8 @@ enum EndReason {
     BuyerTerminated,
     ProviderTerminated,
     NoShowCancelled,
-    OutageUnresolved
+    OutageUnresolved,
+    Unfunded
 }
 
 /// @notice The status of a lease as seen from outside: `Expired` is derived (active and past its end).
@@ -37,6 +38,15 @@ struct OfferParams {
     string specURI;
 }
 
+/// @notice The reserved-capacity terms an offer may set when it is created (`createReservedOffer`); they never
+/// change afterwards, so every lease of the offer keeps them. A zero field means "not offered".
+struct ReservedTerms {
+    uint256 prepaidWindow; // seconds: a rolling lease prepays at least this much (or its whole term if shorter)
+    uint256 commitment; // seconds from activation: the minimum term; an earlier exit by the buyer costs the below
+    uint256 noticePeriod; // seconds of billed notice an early exit costs (or)
+    uint256 exitFeeBps; // exit fee in bps of the remaining committed value, at most MAX_EXIT_FEE_BPS
+}
+
 /// @notice An offer in storage. Packed so that `openLease` reads three slots and writes one.
 struct Offer {
     // slot 0
@@ -52,7 +62,8 @@ struct Offer {
     uint96 pricePerGpuHour;
     // slot 2
     uint32 minDuration;
-    uint128 minProviderBond;
+    uint120 minProviderBond; // in the payment token
+    bool hasTerms; // the offer has {OfferTerms}: rolling prepayment, a commitment, or both
     bytes8 region;
     uint8 tokenIndex; // the payment token's bit in the market's allowed-token bitmap
     uint24 repairWindow; // seconds to resolve an outage; copied into the outage when it is reported
@@ -67,8 +78,9 @@ struct Offer {
 /// @notice A lease in storage: two slots, so that opening one costs two fresh SSTOREs.
 /// @dev `duration` is the paid duration: set at open, grown by extensions, cut when the lease ends early so that
 /// the lease's end is its end time. The escrowed deposit of a live lease is always derived from it, so it needs
-/// no slot of its own. A lease that ever had an outage report sets `hadOutage`; only then is its {Outage} record
-/// read, so outage-free leases keep two slots and their gas.
+/// no slot of its own. `flags` says which side records exist: FLAG_OUTAGE (an {Outage} record), FLAG_TERMS (a
+/// {LeaseTerms} record) and FLAG_ROLLING (the term in that record is longer than what is funded). Only flagged
+/// records are read, so a plain lease keeps two slots and its gas.
 struct Lease {
     // slot 0
     address buyer;
@@ -77,10 +89,10 @@ struct Lease {
     uint40 start; // activation deadline while pending; activation time once active
     uint8 phase; // 0 none, 1 pending, 2 active, 2 + EndReason once ended
     // slot 1
-    uint32 duration;
+    uint32 duration; // paid (for a rolling lease: funded) seconds
     uint96 pricePerGpuHour; // locked at open
     uint104 settled; // gross amount already paid out to the provider (fee included)
-    bool hadOutage; // an {Outage} record exists for this lease
+    uint8 flags; // FLAG_OUTAGE | FLAG_TERMS | FLAG_ROLLING
     uint16 feeBps; // locked at open
 }
 
@@ -96,16 +108,55 @@ struct Outage {
     uint64 downUnitSeconds; // down unit-seconds of resolved outages and of raises (the open part is not in it)
 }
 
-/// @notice A provider's record. Bond is in the marketplace token.
-/// @dev Each pending or active lease reserves its penalty out of the bond when it opens, so the bond that live
-/// leases depend on can neither be withdrawn nor promised twice — not even by a provider leasing its own offer
-/// from another address and refusing the lease to collect the penalty itself.
+/// @notice A provider's record. Bonds are per token, in {Bond}.
 struct Provider {
-    // slot 0
-    uint128 bond;
-    uint128 lockedBond; // penalties reserved for the provider's pending and active leases
-    // slot 1
     bool registered;
+}
+
+/// @notice A provider's bond in one token. Each pending or active lease reserves its penalty out of the bond in its
+/// payment token when it opens, so the bond that live leases depend on can neither be withdrawn nor promised twice
+/// — not even by a provider leasing its own offer from another address and refusing the lease to collect the
+/// penalty itself.
+struct Bond {
+    uint128 amount;
+    uint128 locked; // penalties reserved for the provider's pending and active leases in this token
+}
+
+/// @notice An offer's reserved-capacity terms, as stored (see {ReservedTerms}).
+struct OfferTerms {
+    uint32 prepaidWindow;
+    uint32 commitment;
+    uint32 noticePeriod;
+    uint16 exitFeeBps;
+}
+
+/// @notice A lease's third slot, written when the lease is rolling, on a committed offer, reserves more than the
+/// offer's penalty floor, or had servers released or failed.
+struct LeaseTerms {
+    uint104 penalty; // the penalty the lease still reserves out of its provider's bond, in the lease's token
+    uint104 frozen; // gross earned outside units x time: released or failed servers' service, and exit charges
+    uint32 term; // a rolling lease's term in seconds (its funded seconds are the lease's `duration`)
+}
+
+/// @notice A buyer's standing allowance for top-ups of one rolling lease, which anyone may execute.
+struct TopUpAllowance {
+    uint104 perTopUp; // the most one top-up may pull; zero when no allowance is set (or it was revoked)
+    uint104 remaining; // what all further top-ups may still pull together
+    uint32 runwayThreshold; // a top-up may run only while the funded runway is shorter than this (seconds)
+}
+
+/// @notice A lease's reserved-capacity state, decoded, for reads.
+struct LeaseTermsView {
+    bool rolling; // funded time may be shorter than the term
+    bool committed; // the offer sets a commitment
+    uint256 term; // seconds; the paid duration for a lease that is not rolling
+    uint256 fundedUntil; // when its funding runs out (zero while pending)
+    uint256 graceEnds; // when the provider may end it as Unfunded (zero unless rolling and active)
+    uint256 commitmentEnds; // when an exit stops costing anything (zero when not committed or pending)
+    uint256 exitEscrow; // escrowed exit terms of a committed rolling lease
+    uint256 exitChargeNow; // what terminating now would charge the buyer under the commitment
+    uint256 penalty; // what the lease reserves out of the bond, and pays the buyer if the provider fails it
+    uint256 frozen; // earned by released or failed servers and exit charges
 }
 
 /// @notice An offer's latest NVIDIA attestation claim: the hash of the report its provider published, and when.

@@ -13,6 +13,11 @@ export default buildModule("Gridlease", (m) => {
   const gridSupply = m.getParameter("gridSupply", 1_000_000_000n * 10n ** 18n);
 
   const grid = m.contract("GridleaseToken", [deployer, gridSupply]);
+  // The market delegates what it does not run itself to its extension, and the extension what it does not run to
+  // the periphery (attestation claims, admin, reads): both are deployed first, with the market's bond token and
+  // penalty rate.
+  const periphery = m.contract("GridleaseMarketPeriphery", [grid, penaltyBps]);
+  const extension = m.contract("GridleaseMarketExtension", [grid, penaltyBps, periphery]);
   const market = m.contract("GridleaseMarket", [
     deployer,
     treasury,
@@ -20,12 +25,13 @@ export default buildModule("Gridlease", (m) => {
     feeBps,
     activationWindow,
     penaltyBps,
+    extension,
   ]);
   const policy = m.contract("AllowlistPolicy");
-  // The market's address also serves its extension's functions (admin, offer settings, reads): call them
-  // through the extension's ABI at the market's address.
-  const admin = m.contractAt("GridleaseMarketExtension", market, { id: "MarketAdmin" });
+  // The market's address also serves its periphery's functions (admin, reads): call them
+  // through the periphery's ABI at the market's address.
+  const admin = m.contractAt("GridleaseMarketPeriphery", market, { id: "MarketAdmin" });
   m.call(admin, "setPaymentToken", [grid, true], { id: "AllowGrid" });
 
-  return { grid, market, policy, admin };
+  return { grid, market, policy, admin, extension, periphery };
 });

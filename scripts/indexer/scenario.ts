@@ -80,6 +80,15 @@ export async function deployForIndexer(ctx: ScenarioContext) {
   await ctx.nextBlockAt();
   const usd = await viem.deployContract("TestUSD");
   await ctx.nextBlockAt();
+  await ctx.nextBlockAt();
+  const periphery = await viem.deployContract("GridleaseMarketPeriphery", [grid.address, 5_000n]);
+  await ctx.nextBlockAt();
+  const extension = await viem.deployContract("GridleaseMarketExtension", [
+    grid.address,
+    5_000n,
+    periphery.address,
+  ]);
+  await ctx.nextBlockAt();
   const market = await viem.deployContract("GridleaseMarket", [
     deployer.account.address,
     treasury.account.address,
@@ -87,6 +96,7 @@ export async function deployForIndexer(ctx: ScenarioContext) {
     250n,
     3600n,
     5_000n,
+    extension.address,
   ]);
   const recorded = deployments["31337"].contracts;
   for (const [name, deployed, expected] of [

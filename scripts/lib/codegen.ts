@@ -128,9 +128,10 @@ function artifactAbi(root: string, source: string, name: string): AbiEntry[] {
 }
 
 /**
- * A contract's ABI. The market's address serves two contracts' code: the core and, through its fallback, the
- * extension it delegates to (see docs/architecture.md). Its ABI is their union: the core's entries, then the
- * extension's functions, events and errors the core lacks (not its constructor).
+ * A contract's ABI. The market's address serves three contracts' code: the core, through its fallback the
+ * extension it delegates to, and through the extension's fallback the reserved-capacity code (see
+ * docs/architecture.md). Its ABI is their union: the core's entries, then the extension's and the reserved code's
+ * functions, events and errors not already there (no constructor, no fallback).
  */
 function abiOf(root: string, name: ContractName): unknown[] {
   const abi = artifactAbi(root, CONTRACTS[name], name);
@@ -138,15 +139,15 @@ function abiOf(root: string, name: ContractName): unknown[] {
   const key = (e: AbiEntry) =>
     `${e.type} ${e.name}(${(e.inputs ?? []).map((i) => i.type).join(",")})`;
   const seen = new Set(abi.map(key));
-  const extension = artifactAbi(
-    root,
-    "contracts/GridleaseMarketExtension.sol",
-    "GridleaseMarketExtension",
-  );
-  return [
-    ...abi.filter((e) => e.type !== "fallback"),
-    ...extension.filter((e) => e.type !== "constructor" && !seen.has(key(e))),
-  ];
+  const merged = abi.filter((e) => e.type !== "fallback");
+  for (const part of ["GridleaseMarketExtension", "GridleaseMarketPeriphery"]) {
+    for (const e of artifactAbi(root, `contracts/${part}.sol`, part)) {
+      if (e.type === "constructor" || e.type === "fallback" || seen.has(key(e))) continue;
+      seen.add(key(e));
+      merged.push(e);
+    }
+  }
+  return merged;
 }
 
 /** `GridleaseMarket` -> `gridleaseMarket`; an acronym is lowered whole: `EAS` -> `eas`. */
@@ -159,8 +160,11 @@ export async function localDeployment(connection: NetworkConnection): Promise<De
   const before = await publicClient.getBlockNumber();
   const result = await connection.ignition.deploy(GridleaseLocal, { displayUi: false });
   const contracts: DeploymentRecord["contracts"] = {};
-  // `admin` is the market's own address seen through its extension's ABI (see ignition/modules/Gridlease.ts).
-  const deployed = Object.entries(result).filter(([key]) => key !== "admin");
+  // `admin` is the market's own address seen through its extension's ABI (see ignition/modules/Gridlease.ts); the
+  // extension and the periphery are reached only through the market's address.
+  const deployed = Object.entries(result).filter(
+    ([key]) => !["admin", "extension", "periphery"].includes(key),
+  );
   for (const [key, contract] of deployed.sort(([a], [b]) =>
     RESULT_KEYS[a].localeCompare(RESULT_KEYS[b]),
   )) {

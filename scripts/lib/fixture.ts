@@ -34,6 +34,15 @@ export async function deployMarket(connection: NetworkConnection) {
   ]);
   const usd = await viem.deployContract("TestUSD");
   const policy = await viem.deployContract("AllowlistPolicy");
+  const periphery = await viem.deployContract("GridleaseMarketPeriphery", [
+    grid.address,
+    PENALTY_BPS,
+  ]);
+  const extension = await viem.deployContract("GridleaseMarketExtension", [
+    grid.address,
+    PENALTY_BPS,
+    periphery.address,
+  ]);
   const core = await viem.deployContract("GridleaseMarket", [
     deployer.account.address,
     treasury.account.address,
@@ -41,6 +50,7 @@ export async function deployMarket(connection: NetworkConnection) {
     FEE_BPS,
     ACTIVATION_WINDOW,
     PENALTY_BPS,
+    extension.address,
   ]);
   // The market's address serves its core's and its extension's functions: use the SDK's ABI, which has both.
   const marketAs = (wallet: typeof deployer) =>
@@ -117,7 +127,7 @@ export function h100Offer(token: Address, overrides: Partial<OfferParams> = {}):
     minDuration: 3600n,
     maxDuration: 30n * 86400n,
     repairWindow: 4n * 3600n,
-    minProviderBond: GRID("1000"),
+    minProviderBond: USD("1000"), // in the payment token: pass GRID(...) for a GRID offer
     buyerPolicy: "0x0000000000000000000000000000000000000000",
     specHash: "0x1111111111111111111111111111111111111111111111111111111111111111",
     specURI: "ipfs://spec/hgx-h100-8x",

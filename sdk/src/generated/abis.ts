@@ -33,6 +33,11 @@ export const gridleaseMarketAbi = [
         "internalType": "uint256",
         "name": "penaltyBps",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "extension",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -131,27 +136,6 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "lockedBond",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "freeBond",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_BondLocked",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "offerId",
         "type": "uint256"
@@ -225,12 +209,18 @@ export const gridleaseMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "Market_EmptyLabel",
+    "name": "Market_EmptyLeaseList",
     "type": "error"
   },
   {
-    "inputs": [],
-    "name": "Market_EmptyLeaseList",
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "extension",
+        "type": "address"
+      }
+    ],
+    "name": "Market_ExtensionMismatch",
     "type": "error"
   },
   {
@@ -273,6 +263,27 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "funded",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_FundingOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "provider",
         "type": "address"
@@ -300,59 +311,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_InsufficientGas",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "bond",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidBond",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "minDuration",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxDuration",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "cap",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidDurationRange",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "gpusPerUnit",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidGpusPerUnit",
     "type": "error"
   },
   {
@@ -393,61 +351,8 @@ export const gridleaseMarketAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "price",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidPrice",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "Market_InvalidPublicKey",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "window",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "min",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidRepairWindow",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "units",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_InvalidUnits",
     "type": "error"
   },
   {
@@ -464,6 +369,22 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_LeaseNotExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundedUntil",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_LeaseUnfunded",
     "type": "error"
   },
   {
@@ -526,13 +447,19 @@ export const gridleaseMarketAbi = [
     "type": "error"
   },
   {
-    "inputs": [],
-    "name": "Market_NothingToClaim",
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_NotRollingOffer",
     "type": "error"
   },
   {
     "inputs": [],
-    "name": "Market_OfferIdsExhausted",
+    "name": "Market_NothingToClaim",
     "type": "error"
   },
   {
@@ -544,17 +471,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_OfferPaused",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "leaseId",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_OutageExitClosed",
     "type": "error"
   },
   {
@@ -586,17 +502,6 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "policy",
-        "type": "address"
-      }
-    ],
-    "name": "Market_PolicyNotContract",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "offerId",
         "type": "uint256"
@@ -613,17 +518,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_PriceAboveMax",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      }
-    ],
-    "name": "Market_ProviderNotRegistered",
     "type": "error"
   },
   {
@@ -745,34 +639,8 @@ export const gridleaseMarketAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "bond",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_WithdrawalExceedsBond",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "Market_ZeroAddress",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "Market_ZeroAmount",
     "type": "error"
   },
   {
@@ -852,6 +720,12 @@ export const gridleaseMarketAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -874,6 +748,12 @@ export const gridleaseMarketAbi = [
         "indexed": true,
         "internalType": "address",
         "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
         "type": "address"
       },
       {
@@ -971,6 +851,25 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "EarningsClaimed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ExitCharged",
     "type": "event"
   },
   {
@@ -1157,36 +1056,43 @@ export const gridleaseMarketAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint256",
-        "name": "pricePerGpuHour",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "deposit",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "feeBps",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "activationDeadline",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
         "internalType": "bytes32",
         "name": "buyerPublicKey",
         "type": "bytes32"
       }
     ],
     "name": "LeaseOpened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "term",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "exitEscrow",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "penalty",
+        "type": "uint256"
+      }
+    ],
+    "name": "LeaseTermsRecorded",
     "type": "event"
   },
   {
@@ -1436,6 +1342,43 @@ export const gridleaseMarketAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "prepaidWindow",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "commitment",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "noticePeriod",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "exitFeeBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "OfferTermsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "oldTotalUnits",
         "type": "uint256"
       },
@@ -1667,6 +1610,74 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "refund",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "penalty",
+        "type": "uint256"
+      }
+    ],
+    "name": "ServersFailed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "refund",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "exitCharge",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "penaltyReleased",
+        "type": "uint256"
+      }
+    ],
+    "name": "ServersReleased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -1685,6 +1696,93 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "TokensSwept",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "TopUpAllowanceRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "perTopUp",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "totalCap",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "runwayThreshold",
+        "type": "uint256"
+      }
+    ],
+    "name": "TopUpAllowanceSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "executor",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "addedDuration",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fundedUntil",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "remaining",
+        "type": "uint256"
+      }
+    ],
+    "name": "TopUpExecuted",
     "type": "event"
   },
   {
@@ -1734,6 +1832,19 @@ export const gridleaseMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "GRACE_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_ACCESS_BYTES",
     "outputs": [
       {
@@ -1761,6 +1872,19 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [],
     "name": "MAX_CLAIM_BATCH",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_EXIT_FEE_BPS",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1877,6 +2001,19 @@ export const gridleaseMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "MIN_PREPAID_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MIN_REPAIR_WINDOW",
     "outputs": [
       {
@@ -1930,6 +2067,19 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [],
     "name": "REPORT_COOLDOWN",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "STAKE_PENALTY_BPS",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2000,118 +2150,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "closeLease",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "components": [
-          {
-            "internalType": "bytes32",
-            "name": "gpuModel",
-            "type": "bytes32"
-          },
-          {
-            "internalType": "uint256",
-            "name": "gpusPerUnit",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "totalUnits",
-            "type": "uint256"
-          },
-          {
-            "internalType": "bytes8",
-            "name": "region",
-            "type": "bytes8"
-          },
-          {
-            "internalType": "address",
-            "name": "paymentToken",
-            "type": "address"
-          },
-          {
-            "internalType": "uint256",
-            "name": "pricePerGpuHour",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "minDuration",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "maxDuration",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "repairWindow",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "minProviderBond",
-            "type": "uint256"
-          },
-          {
-            "internalType": "address",
-            "name": "buyerPolicy",
-            "type": "address"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "specHash",
-            "type": "bytes32"
-          },
-          {
-            "internalType": "string",
-            "name": "specURI",
-            "type": "string"
-          }
-        ],
-        "internalType": "struct OfferParams",
-        "name": "p",
-        "type": "tuple"
-      }
-    ],
-    "name": "createOffer",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "depositBond",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "leaseId",
-        "type": "uint256"
-      }
-    ],
-    "name": "endUnresolvedOutage",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2238,6 +2276,50 @@ export const gridleaseMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "term",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "funded",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxPricePerGpuHour",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "buyerPublicKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "openRollingLease",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "owner",
     "outputs": [
@@ -2340,6 +2422,1013 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lockedBond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "freeBond",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_BondLocked",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Market_EmptyLabel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "graceEnds",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_GraceNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidBond",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "commitment",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "noticePeriod",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "exitFeeBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidCommitment",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "minDuration",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDuration",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cap",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidDurationRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "gpusPerUnit",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidGpusPerUnit",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "window",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidPrepaidWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidPrice",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "window",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidRepairWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidServerCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "perTopUp",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "totalCap",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "runwayThreshold",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidTopUpAllowance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_InvalidUnits",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_LeaseFunded",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Market_NotDelegated",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Market_NotOfferProvider",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_NotRollingLease",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "paused",
+        "type": "bool"
+      }
+    ],
+    "name": "Market_OfferAlreadyInState",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Market_OfferIdsExhausted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_OutageExitClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "policy",
+        "type": "address"
+      }
+    ],
+    "name": "Market_PolicyNotContract",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      }
+    ],
+    "name": "Market_ProviderAlreadyRegistered",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      }
+    ],
+    "name": "Market_ProviderNotRegistered",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "runway",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "threshold",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_RunwayAboveThreshold",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "perTopUp",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_TopUpAboveCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "remaining",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_TopUpAllowanceExhausted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundedUntil",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_TopUpBeyondWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_TopUpNotAllowed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "inUse",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_UnitsBelowInUse",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      }
+    ],
+    "name": "Market_WithdrawalExceedsBond",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Market_ZeroAmount",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "PERIPHERY",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "gpuModel",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "gpusPerUnit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "totalUnits",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes8",
+            "name": "region",
+            "type": "bytes8"
+          },
+          {
+            "internalType": "address",
+            "name": "paymentToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pricePerGpuHour",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minDuration",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxDuration",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "repairWindow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minProviderBond",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "buyerPolicy",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "specHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "specURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct OfferParams",
+        "name": "p",
+        "type": "tuple"
+      }
+    ],
+    "name": "createOffer",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "gpuModel",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "gpusPerUnit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "totalUnits",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes8",
+            "name": "region",
+            "type": "bytes8"
+          },
+          {
+            "internalType": "address",
+            "name": "paymentToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pricePerGpuHour",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minDuration",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxDuration",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "repairWindow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minProviderBond",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "buyerPolicy",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "specHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "specURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct OfferParams",
+        "name": "p",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "prepaidWindow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "commitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "noticePeriod",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "exitFeeBps",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ReservedTerms",
+        "name": "t",
+        "type": "tuple"
+      }
+    ],
+    "name": "createReservedOffer",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "depositBond",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "endUnfunded",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "endUnresolvedOutage",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "addedDuration",
+        "type": "uint256"
+      }
+    ],
+    "name": "executeTopUp",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "failServers",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "metadataURI",
+        "type": "string"
+      }
+    ],
+    "name": "registerProvider",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "releaseServers",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "revokeTopUpAllowance",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "encryptedAccess",
+        "type": "bytes"
+      }
+    ],
+    "name": "rotateAccess",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "pause",
+        "type": "bool"
+      }
+    ],
+    "name": "setOfferPaused",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newPrice",
+        "type": "uint256"
+      }
+    ],
+    "name": "setOfferPrice",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "window",
+        "type": "uint256"
+      }
+    ],
+    "name": "setOfferRepairWindow",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newTotalUnits",
+        "type": "uint256"
+      }
+    ],
+    "name": "setOfferUnits",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "perTopUp",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "totalCap",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "runwayThreshold",
+        "type": "uint256"
+      }
+    ],
+    "name": "setTopUpAllowance",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "perTopUp",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "totalCap",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "runwayThreshold",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "permitValue",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "permitDeadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "v",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "r",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "s",
+        "type": "bytes32"
+      }
+    ],
+    "name": "setTopUpAllowanceWithPermit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "metadataURI",
+        "type": "string"
+      }
+    ],
+    "name": "updateProvider",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
@@ -2421,27 +3510,6 @@ export const gridleaseMarketAbi = [
     "type": "error"
   },
   {
-    "inputs": [],
-    "name": "Market_NotDelegated",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "Market_NotOfferProvider",
-    "type": "error"
-  },
-  {
     "inputs": [
       {
         "internalType": "address",
@@ -2450,33 +3518,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_NothingToWithdraw",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bool",
-        "name": "paused",
-        "type": "bool"
-      }
-    ],
-    "name": "Market_OfferAlreadyInState",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "provider",
-        "type": "address"
-      }
-    ],
-    "name": "Market_ProviderAlreadyRegistered",
     "type": "error"
   },
   {
@@ -2504,27 +3545,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "Market_TooManyPaymentTokens",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "inUse",
-        "type": "uint256"
-      }
-    ],
-    "name": "Market_UnitsBelowInUse",
     "type": "error"
   },
   {
@@ -2612,6 +3632,42 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "bondOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint128",
+            "name": "amount",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "locked",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct Bond",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "token",
         "type": "address"
       },
@@ -2641,6 +3697,35 @@ export const gridleaseMarketAbi = [
       }
     ],
     "name": "escrowOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "at",
+        "type": "uint256"
+      }
+    ],
+    "name": "exitChargeAt",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2804,6 +3889,77 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getLeaseTerms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "rolling",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "committed",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "term",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "fundedUntil",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "graceEnds",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "commitmentEnds",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "exitEscrow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "exitChargeNow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "penalty",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "frozen",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct LeaseTermsView",
+        "name": "v",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "offerId",
         "type": "uint256"
       }
@@ -2863,9 +4019,14 @@ export const gridleaseMarketAbi = [
             "type": "uint32"
           },
           {
-            "internalType": "uint128",
+            "internalType": "uint120",
             "name": "minProviderBond",
-            "type": "uint128"
+            "type": "uint120"
+          },
+          {
+            "internalType": "bool",
+            "name": "hasTerms",
+            "type": "bool"
           },
           {
             "internalType": "bytes8",
@@ -2951,6 +4112,47 @@ export const gridleaseMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getOfferTerms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "prepaidWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "commitment",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "noticePeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "exitFeeBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct OfferTerms",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "leaseId",
         "type": "uint256"
       }
@@ -3016,22 +4218,48 @@ export const gridleaseMarketAbi = [
       {
         "components": [
           {
-            "internalType": "uint128",
-            "name": "bond",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "lockedBond",
-            "type": "uint128"
-          },
-          {
             "internalType": "bool",
             "name": "registered",
             "type": "bool"
           }
         ],
         "internalType": "struct Provider",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "leaseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getTopUpAllowance",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint104",
+            "name": "perTopUp",
+            "type": "uint104"
+          },
+          {
+            "internalType": "uint104",
+            "name": "remaining",
+            "type": "uint104"
+          },
+          {
+            "internalType": "uint32",
+            "name": "runwayThreshold",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct TopUpAllowance",
         "name": "",
         "type": "tuple"
       }
@@ -3165,115 +4393,12 @@ export const gridleaseMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "string",
-        "name": "metadataURI",
-        "type": "string"
-      }
-    ],
-    "name": "registerProvider",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "leaseId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes",
-        "name": "encryptedAccess",
-        "type": "bytes"
-      }
-    ],
-    "name": "rotateAccess",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "window",
         "type": "uint256"
       }
     ],
     "name": "setActivationWindow",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bool",
-        "name": "pause",
-        "type": "bool"
-      }
-    ],
-    "name": "setOfferPaused",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "newPrice",
-        "type": "uint256"
-      }
-    ],
-    "name": "setOfferPrice",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "window",
-        "type": "uint256"
-      }
-    ],
-    "name": "setOfferRepairWindow",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "offerId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "newTotalUnits",
-        "type": "uint256"
-      }
-    ],
-    "name": "setOfferUnits",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3370,19 +4495,6 @@ export const gridleaseMarketAbi = [
       }
     ],
     "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "string",
-        "name": "metadataURI",
-        "type": "string"
-      }
-    ],
-    "name": "updateProvider",
-    "outputs": [],
-    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -10,24 +10,24 @@ export const deployments = {
         "startBlock": 1
       },
       "AttestationPolicy": {
-        "address": "0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6",
+        "address": "0x610178dA211FEF7D417bC0e6FeD39F05609AD788",
         "startBlock": 1
       },
       "EAS": {
-        "address": "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853",
-        "startBlock": 1
-      },
-      "GridleaseAuditResolver": {
         "address": "0x8A791620dd6260079BF849Dc5567aDC3F2FdC318",
         "startBlock": 1
       },
+      "GridleaseAuditResolver": {
+        "address": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
+        "startBlock": 1
+      },
       "GridleaseMarket": {
-        "address": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+        "address": "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
         "startBlock": 1,
         "penaltyBps": 5000
       },
       "GridleaseReviewResolver": {
-        "address": "0x610178dA211FEF7D417bC0e6FeD39F05609AD788",
+        "address": "0xA51c1fc2f0D1a1b8494Ed1FE312d7C3a78Ed91C0",
         "startBlock": 1
       },
       "GridleaseToken": {
@@ -35,11 +35,11 @@ export const deployments = {
         "startBlock": 1
       },
       "GridleaseVettingResolver": {
-        "address": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
+        "address": "0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82",
         "startBlock": 1
       },
       "SchemaRegistry": {
-        "address": "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
+        "address": "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853",
         "startBlock": 1
       },
       "TestUSD": {
@@ -49,21 +49,21 @@ export const deployments = {
     },
     "schemas": {
       "audit": {
-        "uid": "0x266478b87825ef3cb8196cca2a5a266f78e70d3fc664d153461d0515f56bdf0e",
+        "uid": "0xe1bd0a4eafd1f83bcaad47b5132e1509b41cbe30f664c620670899c2a0bb2980",
         "schema": "uint256 offerId,bytes32 hardwareReportHash,uint8 verdict,uint64 validUntil",
-        "resolver": "0x8A791620dd6260079BF849Dc5567aDC3F2FdC318",
+        "resolver": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
         "revocable": true
       },
       "review": {
-        "uid": "0x27fd7bf0cb3eeb69eb5f43649f4b450eed9855758003dfc4bf1aea0aebe3cfe4",
+        "uid": "0xda799a58131cafa71d7f190531140a171649acea66db09ac4f83b1c908ea5049",
         "schema": "uint256 leaseId,uint8 score,bool verified,bytes32 reportHash",
-        "resolver": "0x610178dA211FEF7D417bC0e6FeD39F05609AD788",
+        "resolver": "0xA51c1fc2f0D1a1b8494Ed1FE312d7C3a78Ed91C0",
         "revocable": false
       },
       "vetting": {
-        "uid": "0xaa5af1cb70a753b86a1c6e047b92e2e957c71fd6d13f63afa66730ffa59a97ab",
+        "uid": "0xb19ae10503ca71feccb37ffe97b40cb7f66355923b4ec86058e1708b8e131efe",
         "schema": "bytes32 evidenceHash",
-        "resolver": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
+        "resolver": "0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82",
         "revocable": true
       }
     }

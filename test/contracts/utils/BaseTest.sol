@@ -19,8 +19,8 @@ abstract contract BaseTest is Assertions {
     uint256 internal constant WINDOW = 1 hours;
     uint256 internal constant PENALTY_BPS = 5_000; // half the offer's minimum bond
     uint256 internal constant H100_PRICE = 1_950_000; // $1.95 per GPU-hour in 6-decimal USD
-    uint256 internal constant MIN_BOND = 1_000e18;
-    uint256 internal constant PROVIDER_BOND = 5_000e18;
+    uint256 internal constant MIN_BOND = 1_000e6; // in the offers' payment token (6-decimal USD)
+    uint256 internal constant PROVIDER_BOND = 5_000e6;
     bytes32 internal constant PUBKEY = keccak256("buyer x25519 public key");
     uint256 internal constant START_TIME = 1_767_225_600; // 2026-01-01T00:00:00Z
 
@@ -38,6 +38,10 @@ abstract contract BaseTest is Assertions {
     /// @dev The market's production artifact: tests deploy exactly the bytecode that ships.
     uint256 internal constant REPAIR_WINDOW = 4 hours;
     string internal constant MARKET_ARTIFACT = "contracts/GridleaseMarket.sol:GridleaseMarket";
+    string internal constant EXTENSION_ARTIFACT =
+        "contracts/GridleaseMarketExtension.sol:GridleaseMarketExtension";
+    string internal constant PERIPHERY_ARTIFACT =
+        "contracts/GridleaseMarketPeriphery.sol:GridleaseMarketPeriphery";
 
     IMarketUnderTest internal market;
     GridleaseToken internal grid;
@@ -47,9 +51,13 @@ abstract contract BaseTest is Assertions {
     /// @dev The market's creation bytecode, read once: a cheatcode call between `expectRevert` and a deployment
     /// would take the expectation.
     bytes internal marketCode;
+    bytes internal extensionCode;
+    bytes internal peripheryCode;
 
     function setUp() public virtual {
         marketCode = vm.getCode(MARKET_ARTIFACT);
+        extensionCode = vm.getCode(EXTENSION_ARTIFACT);
+        peripheryCode = vm.getCode(PERIPHERY_ARTIFACT);
         vm.warp(START_TIME);
         buyer = vm.addr(BUYER_KEY);
         buyer2 = vm.addr(BUYER2_KEY);
@@ -75,14 +83,37 @@ abstract contract BaseTest is Assertions {
 
         vm.startPrank(provider);
         market.registerProvider("ipfs://provider/brisbane-dc1");
-        market.depositBond(PROVIDER_BOND);
+        market.depositBond(address(usd), PROVIDER_BOND);
         vm.stopPrank();
     }
 
-    /// @dev Deploys a market from its production artifact, as `new GridleaseMarket(...)` would; `vm.expectRevert`
-    /// works on it as on `new`. A constructor that reverts unexpectedly leaves address zero, on which every
-    /// following call fails.
+    /// @dev Deploys a market from its production artifacts, as the Ignition module does: its periphery, its
+    /// extension, then the market. `vm.expectRevert` takes the first deployment, so a test expecting the market's
+    /// constructor to revert deploys the extension first (`_extensionFor`) and then calls `_deployMarketWith`.
     function _deployMarket(
+        address owner_,
+        address treasury_,
+        IERC20 bondToken,
+        uint256 feeBps_,
+        uint256 window,
+        uint256 penaltyBps
+    ) internal returns (IMarketUnderTest deployed) {
+        address extension = _extensionFor(bondToken, penaltyBps);
+        return _deployMarketWith(extension, owner_, treasury_, bondToken, feeBps_, window, penaltyBps);
+    }
+
+    /// @dev The periphery and the extension a market with these immutables delegates to, deployed from their
+    /// artifacts; returns the extension.
+    function _extensionFor(IERC20 bondToken, uint256 penaltyBps) internal returns (address extension) {
+        address periphery = _createFrom(abi.encodePacked(peripheryCode, abi.encode(bondToken, penaltyBps)));
+        extension = _createFrom(
+            abi.encodePacked(extensionCode, abi.encode(bondToken, penaltyBps, periphery))
+        );
+    }
+
+    /// @dev Deploys a market on `extension` from its production artifact; address zero if its constructor reverts.
+    function _deployMarketWith(
+        address extension,
         address owner_,
         address treasury_,
         IERC20 bondToken,
@@ -92,14 +123,17 @@ abstract contract BaseTest is Assertions {
     ) internal returns (IMarketUnderTest deployed) {
         bytes memory initCode = abi.encodePacked(
             marketCode,
-            abi.encode(owner_, treasury_, bondToken, feeBps_, window, penaltyBps)
+            abi.encode(owner_, treasury_, bondToken, feeBps_, window, penaltyBps, extension)
         );
-        address at;
+        deployed = IMarketUnderTest(_createFrom(initCode));
+    }
+
+    /// @dev CREATE with `initCode`; address zero when the constructor reverts.
+    function _createFrom(bytes memory initCode) internal returns (address at) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             at := create(0, add(initCode, 0x20), mload(initCode))
         }
-        deployed = IMarketUnderTest(at);
     }
 
     /// @dev An 8xH100 server offer in Brisbane at $1.95 per GPU-hour, 16 servers, 1 hour to 30 days, 4-hour repairs.
