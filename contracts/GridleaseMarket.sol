@@ -129,7 +129,13 @@ contract GridleaseMarket is
         if (config.paused) revert Errors.Market_Paused();
         OfferHot memory o = _loadOffer(offer);
         // The term's deposit is checked (and bounded) as a prepaid lease's would be: top-ups can reach it.
-        (uint256 price, , uint256 floor) = _checkOpen(o, offerId, units, term, maxPricePerGpuHour);
+        (uint256 price, uint256 termCost, uint256 floor) = _checkOpen(
+            o,
+            offerId,
+            units,
+            term,
+            maxPricePerGpuHour
+        );
         OfferTerms memory offerTerms = _offerTerms[offerId];
         uint256 window = offerTerms.prepaidWindow;
         if (window == 0) revert Errors.Market_NotRollingOffer(offerId);
@@ -138,8 +144,9 @@ contract GridleaseMarket is
             revert Errors.Market_FundingOutOfRange(funded, minFunded, term);
         uint256 gpus = o.gpusPerUnit * units;
         uint256 escrow = _exitEscrowOf(offerTerms, price, gpus);
+        // The whole term and the escrow fit in 104 bits, so every top-up, earning and charge of the lease does too.
+        if (termCost + escrow > type(uint104).max) revert Errors.Market_DepositTooLarge(termCost + escrow);
         uint256 deposit = LeaseMath.cost(price, gpus, funded) + escrow;
-        if (deposit > type(uint104).max) revert Errors.Market_DepositTooLarge(deposit);
         uint256 penalty = _penaltyFor(floor, deposit);
         leaseId = _recordLease(
             config,

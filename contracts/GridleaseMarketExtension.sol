@@ -212,8 +212,9 @@ contract GridleaseMarketExtension is
             revert Errors.Market_InvalidDurationRange(p.minDuration, p.maxDuration, MAX_LEASE_DURATION);
         }
         _checkRepairWindow(p.repairWindow);
-        if (p.minProviderBond > type(uint120).max) {
-            revert Errors.Market_InvalidBond(p.minProviderBond, type(uint120).max);
+        // At most 104 bits, like a deposit: the penalty a lease records (half of it at most) then fits its record.
+        if (p.minProviderBond > type(uint104).max) {
+            revert Errors.Market_InvalidBond(p.minProviderBond, type(uint104).max);
         }
         if (p.gpuModel == bytes32(0) || p.region == bytes8(0)) revert Errors.Market_EmptyLabel();
         // A policy without code would make every `openLease` revert with no reason.
@@ -457,7 +458,13 @@ contract GridleaseMarketExtension is
         if (snap.duration >= _leaseTerms[leaseId].term) revert Errors.Market_LeaseFunded(leaseId);
         uint256 graceEnds = _fundedEndOf(leaseId, snap) + GRACE_PERIOD;
         if (block.timestamp <= graceEnds) revert Errors.Market_GraceNotOver(leaseId, graceEnds);
-        _endLease(leaseId, lease, snap, offer, EndReason.Unfunded);
+        // As for a termination: a lease whose outage went unresolved ends as unresolved, penalty included and no
+        // exit charge, whoever ends it.
+        EndReason reason =
+            snap.flags & FLAG_OUTAGE != 0 && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, snap))
+                ? EndReason.OutageUnresolved
+                : EndReason.Unfunded;
+        _endLease(leaseId, lease, snap, offer, reason);
     }
 
     /// @inheritdoc IGridleaseMarketExtension
@@ -498,7 +505,7 @@ contract GridleaseMarketExtension is
         // Effects
         uint256 left = units - count;
         uint256 frozenAdd = _freezeServers(leaseId, snap, offer.gpusPerUnit, count, failed);
-        (uint256 available, uint256 charge) = _releasedValue(snap, offer, count, failed);
+        (uint256 available, uint256 charge) = _releasedValue(leaseId, snap, offer, count, failed);
         // What the released servers' deposit and exit escrow leave after their earnings and charge. Rounding can
         // make the earnings exceed it by a base unit: the buyer is never charged more than it paid.
         if (frozenAdd > available) frozenAdd = available;
@@ -611,8 +618,9 @@ contract GridleaseMarketExtension is
     }
 
     /// @dev The part of a lease's deposit (and escrowed exit terms) that `count` of its servers account for, and
-    /// the exit charge a release of them costs before the commitment is over.
+    /// the exit charge a release of them costs before the commitment is over (see `_releaseCharge`).
     function _releasedValue(
+        uint256 leaseId,
         Lease memory snap,
         Offer storage offer,
         uint256 count,
@@ -626,13 +634,34 @@ contract GridleaseMarketExtension is
             LeaseMath.cost(price, gpusPerUnit * (units - count), snap.duration);
         if (offer.hasTerms) {
             OfferTerms memory terms = _offerTerms[snap.offerId];
+            uint256 escrowShare;
             if (snap.flags & FLAG_ROLLING != 0) {
-                available +=
+                escrowShare =
                     _exitEscrowOf(terms, price, gpusPerUnit * units) -
                     _exitEscrowOf(terms, price, gpusPerUnit * (units - count));
+                available += escrowShare;
             }
-            if (!failed)
-                charge = _exitChargeAt(terms, price, gpusPerUnit * count, snap.start, block.timestamp);
+            if (!failed) charge = _releaseCharge(leaseId, snap, terms, gpusPerUnit * count, escrowShare);
         }
+    }
+
+    /// @dev The exit charge of the buyer's release of servers with `gpus` GPUs: none while the lease's outage went
+    /// unresolved (the provider is at fault); their whole share of the escrowed exit once a committed rolling lease
+    /// ran unfunded before its commitment's end (as an Unfunded end would); otherwise the exit at this time.
+    function _releaseCharge(
+        uint256 leaseId,
+        Lease memory snap,
+        OfferTerms memory terms,
+        uint256 gpus,
+        uint256 escrowShare
+    ) private view returns (uint256) {
+        if (snap.flags & FLAG_OUTAGE != 0 && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, snap)))
+            return 0;
+        if (escrowShare != 0) {
+            uint256 fundedEnd = _fundedEndOf(leaseId, snap);
+            if (block.timestamp > fundedEnd && fundedEnd < uint256(snap.start) + terms.commitment)
+                return escrowShare;
+        }
+        return _exitChargeAt(terms, snap.pricePerGpuHour, gpus, snap.start, block.timestamp);
     }
 }

@@ -104,9 +104,10 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
         uint256 gpus,
         uint256 deposit,
         uint256 accrued
-    ) private returns (uint256, uint256, uint256) {
+    ) private returns (uint256, uint256, uint256 reserved) {
         LeaseTerms storage terms = _leaseTerms[leaseId];
         uint256 frozen = terms.frozen;
+        reserved = terms.penalty;
         deposit += frozen;
         accrued += frozen;
         uint256 charge;
@@ -115,22 +116,39 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
             uint256 price = snap.pricePerGpuHour;
             uint256 escrow = snap.flags & FLAG_ROLLING != 0 ? _exitEscrowOf(offerTerms, price, gpus) : 0;
             deposit += escrow;
-            if (reason == EndReason.BuyerTerminated) {
-                charge = _exitChargeAt(offerTerms, price, gpus, snap.start, block.timestamp);
-            } else if (reason == EndReason.Unfunded) {
-                // Letting the funding lapse before the commitment is over costs the whole escrowed exit.
-                if (_fundedEndOf(leaseId, snap) < uint256(snap.start) + offerTerms.commitment)
-                    charge = escrow;
+            if (reason == EndReason.BuyerTerminated || reason == EndReason.Unfunded) {
+                charge = _exitChargeOnEnd(leaseId, snap, offerTerms, gpus, escrow);
             }
             // The charge comes out of what the buyer would get back, never beyond it.
             if (charge > deposit - accrued) charge = deposit - accrued;
             if (charge != 0) {
                 accrued += charge;
-                terms.frozen = uint104(frozen + charge);
                 emit ExitCharged(leaseId, charge);
             }
         }
-        return (deposit, accrued, terms.penalty);
+        // The lease no longer reserves anything; what it earned beyond units x time is kept for claims.
+        terms.penalty = 0;
+        terms.frozen = uint104(frozen + charge);
+    }
+
+    /// @dev The exit charge of a buyer's termination or an Unfunded end of a lease on a committed offer. Letting a
+    /// rolling lease's funding lapse before the commitment is over is never a cheaper way out: an Unfunded end, or
+    /// the buyer's termination once unfunded, costs the whole escrowed exit (the unfunded days were never billed).
+    /// Otherwise the exit at this time is charged: nothing after the commitment (an Unfunded end comes after the
+    /// funded end, so one whose funding outlasted the commitment costs nothing).
+    function _exitChargeOnEnd(
+        uint256 leaseId,
+        Lease memory snap,
+        OfferTerms memory offerTerms,
+        uint256 gpus,
+        uint256 escrow
+    ) private view returns (uint256) {
+        uint256 commitEnd = uint256(snap.start) + offerTerms.commitment;
+        if (escrow != 0) {
+            uint256 fundedEnd = _fundedEndOf(leaseId, snap);
+            if (block.timestamp > fundedEnd && fundedEnd < commitEnd) return escrow;
+        }
+        return _exitChargeAt(offerTerms, snap.pricePerGpuHour, gpus, snap.start, block.timestamp);
     }
 
     /// @dev Sends `amount` of `token` to `to`, or credits it to `to` when the transfer fails (the receiver is

@@ -291,6 +291,8 @@ abstract contract GridleaseMarketState {
         uint256 commitEnd = start + terms.commitment;
         if (terms.commitment == 0 || t >= commitEnd) return 0;
         uint256 left = commitEnd - t;
+        // A quote for a time before the activation (only a read can ask) counts the whole commitment.
+        if (left > terms.commitment) left = terms.commitment;
         left -= left % LeaseMath.SECONDS_PER_HOUR;
         if (terms.noticePeriod != 0) {
             return LeaseMath.cost(price, gpus, left < terms.noticePeriod ? left : terms.noticePeriod);
