@@ -5,8 +5,8 @@ import {IGridleaseMarketEvents} from "./IGridleaseMarketEvents.sol";
 
 /// @title IGridleaseMarketCore
 /// @notice The functions the market's core contract runs itself: everything that moves tokens in or out on the
-/// lease path, and the offer and outage records billing depends on. The rest of the market's interface is served
-/// by its extension (see {IGridleaseMarket}).
+/// lease path and the outage records billing depends on. The rest of the market's interface is served by its
+/// extension and, through it, its periphery (see {IGridleaseMarket}).
 interface IGridleaseMarketCore is IGridleaseMarketEvents {
     /*//////////////////////////////////////////////////////////////
                              LEASES
@@ -47,9 +47,14 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
     /// - The market and the offer are not paused; the payment token is still allowed.
     /// - 0 < units <= units available; minDuration <= duration <= maxDuration.
     /// - The offer's price is at most `maxPricePerGpuHour` (protection against a front-run price rise).
-    /// - The provider's bond is at least the offer's minimum, and its free part (not reserved by live leases)
-    ///   covers this lease's penalty, which it then reserves; the offer's buyer policy, if any, allows the caller.
+    /// - The provider's bond in the offer's payment token is at least the offer's minimum, and its free part (not
+    ///   reserved by live leases) covers this lease's penalty, which it then reserves: STAKE_PENALTY_BPS of the
+    ///   deposit, at least the offer's floor (PENALTY_BPS of its minimum bond). The offer's buyer policy, if any,
+    ///   allows the caller.
     /// - `buyerPublicKey` is not zero; the deposit arrives in full (fee-on-transfer tokens are rejected).
+    /// Notes:
+    /// - A lease on an offer with reserved terms, or whose penalty is above the floor, keeps a third slot and emits
+    ///   {LeaseTermsRecorded}; under a commitment, the buyer's early exit costs its exit charge.
     /// @param offerId The offer to lease from.
     /// @param units How many units (servers) to lease.
     /// @param duration Seconds of service bought; billed per second from activation.
@@ -96,7 +101,9 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
     ) external returns (uint256 leaseId);
 
     /// @notice Starts a pending lease and posts the connection details, encrypted to the buyer's key. Billing
-    /// starts now and the lease ends one duration later.
+    /// starts now and the lease ends one duration later (a rolling lease: one term later, billed up to its funded
+    /// end). For a lease of hundreds of servers the details are a bastion endpoint and the hash of an inventory
+    /// document the buyer fetches through it (see the SDK's inventory module).
     /// Emits a {LeaseActivated} event.
     /// Requirements:
     /// - The lease exists; the caller is the lease's provider; the lease is pending; the activation deadline has
@@ -110,7 +117,8 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
     /// Emits a {LeaseExtended} event.
     /// Requirements:
     /// - The lease exists and is pending, or active and not expired; `addedDuration` > 0.
-    /// - `addedDuration` and the new duration are at most the offer's maximum; the top-up arrives in full.
+    /// - `addedDuration` and the new duration are at most the offer's maximum (a rolling lease: its term; its funded
+    ///   end moves from where it was, so unfunded time is paid for, never skipped); the top-up arrives in full.
     /// Notes:
     /// - Anyone may pay for anyone's lease. Works while the market is paused: pausing stops only new offers
     ///   and new leases.
@@ -120,7 +128,10 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
 
     /// @notice Ends a lease early. The buyer may end an active lease; the provider may end a pending or active one.
     /// The buyer gets the unused part of the deposit back; when the provider ends it, the buyer also gets the
-    /// bond penalty.
+    /// bond penalty. Under a commitment, the buyer's termination before its end costs the exit charge
+    /// (`exitChargeAt`): the notice's cost or the exit fee on the remaining committed value, counted in whole hours,
+    /// added to what the lease earned; once a committed rolling lease ran unfunded before the commitment's end, the
+    /// whole escrowed exit. The provider never collects an exit charge when it ends the lease.
     /// Emits a {LeaseEnded} event with reason BuyerTerminated or ProviderTerminated (OutageUnresolved, with the
     /// penalty, when `endUnresolvedOutage` could end it).
     /// Requirements:
@@ -141,7 +152,8 @@ interface IGridleaseMarketCore is IGridleaseMarketEvents {
 
     /// @notice Ends an expired lease and frees its units. Anyone may call it. The provider's earnings stay
     /// claimable through `claim`; the buyer gets back what outages left unbilled (nothing for a lease that never
-    /// had one).
+    /// had one) and a rolling lease's escrowed exit terms. A rolling lease funded short of its term is not closed
+    /// (`Market_LeaseUnfunded`): its provider ends it with `endUnfunded`.
     /// Emits a {LeaseEnded} event with reason Expired (OutageUnresolved when `endUnresolvedOutage` could end it).
     /// Requirements:
     /// - The lease exists, is active and its end has passed.
