@@ -5,7 +5,8 @@ import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice A market with history, so that a rejected call has something to disturb:
-/// - offer 1: the default H100 offer in USD; offer 2: the same hardware priced in GRID.
+/// - offer 1: the default H100 offer in USD; offer 2: the same hardware priced in GRID, its minimum bond in GRID.
+/// - the provider's bonds: PROVIDER_BOND in USD (BaseTest) and GRID_BOND in GRID.
 /// - lease 1 (offer 1, buyer): pending, its activation window missed.
 /// - lease 2 (offer 1, buyer): active, 4 of 10 hours used, 2 hours of it claimed.
 /// - lease 3 (offer 2, buyer2): expired, not closed.
@@ -27,7 +28,9 @@ abstract contract AdversarialBase is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(grid);
         p.pricePerGpuHour = 3e18;
+        p.minProviderBond = GRID_MIN_BOND;
         _createOffer(p);
+        _depositBond(provider, address(grid), GRID_BOND);
 
         _open(buyer, USD_OFFER, 2, 10 hours); // lease 1
         _openActive(USD_OFFER, 1, 10 hours); // lease 2

@@ -132,9 +132,9 @@ contract BadInput_Adversarial_Test is AdversarialBase {
         MarketState memory before = _captureState();
         vm.startPrank(provider);
         vm.expectRevert(Errors.Market_ZeroAmount.selector);
-        market.depositBond(0);
+        market.depositBond(address(usd), 0);
         vm.expectRevert(Errors.Market_ZeroAmount.selector);
-        market.withdrawBond(0);
+        market.withdrawBond(address(usd), 0);
         vm.expectRevert(Errors.Market_EmptyAccessPayload.selector);
         market.rotateAccess(ACTIVE, "");
         vm.expectRevert(Errors.Market_EmptyLeaseList.selector);

@@ -13,7 +13,9 @@ import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/Data
 /// @notice Finding 1 of issue #11: no exit can be blocked by the buyer's side of a token. Every end of a lease
 /// (a termination by either party, a refusal, a no-show cancel, an unresolved outage, a close with a refund)
 /// succeeds when the token refuses the payout: it frees the units and the bond reservation and credits the buyer
-/// exactly what was not delivered, which only the buyer can withdraw, to itself, once the token lets it.
+/// exactly what was not delivered, which only the buyer can withdraw, to itself, once the token lets it. Since
+/// issue #12 the penalty is paid in the lease's token, from the provider's bond in it, so a token that refuses the
+/// refund refuses the penalty too: both are credited.
 /// @dev "Before": the market of commit c0a2f73 pushed refunds and penalties with SafeERC20 in the ending call, so
 /// each test's first assertion (the lease ended) failed: the call reverted with the token's own error.
 contract BlockedPayouts_Adversarial_Test is MarketStateTest {
@@ -47,6 +49,16 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         p.paymentToken = address(hook);
         hookOffer = _createOffer(p);
 
+        // The provider bonds in each token it sells in: a lease's penalty comes from the bond in its token.
+        busd.mint(provider, PROVIDER_BOND);
+        hook.mint(provider, PROVIDER_BOND);
+        vm.startPrank(provider);
+        busd.approve(address(market), PROVIDER_BOND);
+        hook.approve(address(market), PROVIDER_BOND);
+        market.depositBond(address(busd), PROVIDER_BOND);
+        market.depositBond(address(hook), PROVIDER_BOND);
+        vm.stopPrank();
+
         busd.mint(buyer, 10_000_000e6);
         vm.prank(buyer);
         busd.approve(address(market), type(uint256).max);
@@ -72,7 +84,7 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         vm.warp(START_TIME + 3 hours);
         busd.setBlocklisted(buyer, true);
         uint256 refund = deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours);
-        uint256 locked = market.getProvider(provider).lockedBond;
+        uint256 locked = _lockedOf(provider, address(busd));
 
         _expectMarketEvent();
         emit IGridleaseMarketEvents.LeaseEnded(
@@ -90,27 +102,34 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
 
         _assertEnded(id, EndReason.BuyerTerminated, locked);
         assertEq(market.credits(address(busd), buyer), refund, "refund credited");
-        assertEq(busd.balanceOf(address(market)), deposit, "escrow of the accrual plus the credit");
+        assertEq(
+            busd.balanceOf(address(market)),
+            deposit + PROVIDER_BOND,
+            "escrow of the accrual plus the credit, beside the bond"
+        );
         _assertCreditWithdrawal(buyer, refund);
     }
 
     /// @notice Before: the provider could not end the lease of a blocklisted buyer at all (Blocklisted(buyer)).
-    function test_WhenBuyerBlocklisted_ProviderTerminates_CreditsRefundPaysPenalty() public {
+    function test_WhenBuyerBlocklisted_ProviderTerminates_CreditsRefundAndPenalty() public {
         uint256 id = _openActive(busdOffer, UNITS, DURATION);
         vm.warp(START_TIME + 3 hours);
         busd.setBlocklisted(buyer, true);
         uint256 refund = deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours);
-        uint256 locked = market.getProvider(provider).lockedBond;
-        uint256 gridBefore = grid.balanceOf(buyer);
+        uint256 locked = _lockedOf(provider, address(busd));
 
+        _expectMarketEvent();
+        emit IGridleaseMarketEvents.CreditAdded(buyer, address(busd), refund);
+        _expectMarketEvent();
+        emit IGridleaseMarketEvents.CreditAdded(buyer, address(busd), penalty);
         vm.prank(provider);
         market.terminateLease(id);
 
         _assertEnded(id, EndReason.ProviderTerminated, locked);
-        assertEq(market.credits(address(busd), buyer), refund, "refund credited");
-        assertEq(grid.balanceOf(buyer) - gridBefore, penalty, "the penalty, in the working bond token, paid");
-        assertEq(market.credits(address(grid), buyer), 0, "nothing credited in GRID");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - penalty, "bond cut");
+        assertEq(market.credits(address(busd), buyer), refund + penalty, "refund and penalty credited");
+        assertEq(_bondOf(provider, address(busd)), PROVIDER_BOND - penalty, "bond in the lease's token cut");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND, "the USD bond untouched");
+        _assertCreditWithdrawal(buyer, refund + penalty);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -121,11 +140,15 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
     function test_WhenTokenPaused_ProviderRefusesPending_Credited() public {
         uint256 id = _open(buyer, busdOffer, UNITS, DURATION);
         busd.setPaused(true);
-        uint256 locked = market.getProvider(provider).lockedBond;
+        uint256 locked = _lockedOf(provider, address(busd));
         vm.prank(provider);
         market.terminateLease(id);
         _assertEnded(id, EndReason.ProviderTerminated, locked);
-        assertEq(market.credits(address(busd), buyer), deposit, "the whole deposit credited");
+        assertEq(
+            market.credits(address(busd), buyer),
+            deposit + penalty,
+            "the deposit and the penalty credited"
+        );
     }
 
     /// @notice Before: a no-show lease past its window could never be cancelled while the token was paused, so
@@ -134,13 +157,16 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         uint256 id = _open(buyer, busdOffer, UNITS, DURATION);
         vm.warp(START_TIME + WINDOW + 1);
         busd.setPaused(true);
-        uint256 locked = market.getProvider(provider).lockedBond;
-        uint256 gridBefore = grid.balanceOf(buyer);
+        uint256 locked = _lockedOf(provider, address(busd));
         vm.prank(buyer);
         market.cancelLease(id);
         _assertEnded(id, EndReason.NoShowCancelled, locked);
-        assertEq(market.credits(address(busd), buyer), deposit, "the whole deposit credited");
-        assertEq(grid.balanceOf(buyer) - gridBefore, penalty, "the GRID penalty is not held back");
+        assertEq(
+            market.credits(address(busd), buyer),
+            deposit + penalty,
+            "the deposit and the penalty credited"
+        );
+        assertEq(_bondOf(provider, address(busd)), PROVIDER_BOND - penalty, "the penalty left the bond");
     }
 
     /// @notice An unresolved outage's exit does not depend on the payment token either.
@@ -151,11 +177,15 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         uint256 at = START_TIME + REPAIR_WINDOW + 1;
         vm.warp(at);
         busd.setPaused(true);
-        uint256 locked = market.getProvider(provider).lockedBond;
+        uint256 locked = _lockedOf(provider, address(busd));
         vm.prank(stranger);
         market.endUnresolvedOutage(id);
         _assertEnded(id, EndReason.OutageUnresolved, locked);
-        assertEq(market.credits(address(busd), buyer), deposit, "every server was down: all of it credited");
+        assertEq(
+            market.credits(address(busd), buyer),
+            deposit + penalty,
+            "every server was down: all of it credited, with the penalty"
+        );
         assertEq(market.escrowOf(id), 0, "nothing billed");
     }
 
@@ -167,7 +197,7 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         market.reportOutage(id, 1, bytes32(0)); // its deadline falls after the end
         vm.warp(START_TIME + DURATION);
         busd.setPaused(true);
-        uint256 locked = market.getProvider(provider).lockedBond;
+        uint256 locked = _lockedOf(provider, address(busd));
         market.closeLease(id);
         _assertEnded(id, EndReason.Expired, locked); // an expiry releases the reservation, pays no penalty
         uint256 refund = deposit - _cost(H100_PRICE, 8, UNITS * DURATION - 1 hours);
@@ -205,18 +235,17 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         uint256 id = _hookLease();
         vm.warp(START_TIME + 3 hours);
         hookBuyer.setMode(HookBuyer.Mode.BurnGas);
-        uint256 locked = market.getProvider(provider).lockedBond;
+        uint256 locked = _lockedOf(provider, address(hook));
         vm.prank(provider);
         market.terminateLease(id);
         assertEq(uint8(market.getLease(id).endReason), uint8(EndReason.ProviderTerminated), "ended");
         assertEq(market.getOffer(hookOffer).unitsInUse, 0, "units freed");
-        assertEq(market.getProvider(provider).lockedBond, locked - penalty, "reservation released");
+        assertEq(_lockedOf(provider, address(hook)), locked - penalty, "reservation released");
         assertEq(
             market.credits(address(hook), address(hookBuyer)),
-            deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours),
-            "credited"
+            deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours) + penalty,
+            "refund and penalty credited"
         );
-        assertEq(grid.balanceOf(address(hookBuyer)), penalty, "the penalty paid in GRID");
     }
 
     /// @notice A caller who gives too little gas for the payout to get PAYOUT_GAS cannot turn a payout that would
@@ -237,16 +266,17 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Active), "still active");
     }
 
-    /// @notice Whatever gas the caller sends, the end either completes (with the refund credited) or reverts with
-    /// Market_InsufficientGas, changing nothing: a starved payout can never be passed off as a refusal, and never
-    /// fails as a bare out-of-gas (the check after a failed payout keeps room for the credit's storage write).
+    /// @notice Whatever gas the caller sends, the end either completes (with the refund and the penalty credited) or
+    /// reverts with Market_InsufficientGas, changing nothing: a starved payout can never be passed off as a refusal,
+    /// and never fails as a bare out-of-gas (the check after a failed payout keeps room for the credit's storage
+    /// write). Two payouts burn PAYOUT_GAS each, so the range goes past twice that.
     function test_WhenAnyGasLimit_EndCompletesOrChangesNothing() public {
         uint256 id = _hookLease();
         vm.warp(START_TIME + 3 hours);
         hookBuyer.setMode(HookBuyer.Mode.BurnGas);
         uint256 refund = deposit - _cost(H100_PRICE, 8 * UNITS, 3 hours);
         bool completed;
-        for (uint256 g = 60_000; g <= 400_000; g += 20_000) {
+        for (uint256 g = 60_000; g <= 700_000; g += 20_000) {
             uint256 snapshot = vm.snapshotState();
             MarketState memory before = _captureState();
             vm.prank(provider);
@@ -257,8 +287,8 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
                 completed = true;
                 assertEq(
                     market.credits(address(hook), address(hookBuyer)),
-                    refund,
-                    "completed: refund credited"
+                    refund + penalty,
+                    "completed: refund and penalty credited"
                 );
                 assertEq(market.getOffer(hookOffer).unitsInUse, 0, "completed: units freed");
             } else {
@@ -278,8 +308,10 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
                           PAUSED BOND TOKEN
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Before: a paused bond token held back the refund with the penalty (the whole end reverted).
-    function test_WhenBondTokenPaused_PenaltyCredited() public {
+    /// @notice Before issue #12 the penalty was paid in the market's bond token, so a paused bond token held the
+    /// penalty back (credited). Now a lease's penalty comes from the provider's bond in the lease's own token: a
+    /// paused BOND_TOKEN holds back nothing of a USD lease.
+    function test_WhenBondTokenPaused_UsdLeasePaysInFull() public {
         BlocklistToken bondToken = new BlocklistToken();
         IMarketUnderTest other = _deployMarket(
             owner,
@@ -289,13 +321,17 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
             WINDOW,
             PENALTY_BPS
         );
-        vm.prank(owner);
+        vm.startPrank(owner);
         other.setPaymentToken(address(usd), true);
+        other.setPaymentToken(address(bondToken), true);
+        vm.stopPrank();
         bondToken.mint(provider, MIN_BOND);
         vm.startPrank(provider);
         bondToken.approve(address(other), MIN_BOND);
+        usd.approve(address(other), MIN_BOND);
         other.registerProvider("");
-        other.depositBond(MIN_BOND);
+        other.depositBond(address(bondToken), MIN_BOND);
+        other.depositBond(address(usd), MIN_BOND);
         uint256 offer = other.createOffer(_h100Params());
         vm.stopPrank();
         vm.prank(buyer);
@@ -307,21 +343,21 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         uint256 usdBefore = usd.balanceOf(buyer);
         vm.prank(provider);
         other.terminateLease(id);
-        assertEq(usd.balanceOf(buyer) - usdBefore, deposit, "the refund paid");
-        assertEq(other.credits(address(bondToken), buyer), penalty, "the penalty credited");
-        assertEq(other.getProvider(provider).lockedBond, 0, "reservation released");
-        assertEq(other.getProvider(provider).bond, MIN_BOND - penalty, "bond cut");
-
-        vm.expectRevert(BlocklistToken.TokenPaused.selector);
-        vm.prank(buyer);
-        other.withdrawCredit(address(bondToken));
-        assertEq(other.credits(address(bondToken), buyer), penalty, "credit kept");
-
-        bondToken.setPaused(false);
-        vm.prank(buyer);
-        other.withdrawCredit(address(bondToken));
-        assertEq(bondToken.balanceOf(buyer), penalty, "delivered");
-        assertEq(bondToken.balanceOf(address(other)), MIN_BOND - penalty, "the market keeps the bond left");
+        assertEq(
+            usd.balanceOf(buyer) - usdBefore,
+            deposit + penalty,
+            "the refund and the penalty paid in USD"
+        );
+        assertEq(other.credits(address(bondToken), buyer), 0, "nothing credited in the bond token");
+        assertEq(other.credits(address(usd), buyer), 0, "nothing credited in USD");
+        assertEq(other.bondOf(provider, address(usd)).locked, 0, "reservation released");
+        assertEq(other.bondOf(provider, address(usd)).amount, MIN_BOND - penalty, "the USD bond cut");
+        assertEq(
+            other.bondOf(provider, address(bondToken)).amount,
+            MIN_BOND,
+            "the bond-token bond untouched"
+        );
+        assertEq(usd.balanceOf(address(other)), MIN_BOND - penalty, "the market keeps the USD bond left");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -343,7 +379,7 @@ contract BlockedPayouts_Adversarial_Test is MarketStateTest {
         assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Ended), "ended");
         assertEq(uint8(market.getLease(id).endReason), uint8(reason), "reason");
         assertEq(market.getOffer(busdOffer).unitsInUse, 0, "units freed");
-        assertEq(market.getProvider(provider).lockedBond, lockedBefore - penalty, "reservation released");
+        assertEq(_lockedOf(provider, address(busd)), lockedBefore - penalty, "reservation released");
     }
 
     /// @dev Only `account` can withdraw its credit, to itself; while the token refuses it, the withdrawal reverts

@@ -21,6 +21,8 @@ abstract contract BaseTest is Assertions {
     uint256 internal constant H100_PRICE = 1_950_000; // $1.95 per GPU-hour in 6-decimal USD
     uint256 internal constant MIN_BOND = 1_000e6; // in the offers' payment token (6-decimal USD)
     uint256 internal constant PROVIDER_BOND = 5_000e6;
+    uint256 internal constant GRID_MIN_BOND = 1_000e18; // a GRID offer's minimum bond, in GRID
+    uint256 internal constant GRID_BOND = 5_000e18; // what a provider selling in GRID bonds in GRID
     bytes32 internal constant PUBKEY = keccak256("buyer x25519 public key");
     uint256 internal constant START_TIME = 1_767_225_600; // 2026-01-01T00:00:00Z
 
@@ -151,6 +153,22 @@ abstract contract BaseTest is Assertions {
         p.buyerPolicy = address(0);
         p.specHash = keccak256("spec");
         p.specURI = "ipfs://spec/hgx-h100-8x";
+    }
+
+    /// @dev `who` adds `amount` of `token` to its bond in that token.
+    function _depositBond(address who, address token, uint256 amount) internal {
+        vm.prank(who);
+        market.depositBond(token, amount);
+    }
+
+    /// @dev `who`'s bond in `token`: its whole amount.
+    function _bondOf(address who, address token) internal view returns (uint256) {
+        return market.bondOf(who, token).amount;
+    }
+
+    /// @dev The part of `who`'s bond in `token` that live leases reserve.
+    function _lockedOf(address who, address token) internal view returns (uint256) {
+        return market.bondOf(who, token).locked;
     }
 
     function _createOffer(OfferParams memory p) internal returns (uint256 offerId) {

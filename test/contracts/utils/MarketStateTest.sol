@@ -3,11 +3,11 @@ pragma solidity 0.8.30;
 
 import {BaseTest} from "./BaseTest.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {Offer, Provider} from "../../../contracts/types/DataTypes.sol";
+import {Bond, Offer, Provider} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice BaseTest plus a record of everything a rejected call must leave untouched: token balances and credits of
-/// every actor and of the market, bonds, protocol fees, counters, and every offer, lease, outage and attestation-claim
-/// record. Kept apart from BaseTest so that the fixture stays the one shared by all suites.
+/// every actor and of the market, bonds in every tracked token, protocol fees, counters, and every offer (and its
+/// reserved terms), lease (and its terms and top-up allowance), outage and attestation-claim record. Kept apart from BaseTest so that the fixture stays the one shared by all suites.
 abstract contract MarketStateTest is BaseTest {
     struct MarketState {
         uint256[] balances; // tracked token x holder, row-major
@@ -15,9 +15,9 @@ abstract contract MarketStateTest is BaseTest {
         uint256[] credits; // credits of failed payouts, tracked token x holder, row-major
         uint256 leaseCount;
         uint256 offerCount;
-        bytes32 providersHash;
-        bytes32 offersHash;
-        bytes32 leasesHash;
+        bytes32 providersHash; // registrations and bonds (amount and locked) in every tracked token
+        bytes32 offersHash; // offers and their reserved terms
+        bytes32 leasesHash; // leases, escrows, terms and top-up allowances
         bytes32 outagesHash;
         bytes32 attestationsHash;
         bool paused;
@@ -74,16 +74,25 @@ abstract contract MarketStateTest is BaseTest {
         }
         s.leaseCount = market.leaseCount();
         s.offerCount = market.offerCount();
-        Provider memory p1 = market.getProvider(provider);
-        Provider memory p2 = market.getProvider(provider2);
-        s.providersHash = keccak256(abi.encode(p1, p2));
+        address[2] memory providers = [provider, provider2];
+        for (uint256 p = 0; p < providers.length; ++p) {
+            Provider memory record = market.getProvider(providers[p]);
+            s.providersHash = keccak256(abi.encode(s.providersHash, record));
+            for (uint256 t = 0; t < n; ++t) {
+                Bond memory bond = market.bondOf(providers[p], trackedTokens[t]);
+                s.providersHash = keccak256(abi.encode(s.providersHash, bond));
+            }
+        }
         for (uint256 i = 1; i <= s.offerCount; ++i) {
             Offer memory o = market.getOffer(i);
-            s.offersHash = keccak256(abi.encode(s.offersHash, o));
+            s.offersHash = keccak256(abi.encode(s.offersHash, o, market.getOfferTerms(i)));
             s.attestationsHash = keccak256(abi.encode(s.attestationsHash, market.getOfferAttestation(i)));
         }
         for (uint256 i = 1; i <= s.leaseCount; ++i) {
             s.leasesHash = keccak256(abi.encode(s.leasesHash, market.getLease(i), market.escrowOf(i)));
+            s.leasesHash = keccak256(
+                abi.encode(s.leasesHash, market.getLeaseTerms(i), market.getTopUpAllowance(i))
+            );
             s.outagesHash = keccak256(abi.encode(s.outagesHash, market.getOutage(i)));
         }
         s.paused = market.paused();
@@ -103,7 +112,7 @@ abstract contract MarketStateTest is BaseTest {
         }
         assertEq(nowState.leaseCount, before.leaseCount, "lease count changed");
         assertEq(nowState.offerCount, before.offerCount, "offer count changed");
-        assertEq(nowState.providersHash, before.providersHash, "provider records changed");
+        assertEq(nowState.providersHash, before.providersHash, "provider records or bonds changed");
         assertEq(nowState.offersHash, before.offersHash, "offer records changed");
         assertEq(nowState.leasesHash, before.leasesHash, "lease records changed");
         assertEq(nowState.outagesHash, before.outagesHash, "outage records changed");
