@@ -34,6 +34,7 @@ import type { Context } from "../context.ts";
 import { CliError, errorMessage, EXIT } from "../exit.ts";
 import { parseHookOutput, runHook } from "../hooks.ts";
 import { withSealedReportHash } from "../hardware/seal.ts";
+import { withServedInventory } from "../bastion.ts";
 import { toJson } from "../output.ts";
 import { scanStart } from "../chainData.ts";
 import { loadState, saveState, TERMINAL, type AgentState, type LeaseRecord } from "./state.ts";
@@ -50,6 +51,8 @@ export interface AgentOptions extends Omit<HealthOptions, "hookTimeoutMs" | "max
   maxBlockRange: bigint;
   /** Claim when a payment token's claimable total reaches this many base units; undefined: never. */
   claimThreshold?: (token: Address) => Promise<bigint>;
+  /** Where the bastion serves big leases' inventory documents (bastion.ts); unset: hooks may not print one. */
+  inventoryDir?: string;
   /** The block to start from on the first run (default: the deployment's start block). */
   fromBlock?: bigint;
   log?: (entry: Record<string, unknown>) => void;
@@ -352,7 +355,12 @@ export class Agent {
         try {
           // sealAccess checks the fields (host, port, user, key or token) and throws a plain message.
           // A hook's hardware report is sealed as its hash only (cli/src/hardware/seal.ts).
-          details = withSealedReportHash(parseHookOutput(result.stdout)) as AccessDetails;
+          // A big lease's server inventory is stored for the bastion and sealed as its path and hash (bastion.ts).
+          details = withServedInventory(
+            withSealedReportHash(parseHookOutput(result.stdout)),
+            id,
+            this.options.inventoryDir,
+          ) as AccessDetails;
           payload = sealAccess(record.buyerPublicKey, details);
         } catch (err) {
           problem = errorMessage(err);

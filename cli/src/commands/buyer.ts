@@ -30,6 +30,7 @@ import { readAccessKeyFile } from "../accessKeyFile.ts";
 import { leasesOpened, providerOfferIds, scanStart } from "../chainData.ts";
 import { loadOffer } from "../offers.ts";
 import { easIfDeployed } from "../eas.ts";
+import { fetchInventory } from "../bastion.ts";
 
 async function balanceOf(c: Context, token: Address, owner: Address): Promise<bigint> {
   return readContract(c.client, {
@@ -368,17 +369,29 @@ const leaseAccess = defineCommand({
         );
       throw err;
     }
-    out.result({ leaseId, status: state.status, access: details }, () =>
-      [
-        `Lease #${leaseId} (${state.label})`,
-        `  host ${details.host}  port ${details.port}  user ${details.user}`,
-        ...Object.entries(details)
-          .filter(([k]) => !["host", "port", "user"].includes(k))
-          .map(
-            ([k, v]) =>
-              `  ${k}: ${typeof v === "string" && v.includes("\n") ? `\n${v}` : JSON.stringify(v)}`,
-          ),
-      ].join("\n"),
+    // A big lease seals a bastion login and its inventory's hash: fetch the inventory over it and check it.
+    if (details.inventory !== undefined)
+      out.progress("Fetching the server inventory from the bastion…");
+    const inventory = await fetchInventory(leaseId, details);
+    out.result(
+      { leaseId, status: state.status, access: details, inventory: inventory ?? null },
+      () =>
+        [
+          `Lease #${leaseId} (${state.label})`,
+          `  ${inventory ? "bastion " : ""}host ${details.host}  port ${details.port}  user ${details.user}`,
+          ...(inventory
+            ? [
+                `  inventory (${inventory.servers.length} servers, hash checked):`,
+                ...inventory.servers.map((s) => `    ${s.hostname}:${s.port}  ${s.gpus} GPUs`),
+              ]
+            : []),
+          ...Object.entries(details)
+            .filter(([k]) => !["host", "port", "user", "inventory"].includes(k))
+            .map(
+              ([k, v]) =>
+                `  ${k}: ${typeof v === "string" && v.includes("\n") ? `\n${v}` : JSON.stringify(v)}`,
+            ),
+        ].join("\n"),
     );
   },
 });

@@ -24,7 +24,6 @@ import {
   readAccessDetails,
   reportOutage,
   verdictHash,
-  type AccessDetails,
   type HardwareReport,
   type HardwareVerdict,
   type ThroughputVerdict,
@@ -38,7 +37,7 @@ import { CliError, errorMessage, EXIT, ReportedFailure, usage } from "../exit.ts
 import { loadOffer } from "../offers.ts";
 import type { Output } from "../output.ts";
 import { probeOverSsh, throughputOverSsh } from "../hardware/probe.ts";
-import { sshCliError, SshError, SshSession, type SshTarget } from "../ssh/session.ts";
+import { sshCliError, SshError, SshSession, sshTargetOf, type SshTarget } from "../ssh/session.ts";
 import { attestOverSsh, DEFAULT_ATTEST_COMMAND } from "../attestation/hook.ts";
 import { freshNonce, parseNonceFlag } from "../attestation/nonce.ts";
 import {
@@ -61,23 +60,6 @@ function verifyError(err: unknown): unknown {
       err.code,
     );
   return err;
-}
-
-/** The access details SSH needs, or a plain error when the provider sealed no SSH key. */
-function sshTarget(leaseId: bigint, d: AccessDetails): SshTarget {
-  if (typeof d.key !== "string" || d.key === "")
-    throw new CliError(
-      EXIT.CONFIG,
-      `Lease #${leaseId}'s access details carry no SSH key (token access): lease verify needs SSH access.`,
-      "no-ssh-key",
-    );
-  return {
-    host: d.host,
-    port: d.port,
-    user: d.user,
-    key: d.key,
-    hostKey: typeof d.hostKey === "string" ? d.hostKey : undefined,
-  };
 }
 
 async function openedBy(c: Context, leaseId: bigint, secretKey: Uint8Array) {
@@ -293,7 +275,7 @@ Exit code 8 on a mismatch, 9 when attestation does not pass for every GPU (the v
       }
     }
     const details = await openedBy(c, leaseId, pair.secretKey);
-    const target = sshTarget(leaseId, details);
+    const target = sshTargetOf(leaseId, details, "lease verify");
     const listed = {
       gpuModel: decodeGpuModel(offer.gpuModel),
       gpuCount: Number(lease.gpusPerUnit * lease.units),

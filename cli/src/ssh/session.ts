@@ -182,3 +182,24 @@ export class SshSession {
     this.client.end();
   }
 }
+
+/** The SSH login in opened access details, or a plain error when the provider sealed no SSH key. */
+export function sshTargetOf(
+  leaseId: bigint,
+  d: { host: string; port: number; user: string; key?: unknown; hostKey?: unknown },
+  command: string,
+): SshTarget {
+  if (typeof d.key !== "string" || d.key === "")
+    throw new CliError(
+      EXIT.CONFIG,
+      `Lease #${leaseId}'s access details carry no SSH key (token access): ${command} needs SSH access.`,
+      "no-ssh-key",
+    );
+  return {
+    host: d.host,
+    port: d.port,
+    user: d.user,
+    key: d.key,
+    hostKey: typeof d.hostKey === "string" ? d.hostKey : undefined,
+  };
+}
