@@ -265,18 +265,17 @@ describe("the events fold behind it", () => {
       offerId: 1n,
       buyer: B,
       units: 2n,
-      pricePerGpuHour: 1_000_000n,
-      deposit: 16_000_000n,
-      feeBps: 250n,
+      duration: 4n * HOUR,
     }),
   ];
   const base = [
+    ev(t0, "ProtocolFeeSet", { oldFeeBps: 0n, newFeeBps: 250n }),
     ev(t0, "ProviderRegistered", { provider: P }),
     ev(t0, "OfferCreated", {
       offerId: 1n,
       provider: P,
       paymentToken: T,
-      terms: { gpusPerUnit: 2n },
+      terms: { gpusPerUnit: 2n, pricePerGpuHour: 1_000_000n },
     }),
   ];
 

@@ -35,6 +35,7 @@ import {
   DEFAULT_SEED,
   HISTORY_DAYS,
   SeedState,
+  newProvider,
   units,
   type Buyer,
   type SeedAddresses,
@@ -151,19 +152,7 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
   await s.chain.start();
   for (const a of senders) await s.chain.addSender(a.address, a.impersonate);
 
-  s.providers = PROVIDERS.map((tpl, i) => ({
-    index: i,
-    tpl,
-    address: actors[1 + i].address,
-    registered: false,
-    bond: 0n,
-    targetBond: units("grid", tpl.bondGrid, 0),
-    grid: 0n,
-    offers: [],
-    leases: [],
-    allowlist: new Set<Address>(),
-    topUpScheduled: false,
-  }));
+  s.providers = PROVIDERS.map((tpl, i) => newProvider(i, tpl, actors[1 + i].address));
 
   // Buyers: a few heavy users and a long tail; about a third also hold GRID.
   const order = s.rng.shuffle(Array.from({ length: BUYER_COUNT }, (_, i) => i));

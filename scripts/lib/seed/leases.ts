@@ -6,7 +6,7 @@
  */
 import { maxUint256, toHex, type Hex } from "viem";
 import { gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
-import { cost, elapsed, penalty as penaltyFor } from "@gridlease/sdk/pricing";
+import { cost, elapsed, penalty as penaltyFor, stakePenalty } from "@gridlease/sdk/pricing";
 import { HOUR, type TokenKey } from "./catalog.ts";
 import {
   accrued as accruedAt,
@@ -21,7 +21,7 @@ import {
   type OfferState,
   type SeedState,
 } from "./model.ts";
-import { scheduleBondTopUp } from "./providers.ts";
+import { ensureFreeBond, scheduleBondTopUp } from "./providers.ts";
 import { exitOpen, reportOutage, resolveOutage, slotsPastDeadline } from "./outages.ts";
 import { SLOT, SLOTS_PER_DAY, SLOTS_PER_HOUR } from "./scheduler.ts";
 
@@ -84,6 +84,8 @@ export async function openLease(
 ) {
   const gpus = gpusOf(offer, unitCount);
   const deposit = cost(offer.price, gpus, duration);
+  const penalty = stakePenalty(penaltyFor(offer.minBond, s.penaltyBps), deposit);
+  await ensureFreeBond(s, offer.provider, offer.token, penalty, offer.minBond);
   await fund(s, buyer, offer.token, deposit);
   await s.market(
     buyer.address,
@@ -99,6 +101,7 @@ export async function openLease(
     gpus,
     price: offer.price,
     feeBps: s.feeBps,
+    penalty,
     duration,
     openedAt: s.now,
     deadline: s.now + s.activationWindow,
@@ -112,6 +115,7 @@ export async function openLease(
   offer.leases.push(lease);
   offer.provider.leases.push(lease);
   offer.unitsInUse += unitCount;
+  offer.provider.locked[offer.token] += penalty;
   buyer.balance[offer.token] -= deposit;
   s.volume[offer.token].escrowed += deposit;
 
@@ -286,12 +290,13 @@ function endEarly(s: SeedState, l: LeaseState, reason: EndReasonName) {
   const accrued = accruedAt(l, s.now);
   const refund = deposit - accrued;
   const p = l.offer.provider;
+  const token = l.offer.token;
+  p.locked[token] -= l.penalty;
   if (reason !== "BuyerTerminated") {
-    // Reserved out of the bond when the lease opened, so always there to pay.
-    const penalty = penaltyFor(l.offer.minBond, s.penaltyBps);
-    p.bond -= penalty;
-    l.buyer.balance.grid += penalty;
-    scheduleBondTopUp(s, p);
+    // Reserved out of the bond in the lease's token when the lease opened, so always there to pay.
+    p.bond[token] -= l.penalty;
+    l.buyer.balance[token] += l.penalty;
+    scheduleBondTopUp(s, p, token);
   }
   if (l.phase === "pending") l.start = s.now;
   l.phase = "ended";
@@ -314,4 +319,5 @@ async function close(s: SeedState, l: LeaseState) {
   l.phase = "ended";
   l.reason = "Expired";
   l.offer.unitsInUse -= l.units;
+  l.offer.provider.locked[l.offer.token] -= l.penalty;
 }

@@ -14,7 +14,14 @@ import {
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import type { EasContracts } from "@gridlease/sdk/eas";
 import type { GpuModelCode } from "@gridlease/sdk/labels";
-import { accruedAt, cost, elapsed, leaseEnd, type OutageRecord } from "@gridlease/sdk/pricing";
+import {
+  accruedAt,
+  cost,
+  elapsed,
+  leaseEnd,
+  type OutageRecord,
+  type ReservedTerms,
+} from "@gridlease/sdk/pricing";
 import type { OfferTemplate, ProviderTemplate, TokenKey } from "./catalog.ts";
 import type { BlockBatcher } from "../block-batcher.ts";
 import type { Random } from "./random.ts";
@@ -106,13 +113,19 @@ export interface ProviderState {
   tpl: ProviderTemplate;
   address: Address;
   registered: boolean;
-  bond: bigint;
-  targetBond: bigint;
+  /** The bond in each payment token (a lease's penalty is paid from the bond in its own token). */
+  bond: Record<TokenKey, bigint>;
+  /** The part of each bond that live leases reserve (their penalties): the rest is free for new leases. */
+  locked: Record<TokenKey, bigint>;
+  /** What the provider keeps bonded in each token, topped back up after a penalty. */
+  targetBond: Record<TokenKey, bigint>;
+  /** Whether the provider approved the market for its bond in each token. */
+  approved: Record<TokenKey, boolean>;
   grid: bigint;
   offers: OfferState[];
   leases: LeaseState[];
   allowlist: Set<Address>;
-  topUpScheduled: boolean;
+  topUpScheduled: Record<TokenKey, boolean>;
 }
 
 export interface OfferState {
@@ -130,6 +143,8 @@ export interface OfferState {
   minBond: bigint;
   /** Seconds the provider has to resolve an outage (fixed into each outage when it is reported). */
   repairWindow: bigint;
+  /** Reserved terms (`createReservedOffer`), if any. */
+  terms?: ReservedTerms;
   allowlist: boolean;
   paused: boolean;
   reserved: boolean;
@@ -149,6 +164,8 @@ export interface LeaseState {
   gpus: bigint;
   price: bigint;
   feeBps: bigint;
+  /** The penalty reserved from the provider's bond in the lease's token while it is live (fixed at open). */
+  penalty: bigint;
   /** Billed duration, as the contract keeps it: grown by extensions, cut to the time used by an early end. */
   duration: bigint;
   openedAt: bigint;
@@ -209,12 +226,33 @@ export function eligible(offer: OfferState, buyer: Buyer) {
     p.registered &&
     !offer.paused &&
     offer.unitsInUse < offer.totalUnits &&
-    p.bond >= offer.minBond &&
+    p.bond[offer.token] >= offer.minBond &&
     (!offer.allowlist || p.allowlist.has(buyer.address)) &&
     (!offer.admits || offer.admits.has(buyer.address)) &&
     (offer.token === "usd" || buyer.usesGrid)
   );
 }
+
+/** A provider's model record before it joins: no bond yet in either token. */
+export const newProvider = (
+  index: number,
+  tpl: ProviderTemplate,
+  address: Address,
+): ProviderState => ({
+  index,
+  tpl,
+  address,
+  registered: false,
+  bond: { usd: 0n, grid: 0n },
+  locked: { usd: 0n, grid: 0n },
+  targetBond: { usd: 0n, grid: 0n },
+  approved: { usd: false, grid: false },
+  grid: 0n,
+  offers: [],
+  leases: [],
+  allowlist: new Set<Address>(),
+  topUpScheduled: { usd: false, grid: false },
+});
 
 /** The model, with the tools every step of the seed uses. */
 export class SeedState {

@@ -4,7 +4,7 @@
  * Each step sends its transaction into the block being filled and updates the model (./model.ts) to match.
  */
 import { keccak256, maxUint256, toBytes, zeroAddress, type Address } from "viem";
-import { allowlistPolicyAbi, gridleaseTokenAbi } from "@gridlease/sdk/abis";
+import { allowlistPolicyAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import { feeOn } from "@gridlease/sdk/pricing";
 import {
@@ -15,6 +15,7 @@ import {
   offerSpec,
   providerMetadata,
   type OfferTemplate,
+  type TokenKey,
 } from "./catalog.ts";
 import { GPUS } from "./gpus.ts";
 import {
@@ -28,32 +29,34 @@ import {
 } from "./model.ts";
 import { SLOTS_PER_HOUR } from "./scheduler.ts";
 
+/** The seed's bond amounts are set in GRID; a bond or minimum in TestUSD is the same value at GRID_USD. */
+export const bondIn = (token: TokenKey, grid: number) =>
+  token === "grid" ? units("grid", grid, 0) : units("usd", grid * GRID_USD, 0);
+
+/** The payment tokens a provider's listings sell in: it bonds in each of them. */
+const tokensOf = (p: ProviderState) => [...new Set(p.tpl.offers.map((o) => o.token))];
+
 export async function join(s: SeedState, p: ProviderState) {
   const { tpl } = p;
-  const fund = p.targetBond + p.targetBond / 2n;
-  await s.chain.write({
-    from: s.deployer,
-    to: s.addresses.grid,
-    abi: gridleaseTokenAbi,
-    functionName: "transfer",
-    args: [p.address, fund],
-    gas: 80_000n,
-    label: "transfer GRID to provider",
-  });
-  s.deployerGrid -= fund;
-  p.grid += fund;
+  for (const token of tokensOf(p)) p.targetBond[token] = bondIn(token, tpl.bondGrid);
+  // GRID for gas-free bookkeeping of the GRID bond, with some to spare for top-ups after penalties.
+  const fund = p.targetBond.grid + p.targetBond.grid / 2n;
+  if (fund > 0n) {
+    await s.chain.write({
+      from: s.deployer,
+      to: s.addresses.grid,
+      abi: gridleaseTokenAbi,
+      functionName: "transfer",
+      args: [p.address, fund],
+      gas: 80_000n,
+      label: "transfer GRID to provider",
+    });
+    s.deployerGrid -= fund;
+    p.grid += fund;
+  }
   await s.market(p.address, "registerProvider", [providerMetadata(tpl)], 150_000n);
   p.registered = true;
-  await s.chain.write({
-    from: p.address,
-    to: s.addresses.grid,
-    abi: gridleaseTokenAbi,
-    functionName: "approve",
-    args: [s.addresses.market, maxUint256],
-    gas: 80_000n,
-    label: "approve bond",
-  });
-  await depositBond(s, p, p.targetBond);
+  for (const token of tokensOf(p)) await depositBond(s, p, token, p.targetBond[token]);
 
   if (tpl.offers.some((o) => o.allowlist)) {
     // The vetted provider allows a handful of buyers, among them some of the busiest.
@@ -75,8 +78,12 @@ export async function join(s: SeedState, p: ProviderState) {
   for (const offerTpl of tpl.offers) await createOffer(s, p, offerTpl);
 }
 
-export async function depositBond(s: SeedState, p: ProviderState, amount: bigint) {
-  if (p.grid < amount) {
+/**
+ * Bonds `amount` of `token`: GRID comes from the deployer, TestUSD is minted; the market is approved once per
+ * token.
+ */
+export async function depositBond(s: SeedState, p: ProviderState, token: TokenKey, amount: bigint) {
+  if (token === "grid" && p.grid < amount) {
     const top = roundUp(amount - p.grid, units("grid", 1000, 0));
     await s.chain.write({
       from: s.deployer,
@@ -90,9 +97,51 @@ export async function depositBond(s: SeedState, p: ProviderState, amount: bigint
     s.deployerGrid -= top;
     p.grid += top;
   }
-  await s.market(p.address, "depositBond", [amount], 120_000n);
-  p.grid -= amount;
-  p.bond += amount;
+  if (token === "usd")
+    await s.chain.write({
+      from: p.address,
+      to: s.addresses.usd,
+      abi: testUSDAbi,
+      functionName: "mint",
+      args: [p.address, amount],
+      gas: 90_000n,
+      label: "mint tUSD for bond",
+    });
+  if (!p.approved[token]) {
+    await s.chain.write({
+      from: p.address,
+      to: s.tokenAddress(token),
+      abi: token === "usd" ? testUSDAbi : gridleaseTokenAbi,
+      functionName: "approve",
+      args: [s.addresses.market, maxUint256],
+      gas: 80_000n,
+      label: "approve bond",
+    });
+    p.approved[token] = true;
+  }
+  await s.market(p.address, "depositBond", [s.tokenAddress(token), amount], 120_000n);
+  if (token === "grid") p.grid -= amount;
+  p.bond[token] += amount;
+}
+
+/**
+ * Makes room in the provider's bond for a lease that reserves `penalty` in `token` (a big lease reserves a share
+ * of its deposit): a provider taking a large deal bonds more first, as the market requires.
+ */
+export async function ensureFreeBond(
+  s: SeedState,
+  p: ProviderState,
+  token: TokenKey,
+  penalty: bigint,
+  minBond: bigint,
+) {
+  const free = p.bond[token] - p.locked[token];
+  let need = free < penalty ? penalty - free : 0n;
+  if (p.bond[token] + need < minBond) need = minBond - p.bond[token];
+  if (need === 0n) return;
+  const amount = roundUp(need, units(token, 1000, 0));
+  await depositBond(s, p, token, amount);
+  if (p.targetBond[token] < p.bond[token]) p.targetBond[token] = p.bond[token];
 }
 
 /** Allows (or disallows) `buyers` on the provider's AllowlistPolicy list. */
@@ -188,7 +237,8 @@ export async function createOffer(
     ? BigInt(tpl.maxDays ?? 1096) * DAY
     : BigInt(tpl.maxDays ?? rng.pick([7, 14, 14, 30])) * DAY;
   const bondBase = hgx ? p.tpl.minBondGrid : Math.min(p.tpl.minBondGrid, 2_000);
-  const minBond = overrides.minBond ?? units("grid", reserved ? bondBase * 1.5 : bondBase, 0);
+  // The minimum bond is in the offer's own token (a USD offer needs a USD bond).
+  const minBond = overrides.minBond ?? bondIn(tpl.token, reserved ? bondBase * 1.5 : bondBase);
 
   const spec = offerSpec(rng, p.tpl, tpl, gpusPerUnit);
   const repairWindow = repairWindowFor(gpusPerUnit * tpl.units);
@@ -267,13 +317,14 @@ export async function changeUnits(s: SeedState, offer: OfferState, delta: bigint
   s.counts.unitsChanges++;
 }
 
-/** Tops the provider's bond back up a few hours after a penalty. */
-export function scheduleBondTopUp(s: SeedState, p: ProviderState) {
-  if (p.topUpScheduled || p.bond >= p.targetBond) return;
-  p.topUpScheduled = true;
+/** Tops the provider's bond in `token` back up a few hours after a penalty paid from it. */
+export function scheduleBondTopUp(s: SeedState, p: ProviderState, token: TokenKey) {
+  if (p.topUpScheduled[token] || p.bond[token] >= p.targetBond[token]) return;
+  p.topUpScheduled[token] = true;
   s.clock.at(s.clock.slot + s.rng.int(2, 24) * SLOTS_PER_HOUR, async () => {
-    p.topUpScheduled = false;
-    if (p.bond < p.targetBond) await depositBond(s, p, p.targetBond - p.bond);
+    p.topUpScheduled[token] = false;
+    if (p.bond[token] < p.targetBond[token])
+      await depositBond(s, p, token, p.targetBond[token] - p.bond[token]);
   });
 }
 
@@ -307,14 +358,14 @@ export async function claimRun(s: SeedState, p: ProviderState) {
   if (
     p.tpl.name === "Mission District GPU Rigs" &&
     s.clock.slot > s.clock.day(11) &&
-    p.bond >= p.targetBond &&
+    p.bond.grid >= p.targetBond.grid &&
     p.offers.every((o) => o.unitsInUse === 0n)
   ) {
-    const amount = p.bond / 4n;
-    await s.market(p.address, "withdrawBond", [amount], 120_000n);
-    p.bond -= amount;
+    const amount = p.bond.grid / 4n;
+    await s.market(p.address, "withdrawBond", [s.addresses.grid, amount], 120_000n);
+    p.bond.grid -= amount;
     p.grid += amount;
-    p.targetBond = p.bond;
+    p.targetBond.grid = p.bond.grid;
   }
   s.clock.at(s.clock.slot + s.rng.int(30, 80) * SLOTS_PER_HOUR, () => claimRun(s, p));
 }

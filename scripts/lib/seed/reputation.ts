@@ -4,12 +4,20 @@
  * seed's summary uses it to show what the self-dealer's padding bought, and test/integration/reputation.test.ts to
  * put the sybil cost to the proof on a seeded chain.
  */
-import { getAddress, parseEventLogs, type Address, type Hex, type Log } from "viem";
+import {
+  encodeEventTopics,
+  getAddress,
+  parseEventLogs,
+  type Address,
+  type Hex,
+  type Log,
+} from "viem";
 import {
   gridleaseAuditResolverAbi,
   gridleaseMarketAbi,
   gridleaseReviewResolverAbi,
 } from "@gridlease/sdk/abis";
+import { cost } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
 import {
   NO_EVIDENCE,
@@ -50,14 +58,21 @@ export async function reputationEvents(
   src: ReputationSources,
   fromBlock = 0n,
 ): Promise<TimedEvent[]> {
-  const logs = (await request("eth_getLogs", [
+  const range = { fromBlock: `0x${fromBlock.toString(16)}`, toBlock: "latest" };
+  // The fee a lease pays is the market's fee when it opened: its ProtocolFeeSet history comes from the start.
+  const feeHistory = (await request("eth_getLogs", [
     {
-      address: [src.market, src.auditResolver, src.reviewResolver],
-      fromBlock: `0x${fromBlock.toString(16)}`,
-      toBlock: "latest",
+      address: src.market,
+      topics: encodeEventTopics({ abi: gridleaseMarketAbi, eventName: "ProtocolFeeSet" }),
+      fromBlock: "0x0",
+      toBlock: `0x${fromBlock.toString(16)}`,
     },
   ])) as Log[];
-  const decoded = parseEventLogs({ abi: ABI, logs, strict: true });
+  const logs = (await request("eth_getLogs", [
+    { address: [src.market, src.auditResolver, src.reviewResolver], ...range },
+  ])) as Log[];
+  const earlier = feeHistory.filter((l) => l.blockNumber !== null && l.blockNumber < fromBlock);
+  const decoded = parseEventLogs({ abi: ABI, logs: [...earlier, ...logs], strict: true });
   const times = new Map<bigint, bigint>();
   for (const n of new Set(decoded.map((e) => e.blockNumber))) {
     const block = (await request("eth_getBlockByNumber", [`0x${n.toString(16)}`, false])) as {
@@ -77,7 +92,10 @@ interface LeaseFold {
   buyer: Address;
   token: Address;
   gpusPerUnit: bigint;
+  /** Servers still leased (released or failed ones leave). */
   units: bigint;
+  /** Unit-seconds served by servers that left before the end (released or failed). */
+  leftUnitSeconds: bigint;
   feeBps: bigint;
   deposit: bigint;
   /** When it was activated; undefined while pending. */
@@ -114,7 +132,12 @@ export function foldReputation(
   skip: (lease: { provider: Address; buyer: Address }) => boolean = () => false,
 ): Map<Address, ReputationInputs> {
   const inputs = new Map<Address, ReputationInputs>();
-  const offers = new Map<bigint, { provider: Address; token: Address; gpusPerUnit: bigint }>();
+  const offers = new Map<
+    bigint,
+    { provider: Address; token: Address; gpusPerUnit: bigint; price: bigint }
+  >();
+  // LeaseOpened carries neither the fee nor the deposit: the market's fee and the offer's price at the time do.
+  let feeBps = 0n;
   const leases = new Map<bigint, LeaseFold>();
   const reviews: { leaseId: bigint; score: number }[] = [];
   const audits = new Map<Hex, AuditRecord & { provider: Address }>();
@@ -127,13 +150,24 @@ export function foldReputation(
       case "ProviderRegistered":
         add(addr(a.provider), NO_EVIDENCE);
         break;
-      case "OfferCreated":
+      case "ProtocolFeeSet":
+        feeBps = big(a.newFeeBps);
+        break;
+      case "OfferCreated": {
+        const terms = a.terms as { gpusPerUnit: bigint | number; pricePerGpuHour: bigint };
         offers.set(big(a.offerId), {
           provider: addr(a.provider),
           token: addr(a.paymentToken),
-          gpusPerUnit: BigInt((a.terms as { gpusPerUnit: bigint | number }).gpusPerUnit),
+          gpusPerUnit: BigInt(terms.gpusPerUnit),
+          price: terms.pricePerGpuHour,
         });
         break;
+      }
+      case "OfferPriceChanged": {
+        const offer = offers.get(big(a.offerId));
+        if (offer) offer.price = big(a.newPrice);
+        break;
+      }
       case "LeaseOpened": {
         const offer = offers.get(big(a.offerId))!;
         const fold: LeaseFold = {
@@ -142,16 +176,31 @@ export function foldReputation(
           token: offer.token,
           gpusPerUnit: offer.gpusPerUnit,
           units: big(a.units),
-          feeBps: big(a.feeBps),
-          deposit: big(a.deposit),
+          leftUnitSeconds: 0n,
+          feeBps,
+          deposit: cost(offer.price, offer.gpusPerUnit * big(a.units), big(a.duration)),
           down: 0n,
           longDown: 0n,
         };
         if (!skip(fold)) leases.set(big(a.leaseId), fold);
         break;
       }
+      case "LeaseTermsRecorded":
+        // A committed rolling lease escrows its exit terms with the first window, in the same transaction.
+        if (lease) lease.deposit += big(a.exitEscrow);
+        break;
       case "LeaseExtended":
         if (lease) lease.deposit += big(a.topUp);
+        break;
+      case "TopUpExecuted":
+        if (lease) lease.deposit += big(a.amount);
+        break;
+      case "ServersReleased":
+      case "ServersFailed":
+        if (lease?.start !== undefined) {
+          lease.leftUnitSeconds += big(a.count) * (t - lease.start);
+          lease.units -= big(a.count);
+        }
         break;
       case "LeaseActivated":
         if (lease) lease.start = big(a.start);
@@ -174,7 +223,7 @@ export function foldReputation(
         const token = src.tokens.get(lease.token) ?? { symbol: "", decimals: 0 };
         // Billed GPU-seconds, as the contract bills them: each server's seconds of service less its down time.
         const served = lease.start !== undefined && end > lease.start ? end - lease.start : 0n;
-        const billed = lease.units * served - lease.down;
+        const billed = lease.units * served + lease.leftUnitSeconds - lease.down;
         const ended: EndedLease = {
           endReason: endReasonName(Number(a.reason)),
           activated: lease.start !== undefined,
