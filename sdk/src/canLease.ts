@@ -1,24 +1,28 @@
 /**
- * `canLease`: would `openLease` accept these terms on this offer now? The one definition of an "open" offer: the
- * market page, the rent page and the CLI ask it, and it names the custom error the contract would revert with.
+ * `canLease`: would `openLease` (or `openRollingLease`, given `rolling`) accept these terms on this offer now? The
+ * one definition of an "open" offer: the market page, the rent page and the CLI ask it, and it names the custom
+ * error the contract would revert with.
  *
- * The checks and their order are those of `GridleaseMarket._openLease` and `_checkOpen`
- * (contracts/abstracts/GridleaseMarketState.sol):
+ * The checks and their order are those of `GridleaseMarket._openLease` / `openRollingLease`, `_checkOpen` and
+ * `_recordLease` (contracts/GridleaseMarket.sol, contracts/abstracts/GridleaseMarketState.sol):
  *
  *   1. Market_Paused                 the market is paused
  *   2. Market_UnknownOffer           no such offer
  *   3. Market_OfferPaused            the provider paused the offer
  *   4. Market_ZeroUnits              units = 0
  *   5. Market_UnitsUnavailable       units > totalUnits − unitsInUse
- *   6. Market_DurationOutOfRange     duration outside [minDuration, maxDuration]
+ *   6. Market_DurationOutOfRange     duration (a rolling lease: its term) outside [minDuration, maxDuration]
  *   7. Market_PriceAboveMax          the offer's price > maxPricePerGpuHour (when given)
- *   8. Market_InsufficientBond       the provider's bond < the offer's minProviderBond
- *   9. Market_BondCommitted          free bond (bond − lockedBond) < penalty = minProviderBond × PENALTY_BPS / 10,000
- *  10. Market_BuyerNotAllowed        the offer's buyer policy says no (see below)
- *  11. Market_DepositZero            the deposit rounds down to 0
- *  12. Market_DepositTooLarge        the deposit exceeds uint104
- *  13. Market_TokenNotAllowed        the market no longer allows the offer's payment token
- *  14. Market_InvalidPublicKey       buyerPublicKey is zero (only checked when given)
+ *   8. Market_DepositZero            the deposit for the duration rounds down to 0
+ *   9. Market_DepositTooLarge        the deposit for the duration exceeds uint104
+ *      rolling only: Market_NotRollingOffer (no prepaid window), Market_FundingOutOfRange (funded outside
+ *      min(window, term)..term), Market_DepositTooLarge (funded cost plus the exit escrow exceeds uint104)
+ *  10. Market_TokenNotAllowed        the market no longer allows the offer's payment token
+ *  11. Market_InvalidPublicKey       buyerPublicKey is zero (only checked when given)
+ *  12. Market_InsufficientBond       the provider's bond IN THE OFFER'S PAYMENT TOKEN < the offer's minProviderBond
+ *  13. Market_BondCommitted          free bond (bond − lockedBond) < the lease's penalty: max(minProviderBond ×
+ *                                    PENALTY_BPS / 10,000, STAKE_PENALTY_BPS of the escrowed deposit)
+ *  14. Market_BuyerNotAllowed        the offer's buyer policy says no (see below)
  *
  * Buyer policy: a restricted offer's policy contract answers `isAllowed(provider, offerId, buyer)` on-chain, which no
  * index can know. Pass its answer as `buyerAllowed`; without it a restricted offer that passes every earlier check
@@ -29,7 +33,14 @@
  */
 import { zeroAddress, type Address, type Hex } from "viem";
 import { describeRevert, type ErrorContext } from "./errors.ts";
-import { cost, penalty as penaltyOf } from "./pricing.ts";
+import {
+  cost,
+  fundingRange,
+  penalty as penaltyOf,
+  rollingDeposit,
+  stakePenalty,
+  type ReservedTerms,
+} from "./pricing.ts";
 import type { OfferRecord } from "./actions/types.ts";
 
 /** The largest deposit the market stores (uint104: the lease's `settled` field). */
@@ -75,7 +86,10 @@ export interface LeaseConditions {
   marketPaused: boolean;
   /** The market's PENALTY_BPS (immutable: `deployments[chainId].contracts.GridleaseMarket.penaltyBps`). */
   penaltyBps: bigint;
-  /** The offer's provider's bond and the part of it live leases reserve; undefined for a provider with none. */
+  /**
+   * The offer's provider's bond in the offer's payment token (`bondOf(provider, paymentToken)`: `amount` as `bond`,
+   * `locked` as `lockedBond`); undefined for a provider with none.
+   */
   provider: { bond: bigint; lockedBond: bigint } | undefined;
   /** Whether the market allows the offer's payment token now. */
   tokenAllowed: boolean;
@@ -96,6 +110,11 @@ export interface LeaseTermsRequest {
   buyerPublicKey?: Hex;
   /** Token display data for the messages. */
   context?: ErrorContext;
+  /**
+   * For `openRollingLease`: `duration` is then the term, `funded` the seconds prepaid now, and `terms` the offer's
+   * reserved-capacity terms (`getOfferTerms`).
+   */
+  rolling?: { funded: bigint; terms: ReservedTerms };
 }
 
 /** The custom errors `openLease` can revert with before moving tokens. */
@@ -112,10 +131,15 @@ export type OpenLeaseErrorName =
   | "Market_BuyerNotAllowed"
   | "Market_DepositZero"
   | "Market_DepositTooLarge"
+  | "Market_NotRollingOffer"
+  | "Market_FundingOutOfRange"
   | "Market_TokenNotAllowed"
   | "Market_InvalidPublicKey";
 
-/** `openLease` would succeed (given the buyer's funds): the price it locks, the deposit and the bond it reserves. */
+/**
+ * `openLease` would succeed (given the buyer's funds): the price it locks, the deposit it pulls (a rolling lease:
+ * the funded seconds' cost plus the exit escrow) and the penalty it reserves out of the provider's bond.
+ */
 export interface LeaseAllowed {
   ok: true;
   price: bigint;
@@ -185,12 +209,33 @@ export function leaseRefusals(
   const price = o.pricePerGpuHour;
   if (request.maxPricePerGpuHour !== undefined && price > request.maxPricePerGpuHour)
     refuse("Market_PriceAboveMax", [offerId, price, request.maxPricePerGpuHour]);
+  // The deposit checks only mean something for a positive number of units.
+  const gpus = o.gpusPerUnit * units;
+  if (units > 0n) {
+    const full = cost(price, gpus, duration);
+    if (full === 0n) refuse("Market_DepositZero", [offerId, units, duration]);
+    if (full > MAX_DEPOSIT) refuse("Market_DepositTooLarge", [full]);
+  }
+  const deposit = depositOf(o, request);
+  if (request.rolling) {
+    const { terms, funded } = request.rolling;
+    if (terms.prepaidWindow === 0n) refuse("Market_NotRollingOffer", [offerId]);
+    else {
+      const range = fundingRange(terms, duration);
+      if (funded < range.min || funded > range.max)
+        refuse("Market_FundingOutOfRange", [funded, range.min, range.max]);
+    }
+    if (units > 0n && deposit > MAX_DEPOSIT) refuse("Market_DepositTooLarge", [deposit]);
+  }
+  if (!request.tokenAllowed) refuse("Market_TokenNotAllowed", [o.paymentToken]);
+  if (request.buyerPublicKey !== undefined && ZERO_KEY.test(request.buyerPublicKey))
+    refuse("Market_InvalidPublicKey", []);
   const bond = request.provider?.bond ?? 0n;
   if (bond < o.minProviderBond)
     refuse("Market_InsufficientBond", [o.provider, bond, o.minProviderBond]);
   // The contract subtracts only once the bond covers the minimum, so the free bond is never negative there.
   else {
-    const reserve = penaltyOf(o.minProviderBond, request.penaltyBps);
+    const reserve = stakePenalty(penaltyOf(o.minProviderBond, request.penaltyBps), deposit);
     const freeBond = bond - (request.provider?.lockedBond ?? 0n);
     if (freeBond < reserve) refuse("Market_BondCommitted", [o.provider, freeBond, reserve]);
   }
@@ -205,15 +250,6 @@ export function leaseRefusals(
     else if (!request.buyerAllowed)
       refuse("Market_BuyerNotAllowed", [offerId, request.buyer ?? zeroAddress]);
   }
-  // The deposit checks only mean something for a positive number of units.
-  if (units > 0n) {
-    const deposit = cost(price, o.gpusPerUnit * units, duration);
-    if (deposit === 0n) refuse("Market_DepositZero", [offerId, units, duration]);
-    if (deposit > MAX_DEPOSIT) refuse("Market_DepositTooLarge", [deposit]);
-  }
-  if (!request.tokenAllowed) refuse("Market_TokenNotAllowed", [o.paymentToken]);
-  if (request.buyerPublicKey !== undefined && ZERO_KEY.test(request.buyerPublicKey))
-    refuse("Market_InvalidPublicKey", []);
   return out;
 }
 
@@ -230,10 +266,22 @@ export function canLease(
   if (first) return first;
   // Every check passed, so the offer exists.
   const o = offer as LeaseableOffer;
+  const deposit = depositOf(o, request);
   return {
     ok: true,
     price: o.pricePerGpuHour,
-    deposit: cost(o.pricePerGpuHour, o.gpusPerUnit * request.units, request.duration),
-    penalty: penaltyOf(o.minProviderBond, request.penaltyBps),
+    deposit,
+    penalty: stakePenalty(penaltyOf(o.minProviderBond, request.penaltyBps), deposit),
   };
+}
+
+/** What the lease escrows at open: the duration's cost, or for a rolling lease the funded cost plus the exit escrow. */
+function depositOf(o: LeaseableOffer, request: LeaseTermsRequest): bigint {
+  const gpus = o.gpusPerUnit * request.units;
+  if (!request.rolling) return cost(o.pricePerGpuHour, gpus, request.duration);
+  return rollingDeposit(request.rolling.terms, {
+    price: o.pricePerGpuHour,
+    gpus,
+    funded: request.rolling.funded,
+  }).deposit;
 }

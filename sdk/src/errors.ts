@@ -23,7 +23,6 @@ import {
 import { gridleaseMarketAbi, gridleaseTokenAbi } from "./generated/abis.ts";
 import { leaseStatusName } from "./status.ts";
 import {
-  BOND_TOKEN_DISPLAY,
   formatDuration,
   formatInteger,
   formatTime,
@@ -54,9 +53,12 @@ export type GridleaseErrorName = ContractErrorName<KnownErrorAbi>;
 
 /** What the messages need to show amounts: without it they are given in base units. */
 export interface ErrorContext {
-  /** The token the failing call pays or prices in: the offer's payment token, or GRID for bond calls. */
+  /**
+   * The token the failing call pays, prices or bonds in: the offer's (or lease's) payment token, or the bond's
+   * token for bond calls. Bonds are held per payment token, so bond amounts are shown in it too.
+   */
   token?: TokenDisplay;
-  /** The marketplace token that bonds are held in (GRID, 18 decimals, unless told otherwise). */
+  /** @deprecated Bonds are per payment token since issue #12: messages show them in `token`; this is ignored. */
   bondToken?: TokenDisplay;
 }
 
@@ -79,7 +81,6 @@ const count = (n: bigint, one: string, many = `${one}s`) => `${num(n)} ${n === 1
 function formatters(ctx: ErrorContext) {
   return {
     amount: (v: bigint) => formatTokenAmount(v, ctx.token),
-    bond: (v: bigint) => formatTokenAmount(v, ctx.bondToken ?? BOND_TOKEN_DISPLAY),
     price: (v: bigint) => `${formatTokenAmount(v, ctx.token)} per GPU-hour`,
   };
 }
@@ -125,6 +126,8 @@ const MESSAGES: Messages = {
     `The token ${token} cannot be swept: it is (or was) a payment token or the bond token, so the market may owe it to someone.`,
   Market_NotDelegated: () =>
     "This is the market's extension contract: call the market's address instead.",
+  Market_ExtensionMismatch: ([extension]) =>
+    `The contract ${extension} cannot serve this market: it is not deployed, or it was built for another bond token or penalty rate. Deploy the periphery, then the extension, then the market, with the same settings.`,
 
   // Market: providers
   Market_ProviderNotRegistered: ([provider]) =>
@@ -133,13 +136,13 @@ const MESSAGES: Messages = {
     `${provider} is already registered as a provider.`,
   Market_ZeroAmount: () => "The amount must be more than zero.",
   Market_InsufficientBond: ([provider, bond, required], f) =>
-    `The provider ${provider} has a bond of ${f.bond(bond)}, less than the ${f.bond(required)} this offer requires, so it takes no new leases.`,
+    `The provider ${provider} has a bond of ${f.amount(bond)} in this offer's payment token, less than the ${f.amount(required)} this offer requires, so it takes no new leases.`,
   Market_WithdrawalExceedsBond: ([, bond, requested], f) =>
-    `Cannot withdraw ${f.bond(requested)}: the bond is only ${f.bond(bond)}.`,
+    `Cannot withdraw ${f.amount(requested)}: the bond in that token is only ${f.amount(bond)}.`,
   Market_BondLocked: ([, locked, free], f) =>
-    `${f.bond(locked)} of the bond is reserved for live leases' penalties; at most ${f.bond(free)} can be withdrawn now.`,
+    `${f.amount(locked)} of the bond in that token is reserved for live leases' penalties; at most ${f.amount(free)} can be withdrawn now.`,
   Market_BondCommitted: ([provider, free, penalty], f) =>
-    `The provider ${provider} has only ${f.bond(free)} of its bond free, less than the ${f.bond(penalty)} penalty this lease must reserve, so it takes no new leases until leases end or it adds bond.`,
+    `The provider ${provider} has only ${f.amount(free)} of its bond in this token free, less than the ${f.amount(penalty)} penalty this lease must reserve (the larger of the offer's floor and 10% of the deposit), so it takes no lease this large until leases end or it adds bond.`,
 
   // Market: offers
   Market_UnknownOffer: ([offerId]) => `There is no offer #${offerId}.`,
@@ -156,7 +159,7 @@ const MESSAGES: Messages = {
   Market_InvalidDurationRange: ([min, max, cap]) =>
     `A lease duration range of ${formatDuration(min)} to ${formatDuration(max)} is invalid: the minimum must be more than zero and at most the maximum, and the maximum at most ${formatDuration(cap)}.`,
   Market_InvalidBond: ([bond, max], f) =>
-    `A bond of ${f.bond(bond)} is above the market's limit of ${f.bond(max)}.`,
+    `A bond of ${f.amount(bond)} is above the market's limit of ${f.amount(max)}.`,
   Market_EmptyLabel: () => "The GPU model and the region must both be filled in.",
   Market_PolicyNotContract: ([policy]) =>
     `The buyer policy ${policy} is not a contract: use a deployed policy, or none.`,
@@ -207,6 +210,40 @@ const MESSAGES: Messages = {
     `The repair deadline of lease #${leaseId}'s outage passed at ${formatTime(deadline)}: the outage can no longer be resolved, only ended with a refund and the bond penalty.`,
   Market_OutageExitClosed: ([leaseId]) =>
     `Lease #${leaseId} cannot be ended as an unresolved outage: no outage is open past its repair deadline, and it has not reached the report limit.`,
+  // Market: reserved capacity
+  Market_InvalidPrepaidWindow: ([window, min, max]) =>
+    `A prepaid window of ${formatDuration(window)} is not allowed: it must be ${formatDuration(min)} to ${formatDuration(max)} (the offer's longest lease), or none.`,
+  Market_InvalidCommitment: ([commitment, notice, fee]) =>
+    commitment === 0n
+      ? `These reserved terms make no sense: without a commitment there can be no notice period (${formatDuration(notice)}) or exit fee (${percent(fee)}), and the offer must then set a prepaid window.`
+      : `A commitment of ${formatDuration(commitment)} needs exactly one of a notice period (up to the commitment) or an exit fee (up to 30%), and must be at most the offer's shortest lease; got a notice of ${formatDuration(notice)} and a fee of ${percent(fee)}.`,
+  Market_NotRollingOffer: ([offerId]) =>
+    `Offer #${offerId} has no prepaid window: its leases must be prepaid in full (open a regular lease).`,
+  Market_NotRollingLease: ([leaseId]) =>
+    `Lease #${leaseId} is prepaid in full: top-ups and the unfunded end only apply to rolling leases.`,
+  Market_FundingOutOfRange: ([funded, min, max]) =>
+    `Prepaying ${formatDuration(funded)} is not allowed: a rolling lease prepays at least ${formatDuration(min)} (the offer's prepaid window, or the whole term if shorter) and at most its term of ${formatDuration(max)}.`,
+  Market_LeaseUnfunded: ([leaseId, fundedUntil]) =>
+    `Lease #${leaseId} was funded only until ${formatTime(fundedUntil)}, short of its term: it cannot be closed as expired. Top it up, or its provider ends it as unfunded after the grace period.`,
+  Market_LeaseFunded: ([leaseId]) =>
+    `Lease #${leaseId} is funded to the end of its term, so it cannot be ended as unfunded.`,
+  Market_GraceNotOver: ([leaseId, graceEnds]) =>
+    `Lease #${leaseId}'s funding ran out, but its grace period lasts until ${formatTime(graceEnds)}: the buyer may still top it up, and it can be ended as unfunded only after that.`,
+  Market_InvalidTopUpAllowance: ([perTopUp, totalCap, threshold], f) =>
+    `This top-up allowance is invalid: the cap per top-up (${f.amount(perTopUp)}) must be more than zero and at most the total cap (${f.amount(totalCap)}), and the runway threshold (${formatDuration(threshold)}) more than zero and at most three years.`,
+  Market_TopUpNotAllowed: ([leaseId]) =>
+    `Lease #${leaseId} has no top-up allowance (none was granted, or the buyer revoked it).`,
+  Market_RunwayAboveThreshold: ([leaseId, runwayLeft, threshold]) =>
+    `Lease #${leaseId} is still funded for ${formatDuration(runwayLeft)}: the buyer allows top-ups only once less than ${formatDuration(threshold)} is left.`,
+  Market_TopUpBeyondWindow: ([leaseId, fundedUntil, limit]) =>
+    `This top-up would fund lease #${leaseId} until ${formatTime(fundedUntil)}, past ${formatTime(limit)} (now plus the offer's prepaid window): top up less.`,
+  Market_TopUpAboveCap: ([leaseId, amount, perTopUp], f) =>
+    `This top-up of lease #${leaseId} costs ${f.amount(amount)}, more than the ${f.amount(perTopUp)} the buyer allows per top-up: top up less.`,
+  Market_TopUpAllowanceExhausted: ([leaseId, amount, remaining], f) =>
+    `This top-up of lease #${leaseId} costs ${f.amount(amount)}, and only ${f.amount(remaining)} of the buyer's allowance is left.`,
+  Market_InvalidServerCount: ([leaseId, serverCount, units]) =>
+    `Lease #${leaseId} has ${count(units, "server")}: you can release or fail 1 to ${num(units > 1n ? units - 1n : 0n)} of them, not ${num(serverCount)} (to end them all, terminate the lease).`,
+
   // Market: attestation claims
   Market_BadAttestationGeneration: ([generation]) =>
     `Unknown GPU generation code ${generation}: an attestation claim is for Hopper (1) or Blackwell (2).`,

@@ -157,6 +157,7 @@ const END_REASON_SHORT: Record<EndReasonName, string> = {
   ProviderTerminated: "Provider ended",
   NoShowCancelled: "No-show",
   OutageUnresolved: "Outage unrepaired",
+  Unfunded: "Unfunded",
 };
 
 const isEndReasonName = (reason: string): reason is EndReasonName =>

@@ -11,3 +11,4 @@ export * from "./generated/deployments.ts";
 export * from "./canLease.ts";
 export * from "./indexer/index.ts";
 export * from "./hardware/index.ts";
+export * from "./notifications.ts";

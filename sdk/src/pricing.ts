@@ -182,3 +182,165 @@ export function unresolvedExitOpen(outage: OutageRecord, end: bigint, now: bigin
   if (outage.since !== 0n && now > outage.deadline && outage.deadline < end) return true;
   return outage.reports >= MAX_OUTAGE_REPORTS && now < end;
 }
+
+/* Reserved capacity (issue #12): rolling prepayment, commitments, scaled penalties, top-ups. Each function mirrors
+ * the Solidity named beside it (contracts/abstracts/GridleaseMarketState.sol, GridleaseMarketExtension.sol). */
+
+/** The share of a lease's escrowed deposit its penalty is at least (the market's STAKE_PENALTY_BPS: 10%). */
+export const STAKE_PENALTY_BPS = 1_000n;
+/** The highest exit fee a commitment may set, in bps of the remaining committed value (MAX_EXIT_FEE_BPS). */
+export const MAX_EXIT_FEE_BPS = 3_000n;
+/** The shortest prepaid window a rolling offer may set (MIN_PREPAID_WINDOW: one day). */
+export const MIN_PREPAID_WINDOW = 86_400n;
+/** How long an unfunded rolling lease may still be topped up before its provider may end it (GRACE_PERIOD). */
+export const GRACE_PERIOD = 3n * 86_400n;
+
+/** An offer's reserved-capacity terms (`getOfferTerms`, `OfferTermsSet`); a zero field means "not offered". */
+export interface ReservedTerms {
+  /** Seconds a rolling lease prepays at least (or its whole term if shorter); 0: leases prepay in full. */
+  prepaidWindow: bigint;
+  /** Seconds from activation during which the buyer's exit costs something; 0: no commitment. */
+  commitment: bigint;
+  /** Seconds of billed notice an early exit costs (or 0 with an exit fee). */
+  noticePeriod: bigint;
+  /** Exit fee in bps of the remaining committed value (or 0 with a notice period). */
+  exitFeeBps: bigint;
+}
+
+/** `getOfferTerms`'s viem result (small integers as numbers) with every field a bigint. */
+export function toReservedTerms(t: {
+  prepaidWindow: number | bigint;
+  commitment: number | bigint;
+  noticePeriod: number | bigint;
+  exitFeeBps: number | bigint;
+}): ReservedTerms {
+  return {
+    prepaidWindow: BigInt(t.prepaidWindow),
+    commitment: BigInt(t.commitment),
+    noticePeriod: BigInt(t.noticePeriod),
+    exitFeeBps: BigInt(t.exitFeeBps),
+  };
+}
+
+/** Terms of an offer without reserved capacity: everything zero. */
+export const NO_RESERVED_TERMS: ReservedTerms = {
+  prepaidWindow: 0n,
+  commitment: 0n,
+  noticePeriod: 0n,
+  exitFeeBps: 0n,
+};
+
+/**
+ * What a committed rolling lease of `gpus` GPUs escrows at open for its exit (`_exitEscrowOf`): the notice's cost,
+ * or the exit fee on the whole committed value; 0 without a commitment. No early exit can charge more.
+ */
+export function exitEscrow(terms: ReservedTerms, price: bigint, gpus: bigint): bigint {
+  if (terms.commitment === 0n) return 0n;
+  if (terms.noticePeriod !== 0n) return cost(price, gpus, terms.noticePeriod);
+  return feeOn(cost(price, gpus, terms.commitment), terms.exitFeeBps);
+}
+
+/** Whole hours of committed time left at `at`, in seconds (rounded down: a quote holds until the hour turns). */
+export function committedSecondsLeft(terms: ReservedTerms, start: bigint, at: bigint): bigint {
+  const commitEnd = start + terms.commitment;
+  if (terms.commitment === 0n || at >= commitEnd) return 0n;
+  const left = commitEnd - at;
+  return left - (left % SECONDS_PER_HOUR);
+}
+
+/**
+ * What the buyer's exit at `at` costs `gpus` GPUs of a lease activated at `start` (`_exitChargeAt`): nothing after
+ * the commitment; before it, the notice (at most the committed whole hours left) or the exit fee on the remaining
+ * committed value, in whole hours. Pass the GPUs of the servers that leave (all of them for a termination).
+ */
+export function exitCharge(
+  terms: ReservedTerms,
+  p: { price: bigint; gpus: bigint; start: bigint; at: bigint },
+): bigint {
+  const left = committedSecondsLeft(terms, p.start, p.at);
+  if (left === 0n) return 0n;
+  if (terms.noticePeriod !== 0n)
+    return cost(p.price, p.gpus, left < terms.noticePeriod ? left : terms.noticePeriod);
+  return feeOn(cost(p.price, p.gpus, left), terms.exitFeeBps);
+}
+
+/** The penalty a lease with `stake` escrowed reserves (`_penaltyFor`): STAKE_PENALTY_BPS of it, at least `floor`. */
+export function stakePenalty(floor: bigint, stake: bigint): bigint {
+  const scaled = (stake * STAKE_PENALTY_BPS) / BPS;
+  return scaled > floor ? scaled : floor;
+}
+
+/** What `openRollingLease` escrows and reserves: the funded seconds' cost plus the exit escrow, and its penalty. */
+export function rollingDeposit(
+  terms: ReservedTerms,
+  p: { price: bigint; gpus: bigint; funded: bigint; penaltyFloor?: bigint },
+): { deposit: bigint; exitEscrow: bigint; penalty: bigint } {
+  const escrow = exitEscrow(terms, p.price, p.gpus);
+  const deposit = cost(p.price, p.gpus, p.funded) + escrow;
+  return { deposit, exitEscrow: escrow, penalty: stakePenalty(p.penaltyFloor ?? 0n, deposit) };
+}
+
+/** The funded seconds `openRollingLease` accepts for a `term`: from min(window, term) to the term. */
+export function fundingRange(terms: ReservedTerms, term: bigint): { min: bigint; max: bigint } {
+  return { min: terms.prepaidWindow < term ? terms.prepaidWindow : term, max: term };
+}
+
+/** Seconds of funding left at `now`: the funded end minus now, 0 once unfunded. */
+export function runway(fundedUntil: bigint, now: bigint): bigint {
+  return fundedUntil > now ? fundedUntil - now : 0n;
+}
+
+/** What `executeTopUp` reads to size a top-up: the lease, its offer's window and the buyer's allowance. */
+export interface TopUpInput {
+  /** The lease's locked price per GPU-hour. */
+  price: bigint;
+  /** GPUs of the lease now (gpusPerUnit × units). */
+  gpus: bigint;
+  /** Funded seconds (the lease's `duration`). */
+  funded: bigint;
+  /** The lease's term in seconds. */
+  term: bigint;
+  /** When its funding runs out (`getLeaseTerms().fundedUntil`). */
+  fundedUntil: bigint;
+  /** The offer's prepaid window. */
+  prepaidWindow: bigint;
+  /** The allowance (`getTopUpAllowance`); perTopUp 0 means none. */
+  perTopUp: bigint;
+  remaining: bigint;
+  runwayThreshold: bigint;
+  now: bigint;
+}
+
+/** The largest number of seconds whose top-up from `funded` costs at most `budget` (cost is floor-rounded). */
+function secondsAffordable(price: bigint, gpus: bigint, funded: bigint, budget: bigint): bigint {
+  const rate = price * gpus;
+  if (rate === 0n) return MAX_SECONDS;
+  // cost(funded + a) <= budget + cost(funded) <=> rate × (funded + a) < (budget + cost(funded) + 1) × 3600.
+  const ceilingTotal = ((budget + cost(price, gpus, funded) + 1n) * SECONDS_PER_HOUR - 1n) / rate;
+  return ceilingTotal > funded ? ceilingTotal - funded : 0n;
+}
+const MAX_SECONDS = (1n << 64n) - 1n;
+
+/**
+ * The largest top-up `executeTopUp` accepts now, and what it pulls: min(term − funded, now + window − funded end,
+ * the seconds the per-top-up cap and what remains of the allowance afford); 0 seconds when there is no allowance
+ * or the runway is not below the threshold.
+ */
+export function maxTopUp(t: TopUpInput): { addedDuration: bigint; amount: bigint } {
+  const none = { addedDuration: 0n, amount: 0n };
+  if (t.perTopUp === 0n || runway(t.fundedUntil, t.now) >= t.runwayThreshold) return none;
+  const budget = t.perTopUp < t.remaining ? t.perTopUp : t.remaining;
+  const limits = [
+    t.term - t.funded,
+    t.now + t.prepaidWindow - t.fundedUntil,
+    secondsAffordable(t.price, t.gpus, t.funded, budget),
+  ];
+  const added = limits.reduce((a, b) => (b < a ? b : a));
+  if (added <= 0n) return none;
+  return { addedDuration: added, amount: topUpCost(t.price, t.gpus, t.funded, added) };
+}
+
+/** What a top-up of `added` seconds pulls from the buyer: cost(funded + added) − cost(funded). */
+export function topUpCost(price: bigint, gpus: bigint, funded: bigint, added: bigint): bigint {
+  return cost(price, gpus, funded + added) - cost(price, gpus, funded);
+}

@@ -25,6 +25,7 @@ export const EndReason = {
   ProviderTerminated: 3,
   NoShowCancelled: 4,
   OutageUnresolved: 5,
+  Unfunded: 6,
 } as const;
 export type EndReasonName = keyof typeof EndReason;
 
@@ -41,6 +42,7 @@ const END_REASON_LABELS: Record<EndReasonName, string> = {
   ProviderTerminated: "Ended early by the provider",
   NoShowCancelled: "Cancelled: the provider never activated it",
   OutageUnresolved: "Ended: an outage was not repaired in time",
+  Unfunded: "Ended: its funding ran out and was not topped up within the grace period",
 };
 
 const STATUS_LABELS: Record<DerivedStatus, string> = {

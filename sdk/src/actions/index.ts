@@ -15,10 +15,14 @@
  *   permit.ts        signPermit, openLeaseWithPermit
  *   tokens.ts        getTokenInfo, ensureAllowance, setAllowedBuyers, isBuyerAllowed
  *   access.ts        getAccessPayload, readAccessDetails
+ *   reserved.ts      createReservedOffer, openRollingLease, top-up allowances (and their permit), executeTopUp,
+ *                    planTopUp, releaseServers, failServers, endUnfunded; bondOf, getOfferTerms, getLeaseTerms,
+ *                    getTopUpAllowance, exitChargeAt
  *   attestation.ts   publishOfferAttestation, getOfferAttestation, readAttestationNonce, nonceForClaim,
  *                    readOfferClaim
  */
 export type {
+  LeaseTermsRecord,
   LeaseView,
   MarketEvent,
   MarketEventName,
@@ -28,6 +32,7 @@ export type {
   ProviderRecord,
   ReadClient,
   SignerClient,
+  TopUpAllowanceRecord,
 } from "./types.ts";
 export { findEvent, TransactionRevertedError, type Mined, type Sent } from "./transactions.ts";
 export {
@@ -80,6 +85,25 @@ export {
   paymentTokens,
   protocolFees,
 } from "./reads.ts";
+export {
+  bondOf,
+  createReservedOffer,
+  endUnfunded,
+  executeTopUp,
+  exitChargeAt,
+  failServers,
+  getLeaseTerms,
+  getOfferTerms,
+  getTopUpAllowance,
+  openRollingLease,
+  planTopUp,
+  releaseServers,
+  revokeTopUpAllowance,
+  setTopUpAllowance,
+  setTopUpAllowanceWithPermit,
+  type RollingLeaseRequest,
+  type TopUpAllowanceRequest,
+} from "./reserved.ts";
 export { quoteLease, type LeaseQuote } from "./quote.ts";
 export { openLeaseWithPermit, signPermit, type PermitSignature } from "./permit.ts";
 export { ensureAllowance, getTokenInfo, isBuyerAllowed, setAllowedBuyers } from "./tokens.ts";

@@ -25,6 +25,10 @@ export type LeaseView = ReadContractReturnType<MarketAbi, "getLease">;
 export type OfferRecord = ReadContractReturnType<MarketAbi, "getOffer">;
 /** A provider as stored (`getProvider`). */
 export type ProviderRecord = ReadContractReturnType<MarketAbi, "getProvider">;
+/** A lease's reserved-capacity state as `getLeaseTerms` returns it. */
+export type LeaseTermsRecord = ReadContractReturnType<MarketAbi, "getLeaseTerms">;
+/** A lease's top-up allowance as `getTopUpAllowance` returns it (all zero: none). */
+export type TopUpAllowanceRecord = ReadContractReturnType<MarketAbi, "getTopUpAllowance">;
 /** What `createOffer` takes. */
 export type OfferParams = ContractFunctionArgs<MarketAbi, "nonpayable", "createOffer">[0];
 /** A decoded market event. */

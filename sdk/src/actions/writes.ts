@@ -13,13 +13,24 @@ export const registerProvider = (w: SignerClient, p: OnMarket & { metadataURI: s
 export const updateProvider = (w: SignerClient, p: OnMarket & { metadataURI: string }) =>
   writeMarket(w, p.market, "updateProvider", [p.metadataURI]);
 
-/** Adds `amount` GRID to the sender's bond (approve the market first: see `ensureAllowance`). */
-export const depositBond = (w: SignerClient, p: OnMarket & { amount: bigint }) =>
-  writeMarket(w, p.market, "depositBond", [p.amount]);
+/**
+ * Adds `amount` of `token` to the sender's bond in that token (an allowed payment token; GRID is one). A lease's
+ * penalty is reserved from, and paid out of, the bond in the lease's payment token. Approve the market first (see
+ * `ensureAllowance`); `wait()` gives the `newBond`.
+ */
+export const depositBond = (w: SignerClient, p: OnMarket & { token: Address; amount: bigint }) =>
+  writeMarket(w, p.market, "depositBond", [p.token, p.amount], (events) => ({
+    newBond: required(findEvent(events, "BondDeposited"), "BondDeposited").args.newBond,
+  }));
 
-/** Withdraws `amount` of the sender's bond: at most its free part (live leases keep their penalties reserved). */
-export const withdrawBond = (w: SignerClient, p: OnMarket & { amount: bigint }) =>
-  writeMarket(w, p.market, "withdrawBond", [p.amount]);
+/**
+ * Withdraws `amount` of the sender's bond in `token`: at most its free part (live leases keep their penalties
+ * reserved). `wait()` gives the `newBond`.
+ */
+export const withdrawBond = (w: SignerClient, p: OnMarket & { token: Address; amount: bigint }) =>
+  writeMarket(w, p.market, "withdrawBond", [p.token, p.amount], (events) => ({
+    newBond: required(findEvent(events, "BondWithdrawn"), "BondWithdrawn").args.newBond,
+  }));
 
 /** Lists capacity; `wait()` gives the new `offerId`. */
 export const createOffer = (w: SignerClient, p: OnMarket & { offer: OfferParams }) =>
