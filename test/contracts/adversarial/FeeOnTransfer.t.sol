@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {FeeOnTransferToken} from "../mocks/FeeOnTransferToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
@@ -21,6 +19,13 @@ contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(fot);
         fotOffer = _createOffer(p);
+        // A lease's penalty comes from the bond in its token: the provider bonded in FOT while its fee was off.
+        fot.setFeeBps(0);
+        fot.mint(provider, PROVIDER_BOND);
+        vm.prank(provider);
+        fot.approve(address(market), PROVIDER_BOND);
+        _depositBond(provider, address(fot), PROVIDER_BOND);
+        fot.setFeeBps(100);
         fot.mint(buyer, 1_000_000e6);
         vm.prank(buyer);
         fot.approve(address(market), type(uint256).max);
@@ -79,7 +84,11 @@ contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
     function test_WhenFeeOff_Open() public {
         fot.setFeeBps(0);
         uint256 id = _open(buyer, fotOffer, 1, 1 hours);
-        assertEq(fot.balanceOf(address(market)), _cost(H100_PRICE, 8, 1 hours), "deposit held in full");
+        assertEq(
+            fot.balanceOf(address(market)),
+            PROVIDER_BOND + _cost(H100_PRICE, 8, 1 hours),
+            "deposit held in full, beside the bond"
+        );
         assertEq(market.getLease(id).paymentToken, address(fot), "opened");
     }
 
@@ -94,24 +103,26 @@ contract FeeOnTransfer_Adversarial_Test is AdversarialBase {
         market.claim(_ids(id));
         // The market sent what it owed; the token's fee fell on the recipients. What stays is the protocol fee.
         uint256 gross = _cost(H100_PRICE, 8, 1 hours);
-        assertEq(fot.balanceOf(address(market)), (gross * FEE_BPS) / 10_000, "only the protocol fee left");
+        assertEq(
+            fot.balanceOf(address(market)),
+            PROVIDER_BOND + (gross * FEE_BPS) / 10_000,
+            "only the protocol fee left, beside the bond"
+        );
         assertEq(market.protocolFees(address(fot)), (gross * FEE_BPS) / 10_000, "books agree");
     }
 
     function test_RevertWhen_DepositBondInFeeToken() public {
-        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(fot)), FEE_BPS, WINDOW, 0);
-        _trackHolder(address(bonded));
         fot.mint(provider2, 1_000e6);
         vm.startPrank(provider2);
-        fot.approve(address(bonded), type(uint256).max);
-        bonded.registerProvider("");
+        fot.approve(address(market), type(uint256).max);
+        market.registerProvider("");
         MarketState memory before = _captureState();
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_FeeOnTransferToken.selector, address(fot), 1_000e6, 990e6)
         );
-        bonded.depositBond(1_000e6);
+        market.depositBond(address(fot), 1_000e6);
         vm.stopPrank();
         _assertUnchanged(before);
-        assertEq(bonded.getProvider(provider2).bond, 0, "no bond credited");
+        assertEq(_bondOf(provider2, address(fot)), 0, "no bond credited");
     }
 }

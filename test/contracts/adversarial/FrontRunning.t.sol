@@ -94,9 +94,9 @@ contract FrontRunning_Adversarial_Test is AdversarialBase {
         // A provider with no live leases empties its bond just before a buyer's lease lands.
         vm.startPrank(provider2);
         market.registerProvider("");
-        market.depositBond(MIN_BOND);
+        market.depositBond(address(usd), MIN_BOND);
         uint256 theirs = market.createOffer(_h100Params());
-        market.withdrawBond(1);
+        market.withdrawBond(address(usd), 1);
         vm.stopPrank();
         MarketState memory before = _captureState();
         vm.expectRevert(

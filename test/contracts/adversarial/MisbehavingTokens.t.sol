@@ -9,8 +9,12 @@ import {NoReturnToken} from "../mocks/NoReturnToken.sol";
 import {BrokenBalanceToken} from "../mocks/BrokenBalanceToken.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
-import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
+
+/// @dev Every mock token here can mint; each offer's provider bonds in the offer's token (see `_listToken`).
+interface IMintable {
+    function mint(address to, uint256 amount) external;
+}
 
 contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
     FalseReturnToken internal falsy;
@@ -91,10 +95,11 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         uint256 penalty = (MIN_BOND * PENALTY_BPS) / 10_000;
         vm.warp(NOW + 3 hours);
         falsy.setFailing(true);
-        uint256 lockedBefore = market.getProvider(provider).lockedBond;
-        uint256 gridBefore = grid.balanceOf(buyer);
+        uint256 lockedBefore = _lockedOf(provider, address(falsy));
         uint256 falsyBefore = falsy.balanceOf(buyer);
         uint256 refund = deposit - _cost(H100_PRICE, 8, 3 hours);
+        // The refused lease and the no-show pay their penalties in the lease's token too: refused, so credited.
+        uint256 owed = refund + 2 * deposit + 2 * penalty;
 
         vm.expectEmit(true, true, true, true, address(market));
         emit IGridleaseMarketEvents.LeaseEnded(
@@ -114,19 +119,15 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         vm.prank(buyer);
         market.cancelLease(noShow);
 
-        assertEq(market.credits(address(falsy), buyer), refund + 2 * deposit, "every refund credited");
+        assertEq(market.credits(address(falsy), buyer), owed, "every refund and penalty credited");
         assertEq(falsy.balanceOf(buyer), falsyBefore, "no token moved");
         assertEq(
-            grid.balanceOf(buyer) - gridBefore,
-            2 * penalty,
-            "the working bond token paid both penalties"
+            _bondOf(provider, address(falsy)),
+            PROVIDER_BOND - 2 * penalty,
+            "both penalties left the bond"
         );
         assertEq(market.getOffer(falsyOffer).unitsInUse, 0, "units freed");
-        assertEq(
-            market.getProvider(provider).lockedBond,
-            lockedBefore - 3 * penalty,
-            "reservations released"
-        );
+        assertEq(_lockedOf(provider, address(falsy)), lockedBefore - 3 * penalty, "reservations released");
         assertEq(uint8(market.getLease(active).status), uint8(LeaseStatus.Ended), "terminated");
         assertEq(uint8(market.getLease(refused).endReason), uint8(EndReason.ProviderTerminated), "refused");
         assertEq(uint8(market.getLease(noShow).endReason), uint8(EndReason.NoShowCancelled), "cancelled");
@@ -135,36 +136,34 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
         vm.prank(buyer);
         market.withdrawCredit(address(falsy));
-        assertEq(market.credits(address(falsy), buyer), refund + 2 * deposit, "credit kept");
+        assertEq(market.credits(address(falsy), buyer), owed, "credit kept");
 
         falsy.setFailing(false);
         vm.expectEmit(true, true, true, true, address(market));
-        emit IGridleaseMarketEvents.CreditWithdrawn(buyer, address(falsy), refund + 2 * deposit);
+        emit IGridleaseMarketEvents.CreditWithdrawn(buyer, address(falsy), owed);
         vm.prank(buyer);
         market.withdrawCredit(address(falsy));
-        assertEq(falsy.balanceOf(buyer) - falsyBefore, refund + 2 * deposit, "credit delivered");
+        assertEq(falsy.balanceOf(buyer) - falsyBefore, owed, "credit delivered");
         assertEq(market.credits(address(falsy), buyer), 0, "credit spent");
     }
 
     function test_RevertWhen_BondWithFalseReturn() public {
-        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(falsy)), FEE_BPS, WINDOW, 0);
-        _trackHolder(address(bonded));
         falsy.mint(provider2, 100e6);
         vm.startPrank(provider2);
-        falsy.approve(address(bonded), type(uint256).max);
-        bonded.registerProvider("");
-        bonded.depositBond(60e6);
+        falsy.approve(address(market), type(uint256).max);
+        market.registerProvider("");
+        market.depositBond(address(falsy), 60e6);
         falsy.setFailing(true);
         MarketState memory before = _captureState();
 
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
-        bonded.depositBond(10e6);
+        market.depositBond(address(falsy), 10e6);
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(falsy)));
-        bonded.withdrawBond(10e6);
+        market.withdrawBond(address(falsy), 10e6);
         vm.stopPrank();
 
         _assertUnchanged(before);
-        assertEq(bonded.getProvider(provider2).bond, 60e6, "bond unchanged");
+        assertEq(_bondOf(provider2, address(falsy)), 60e6, "bond unchanged");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -193,7 +192,11 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
         assertEq(usdt.balanceOf(buyer), 1_000e6 - used, "buyer paid for one hour");
         assertEq(usdt.balanceOf(provider), used - fee, "provider paid");
         assertEq(usdt.balanceOf(treasury), fee, "treasury paid");
-        assertEq(usdt.balanceOf(address(market)), 0, "market empty");
+        assertEq(
+            usdt.balanceOf(address(market)),
+            PROVIDER_BOND,
+            "market holds only the provider's USDT bond"
+        );
         assertEq(uint8(market.getLease(id).endReason), uint8(EndReason.BuyerTerminated), "ended");
     }
 
@@ -230,28 +233,36 @@ contract MisbehavingTokens_Adversarial_Test is AdversarialBase {
 
     function test_RevertWhen_BondTokenBalanceOfReverts() public {
         BrokenBalanceToken broken = new BrokenBalanceToken();
-        IMarketUnderTest bonded = _deployMarket(owner, treasury, IERC20(address(broken)), FEE_BPS, WINDOW, 0);
+        vm.prank(owner);
+        market.setPaymentToken(address(broken), true);
         broken.mint(provider2, 100e6);
         vm.startPrank(provider2);
-        broken.approve(address(bonded), type(uint256).max);
-        bonded.registerProvider("");
+        broken.approve(address(market), type(uint256).max);
+        market.registerProvider("");
         vm.stopPrank();
         broken.setMode(BrokenBalanceToken.Mode.Reverts);
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_TokenCallFailed.selector, address(broken)));
         vm.prank(provider2);
-        bonded.depositBond(100e6);
+        market.depositBond(address(broken), 100e6);
         broken.setMode(BrokenBalanceToken.Mode.Normal);
         assertEq(broken.balanceOf(provider2), 100e6, "nothing pulled");
-        assertEq(bonded.getProvider(provider2).bond, 0, "nothing credited");
+        assertEq(_bondOf(provider2, address(broken)), 0, "nothing credited");
     }
 
     /*//////////////////////////////////////////////////////////////
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Allows `token`, has the provider bond PROVIDER_BOND in it (a lease's penalty comes from the bond in its
+    /// token) and lists the default offer priced in it. The approval is a raw call: some mocks return nothing.
     function _listToken(address token) internal returns (uint256 offerId) {
         vm.prank(owner);
         market.setPaymentToken(token, true);
+        IMintable(token).mint(provider, PROVIDER_BOND);
+        vm.prank(provider);
+        (bool ok, ) = token.call(abi.encodeCall(IERC20.approve, (address(market), PROVIDER_BOND)));
+        assertTrue(ok, "approved");
+        _depositBond(provider, token, PROVIDER_BOND);
         OfferParams memory p = _h100Params();
         p.paymentToken = token;
         offerId = _createOffer(p);

@@ -103,15 +103,15 @@ contract Replays_Adversarial_Test is AdversarialBase {
     function test_RevertWhen_WithdrawBondTwice() public {
         vm.startPrank(provider2);
         market.registerProvider("");
-        market.depositBond(MIN_BOND);
-        market.withdrawBond(MIN_BOND);
+        market.depositBond(address(usd), MIN_BOND);
+        market.withdrawBond(address(usd), MIN_BOND);
         vm.stopPrank();
         MarketState memory before = _captureState();
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_WithdrawalExceedsBond.selector, provider2, 0, MIN_BOND)
         );
         vm.prank(provider2);
-        market.withdrawBond(MIN_BOND);
+        market.withdrawBond(address(usd), MIN_BOND);
         _assertUnchanged(before);
     }
 }
