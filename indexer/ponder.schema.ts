@@ -22,8 +22,13 @@ import {
   policyCredential,
   review,
 } from "./schema/attestations.ts";
+import { providerBond, serverEnd, topUp } from "./schema/reserved.ts";
+import { bindTextIds } from "./schema/textIds.ts";
+import { accountSpending, credit, tokenSweep } from "./schema/funds.ts";
 
 export * from "./schema/attestations.ts";
+export * from "./schema/reserved.ts";
+export * from "./schema/funds.ts";
 export * from "./schema/stats.ts";
 
 /** The market contract: its configuration and global counters. */
@@ -63,8 +68,9 @@ export const provider = onchainTable(
   (t) => ({
     id: t.text().primaryKey(),
     metadataURI: t.text().notNull(),
+    /** Its bond in the market's bond token (GRID); bonds in every token are its ProviderBond rows. */
     bond: t.bigint().notNull(),
-    /** Part of the bond reserved as the penalties of its live leases (the contract's `lockedBond`). */
+    /** Part of that bond reserved as the penalties of its live leases in GRID. */
     lockedBond: t.bigint().notNull(),
     offerCount: t.integer().notNull(),
     leaseCount: t.integer().notNull(),
@@ -158,7 +164,17 @@ export const offer = onchainTable(
     maxDuration: t.bigint().notNull(),
     /** Seconds the provider has to resolve an outage on a lease of this offer. */
     repairWindow: t.bigint().notNull(),
+    /** In the offer's payment token. */
     minProviderBond: t.bigint().notNull(),
+    // Reserved terms (`OfferTermsSet`, fixed at creation); all 0 for an offer without them.
+    /** Least a rolling lease prepays, in seconds; 0: leases are fully prepaid. */
+    prepaidWindow: t.bigint().notNull(),
+    /** Seconds from activation during which a buyer's early exit is charged; 0: none. */
+    commitment: t.bigint().notNull(),
+    /** Billed notice an early exit costs, in seconds (a committed offer has this or exitFeeBps). */
+    noticePeriod: t.bigint().notNull(),
+    /** Exit fee in bps of the committed value left. */
+    exitFeeBps: t.bigint().notNull(),
     buyerPolicy: t.hex().notNull(),
     specHash: t.hex().notNull(),
     specURI: t.text().notNull(),
@@ -290,6 +306,28 @@ export const lease = onchainTable(
     longDownUnitSeconds: t.bigint().notNull(),
     /** Its buyer's review (the attestation's uid); null before any. */
     review: t.text(),
+    // Reserved capacity (./src/reserved.ts). duration is the funded seconds; term is what the lease may run.
+    /** Opened by openRollingLease (its term is longer than it funded, or it escrowed exit terms). */
+    rolling: t.boolean().notNull(),
+    /** Seconds the lease may run (= the initial duration for a fully prepaid lease). */
+    term: t.bigint().notNull(),
+    /** Billing stops here: start + duration + outage extension; null before activation. */
+    fundedUntil: t.bigint(),
+    /** Exit charge escrowed at open (committed rolling leases). */
+    exitEscrow: t.bigint().notNull(),
+    /** Penalty reserved from the provider's bond now (a failure pays a share, a release frees one). */
+    reservedPenalty: t.bigint().notNull(),
+    /** Exit charges kept as earnings: releases before the commitment's end, an early exit, an Unfunded end. */
+    exitCharge: t.bigint().notNull(),
+    unitsReleased: t.bigint().notNull(),
+    unitsFailed: t.bigint().notNull(),
+    /** The buyer's top-up allowance (all 0 when none): cap per top-up, what is left, the runway it waits for. */
+    topUpPerTopUp: t.bigint().notNull(),
+    topUpRemaining: t.bigint().notNull(),
+    topUpThreshold: t.bigint().notNull(),
+    /** The buyer revoked its allowance (a later grant clears it). */
+    topUpRevoked: t.boolean().notNull(),
+    topUpCount: t.integer().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({
@@ -393,53 +431,25 @@ export const leaseCount = onchainTable("lease_count", (t) => ({
   updatedAt: t.bigint().notNull(),
 }));
 
-/** Payouts the market could not deliver to an account in one token, credited for it to withdraw. */
-export const credit = onchainTable(
-  "credit",
-  (t) => ({
-    id: t.text().primaryKey(),
-    account: t.text().notNull(),
-    token: t.hex().notNull(),
-    credited: t.bigint().notNull(),
-    withdrawn: t.bigint().notNull(),
-    /** credited − withdrawn: what the account can withdraw now. */
-    balance: t.bigint().notNull(),
-    updatedAt: t.bigint().notNull(),
-  }),
-  (table) => ({ accountIdx: index().on(table.account) }),
-);
-
-/** Tokens the owner swept from the market (sent to it by mistake, never a payment token). */
-export const tokenSweep = onchainTable("token_sweep", (t) => ({
-  id: t.text().primaryKey(),
-  token: t.hex().notNull(),
-  to: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  blockNumber: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
-}));
-
-/** A buyer's spending in one payment token: deposits and top-ups of its leases, less refunds. */
-export const accountSpending = onchainTable(
-  "account_spending",
-  (t) => ({
-    id: t.text().primaryKey(),
-    account: t.text().notNull(),
-    paymentToken: t.text().notNull(),
-    spent: t.bigint().notNull(),
-    refunded: t.bigint().notNull(),
-    updatedAt: t.bigint().notNull(),
-  }),
-  (table) => ({ accountIdx: index().on(table.account) }),
-);
-
 export const providerRelations = relations(provider, ({ many }) => ({
   offers: many(offer),
   leases: many(lease),
   earnings: many(providerEarning),
   audits: many(audit),
   reviews: many(review),
+  bonds: many(providerBond),
+}));
+
+export const providerBondRelations = relations(providerBond, ({ one }) => ({
+  provider: one(provider, { fields: [providerBond.provider], references: [provider.id] }),
+}));
+
+export const topUpRelations = relations(topUp, ({ one }) => ({
+  lease: one(lease, { fields: [topUp.lease], references: [lease.id] }),
+}));
+
+export const serverEndRelations = relations(serverEnd, ({ one }) => ({
+  lease: one(lease, { fields: [serverEnd.lease], references: [lease.id] }),
 }));
 
 export const auditRelations = relations(audit, ({ one }) => ({
@@ -493,6 +503,8 @@ export const leaseRelations = relations(lease, ({ one, many }) => ({
   paymentToken: one(paymentToken, { fields: [lease.paymentToken], references: [paymentToken.id] }),
   review: one(review, { fields: [lease.review], references: [review.id] }),
   events: many(leaseEvent),
+  executedTopUps: many(topUp),
+  serverEnds: many(serverEnd),
 }));
 
 export const leaseEventRelations = relations(leaseEvent, ({ one }) => ({
@@ -542,15 +554,8 @@ export const regionDayStatRelations = relations(regionDayStat, ({ one }) => ({
   }),
 }));
 
-/**
- * Workaround for Ponder 0.16.10's indexing cache on PGlite. Once the cache is not complete (after a restart on an
- * existing database, a reorg, or an eviction), Ponder prefetches the rows it predicts the next events will touch.
- * Its profiler learns that `lease.id = "5"` "is" `event.args.leaseId` (it compares with toString()), then queries
- * `WHERE id = $1` with the raw bigint 5n, which PGlite's text serializer rejects ("Invalid input for string type"),
- * so live indexing retries and exits with code 75. Converting a bigint bound to a text primary key to its decimal
- * string, as drizzle does for every parameter through `mapToDriverValue`, makes that prediction the id it stands for.
- */
-for (const table of [
+// See ./schema/textIds.ts.
+bindTextIds([
   market,
   paymentToken,
   provider,
@@ -575,8 +580,7 @@ for (const table of [
   buyerVetting,
   offerRequirement,
   policyCredential,
-]) {
-  const id: { mapToDriverValue: (value: unknown) => unknown } = table.id;
-  const toDriver = id.mapToDriverValue.bind(id);
-  id.mapToDriverValue = (value) => toDriver(typeof value === "bigint" ? value.toString() : value);
-}
+  topUp,
+  serverEnd,
+  providerBond,
+]);

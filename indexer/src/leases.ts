@@ -1,10 +1,10 @@
 /**
  * Leases: LeaseOpened, LeaseActivated, LeaseAccessRotated, LeaseExtended, LeaseEnded, EarningsClaimed.
- * Each updates the lease, its parties and the statistics, and records one LeaseEvent. Outages: ./outages.ts.
+ * Each updates the lease, its parties and the statistics, and records one LeaseEvent. Outages: ./outages.ts;
+ * terms, top-ups and per-server ends: ./reserved.ts.
  */
 import { ponder } from "ponder:registry";
-import { availabilityBps } from "@gridlease/sdk/pricing";
-import { feeOn } from "@gridlease/sdk/pricing";
+import { availabilityBps, cost, feeOn } from "@gridlease/sdk/pricing";
 import { endReasonName } from "@gridlease/sdk/status";
 import { account, lease, leaseEvent, offer } from "ponder:schema";
 import {
@@ -13,10 +13,12 @@ import {
   addSpending,
   idOf,
   leaseEventRow,
+  marketRow,
   moveLeaseCount,
   recordStats,
   reservedBond,
   touchProvider,
+  upsertProviderBond,
   upsertProvider,
   upsertMarket,
   upsertPaymentToken,
@@ -38,6 +40,13 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
   }));
   const gpus = o.gpusPerUnit * a.units;
   const buyer = idOf(a.buyer);
+  // The event carries only what nothing else gives: the price is the offer's, the fee and the activation window
+  // the market's, all as they are now; a rolling lease's exit escrow comes in LeaseTermsRecorded (./reserved.ts).
+  const m = await marketRow(db, event.log.address);
+  const deposit = cost(o.pricePerGpuHour, gpus, a.duration);
+  // The contract reserves the offer's penalty floor from the provider's bond in the lease's token while the lease
+  // lives; LeaseTermsRecorded raises it when the stake is worth more.
+  const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
 
   await db.insert(lease).values({
     id,
@@ -51,20 +60,20 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     units: a.units,
     gpusPerUnit: o.gpusPerUnit,
     gpus,
-    pricePerGpuHour: a.pricePerGpuHour,
-    feeBps: a.feeBps,
+    pricePerGpuHour: o.pricePerGpuHour,
+    feeBps: m.feeBps,
     duration: a.duration,
     initialDuration: a.duration,
     status: "Pending",
     endReason: "None",
     buyerPublicKey: idOf(a.buyerPublicKey) as Hex,
-    activationDeadline: a.activationDeadline,
+    activationDeadline: timestamp + m.activationWindow,
     openedAt: timestamp,
     openedAtBlock: event.block.number,
     startTime: null,
     endTime: null,
     closedAt: null,
-    deposit: a.deposit,
+    deposit,
     topUps: 0n,
     extensionCount: 0,
     accrued: 0n,
@@ -89,15 +98,28 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     outageStartDownUnitSeconds: 0n,
     longDownUnitSeconds: 0n,
     review: null,
+    rolling: false,
+    term: a.duration,
+    fundedUntil: null,
+    exitEscrow: 0n,
+    reservedPenalty: reserved,
+    exitCharge: 0n,
+    unitsReleased: 0n,
+    unitsFailed: 0n,
+    topUpPerTopUp: 0n,
+    topUpRemaining: 0n,
+    topUpThreshold: 0n,
+    topUpRevoked: false,
+    topUpCount: 0,
     updatedAt: timestamp,
   });
 
-  // The contract reserves the offer's penalty from the provider's bond while the lease lives.
-  const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
+  await upsertProviderBond(db, m, o.provider, o.paymentToken, timestamp, (row) => ({
+    locked: row.locked + reserved,
+  }));
   await upsertProvider(db, o.provider, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
     pendingLeases: row.pendingLeases + 1,
-    lockedBond: row.lockedBond + reserved,
   }));
   await upsertAccount(db, buyer, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
@@ -110,10 +132,10 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
     1,
     timestamp,
   );
-  await addSpending(db, buyer, o.paymentToken, { spent: a.deposit }, timestamp);
+  await addSpending(db, buyer, o.paymentToken, { spent: deposit }, timestamp);
   await upsertPaymentToken(db, o.paymentToken, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
-    volume: row.volume + a.deposit,
+    volume: row.volume + deposit,
   }));
   await upsertMarket(db, event.log.address, timestamp, (row) => ({
     leaseCount: row.leaseCount + 1,
@@ -121,13 +143,13 @@ ponder.on("GridleaseMarket:LeaseOpened", async ({ event, context }) => {
   await recordStats(
     db,
     o,
-    { leasesOpened: 1, gpuSecondsLeased: gpus * a.duration, volume: a.deposit },
+    { leasesOpened: 1, gpuSecondsLeased: gpus * a.duration, volume: deposit },
     timestamp,
   );
   await db.insert(leaseEvent).values(
     leaseEventRow(event, id, "Opened", {
       account: buyer as Hex,
-      amount: a.deposit,
+      amount: deposit,
       duration: a.duration,
     }),
   );
@@ -137,14 +159,16 @@ ponder.on("GridleaseMarket:LeaseActivated", async ({ event, context }) => {
   const { db } = context;
   const { timestamp } = event.block;
   const a = event.args;
-  const l = await db.update(lease, { id: a.leaseId.toString() }).set({
+  const l = await db.update(lease, { id: a.leaseId.toString() }).set((row) => ({
     status: "Active",
     startTime: a.start,
     endTime: a.end,
+    // Billing stops at the funded end: the end for a fully prepaid lease, before it for a rolling one.
+    fundedUntil: a.start + row.duration,
     encryptedAccess: idOf(a.encryptedAccess) as Hex,
     accessPostedAt: timestamp,
     updatedAt: timestamp,
-  });
+  }));
   await upsertProvider(db, l.provider, timestamp, (row) => ({
     leasesServed: row.leasesServed + 1,
     pendingLeases: row.pendingLeases - 1,
@@ -192,8 +216,12 @@ ponder.on("GridleaseMarket:LeaseExtended", async ({ event, context }) => {
   const a = event.args;
   const l = await db.update(lease, { id: a.leaseId.toString() }).set((row) => ({
     duration: row.duration + a.addedDuration,
+    // A rolling lease's top-up moves its funded end only: its end is start + term.
     endTime:
-      row.status === "Active" && row.endTime !== null ? row.endTime + a.addedDuration : row.endTime,
+      !row.rolling && row.status === "Active" && row.endTime !== null
+        ? row.endTime + a.addedDuration
+        : row.endTime,
+    fundedUntil: row.fundedUntil === null ? null : row.fundedUntil + a.addedDuration,
     deposit: row.deposit + a.topUp,
     topUps: row.topUps + a.topUp,
     extensionCount: row.extensionCount + 1,
@@ -231,9 +259,14 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   const wasOpen = before.outageOpen;
   // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
   // outages added. An outage still open is down up to the end.
+  // A rolling lease is billed up to its funded end only (the unfunded time after it is not served).
+  const billedEnd =
+    before.rolling && before.fundedUntil !== null && before.fundedUntil < a.endTime
+      ? before.fundedUntil
+      : a.endTime;
   const served =
-    wasActive && before.startTime !== null && a.endTime > before.startTime
-      ? a.endTime - before.startTime
+    wasActive && before.startTime !== null && billedEnd > before.startTime
+      ? billedEnd - before.startTime
       : 0n;
   const openDown =
     wasOpen && before.outageSince !== null && a.endTime > before.outageSince
@@ -258,8 +291,10 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     endTime: a.endTime,
     closedAt: timestamp,
     accrued: a.accrued,
-    refunded: a.refund,
-    penalty: a.penalty,
+    // Servers failed earlier paid their share already.
+    refunded: before.refunded + a.refund,
+    penalty: before.penalty + a.penalty,
+    reservedPenalty: 0n,
     outageOpen: false,
     downUnits: 0n,
     outageSince: null,
@@ -276,12 +311,17 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
     gpuSecondsServed: delivered,
     gpuSecondsDown: before.gpusPerUnit * longDownUnitSeconds,
   });
-  const o = await db.update(offer, { id: before.offer }).set((row) => ({
+  await db.update(offer, { id: before.offer }).set((row) => ({
     unitsInUse: row.unitsInUse - before.units,
     updatedAt: timestamp,
   }));
-  // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
-  const reserved = await reservedBond(db, event.log.address, o.minProviderBond);
+  // The reservation left is released; the penalty paid (if any) leaves the bond in the lease's token.
+  const m = await marketRow(db, event.log.address);
+  await upsertProviderBond(db, m, before.provider, before.paymentToken, timestamp, (row) => ({
+    amount: row.amount - a.penalty,
+    locked: row.locked - before.reservedPenalty,
+    penaltiesPaid: row.penaltiesPaid + a.penalty,
+  }));
   await upsertProvider(db, before.provider, timestamp, (row) => {
     const gpuSecondsServed = row.gpuSecondsServed + delivered;
     const gpuSecondsDown = row.gpuSecondsDown + down;
@@ -292,8 +332,6 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
       openOutages: row.openOutages - (wasOpen ? 1 : 0),
       outagesUnresolved: row.outagesUnresolved + (reason === "OutageUnresolved" ? 1 : 0),
       penaltiesPaid: row.penaltiesPaid + a.penalty,
-      bond: row.bond - a.penalty,
-      lockedBond: row.lockedBond - reserved,
       noShows: row.noShows + (reason === "NoShowCancelled" ? 1 : 0),
       providerTerminations: row.providerTerminations + (reason === "ProviderTerminated" ? 1 : 0),
       pendingLeases: row.pendingLeases - (wasActive ? 0 : 1),

@@ -1,4 +1,6 @@
-/** Offers: OfferCreated, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet, OfferRepairWindowSet. */
+/**
+ * Offers: OfferCreated, OfferTermsSet, OfferPriceChanged, OfferUnitsChanged, OfferPausedSet, OfferRepairWindowSet.
+ */
 import { ponder } from "ponder:registry";
 import { offer, offerPriceChange } from "ponder:schema";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
@@ -40,6 +42,11 @@ ponder.on("GridleaseMarket:OfferCreated", async ({ event, context }) => {
       maxDuration: terms.maxDuration,
       repairWindow: terms.repairWindow,
       minProviderBond: terms.minProviderBond,
+      // OfferTermsSet follows in the same transaction for a reserved offer.
+      prepaidWindow: 0n,
+      commitment: 0n,
+      noticePeriod: 0n,
+      exitFeeBps: 0n,
       buyerPolicy: idOf(terms.buyerPolicy) as `0x${string}`,
       specHash: idOf(terms.specHash) as `0x${string}`,
       specURI: terms.specURI,
@@ -94,4 +101,16 @@ ponder.on("GridleaseMarket:OfferRepairWindowSet", async ({ event, context }) => 
     .update(offer, { id: event.args.offerId.toString() })
     .set({ repairWindow: event.args.newWindow, updatedAt: timestamp });
   await touchProvider(context.db, row.provider, timestamp);
+});
+
+ponder.on("GridleaseMarket:OfferTermsSet", async ({ event, context }) => {
+  const { timestamp } = event.block;
+  const a = event.args;
+  await context.db.update(offer, { id: a.offerId.toString() }).set({
+    prepaidWindow: a.prepaidWindow,
+    commitment: a.commitment,
+    noticePeriod: a.noticePeriod,
+    exitFeeBps: a.exitFeeBps,
+    updatedAt: timestamp,
+  });
 });

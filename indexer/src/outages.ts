@@ -74,6 +74,8 @@ ponder.on("GridleaseMarket:OutageResolved", async ({ event, context }) => {
     outageDowntime: row.outageDowntime + a.downtime,
     downUnitSeconds: a.downUnitSeconds,
     endTime: a.end,
+    // The funded end moves with the end (they are the same for a fully prepaid lease).
+    fundedUntil: row.fundedUntil === null ? null : row.fundedUntil + a.downtime,
     // New access details replace the old ones, as a rotation does.
     ...(accessChanged
       ? {

@@ -1,6 +1,9 @@
-/** Providers and their bonds: ProviderRegistered, ProviderUpdated, BondDeposited, BondWithdrawn. */
+/**
+ * Providers and their bonds: ProviderRegistered, ProviderUpdated, BondDeposited, BondWithdrawn. A provider bonds in
+ * each payment token it sells in (ProviderBond rows); its own bond fields mirror the GRID one (./store.ts).
+ */
 import { ponder } from "ponder:registry";
-import { upsertMarket, upsertProvider } from "./store.ts";
+import { marketRow, upsertMarket, upsertProvider, upsertProviderBond } from "./store.ts";
 
 ponder.on("GridleaseMarket:ProviderRegistered", async ({ event, context }) => {
   const { timestamp } = event.block;
@@ -19,13 +22,17 @@ ponder.on("GridleaseMarket:ProviderUpdated", async ({ event, context }) => {
 });
 
 ponder.on("GridleaseMarket:BondDeposited", async ({ event, context }) => {
-  await upsertProvider(context.db, event.args.provider, event.block.timestamp, () => ({
-    bond: event.args.newBond,
+  const { provider, token, newBond } = event.args;
+  const m = await marketRow(context.db, event.log.address);
+  await upsertProviderBond(context.db, m, provider, token, event.block.timestamp, () => ({
+    amount: newBond,
   }));
 });
 
 ponder.on("GridleaseMarket:BondWithdrawn", async ({ event, context }) => {
-  await upsertProvider(context.db, event.args.provider, event.block.timestamp, () => ({
-    bond: event.args.newBond,
+  const { provider, token, newBond } = event.args;
+  const m = await marketRow(context.db, event.log.address);
+  await upsertProviderBond(context.db, m, provider, token, event.block.timestamp, () => ({
+    amount: newBond,
   }));
 });

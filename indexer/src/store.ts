@@ -16,6 +16,7 @@ import {
   market,
   paymentToken,
   provider,
+  providerBond,
   regionDayStat,
   regionStat,
 } from "ponder:schema";
@@ -77,9 +78,49 @@ export function leaseEventRow(
  * the market's rate from `PenaltyRateSet` (emitted at deployment, so before any lease).
  */
 export async function reservedBond(db: Db, marketAddress: string, minProviderBond: bigint) {
+  const row = await marketRow(db, marketAddress);
+  return penalty(minProviderBond, row.penaltyBps);
+}
+
+/** The market's row, which its deployment events (PenaltyRateSet, ProtocolFeeSet, ...) created before any lease. */
+export async function marketRow(db: Db, marketAddress: string) {
   const row = await db.find(market, { id: idOf(marketAddress) });
   if (!row) throw new Error(`no market row for ${marketAddress}: PenaltyRateSet was not indexed`);
-  return penalty(minProviderBond, row.penaltyBps);
+  return row;
+}
+
+type ProviderBondRow = typeof providerBond.$inferSelect;
+
+/**
+ * One upsert of a provider's bond in one token, as `upsertMarket`. The provider's own `bond` and `lockedBond`
+ * mirror its row in the market's bond token (GRID), so lists sorted by bond keep one unit.
+ */
+export async function upsertProviderBond(
+  db: Db,
+  m: MarketRow,
+  providerAddress: string,
+  token: string,
+  timestamp: bigint,
+  change: (row: ProviderBondRow) => Partial<ProviderBondRow>,
+) {
+  const fresh: ProviderBondRow = {
+    id: `${idOf(providerAddress)}:${idOf(token)}`,
+    provider: idOf(providerAddress),
+    token: idOf(token) as Hex,
+    amount: 0n,
+    locked: 0n,
+    penaltiesPaid: 0n,
+    updatedAt: timestamp,
+  };
+  const row = await db
+    .insert(providerBond)
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((r) => ({ ...change(r), updatedAt: timestamp }));
+  const inBondToken = row.token === idOf(m.bondToken);
+  await upsertProvider(db, providerAddress, timestamp, () =>
+    inBondToken ? { bond: row.amount, lockedBond: row.locked } : {},
+  );
+  return row;
 }
 type PaymentTokenRow = typeof paymentToken.$inferSelect;
 type AccountRow = typeof account.$inferSelect;

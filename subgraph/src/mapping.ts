@@ -4,6 +4,7 @@ export * from "./mappings/admin";
 export * from "./mappings/providers";
 export * from "./mappings/offers";
 export * from "./mappings/leases";
+export * from "./mappings/reserved";
 export * from "./mappings/outages";
 export * from "./mappings/attestations";
 export * from "./mappings/eas";

@@ -1,5 +1,5 @@
 // Load-or-create helpers: the same defaults as the `touch*` helpers in indexer/src/store.ts.
-import { Address, BigInt } from "@graphprotocol/graph-ts";
+import { Address, BigInt, Bytes } from "@graphprotocol/graph-ts";
 import {
   Account,
   AccountSpending,
@@ -7,6 +7,7 @@ import {
   Market,
   PaymentToken,
   Provider,
+  ProviderBond,
   ProviderEarning,
 } from "../../generated/schema";
 import { ZERO } from "./ids";
@@ -156,4 +157,39 @@ export function touchCredit(accountId: string, token: Address, timestamp: BigInt
   }
   row.updatedAt = timestamp;
   return row;
+}
+
+/**
+ * A provider's bond in one token, as `upsertProviderBond` in indexer/src/store.ts; `updatedAt` moves. Save it
+ * with `saveProviderBond`, which mirrors the GRID row into the provider's bond fields.
+ */
+export function touchProviderBond(
+  providerId: string,
+  token: Bytes,
+  timestamp: BigInt,
+): ProviderBond {
+  let id = providerId + ":" + token.toHexString();
+  let bond = ProviderBond.load(id);
+  if (bond == null) {
+    bond = new ProviderBond(id);
+    bond.provider = providerId;
+    bond.token = token;
+    bond.amount = ZERO;
+    bond.locked = ZERO;
+    bond.penaltiesPaid = ZERO;
+  }
+  bond.updatedAt = timestamp;
+  return bond;
+}
+
+/** Saves a ProviderBond; the provider's `bond` and `lockedBond` mirror its row in the market's bond token. */
+export function saveProviderBond(bond: ProviderBond, marketId: string, timestamp: BigInt): void {
+  bond.save();
+  let provider = touchProvider(bond.provider, timestamp);
+  let market = Market.load(marketId);
+  if (market != null && market.bondToken.equals(bond.token)) {
+    provider.bond = bond.amount;
+    provider.lockedBond = bond.locked;
+  }
+  provider.save();
 }

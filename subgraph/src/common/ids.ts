@@ -13,6 +13,7 @@ export const END_REASONS: string[] = [
   "ProviderTerminated",
   "NoShowCancelled",
   "OutageUnresolved",
+  "Unfunded",
 ];
 
 export function endReasonName(reason: i32): string {

@@ -1,5 +1,5 @@
 // Leases, as indexer/src/leases.ts: each handler updates the lease, its parties and the statistics, and records
-// one LeaseEvent. Outages: ./outages.ts.
+// one LeaseEvent. Outages: ./outages.ts; terms, top-ups and per-server ends: ./reserved.ts.
 import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   EarningsClaimed,
@@ -11,14 +11,16 @@ import {
 } from "../../generated/GridleaseMarket/GridleaseMarket";
 import { Account, Lease, LeaseEvent, Offer } from "../../generated/schema";
 import {
+  saveProviderBond,
   touchAccount,
   touchEarning,
   touchMarket,
   touchPaymentToken,
   touchProvider,
+  touchProviderBond,
   touchSpending,
 } from "../common/entities";
-import { endReasonName, idOf, logId, ZERO } from "../common/ids";
+import { endReasonName, idOf, logId, SECONDS_PER_HOUR, ZERO } from "../common/ids";
 import { addLeaseCount } from "../common/leaseCounts";
 import { penaltyOf } from "../common/penalty";
 import { addLeaseEvidence, feeOn, longOutageDown } from "../common/reputation";
@@ -57,6 +59,13 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   offer.save();
   let gpus = offer.gpusPerUnit.times(p.units);
   let buyerId = idOf(p.buyer);
+  // The event carries only what nothing else gives: the price is the offer's, the fee and the activation window
+  // the market's, all as they are now; a rolling lease's exit escrow comes in LeaseTermsRecorded (./reserved.ts).
+  let market = touchMarket(idOf(event.address), timestamp);
+  let deposit = offer.pricePerGpuHour.times(gpus).times(p.duration).div(SECONDS_PER_HOUR);
+  // The contract reserves the offer's penalty floor from the provider's bond in the lease's token while the lease
+  // lives; LeaseTermsRecorded raises it when the stake is worth more.
+  let reserved = penaltyOf(idOf(event.address), offer.minProviderBond);
 
   let lease = new Lease(id);
   lease.leaseId = p.leaseId;
@@ -69,17 +78,17 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   lease.units = p.units;
   lease.gpusPerUnit = offer.gpusPerUnit;
   lease.gpus = gpus;
-  lease.pricePerGpuHour = p.pricePerGpuHour;
-  lease.feeBps = p.feeBps;
+  lease.pricePerGpuHour = offer.pricePerGpuHour;
+  lease.feeBps = market.feeBps;
   lease.duration = p.duration;
   lease.initialDuration = p.duration;
   lease.status = "Pending";
   lease.endReason = "None";
   lease.buyerPublicKey = p.buyerPublicKey;
-  lease.activationDeadline = p.activationDeadline;
+  lease.activationDeadline = timestamp.plus(market.activationWindow);
   lease.openedAt = timestamp;
   lease.openedAtBlock = event.block.number;
-  lease.deposit = p.deposit;
+  lease.deposit = deposit;
   lease.topUps = ZERO;
   lease.extensionCount = 0;
   lease.accrued = ZERO;
@@ -96,16 +105,27 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   lease.downUnitSeconds = ZERO;
   lease.outageStartDownUnitSeconds = ZERO;
   lease.longDownUnitSeconds = ZERO;
+  lease.rolling = false;
+  lease.term = p.duration;
+  lease.exitEscrow = ZERO;
+  lease.reservedPenalty = reserved;
+  lease.exitCharge = ZERO;
+  lease.unitsReleased = ZERO;
+  lease.unitsFailed = ZERO;
+  lease.topUpPerTopUp = ZERO;
+  lease.topUpRemaining = ZERO;
+  lease.topUpThreshold = ZERO;
+  lease.topUpRevoked = false;
+  lease.topUpCount = 0;
   lease.updatedAt = timestamp;
   lease.save();
 
+  let bond = touchProviderBond(offer.provider, Bytes.fromHexString(offer.paymentToken), timestamp);
+  bond.locked = bond.locked.plus(reserved);
+  saveProviderBond(bond, idOf(event.address), timestamp);
   let provider = touchProvider(offer.provider, timestamp);
   provider.leaseCount += 1;
   provider.pendingLeases += 1;
-  // The contract reserves the offer's penalty from the provider's bond while the lease lives.
-  provider.lockedBond = provider.lockedBond.plus(
-    penaltyOf(idOf(event.address), offer.minProviderBond),
-  );
   provider.save();
   let account = touchAccount(buyerId, timestamp);
   account.leaseCount += 1;
@@ -114,25 +134,25 @@ export function handleLeaseOpened(event: LeaseOpened): void {
   account.save();
   addLeaseCount(offer.gpuModel, offer.region, "Pending", "None", 1, timestamp);
   let spending = touchSpending(buyerId, offer.paymentToken, timestamp);
-  spending.spent = spending.spent.plus(p.deposit);
+  spending.spent = spending.spent.plus(deposit);
   spending.save();
   let token = touchPaymentToken(offer.paymentToken, timestamp);
   token.leaseCount += 1;
-  token.volume = token.volume.plus(p.deposit);
+  token.volume = token.volume.plus(deposit);
   token.save();
-  let market = touchMarket(idOf(event.address), timestamp);
+  market = touchMarket(idOf(event.address), timestamp);
   market.leaseCount += 1;
   market.save();
 
   let d = new StatDelta();
   d.leasesOpened = 1;
   d.gpuSecondsLeased = gpus.times(p.duration);
-  d.volume = p.deposit;
+  d.volume = deposit;
   recordStats(offer.gpuModel, offer.region, offer.paymentToken, d, timestamp);
 
   let row = leaseEvent(event, id, "Opened");
   row.account = p.buyer;
-  row.amount = p.deposit;
+  row.amount = deposit;
   row.duration = p.duration;
   row.save();
 }
@@ -144,6 +164,8 @@ export function handleLeaseActivated(event: LeaseActivated): void {
   lease.status = "Active";
   lease.startTime = event.params.start;
   lease.endTime = event.params.end;
+  // Billing stops at the funded end: the end for a fully prepaid lease, before it for a rolling one.
+  lease.fundedUntil = event.params.start.plus(lease.duration);
   lease.encryptedAccess = event.params.encryptedAccess;
   lease.accessPostedAt = timestamp;
   lease.updatedAt = timestamp;
@@ -194,7 +216,12 @@ export function handleLeaseExtended(event: LeaseExtended): void {
   if (lease == null) return;
   lease.duration = lease.duration.plus(p.addedDuration);
   let end = lease.endTime;
-  if (lease.status == "Active" && end !== null) lease.endTime = end.plus(p.addedDuration);
+  // A rolling lease's top-up moves its funded end only: its end is start + term.
+  if (!lease.rolling && lease.status == "Active" && end !== null) {
+    lease.endTime = end.plus(p.addedDuration);
+  }
+  let funded = lease.fundedUntil;
+  if (funded !== null) lease.fundedUntil = funded.plus(p.addedDuration);
   lease.deposit = lease.deposit.plus(p.topUp);
   lease.topUps = lease.topUps.plus(p.topUp);
   lease.extensionCount += 1;
@@ -232,9 +259,13 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   let wasOpen = lease.outageOpen;
   // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
   // outages added. An outage still open is down up to the end.
+  // A rolling lease is billed up to its funded end only (the unfunded time after it is not served).
+  let billedEnd = p.endTime;
+  let funded = lease.fundedUntil;
+  if (lease.rolling && funded !== null && funded.lt(p.endTime)) billedEnd = funded;
   let served = ZERO;
   let start = lease.startTime;
-  if (wasActive && start !== null && p.endTime.gt(start)) served = p.endTime.minus(start);
+  if (wasActive && start !== null && billedEnd.gt(start)) served = billedEnd.minus(start);
   let openDown = ZERO;
   let since = lease.outageSince;
   if (wasOpen && since !== null && p.endTime.gt(since)) {
@@ -259,8 +290,11 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   lease.endTime = p.endTime;
   lease.closedAt = timestamp;
   lease.accrued = p.accrued;
-  lease.refunded = p.refund;
-  lease.penalty = p.penalty;
+  // Servers failed earlier paid their share already.
+  lease.refunded = lease.refunded.plus(p.refund);
+  lease.penalty = lease.penalty.plus(p.penalty);
+  let reservedLeft = lease.reservedPenalty;
+  lease.reservedPenalty = ZERO;
   lease.outageOpen = false;
   lease.downUnits = ZERO;
   lease.outageSince = null;
@@ -272,23 +306,24 @@ export function handleLeaseEnded(event: LeaseEnded): void {
   lease.save();
 
   let offer = Offer.load(lease.offer);
-  let reserved = ZERO;
   if (offer != null) {
     offer.unitsInUse = offer.unitsInUse.minus(lease.units);
     offer.updatedAt = timestamp;
     offer.save();
-    reserved = penaltyOf(idOf(event.address), offer.minProviderBond);
   }
+  // The reservation left is released; the penalty paid (if any) leaves the bond in the lease's token.
+  let bond = touchProviderBond(lease.provider, Bytes.fromHexString(lease.paymentToken), timestamp);
+  bond.amount = bond.amount.minus(p.penalty);
+  bond.locked = bond.locked.minus(reservedLeft);
+  bond.penaltiesPaid = bond.penaltiesPaid.plus(p.penalty);
+  saveProviderBond(bond, idOf(event.address), timestamp);
   let provider = touchProvider(lease.provider, timestamp);
-  // The reservation made when the lease opened is released; the penalty paid (if any) leaves the bond.
-  provider.lockedBond = provider.lockedBond.minus(reserved);
   provider.gpuSecondsServed = provider.gpuSecondsServed.plus(delivered);
   provider.gpuSecondsDown = provider.gpuSecondsDown.plus(down);
   provider.availabilityBps = availabilityBps(provider.gpuSecondsServed, provider.gpuSecondsDown);
   if (wasOpen) provider.openOutages -= 1;
   if (reason == "OutageUnresolved") provider.outagesUnresolved += 1;
   provider.penaltiesPaid = provider.penaltiesPaid.plus(p.penalty);
-  provider.bond = provider.bond.minus(p.penalty);
   if (reason == "NoShowCancelled") provider.noShows += 1;
   if (reason == "ProviderTerminated") provider.providerTerminations += 1;
   if (wasActive) provider.activeLeases -= 1;

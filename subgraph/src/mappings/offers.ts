@@ -5,6 +5,7 @@ import {
   OfferPausedSet,
   OfferPriceChanged,
   OfferRepairWindowSet,
+  OfferTermsSet,
   OfferUnitsChanged,
 } from "../../generated/GridleaseMarket/GridleaseMarket";
 import { Offer, OfferPriceChange } from "../../generated/schema";
@@ -40,6 +41,11 @@ export function handleOfferCreated(event: OfferCreated): void {
   offer.maxDuration = terms.maxDuration;
   offer.repairWindow = terms.repairWindow;
   offer.minProviderBond = terms.minProviderBond;
+  // OfferTermsSet follows in the same transaction for a reserved offer.
+  offer.prepaidWindow = ZERO;
+  offer.commitment = ZERO;
+  offer.noticePeriod = ZERO;
+  offer.exitFeeBps = ZERO;
   offer.buyerPolicy = terms.buyerPolicy;
   offer.specHash = terms.specHash;
   offer.specURI = terms.specURI;
@@ -101,4 +107,15 @@ export function handleOfferRepairWindowSet(event: OfferRepairWindowSet): void {
   offer.repairWindow = event.params.newWindow;
   offer.save();
   touchProvider(offer.provider, event.block.timestamp).save();
+}
+
+export function handleOfferTermsSet(event: OfferTermsSet): void {
+  let p = event.params;
+  let offer = loadOffer(p.offerId, event.block.timestamp);
+  if (offer == null) return;
+  offer.prepaidWindow = p.prepaidWindow;
+  offer.commitment = p.commitment;
+  offer.noticePeriod = p.noticePeriod;
+  offer.exitFeeBps = p.exitFeeBps;
+  offer.save();
 }

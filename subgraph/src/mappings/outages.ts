@@ -70,6 +70,9 @@ export function handleOutageResolved(event: OutageResolved): void {
   lease.outageDowntime = lease.outageDowntime.plus(p.downtime);
   lease.downUnitSeconds = p.downUnitSeconds;
   lease.endTime = p.end;
+  // The funded end moves with the end (they are the same for a fully prepaid lease).
+  let funded = lease.fundedUntil;
+  if (funded !== null) lease.fundedUntil = funded.plus(p.downtime);
   // New access details replace the old ones, as a rotation does.
   if (accessChanged) {
     lease.encryptedAccess = p.encryptedAccess;

@@ -1,11 +1,16 @@
-// Providers and their bonds, as indexer/src/providers.ts.
+// Providers and their bonds (one ProviderBond per token), as indexer/src/providers.ts.
 import {
   BondDeposited,
   BondWithdrawn,
   ProviderRegistered,
   ProviderUpdated,
 } from "../../generated/GridleaseMarket/GridleaseMarket";
-import { touchMarket, touchProvider } from "../common/entities";
+import {
+  saveProviderBond,
+  touchMarket,
+  touchProvider,
+  touchProviderBond,
+} from "../common/entities";
 import { idOf } from "../common/ids";
 
 export function handleProviderRegistered(event: ProviderRegistered): void {
@@ -24,13 +29,15 @@ export function handleProviderUpdated(event: ProviderUpdated): void {
 }
 
 export function handleBondDeposited(event: BondDeposited): void {
-  let provider = touchProvider(idOf(event.params.provider), event.block.timestamp);
-  provider.bond = event.params.newBond;
-  provider.save();
+  let p = event.params;
+  let bond = touchProviderBond(idOf(p.provider), p.token, event.block.timestamp);
+  bond.amount = p.newBond;
+  saveProviderBond(bond, idOf(event.address), event.block.timestamp);
 }
 
 export function handleBondWithdrawn(event: BondWithdrawn): void {
-  let provider = touchProvider(idOf(event.params.provider), event.block.timestamp);
-  provider.bond = event.params.newBond;
-  provider.save();
+  let p = event.params;
+  let bond = touchProviderBond(idOf(p.provider), p.token, event.block.timestamp);
+  bond.amount = p.newBond;
+  saveProviderBond(bond, idOf(event.address), event.block.timestamp);
 }
