@@ -3,16 +3,26 @@ pragma solidity 0.8.30;
 
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
+import {EndReason, LeaseStatus, OfferParams, ReservedTerms} from "../../../contracts/types/DataTypes.sol";
 
 contract Paused_Adversarial_Test is AdversarialBase {
     uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000;
 
+    uint256 internal constant TERM = 3 days;
+    uint256 internal constant FUNDED = 1 days;
+
     uint256 internal fresh; // a pending lease still inside its activation window
+    uint256 internal rollingOffer; // the default offer with a one-day prepaid window
+    uint256 internal rolling; // an active rolling lease of 3 servers, one day of its 3-day term funded
 
     function setUp() public override {
         super.setUp();
         fresh = _open(buyer2, USD_OFFER, 1, 2 hours);
+        vm.prank(provider);
+        rollingOffer = market.createReservedOffer(_h100Params(), _windowTerms());
+        vm.prank(buyer);
+        rolling = market.openRollingLease(rollingOffer, 3, TERM, FUNDED, type(uint256).max, PUBKEY);
+        _activate(rolling);
         vm.prank(owner);
         market.setPaused(true);
     }
@@ -22,6 +32,9 @@ contract Paused_Adversarial_Test is AdversarialBase {
         MarketState memory before = _captureState();
         vm.expectRevert(Errors.Market_Paused.selector);
         _createOffer(p);
+        vm.expectRevert(Errors.Market_Paused.selector);
+        vm.prank(provider);
+        market.createReservedOffer(p, _windowTerms());
         _assertUnchanged(before);
     }
 
@@ -32,6 +45,9 @@ contract Paused_Adversarial_Test is AdversarialBase {
         vm.expectRevert(Errors.Market_Paused.selector);
         vm.prank(buyer);
         market.openLeaseWithPermit(USD_OFFER, 1, 1 hours, type(uint256).max, PUBKEY, 0, 0, 0, 0, 0);
+        vm.expectRevert(Errors.Market_Paused.selector);
+        vm.prank(buyer);
+        market.openRollingLease(rollingOffer, 1, TERM, FUNDED, type(uint256).max, PUBKEY);
         _assertUnchanged(before);
     }
 
@@ -39,9 +55,9 @@ contract Paused_Adversarial_Test is AdversarialBase {
         vm.startPrank(provider2);
         market.registerProvider("ipfs://p2");
         market.updateProvider("ipfs://p2-v2");
-        market.depositBond(MIN_BOND);
+        market.depositBond(address(usd), MIN_BOND);
         vm.stopPrank();
-        assertEq(market.getProvider(provider2).bond, MIN_BOND, "bonded");
+        assertEq(_bondOf(provider2, address(usd)), MIN_BOND, "bonded");
 
         vm.startPrank(provider);
         market.setOfferPrice(USD_OFFER, 2_000_000);
@@ -75,20 +91,24 @@ contract Paused_Adversarial_Test is AdversarialBase {
         assertEq(usd.balanceOf(buyer) - buyerUsd, _cost(H100_PRICE, 8, 6 hours), "buyer refunded");
 
         uint256 buyer2Usd = usd.balanceOf(buyer2);
-        uint256 buyer2Grid = grid.balanceOf(buyer2);
         vm.prank(provider);
         market.terminateLease(fresh);
-        assertEq(usd.balanceOf(buyer2) - buyer2Usd, _cost(H100_PRICE, 8, 2 hours), "full refund");
-        assertEq(grid.balanceOf(buyer2) - buyer2Grid, PENALTY, "penalty");
+        assertEq(
+            usd.balanceOf(buyer2) - buyer2Usd,
+            _cost(H100_PRICE, 8, 2 hours) + PENALTY,
+            "full refund, penalty"
+        );
     }
 
     function test_WhenCancel_Works() public {
         uint256 buyerUsd = usd.balanceOf(buyer);
-        uint256 buyerGrid = grid.balanceOf(buyer);
         vm.prank(buyer);
         market.cancelLease(PENDING);
-        assertEq(usd.balanceOf(buyer) - buyerUsd, _cost(H100_PRICE, 16, 10 hours), "full refund");
-        assertEq(grid.balanceOf(buyer) - buyerGrid, PENALTY, "penalty");
+        assertEq(
+            usd.balanceOf(buyer) - buyerUsd,
+            _cost(H100_PRICE, 16, 10 hours) + PENALTY,
+            "full refund, penalty"
+        );
         assertEq(uint8(market.getLease(PENDING).endReason), uint8(EndReason.NoShowCancelled), "cancelled");
     }
 
@@ -126,12 +146,18 @@ contract Paused_Adversarial_Test is AdversarialBase {
         vm.prank(provider);
         market.terminateLease(fresh);
         market.closeLease(EXPIRED);
-        uint256 bond = market.getProvider(provider).bond;
-        assertEq(bond, PROVIDER_BOND - 2 * PENALTY, "two penalties paid");
-        uint256 before = grid.balanceOf(provider);
-        vm.prank(provider);
-        market.withdrawBond(bond);
-        assertEq(grid.balanceOf(provider) - before, bond, "bond back");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - 2 * PENALTY, "two penalties paid in USD");
+        // The rolling lease still reserves its penalty; the rest of the USD bond, and the whole GRID bond, are free.
+        assertEq(_lockedOf(provider, address(usd)), PENALTY, "the live lease's reservation");
+        uint256 free = PROVIDER_BOND - 3 * PENALTY;
+        uint256 usdBefore = usd.balanceOf(provider);
+        uint256 gridBefore = grid.balanceOf(provider);
+        vm.startPrank(provider);
+        market.withdrawBond(address(usd), free);
+        market.withdrawBond(address(grid), GRID_BOND);
+        vm.stopPrank();
+        assertEq(usd.balanceOf(provider) - usdBefore, free, "free USD bond back");
+        assertEq(grid.balanceOf(provider) - gridBefore, GRID_BOND, "GRID bond back");
     }
 
     function test_WhenOwnerChangesSettings_Works() public {
@@ -168,7 +194,7 @@ contract Paused_Adversarial_Test is AdversarialBase {
         vm.prank(buyer);
         market.reportOutage(ACTIVE, 1, bytes32("down again"));
         vm.warp(at + REPAIR_WINDOW + 1);
-        uint256 gridBefore = grid.balanceOf(buyer);
+        uint256 bondBefore = _bondOf(provider, address(usd));
         vm.prank(stranger);
         market.endUnresolvedOutage(ACTIVE);
         assertEq(
@@ -176,6 +202,44 @@ contract Paused_Adversarial_Test is AdversarialBase {
             uint8(EndReason.OutageUnresolved),
             "ended unresolved"
         );
-        assertEq(grid.balanceOf(buyer) - gridBefore, PENALTY, "penalty paid while paused");
+        assertEq(bondBefore - _bondOf(provider, address(usd)), PENALTY, "penalty paid while paused");
+    }
+
+    function test_WhenTopUps_Work() public {
+        vm.prank(buyer);
+        market.setTopUpAllowance(rolling, 1_000e6, 5_000e6, 6 hours);
+        vm.warp(NOW + FUNDED - 4 hours); // 4 hours of runway, under the threshold
+        uint256 before = usd.balanceOf(buyer);
+        vm.prank(stranger);
+        market.executeTopUp(rolling, 12 hours);
+        uint256 amount = _cost(H100_PRICE, 24, 12 hours);
+        assertEq(before - usd.balanceOf(buyer), amount, "top-up pulled from the buyer");
+        assertEq(market.getLease(rolling).duration, FUNDED + 12 hours, "funded further");
+        assertEq(market.getTopUpAllowance(rolling).remaining, 5_000e6 - amount, "allowance spent");
+        vm.prank(buyer);
+        market.revokeTopUpAllowance(rolling);
+        assertEq(market.getTopUpAllowance(rolling).perTopUp, 0, "revoked");
+    }
+
+    function test_WhenServerEnds_Work() public {
+        vm.warp(NOW + 1 hours);
+        vm.prank(buyer);
+        market.releaseServers(rolling, 1);
+        vm.prank(provider);
+        market.failServers(rolling, 1);
+        assertEq(market.getLease(rolling).units, 1, "one server left");
+        assertEq(uint8(market.getLease(rolling).status), uint8(LeaseStatus.Active), "the rest runs on");
+    }
+
+    function test_WhenEndUnfunded_Works() public {
+        vm.warp(NOW + FUNDED + market.GRACE_PERIOD() + 1);
+        vm.prank(provider);
+        market.endUnfunded(rolling);
+        assertEq(uint8(market.getLease(rolling).endReason), uint8(EndReason.Unfunded), "ended unfunded");
+    }
+
+    /// @dev A one-day prepaid window, no commitment.
+    function _windowTerms() internal pure returns (ReservedTerms memory t) {
+        t.prepaidWindow = 1 days;
     }
 }

@@ -32,6 +32,11 @@ interface IMarketUnderTest is IGridleaseMarket {
     function MAX_ATTESTATION_REPORT_BYTES() external view returns (uint256);
     function MAX_ATTESTATION_CHAIN_BYTES() external view returns (uint256);
     function ATTESTATION_BLOCK_WINDOW() external view returns (uint256);
+    function STAKE_PENALTY_BPS() external view returns (uint256);
+    function MAX_EXIT_FEE_BPS() external view returns (uint256);
+    function MIN_PREPAID_WINDOW() external view returns (uint256);
+    function GRACE_PERIOD() external view returns (uint256);
+    function PERIPHERY() external view returns (address); // the extension's, read through the market
 
     // Reads
     function getOffer(uint256 offerId) external view returns (Offer memory);
