@@ -74,13 +74,22 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
             vm.prank(payers[i]);
             busd.approve(address(market), type(uint256).max);
         }
+        // Bonds in every token each provider sells in: a lease's penalty is reserved from (and paid out of) the
+        // bond in its own token, at least 10% of its deposit.
+        vm.startPrank(provider);
+        market.depositBond(address(usd), 20_000e6);
+        market.depositBond(address(grid), 10_000e18);
+        market.depositBond(address(busd), 5_000e6);
+        vm.stopPrank();
         vm.startPrank(provider2);
         market.registerProvider("ipfs://provider/osaka");
-        market.depositBond(2_500e18);
+        market.depositBond(address(grid), 2_500e18);
+        market.depositBond(address(usd), 1_000e6);
+        market.depositBond(address(busd), 1_000e6);
         vm.stopPrank();
         vm.startPrank(provider3);
         market.registerProvider("ipfs://provider/johor");
-        market.depositBond(1_000e18);
+        market.depositBond(address(grid), 1_000e18);
         vm.stopPrank();
 
         // Eight offers in the three tokens. Odd prices make every division round; offer 3 is so cheap that short
@@ -152,7 +161,7 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Rule 1. For each token, the market's balance is exactly what it owes: the escrow of every lease
-    /// (claimable earnings included), the unwithdrawn fees and, for GRID, the bonds. The same balance also
+    /// (claimable earnings included), the unwithdrawn fees and the bonds in that token. The same balance also
     /// equals every measured payment in minus every measured payment out.
     /// hardhat-config: invariant.runs = 256
     /// hardhat-config: invariant.depth = 50
@@ -171,13 +180,11 @@ contract MarketInvariantsTest is BaseTest, StdInvariantLite {
                 ghostEscrow += r.deposit - r.refund - r.settled;
             }
             uint256 bonds;
-            if (token == address(grid)) {
-                address[] memory ps = handler.providers();
-                for (uint256 i = 0; i < ps.length; ++i) {
-                    uint256 bond = market.getProvider(ps[i]).bond;
-                    assertEq(bond, store.ghostBond(ps[i]), "bond == bonds in - bonds out - penalties");
-                    bonds += bond;
-                }
+            address[] memory ps = handler.providers();
+            for (uint256 i = 0; i < ps.length; ++i) {
+                uint256 bond = market.bondOf(ps[i], token).amount;
+                assertEq(bond, store.ghostBond(ps[i], token), "bond == bonds in - bonds out - penalties");
+                bonds += bond;
             }
             uint256 credits = _credits(token);
             uint256 balance = IERC20(token).balanceOf(address(market));

@@ -163,7 +163,7 @@ abstract contract MarketHandler is MarketHandlerOutages {
         params.minDuration = bound(durationSeed, 1, 2 hours);
         params.maxDuration = params.minDuration + bound(durationSeed >> 32, 0, 7 days);
         params.repairWindow = bound(durationSeed >> 64, 15 minutes, 2 hours);
-        params.minProviderBond = bound(tokenSeed >> 1, 0, 3_000e18);
+        params.minProviderBond = bound(tokenSeed >> 1, 0, params.paymentToken == grid ? 3_000e18 : 3_000e6);
         params.specHash = keccak256("invariant offer");
         params.specURI = "ipfs://spec/invariant";
         bool expectOk = !_ghostPaused && _ghostAllowed[params.paymentToken];
@@ -301,40 +301,46 @@ abstract contract MarketHandler is MarketHandlerOutages {
         }
     }
 
+    /// @notice Deposits a bond in one of the three tokens (refused for a token the market does not allow now).
     function depositBond(uint256 providerSeed, uint256 amountSeed) external {
         address p = _providers[providerSeed % _providers.length];
-        uint256 amount = bound(amountSeed, 0, 3_000e18);
-        bool expectOk = amount != 0;
-        uint256 before = _bal(grid, p);
+        address token = _tokens()[(providerSeed >> 8) % 3];
+        uint256 amount = bound(amountSeed, 0, token == grid ? 3_000e18 : 3_000e6);
+        bool expectOk = amount != 0 && _ghostAllowed[token];
+        uint256 before = _bal(token, p);
         vm.prank(p);
-        try market.depositBond(amount) {
+        try market.depositBond(token, amount) {
             _outcome("depositBond", expectOk, true, "");
-            uint256 paid = _decrease("depositBond: provider balance rose", before, _bal(grid, p));
+            uint256 paid = _decrease("depositBond: provider balance rose", before, _bal(token, p));
             _expectEq("bond pulled", paid, amount);
-            store.addBondIn(grid, p, paid);
-            _expectEq("bond after deposit", market.getProvider(p).bond, store.ghostBond(p));
+            store.addBondIn(token, p, paid);
+            _expectEq("bond after deposit", market.bondOf(p, token).amount, store.ghostBond(p, token));
         } catch (bytes memory err) {
             _outcome("depositBond", expectOk, false, err);
         }
     }
 
-    /// @notice Mostly withdraws part of what the provider's offers and live leases do not need (so that its
-    /// offers stay leasable); one time in eight more than its free bond, which must be refused.
+    /// @notice Mostly withdraws part of what the provider's offers and live leases in that token do not need (so
+    /// that its offers stay leasable); one time in eight more than its free bond, which must be refused.
     function withdrawBond(uint256 providerSeed, uint256 amountSeed) external {
         address p = _providers[providerSeed % _providers.length];
-        uint256 bond = store.ghostBond(p);
-        uint256 needed = _reserved(p);
+        address token = _tokens()[(providerSeed >> 8) % 3];
+        uint256 bond = store.ghostBond(p, token);
+        uint256 reserved = _reserved(p, token);
+        uint256 needed = reserved;
         uint256 offers = market.offerCount();
         for (uint256 id = 1; id <= offers; ++id) {
             Offer memory o = market.getOffer(id);
-            if (o.provider == p && o.minProviderBond + _penaltyOf(id) > needed)
-                needed = o.minProviderBond + _penaltyOf(id);
+            // Room for one more of the largest leases the handler opens on the offer.
+            uint256 headroom = o.minProviderBond + _penaltyFor(id, _largestDeposit(o));
+            if (o.provider == p && o.paymentToken == token && reserved + headroom > needed)
+                needed = reserved + headroom;
         }
         uint256 amount;
-        if (amountSeed % 8 == 0) amount = bond - _reserved(p) + 1;
+        if (amountSeed % 8 == 0) amount = bond - reserved + 1;
         else if (bond > needed) amount = bound(amountSeed >> 3, 1, bond - needed);
         else return;
-        _withdrawBond(p, amount);
+        _withdrawBond(p, token, amount);
     }
 
     /// @notice Withdraws the fees of a token that has some, usually; one time in eight of any token.
@@ -451,8 +457,10 @@ abstract contract MarketHandler is MarketHandlerOutages {
             }
         }
         for (uint256 i = 0; i < _providers.length; ++i) {
-            uint256 bond = store.ghostBond(_providers[i]);
-            if (bond != 0) _withdrawBond(_providers[i], bond);
+            for (uint256 k = 0; k < 3; ++k) {
+                uint256 bond = store.ghostBond(_providers[i], tokens[k]);
+                if (bond != 0) _withdrawBond(_providers[i], tokens[k], bond);
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ abstract contract MarketHandlerBase is Assertions {
     uint256 internal constant MAX_OFFERS = 12; // the test lists seven; the handler may add five more
     uint256 internal constant MAX_OUTAGE_REPORTS = 12;
     uint256 internal constant REPORT_COOLDOWN = 1 hours;
+    uint256 internal constant STAKE_PENALTY_BPS = 1_000; // the market's: a lease reserves 10% of its deposit
 
     IMarketUnderTest public immutable market;
     MarketStore public immutable store;
@@ -82,9 +83,12 @@ abstract contract MarketHandlerBase is Assertions {
     /// @notice Books the bonds posted before the handler existed and remembers every offer's opening price, so
     /// that price changes stay near it. Called once by the test's setUp; not a fuzzed action.
     function init() external {
+        address[3] memory tokens = _tokens();
         for (uint256 i = 0; i < _providers.length; ++i) {
-            uint256 bond = market.getProvider(_providers[i]).bond;
-            if (bond != 0) store.addBondIn(grid, _providers[i], bond);
+            for (uint256 k = 0; k < 3; ++k) {
+                uint256 bond = market.bondOf(_providers[i], tokens[k]).amount;
+                if (bond != 0) store.addBondIn(tokens[k], _providers[i], bond);
+            }
         }
         uint256 offers = market.offerCount();
         for (uint256 id = 1; id <= offers; ++id) _basePrice[id] = market.getOffer(id).pricePerGpuHour;
@@ -127,14 +131,16 @@ abstract contract MarketHandlerBase is Assertions {
         // One time in ten the price rose above what the buyer accepts: a front-run the lease must refuse.
         uint256 maxPrice = priceSeed % 10 == 0 ? r.price - 1 : type(uint256).max;
         uint256 deposit = _cost(r.price, r.gpus, r.bookedDuration);
+        r.reservedPenalty = _penaltyFor(r.offerId, deposit);
+        uint256 bond = store.ghostBond(r.provider, r.token);
         bool expectOk =
             !_ghostPaused &&
                 _ghostAllowed[r.token] &&
                 !o.paused &&
                 r.units <= available &&
                 r.price <= maxPrice &&
-                store.ghostBond(r.provider) >= o.minProviderBond &&
-                store.ghostBond(r.provider) - _reserved(r.provider) >= _penaltyOf(r.offerId) &&
+                bond >= o.minProviderBond &&
+                bond - _reserved(r.provider, r.token) >= r.reservedPenalty &&
                 deposit != 0 &&
                 deposit <= type(uint104).max &&
                 !_refuses(r.token, r.buyer);
@@ -212,9 +218,7 @@ abstract contract MarketHandlerBase is Assertions {
         uint256 penalty;
         uint256 bondBefore;
         uint256 buyerTokenBefore;
-        uint256 buyerGridBefore;
         uint256 creditTokenBefore;
-        uint256 creditGridBefore;
         bool paused;
     }
 
@@ -348,18 +352,19 @@ abstract contract MarketHandlerBase is Assertions {
         t.fees[k] += fee;
     }
 
-    function _withdrawBond(address p, uint256 amount) internal {
-        uint256 bond = store.ghostBond(p);
-        _expectEq("locked bond = penalties of live leases", market.getProvider(p).lockedBond, _reserved(p));
-        bool expectOk = amount != 0 && amount <= bond - _reserved(p);
+    function _withdrawBond(address p, address token, uint256 amount) internal {
+        uint256 bond = store.ghostBond(p, token);
+        uint256 reserved = _reserved(p, token);
+        _expectEq("locked bond = penalties of live leases", market.bondOf(p, token).locked, reserved);
+        bool expectOk = amount != 0 && amount <= bond - reserved;
         bool paused = _ghostPaused;
-        uint256 before = _bal(grid, p);
+        uint256 before = _bal(token, p);
         vm.prank(p);
-        try market.withdrawBond(amount) {
+        try market.withdrawBond(token, amount) {
             _outcome("withdrawBond", expectOk, true, "");
-            uint256 got = _increase("withdrawBond: provider balance fell", before, _bal(grid, p));
+            uint256 got = _increase("withdrawBond: provider balance fell", before, _bal(token, p));
             _expectEq("bond withdrawn", got, amount);
-            store.addBondOut(grid, p, got);
+            store.addBondOut(token, p, got);
             if (paused && expectOk) store.recordPausedExit(false);
         } catch (bytes memory err) {
             _outcome("withdrawBond", expectOk, false, err);
@@ -394,44 +399,30 @@ abstract contract MarketHandlerBase is Assertions {
         if (r.activatedAt != 0) (e.billed, e.endTime) = _billedAt(r, _now());
         e.refund = r.deposit - _accrual(r, e.billed);
         // Reserved when the lease opened, so always there to pay.
-        if (reason != EndReason.BuyerTerminated && reason != EndReason.Expired)
-            e.penalty = _penaltyOf(r.offerId);
-        e.bondBefore = store.ghostBond(r.provider);
+        if (reason != EndReason.BuyerTerminated && reason != EndReason.Expired) e.penalty = r.reservedPenalty;
+        e.bondBefore = store.ghostBond(r.provider, r.token);
         e.buyerTokenBefore = _bal(r.token, r.buyer);
-        e.buyerGridBefore = _bal(grid, r.buyer);
         e.creditTokenBefore = market.credits(r.token, r.buyer);
-        e.creditGridBefore = market.credits(grid, r.buyer);
         e.paused = _ghostPaused;
     }
 
-    /// @dev Measures and books an end: the refund in the payment token and the penalty in GRID from the bond, each
-    /// paid or, when the token refuses the buyer, credited to it.
+    /// @dev Measures and books an end: the refund and the penalty, both in the lease's token (the penalty from the
+    /// provider's bond in it), each paid or, when the token refuses the buyer, credited to it. The bond tells the
+    /// penalty apart from the refund.
     function _bookEnd(MarketStore.LeaseRecord memory r, EndExpectation memory e) internal {
-        uint256 refund;
-        uint256 penalty;
-        uint256 gridPaid = _increase("end: buyer GRID fell", e.buyerGridBefore, _bal(grid, r.buyer));
-        uint256 gridCredited = market.credits(grid, r.buyer) - e.creditGridBefore;
-        _expectEq("end: GRID never refuses", gridCredited, 0);
-        if (r.token == grid) {
-            _expectEq("end: refund + penalty (GRID)", gridPaid, e.refund + e.penalty);
-            // The split is not observable when both are GRID; the bond tells the penalty.
-            uint256 bondAfter = market.getProvider(r.provider).bond;
-            penalty = e.bondBefore >= bondAfter ? e.bondBefore - bondAfter : 0;
-            refund = gridPaid >= penalty ? gridPaid - penalty : 0;
-            store.addRefunded(grid, refund);
-        } else {
-            uint256 paid = _increase("end: buyer token fell", e.buyerTokenBefore, _bal(r.token, r.buyer));
-            uint256 credited = market.credits(r.token, r.buyer) - e.creditTokenBefore;
-            _expectEq(
-                "end: credited only what the token refused",
-                credited,
-                _refuses(r.token, r.buyer) ? e.refund : 0
-            );
-            refund = paid + credited;
-            penalty = gridPaid;
-            store.addRefunded(r.token, paid);
-            store.addCredited(r.token, credited);
-        }
+        uint256 paid = _increase("end: buyer token fell", e.buyerTokenBefore, _bal(r.token, r.buyer));
+        uint256 credited = market.credits(r.token, r.buyer) - e.creditTokenBefore;
+        _expectEq(
+            "end: credited only what the token refused",
+            credited,
+            _refuses(r.token, r.buyer) ? e.refund + e.penalty : 0
+        );
+        uint256 bondAfter = market.bondOf(r.provider, r.token).amount;
+        uint256 penalty = e.bondBefore >= bondAfter ? e.bondBefore - bondAfter : 0;
+        uint256 refund = paid + credited >= penalty ? paid + credited - penalty : 0;
+        bool refused = credited != 0;
+        if (refused) store.addCredited(r.token, refund);
+        else store.addRefunded(r.token, refund);
         _expectEq("end: refund", refund, e.refund);
         _expectEq("end: penalty", penalty, e.penalty);
         _expectEq(
@@ -446,11 +437,11 @@ abstract contract MarketHandlerBase is Assertions {
         r.refund = refund;
         r.penalty = penalty;
         store.setLease(r.id, r);
-        if (penalty != 0) store.addPenalty(grid, r.provider, penalty, true);
+        if (penalty != 0) store.addPenalty(r.token, r.provider, penalty, !refused);
         _expectEq(
             "end: reservation released",
-            market.getProvider(r.provider).lockedBond,
-            _reserved(r.provider)
+            market.bondOf(r.provider, r.token).locked,
+            _reserved(r.provider, r.token)
         );
     }
 
@@ -563,17 +554,32 @@ abstract contract MarketHandlerBase is Assertions {
         }
     }
 
-    /// @dev The bond the provider's live leases have reserved: one penalty each.
-    function _reserved(address p) internal view returns (uint256 total) {
+    /// @dev The bond in `token` the provider's live leases in that token have reserved: one penalty each.
+    function _reserved(address p, address token) internal view returns (uint256 total) {
         uint256[] memory ids = store.leasesOf(p);
         for (uint256 i = 0; i < ids.length; ++i) {
             MarketStore.LeaseRecord memory r = store.lease(ids[i]);
-            if (!r.ended) total += _penaltyOf(r.offerId);
+            if (!r.ended && r.token == token) total += r.reservedPenalty;
         }
     }
 
+    /// @dev The offer's penalty floor: PENALTY_BPS of its minimum bond.
     function _penaltyOf(uint256 offerId) internal view returns (uint256) {
         return (uint256(market.getOffer(offerId).minProviderBond) * penaltyBps) / BPS;
+    }
+
+    /// @dev The deposit of the largest lease the handler opens on `o`: MAX_UNITS_PER_LEASE servers for the longest
+    /// duration it picks.
+    function _largestDeposit(Offer memory o) internal pure returns (uint256) {
+        uint256 longest = _min(o.maxDuration, uint256(o.minDuration) + MAX_EXTRA_DURATION);
+        return _cost(o.pricePerGpuHour, uint256(o.gpusPerUnit) * MAX_UNITS_PER_LEASE, longest);
+    }
+
+    /// @dev The penalty a lease escrowing `deposit` reserves: STAKE_PENALTY_BPS of it, at least the offer's floor.
+    function _penaltyFor(uint256 offerId, uint256 deposit) internal view returns (uint256) {
+        uint256 scaled = (deposit * STAKE_PENALTY_BPS) / BPS;
+        uint256 floor = _penaltyOf(offerId);
+        return scaled > floor ? scaled : floor;
     }
 
     function _anyClaimable(uint256[] memory ids) internal view returns (bool) {

@@ -119,15 +119,15 @@ abstract contract MarketHandlerOutages is MarketHandlerBase {
 
     function _untouched(MarketStore.LeaseRecord memory r) internal view returns (Untouched memory u) {
         u.unitsInUse = market.getOffer(r.offerId).unitsInUse;
-        u.lockedBond = market.getProvider(r.provider).lockedBond;
-        u.bond = market.getProvider(r.provider).bond;
+        u.lockedBond = market.bondOf(r.provider, r.token).locked;
+        u.bond = market.bondOf(r.provider, r.token).amount;
     }
 
     /// @dev Outages move neither capacity nor bonds.
     function _checkUntouched(MarketStore.LeaseRecord memory r, Untouched memory u) internal {
         _expectEq("outage: units in use unchanged", market.getOffer(r.offerId).unitsInUse, u.unitsInUse);
-        _expectEq("outage: reservation unchanged", market.getProvider(r.provider).lockedBond, u.lockedBond);
-        _expectEq("outage: bond unchanged", market.getProvider(r.provider).bond, u.bond);
+        _expectEq("outage: reservation unchanged", market.bondOf(r.provider, r.token).locked, u.lockedBond);
+        _expectEq("outage: bond unchanged", market.bondOf(r.provider, r.token).amount, u.bond);
     }
 
     /*//////////////////////////////////////////////////////////////

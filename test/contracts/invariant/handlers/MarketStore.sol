@@ -27,7 +27,8 @@ contract MarketStore {
         uint256 endedAt;
         uint256 billedUnitSeconds; // unit-seconds billed at the end: units x served - down (0 if ended pending)
         uint256 refund; // measured: paid back to the buyer in the payment token, or credited to it
-        uint256 penalty; // measured: paid to the buyer from the provider's bond, in GRID, or credited to it
+        uint256 penalty; // measured: paid to the buyer from the provider's bond in its token, or credited to it
+        uint256 reservedPenalty; // what the lease reserves from that bond: max(offer floor, 10% of the deposit)
         uint256 settled; // gross amount released to the provider (fee included), per our claims
         uint256 claimedNet; // measured share of the provider
         uint256 fees; // measured share of the protocol
@@ -52,9 +53,9 @@ contract MarketStore {
         uint256 claimedNet; // paid to providers by claims
         uint256 feesCharged; // fees kept by claims
         uint256 feesWithdrawn; // fees sent to the treasury
-        uint256 bondIn; // GRID only: bonds deposited
-        uint256 bondOut; // GRID only: bonds withdrawn
-        uint256 penalties; // GRID only: penalties paid to buyers from bonds
+        uint256 bondIn; // bonds deposited in this token
+        uint256 bondOut; // bonds withdrawn in this token
+        uint256 penalties; // penalties paid to buyers from bonds in this token
         uint256 credited; // refunds and penalties the token refused, credited to the buyer (still in the market)
         uint256 creditWithdrawn; // credits paid out by withdrawCredit
     }
@@ -67,7 +68,7 @@ contract MarketStore {
     uint256 public leaseCount;
     mapping(address provider => uint256[] leaseIds) private _leasesOf;
     mapping(address token => TokenFlows) private _flows;
-    mapping(address provider => uint256) public ghostBond;
+    mapping(address provider => mapping(address token => uint256)) public ghostBond;
 
     // Outcome counters. Each handler call predicts from the model whether the market must accept it; the
     // market disagreeing either way is counted, as is any amount that differs from the formula.
@@ -157,19 +158,19 @@ contract MarketStore {
 
     function addBondIn(address token, address provider, uint256 amount) external onlyHandler {
         _flows[token].bondIn += amount;
-        ghostBond[provider] += amount;
+        ghostBond[provider][token] += amount;
     }
 
     function addBondOut(address token, address provider, uint256 amount) external onlyHandler {
         _flows[token].bondOut += amount;
-        ghostBond[provider] -= amount;
+        ghostBond[provider][token] -= amount;
     }
 
     /// @notice A penalty left the provider's bond: paid to the buyer (`paid`) or credited to it.
     function addPenalty(address token, address provider, uint256 amount, bool paid) external onlyHandler {
         if (paid) _flows[token].penalties += amount;
         else _flows[token].credited += amount;
-        ghostBond[provider] -= amount;
+        ghostBond[provider][token] -= amount;
     }
 
     function addCredited(address token, uint256 amount) external onlyHandler {
