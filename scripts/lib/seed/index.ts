@@ -50,6 +50,7 @@ import { publishTestClaim, type SeededClaim } from "./attestation.ts";
 import { easDeployment, easDeploymentAt, type EasDeployment } from "@gridlease/sdk/eas";
 import { SeedEas } from "./eas.ts";
 import { trustSummary } from "./trustSummary.ts";
+import { SeedDeals, dealAccountIndexes } from "./deals.ts";
 import { SECOND_ADDRESS_ACCOUNT, SelfDealer } from "./selfDealing.ts";
 import {
   AUDITOR_ACCOUNT,
@@ -62,6 +63,7 @@ import {
 export { DEFAULT_SEED, type SeedAddresses, type SeedOptions } from "./model.ts";
 export type { EndReasonName, LeaseStatusName } from "./model.ts";
 export { formatSummary, type SeedSummary } from "./summary.ts";
+export { DATACENTER_DEAL, DEAL_ACCOUNTS, SINGAPORE_DEAL, type DealsSummary } from "./deals.ts";
 
 /** The well-known Hardhat mnemonic: the seed's extra buyers are its accounts #20 and up. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -129,9 +131,11 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
   ];
   // The auditors are among the buyers' accounts already; the self-dealer's second address is not.
   const extras = [AUDITOR_ACCOUNT, UNLISTED_AUDITOR_ACCOUNT, SECOND_ADDRESS_ACCOUNT].map(actor);
+  const deals = new Map(dealAccountIndexes().map((i) => [i, actor(i).address] as const));
   const senders = [
     ...actors,
     ...extras.filter((e) => !actors.some((a) => a.address === e.address)),
+    ...dealAccountIndexes().map(actor),
   ];
   s.deployer = actors[0].address;
   s.deployerGrid = await s.chain.read({
@@ -169,7 +173,7 @@ async function setUp(s: SeedState, connection: NetworkConnection) {
     };
   });
   const [auditor, unlisted, second] = extras.map((a) => a.address);
-  return { auditor, unlisted, second };
+  return { auditor, unlisted, second, deals };
 }
 
 /** The market's addresses: given, generated, or deployed here with Ignition. */
@@ -241,7 +245,8 @@ export async function seedMarket(
     new Random(seed),
     new BlockBatcher(connection.provider, { trackGas: options.trackGas }),
   );
-  const { auditor, unlisted, second } = await setUp(s, connection);
+  const { auditor, unlisted, second, deals: dealAccounts } = await setUp(s, connection);
+  const deals = new SeedDeals(s, dealAccounts);
   const trust = new SeedTrust(
     s,
     new SeedEas(s, await resolveEas(s)),
@@ -257,6 +262,7 @@ export async function seedMarket(
   try {
     plan(s);
     trust.plan();
+    deals.plan();
     await s.clock.run(s.chain, (day) => s.log(`day ${day}: ${s.leases.length} leases so far`));
     claim = await publishTestClaim(s);
     await trust.finish((await s.chain.latestBlock()).timestamp + 12n);
@@ -266,7 +272,14 @@ export async function seedMarket(
   const latest = await s.chain.latestBlock();
   await verify(s, latest.timestamp);
   const trusted = await trustSummary(s, trust, latest.timestamp);
-  return summary(s, latest.timestamp, Math.round(performance.now() - started), claim, trusted);
+  return summary(
+    s,
+    latest.timestamp,
+    Math.round(performance.now() - started),
+    claim,
+    trusted,
+    deals.summary(),
+  );
 }
 
 /** The attestation contracts: given with the addresses, or the generated ones; they must have code here. */

@@ -28,7 +28,7 @@ import { SLOT, SLOTS_PER_DAY, SLOTS_PER_HOUR } from "./scheduler.ts";
 const ERC20 = { usd: testUSDAbi, grid: gridleaseTokenAbi } as const;
 
 /** Gives `buyer` enough of `token` (TestUSD is minted, GRID comes from the deployer) and the approval. */
-async function fund(s: SeedState, buyer: Buyer, token: TokenKey, needed: bigint) {
+export async function fund(s: SeedState, buyer: Buyer, token: TokenKey, needed: bigint) {
   if (buyer.balance[token] < needed) {
     const floor =
       token === "usd"
@@ -143,7 +143,7 @@ export async function openLease(
 }
 
 /** Bytes standing for connection details sealed to the buyer's key (nonce, ephemeral key, ciphertext, tag). */
-function sealedAccess(s: SeedState): Hex {
+export function sealedAccess(s: SeedState): Hex {
   return toHex(s.rng.bytes(24 + 32 + s.rng.int(96, 160) + 16));
 }
 

@@ -145,6 +145,8 @@ export interface OfferState {
   repairWindow: bigint;
   /** Reserved terms (`createReservedOffer`), if any. */
   terms?: ReservedTerms;
+  /** Leased only by a scripted deal (./deals.ts): random buyers never pick it. */
+  scripted?: boolean;
   allowlist: boolean;
   paused: boolean;
   reserved: boolean;
@@ -224,6 +226,7 @@ export function eligible(offer: OfferState, buyer: Buyer) {
   const p = offer.provider;
   return (
     p.registered &&
+    !offer.scripted &&
     !offer.paused &&
     offer.unitsInUse < offer.totalUnits &&
     p.bond[offer.token] >= offer.minBond &&

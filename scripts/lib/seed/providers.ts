@@ -6,7 +6,7 @@
 import { keccak256, maxUint256, toBytes, zeroAddress, type Address } from "viem";
 import { allowlistPolicyAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
-import { feeOn } from "@gridlease/sdk/pricing";
+import { feeOn, type ReservedTerms } from "@gridlease/sdk/pricing";
 import {
   DAY,
   GRID_USD,
@@ -36,7 +36,8 @@ export const bondIn = (token: TokenKey, grid: number) =>
 /** The payment tokens a provider's listings sell in: it bonds in each of them. */
 const tokensOf = (p: ProviderState) => [...new Set(p.tpl.offers.map((o) => o.token))];
 
-export async function join(s: SeedState, p: ProviderState) {
+/** The provider joins: funds, registers, bonds in each token it sells in, and lists its offers (unless `list` is false). */
+export async function join(s: SeedState, p: ProviderState, list = true) {
   const { tpl } = p;
   for (const token of tokensOf(p)) p.targetBond[token] = bondIn(token, tpl.bondGrid);
   // GRID for gas-free bookkeeping of the GRID bond, with some to spare for top-ups after penalties.
@@ -75,7 +76,7 @@ export async function join(s: SeedState, p: ProviderState) {
       true,
     );
   }
-  for (const offerTpl of tpl.offers) await createOffer(s, p, offerTpl);
+  if (list) for (const offerTpl of tpl.offers) await createOffer(s, p, offerTpl);
 }
 
 /**
@@ -193,6 +194,10 @@ export interface OfferOverrides {
   minBond?: bigint;
   /** A buyer policy other than the AllowlistPolicy, with the buyers the model lets lease (./model.ts `eligible`). */
   policy?: { address: Address; admits: Set<Address> };
+  /** Reserved terms: the offer is listed with `createReservedOffer` (./deals.ts). */
+  terms?: ReservedTerms;
+  /** Leased only by a scripted deal (./deals.ts), never by the random buyers. */
+  scripted?: boolean;
 }
 
 /** Lists an offer from a template (with any overrides) and adds it to the model. */
@@ -258,12 +263,10 @@ export async function createOffer(
     specHash: keccak256(toBytes(spec)),
     specURI: dataUri(spec),
   };
-  await s.market(
-    p.address,
-    "createOffer",
-    [params],
-    350_000n + 60n * BigInt(params.specURI.length),
-  );
+  const gas = 350_000n + 60n * BigInt(params.specURI.length);
+  if (overrides.terms)
+    await s.market(p.address, "createReservedOffer", [params, overrides.terms], gas + 60_000n);
+  else await s.market(p.address, "createOffer", [params], gas);
   const offer: OfferState = {
     id: BigInt(s.offers.length + 1),
     tpl,
@@ -278,6 +281,8 @@ export async function createOffer(
     maxDuration,
     minBond,
     repairWindow,
+    ...(overrides.terms ? { terms: overrides.terms } : {}),
+    ...(overrides.scripted ? { scripted: true } : {}),
     allowlist: !!tpl.allowlist,
     paused: false,
     reserved,

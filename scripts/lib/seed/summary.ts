@@ -5,6 +5,11 @@ import type { TokenKey } from "./catalog.ts";
 import type { GasReport } from "../block-batcher.ts";
 import type { SeededClaim } from "./attestation.ts";
 import { formatTrust, type TrustSummary } from "./trustSummary.ts";
+import { DEAL_ACCOUNTS, formatDeals, type DealsSummary } from "./deals.ts";
+import { PROVIDERS } from "./catalog.ts";
+
+/** The market's own providers (accounts #1 on); the deals' providers come after the buyers. */
+const MARKET_PROVIDERS = PROVIDERS.length;
 import {
   accrued,
   statusOf,
@@ -56,6 +61,8 @@ export interface SeedSummary {
   testPkiClaims: SeededClaim[];
   /** Audits, reviews, the vetted-buyer offer, scores and the self-dealer, on EAS (./trustSummary.ts). */
   trust?: TrustSummary;
+  /** The three deals of issue #12: the datacenter, the pooled network, Singapore (./deals.ts). */
+  deals?: DealsSummary;
   actors: {
     deployer: Address;
     treasury: Address;
@@ -72,6 +79,7 @@ export function summary(
   elapsedMs: number,
   claim?: SeededClaim,
   trust?: TrustSummary,
+  deals?: DealsSummary,
 ): SeedSummary {
   const byStatus: Record<LeaseStatusName, number> = {
     pending: 0,
@@ -147,6 +155,7 @@ export function summary(
     volume: { ...s.volume, gpuHours: Number(gpuSeconds / 3600n) },
     testPkiClaims: claim ? [claim] : [],
     ...(trust ? { trust } : {}),
+    ...(deals ? { deals } : {}),
     actors: {
       deployer: s.deployer,
       treasury: s.treasury,
@@ -191,7 +200,8 @@ export function formatSummary(s: SeedSummary): string {
       (c) => `    offer #${c.offerId} (${c.gpuModel}, ${c.provider}, ${c.region}) published it`,
     ),
     ...(s.trust ? formatTrust(s.trust) : []),
-    `  accounts: providers are Hardhat accounts #1-#${s.actors.providers.length}, buyers #${s.actors.providers.length + 1}-#${s.actors.providers.length + s.actors.buyers.length} of the default mnemonic; #17 is also the published auditor, #18 an unlisted one`,
+    ...(s.deals ? formatDeals(s.deals) : []),
+    `  accounts: providers are Hardhat accounts #1-#${MARKET_PROVIDERS}, buyers #${MARKET_PROVIDERS + 1}-#${MARKET_PROVIDERS + s.actors.buyers.length} of the default mnemonic; #17 is also the published auditor, #18 an unlisted one; the deals' providers, buyers and keeper are #${DEAL_ACCOUNTS.datacenter}-#${DEAL_ACCOUNTS.pool.at(-1)}`,
   ];
   return lines.join("\n");
 }
