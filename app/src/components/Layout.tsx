@@ -1,6 +1,10 @@
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
+import { useAccount } from "wagmi";
 import { Link, useNavigationPending, useRouter } from "../lib/router.tsx";
 import { ChainSwitcher, WalletMenu } from "./Wallet.tsx";
+
+// The bell and its reads load after the first page, in their own chunk (the first page's JS budget).
+const NotificationBell = lazy(() => import("./Notifications.tsx"));
 
 const NAV: [string, string, (p: string) => boolean][] = [
   ["/", "Market", (p) => p === "/" || p === "/market" || p.startsWith("/offers")],
@@ -16,6 +20,7 @@ const NAV: [string, string, (p: string) => boolean][] = [
 export function Layout({ children }: { children: ReactNode }) {
   const { pathname } = useRouter();
   const pending = useNavigationPending();
+  const { isConnected } = useAccount();
   return (
     <>
       {pending && (
@@ -41,6 +46,11 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          {isConnected && (
+            <Suspense fallback={null}>
+              <NotificationBell />
+            </Suspense>
+          )}
           <ChainSwitcher />
           <WalletMenu />
         </div>

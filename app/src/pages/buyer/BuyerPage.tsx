@@ -1,9 +1,9 @@
-import { memo, useCallback, useMemo } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { BOND_TOKEN_DISPLAY, endReasonText, gpuModelLabel } from "@gridlease/sdk";
+import type { Address } from "viem";
+import { endReasonText, gpuModelLabel } from "@gridlease/sdk";
 import { useGridlease } from "../../hooks/useGridlease.ts";
 import { useChainNow } from "../../hooks/useChainNow.ts";
-import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { CONTRACT_READ_KEY } from "../../hooks/useContractRead.ts";
 import { Link } from "../../lib/router.tsx";
@@ -56,8 +56,13 @@ function BuyerDashboard() {
     [list.data],
   );
   const credits = useCredits(buyer, tokens);
-  const config = useMarketConfig();
   const accessKey = useAccessKey();
+  // What the last early exit charged, kept here: a lease that ended leaves the live list with its card.
+  const [lastExit, setLastExit] = useState<{ leaseId: bigint; charged: bigint }>();
+  const onExitCharged = useCallback(
+    (leaseId: bigint, charged: bigint) => setLastExit({ leaseId, charged }),
+    [],
+  );
   const reviews = useBuyerReviews(buyer);
   // null: the lease has no review yet; undefined: reviews are not known (loading, or the indexer failed).
   const reviewOf = (leaseId: bigint) =>
@@ -87,6 +92,13 @@ function BuyerDashboard() {
       </div>
 
       <CreditsPanel credits={credits.data ?? []} onChanged={onChanged} />
+      {lastExit && (
+        <ExitReceipt
+          leaseId={lastExit.leaseId}
+          charged={lastExit.charged}
+          token={list.data.find((l) => l.leaseId === lastExit.leaseId)?.paymentToken}
+        />
+      )}
 
       <h2>Live leases</h2>
       {liveIds.length === 0 ? (
@@ -107,9 +119,9 @@ function BuyerDashboard() {
               offer={offer}
               row={liveRows.get(String(lease.leaseId))}
               now={now}
-              penaltyBps={config.data?.penaltyBps}
               accessKey={accessKey}
               onChanged={onChanged}
+              onExitCharged={onExitCharged}
               review={reviewOf(lease.leaseId)}
             />
           ))}
@@ -123,6 +135,17 @@ function BuyerDashboard() {
         <HistoryTable rows={ended} reviews={reviews.data} />
       )}
     </>
+  );
+}
+
+/** What a confirmed release or early end of a lease charged, read from its receipt. */
+function ExitReceipt(p: { leaseId: bigint; charged: bigint; token: Address | undefined }) {
+  const token = useTokenInfo(p.token).data;
+  return (
+    <p className="callout" role="status" data-testid="exit-receipt">
+      Lease #{String(p.leaseId)}: the exit was charged{" "}
+      <strong>{p.charged > 0n ? amountText(p.charged, token) : "nothing"}</strong>.
+    </p>
   );
 }
 
@@ -193,9 +216,7 @@ function HistoryRow({
       <td>{endReasonText(row.endReason)}</td>
       <td className="num">{amountText(row.deposit, token)}</td>
       <td className="num">{amountText(row.refunded, token)}</td>
-      <td className="num">
-        {row.penalty > 0n ? amountText(row.penalty, BOND_TOKEN_DISPLAY) : "—"}
-      </td>
+      <td className="num">{row.penalty > 0n ? amountText(row.penalty, token) : "—"}</td>
       <td>
         {row.startTime !== null ? (
           <ReviewPanel leaseId={row.leaseId} provider={row.provider} review={review} />

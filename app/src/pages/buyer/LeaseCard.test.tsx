@@ -20,6 +20,28 @@ vi.mock("../../hooks/useToken.ts", () => ({
   useTokenBalance: () => ({ data: undefined }),
 }));
 
+/** What each market view answers in these tests, by function name (the chain is not running). */
+const reads: Record<string, (args: readonly unknown[]) => unknown> = {};
+vi.mock("../../hooks/useContractRead.ts", () => ({
+  CONTRACT_READ_KEY: "contract-read",
+  useMarketRead: (p: { functionName: string; args?: readonly unknown[]; enabled?: boolean }) => ({
+    data: p.enabled === false ? undefined : reads[p.functionName]?.(p.args ?? []),
+  }),
+}));
+const plainTerms = {
+  rolling: false,
+  committed: false,
+  term: 10n * 3600n,
+  fundedUntil: 0n,
+  graceEnds: 0n,
+  commitmentEnds: 0n,
+  exitEscrow: 0n,
+  exitChargeNow: 0n,
+  penalty: 100_000_000n,
+  frozen: 0n,
+};
+reads.getLeaseTerms = () => plainTerms;
+
 const { LeaseCard } = await import("./LeaseCard.tsx");
 const { RouterProvider } = await import("../../lib/router.tsx");
 
@@ -72,9 +94,9 @@ describe("LeaseCard", () => {
           lease={lease({})}
           offer={offer}
           now={NOW}
-          penaltyBps={1000n}
           accessKey={() => Promise.reject()}
           onChanged={() => {}}
+          onExitCharged={() => {}}
         />,
       ),
     );
@@ -103,6 +125,7 @@ describe("LeaseCard", () => {
           now={NOW}
           accessKey={() => Promise.reject()}
           onChanged={() => {}}
+          onExitCharged={() => {}}
         />,
       ),
     );
@@ -117,23 +140,23 @@ describe("LeaseCard", () => {
     expect(screen.getByRole("alert").textContent).toMatch(/add at most 3 days 18 hours/);
   });
 
-  it("offers a full refund plus the penalty once the activation deadline is missed", () => {
+  it("offers a full refund plus the lease's own penalty (in its token) once the activation deadline is missed", () => {
     render(
       wrap(
         <LeaseCard
           lease={lease({ status: 1, start: 0n, end: 0n, activationDeadline: NOW - 10n })}
           offer={offer}
           now={NOW}
-          penaltyBps={1000n}
           accessKey={() => Promise.reject()}
           onChanged={() => {}}
+          onExitCharged={() => {}}
         />,
       ),
     );
     const card = screen.getByRole("article", { name: "Lease #7" });
     expect(within(card).getByText("Activation overdue")).toBeDefined();
     expect(
-      within(card).getByText(/full deposit of \$160.00 back, plus a penalty of 100 GRID/),
+      within(card).getByText(/full deposit of \$160.00 back, plus a penalty of \$100.00/),
     ).toBeDefined();
     expect(within(card).getByRole("button", { name: "Cancel lease" })).toBeDefined();
     expect(within(card).queryByRole("button", { name: "Terminate" })).toBeNull();

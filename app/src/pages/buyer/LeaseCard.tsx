@@ -1,7 +1,6 @@
 import { useId, useState } from "react";
 import type { Address } from "viem";
 import {
-  BOND_TOKEN_DISPLAY,
   cancelLease,
   closeLease,
   decodeGpuModel,
@@ -10,12 +9,12 @@ import {
   gpuModelLabel,
   leaseStateAt,
   leaseStatusShortLabel,
-  penalty,
   regionLabel,
   terminateLease,
   type AccessKeyPair,
   type OfferRecord,
 } from "@gridlease/sdk";
+import { useMarketRead } from "../../hooks/useContractRead.ts";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
 import { useTxFlow, type TxStepDef } from "../../hooks/useTxFlow.ts";
@@ -29,6 +28,7 @@ import { ExtendForm } from "./ExtendForm.tsx";
 import { AccessPanel } from "./AccessPanel.tsx";
 import { OutageReportForm, OutageStatus } from "./OutagePanel.tsx";
 import { ReviewPanel } from "./ReviewPanel.tsx";
+import { ReservedPanel } from "./ReservedPanel.tsx";
 import type { IndexedReview } from "../../lib/eas.ts";
 
 type Panel = "none" | "extend" | "terminate" | "outage";
@@ -39,18 +39,19 @@ export function LeaseCard({
   offer,
   row,
   now,
-  penaltyBps,
   accessKey,
   onChanged,
+  onExitCharged,
   review,
 }: {
   lease: LiveLeaseView;
   offer: OfferRecord;
   row?: BuyerLeaseRow;
   now: bigint;
-  penaltyBps?: bigint;
   accessKey: () => Promise<AccessKeyPair>;
   onChanged: () => void;
+  /** Told what a confirmed release or early end charged under the commitment. */
+  onExitCharged: (leaseId: bigint, charged: bigint) => void;
   /** The lease's review (null: none yet; undefined: not known). */
   review?: IndexedReview | null;
 }) {
@@ -67,10 +68,16 @@ export function LeaseCard({
   const model = row?.gpuModel ?? decodeGpuModel(offer.gpuModel);
   const region = row?.region ?? decodeRegion(offer.region);
   const fmt = (v: bigint) => amountText(v, token);
-  // The penalty the lease reserved from the provider's bond: paid to the buyer on a no-show or an unrepaired outage.
-  const bondPenalty =
-    penaltyBps !== undefined ? penalty(offer.minProviderBond, penaltyBps) : undefined;
-  const penaltyText = bondPenalty !== undefined ? amountText(bondPenalty, BOND_TOKEN_DISPLAY) : "…";
+  // The lease's reserved-capacity state (read for every lease: it also holds the penalty the lease reserved from the
+  // provider's bond in the lease's token, paid to the buyer on a no-show or an unrepaired outage).
+  const leaseTerms = useMarketRead({
+    functionName: "getLeaseTerms",
+    args: [id],
+    refetchInterval: 15_000,
+  }).data;
+  const penaltyText = leaseTerms ? fmt(leaseTerms.penalty) : "…";
+  // Under a commitment, ending is priced: the reserved panel's "End lease" shows the exit charge before the click.
+  const committedNow = leaseTerms !== undefined && leaseTerms.commitmentEnds > now;
   const canReport =
     state.status === "Active" && !state.unresolvedExitOpen && state.downUnits < lease.units;
   const errorContext = { token };
@@ -166,7 +173,7 @@ export function LeaseCard({
             Extend
           </button>
         )}
-        {state.status === "Active" && (
+        {state.status === "Active" && !committedNow && (
           <button
             type="button"
             className="button secondary"
@@ -264,6 +271,19 @@ export function LeaseCard({
             </button>
           </div>
         </div>
+      )}
+
+      {state.status === "Active" && (
+        <ReservedPanel
+          market={market}
+          leaseId={id}
+          units={lease.units}
+          now={now}
+          token={token}
+          busy={flow.busy}
+          onRun={runTx}
+          onExitCharged={onExitCharged}
+        />
       )}
 
       <TxProgress flow={flow} title={`Progress for lease #${id}`} />

@@ -32,6 +32,27 @@ vi.mock("../../hooks/useToken.ts", () => ({
   useTokenInfo: () => ({ data: { symbol: "tUSD", decimals: 6, isUsd: true } }),
   useTokenBalance: () => ({ data: undefined }),
 }));
+// The lease's penalty comes from getLeaseTerms (in the lease's token); no other market view is needed here.
+vi.mock("../../hooks/useContractRead.ts", () => ({
+  CONTRACT_READ_KEY: "contract-read",
+  useMarketRead: (p: { functionName: string }) => ({
+    data:
+      p.functionName === "getLeaseTerms"
+        ? {
+            rolling: false,
+            committed: false,
+            term: 0n,
+            fundedUntil: 0n,
+            graceEnds: 0n,
+            commitmentEnds: 0n,
+            exitEscrow: 0n,
+            exitChargeNow: 0n,
+            penalty: 100_000_000n,
+            frozen: 0n,
+          }
+        : undefined,
+  }),
+}));
 vi.mock("@gridlease/sdk", async (importOriginal) => {
   const sdk = await importOriginal<typeof Sdk>();
   const sent = () => ({
@@ -116,9 +137,9 @@ function renderCard(l: ReturnType<typeof lease>) {
           lease={l}
           offer={offer}
           now={NOW}
-          penaltyBps={1000n}
           accessKey={() => Promise.reject()}
           onChanged={() => {}}
+          onExitCharged={() => {}}
         />
       </RouterProvider>
     </QueryClientProvider>
@@ -195,7 +216,7 @@ describe("LeaseCard outages", () => {
     );
     expect(within(card).getByText("Repair deadline passed")).toBeDefined();
     expect(within(card).getByText(/did not repair in time/).textContent).toMatch(
-      /penalty of 100 GRID/,
+      /penalty of \$100.00/,
     );
     expect(within(card).queryByRole("button", { name: "Report more servers down" })).toBeNull();
     await userEvent.click(

@@ -1,7 +1,16 @@
 /** The buyer dashboard's reads: the buyer's leases from the indexer, the live ones from the chain. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { Address } from "viem";
-import { credits, getOffer, listLeases, type IndexedLease, type OfferRecord } from "@gridlease/sdk";
+import type { Address, Hex } from "viem";
+import { getContractEvents } from "viem/actions";
+import {
+  credits,
+  getOffer,
+  gridleaseDeployment,
+  gridleaseMarketAbi,
+  listLeases,
+  type IndexedLease,
+  type OfferRecord,
+} from "@gridlease/sdk";
 import { indexer } from "../../lib/indexer.ts";
 import { listReviews, type IndexedReview } from "../../lib/eas.ts";
 import { readLiveLease, type LiveLeaseView } from "../../lib/liveLease.ts";
@@ -88,5 +97,50 @@ export function useBuyerReviews(buyer: Address) {
       new Map(
         (await listReviews(indexer, { buyer }, { signal })).map((r) => [r.leaseId.toString(), r]),
       ),
+  });
+}
+
+/** One executed top-up of a lease, from its `TopUpExecuted` event. */
+export interface TopUpRow {
+  transactionHash: Hex;
+  executor: Address;
+  addedDuration: bigint;
+  amount: bigint;
+  fundedUntil: bigint;
+  remaining: bigint;
+  /** The block's time (unix seconds), when the node gave it. */
+  timestamp?: bigint;
+}
+
+/**
+ * A lease's executed top-ups, oldest first, read from the chain's logs (from the market's deployment block): the
+ * buyer's card and its notifications need them for one lease, which the chain answers without the indexer.
+ */
+export function useTopUps(leaseId: bigint) {
+  const client = useReadClient();
+  const { addresses, chainId } = useGridlease();
+  const market = addresses?.market;
+  return useQuery({
+    queryKey: ["lease-top-ups", chainId, String(leaseId)],
+    enabled: !!client && !!market,
+    refetchInterval: 15_000,
+    queryFn: async (): Promise<TopUpRow[]> => {
+      const logs = await getContractEvents(client!, {
+        address: market!,
+        abi: gridleaseMarketAbi,
+        eventName: "TopUpExecuted",
+        args: { leaseId },
+        fromBlock: BigInt(gridleaseDeployment(chainId).contracts.GridleaseMarket?.startBlock ?? 0),
+      });
+      return logs.map((l) => ({
+        transactionHash: l.transactionHash,
+        executor: l.args.executor!,
+        addedDuration: l.args.addedDuration!,
+        amount: l.args.amount!,
+        fundedUntil: l.args.fundedUntil!,
+        remaining: l.args.remaining!,
+        timestamp: l.blockTimestamp ?? undefined,
+      }));
+    },
   });
 }

@@ -24,10 +24,10 @@ import {
 
 /** The new-offer form: hardware, terms and an optional allowlist, validated field by field before anything is sent. */
 export function CreateOfferForm({
-  bond,
+  bonds,
   onCreated,
 }: {
-  bond: bigint;
+  bonds: Partial<Record<"usd" | "grid", bigint>>;
   onCreated: (offerId?: bigint) => void;
 }) {
   const { addresses } = useGridlease();
@@ -58,7 +58,7 @@ export function CreateOfferForm({
       maxGpusPerUnit: 64n,
       maxLeaseDuration: 3n * 365n * 86400n,
     },
-    bond,
+    bonds,
   };
   const result = buildOffer(form, ctx);
   const repairBounds = { ...DEFAULT_REPAIR_BOUNDS, ...config.data?.limits };
@@ -234,9 +234,9 @@ export function CreateOfferForm({
             )}
           </Field>
           <Field
-            label="Min provider bond (GRID)"
+            label={`Min provider bond (${tokenDisplay?.symbol ?? "…"})`}
             error={err("minBond")}
-            hint={`Your bond: ${amountText(bond, { symbol: "GRID", decimals: 18 })}`}
+            hint={`In the offer's payment token. Your bond in it: ${amountText(bonds[form.paymentToken === "usd" ? "usd" : "grid"] ?? 0n, tokenDisplay)}`}
           >
             {(p) => (
               <input {...p} inputMode="decimal" value={form.minBond} onChange={set("minBond")} />

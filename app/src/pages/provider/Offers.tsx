@@ -23,7 +23,13 @@ import { CreateOfferForm } from "./CreateOfferForm.tsx";
 import { checkRepairWindow, parseAmount, parseWhole } from "./logic.ts";
 
 /** The provider's offers from the chain, with the new-offer form and an editor per offer. */
-export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: () => void }) {
+export function OffersSection({
+  bonds,
+  onChanged,
+}: {
+  bonds: Partial<Record<"usd" | "grid", bigint>>;
+  onChanged: () => void;
+}) {
   const { indexed, live } = useLiveOffers();
   const [editing, setEditing] = useState<bigint>();
   const [creating, setCreating] = useState(false);
@@ -44,7 +50,7 @@ export function OffersSection({ bond, onChanged }: { bond: bigint; onChanged: ()
       </div>
       {creating && (
         <CreateOfferForm
-          bond={bond}
+          bonds={bonds}
           onCreated={() => {
             onChanged();
           }}

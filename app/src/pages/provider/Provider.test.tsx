@@ -128,7 +128,9 @@ describe("ActivateCard", () => {
 
 describe("CreateOfferForm", () => {
   it("shows each error next to its field and sends nothing until the form is valid", async () => {
-    render(wrap(<CreateOfferForm bond={10n ** 21n} onCreated={() => {}} />));
+    render(
+      wrap(<CreateOfferForm bonds={{ usd: 10n ** 9n, grid: 10n ** 21n }} onCreated={() => {}} />),
+    );
     const create = screen.getByRole("button", { name: "Create offer" });
     await userEvent.clear(screen.getByLabelText("Max duration (hours)"));
     await userEvent.type(screen.getByLabelText("Max duration (hours)"), "0.5");

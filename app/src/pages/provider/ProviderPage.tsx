@@ -2,7 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { CONTRACT_READ_KEY } from "../../hooks/useContractRead.ts";
 import { WalletGate } from "../../components/WalletGate.tsx";
 import { ErrorState, Loading } from "../../components/States.tsx";
-import { useProviderRecord } from "./data.ts";
+import { useGridlease } from "../../hooks/useGridlease.ts";
+import { useProviderBonds, useProviderRecord } from "./data.ts";
 import { ProfileSection } from "./ProfileSection.tsx";
 import { BondSection } from "./BondSection.tsx";
 import { OffersSection } from "./Offers.tsx";
@@ -30,6 +31,7 @@ export default function ProviderPage(_: { params: Record<string, string> }) {
 
 function ProviderDashboard() {
   const record = useProviderRecord();
+  const bonds = useProviderBonds(useGridlease().account).data;
   const queryClient = useQueryClient();
   const refreshAll = () => {
     for (const key of [
@@ -53,10 +55,13 @@ function ProviderDashboard() {
       <ProfileSection registered={registered} onChanged={refreshAll} />
       {registered && (
         <>
-          <BondSection record={record.data} onChanged={refreshAll} />
+          <BondSection onChanged={refreshAll} />
           <PendingLeasesSection onChanged={refreshAll} />
           <RunningLeasesSection onChanged={refreshAll} />
-          <OffersSection bond={record.data.bond} onChanged={refreshAll} />
+          <OffersSection
+            bonds={{ grid: bonds?.grid?.amount, usd: bonds?.usd?.amount }}
+            onChanged={refreshAll}
+          />
           <EarningsSection onChanged={refreshAll} />
         </>
       )}

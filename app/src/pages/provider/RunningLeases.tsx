@@ -1,7 +1,7 @@
 import { closeLease, gpuModelLabel, leaseStateAt } from "@gridlease/sdk";
 import { useGridlease, useSigner } from "../../hooks/useGridlease.ts";
 import { useTokenInfo } from "../../hooks/useToken.ts";
-import { useTxFlow } from "../../hooks/useTxFlow.ts";
+import { useTxFlow, type TxStepDef } from "../../hooks/useTxFlow.ts";
 import { useChainNow } from "../../hooks/useChainNow.ts";
 import { formatCountdown } from "../../lib/chainClock.ts";
 import { Link } from "../../lib/router.tsx";
@@ -10,6 +10,7 @@ import { TxProgress } from "../../components/TxProgress.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import type { LiveLeaseView } from "../../lib/liveLease.ts";
 import { useLiveLeases } from "./data.ts";
+import { LeaseEnds } from "./LeaseEnds.tsx";
 
 /** Running and expired (not yet closed) leases: time left, accrued, and closing expired ones to free their servers. */
 export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
@@ -31,6 +32,11 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
         run: () => closeLease(signer, { market: addresses!.market, leaseId }),
       })),
     );
+    void live.refetch();
+    onChanged();
+  };
+  const runEnds = async (steps: TxStepDef[]) => {
+    await flow.run(steps);
     void live.refetch();
     onChanged();
   };
@@ -88,13 +94,14 @@ export function RunningLeasesSection({ onChanged }: { onChanged: () => void }) {
                   now={now}
                   busy={flow.busy}
                   onClose={() => void close([l.leaseId])}
+                  onRun={(steps) => void runEnds(steps)}
                 />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <TxProgress flow={flow} title="Closing leases" />
+      <TxProgress flow={flow} title="Lease transactions" />
     </section>
   );
 }
@@ -105,12 +112,14 @@ function RunningRow({
   now,
   busy,
   onClose,
+  onRun,
 }: {
   lease: LiveLeaseView;
   model: string;
   now: bigint;
   busy: boolean;
   onClose: () => void;
+  onRun: (steps: TxStepDef[]) => void;
 }) {
   const token = useTokenInfo(lease.paymentToken).data;
   const state = leaseStateAt(lease, now);
@@ -146,6 +155,16 @@ function RunningRow({
           >
             Close lease #{id}
           </button>
+        )}
+        {/* On-chain Active: a rolling lease past its funded end is still active until it is ended as Unfunded. */}
+        {Number(lease.status) === 2 && (
+          <LeaseEnds
+            leaseId={lease.leaseId}
+            units={lease.units}
+            now={now}
+            busy={busy}
+            onRun={onRun}
+          />
         )}
       </td>
     </tr>

@@ -1,10 +1,12 @@
 /** Indexer queries and on-chain reads of the provider dashboard. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address } from "viem";
+import { readContract } from "viem/actions";
 import {
   getIndexedAddress,
   getIndexedProvider,
   getOffer,
+  gridleaseMarketAbi,
   listLeases,
   listOffers,
   type IndexedLease,
@@ -13,18 +15,62 @@ import {
 import { indexer } from "../../lib/indexer.ts";
 import { readLiveLease } from "../../lib/liveLease.ts";
 import { useGridlease, useReadClient } from "../../hooks/useGridlease.ts";
-import { useMarketRead } from "../../hooks/useContractRead.ts";
+import { CONTRACT_READ_KEY, useMarketRead } from "../../hooks/useContractRead.ts";
 
 /** A lease of the provider's offers as the indexer lists it (the SDK's row). */
 export type IndexedProviderLease = IndexedLease;
 
-/** The connected provider's on-chain record: registration, bond and the part of it live leases reserve. */
+/** The connected provider's on-chain record: whether it is registered (bonds are per token: `useProviderBonds`). */
 export function useProviderRecord() {
   const { account } = useGridlease();
   return useMarketRead({
     functionName: "getProvider",
     args: [account ?? zeroAddress],
     enabled: !!account,
+  });
+}
+
+/** A bond in one payment token: what is deposited, and the part live leases reserve. */
+export interface TokenBond {
+  token: Address;
+  amount: bigint;
+  locked: bigint;
+}
+
+/** The payment tokens of this chain a provider may bond in, keyed as the offer form names them. */
+export function useBondTokens(): Partial<Record<"usd" | "grid", Address>> {
+  const { addresses } = useGridlease();
+  return { grid: addresses?.grid, ...(addresses?.usd ? { usd: addresses.usd } : {}) };
+}
+
+/** The provider's bond in each payment token of the chain (`bondOf`), keyed "grid" and "usd". */
+export function useProviderBonds(provider: Address | undefined) {
+  const client = useReadClient();
+  const { addresses, chainId } = useGridlease();
+  const tokens = useBondTokens();
+  return useQuery({
+    queryKey: [CONTRACT_READ_KEY, chainId, "provider-bonds", provider?.toLowerCase()],
+    enabled: !!client && !!addresses && !!provider,
+    refetchInterval: 15_000,
+    queryFn: async (): Promise<Partial<Record<"usd" | "grid", TokenBond>>> => {
+      const entries = await Promise.all(
+        Object.entries(tokens)
+          .flatMap(([key, token]) => (token ? [[key, token] as const] : []))
+          .map(async ([key, token]) => {
+            const bond = await readContract(client!, {
+              address: addresses!.market,
+              abi: gridleaseMarketAbi,
+              functionName: "bondOf",
+              args: [provider!, token],
+            });
+            return [
+              key,
+              { token, amount: BigInt(bond.amount), locked: BigInt(bond.locked) },
+            ] as const;
+          }),
+      );
+      return Object.fromEntries(entries);
+    },
   });
 }
 

@@ -29,7 +29,7 @@ const ctx: OfferContext = {
   },
   policy: POLICY,
   limits: { maxUnits: 1000n, maxGpusPerUnit: 16n, maxLeaseDuration: 3n * 365n * 86400n },
-  bond: parseUnits("5000", 18),
+  bonds: { usd: parseUnits("5000", 6), grid: parseUnits("5000", 18) },
 };
 const form = {
   ...EMPTY_OFFER_FORM,
@@ -81,7 +81,8 @@ describe("buildOffer", () => {
     expect(params!.pricePerGpuHour).toBe(2_150_000n);
     expect(params!.minDuration).toBe(7200n);
     expect(params!.maxDuration).toBe(168n * 3600n);
-    expect(params!.minProviderBond).toBe(parseUnits("1000", 18));
+    // In the offer's payment token (tUSD, 6 decimals), as the contract now reads it.
+    expect(params!.minProviderBond).toBe(parseUnits("1000", 6));
     expect(params!.buyerPolicy).toBe(zeroAddress);
     expect(params!.repairWindow).toBe(4n * 3600n);
   });
@@ -132,7 +133,17 @@ describe("buildOffer", () => {
     expect(errors.maxHours).toBe("Must be at least the minimum duration.");
     expect(errors.allowlist).toMatch(/nope/);
     expect(errors.ramGB).toBeDefined();
-    expect(errors.minBond).toMatch(/bond is below/);
+    expect(errors.minBond).toMatch(/tUSD bond is below/);
+  });
+  it("checks the minimum bond against the bond in the offer's own token", () => {
+    // 6,000 GRID is above the 5,000 GRID bond; 6,000 tUSD above the 5,000 tUSD bond; 4,000 of either is fine.
+    const grid = buildOffer({ ...form, paymentToken: "grid", minBond: "6000" }, ctx);
+    expect(grid.errors.minBond).toMatch(/GRID bond is below/);
+    expect(
+      buildOffer({ ...form, paymentToken: "grid", minBond: "4000" }, ctx).params,
+    ).toBeDefined();
+    const small = buildOffer({ ...form, minBond: "4000" }, ctx);
+    expect(small.params!.minProviderBond).toBe(parseUnits("4000", 6));
   });
   it("refuses a maximum beyond the market's limit", () => {
     expect(buildOffer({ ...form, maxHours: String(4 * 365 * 24) }, ctx).errors.maxHours).toMatch(

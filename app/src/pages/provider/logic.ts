@@ -1,13 +1,5 @@
 /** Pure helpers of the provider dashboard: form validation, the offer form -> createOffer params, chart series. */
-import {
-  isAddress,
-  keccak256,
-  parseUnits,
-  toBytes,
-  zeroAddress,
-  type Address,
-  type Hex,
-} from "viem";
+import { isAddress, keccak256, toBytes, zeroAddress, type Address, type Hex } from "viem";
 import {
   encodeGpuModel,
   encodeRegion,
@@ -18,24 +10,11 @@ import {
   type IndexedLease,
   type OfferParams,
 } from "@gridlease/sdk";
+import { parseAmount } from "../../lib/amountInput.ts";
 import { toDataUri } from "../../lib/spec.ts";
 
-/** A decimal token amount typed by a person, as base units; an error message when it is not one. */
-export function parseAmount(
-  input: string,
-  decimals: number,
-  opts: { allowZero?: boolean; max?: bigint; maxMessage?: string } = {},
-): { value: bigint } | { error: string } {
-  const text = input.trim().replace(/,/g, "");
-  if (text === "") return { error: "Enter an amount." };
-  if (!/^\d+(\.\d+)?$/.test(text)) return { error: "Enter a positive number, e.g. 1.5." };
-  const fraction = text.split(".")[1] ?? "";
-  if (fraction.length > decimals) return { error: `At most ${decimals} decimal places.` };
-  const value = parseUnits(text, decimals);
-  if (value === 0n && !opts.allowZero) return { error: "Must be more than 0." };
-  if (opts.max !== undefined && value > opts.max) return { error: opts.maxMessage ?? "Too large." };
-  return { value };
-}
+// Moved down to lib/ (the buyer's auto top-up form reads amounts too); re-exported for this page's callers.
+export { parseAmount };
 
 /** A whole number in [min, max]. */
 export function parseWhole(
@@ -148,8 +127,8 @@ export interface OfferContext {
     minRepairWindow?: bigint;
     maxRepairWindow?: bigint;
   };
-  /** The provider's bond now (GRID base units), for the min-bond check. */
-  bond?: bigint;
+  /** The provider's bond now in each payment token (base units), for the min-bond check. */
+  bonds?: Partial<Record<"usd" | "grid", bigint>>;
 }
 
 export type OfferErrors = Partial<Record<keyof OfferForm, string>>;
@@ -234,16 +213,20 @@ export function buildOffer(
     !errors.maxHours
   )
     errors.maxHours = "Must be at least the minimum duration.";
-  const minBond = take(
-    "minBond",
-    parseAmount(f.minBond, ctx.tokens.grid.decimals, {
-      allowZero: true,
-      max: 2n ** 128n - 1n,
-      maxMessage: "That bond is too large.",
-    }),
-  );
-  if (minBond !== undefined && ctx.bond !== undefined && minBond > ctx.bond && !errors.minBond)
-    errors.minBond = "Your bond is below this: no lease could open until you deposit more.";
+  // The minimum bond is in the offer's payment token (the penalty is paid in it, from the bond in it).
+  const minBond = token
+    ? take(
+        "minBond",
+        parseAmount(f.minBond, token.decimals, {
+          allowZero: true,
+          max: 2n ** 120n - 1n,
+          maxMessage: "That bond is too large.",
+        }),
+      )
+    : undefined;
+  const bond = ctx.bonds?.[f.paymentToken === "usd" ? "usd" : "grid"];
+  if (minBond !== undefined && bond !== undefined && minBond > bond && !errors.minBond)
+    errors.minBond = `Your ${token!.symbol} bond is below this: no lease could open until you deposit more.`;
   let allowlist: Address[] | undefined;
   if (f.allowlist.trim() !== "") {
     const r = parseAllowlist(f.allowlist);

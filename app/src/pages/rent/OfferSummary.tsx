@@ -17,7 +17,7 @@ import { useProviderScore } from "../../hooks/useReputation.ts";
 import { useGridlease } from "../../hooks/useGridlease.ts";
 import { easOn } from "../../lib/easWrites.ts";
 import { useMarketConfig } from "../../hooks/useMarketConfig.ts";
-import { useTokenInfo, type TokenInfo } from "../../hooks/useToken.ts";
+import type { TokenInfo } from "../../hooks/useToken.ts";
 import type { IndexedOffer } from "./data.ts";
 import { unitsFree } from "./useRentQuote.ts";
 
@@ -48,7 +48,6 @@ export function OfferSummary({
   const vetted =
     offer.buyerPolicy !== zeroAddress &&
     offer.buyerPolicy.toLowerCase() === easOn(chainId)?.policy.toLowerCase();
-  const bondToken = useTokenInfo(config.data?.bondToken).data;
   const spec = indexed.data?.spec;
   const track = indexed.data?.track;
   return (
@@ -165,15 +164,16 @@ export function OfferSummary({
       ) : (
         <p className="muted small">No track record yet.</p>
       )}
-      {config.data && bondToken && (
+      {config.data && token && (
         <p className="small muted protection">
           Billing starts when the provider activates the lease. If it does not within{" "}
           {formatDuration(config.data.activationWindow)}, you cancel and get the whole deposit back
-          plus{" "}
-          {formatTokenAmount(penalty(offer.minProviderBond, config.data.penaltyBps), bondToken)}{" "}
-          from the provider's bond. If servers fail while the lease runs, report an outage: billing
-          stops for them at once, and the provider has {formatDuration(BigInt(offer.repairWindow))}{" "}
-          to repair before you may end the lease with the same refund and penalty.
+          plus at least{" "}
+          {formatTokenAmount(penalty(offer.minProviderBond, config.data.penaltyBps), token)} (10% of
+          your deposit, if more) from the provider's bond in {token.symbol}. If servers fail while
+          the lease runs, report an outage: billing stops for them at once, and the provider has{" "}
+          {formatDuration(BigInt(offer.repairWindow))} to repair before you may end the lease with
+          the same refund and penalty.
         </p>
       )}
     </div>

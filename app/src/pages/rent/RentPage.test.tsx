@@ -20,6 +20,7 @@ const state = vi.hoisted(() => ({
   allowance: 0n,
   permit: true,
   lockedBond: 0n,
+  offerTerms: { prepaidWindow: 0, commitment: 0, noticePeriod: 0, exitFeeBps: 0 },
 }));
 
 const sdk = vi.hoisted(() => ({
@@ -29,6 +30,7 @@ const sdk = vi.hoisted(() => ({
   openLease: vi.fn(),
   ensureAllowance: vi.fn(),
   openLeaseWithSignedPermit: vi.fn(),
+  openRollingLease: vi.fn(),
 }));
 
 vi.mock("wagmi", () => ({
@@ -101,8 +103,11 @@ vi.mock("viem/actions", async (original) => ({
         return false;
       case "isPaymentToken":
         return true;
-      case "getProvider":
-        return { registered: true, bond: 20_000n * 10n ** 18n, lockedBond: state.lockedBond };
+      case "bondOf":
+        // The provider's bond in the offer's token (tUSD): 20,000 deposited.
+        return { amount: 20_000n * 10n ** 6n, locked: state.lockedBond };
+      case "getOfferTerms":
+        return state.offerTerms;
       default:
         throw new Error(`unexpected read ${p.functionName}`);
     }
@@ -126,6 +131,7 @@ vi.mock("@gridlease/sdk", async (original) => ({
   signPermit: sdk.signPermit,
   openLease: sdk.openLease,
   ensureAllowance: sdk.ensureAllowance,
+  openRollingLease: sdk.openRollingLease,
   isBuyerAllowed: async () => true,
 }));
 
@@ -143,7 +149,7 @@ const OFFER = {
   pricePerGpuHour: 2_100_000n,
   minDuration: 3600,
   repairWindow: 4 * 3600,
-  minProviderBond: 10_000n * 10n ** 18n,
+  minProviderBond: 10_000n * 10n ** 6n,
   region: stringToHex("SG", { size: 8 }),
   tokenIndex: 1,
   buyerPolicy: zeroAddress,
@@ -174,6 +180,7 @@ beforeEach(() => {
     allowance: 0n,
     permit: true,
     lockedBond: 0n,
+    offerTerms: { prepaidWindow: 0, commitment: 0, noticePeriod: 0, exitFeeBps: 0 },
   });
   for (const fn of Object.values(sdk)) fn.mockReset();
   sdk.getOffer.mockResolvedValue(OFFER);
@@ -325,11 +332,14 @@ describe("RentPage", () => {
   });
 
   it("says why the lease cannot open when the provider's free bond is used up, and does not send", async () => {
-    // The offer needs 10,000 GRID bonded and reserves 1,000 per lease; 19,500 of the 20,000 are reserved.
-    state.lockedBond = 19_500n * 10n ** 18n;
+    // The offer needs 10,000 tUSD bonded (in its own token) and reserves 1,000 per lease; 19,500 of the 20,000 are
+    // reserved.
+    state.lockedBond = 19_500n * 10n ** 6n;
     renderRent();
     const heading = await screen.findByText("This lease cannot open now");
-    expect(heading.closest("[role=alert]")?.textContent).toMatch(/only 500 GRID of its bond free/);
+    expect(heading.closest("[role=alert]")?.textContent).toMatch(
+      /only \$500.00 of its bond in this token free/,
+    );
     expect(screen.getByRole("button", { name: "Rent now" }).hasAttribute("disabled")).toBe(true);
     expect(sdk.deriveAccessKey).not.toHaveBeenCalled();
   });
@@ -338,5 +348,55 @@ describe("RentPage", () => {
     sdk.getOffer.mockResolvedValue({ ...OFFER, provider: zeroAddress });
     renderRent("999");
     expect(await screen.findByRole("heading", { name: "Offer #999 does not exist" })).toBeTruthy();
+  });
+
+  it("shows a committed rolling offer's exit terms with an example charge and the deposit split, then opens a rolling lease", async () => {
+    // A 2-day commitment with a 20% exit fee and a 1-day prepaid window, on an offer of 2 to 7 days.
+    state.offerTerms = {
+      prepaidWindow: 86_400,
+      commitment: 2 * 86_400,
+      noticePeriod: 0,
+      exitFeeBps: 2_000,
+    };
+    sdk.getOffer.mockResolvedValue({ ...OFFER, minDuration: 2 * 86_400 });
+    sdk.ensureAllowance.mockResolvedValue({ approval: mined(0n) });
+    sdk.openRollingLease.mockResolvedValue(mined(9n));
+    renderRent();
+    expect((await screen.findByTestId("exit-rule")).textContent).toMatch(
+      /2 days commitment .* exit fee of 20.00% of the committed value left/,
+    );
+    // One server (8 GPUs at $2.10) leaving 1 day in: 24 committed hours left × $16.80 × 20%.
+    expect(screen.getByTestId("exit-example").textContent).toMatch(
+      /1 day after activation costs \$80.64/,
+    );
+    // Funded: 1 day ($403.20); exit escrow: 20% of the 48 committed hours ($161.28); the $1,000 floor beats 10%.
+    const deposit = within(screen.getByTestId("rolling-deposit"));
+    expect(deposit.getByText("Funded window").nextElementSibling?.textContent).toBe("$403.20");
+    expect(deposit.getByText("Exit escrow").nextElementSibling?.textContent).toMatch(/^\$161.28/);
+    expect(deposit.getByText("Deposit").nextElementSibling?.textContent).toBe("$564.48");
+    expect(deposit.getByText(/Penalty reserved/).nextElementSibling?.textContent).toBe("$1,000.00");
+
+    // Prepaying less than the window is refused next to the field, and nothing is sent.
+    const funded = screen.getByLabelText("Prepay now (days)");
+    await userEvent.clear(funded);
+    await userEvent.type(funded, "0");
+    await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
+    expect(funded.getAttribute("aria-invalid")).toBe("true");
+    expect(sdk.openRollingLease).not.toHaveBeenCalled();
+
+    await userEvent.clear(funded);
+    await userEvent.type(funded, "1");
+    await userEvent.click(screen.getByRole("button", { name: "Rent now" }));
+    expect(await screen.findByText("Lease #9 opened")).toBeTruthy();
+    expect(sdk.ensureAllowance.mock.calls[0][1]).toMatchObject({ amount: 564_480_000n });
+    expect(sdk.openRollingLease.mock.calls[0][1]).toMatchObject({
+      market: MARKET,
+      offerId: 3n,
+      units: 1n,
+      term: 2n * 86_400n,
+      funded: 86_400n,
+      maxPricePerGpuHour: 2_100_000n,
+    });
+    expect(sdk.openLease).not.toHaveBeenCalled();
   });
 });

@@ -14,6 +14,9 @@ import { ErrorState, Loading, NotDeployed } from "../../components/States.tsx";
 import { useIndexedOffer, useOffer } from "./data.ts";
 import { OfferSummary } from "./OfferSummary.tsx";
 import { RentForm } from "./RentForm.tsx";
+import { ReservedTermsCard, RollingRentForm } from "./ReservedRent.tsx";
+import { isReserved } from "./reserved.ts";
+import { useMarketRead } from "../../hooks/useContractRead.ts";
 import { VettingPanel } from "./VettingPanel.tsx";
 import { easOn } from "../../lib/easWrites.ts";
 import { unitsFree } from "./useRentQuote.ts";
@@ -84,6 +87,12 @@ function RentOffer({
   const gpuModel = decodeGpuModel(offer.gpuModel);
   const region = decodeRegion(offer.region);
   const providerName = indexed.data?.providerName;
+  // Reserved terms never change after the offer is created: read once.
+  const terms = useMarketRead({
+    functionName: "getOfferTerms",
+    args: [offerId],
+    staleTime: Infinity,
+  }).data;
   const unavailable = offer.paused
     ? "The provider has paused this offer: it takes no new leases for now."
     : unitsFree(offer) === 0n
@@ -119,7 +128,20 @@ function RentOffer({
           token={token}
           indexed={indexed}
         />
-        {token ? (
+        {terms && isReserved(terms) && (
+          <ReservedTermsCard offer={offer} terms={terms} token={token} />
+        )}
+        {token && terms && terms.prepaidWindow > 0 ? (
+          <RollingRentForm
+            offerId={offerId}
+            offer={offer}
+            terms={terms}
+            market={addresses!.market}
+            token={token}
+            unavailable={unavailable}
+            onRented={refetchOffer}
+          />
+        ) : token && terms ? (
           <RentForm
             offerId={offerId}
             offer={offer}

@@ -65,9 +65,10 @@ export function useRentQuote(p: {
   const balance = useTokenBalance(offer.paymentToken);
   const allowed = useBuyerAllowed(offerId, offer, account);
   const marketPaused = useMarketRead({ functionName: "paused", refetchInterval: 10_000 });
-  const provider = useMarketRead({
-    functionName: "getProvider",
-    args: [offer.provider],
+  // The penalty is paid in the offer's token, from the provider's bond in that token.
+  const bond = useMarketRead({
+    functionName: "bondOf",
+    args: [offer.provider, offer.paymentToken],
     refetchInterval: 10_000,
   });
   const tokenAllowed = useMarketRead({
@@ -93,7 +94,7 @@ export function useRentQuote(p: {
   // blocker is claimed before the chain has answered every question.
   const known =
     marketPaused.data !== undefined &&
-    provider.data !== undefined &&
+    bond.data !== undefined &&
     tokenAllowed.data !== undefined &&
     config.data !== undefined;
   const blockers = known
@@ -105,7 +106,7 @@ export function useRentQuote(p: {
         context: { token },
         marketPaused: marketPaused.data,
         penaltyBps: config.data.penaltyBps,
-        provider: provider.data,
+        provider: { bond: bond.data.amount, lockedBond: bond.data.locked },
         tokenAllowed: tokenAllowed.data,
       })
         .filter((r) => !SAID_ELSEWHERE.has(r.error))
