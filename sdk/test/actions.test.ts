@@ -38,18 +38,20 @@ beforeEach(async () => {
 const time = () => connection.networkHelpers.time;
 const addr = (w: { account: { address: Address } }) => getAddress(w.account.address);
 
-/** Registers the provider, bonds 5,000 GRID and lists an 8×H100 offer in tUSD (id 1); all through the SDK. */
+/**
+ * Registers the provider, bonds 5,000 of the offer's payment token (penalties come out of the bond in the lease's
+ * token) and lists an 8×H100 offer (id 1, in tUSD unless overridden); all through the SDK.
+ */
 async function listOffer(overrides: Partial<sdk.OfferParams> = {}) {
   const p = m.provider;
   await (await sdk.registerProvider(p, { market, metadataURI: "ipfs://provider/bne1" })).wait();
-  const { approval } = await sdk.ensureAllowance(p, {
-    token: m.grid.address,
-    spender: market,
-    amount: GRID("5000"),
-  });
-  await approval?.wait();
-  await (await sdk.depositBond(p, { market, amount: GRID("5000") })).wait();
   const offer = h100Offer(m.usd.address, overrides);
+  const token = offer.paymentToken;
+  const amount = isAddressEqual(token, m.grid.address) ? GRID("5000") : USD("5000");
+  const { approval } = await sdk.ensureAllowance(p, { token, spender: market, amount });
+  await approval?.wait();
+  const bonded = await (await sdk.depositBond(p, { market, token, amount })).wait();
+  expect(bonded.newBond).toBe(amount);
   const { offerId } = await (await sdk.createOffer(p, { market, offer })).wait();
   return { offerId, offer };
 }
@@ -112,10 +114,11 @@ describe("provider and buyer actions", () => {
     expect(offerId).toBe(1n);
     await (await sdk.updateProvider(m.provider, { market, metadataURI: "ipfs://v2" })).wait();
     expect(await sdk.getProvider(m.buyer, { market, provider: addr(m.provider) })).toEqual({
-      bond: GRID("5000"),
-      lockedBond: 0n,
       registered: true,
     });
+    expect(
+      await sdk.bondOf(m.buyer, { market, provider: addr(m.provider), token: m.usd.address }),
+    ).toEqual({ amount: USD("5000"), locked: 0n, free: USD("5000") });
 
     // Quote: one 8-GPU server at $1.95 for 2 hours is $31.20, fee 2.5%.
     const quote = await sdk.quoteLease(m.buyer, { market, offerId, units: 1n, duration: 7200n });
@@ -134,9 +137,12 @@ describe("provider and buyer actions", () => {
     const opened = await openLease(offerId, 1n, 7200n);
     expect(opened.leaseId).toBe(1n);
     const openedEvent = sdk.findEvent(opened.events, "LeaseOpened")!;
-    expect(openedEvent.args).toMatchObject({
-      deposit: quote.deposit,
+    expect(openedEvent.args).toEqual({
+      leaseId: 1n,
+      offerId,
       buyer: addr(m.buyer),
+      units: 1n,
+      duration: 7200n,
       buyerPublicKey: key.publicKeyHex,
     });
     expect(await sdk.escrowOf(m.buyer, { market, leaseId: 1n })).toBe(quote.deposit);
@@ -241,8 +247,13 @@ describe("provider and buyer actions", () => {
     expect(withdrawn.amount).toBe(predicted.fee);
 
     // No lease depends on the bond any more.
-    await (await sdk.withdrawBond(m.provider, { market, amount: GRID("5000") })).wait();
-    expect((await sdk.getProvider(m.buyer, { market, provider: addr(m.provider) })).bond).toBe(0n);
+    await (
+      await sdk.withdrawBond(m.provider, { market, token: m.usd.address, amount: USD("5000") })
+    ).wait();
+    expect(
+      (await sdk.bondOf(m.buyer, { market, provider: addr(m.provider), token: m.usd.address }))
+        .amount,
+    ).toBe(0n);
   });
 
   it("changes offer terms, and the quote reports what would stop a lease", async () => {
@@ -320,8 +331,9 @@ describe("provider and buyer actions", () => {
     expect(sdk.findEvent(cancelled.events, "LeaseEnded")!.args).toMatchObject({
       reason: sdk.EndReason.NoShowCancelled,
       refund: quote.deposit,
-      penalty: (GRID("1000") * PENALTY_BPS) / 10_000n,
+      penalty: (USD("1000") * PENALTY_BPS) / 10_000n,
     });
+    expect(quote.penalty).toBe(USD("500"));
 
     const expired = await sdk.getLeaseState(m.buyer, { market, leaseId: expiring });
     expect(expired.state.status).toBe("Expired");

@@ -17,12 +17,20 @@ import {
   type Hex,
   type Log,
 } from "viem";
-import { deposit, penalty, type LeaseTerms } from "@gridlease/sdk/pricing";
+import {
+  deposit,
+  penalty,
+  rollingDeposit,
+  stakePenalty,
+  type LeaseTerms,
+  type ReservedTerms,
+} from "@gridlease/sdk/pricing";
 import { encodeGpuModel } from "@gridlease/sdk/labels";
 import {
   deployMarket,
   GRID,
   h100Offer,
+  USD,
   signPermit,
   wait,
   type Market,
@@ -36,6 +44,7 @@ export const EndReason = {
   ProviderTerminated: 3,
   NoShowCancelled: 4,
   OutageUnresolved: 5,
+  Unfunded: 6,
 } as const;
 
 /** Mirrors `LeaseStatus` in contracts/types/DataTypes.sol (ABI-encoded as uint8). */
@@ -201,9 +210,12 @@ async function harness(connection: NetworkConnection, m: Market) {
     );
   }
 
-  /** What the buyer gets from the provider's bond when the provider fails a lease on `offer`. */
-  const penaltyFor = (offer: { minProviderBond: bigint }) =>
-    penalty(offer.minProviderBond, config.penaltyBps);
+  /**
+   * What the buyer gets from the provider's bond when the provider fails a lease on `offer` that escrowed
+   * `escrowed` (the offer's floor, or 10% of the stake when that is more).
+   */
+  const penaltyFor = (offer: { minProviderBond: bigint }, escrowed = 0n) =>
+    stakePenalty(penalty(offer.minProviderBond, config.penaltyBps), escrowed);
 
   /** The terms the SDK prices a lease with, read from the chain. */
   async function termsOf(leaseId: bigint): Promise<LeaseTerms> {
@@ -219,7 +231,7 @@ async function harness(connection: NetworkConnection, m: Market) {
 
   /**
    * The market holds, per token, exactly the escrow of every lease (deposit less what was paid out), the
-   * unwithdrawn protocol fees and, in the bond token, every bond.
+   * unwithdrawn protocol fees and every provider's bond in that token.
    */
   async function expectConservation() {
     const leaseCount = await market.read.leaseCount();
@@ -229,21 +241,27 @@ async function harness(connection: NetworkConnection, m: Market) {
       const token = getAddress(v.paymentToken) === tokenAddress.usd ? "usd" : "grid";
       escrow[token] += await market.read.escrowOf([id]);
     }
-    let bonds = 0n;
-    for (const who of ACTORS) bonds += (await market.read.getProvider([address[who]])).bond;
+    const bonds = { usd: 0n, grid: 0n };
+    for (const who of ACTORS)
+      for (const token of ["usd", "grid"] as const)
+        bonds[token] += (await market.read.bondOf([address[who], tokenAddress[token]])).amount;
     const [usdFees, gridFees] = [
       await market.read.protocolFees([usd.address]),
       await market.read.protocolFees([grid.address]),
     ];
     const held = await balances();
     expect({ usd: held.usd.market, grid: held.grid.market }).toEqual({
-      usd: escrow.usd + usdFees,
-      grid: escrow.grid + gridFees + bonds,
+      usd: escrow.usd + usdFees + bonds.usd,
+      grid: escrow.grid + gridFees + bonds.grid,
     });
   }
 
-  /** The provider's usual setup: registered, 5,000 GRID bonded, an H100 offer in tUSD and an H200 offer in GRID. */
+  /**
+   * The provider's usual setup: registered, bonded in each token it sells in (5,000 GRID and 5,000 tUSD), an H100
+   * offer in tUSD (1,000 tUSD minimum bond) and an H200 offer in GRID (2,000 GRID).
+   */
   const bond = GRID("5000");
+  const usdBond = USD("5000");
   const usdOffer = h100Offer(usd.address);
   const gridOffer = h100Offer(grid.address, {
     gpuModel: encodeGpuModel("H200-141GB"),
@@ -259,7 +277,9 @@ async function harness(connection: NetworkConnection, m: Market) {
     const p = as.provider;
     await send(p.market.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
     await send(p.grid.write.approve([market.address, bond]));
-    await send(p.market.write.depositBond([bond]));
+    await send(p.market.write.depositBond([grid.address, bond]));
+    await send(p.usd.write.approve([market.address, usdBond]));
+    await send(p.market.write.depositBond([usd.address, usdBond]));
     await send(p.market.write.createOffer([usdOffer]));
     await send(p.market.write.createOffer([gridOffer]));
     return { usdOfferId: 1n, gridOfferId: 2n };
@@ -288,6 +308,55 @@ async function harness(connection: NetworkConnection, m: Market) {
       as[who].market.write.openLease([offerId, units, duration, offer.pricePerGpuHour, BUYER_KEY]),
     );
     return { leaseId: await market.read.leaseCount(), tx };
+  }
+
+  /** Lists a copy of the tUSD offer (with `overrides`) under reserved-capacity `terms`; returns its id. */
+  async function listReservedOffer(
+    terms: ReservedTerms,
+    overrides: Partial<typeof usdOffer> = {},
+  ): Promise<bigint> {
+    await send(
+      as.provider.market.write.createReservedOffer([{ ...usdOffer, ...overrides }, terms]),
+    );
+    return market.read.offerCount();
+  }
+
+  /**
+   * Approves exactly the rolling deposit (funded seconds plus the exit escrow, by the SDK's `rollingDeposit`) and
+   * opens a rolling lease at the offer's current price; returns its id and the tx.
+   */
+  async function openRollingLease(
+    who: Actor,
+    offerId: bigint,
+    units: bigint,
+    term: bigint,
+    funded: bigint,
+  ): Promise<{ leaseId: bigint; tx: SentTx; deposit: bigint }> {
+    const offer = await market.read.getOffer([offerId]);
+    const terms = await market.read.getOfferTerms([offerId]);
+    const token = getAddress(offer.paymentToken) === tokenAddress.usd ? "usd" : "grid";
+    const { deposit: amount } = rollingDeposit(
+      {
+        prepaidWindow: BigInt(terms.prepaidWindow),
+        commitment: BigInt(terms.commitment),
+        noticePeriod: BigInt(terms.noticePeriod),
+        exitFeeBps: BigInt(terms.exitFeeBps),
+      },
+      { price: offer.pricePerGpuHour, gpus: BigInt(offer.gpusPerUnit) * units, funded },
+    );
+    const erc20 = as[who][token] as (typeof as)[Actor]["usd"];
+    await send(erc20.write.approve([market.address, amount]));
+    const tx = await send(
+      as[who].market.write.openRollingLease([
+        offerId,
+        units,
+        term,
+        funded,
+        offer.pricePerGpuHour,
+        BUYER_KEY,
+      ]),
+    );
+    return { leaseId: await market.read.leaseCount(), tx, deposit: amount };
   }
 
   /** Activates a pending lease; returns the activation tx (its timestamp is the lease's start). */
@@ -328,10 +397,13 @@ async function harness(connection: NetworkConnection, m: Market) {
     penaltyFor,
     expectConservation,
     bond,
+    usdBond,
     usdOffer,
     gridOffer,
     listOffers,
+    listReservedOffer,
     openLease,
+    openRollingLease,
     activate,
     permit,
   };
