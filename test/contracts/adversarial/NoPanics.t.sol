@@ -7,17 +7,22 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
-import {OfferParams} from "../../../contracts/types/DataTypes.sol";
+import {OfferParams, ReservedTerms} from "../../../contracts/types/DataTypes.sol";
 
 /// @notice Finding 3 of issue #11: bad input never panics. Every external function of the market (core,
-/// extension, getters, ownership) is called with fuzzed uint256, address and bytes inputs, from fuzzed callers, in
-/// a few prepared states; every revert must carry a custom error of {Errors} or one of OpenZeppelin's
-/// (Ownable, ReentrancyGuard, SafeERC20, ERC-20), never `Panic(uint256)` and never empty data.
+/// extension, periphery, getters, ownership; the reserved-capacity ones of issue #12 included) is called with
+/// fuzzed uint256, address and bytes inputs, from fuzzed callers, in a few prepared states; every revert must carry
+/// a custom error of {Errors} or one of OpenZeppelin's (Ownable, ReentrancyGuard, SafeERC20, ERC-20), never
+/// `Panic(uint256)` and never empty data. Besides AdversarialBase's history the market holds a rolling offer with a
+/// billed notice (offer 3) and its active rolling lease under a top-up allowance (lease 5), and an offer with an
+/// exit fee (offer 4) and its active committed lease (lease 6), so that the new functions get past their first
+/// checks.
 /// @dev Before: `extendLease(id, 2^256-1)` and `depositBond(2^256-1)` on an existing bond reverted with
 /// Panic(0x11), so the two explicit tests and the fuzz test failed on their selector assertion.
 contract NoPanics_Adversarial_Test is AdversarialBase {
     bytes4 internal constant PANIC = 0x4e487b71; // Panic(uint256)
-    uint256 internal constant FUNCTIONS = 73;
+    uint256 internal constant FUNCTIONS = 92;
+    uint256 internal constant FIRST_GETTER = 57;
 
     bytes4[] internal allowed;
 
@@ -25,6 +30,7 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         uint256 a;
         uint256 b;
         uint256 c;
+        uint256 d;
         address addr;
         bytes blob;
     }
@@ -98,6 +104,22 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         allowed.push(Errors.Market_AttestationSize.selector);
         allowed.push(Errors.Market_StaleAttestationBlock.selector);
         allowed.push(Errors.Market_AttestationNonceMismatch.selector);
+        allowed.push(Errors.Market_ExtensionMismatch.selector);
+        allowed.push(Errors.Market_InvalidPrepaidWindow.selector);
+        allowed.push(Errors.Market_InvalidCommitment.selector);
+        allowed.push(Errors.Market_NotRollingOffer.selector);
+        allowed.push(Errors.Market_NotRollingLease.selector);
+        allowed.push(Errors.Market_FundingOutOfRange.selector);
+        allowed.push(Errors.Market_LeaseUnfunded.selector);
+        allowed.push(Errors.Market_LeaseFunded.selector);
+        allowed.push(Errors.Market_GraceNotOver.selector);
+        allowed.push(Errors.Market_InvalidTopUpAllowance.selector);
+        allowed.push(Errors.Market_TopUpNotAllowed.selector);
+        allowed.push(Errors.Market_RunwayAboveThreshold.selector);
+        allowed.push(Errors.Market_TopUpBeyondWindow.selector);
+        allowed.push(Errors.Market_TopUpAboveCap.selector);
+        allowed.push(Errors.Market_TopUpAllowanceExhausted.selector);
+        allowed.push(Errors.Market_InvalidServerCount.selector);
         allowed.push(Ownable.OwnableUnauthorizedAccount.selector);
         allowed.push(Ownable.OwnableInvalidOwner.selector);
         allowed.push(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
@@ -108,6 +130,23 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         allowed.push(IERC20Errors.ERC20InvalidReceiver.selector);
         allowed.push(IERC20Errors.ERC20InvalidApprover.selector);
         allowed.push(IERC20Errors.ERC20InvalidSpender.selector);
+
+        // Offer 3: rolling (a one-day window) with 2 days of commitment and a day's billed notice; offer 4: a
+        // 1-day commitment with a 30% exit fee, prepaid only.
+        OfferParams memory p = _h100Params();
+        p.minDuration = 2 days;
+        vm.startPrank(provider);
+        market.createReservedOffer(p, ReservedTerms(1 days, 2 days, 1 days, 0));
+        p.minDuration = 1 days;
+        market.createReservedOffer(p, ReservedTerms(0, 1 days, 0, 3_000));
+        vm.stopPrank();
+        vm.startPrank(buyer);
+        uint256 rolling = market.openRollingLease(3, 3, 10 days, 1 days, type(uint256).max, PUBKEY); // lease 5
+        market.setTopUpAllowance(rolling, 1_000e6, 10_000e6, 12 hours);
+        uint256 committed = market.openLease(4, 2, 2 days, type(uint256).max, PUBKEY); // lease 6
+        vm.stopPrank();
+        _activate(rolling);
+        _activate(committed);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -129,13 +168,27 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         _assertUnchanged(before);
     }
 
+    /// @notice Found by the fuzz test below (issue #12): the error's own argument, the funded time plus the added
+    /// time, overflowed, so the top-up reverted with Panic(0x11) (reported in /work/agents/s15/bugs.md).
+    function test_RevertWhen_TopUpByMaxUint() public {
+        vm.warp(NOW + 1 days - 1 hours); // an hour of runway, under the 12-hour threshold
+        MarketState memory before = _captureState();
+        vm.prank(stranger);
+        try market.executeTopUp(5, type(uint256).max) {
+            revert AssertionFailed("the top-up succeeded");
+        } catch (bytes memory err) {
+            assertEq(bytes4(err), Errors.Market_DurationOutOfRange.selector, "Market_DurationOutOfRange");
+        }
+        _assertUnchanged(before);
+    }
+
     function test_RevertWhen_DepositBondMaxUintOnExistingBond() public {
         MarketState memory before = _captureState();
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_InvalidBond.selector, type(uint256).max, type(uint128).max)
         );
         vm.prank(provider);
-        market.depositBond(type(uint256).max);
+        market.depositBond(address(usd), type(uint256).max);
         // The sum overflowing uint128 (not uint256) is refused as clearly.
         uint256 amount = uint256(type(uint128).max);
         vm.expectRevert(
@@ -146,7 +199,7 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             )
         );
         vm.prank(provider);
-        market.depositBond(amount);
+        market.depositBond(address(usd), amount);
         _assertUnchanged(before);
     }
 
@@ -173,15 +226,22 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
     //////////////////////////////////////////////////////////////*/
 
     function _callOnce(uint256 f, uint256 s, address addr, bytes calldata blob) internal {
-        Inputs memory in_ = Inputs(_val(s, 0), _val(s, 1), _val(s, 2), _addr(s, addr), _blob(s, blob));
+        Inputs memory in_ = Inputs(
+            _val(s, 0),
+            _val(s, 1),
+            _val(s, 2),
+            _val(s, 3),
+            _addr(s, addr),
+            _blob(s, blob)
+        );
         bytes memory data = _calldata(f, in_);
         vm.prank(_caller(s, addr));
         (bool ok, bytes memory ret) = address(market).call(data);
         if (!ok) _assertCustomError(f, ret);
     }
 
-    /// @dev States: 0 as AdversarialBase left it; 1 an outage open on the active lease; 2 its repair deadline
-    /// passed; 3 the market paused. Then the clock moves up to 40 days.
+    /// @dev States: 0 as set up; 1 an outage open on the active lease; 2 its repair deadline passed; 3 the market
+    /// paused. Then the clock moves up to 40 days (past the rolling lease's funding and grace, for some runs).
     function _prepare(uint8 state, uint256 elapsed) internal {
         state %= 4;
         if (state == 1 || state == 2) {
@@ -201,7 +261,14 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         if (ret.length < 4)
             revert AssertionFailedUint("empty or short revert data from function", f, ret.length);
         bytes4 selector = bytes4(ret);
-        if (selector == PANIC) revert AssertionFailedUint("panic from function", f, uint256(bytes32(ret)));
+        if (selector == PANIC) {
+            uint256 code;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                code := mload(add(ret, 36)) // the uint256 after the selector
+            }
+            revert AssertionFailedUint("panic from function (function, panic code)", f, code);
+        }
         for (uint256 i = 0; i < allowed.length; ++i) if (allowed[i] == selector) return;
         revert AssertionFailedBytes32("undeclared error from function", bytes32(f), bytes32(selector));
     }
@@ -259,9 +326,35 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         else p.buyerPolicy = in_.addr;
     }
 
+    /// @dev Reserved terms with one field (or, for pick 3, all of them) fuzzed; pick 4 gives valid terms.
+    function _terms(Inputs memory in_) internal pure returns (ReservedTerms memory t) {
+        t = ReservedTerms(1 days, 2 days, 1 days, 0);
+        uint256 pick = in_.d % 5;
+        if (pick == 0) t.prepaidWindow = in_.a;
+        else if (pick == 1) (t.commitment, t.noticePeriod) = (in_.a, in_.b);
+        else if (pick == 2) (t.commitment, t.noticePeriod, t.exitFeeBps) = (in_.a, 0, in_.b);
+        else if (pick == 3) t = ReservedTerms(in_.a, in_.b, in_.c, in_.d);
+    }
+
     function _ids(Inputs memory in_) internal pure returns (uint256[] memory ids) {
         ids = new uint256[](in_.b % 203);
-        for (uint256 i = 0; i < ids.length; ++i) ids[i] = in_.a % 2 == 0 ? (in_.a >> 1) % 6 : in_.a;
+        for (uint256 i = 0; i < ids.length; ++i) ids[i] = in_.a % 2 == 0 ? (in_.a >> 1) % 8 : in_.a;
+    }
+
+    function _rollingCall(Inputs memory in_) internal view returns (bytes memory) {
+        return
+            abi.encodeCall(
+                market.openRollingLease,
+                (in_.a % 6, in_.b, in_.c, in_.d, in_.a % 3 == 0 ? in_.a : type(uint256).max, PUBKEY)
+            );
+    }
+
+    function _allowancePermitCall(Inputs memory in_) internal view returns (bytes memory) {
+        return
+            abi.encodeCall(
+                market.setTopUpAllowanceWithPermit,
+                (in_.a % 8, in_.b, in_.c, in_.d, in_.a, in_.b, uint8(in_.c), bytes32(in_.d), bytes32(in_.a))
+            );
     }
 
     function _permitCall(Inputs memory in_) internal view returns (bytes memory) {
@@ -307,8 +400,8 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         address who = in_.addr;
         bytes memory blob = in_.blob;
         // Core
-        if (f == 0) return abi.encodeCall(market.depositBond, (a));
-        if (f == 1) return abi.encodeCall(market.withdrawBond, (a));
+        if (f == 0) return abi.encodeCall(market.depositBond, (who, a));
+        if (f == 1) return abi.encodeCall(market.withdrawBond, (who, a));
         if (f == 2) return abi.encodeCall(market.createOffer, (_params(in_)));
         if (f == 3) return abi.encodeCall(market.openLease, (a % 4, b, in_.c, type(uint256).max, PUBKEY));
         if (f == 4) return _permitCall(in_);
@@ -352,8 +445,23 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
         if (f == 40) return abi.encodeCall(market.transferOwnership, (who));
         if (f == 41) return abi.encodeCall(market.acceptOwnership, ());
         if (f == 42) return abi.encodeCall(market.renounceOwnership, ());
+        // Reserved capacity (issue #12)
+        if (f == 43) return abi.encodeCall(market.createReservedOffer, (_params(in_), _terms(in_)));
+        if (f == 44) return _rollingCall(in_);
+        if (f == 45) return abi.encodeCall(market.setTopUpAllowance, (a % 8, b, in_.c, in_.d));
+        if (f == 46) return _allowancePermitCall(in_);
+        if (f == 47) return abi.encodeCall(market.revokeTopUpAllowance, (a % 8));
+        if (f == 48) return abi.encodeCall(market.executeTopUp, (a % 8, b));
+        if (f == 49) return abi.encodeCall(market.releaseServers, (a % 8, b));
+        if (f == 50) return abi.encodeCall(market.failServers, (a % 8, b));
+        if (f == 51) return abi.encodeCall(market.endUnfunded, (a % 8));
+        if (f == 52) return abi.encodeCall(market.bondOf, (who, address(uint160(b))));
+        if (f == 53) return abi.encodeCall(market.getOfferTerms, (a));
+        if (f == 54) return abi.encodeCall(market.getLeaseTerms, (a));
+        if (f == 55) return abi.encodeCall(market.getTopUpAllowance, (a));
+        if (f == 56) return abi.encodeCall(market.exitChargeAt, (a % 8, b, in_.c));
         // Getters without arguments
-        bytes4[30] memory getters = [
+        bytes4[35] memory getters = [
             market.paymentTokens.selector,
             market.treasury.selector,
             market.feeBps.selector,
@@ -383,8 +491,13 @@ contract NoPanics_Adversarial_Test is AdversarialBase {
             market.MAX_REPAIR_WINDOW.selector,
             market.MAX_ATTESTATION_REPORT_BYTES.selector,
             market.MAX_ATTESTATION_CHAIN_BYTES.selector,
-            market.ATTESTATION_BLOCK_WINDOW.selector
+            market.ATTESTATION_BLOCK_WINDOW.selector,
+            market.STAKE_PENALTY_BPS.selector,
+            market.MAX_EXIT_FEE_BPS.selector,
+            market.MIN_PREPAID_WINDOW.selector,
+            market.GRACE_PERIOD.selector,
+            market.PERIPHERY.selector
         ];
-        return abi.encodePacked(getters[f - 43]);
+        return abi.encodePacked(getters[f - FIRST_GETTER]);
     }
 }
