@@ -222,6 +222,8 @@ ponder.on("GridleaseMarket:LeaseExtended", async ({ event, context }) => {
         ? row.endTime + a.addedDuration
         : row.endTime,
     fundedUntil: row.fundedUntil === null ? null : row.fundedUntil + a.addedDuration,
+    // A fully prepaid lease's term is what it paid for; a rolling lease's is fixed at open.
+    term: row.rolling ? row.term : row.term + a.addedDuration,
     deposit: row.deposit + a.topUp,
     topUps: row.topUps + a.topUp,
     extensionCount: row.extensionCount + 1,

@@ -4,6 +4,7 @@
  * server ends get their own rows (TopUp, ServerEnd). The subgraph mirrors these in subgraph/src/mappings/reserved.ts.
  */
 import { ponder } from "ponder:registry";
+import { exitEscrow } from "@gridlease/sdk/pricing";
 import { account, lease, leaseEvent, offer, serverEnd, topUp } from "ponder:schema";
 import {
   addSpending,
@@ -192,10 +193,16 @@ async function endServers(
     exitCharge: row.exitCharge + a.exitCharge,
     updatedAt: timestamp,
   }));
-  await db.update(offer, { id: l.offer }).set((row) => ({
+  const o = await db.update(offer, { id: l.offer }).set((row) => ({
     unitsInUse: row.unitsInUse - a.count,
     updatedAt: timestamp,
   }));
+  // A rolling lease's escrowed exit terms are those of the servers left (the contract recomputes them at the end).
+  if (l.rolling) {
+    await db
+      .update(lease, { id: l.id })
+      .set({ exitEscrow: exitEscrow(o, l.pricePerGpuHour, l.gpus) });
+  }
   const m = await marketRow(db, event.log.address);
   await upsertProviderBond(db, m, l.provider, l.paymentToken, timestamp, (row) => ({
     amount: row.amount - paid,
@@ -205,8 +212,12 @@ async function endServers(
   await upsertProvider(db, l.provider, timestamp, (row) => ({
     penaltiesPaid: row.penaltiesPaid + paid,
   }));
+  // The removed servers' contracted time leaves what the buyer bought and counts as released: their service so far
+  // is not counted as delivered (the provider's gpuSecondsServed counts the servers that run to the end).
+  const removed = l.gpusPerUnit * a.count * l.duration;
   await upsertAccount(db, l.buyer, timestamp, (row) => ({
     penaltiesReceived: row.penaltiesReceived + paid,
+    gpuSecondsBought: row.gpuSecondsBought - removed,
   }));
   await addSpending(
     db,
@@ -218,7 +229,7 @@ async function endServers(
   await upsertPaymentToken(db, l.paymentToken, timestamp, (row) => ({
     refunded: row.refunded + a.refund,
   }));
-  await recordStats(db, l, { refunded: a.refund }, timestamp);
+  await recordStats(db, l, { refunded: a.refund, gpuSecondsReleased: removed }, timestamp);
   await db.insert(serverEnd).values({
     id: logId(event.transaction.hash, event.log.logIndex),
     lease: l.id,

@@ -1,6 +1,6 @@
 /**
  * Checks indexed entities against the contract's own view of the same chain (getLease, getOutage, getOffer,
- * getProvider, getOfferAttestation, credits, protocolFees, config reads, through the merged core + extension ABI),
+ * bondOf, getOfferTerms, getLeaseTerms, getOfferAttestation, credits, protocolFees, config reads, through the merged core + extension ABI),
  * and the statistics (per GPU model and region, all-time and per UTC day), the per-token, per-provider and
  * per-buyer totals and the lease counts against figures recomputed here from those reads and the market's raw
  * logs. The indexers never call the contract; this check does, so that the expected entities committed as fixtures
@@ -11,7 +11,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { getContract, keccak256, type Address, type Hex } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
 import { decodeGpuModel, decodeRegion } from "@gridlease/sdk/labels";
-import { feeOn } from "@gridlease/sdk/pricing";
+import { cost, feeOn } from "@gridlease/sdk/pricing";
 import { checkAttestationsAgainstChain } from "./check-chain-eas.ts";
 import type { EntityDump } from "../../test/indexer/support/subgraph-runtime.ts";
 
@@ -23,6 +23,7 @@ const END_REASON = [
   "ProviderTerminated",
   "NoShowCancelled",
   "OutageUnresolved",
+  "Unfunded",
 ];
 
 /** Returns every mismatch as text; empty when the entities agree with the chain. */
@@ -76,6 +77,22 @@ export async function checkAgainstChain(
     }
     if (lease.repairDeadline !== null)
       expect(`lease ${id} repairDeadline`, lease.repairDeadline, o.deadline);
+    const t = await c.read.getLeaseTerms([BigInt(id)]);
+    expect(`lease ${id} rolling`, lease.rolling, t.rolling);
+    // An ended lease that was not rolling reads its used duration as its term; the index keeps what it paid for.
+    if (t.rolling || lease.status !== "Ended") expect(`lease ${id} term`, lease.term, t.term);
+    expect(`lease ${id} exitEscrow`, lease.exitEscrow, t.exitEscrow);
+    if (lease.status !== "Ended") {
+      expect(`lease ${id} reservedPenalty`, lease.reservedPenalty, t.penalty);
+      if (lease.status === "Active")
+        expect(`lease ${id} fundedUntil`, lease.fundedUntil, t.fundedUntil);
+    }
+    const allowance = await c.read.getTopUpAllowance([BigInt(id)]);
+    if (lease.status !== "Ended") {
+      expect(`lease ${id} topUpPerTopUp`, lease.topUpPerTopUp, allowance.perTopUp);
+      expect(`lease ${id} topUpRemaining`, lease.topUpRemaining, allowance.remaining);
+      expect(`lease ${id} topUpThreshold`, lease.topUpThreshold, allowance.runwayThreshold);
+    }
   }
   for (const [id, credit] of Object.entries(dump.Credit ?? {})) {
     const onChain = await c.read.credits([credit.token as Address, credit.account as Address]);
@@ -89,6 +106,11 @@ export async function checkAgainstChain(
     expect(`offer ${id} paused`, offer.paused, o.paused);
     expect(`offer ${id} provider`, offer.provider, o.provider.toLowerCase());
     expect(`offer ${id} repairWindow`, offer.repairWindow, o.repairWindow);
+    const terms = await c.read.getOfferTerms([BigInt(id)]);
+    expect(`offer ${id} prepaidWindow`, offer.prepaidWindow, terms.prepaidWindow);
+    expect(`offer ${id} commitment`, offer.commitment, terms.commitment);
+    expect(`offer ${id} noticePeriod`, offer.noticePeriod, terms.noticePeriod);
+    expect(`offer ${id} exitFeeBps`, offer.exitFeeBps, terms.exitFeeBps);
   }
   for (const [id, claim] of Object.entries(dump.OfferAttestation ?? {})) {
     const a = await c.read.getOfferAttestation([BigInt(id)]);
@@ -99,14 +121,20 @@ export async function checkAgainstChain(
     expect(`claim ${id} generation`, claim.generation, a.generation);
   }
   for (const [id, provider] of Object.entries(dump.Provider ?? {})) {
-    const p = await c.read.getProvider([id as Address]);
-    expect(`provider ${id} bond`, provider.bond, p.bond);
-    expect(`provider ${id} locked bond`, provider.lockedBond, p.lockedBond);
+    // The provider's own bond fields are its bond in the market's bond token (GRID).
+    const p = await c.read.bondOf([id as Address, await c.read.BOND_TOKEN()]);
+    expect(`provider ${id} bond`, provider.bond, p.amount);
+    expect(`provider ${id} locked bond`, provider.lockedBond, p.locked);
     let offers = 0;
     for (let offerId = 1n; offerId <= (await c.read.offerCount()); offerId++) {
       if ((await c.read.getOffer([offerId])).provider.toLowerCase() === id.toLowerCase()) offers++;
     }
     expect(`provider ${id} offerCount`, provider.offerCount, offers);
+  }
+  for (const [id, bond] of Object.entries(dump.ProviderBond ?? {})) {
+    const b = await c.read.bondOf([bond.provider as Address, bond.token as Address]);
+    expect(`bond ${id} amount`, bond.amount, b.amount);
+    expect(`bond ${id} locked`, bond.locked, b.locked);
   }
   for (const [id, token] of Object.entries(dump.PaymentToken ?? {})) {
     const fees = await c.read.protocolFees([id as Address]);
@@ -188,6 +216,11 @@ interface LeaseFacts {
   downUnitSeconds: bigint;
   feeBps: bigint;
   pricePerGpuHour: bigint;
+  /** A rolling lease is billed up to its funded end (getLeaseTerms), not its end. */
+  rolling: boolean;
+  fundedUntil: bigint;
+  /** From the logs: servers now (the lease's units at open less those released or failed since). */
+  unitsNow: bigint;
   /** From the logs: activated, contracted seconds (opening + extensions), paid in (deposit + top-ups), refunded. */
   activated: boolean;
   contracted: bigint;
@@ -230,8 +263,12 @@ async function checkTotalsAgainstChain(
       const o = await c.read.getOffer([v.offerId]);
       labels.set(v.offerId, { model: decodeGpuModel(o.gpuModel), region: decodeRegion(o.region) });
     }
+    const terms = await c.read.getLeaseTerms([id]);
     leases.set(id, {
       ...labels.get(v.offerId)!,
+      rolling: terms.rolling,
+      fundedUntil: terms.fundedUntil,
+      unitsNow: 0n,
       token: v.paymentToken.toLowerCase(),
       buyer: v.buyer.toLowerCase(),
       provider: v.provider.toLowerCase(),
@@ -301,18 +338,40 @@ async function checkTotalsAgainstChain(
       );
       continue;
     }
-    const gpus = l.units * l.gpusPerUnit;
+    if (log.eventName === "LeaseOpened") l.unitsNow = log.args.units;
+    const gpus = l.unitsNow * l.gpusPerUnit;
     const at = times.get(log.blockNumber)!;
     switch (log.eventName) {
-      case "LeaseOpened":
+      case "LeaseOpened": {
+        // The event no longer carries the deposit: the rent at the lease's locked price (+ LeaseTermsRecorded's escrow).
+        const rent = cost(l.pricePerGpuHour, gpus, log.args.duration);
         l.contracted += log.args.duration;
-        l.paidIn += log.args.deposit;
+        l.paidIn += rent;
         record(
           l,
-          { leasesOpened: 1, gpuSecondsLeased: gpus * log.args.duration, volume: log.args.deposit },
+          { leasesOpened: 1, gpuSecondsLeased: gpus * log.args.duration, volume: rent },
           at,
         );
         break;
+      }
+      case "LeaseTermsRecorded":
+        l.paidIn += log.args.exitEscrow;
+        if (log.args.exitEscrow > 0n) record(l, { volume: log.args.exitEscrow }, at);
+        break;
+      case "TopUpExecuted":
+        l.contracted += log.args.addedDuration;
+        l.paidIn += log.args.amount;
+        record(l, { gpuSecondsLeased: gpus * log.args.addedDuration, volume: log.args.amount }, at);
+        break;
+      case "ServersReleased":
+      case "ServersFailed": {
+        // The removed servers' contracted time counts as released (see indexer/src/reserved.ts).
+        const removed = l.gpusPerUnit * log.args.count * l.contracted;
+        l.unitsNow -= log.args.count;
+        l.refund += log.args.refund;
+        record(l, { refunded: log.args.refund, gpuSecondsReleased: removed }, at);
+        break;
+      }
       case "LeaseExtended":
         l.contracted += log.args.addedDuration;
         l.paidIn += log.args.topUp;
@@ -326,7 +385,7 @@ async function checkTotalsAgainstChain(
         record(l, { outageReports: 1 }, at);
         break;
       case "LeaseEnded": {
-        l.refund = log.args.refund;
+        l.refund += log.args.refund;
         l.endTime = log.args.endTime;
         const { delivered, down } = gpuSecondsAtEnd(l);
         const fee = feeOn(log.args.accrued, l.feeBps);
@@ -414,7 +473,8 @@ async function checkTotalsAgainstChain(
 /** Delivered (billed) and down GPU-seconds of an ended lease: every server's seconds of service less its down ones. */
 function gpuSecondsAtEnd(l: LeaseFacts): { delivered: bigint; down: bigint } {
   // A lease ended before activation never served (the contract sets its start to the end).
-  const served = l.activated && l.end > l.start ? l.end - l.start : 0n;
+  const billedEnd = l.rolling && l.fundedUntil < l.end ? l.fundedUntil : l.end;
+  const served = l.activated && billedEnd > l.start ? billedEnd - l.start : 0n;
   return {
     delivered: l.gpusPerUnit * (l.units * served - l.downUnitSeconds),
     down: l.gpusPerUnit * l.downUnitSeconds,

@@ -354,7 +354,8 @@ export function attestationSteps(
           minDuration: HOUR,
           maxDuration: 7n * DAY,
           repairWindow: 2n * HOUR,
-          minProviderBond: 1_000n * 10n ** 18n,
+          // In the offer's payment token (tUSD, 6 decimals).
+          minProviderBond: 1_000n * 10n ** 6n,
           buyerPolicy: eas.policy,
           specHash: `0x${"44".repeat(32)}`,
           specURI: "ipfs://spec/h100-vetted",
@@ -399,7 +400,8 @@ export function attestationSteps(
           minDuration: HOUR,
           maxDuration: 30n * DAY,
           repairWindow: HOUR,
-          minProviderBond: 1_000n * 10n ** 18n,
+          // In the offer's payment token (tUSD, 6 decimals).
+          minProviderBond: 1_000n * 10n ** 6n,
           buyerPolicy: "0x0000000000000000000000000000000000000000",
           specHash: `0x${"55".repeat(32)}`,
           specURI: "ipfs://spec/b200-self",

@@ -37,6 +37,7 @@ import {
   type AttestationActors,
   type AttestationResult,
 } from "./scenario-eas.ts";
+import { reservedSteps, type ReservedResult } from "./scenario-reserved.ts";
 import { GRID, USD } from "../lib/fixture.ts";
 
 export {
@@ -62,6 +63,8 @@ export interface ScenarioResult {
   attestation: { offerId: bigint; roots: { device: Uint8Array[] } };
   /** The EAS attestations, offers and leases of the attestation steps (./scenario-eas.ts), when run. */
   attested?: AttestationResult;
+  /** The reserved offers and rolling leases (./scenario-reserved.ts), after everything else. */
+  reserved: ReservedResult;
 }
 
 /** Deploys GRID, TestUSD, the allowlist policy and the market as sdk/ expects, and allows both tokens. */
@@ -157,10 +160,13 @@ export async function runScenario(
     selfDealt: [],
   };
   const gpu = await createTestGpu();
+  // The next offer and lease ids, advanced by the attestation and reserved steps as they create them.
+  const ids = { nextOfferId: 4n, nextLeaseId: 0n };
+  let reserved: ReservedResult | undefined;
 
   await ctx.batched(async () => {
     // Funding: stablecoins for the buyers, GRID for everyone; unlimited approvals to the market.
-    for (const who of [buyer, buyer2, other, sybil]) {
+    for (const who of [buyer, buyer2, other, sybil, provider, provider2]) {
       await call.usd(owner, "mint", [who, USD("1000000")]);
     }
     for (const who of [provider, provider2, buyer, buyer2, other]) {
@@ -171,11 +177,13 @@ export async function runScenario(
       await call.grid(who, "approve", [market.address, maxUint256]);
     }
 
-    // Providers and offers.
+    // Providers and offers. Bonds are per payment token: each provider bonds in every token it sells in.
     await call.market(provider, "registerProvider", ["ipfs://provider/brisbane-dc1"]);
-    await call.market(provider, "depositBond", [GRID("20000")]);
+    await call.market(provider, "depositBond", [grid.address, GRID("20000")]);
+    await call.market(provider, "depositBond", [usd.address, USD("50000")]);
     await call.market(provider2, "registerProvider", ["ipfs://provider/fremont-1"]);
-    await call.market(provider2, "depositBond", [GRID("3000")]);
+    await call.market(provider2, "depositBond", [grid.address, GRID("3000")]);
+    await call.market(provider2, "depositBond", [usd.address, USD("20000")]);
     const offer = (o: {
       model: string;
       units: bigint;
@@ -214,7 +222,7 @@ export async function runScenario(
         price: USD("1.95"),
         min: HOUR,
         max: 30n * DAY,
-        bond: GRID("1000"),
+        bond: USD("1000"),
         repair: 2n * HOUR,
         spec: "11",
       }),
@@ -242,7 +250,7 @@ export async function runScenario(
         price: USD("5.2"),
         min: HOUR,
         max: 14n * DAY,
-        bond: GRID("1000"),
+        bond: USD("1000"),
         repair: 15n * 60n,
         spec: "33",
       }),
@@ -315,7 +323,7 @@ export async function runScenario(
     await call.market(owner, "setActivationWindow", [7200n]);
     await call.market(other, "withdrawFees", [usd.address]);
     await call.market(owner, "setTreasury", [other]);
-    await call.market(provider2, "withdrawBond", [GRID("500")]);
+    await call.market(provider2, "withdrawBond", [grid.address, GRID("500")]);
 
     // Day 2. Lease 8: at the new fee, expires and is closed by its buyer.
     ctx.advanceTo(SCENARIO_START + 2n * DAY + 2n * HOUR);
@@ -361,11 +369,9 @@ export async function runScenario(
 
     // Attestations (./scenario-eas.ts): audits, reviews of ended leases and of one left active, a review of
     // lease 9 while it runs (weighed when it closes below), buyer vetting behind an offer's requirement.
+    ids.nextLeaseId = leaseCount + 1n;
     const steps = opts.attestations
-      ? attestationSteps(ctx, { market: market.address, usd: usd.address }, actors, {
-          nextOfferId: 4n,
-          nextLeaseId: leaseCount + 1n,
-        })
+      ? attestationSteps(ctx, { market: market.address, usd: usd.address }, actors, ids)
       : undefined;
     if (steps) {
       attested.audits = await steps.audits();
@@ -404,6 +410,14 @@ export async function runScenario(
       attested.selfDealt = selfDealt.leases;
     }
 
+    // Reserved capacity (./scenario-reserved.ts): rolling leases, top-ups, per-server ends, exit charges.
+    reserved = await reservedSteps(
+      ctx,
+      { market: market.address, usd: usd.address, grid: grid.address },
+      { provider, provider2, buyer, buyer2, other },
+      ids,
+    );
+
     Object.assign(leases, {
       expired,
       buyerTerminated,
@@ -418,12 +432,14 @@ export async function runScenario(
     });
   });
 
+  if (!reserved) throw new Error("the reserved steps did not run");
   return {
     market: getAddress(market.address),
     usd: getAddress(usd.address),
     grid: getAddress(grid.address),
     lastBlock: await ctx.publicClient.getBlockNumber(),
     leases,
+    reserved,
     attestation: { offerId: 1n, roots: gpu.roots },
     ...(opts.attestations ? { attested } : {}),
   };

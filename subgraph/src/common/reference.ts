@@ -31,9 +31,9 @@ const NONE = new NetworkReference("", "", "", [], [], [], []);
 
 /** Chain 31337 ("localhost" in networks.json): the local stack. */
 const LOCALHOST = new NetworkReference(
-  "0x266478b87825ef3cb8196cca2a5a266f78e70d3fc664d153461d0515f56bdf0e",
-  "0x27fd7bf0cb3eeb69eb5f43649f4b450eed9855758003dfc4bf1aea0aebe3cfe4",
-  "0xaa5af1cb70a753b86a1c6e047b92e2e957c71fd6d13f63afa66730ffa59a97ab",
+  "0xe1bd0a4eafd1f83bcaad47b5132e1509b41cbe30f664c620670899c2a0bb2980",
+  "0xda799a58131cafa71d7f190531140a171649acea66db09ac4f83b1c908ea5049",
+  "0xb19ae10503ca71feccb37ffe97b40cb7f66355923b4ec86058e1708b8e131efe",
   ["0xbda5747bfd65f08deb54cb465eb87d40e51b197e"],
   ["0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"],
   ["GRID", "tUSD"],

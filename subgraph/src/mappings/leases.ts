@@ -222,6 +222,8 @@ export function handleLeaseExtended(event: LeaseExtended): void {
   }
   let funded = lease.fundedUntil;
   if (funded !== null) lease.fundedUntil = funded.plus(p.addedDuration);
+  // A fully prepaid lease's term is what it paid for; a rolling lease's is fixed at open.
+  if (!lease.rolling) lease.term = lease.term.plus(p.addedDuration);
   lease.deposit = lease.deposit.plus(p.topUp);
   lease.topUps = lease.topUps.plus(p.topUp);
   lease.extensionCount += 1;

@@ -19,9 +19,11 @@ import {
   touchProviderBond,
   touchSpending,
 } from "../common/entities";
-import { idOf, logId, ZERO } from "../common/ids";
+import { idOf, logId, SECONDS_PER_HOUR as HOUR, ZERO } from "../common/ids";
 import { recordStats, StatDelta } from "../common/stats";
 import { leaseEvent, loadLease } from "./leases";
+
+const BPS = BigInt.fromI32(10000);
 
 // Right after LeaseOpened, in the same transaction: the term, the escrowed exit terms (part of the deposit) and
 // the penalty reserved when the stake is worth more than the offer's floor.
@@ -159,6 +161,14 @@ export function handleExitCharged(event: ExitCharged): void {
   row.save();
 }
 
+/** The exit terms a rolling lease escrows (sdk/src/pricing.ts exitEscrow, the contract's _exitEscrowOf). */
+function exitEscrowOf(offer: Offer, price: BigInt, gpus: BigInt): BigInt {
+  if (offer.commitment.equals(ZERO)) return ZERO;
+  if (!offer.noticePeriod.equals(ZERO))
+    return price.times(gpus).times(offer.noticePeriod).div(HOUR);
+  return price.times(gpus).times(offer.commitment).div(HOUR).times(offer.exitFeeBps).div(BPS);
+}
+
 /**
  * Some servers end and the rest run on: the lease, its offer's capacity and the bond reservation shrink; a failure
  * pays the buyer its share of the penalty from the bond in the lease's token.
@@ -191,6 +201,11 @@ function endServers(
     offer.unitsInUse = offer.unitsInUse.minus(count);
     offer.updatedAt = timestamp;
     offer.save();
+    // A rolling lease's escrowed exit terms are those of the servers left (the contract recomputes them at the end).
+    if (lease.rolling) {
+      lease.exitEscrow = exitEscrowOf(offer, lease.pricePerGpuHour, lease.gpus);
+      lease.save();
+    }
   }
   let bond = touchProviderBond(lease.provider, Bytes.fromHexString(lease.paymentToken), timestamp);
   bond.amount = bond.amount.minus(paid);
@@ -200,8 +215,12 @@ function endServers(
   let provider = touchProvider(lease.provider, timestamp);
   provider.penaltiesPaid = provider.penaltiesPaid.plus(paid);
   provider.save();
+  // The removed servers' contracted time leaves what the buyer bought and counts as released: their service so far
+  // is not counted as delivered (the provider's gpuSecondsServed counts the servers that run to the end).
+  let removed = lease.gpusPerUnit.times(count).times(lease.duration);
   let account = touchAccount(lease.buyer, timestamp);
   account.penaltiesReceived = account.penaltiesReceived.plus(paid);
+  account.gpuSecondsBought = account.gpuSecondsBought.minus(removed);
   account.save();
   let spending = touchSpending(lease.buyer, lease.paymentToken, timestamp);
   spending.spent = spending.spent.minus(refund);
@@ -212,6 +231,7 @@ function endServers(
   token.save();
   let d = new StatDelta();
   d.refunded = refund;
+  d.gpuSecondsReleased = removed;
   recordStats(lease.gpuModel, lease.region, lease.paymentToken, d, timestamp);
   let end = new ServerEnd(logId(event));
   end.lease = lease.id;
