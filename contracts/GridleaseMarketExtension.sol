@@ -406,8 +406,9 @@ contract GridleaseMarketExtension is
         }
         uint256 term = _leaseTerms[leaseId].term;
         uint256 funded = snap.duration;
+        // Reports the seconds that would pass the term (the sum could overflow for a huge addedDuration).
         if (addedDuration > term - funded) {
-            revert Errors.Market_DurationOutOfRange(funded + addedDuration, funded, term);
+            revert Errors.Market_DurationOutOfRange(addedDuration, 1, term - funded);
         }
         Offer storage offer = _offers[snap.offerId];
         uint256 limit = block.timestamp + _offerTerms[snap.offerId].prepaidWindow;

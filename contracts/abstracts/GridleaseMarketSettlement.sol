@@ -129,6 +129,7 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
         // The lease no longer reserves anything; what it earned beyond units x time is kept for claims.
         terms.penalty = 0;
         terms.frozen = uint104(frozen + charge);
+        return (deposit, accrued, reserved);
     }
 
     /// @dev The exit charge of a buyer's termination or an Unfunded end of a lease on a committed offer. Letting a
