@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketStateTest} from "../utils/MarketStateTest.sol";
 import {ReentrantToken, ReentrancyAttacker} from "../mocks/ReentrantToken.sol";
-import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
 import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
 import {EndReason, LeaseStatus, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
@@ -29,6 +28,12 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(rt);
         offerId = _createOffer(p);
+        // A lease's penalty comes from the bond in its token: the provider bonds in the reentrant token. The market's
+        // balance of it starts at that bond.
+        rt.mint(provider, PROVIDER_BOND);
+        vm.prank(provider);
+        rt.approve(address(market), PROVIDER_BOND);
+        _depositBond(provider, address(rt), PROVIDER_BOND);
 
         rt.mint(address(attacker), FUNDS);
         attacker.execute(address(rt), abi.encodeCall(IERC20.approve, (address(market), type(uint256).max)));
@@ -56,7 +61,11 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         assertEq(market.leaseCount(), 1, "one lease");
         assertEq(market.getOffer(offerId).unitsInUse, 1, "one unit taken");
         assertEq(rt.balanceOf(address(attacker)), FUNDS - _cost(H100_PRICE, 8, 1 hours), "one deposit");
-        assertEq(rt.balanceOf(address(market)), _cost(H100_PRICE, 8, 1 hours), "market holds one deposit");
+        assertEq(
+            rt.balanceOf(address(market)),
+            PROVIDER_BOND + _cost(H100_PRICE, 8, 1 hours),
+            "market holds the bond and one deposit"
+        );
     }
 
     /// @notice A buyer whose receive hook makes its refund transfer revert cannot take the end back with it: the
@@ -79,7 +88,11 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
         assertEq(market.credits(address(rt), address(attacker)), refund, "refund credited");
         assertEq(rt.balanceOf(address(attacker)), FUNDS - deposit, "nothing paid yet");
-        assertEq(rt.balanceOf(address(market)), deposit, "the market holds escrow and credit");
+        assertEq(
+            rt.balanceOf(address(market)),
+            PROVIDER_BOND + deposit,
+            "the market holds bond, escrow and credit"
+        );
 
         // The hook is still armed (its disarming was undone too): swallowing the re-entry, the buyer pulls its
         // credit, once.
@@ -88,7 +101,11 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         _assertBlockedOnce();
         assertEq(rt.balanceOf(address(attacker)), FUNDS - deposit + refund, "refunded once");
         assertEq(market.credits(address(rt), address(attacker)), 0, "credit spent");
-        assertEq(rt.balanceOf(address(market)), deposit - refund, "the provider's accrual stays");
+        assertEq(
+            rt.balanceOf(address(market)),
+            PROVIDER_BOND + deposit - refund,
+            "the provider's accrual stays"
+        );
     }
 
     function test_WhenBuyerReentersTerminate_Swallowed() public {
@@ -100,7 +117,11 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         _assertBlockedOnce();
         uint256 deposit = _cost(H100_PRICE, 8, 10 hours);
         assertEq(rt.balanceOf(address(attacker)), FUNDS - deposit + refund, "refunded once");
-        assertEq(rt.balanceOf(address(market)), deposit - refund, "market keeps the provider's accrual");
+        assertEq(
+            rt.balanceOf(address(market)),
+            PROVIDER_BOND + deposit - refund,
+            "market keeps the bond and the provider's accrual"
+        );
         assertEq(market.escrowOf(id), deposit - refund, "escrow matches");
     }
 
@@ -122,7 +143,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         attacker.execute(address(market), extend);
         _assertBlockedOnce();
         assertEq(market.getLease(id).duration, 11 hours, "extended once");
-        assertEq(rt.balanceOf(address(market)), _cost(H100_PRICE, 8, 11 hours), "one top-up");
+        assertEq(rt.balanceOf(address(market)), PROVIDER_BOND + _cost(H100_PRICE, 8, 11 hours), "one top-up");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -152,7 +173,11 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         uint256 fee = (gross * FEE_BPS) / 10_000;
         assertEq(rt.balanceOf(address(attacker)) - attackerBefore, gross - fee, "paid once");
         assertEq(market.protocolFees(address(rt)), fee, "fee once");
-        assertEq(rt.balanceOf(address(market)), _cost(H100_PRICE, 8, 10 hours) - gross + fee, "escrow + fee");
+        assertEq(
+            rt.balanceOf(address(market)),
+            PROVIDER_BOND + MIN_BOND + _cost(H100_PRICE, 8, 10 hours) - gross + fee,
+            "bonds + escrow + fee"
+        );
     }
 
     function test_WhenProviderReentersTerminate() public {
@@ -162,7 +187,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         attacker.execute(address(market), abi.encodeCall(market.claim, (_one(id))));
         _assertBlockedOnce();
         assertEq(uint8(market.getLease(id).status), uint8(LeaseStatus.Active), "not terminated inside");
-        assertEq(market.getProvider(address(attacker)).bond, MIN_BOND, "no penalty taken");
+        assertEq(_bondOf(address(attacker), address(rt)), MIN_BOND, "no penalty taken");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -170,35 +195,35 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
     //////////////////////////////////////////////////////////////*/
 
     function test_WhenProviderReentersWithdrawBond_Bubbled() public {
-        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
-        bytes memory withdraw = abi.encodeCall(bonded.withdrawBond, (40e6));
-        attacker.arm(address(bonded), withdraw, true);
+        _bondInReentrantToken(100e6);
+        bytes memory withdraw = abi.encodeCall(market.withdrawBond, (address(rt), 40e6));
+        attacker.arm(address(market), withdraw, true);
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
-        attacker.execute(address(bonded), withdraw);
-        assertEq(bonded.getProvider(address(attacker)).bond, 100e6, "bond unchanged");
-        assertEq(rt.balanceOf(address(bonded)), 100e6, "market balance unchanged");
+        attacker.execute(address(market), withdraw);
+        assertEq(_bondOf(address(attacker), address(rt)), 100e6, "bond unchanged");
+        assertEq(rt.balanceOf(address(market)), PROVIDER_BOND + 100e6, "market balance unchanged");
         assertEq(rt.balanceOf(address(attacker)), FUNDS - 100e6, "attacker balance unchanged");
     }
 
     function test_WhenProviderReentersWithdrawBond_Swallowed() public {
-        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
-        bytes memory withdraw = abi.encodeCall(bonded.withdrawBond, (40e6));
-        attacker.arm(address(bonded), withdraw, false);
-        attacker.execute(address(bonded), withdraw);
+        _bondInReentrantToken(100e6);
+        bytes memory withdraw = abi.encodeCall(market.withdrawBond, (address(rt), 40e6));
+        attacker.arm(address(market), withdraw, false);
+        attacker.execute(address(market), withdraw);
         _assertBlockedOnce();
-        assertEq(bonded.getProvider(address(attacker)).bond, 60e6, "withdrawn once");
-        assertEq(rt.balanceOf(address(bonded)), 60e6, "market pays once");
+        assertEq(_bondOf(address(attacker), address(rt)), 60e6, "withdrawn once");
+        assertEq(rt.balanceOf(address(market)), PROVIDER_BOND + 60e6, "market pays once");
         assertEq(rt.balanceOf(address(attacker)), FUNDS - 60e6, "attacker received once");
     }
 
     function test_WhenProviderReentersDepositBond() public {
-        IMarketUnderTest bonded = _bondedInReentrantToken(100e6);
-        bytes memory deposit = abi.encodeCall(bonded.depositBond, (10e6));
-        attacker.arm(address(bonded), deposit, false);
-        attacker.execute(address(bonded), deposit);
+        _bondInReentrantToken(100e6);
+        bytes memory deposit = abi.encodeCall(market.depositBond, (address(rt), 10e6));
+        attacker.arm(address(market), deposit, false);
+        attacker.execute(address(market), deposit);
         _assertBlockedOnce();
-        assertEq(bonded.getProvider(address(attacker)).bond, 110e6, "credited once");
-        assertEq(rt.balanceOf(address(bonded)), 110e6, "pulled once");
+        assertEq(_bondOf(address(attacker), address(rt)), 110e6, "credited once");
+        assertEq(rt.balanceOf(address(market)), PROVIDER_BOND + 110e6, "pulled once");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -221,7 +246,7 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         market.withdrawFees(address(rt));
         _assertBlockedOnce();
         assertEq(rt.balanceOf(address(attacker)) - before, fee, "fees sent once");
-        assertEq(rt.balanceOf(address(market)), 0, "market empty");
+        assertEq(rt.balanceOf(address(market)), PROVIDER_BOND + MIN_BOND, "only the two bonds left");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -252,13 +277,10 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         _activate(id);
     }
 
-    /// @dev The attacker registers, bonds, lists an offer in the reentrant token; the buyer leases 10 hours of
-    /// it and the attacker activates the lease.
+    /// @dev The attacker registers, bonds MIN_BOND and lists an offer in the reentrant token; the buyer leases 10
+    /// hours of it and the attacker activates the lease.
     function _leaseOfAttackerOffer() internal returns (uint256 id) {
-        grid.transfer(address(attacker), MIN_BOND);
-        attacker.execute(address(grid), abi.encodeCall(IERC20.approve, (address(market), type(uint256).max)));
-        attacker.execute(address(market), abi.encodeCall(market.registerProvider, ("")));
-        attacker.execute(address(market), abi.encodeCall(market.depositBond, (MIN_BOND)));
+        _bondInReentrantToken(MIN_BOND);
         OfferParams memory p = _h100Params();
         p.paymentToken = address(rt);
         uint256 attackerOffer = abi.decode(
@@ -269,12 +291,10 @@ contract Reentrancy_Adversarial_Test is MarketStateTest {
         attacker.execute(address(market), abi.encodeCall(market.activateLease, (id, _access())));
     }
 
-    /// @dev A second market whose bond token is the reentrant token, with the attacker bonded in it.
-    function _bondedInReentrantToken(uint256 bond) internal returns (IMarketUnderTest bonded) {
-        bonded = _deployMarket(owner, treasury, IERC20(address(rt)), FEE_BPS, WINDOW, PENALTY_BPS);
-        attacker.execute(address(rt), abi.encodeCall(IERC20.approve, (address(bonded), type(uint256).max)));
-        attacker.execute(address(bonded), abi.encodeCall(bonded.registerProvider, ("")));
-        attacker.execute(address(bonded), abi.encodeCall(bonded.depositBond, (bond)));
+    /// @dev The attacker registers and bonds `bond` in the reentrant token (from its FUNDS).
+    function _bondInReentrantToken(uint256 bond) internal {
+        attacker.execute(address(market), abi.encodeCall(market.registerProvider, ("")));
+        attacker.execute(address(market), abi.encodeCall(market.depositBond, (address(rt), bond)));
     }
 
     function _one(uint256 id) internal pure returns (uint256[] memory ids) {
