@@ -1,5 +1,6 @@
 import { getAddress } from "viem";
 import { BOND_TOKEN_DISPLAY } from "@gridlease/sdk";
+import { ProviderBonds } from "./ReservedSections.tsx";
 import { Empty, ErrorState, Loading } from "../../components/States.tsx";
 import { Amount, TokenAmount, TokenSymbol } from "../../components/Amount.tsx";
 import { useTokenInfo } from "../../hooks/useToken.ts";
@@ -70,11 +71,8 @@ function ProviderSection({ d, address }: { d: AddressRecord; address: string }) 
             ? "—"
             : `${(((p.leaseCount - failures) / p.leaseCount) * 100).toFixed(1)}%`}
         </Stat>
-        <Stat label="Bond">
+        <Stat label="GRID bond">
           <Amount value={p.bond} token={BOND_TOKEN_DISPLAY} digits={2} />
-        </Stat>
-        <Stat label="Penalties paid">
-          <Amount value={p.penaltiesPaid} token={BOND_TOKEN_DISPLAY} digits={2} />
         </Stat>
         <Stat label="Availability">{availabilityText(p.availabilityBps)}</Stat>
       </div>
@@ -85,6 +83,7 @@ function ProviderSection({ d, address }: { d: AddressRecord; address: string }) 
       </p>
       <ProviderAvailability p={p} />
       <ProviderTrust address={getAddress(address)} leasesServed={p.leasesServed} />
+      <ProviderBonds address={address} />
 
       <h3>Earnings per token</h3>
       {d.earnings.length === 0 ? (

@@ -1,11 +1,6 @@
 import type { ReactNode } from "react";
 import { zeroHash } from "viem";
-import {
-  BOND_TOKEN_DISPLAY,
-  endReasonText,
-  formatDuration,
-  type TokenDisplay,
-} from "@gridlease/sdk";
+import { endReasonText, formatDuration, type TokenDisplay } from "@gridlease/sdk";
 import { Amount } from "../../components/Amount.tsx";
 import type { IndexedLeaseEvent } from "@gridlease/sdk/indexer";
 import { formatDate } from "./ui.tsx";
@@ -82,7 +77,7 @@ export function EventDetails({
     if (e.penalty !== null && e.penalty !== 0n)
       bits.push(
         <>
-          penalty <Amount value={e.penalty} token={BOND_TOKEN_DISPLAY} />
+          penalty <Amount value={e.penalty} token={token} />
         </>,
       );
   }

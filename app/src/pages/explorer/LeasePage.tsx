@@ -1,5 +1,4 @@
 import {
-  BOND_TOKEN_DISPLAY,
   endReasonText,
   formatDuration,
   gpuModelLabel,
@@ -19,6 +18,7 @@ import { settlementBreakdown, shares } from "./settlement.ts";
 import { AddressLink, ExplorerHeader, formatDate, StatusBadge } from "./ui.tsx";
 import { EventDetails } from "./EventDetails.tsx";
 import { LeaseReview } from "./TrustSections.tsx";
+import { LeaseReservedSection } from "./ReservedSections.tsx";
 
 /** `/explorer/leases/:leaseId`: a lease's terms, timeline, end reason and settlement. */
 export default function LeasePage({ params }: { params: Record<string, string> }) {
@@ -143,6 +143,7 @@ function LeaseBody({ lease: l, events }: { lease: LeaseDetail; events: IndexedLe
           <SettlementView s={s} token={token} refunded={l.refunded} />
         </div>
       </div>
+      <LeaseReservedSection leaseId={l.id} token={token} />
       <LeaseReview leaseId={l.id} />
       <h2>Timeline</h2>
       <Timeline events={events} token={token} />
@@ -234,7 +235,7 @@ function SettlementView({
           <tr>
             <th scope="row">Penalty from the provider's bond to the buyer</th>
             <td className="num">
-              <Amount value={s.penalty} token={BOND_TOKEN_DISPLAY} />
+              <Amount value={s.penalty} token={token} />
             </td>
           </tr>
         </tbody>

@@ -4,6 +4,7 @@
  * for the lease page and the address page. The paged lists are in listData.ts.
  */
 import { useQuery } from "@tanstack/react-query";
+import type { Hex } from "viem";
 import {
   ACCOUNT_FIELDS,
   ACCOUNT_SPENDING_FIELDS,
@@ -272,5 +273,152 @@ export function useTxEvents(hash: string | undefined) {
       );
       return events.map((e) => ({ ...e, paymentToken: tokens.get(e.leaseId.toString()) }));
     },
+  });
+}
+
+/* ------------------------------------------------------------------ reserved capacity (#12) */
+
+/** A lease's reserved-capacity record: rolling terms, its top-up allowance, executed top-ups and server ends. */
+export interface LeaseReserved {
+  rolling: boolean;
+  term: string;
+  fundedUntil: string | null;
+  exitEscrow: string;
+  reservedPenalty: string;
+  exitCharge: string;
+  unitsReleased: string;
+  unitsFailed: string;
+  topUpPerTopUp: string;
+  topUpRemaining: string;
+  topUpThreshold: string;
+  topUpRevoked: boolean;
+  topUpCount: number;
+  topUps: TopUpRow[];
+  serverEnds: ServerEndRow[];
+}
+
+/** One executed top-up (`TopUpExecuted`). */
+export interface TopUpRow {
+  id: string;
+  executor: string;
+  addedDuration: string;
+  amount: string;
+  fundedUntil: string;
+  remaining: string;
+  timestamp: string;
+  txHash: Hex;
+}
+
+/** Some servers released by the buyer or failed by the provider while the rest ran on. */
+export interface ServerEndRow {
+  id: string;
+  kind: "Released" | "Failed";
+  count: string;
+  refund: string;
+  exitCharge: string;
+  penalty: string;
+  timestamp: string;
+  txHash: string;
+}
+
+const LEASE_RESERVED = /* GraphQL */ `
+  query LeaseReserved($id: String!) {
+    lease(id: $id) {
+      rolling
+      term
+      fundedUntil
+      exitEscrow
+      reservedPenalty
+      exitCharge
+      unitsReleased
+      unitsFailed
+      topUpPerTopUp
+      topUpRemaining
+      topUpThreshold
+      topUpRevoked
+      topUpCount
+    }
+    topUps(where: { lease: $id }, limit: 1000, orderBy: "blockNumber", orderDirection: "asc") {
+      items {
+        id
+        executor
+        addedDuration
+        amount
+        fundedUntil
+        remaining
+        timestamp
+        txHash
+      }
+    }
+    serverEnds(where: { lease: $id }, limit: 1000, orderBy: "blockNumber", orderDirection: "asc") {
+      items {
+        id
+        kind
+        count
+        refund
+        exitCharge
+        penalty
+        timestamp
+        txHash
+      }
+    }
+  }
+`;
+
+/**
+ * A lease's reserved-capacity record, read apart from the lease (an index from before #12 lacks these fields: the
+ * rest of the page still shows); null when the indexer does not know the lease.
+ */
+export function useLeaseReserved(id: string) {
+  return useQuery({
+    queryKey: ["explorer", "lease-reserved", id],
+    enabled: /^\d+$/.test(id),
+    queryFn: async ({ signal }): Promise<LeaseReserved | null> => {
+      const d = await indexer.query<{
+        lease: Omit<LeaseReserved, "topUps" | "serverEnds"> | null;
+        topUps: Conn<TopUpRow>;
+        serverEnds: Conn<ServerEndRow>;
+      }>(LEASE_RESERVED, { id }, { signal });
+      if (!d.lease) return null;
+      return { ...d.lease, topUps: d.topUps.items, serverEnds: d.serverEnds.items };
+    },
+  });
+}
+
+/** A provider's bond in one payment token. */
+export interface ProviderBondRow {
+  token: string;
+  amount: string;
+  locked: string;
+  penaltiesPaid: string;
+}
+
+const PROVIDER_BONDS = /* GraphQL */ `
+  query ProviderBonds($id: String!) {
+    providerBonds(where: { provider: $id }, limit: 100) {
+      items {
+        token
+        amount
+        locked
+        penaltiesPaid
+      }
+    }
+  }
+`;
+
+/** A provider's bonds, one row per payment token it bonded in. */
+export function useProviderBonds(address: string) {
+  const id = address.toLowerCase();
+  return useQuery({
+    queryKey: ["explorer", "provider-bonds", id],
+    enabled: /^0x[0-9a-f]{40}$/.test(id),
+    queryFn: async ({ signal }) =>
+      (
+        await indexer.query<{ providerBonds: Conn<ProviderBondRow> }>(
+          PROVIDER_BONDS,
+          { id },
+          { signal },
+        )
+      ).providerBonds.items,
   });
 }

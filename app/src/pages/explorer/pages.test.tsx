@@ -243,7 +243,7 @@ describe("explorer pages", () => {
         paidToProvider: "90000000",
         fee: "10000000",
         refunded: "0",
-        penalty: "500000000000000000000",
+        penalty: "500000000",
         accessPostedAt: "1764003600",
         accessRotations: 0,
         outageOpen: false,
@@ -276,7 +276,7 @@ describe("explorer pages", () => {
             repairDeadline: "1764018000",
             reports: 2,
           }),
-          ev("Ended", 5, { endReason: "OutageUnresolved", penalty: "500000000000000000000" }),
+          ev("Ended", 5, { endReason: "OutageUnresolved", penalty: "500000000" }),
         ],
       },
     }));
@@ -302,7 +302,7 @@ describe("explorer pages", () => {
     expect(items[3].textContent).toContain("2 servers down");
     expect(items[3].textContent).not.toContain("evidence");
     expect(items[4].textContent).toContain("Ended: an outage was not repaired in time");
-    expect(items[4].textContent).toContain("penalty 500 GRID");
+    expect(items[4].textContent).toContain("penalty $500.00");
     const outages = screen.getByText("Outages").nextElementSibling!.textContent;
     expect(outages).toContain("2 reports · 30 minutes added to the end for downtime");
     expect(outages).toContain("1 hour of server time not billed");
