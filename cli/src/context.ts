@@ -155,6 +155,24 @@ export async function askPassphrase(prompt: string): Promise<string> {
   return answer;
 }
 
+/**
+ * Asks a yes/no question on the terminal before a costly step; without a terminal it refuses and names `--yes`,
+ * so a script never pays a charge it was not told about.
+ */
+export async function askToProceed(question: string): Promise<void> {
+  if (!process.stdin.isTTY)
+    throw new CliError(
+      EXIT.USAGE,
+      `${question} There is no terminal to ask: pass --yes to proceed. Nothing was sent.`,
+      "confirmation-needed",
+    );
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim()))
+    throw new CliError(EXIT.USAGE, "Not confirmed: nothing was sent.", "not-confirmed");
+}
+
 /** Any failure as a CliError: plain words from the SDK's explainError and a meaningful exit code. */
 export function toCliError(err: unknown, context: ErrorContext = {}): CliError {
   if (err instanceof CliError) return err;

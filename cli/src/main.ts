@@ -10,6 +10,8 @@ import { createOutput, toJson } from "./output.ts";
 import type { Command } from "./command.ts";
 import { providerCommands } from "./commands/provider.ts";
 import { buyerCommands } from "./commands/buyer.ts";
+import { reservedCommands } from "./commands/reserved.ts";
+import { watchCommand } from "./commands/watch.ts";
 import { keyCommands } from "./commands/keys.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { marketCommands } from "./commands/market.ts";
@@ -29,6 +31,8 @@ export const COMMANDS: Command[] = [
   ...providerCommands,
   serveCommand,
   ...buyerCommands,
+  ...reservedCommands,
+  watchCommand,
   verifyCommand,
   ...attestCommands,
   ...auditCommands,

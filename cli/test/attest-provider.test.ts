@@ -99,7 +99,9 @@ describe("gridlease provider attest", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     gpuPort = (server.address() as AddressInfo).port;
     await okJson(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-    await okJson(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
+    await okJson(
+      run(PROVIDER_KEY, ["provider", "bond", "deposit", "--token", "tUSD", "--amount", "5000"]),
+    );
     hopper = await createOffer("H100-SXM-80GB");
     blackwell = await createOffer("B200-192GB");
   });

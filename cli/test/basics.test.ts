@@ -61,7 +61,7 @@ describe("command line", () => {
       "lease open",
       "offer create",
       "keys generate",
-      "bond deposit",
+      "provider bond deposit",
     ]) {
       const r = await cli([...command.split(" "), "--help"]);
       expect(r.code, command).toBe(0);

@@ -65,7 +65,9 @@ beforeAll(async () => {
   keyFile = join(dir, "buyer.key");
   await okJson(cli(["keys", "generate", "--out", keyFile]));
   await okJson(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-  await okJson(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
+  await okJson(
+    run(PROVIDER_KEY, ["provider", "bond", "deposit", "--token", "tUSD", "--amount", "5000"]),
+  );
   const offer = await okJson(
     run(PROVIDER_KEY, [
       "offer",

@@ -73,11 +73,36 @@ describe("provider and buyer commands", () => {
     expect(again.code).toBe(3);
     expect(again.json.error.kind).toBe("Market_ProviderAlreadyRegistered");
 
-    const bond = ok(await providerCli(["bond", "deposit", "--amount", "5000"]));
-    expect(bond.json.bond).toBe(String(5000n * 10n ** 18n));
-    const over = await providerCli(["bond", "withdraw", "--amount", "9000"]);
+    const bond = ok(
+      await providerCli(["provider", "bond", "deposit", "--token", "tUSD", "--amount", "5000"]),
+    );
+    expect(bond.json.bond).toBe(bond.json.amount);
+    expect(bond.json.token.toLowerCase()).toBe(chain.usd.toLowerCase());
+    // Bonds are per payment token: a GRID bond is its own, and a withdrawal beyond the tUSD bond is refused.
+    const grid = ok(
+      await providerCli(["provider", "bond", "deposit", "--token", "GRID", "--amount", "250"]),
+    );
+    expect(grid.json.bond).toBe(String(250n * 10n ** 18n));
+    const over = await providerCli([
+      "provider",
+      "bond",
+      "withdraw",
+      "--token",
+      "tUSD",
+      "--amount",
+      "9000",
+    ]);
     expect(over.code).toBe(3);
-    expect(over.stderr).toMatch(/5,000 GRID/);
+    expect(over.stderr).toMatch(/5,000/);
+    const noToken = await providerCli(["provider", "bond", "deposit", "--amount", "1"]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/--token is required/);
+    const bonds = ok(await providerCli(["provider", "info"]));
+    expect(
+      Object.fromEntries(
+        bonds.json.bonds.map((b: { symbol: string; amount: string }) => [b.symbol, b.amount]),
+      ),
+    ).toEqual({ tUSD: bond.json.amount, GRID: grid.json.bond });
 
     const manual = ok(
       await providerCli([

@@ -69,7 +69,9 @@ beforeAll(async () => {
   keyFile = join(dir, "buyer.key");
   await ok(cli(["keys", "generate", "--out", keyFile]));
   await ok(run(PROVIDER_KEY, ["provider", "register", "--metadata-uri", "ipfs://p"]));
-  await ok(run(PROVIDER_KEY, ["bond", "deposit", "--amount", "5000"]));
+  await ok(
+    run(PROVIDER_KEY, ["provider", "bond", "deposit", "--token", "tUSD", "--amount", "5000"]),
+  );
   await ok(
     run(PROVIDER_KEY, [
       "offer",

@@ -7,6 +7,8 @@
  *   pending  -> run the provisioning hook, seal its output to the buyer's key (sdk sealAccess), activateLease;
  *               a failed hook is never activated (the buyer can cancel for a full refund);
  *   active   -> with an open outage, the health hook and, once it says healthy, resolveOutage (outages.ts);
+ *               a rolling lease: the largest due top-up its buyer's allowance permits, and (if configured) the
+ *               Unfunded end once its grace is over (funding.ts);
  *   expired  -> run the deprovisioning hook, then closeLease;
  *   ended    -> (terminated or cancelled) run the deprovisioning hook if it provisioned;
  *
@@ -39,9 +41,11 @@ import { toJson } from "../output.ts";
 import { scanStart } from "../chainData.ts";
 import { loadState, saveState, TERMINAL, type AgentState, type LeaseRecord } from "./state.ts";
 import { OutageHealer, type HealthOptions } from "./outages.ts";
+import { FundingKeeper, type FundingOptions } from "./funding.ts";
 
 /** How `provider serve` configured the agent. */
-export interface AgentOptions extends Omit<HealthOptions, "hookTimeoutMs" | "maxRetryMs"> {
+export interface AgentOptions
+  extends Omit<HealthOptions, "hookTimeoutMs" | "maxRetryMs">, Partial<FundingOptions> {
   statePath: string;
   provisionHook: string;
   deprovisionHook?: string;
@@ -69,6 +73,7 @@ export class Agent {
   /** Sealed payloads whose activation did not go through yet (kept in memory only). */
   private sealed = new Map<string, Hex>();
   private readonly healer: OutageHealer;
+  private readonly funding: FundingKeeper;
 
   constructor(ctx: Context, wallet: SignerClient, options: AgentOptions) {
     this.ctx = ctx;
@@ -78,6 +83,12 @@ export class Agent {
       ctx,
       wallet,
       { ...options, maxRetryMs: options.backoffMaxMs },
+      (level, event, fields) => this.log(level, event, fields),
+    );
+    this.funding = new FundingKeeper(
+      ctx,
+      wallet,
+      { topUps: options.topUps ?? true, endUnfunded: options.endUnfunded ?? false },
       (level, event, fields) => this.log(level, event, fields),
     );
   }
@@ -293,6 +304,8 @@ export class Agent {
         if (state.downUnits > 0n)
           await this.healer.serve(id, state, this.leaseInput(id, lease), record.buyerPublicKey);
         else this.healer.clear(id);
+        // Rolling leases: due top-ups (on by default) and, if configured, the end after grace.
+        await this.funding.serve(id, now);
         return;
       }
       case "Expired": {

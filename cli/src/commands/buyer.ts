@@ -2,7 +2,6 @@
 import { isAddressEqual, isHex, zeroAddress, type Address, type Hex } from "viem";
 import { readContract } from "viem/actions";
 import {
-  BOND_TOKEN_DISPLAY,
   cancelLease,
   decodeGpuModel,
   ensureAllowance,
@@ -11,11 +10,16 @@ import {
   extensionCost,
   formatDuration,
   formatTime,
+  fundingRange,
+  getLeaseTerms,
+  getOfferTerms,
+  getTopUpAllowance,
   formatTokenAmount,
   getLeaseState,
   gridleaseTokenAbi,
   openLease,
   openLeaseWithPermit,
+  openRollingLease,
   quoteLease,
   readAccessDetails,
   terminateLease,
@@ -31,6 +35,7 @@ import { leasesOpened, providerOfferIds, scanStart } from "../chainData.ts";
 import { loadOffer } from "../offers.ts";
 import { easIfDeployed } from "../eas.ts";
 import { fetchInventory } from "../bastion.ts";
+import { quoteJson, quoteLines } from "../reservedTerms.ts";
 
 async function balanceOf(c: Context, token: Address, owner: Address): Promise<bigint> {
   return readContract(c.client, {
@@ -104,11 +109,17 @@ async function refuseIfAttestationMissing(
 const leaseOpenCommand = defineCommand({
   name: "lease open",
   summary: "Rent capacity: escrow the deposit and open a lease (permit by default, or --approve)",
-  help: `--offer ID --units N --duration D (--key FILE | --public-key HEX) [--slippage-bps N] [--approve]
+  help: `--offer ID --units N (--duration D | --rolling --term D [--funded D]) (--key FILE | --public-key HEX)
+       [--slippage-bps N] [--approve]
 
   --offer ID          offer to rent from
   --units N           servers to rent
-  --duration D        e.g. 2h, 1d (durations: 3600, 90m, 1h, 7d)
+  --duration D        e.g. 2h, 1d (durations: 3600, 90m, 1h, 7d), prepaid in full
+  --rolling           on an offer with a prepaid window: a lease of --term that prepays only --funded now and
+                      is kept funded by top-ups (\`lease topup allow\`); the offer's commitment and exit terms
+                      are shown before anything is sent
+  --term D            how long a rolling lease may run
+  --funded D          seconds prepaid at open (default: the offer's prepaid window, or the term if shorter)
   --key FILE          your access key file (gridlease keys generate); its public key goes on chain
   --public-key HEX    or the X25519 public key itself
   --slippage-bps N    accept a price up to N basis points above the current one (default 0)
@@ -117,6 +128,9 @@ const leaseOpenCommand = defineCommand({
     offer: { type: "string" },
     units: { type: "string" },
     duration: { type: "string" },
+    rolling: { type: "boolean", default: false },
+    term: { type: "string" },
+    funded: { type: "string" },
     key: { type: "string" },
     "public-key": { type: "string" },
     "slippage-bps": { type: "string" },
@@ -125,7 +139,16 @@ const leaseOpenCommand = defineCommand({
   async run({ values, out, connect, settings }) {
     const offerId = parseCount(values.offer, "--offer");
     const units = parseCount(values.units, "--units");
-    const duration = parseDuration(values.duration, "--duration");
+    if (values.rolling && values.duration !== undefined)
+      throw usage(
+        "--duration is for a lease prepaid in full; a --rolling lease takes --term (and --funded)",
+      );
+    if (!values.rolling && (values.term !== undefined || values.funded !== undefined))
+      throw usage("--term and --funded open a rolling lease: add --rolling");
+    const duration = values.rolling
+      ? parseDuration(values.term, "--term")
+      : parseDuration(values.duration, "--duration");
+    let funded = values.funded === undefined ? undefined : parseDuration(values.funded, "--funded");
     const slippageBps = values["slippage-bps"]
       ? parseCount(values["slippage-bps"], "--slippage-bps", { min: 0n })
       : 0n;
@@ -138,11 +161,22 @@ const leaseOpenCommand = defineCommand({
     } else publicKey = readAccessKeyFile(values.key ?? settings.accessKey).publicKeyHex;
     const c = await connect();
     const offer = await loadOffer(c, offerId);
+    if (values.rolling && funded === undefined) {
+      const terms = await getOfferTerms(c.client, { market: c.market, offerId });
+      if (terms.prepaidWindow === 0n)
+        throw new CliError(
+          EXIT.REJECTED,
+          `Offer #${offerId} has no prepaid window: its leases are prepaid in full (use --duration). Nothing was sent.`,
+          "Market_NotRollingOffer",
+        );
+      funded = fundingRange(terms, duration).min;
+    }
     const quote = await quoteLease(c.client, {
       market: c.market,
       offerId,
       units,
       duration,
+      funded,
       slippageBps,
     });
     const token = await c.token(quote.paymentToken);
@@ -162,9 +196,8 @@ const leaseOpenCommand = defineCommand({
         `Your balance of ${formatTokenAmount(balance, token)} does not cover the deposit of ${formatTokenAmount(quote.maxDeposit, token)}.`,
         "balance",
       );
-    out.progress(
-      `Deposit ${formatTokenAmount(quote.deposit, token)} for ${units}× ${quote.gpusPerUnit} GPUs over ${formatDuration(duration)} at ${formatTokenAmount(quote.pricePerGpuHour, token)}/GPU-hour`,
-    );
+    // The exit terms and the penalty are shown before anything is signed (issue #12, "Commitments").
+    for (const line of quoteLines(quote, token)) out.progress(line);
     const request = {
       market: c.market,
       offerId,
@@ -174,7 +207,22 @@ const leaseOpenCommand = defineCommand({
       buyerPublicKey: publicKey,
     };
     let mined;
-    if (values.approve) {
+    if (funded !== undefined) {
+      // openRollingLease has no permit form: approve the deposit, then open.
+      const { approval } = await ensureAllowance(w, {
+        token: quote.paymentToken,
+        spender: c.market,
+        amount: quote.maxDeposit,
+      });
+      if (approval)
+        await confirm(
+          c,
+          `Approving ${formatTokenAmount(quote.maxDeposit, token)} for the market`,
+          async () => approval,
+        );
+      const rolling = { ...request, term: duration, funded };
+      mined = await confirm(c, "Opening the rolling lease", () => openRollingLease(w, rolling));
+    } else if (values.approve) {
       const { approval } = await ensureAllowance(w, {
         token: quote.paymentToken,
         spender: c.market,
@@ -194,7 +242,7 @@ const leaseOpenCommand = defineCommand({
     }
     const { lease, state } = await leaseOrFail(c, mined.leaseId);
     out.result(
-      { ...leaseSummary(lease, state), tx: mined.hash },
+      { ...leaseSummary(lease, state), quote: quoteJson(quote), tx: mined.hash },
       () =>
         `Opened lease #${mined.leaseId}. The provider must activate it by ${formatTime(lease.activationDeadline)}; then run \`gridlease lease access --lease ${mined.leaseId}\`.`,
     );
@@ -242,7 +290,7 @@ const leaseList = defineCommand({
 
 const leaseShow = defineCommand({
   name: "lease show",
-  summary: "Show one lease: status, times and amounts",
+  summary: "Show one lease: status, times, amounts, and its term, funding, commitment and top-ups",
   help: "--lease ID",
   options: { lease: { type: "string" } },
   async run({ values, out, connect }) {
@@ -250,17 +298,44 @@ const leaseShow = defineCommand({
     const c = await connect();
     const { lease, state, token } = await leaseOrFail(c, leaseId);
     const offer = await loadOffer(c, lease.offerId);
-    out.result({ ...leaseSummary(lease, state), gpuModel: decodeGpuModel(offer.gpuModel) }, () =>
-      [
-        `Lease #${leaseId}: ${state.label}`,
-        `  ${lease.units}× ${lease.gpusPerUnit} ${decodeGpuModel(offer.gpuModel)} at ${formatTokenAmount(lease.pricePerGpuHour, token)}/GPU-hour`,
-        `  deposit ${formatTokenAmount(state.deposit, token)}, accrued ${formatTokenAmount(state.accrued, token)}, refundable now ${formatTokenAmount(state.refundableNow, token)}`,
-        state.status === "Active"
-          ? `  ends ${formatTime(lease.end)} (${formatDuration(state.remainingSeconds)} left)`
+    const [terms, allowance] = await Promise.all([
+      getLeaseTerms(c.client, { market: c.market, leaseId }),
+      getTopUpAllowance(c.client, { market: c.market, leaseId }),
+    ]);
+    const amount = (v: bigint) => formatTokenAmount(v, token);
+    const reserved = [
+      terms.rolling
+        ? `  rolling: a ${formatDuration(terms.term)} term, funded until ${terms.fundedUntil > 0n ? formatTime(terms.fundedUntil) : "activation + the funded time"}${terms.graceEnds > 0n ? `; if not topped up, the provider may end it after ${formatTime(terms.graceEnds)}` : ""}`
+        : "",
+      terms.committed
+        ? `  committed until ${terms.commitmentEnds > 0n ? formatTime(terms.commitmentEnds) : "activation + the commitment"}: leaving now costs ${amount(terms.exitChargeNow)}${terms.exitEscrow > 0n ? ` (${amount(terms.exitEscrow)} escrowed for it)` : ""}`
+        : "",
+      `  penalty reserved from the provider's bond: ${amount(terms.penalty)}`,
+      allowance.perTopUp > 0n
+        ? `  top-ups allowed: up to ${amount(allowance.perTopUp)} each, ${amount(allowance.remaining)} left, once under ${formatDuration(BigInt(allowance.runwayThreshold))} of runway`
+        : terms.rolling
+          ? "  top-ups: none allowed (`lease topup allow`)"
           : "",
-      ]
-        .filter(Boolean)
-        .join("\n"),
+    ];
+    out.result(
+      {
+        ...leaseSummary(lease, state),
+        gpuModel: decodeGpuModel(offer.gpuModel),
+        terms,
+        topUpAllowance: allowance,
+      },
+      () =>
+        [
+          `Lease #${leaseId}: ${state.label}`,
+          `  ${lease.units}× ${lease.gpusPerUnit} ${decodeGpuModel(offer.gpuModel)} at ${amount(lease.pricePerGpuHour)}/GPU-hour`,
+          `  deposit ${amount(state.deposit)}, accrued ${amount(state.accrued)}, refundable now ${amount(state.refundableNow)}`,
+          state.status === "Active"
+            ? `  ends ${formatTime(lease.end)} (${formatDuration(state.remainingSeconds)} left)`
+            : "",
+          ...reserved,
+        ]
+          .filter(Boolean)
+          .join("\n"),
     );
   },
 });
@@ -336,7 +411,7 @@ function endCommand(kind: "terminate" | "cancel"): Command {
       out.result(
         { leaseId, refund: args?.refund, penalty: args?.penalty, tx: mined.hash },
         () =>
-          `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${formatTokenAmount(args.penalty, BOND_TOKEN_DISPLAY)}` : ""}` : ""}.`,
+          `Lease #${leaseId} ${kind === "terminate" ? "terminated" : "cancelled"}${args ? `: ${formatTokenAmount(args.refund, token)} refunded${args.penalty > 0n ? `, plus a bond penalty of ${formatTokenAmount(args.penalty, token)}` : ""}` : ""}.`,
       );
     },
   });

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { isHex, keccak256, toHex, type Hex } from "viem";
 import {
-  BOND_TOKEN_DISPLAY,
   endUnresolvedOutage,
   formatDuration,
   formatTime,
@@ -164,7 +163,7 @@ const end = defineCommand({
     out.result(
       { leaseId, refund: args?.refund, penalty: args?.penalty, tx: mined.hash },
       () =>
-        `Lease #${leaseId} ended (outage not repaired in time)${args ? `: ${formatTokenAmount(args.refund, token)} refunded to the buyer, plus a bond penalty of ${formatTokenAmount(args.penalty, BOND_TOKEN_DISPLAY)}` : ""}.`,
+        `Lease #${leaseId} ended (outage not repaired in time)${args ? `: ${formatTokenAmount(args.refund, token)} refunded to the buyer, plus a bond penalty of ${formatTokenAmount(args.penalty, token)}` : ""}.`,
     );
   },
 });

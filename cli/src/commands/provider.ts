@@ -3,19 +3,17 @@ import { keccak256, toHex, zeroAddress, type Address } from "viem";
 import {
   claim,
   createOffer,
-  depositBond,
+  createReservedOffer,
   encodeGpuModel,
   encodeRegion,
-  ensureAllowance,
   formatTokenAmount,
   getLease,
-  getMarketConfig,
+  getOfferTerms,
   getProvider,
   registerProvider,
   setOfferPaused,
   setOfferPrice,
   setOfferUnits,
-  withdrawBond,
   type OfferRecord,
 } from "@gridlease/sdk";
 import { readFileSync } from "node:fs";
@@ -29,13 +27,8 @@ import { detectedOfferSpec } from "../hardware/offerSpec.ts";
 import type { Output } from "../output.ts";
 import { leasesOpened, providerOfferIds } from "../chainData.ts";
 import { describeOffer, loadOffer, resolveToken } from "../offers.ts";
-
-async function bondToken(ctx: Context) {
-  const { bondToken } = await getMarketConfig(ctx.client, { market: ctx.market });
-  const token = await ctx.token(bondToken);
-  ctx.errorContext = { ...ctx.errorContext, bondToken: token, token };
-  return token;
-}
+import { describeTerms, reservedTermsFromFlags } from "../reservedTerms.ts";
+import { bondCommands, bondsOf } from "./bonds.ts";
 
 const register = defineCommand({
   name: "provider register",
@@ -66,15 +59,16 @@ const info = defineCommand({
     const c = await connect();
     const provider = address ?? (await c.wallet()).account.address;
     const record = await getProvider(c.client, { market: c.market, provider });
-    const grid = await bondToken(c);
+    const bonds = await bondsOf(c, provider);
     const offers: ReturnType<typeof describeOffer>[] = [];
     for (const id of await providerOfferIds(c, provider)) {
       const o = await loadOffer(c, id);
       offers.push(describeOffer(id, o, await c.token(o.paymentToken)));
     }
-    out.result({ provider, registered: record.registered, bond: record.bond, offers }, () =>
+    out.result({ provider, registered: record.registered, bonds, offers }, () =>
       [
-        `Provider ${provider}: ${record.registered ? "registered" : "not registered"}, bond ${formatTokenAmount(record.bond, grid)}`,
+        `Provider ${provider}: ${record.registered ? "registered" : "not registered"}`,
+        ...bonds.filter((b) => b.amount > 0n).map((b) => `  bond in ${b.symbol}: ${b.text}`),
         ...offers.map(
           (o) =>
             `  offer #${o.offerId}: ${o.totalUnits}× ${o.gpusPerUnit} ${o.gpuModel} in ${o.region} at ${o.price}/GPU-hour, ${o.unitsInUse} in use${o.paused ? ", paused" : ""}`,
@@ -84,54 +78,12 @@ const info = defineCommand({
   },
 });
 
-function bondCommand(kind: "deposit" | "withdraw"): Command {
-  return defineCommand({
-    name: `bond ${kind}`,
-    summary:
-      kind === "deposit"
-        ? "Add GRID to your provider bond (approves it first if needed)"
-        : "Withdraw GRID from your provider bond",
-    help: "--amount GRID\n\n  --amount GRID  amount in GRID, e.g. 5000",
-    options: { amount: { type: "string" } },
-    async run({ values, out, connect }) {
-      const c = await connect();
-      const grid = await bondToken(c);
-      const amount = parseAmount(values.amount, "--amount", grid.decimals);
-      if (amount === 0n) throw usage("--amount must be more than 0");
-      const w = await c.wallet();
-      if (kind === "deposit") {
-        const { approval } = await ensureAllowance(w, {
-          token: grid.address,
-          spender: c.market,
-          amount,
-        });
-        if (approval)
-          await confirm(
-            c,
-            `Approving ${formatTokenAmount(amount, grid)} for the market`,
-            async () => approval,
-          );
-      }
-      const mined = await confirm(
-        c,
-        `${kind === "deposit" ? "Depositing" : "Withdrawing"} ${formatTokenAmount(amount, grid)}`,
-        () => (kind === "deposit" ? depositBond : withdrawBond)(w, { market: c.market, amount }),
-      );
-      const record = await getProvider(c.client, { market: c.market, provider: w.account.address });
-      out.result(
-        { amount, bond: record.bond, tx: mined.hash },
-        () => `Bond is now ${formatTokenAmount(record.bond, grid)}.`,
-      );
-    },
-  });
-}
-
 const offerCreate = defineCommand({
   name: "offer create",
   summary: "List GPU capacity (use --detect to read this server's GPUs with nvidia-smi)",
   help: `(--detect | --gpu-model CODE --gpus-per-unit N) --units N --region CODE --token SYMBOL|ADDRESS
-       --price AMOUNT --min-duration D --max-duration D --min-bond GRID [--repair-window D] [--policy ADDRESS|attestation]
-       [--spec-uri URI] [--spec-file FILE]
+       --price AMOUNT --min-duration D --max-duration D --min-bond AMOUNT [--repair-window D] [--policy ADDRESS|attestation]
+       [--spec-uri URI] [--spec-file FILE] [--prepaid-window D] [--commitment D (--notice D | --exit-fee-bps N)]
 
   --detect             read model and GPU count from nvidia-smi (GRIDLEASE_NVIDIA_SMI names another binary)
   --gpu-model CODE     market model code, e.g. H100-SXM-80GB
@@ -142,14 +94,22 @@ const offerCreate = defineCommand({
   --price AMOUNT       price per GPU-hour in the payment token, e.g. 1.95
   --min-duration D     shortest lease, e.g. 1h (durations: 3600, 90m, 1h, 7d)
   --max-duration D     longest lease, e.g. 30d
-  --min-bond GRID      bond you must hold for leases to open (default 0)
+  --min-bond AMOUNT    bond you must hold in the payment token for leases to open (default 0); each lease reserves
+                       the larger of half of it and 10% of what its buyer escrows, paid to the buyer if you fail
   --repair-window D    time you have to resolve an outage a buyer reports, 15m to 7d (default 4h); after it the
                        buyer may end the lease with a refund and your bond penalty
   --policy ADDRESS     buyer policy contract (default: anyone may lease); \`attestation\`: the AttestationPolicy,
                        whose buyers need an attestation you name with \`offer require\`
   --spec-uri URI       spec document (CPU, RAM, NVMe, interconnect)
   --spec-file FILE     spec JSON; its keccak256 becomes the spec hash
-  --spec-out FILE      with --detect: write the spec JSON (with the hardware report) to publish at --spec-uri`,
+  --spec-out FILE      with --detect: write the spec JSON (with the hardware report) to publish at --spec-uri
+
+Reserved capacity (fixed for the offer's life):
+  --prepaid-window D   leases may run longer than they prepay: at least this much (1d to --max-duration) is
+                       prepaid at open and kept funded by top-ups
+  --commitment D       a minimum term (at most --min-duration) during which the buyer's early exit costs either
+  --notice D             a billed notice period (up to the commitment), or
+  --exit-fee-bps N       a fee in bps of the remaining committed value (1 to 3000)`,
   options: {
     detect: { type: "boolean", default: false },
     "gpu-model": { type: "string" },
@@ -166,6 +126,10 @@ const offerCreate = defineCommand({
     "spec-uri": { type: "string" },
     "spec-file": { type: "string" },
     "spec-out": { type: "string" },
+    "prepaid-window": { type: "string" },
+    commitment: { type: "string" },
+    notice: { type: "string" },
+    "exit-fee-bps": { type: "string" },
   },
   async run({ values, out, connect }) {
     let gpuModel = values["gpu-model"];
@@ -198,14 +162,14 @@ const offerCreate = defineCommand({
       throw usage(errorMessage(err));
     }
     const priceRaw = required(values.price, "--price");
+    const terms = reservedTermsFromFlags(values);
     const c = await connect();
     const tokenAddress = await resolveToken(c, required(values.token, "--token"));
     const token = await c.token(tokenAddress);
-    const grid = await bondToken(c);
-    c.errorContext = { token, bondToken: grid };
+    c.errorContext = { token, bondToken: token };
     const pricePerGpuHour = parseAmount(priceRaw, "--price", token.decimals);
     const minProviderBond = values["min-bond"]
-      ? parseAmount(values["min-bond"], "--min-bond", grid.decimals)
+      ? parseAmount(values["min-bond"], "--min-bond", token.decimals)
       : 0n;
     const policy =
       values.policy === "attestation"
@@ -232,29 +196,27 @@ const offerCreate = defineCommand({
       specHash = spec.specHash;
     }
     const w = await c.wallet();
-    const mined = await confirm(
-      c,
-      `Creating an offer: ${units}× ${gpusPerUnit} ${gpuModel} in ${region} at ${formatTokenAmount(pricePerGpuHour, token)}/GPU-hour`,
-      () =>
-        createOffer(w, {
-          market: c.market,
-          offer: {
-            gpuModel: gpuModelHex,
-            gpusPerUnit,
-            totalUnits: units,
-            region: regionHex,
-            paymentToken: tokenAddress,
-            pricePerGpuHour,
-            minDuration,
-            maxDuration,
-            repairWindow,
-            minProviderBond,
-            buyerPolicy: policy,
-            specHash,
-            specURI: values["spec-uri"] ?? "",
-          },
-        }),
-    );
+    const offer = {
+      gpuModel: gpuModelHex,
+      gpusPerUnit,
+      totalUnits: units,
+      region: regionHex,
+      paymentToken: tokenAddress,
+      pricePerGpuHour,
+      minDuration,
+      maxDuration,
+      repairWindow,
+      minProviderBond,
+      buyerPolicy: policy,
+      specHash,
+      specURI: values["spec-uri"] ?? "",
+    };
+    const what = `Creating an offer: ${units}× ${gpusPerUnit} ${gpuModel} in ${region} at ${formatTokenAmount(pricePerGpuHour, token)}/GPU-hour`;
+    const mined = terms
+      ? await confirm(c, `${what}, ${describeTerms(terms)}`, () =>
+          createReservedOffer(w, { market: c.market, params: offer, terms }),
+        )
+      : await confirm(c, what, () => createOffer(w, { market: c.market, offer }));
     out.result(
       {
         offerId: mined.offerId,
@@ -264,6 +226,8 @@ const offerCreate = defineCommand({
         region,
         paymentToken: tokenAddress,
         pricePerGpuHour,
+        minProviderBond,
+        terms: terms ?? null,
         detected: detected ?? null,
         specHash,
         spec: spec?.spec ?? null,
@@ -361,10 +325,11 @@ const offerShow = defineCommand({
     const c = await connect();
     const o = await loadOffer(c, offerId);
     const d = describeOffer(offerId, o, await c.token(o.paymentToken));
+    const terms = await getOfferTerms(c.client, { market: c.market, offerId });
     out.result(
-      d,
+      { ...d, terms },
       () =>
-        `Offer #${offerId}: ${d.totalUnits}× ${d.gpusPerUnit} ${d.gpuModel} in ${d.region} at ${d.price}/GPU-hour, ${d.unitsInUse} in use${d.paused ? ", paused" : ""}`,
+        `Offer #${offerId}: ${d.totalUnits}× ${d.gpusPerUnit} ${d.gpuModel} in ${d.region} at ${d.price}/GPU-hour, ${d.unitsInUse} in use${d.paused ? ", paused" : ""}\n  ${describeTerms(terms)}`,
     );
   },
 });
@@ -433,8 +398,7 @@ const claimCommand = defineCommand({
 export const providerCommands: Command[] = [
   register,
   info,
-  bondCommand("deposit"),
-  bondCommand("withdraw"),
+  ...bondCommands,
   offerCreate,
   offerShow,
   setPrice,

@@ -25,7 +25,7 @@ export const serveCommand = defineCommand({
     "Run the provider agent: provision, activate, deprovision, close and claim your leases unattended",
   help: `--provision-hook CMD [--deprovision-hook CMD] [--health-hook CMD] [--health-interval S] [--state FILE]
        [--claim-threshold AMOUNT] [--poll-interval S] [--hook-timeout S] [--backoff-max S] [--from-block N]
-       [--max-block-range N] [--inventory-dir DIR]
+       [--max-block-range N] [--inventory-dir DIR] [--no-top-ups] [--end-unfunded]
 
   --provision-hook CMD    shell command run for each new lease: the lease as JSON on stdin; prints the
                           connection details as JSON ({"host","port","user","key"|"token",…}) on stdout
@@ -42,6 +42,9 @@ export const serveCommand = defineCommand({
   --backoff-max S         longest wait between retries while the RPC is down (default 60)
   --from-block N          first block to scan on the very first run (default: the market's deployment block)
   --max-block-range N     blocks per log query (default 5000)
+  --no-top-ups            do not execute the top-ups buyers allow on rolling leases (on by default: each pass, the
+                          largest top-up a lease's allowance permits once its runway is below the buyer's threshold)
+  --end-unfunded          end rolling leases whose funding ran out more than the grace period (3 days) ago
   --inventory-dir DIR     for big leases: a directory the bastion serves. A provisioning hook that prints the
                           bastion login with an "inventory" document (every server) gets the document stored
                           there and only its path and keccak256 hash sealed; the buyer's \`lease access\` fetches it
@@ -60,6 +63,8 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
     "from-block": { type: "string" },
     "max-block-range": { type: "string" },
     "inventory-dir": { type: "string" },
+    "no-top-ups": { type: "boolean", default: false },
+    "end-unfunded": { type: "boolean", default: false },
   },
   async run({ values, settings, out }) {
     const provisionHook = required(values["provision-hook"], "--provision-hook");
@@ -111,6 +116,8 @@ Logs one JSON object per line on stdout. SIGTERM or SIGINT stops it after the cu
       fromBlock,
       maxBlockRange,
       inventoryDir: values["inventory-dir"],
+      topUps: !values["no-top-ups"],
+      endUnfunded: values["end-unfunded"],
       claimThreshold:
         thresholdRaw === undefined
           ? undefined
