@@ -64,6 +64,10 @@ const rawOffer = (id: number): RawOffer => ({
   createdAt: "1700000000",
   createdAtBlock: "12",
   updatedAt: "1700000100",
+  prepaidWindow: "0",
+  commitment: "0",
+  noticePeriod: "0",
+  exitFeeBps: "0",
 });
 
 const rawLease: RawLease = {
@@ -112,6 +116,19 @@ const rawLease: RawLease = {
   outageDowntime: "0",
   downUnitSeconds: "0",
   updatedAt: "90",
+  rolling: true,
+  term: "864000",
+  fundedUntil: null,
+  exitEscrow: "40",
+  reservedPenalty: "500",
+  exitCharge: "0",
+  unitsReleased: "0",
+  unitsFailed: "0",
+  topUpPerTopUp: "10",
+  topUpRemaining: "30",
+  topUpThreshold: "3600",
+  topUpRevoked: false,
+  topUpCount: 0,
 };
 
 describe("createIndexerClient", () => {
@@ -265,6 +282,11 @@ describe("row mappers", () => {
       startTime: null,
       endTime: 90n,
       penalty: 500n,
+      rolling: true,
+      term: 864_000n,
+      fundedUntil: null,
+      exitEscrow: 40n,
+      topUpAllowance: { perTopUp: 10n, remaining: 30n, runwayThreshold: 3600n, revoked: false },
     });
     expect(() => toLease({ ...rawLease, status: "Weird" })).toThrow(RangeError);
     expect(() => toLease({ ...rawLease, endReason: "Weird" })).toThrow(RangeError);

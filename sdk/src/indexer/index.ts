@@ -10,6 +10,7 @@
  */
 export * from "./client.ts";
 export * from "./rows.ts";
+export * from "./reserved.ts";
 export * from "./accounts.ts";
 export * from "./stats.ts";
 export * from "./queries.ts";

@@ -7,6 +7,16 @@ import type { Address, Hex } from "viem";
 import { EndReason, LeaseStatus, type EndReasonName, type LeaseStatusName } from "../status.ts";
 import { addr, big, optBig } from "./convert.ts";
 import {
+  LEASE_RESERVED_FIELDS,
+  OFFER_TERMS_FIELDS,
+  toLeaseReserved,
+  toOfferTerms,
+  type IndexedLeaseReserved,
+  type IndexedOfferTerms,
+  type RawLeaseReserved,
+  type RawOfferTerms,
+} from "./reserved.ts";
+import {
   OFFER_ATTESTATION_SUMMARY_FIELDS,
   toOfferAttestationSummary,
   type OfferAttestationSummary,
@@ -193,9 +203,9 @@ export const toProvider = (r: RawProvider): IndexedProvider => ({
 /* ---------------------------------------------------------------- offers */
 
 /** Selection of an offer row. */
-export const OFFER_FIELDS = `offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration repairWindow minProviderBond buyerPolicy specHash specURI paused leaseCount ${OFFER_ATTESTATION_SUMMARY_FIELDS} createdAt createdAtBlock updatedAt`;
+export const OFFER_FIELDS = `offerId provider { id } paymentToken { id } gpuModel region gpusPerUnit totalUnits unitsInUse pricePerGpuHour initialPricePerGpuHour minDuration maxDuration repairWindow minProviderBond buyerPolicy specHash specURI paused leaseCount ${OFFER_ATTESTATION_SUMMARY_FIELDS} createdAt createdAtBlock updatedAt ${OFFER_TERMS_FIELDS}`;
 
-export interface RawOffer {
+export interface RawOffer extends RawOfferTerms {
   offerId: string;
   provider: Ref;
   paymentToken: Ref;
@@ -224,8 +234,8 @@ export interface RawOffer {
 
 const ZERO_ADDRESS = /^0x0{40}$/i;
 
-/** An offer with its current terms. */
-export interface IndexedOffer {
+/** An offer with its current terms (and its reserved terms, all 0 without them). */
+export interface IndexedOffer extends IndexedOfferTerms {
   offerId: bigint;
   provider: Address;
   paymentToken: Address;
@@ -240,7 +250,7 @@ export interface IndexedOffer {
   maxDuration: bigint;
   /** Seconds the provider has to resolve an outage (fixed into each outage when it is reported). */
   repairWindow: bigint;
-  /** GRID the provider must have bonded for a lease to open. */
+  /** What the provider must have bonded in the offer's payment token for a lease to open. */
   minProviderBond: bigint;
   /** The buyer policy contract; the zero address for an offer open to anyone. */
   buyerPolicy: Address;
@@ -283,15 +293,15 @@ export const toOffer = (r: RawOffer): IndexedOffer => ({
   createdAt: big(r.createdAt),
   createdAtBlock: big(r.createdAtBlock),
   updatedAt: big(r.updatedAt),
+  ...toOfferTerms(r),
 });
 
 /* ---------------------------------------------------------------- leases */
 
 /** Selection of a lease row. */
-export const LEASE_FIELDS =
-  "leaseId offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status endReason buyerPublicKey activationDeadline openedAt openedAtBlock startTime endTime closedAt deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty encryptedAccess accessPostedAt accessRotatedAt accessRotations outageOpen downUnits outageSince repairDeadline lastResolvedAt outageReports outageDowntime downUnitSeconds updatedAt";
+export const LEASE_FIELDS = `leaseId offer { id } provider { id } buyer { id } paymentToken { id } gpuModel region units gpusPerUnit gpus pricePerGpuHour feeBps duration initialDuration status endReason buyerPublicKey activationDeadline openedAt openedAtBlock startTime endTime closedAt deposit topUps extensionCount accrued claimedGross paidToProvider fee refunded penalty encryptedAccess accessPostedAt accessRotatedAt accessRotations outageOpen downUnits outageSince repairDeadline lastResolvedAt outageReports outageDowntime downUnitSeconds updatedAt ${LEASE_RESERVED_FIELDS}`;
 
-export interface RawLease {
+export interface RawLease extends RawLeaseReserved {
   leaseId: string;
   offer: Ref;
   provider: Ref;
@@ -339,8 +349,8 @@ export interface RawLease {
   updatedAt: string;
 }
 
-/** A lease: locked terms, parties, timeline and settlement so far. */
-export interface IndexedLease {
+/** A lease: locked terms, parties, timeline and settlement so far, and its reserved-capacity state. */
+export interface IndexedLease extends IndexedLeaseReserved {
   leaseId: bigint;
   offerId: bigint;
   provider: Address;
@@ -353,7 +363,7 @@ export interface IndexedLease {
   gpus: bigint;
   pricePerGpuHour: bigint;
   feeBps: bigint;
-  /** Billed seconds: the full term, or the time used once ended early. */
+  /** Billed seconds: what it paid for (a rolling lease: its funded seconds), or the time used once ended early. */
   duration: bigint;
   initialDuration: bigint;
   /** The contract's status when last indexed; `leaseStateAt` derives the status at a given time. */
@@ -374,7 +384,7 @@ export interface IndexedLease {
   paidToProvider: bigint;
   fee: bigint;
   refunded: bigint;
-  /** GRID penalty paid to the buyer. */
+  /** Penalty paid to the buyer, in the lease's token (failed servers' shares and the end's). */
   penalty: bigint;
   encryptedAccess: Hex | null;
   accessPostedAt: bigint | null;
@@ -462,6 +472,7 @@ export const toLease = (r: RawLease): IndexedLease => ({
   outageDowntime: big(r.outageDowntime),
   downUnitSeconds: big(r.downUnitSeconds),
   updatedAt: big(r.updatedAt),
+  ...toLeaseReserved(r),
 });
 
 /* ---------------------------------------------------------------- lease events */
