@@ -74,7 +74,8 @@ describe("GridleaseLocal (generated deployment)", () => {
     expect(local.AllowlistPolicy.address).toBe("0x5FbDB2315678afecb367f032d93F642f64180aa3");
     expect(local.GridleaseToken.address).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
     expect(local.TestUSD.address).toBe("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
-    expect(local.GridleaseMarket.address).toBe("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9");
+    // Issue #12: the periphery and the extension are deployed before the market, which moved two nonces on.
+    expect(local.GridleaseMarket.address).toBe("0x5FC8d32690cc91D4c39d9d3abcBD16989F875707");
     expect(local.AttestationPolicy.address).not.toBe(zeroAddress);
   });
 });

@@ -535,8 +535,8 @@ describe("seed", () => {
     const later = await network.create();
     await seedMarket(later, { seed: SEED, startTime: START + shift });
     const timeArgs: Record<string, string[]> = {
-      LeaseOpened: ["activationDeadline"],
       LeaseActivated: ["start", "end"],
+      TopUpExecuted: ["fundedUntil"],
       LeaseEnded: ["endTime"],
       OutageReported: ["repairDeadline"],
       OutageResolved: ["end"],

@@ -198,6 +198,8 @@ export interface OfferOverrides {
   terms?: ReservedTerms;
   /** Leased only by a scripted deal (./deals.ts), never by the random buyers. */
   scripted?: boolean;
+  /** GPUs per server of a PCIe box (HGX servers always have 8), instead of a random build. */
+  gpusPerUnit?: number;
 }
 
 /** Lists an offer from a template (with any overrides) and adds it to the model. */
@@ -210,7 +212,7 @@ export async function createOffer(
   const rng = s.rng;
   const gpu = GPUS[tpl.gpu];
   const hgx = gpu.gpusPerUnit[0] === 8;
-  const gpusPerUnit = hgx ? 8 : rng.pick(gpu.gpusPerUnit);
+  const gpusPerUnit = hgx ? 8 : (overrides.gpusPerUnit ?? rng.pick(gpu.gpusPerUnit));
   const reserved = tpl.kind === "reserved";
 
   let usd = tpl.bulk

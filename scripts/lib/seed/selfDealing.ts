@@ -63,7 +63,8 @@ export class SelfDealer {
         maxDays: 7,
         allowlist: true,
       },
-      { price: 1n, minBond: 0n },
+      // Four-card boxes, whatever the seed: the padding is 40 × 8 × 4 GPUs × 12 hours = 15,360 GPU-hours.
+      { price: 1n, minBond: 0n, gpusPerUnit: 4 },
     );
   }
 
