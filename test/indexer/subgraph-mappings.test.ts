@@ -66,7 +66,7 @@ describe("the mappings", () => {
     const reasons = events
       .filter((e) => e.event === "LeaseEnded")
       .map((e) => Number(e.args.reason));
-    expect(new Set(reasons)).toEqual(new Set([1, 2, 3, 4, 5]));
+    expect(new Set(reasons)).toEqual(new Set([1, 2, 3, 4, 5, 6]));
   });
 
   it("rebuild exactly the committed entities from the committed vectors", () => {
@@ -89,6 +89,9 @@ describe("the mappings", () => {
       ["10", "Ended", "OutageUnresolved"],
       ["11", "Ended", "Expired"],
       ["12", "Ended", "Expired"],
+      ["13", "Ended", "Unfunded"],
+      ["14", "Ended", "BuyerTerminated"],
+      ["15", "Active", "None"],
     ]);
     for (const l of Object.values(leases).filter((l) => l.status === "Ended")) {
       // The deposit splits exactly into what the provider earned and what went back to the buyer.
@@ -112,14 +115,24 @@ describe("the mappings", () => {
     const provider2 = Object.values(dump.Provider!).find(
       (p) => p.metadataURI === "ipfs://provider/fremont-1",
     )!;
-    // 3,000 GRID bonded, two 500 GRID penalties (half the offer's 1,000 minimum: a refusal and an unresolved
-    // outage), 500 withdrawn.
+    // 3,000 GRID bonded, 500 withdrawn; its offers are in tUSD, so the two 500 tUSD penalties (half the offers'
+    // 1,000 minimum: a refusal and an unresolved outage) leave its tUSD bond of 20,000, not the GRID one.
     expect(provider2).toMatchObject({
-      bond: (1500n * 10n ** 18n).toString(),
-      penaltiesPaid: (1000n * 10n ** 18n).toString(),
+      bond: (2500n * 10n ** 18n).toString(),
+      penaltiesPaid: (1000n * 10n ** 6n).toString(),
       providerTerminations: 1,
       noShows: 0,
     });
+    const bonds = Object.values(dump.ProviderBond!).filter((b) => b.provider === provider2.id);
+    const usd = bonds.find(
+      (b) => b.token !== dump.Market![Object.keys(dump.Market!)[0]!]!.bondToken,
+    )!;
+    expect(usd).toMatchObject({
+      amount: (19_000n * 10n ** 6n).toString(),
+      penaltiesPaid: (1000n * 10n ** 6n).toString(),
+    });
+    // Its one live lease (15, under notice) reserves its penalty from the tUSD bond.
+    expect(usd.locked).toBe(dump.Lease!["15"]!.reservedPenalty);
   });
 
   it("keep one LeaseEvent per lease log, in order", () => {
@@ -156,9 +169,9 @@ describe("the mappings", () => {
       0n,
     );
     expect(byDay).toBe(leased);
-    // One lease (6) is active at the end of the scenario.
+    // Two leases (6, and 15 under notice) are active at the end of the scenario.
     expect(Object.values(dump.GpuModelStat!).reduce((s, r) => s + Number(r.activeLeases), 0)).toBe(
-      1,
+      2,
     );
   });
 
@@ -206,7 +219,8 @@ describe("the mappings", () => {
     expect(BigInt(report.repairDeadline!)).toBeLessThan(BigInt(lease.endTime!));
     expect(lease).toMatchObject({ endReason: "OutageUnresolved", outageOpen: false });
     expect(BigInt(lease.downUnitSeconds!)).toBe(BigInt(lease.endTime!) - BigInt(report.timestamp!));
-    expect(BigInt(lease.penalty!)).toBe(500n * 10n ** 18n);
+    // In the lease's token (tUSD): half the offer's 1,000 tUSD minimum bond.
+    expect(BigInt(lease.penalty!)).toBe(500n * 10n ** 6n);
     const provider = dump.Provider![lease.provider as string]!;
     // Its other report is the self-dealt lease 11's short outage.
     expect(provider).toMatchObject({ outagesUnresolved: 1, openOutages: 0, outageReports: 2 });
@@ -236,6 +250,62 @@ describe("the mappings", () => {
     expect(market.penaltyBps).toBe("5000");
     expect(Object.values(dump.TokenSweep!)).toHaveLength(1);
     expect(dump.Offer!["1"]!.repairWindow).toBe(String(3 * 3600));
+  });
+
+  it("follow a rolling lease: top-ups by a keeper and the provider, a release, a failure, a revoke, an Unfunded end", () => {
+    const lease = dump.Lease!["13"]!;
+    const byBlock = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      Number(a.blockNumber) - Number(b.blockNumber);
+    const topUps = Object.values(dump.TopUp!)
+      .filter((t) => t.lease === "13")
+      .sort(byBlock);
+    const ends = Object.values(dump.ServerEnd!)
+      .filter((e) => e.lease === "13")
+      .sort(byBlock);
+    const offer = dump.Offer![lease.offer as string]!;
+    expect(offer).toMatchObject({
+      prepaidWindow: "86400",
+      commitment: "259200",
+      exitFeeBps: "2000",
+    });
+    // Two executed top-ups of twelve hours (by two different senders), each moving the funded end.
+    expect(topUps.map((t) => t.addedDuration)).toEqual(["43200", "43200"]);
+    expect(new Set(topUps.map((t) => t.executor)).size).toBe(2);
+    expect(BigInt(topUps[1]!.fundedUntil!) - BigInt(topUps[0]!.fundedUntil!)).toBe(43_200n);
+    // One server released (charged inside the commitment), one failed (its penalty share paid): two run on.
+    expect(ends.map((e) => [e.kind, e.count])).toEqual([
+      ["Released", "1"],
+      ["Failed", "1"],
+    ]);
+    expect(BigInt(ends[0]!.exitCharge!)).toBeGreaterThan(0n);
+    const exit = Object.values(dump.LeaseEvent!).find(
+      (e) => e.lease === "13" && e.type === "ExitCharged",
+    )!;
+    expect(lease).toMatchObject({
+      rolling: true,
+      term: String(10 * 86_400),
+      units: "2",
+      unitsReleased: "1",
+      unitsFailed: "1",
+      topUpCount: 2,
+      topUpRevoked: true,
+      topUpRemaining: "0",
+      endReason: "Unfunded",
+      reservedPenalty: "0",
+      penalty: ends[1]!.penalty,
+    });
+    // The exit charges (the release's and the escrow charged at the Unfunded end) are part of what it earned.
+    expect(BigInt(lease.exitCharge!)).toBe(BigInt(ends[0]!.exitCharge!) + BigInt(exit.amount!));
+    // Funded one day, topped up twice by twelve hours and by hand by six: billed to its funded end.
+    expect(BigInt(lease.duration!)).toBe(54n * 3600n);
+  });
+
+  it("charge the exit fee of a buyer's early exit from a committed rolling lease", () => {
+    const lease = dump.Lease!["14"]!;
+    expect(lease).toMatchObject({ rolling: true, endReason: "BuyerTerminated" });
+    expect(BigInt(lease.exitEscrow!)).toBeGreaterThan(0n);
+    expect(BigInt(lease.exitCharge!)).toBeGreaterThan(0n);
+    expect(BigInt(lease.accrued!)).toBeGreaterThan(BigInt(lease.exitCharge!));
   });
 
   it("credit failed payouts per account and token, and debit withdrawals (hand-made logs)", async () => {
