@@ -544,7 +544,9 @@ describe("open offers", () => {
       abi: gridleaseMarketAbi,
       client: { public: await ctx.viem.getPublicClient(), wallet: ctx.wallets[3]! },
     });
-    const { bond, lockedBond } = await asProvider.read.getProvider([provider2.account.address]);
+    // Bonds are per payment token: the offer is in USD, so its minimum and penalties are in the USD bond.
+    const usdBond = () => asProvider.read.bondOf([provider2.account.address, scenario.usd]);
+    const { amount: bond, locked: lockedBond } = await usdBond();
     // The free bond as the minimum: one lease reserves half of it (PENALTY_BPS 5000), so two exhaust it.
     const minBond = bond - lockedBond;
     expect(minBond).toBeGreaterThan(0n);
@@ -573,21 +575,20 @@ describe("open offers", () => {
       const r = ok(await run(["market", "search", "--region", "EU-DE", "--json"]));
       return r.json.offers.map((o: any) => o.offerId);
     };
-    const before = await asProvider.read.getProvider([provider2.account.address]);
+    const before = await usdBond();
     const penalty = bond / 2n;
-    if (before.bond - before.lockedBond >= penalty)
-      expect(await listed()).toEqual([String(offerId)]);
+    if (before.amount - before.locked >= penalty) expect(await listed()).toEqual([String(offerId)]);
     // Lease until the free bond is below one penalty; the offer still has free servers and a bond >= its minimum.
     for (;;) {
-      const p = await asProvider.read.getProvider([provider2.account.address]);
-      if (p.bond - p.lockedBond < penalty) break;
+      const p = await usdBond();
+      if (p.amount - p.locked < penalty) break;
       await ctx.send(() =>
         asBuyer.write.openLease([offerId, 1n, 3600n, maxUint256, `0x${"ab".repeat(32)}`]),
       );
     }
     const after = await asProvider.read.getOffer([offerId]);
     expect(after.totalUnits - after.unitsInUse).toBeGreaterThan(0n);
-    expect((await asProvider.read.getProvider([provider2.account.address])).bond).toBe(bond);
+    expect((await usdBond()).amount).toBe(bond);
     expect(await listed()).toEqual([]);
   });
 });
