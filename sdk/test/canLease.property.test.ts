@@ -1,13 +1,14 @@
 /**
  * canLease against the contract itself. On an in-process Hardhat chain, seeded random rounds create offers (prices
- * from 1 base unit to uint96's maximum, with and without a buyer policy and a minimum bond), move providers' bonds,
+ * from 1 base unit to uint96's maximum, with and without a buyer policy, a minimum bond in the offer's token, and
+ * reserved-capacity terms), move providers' bonds in both tokens,
  * open and end leases (which reserve and release bond), pause offers, the market and a payment token. After each
  * round, at one block, every offer (and one unknown id) is asked random terms twice: by canLease, and by an
- * `eth_call` of `openLease` from the buyer at that block. canLease must say "ok" exactly when the call succeeds, and
+ * `eth_call` of `openLease` (or, for an offer with terms, sometimes `openRollingLease`) from the buyer at that block. canLease must say "ok" exactly when the call succeeds, and
  * otherwise name the custom error the call reverts with.
  *
  * canLease's input here is built from the chain's own views at that block (`getOffer` through the SDK's
- * `toLeaseableOffer`, `getProvider`'s bond and lockedBond, `paused`, `isPaymentToken`, the policy's `isAllowed`),
+ * `toLeaseableOffer`, `bondOf` the provider in the offer's token, `getOfferTerms`, `paused`, `isPaymentToken`, the policy's `isAllowed`),
  * not from Ponder: the indexers' lockedBond is held to the chain by `npm run fixtures:indexer`
  * (scripts/indexer/check-chain.ts).
  *
@@ -61,7 +62,11 @@ describe("canLease", () => {
     for (const p of providers) {
       await mined(sdk.registerProvider(p, { market, metadataURI: "ipfs://p" }));
       await approveAll(p, m.grid.address);
+      await approveAll(p, m.usd.address);
     }
+    /** An amount of whole tokens in `token`'s base units. */
+    const whole = (token: Address, n: number) =>
+      token === m.grid.address ? GRID(String(n)) : USD(String(n));
     for (const token of [m.usd.address, m.grid.address]) await approveAll(buyer, token);
 
     const live: bigint[] = [];
@@ -76,12 +81,14 @@ describe("canLease", () => {
         const offerId = offerCount > 0n ? BigInt(r.int(1, Number(offerCount))) : 0n;
         const action = r.int(0, 7);
         if (action === 0) {
-          await mined(sdk.depositBond(p, { market, amount: GRID(String(r.int(1, 10) * 250)) }));
+          const token = gridAllowed && r.chance(0.5) ? m.grid.address : m.usd.address;
+          const amount = whole(token, r.int(1, 10) * 250);
+          await mined(sdk.depositBond(p, { market, token, amount }));
         } else if (action === 1) {
-          const rec = await sdk.getProvider(pc, { market, provider: p.account.address });
-          const free = rec.bond - rec.lockedBond;
+          const token = r.pick([m.grid.address, m.usd.address]);
+          const { free } = await sdk.bondOf(pc, { market, provider: p.account.address, token });
           const amount = (free * BigInt(r.int(1, 4))) / 4n;
-          if (amount > 0n) await mined(sdk.withdrawBond(p, { market, amount }));
+          if (amount > 0n) await mined(sdk.withdrawBond(p, { market, token, amount }));
         } else if (action === 2 || action === 3) {
           const whale = r.chance(0.15);
           const token = gridAllowed && r.chance(0.4) ? m.grid.address : m.usd.address;
@@ -92,10 +99,23 @@ describe("canLease", () => {
             pricePerGpuHour: whale ? 2n ** 96n - 1n : r.pick([1n, USD("1.5"), USD("3")]),
             minDuration,
             maxDuration: minDuration * BigInt(r.pick([1, 24, 720])),
-            minProviderBond: r.pick([0n, GRID("500"), GRID("1000"), GRID("3000")]),
+            minProviderBond: whole(token, r.pick([0, 500, 1000, 3000])),
             buyerPolicy: r.chance(0.3) ? m.policy.address : zeroAddress,
           });
-          await mined(sdk.createOffer(p, { market, offer }));
+          // Some offers are reserved: a one-day prepaid window where the offer allows it, a commitment of its
+          // shortest lease with a notice or an exit fee.
+          const window = offer.maxDuration >= 86_400n && r.chance(0.9) ? 86_400n : 0n;
+          const committed = window === 0n || r.chance(0.5);
+          const notice = committed && r.chance(0.5) ? minDuration / 2n : 0n;
+          const terms = {
+            prepaidWindow: window,
+            commitment: committed ? minDuration : 0n,
+            noticePeriod: notice,
+            exitFeeBps: committed && notice === 0n ? 1_500n : 0n,
+          };
+          if (r.chance(0.6))
+            await mined(sdk.createReservedOffer(p, { market, params: offer, terms }));
+          else await mined(sdk.createOffer(p, { market, offer }));
         } else if (action === 4 && offerId > 0n) {
           const o = await sdk.getOffer(pc, { market, offerId });
           const owner = providers.find(
@@ -105,14 +125,18 @@ describe("canLease", () => {
         } else if (action === 5 && offerId > 0n) {
           // A real lease, so bonds get reserved: only when canLease says it opens.
           const o = await sdk.getOffer(pc, { market, offerId });
-          const rec = await sdk.getProvider(pc, { market, provider: o.provider });
+          const bond = await sdk.bondOf(pc, {
+            market,
+            provider: o.provider,
+            token: o.paymentToken,
+          });
           const config = await sdk.getMarketConfig(pc, { market });
           const verdict = sdk.canLease(sdk.toLeaseableOffer(offerId, o), {
             units: 1n,
             duration: BigInt(o.minDuration),
             marketPaused: config.paused,
             penaltyBps: config.penaltyBps,
-            provider: rec,
+            provider: { bond: bond.amount, lockedBond: bond.locked },
             tokenAllowed: await sdk.isPaymentToken(pc, { market, token: o.paymentToken }),
             buyerAllowed:
               o.buyerPolicy === zeroAddress ||
@@ -189,15 +213,26 @@ describe("canLease", () => {
         });
         const offer = sdk.toLeaseableOffer(offerId, view);
         const known = view.provider !== zeroAddress;
-        const provider = known
+        const bond = known
           ? await pc.readContract({
               address: market,
               abi: sdk.gridleaseMarketAbi,
-              functionName: "getProvider",
-              args: [view.provider],
+              functionName: "bondOf",
+              args: [view.provider, view.paymentToken],
               ...at,
             })
           : undefined;
+        const provider = bond && { bond: bond.amount, lockedBond: bond.locked };
+        const terms = sdk.toReservedTerms(
+          await pc.readContract({
+            address: market,
+            abi: sdk.gridleaseMarketAbi,
+            functionName: "getOfferTerms",
+            args: [offerId],
+            ...at,
+          }),
+        );
+        const reserved = terms.prepaidWindow !== 0n || terms.commitment !== 0n;
         const tokenAllowed = known
           ? await pc.readContract({
               address: market,
@@ -229,23 +264,41 @@ describe("canLease", () => {
 
         for (let q = 0; q < REQUESTS_PER_OFFER; q++) {
           const available = offer.totalUnits - offer.unitsInUse;
-          const units = r.pick([0n, 1n, 2n, available, available + 1n]);
+          // On a reserved offer, half the requests are rolling, mostly for one server over the longest term so
+          // that they reach the funding checks: the duration is the term, `funded` near its bounds.
+          const rolling = reserved && r.chance(0.5);
+          const units =
+            rolling && r.chance(0.7) ? 1n : r.pick([0n, 1n, 2n, available, available + 1n]);
           // uint256 arguments: nothing below zero (an unknown offer's terms are all zero).
-          const duration = r.pick(
-            [
-              offer.minDuration - 1n,
-              offer.minDuration,
-              offer.maxDuration,
-              offer.maxDuration + 1n,
-              (offer.minDuration + offer.maxDuration) / 2n,
-            ].filter((d) => d >= 0n),
-          );
+          const duration =
+            rolling && r.chance(0.7)
+              ? offer.maxDuration
+              : r.pick(
+                  [
+                    offer.minDuration - 1n,
+                    offer.minDuration,
+                    offer.maxDuration,
+                    offer.maxDuration + 1n,
+                    (offer.minDuration + offer.maxDuration) / 2n,
+                  ].filter((d) => d >= 0n),
+                );
           const maxPrice = r.pick([
             undefined,
             offer.pricePerGpuHour,
             offer.pricePerGpuHour > 0n ? offer.pricePerGpuHour - 1n : 0n,
           ]);
           const buyerPublicKey: Hex = r.chance(0.1) ? `0x${"00".repeat(32)}` : KEY;
+          const funded = rolling
+            ? r.pick(
+                [
+                  terms.prepaidWindow - 1n,
+                  terms.prepaidWindow,
+                  duration,
+                  duration + 1n,
+                  terms.prepaidWindow < duration ? terms.prepaidWindow : duration,
+                ].filter((f) => f >= 0n),
+              )
+            : undefined;
           const verdict = sdk.canLease(offer, {
             units,
             duration,
@@ -257,17 +310,32 @@ describe("canLease", () => {
             penaltyBps,
             provider,
             tokenAllowed,
+            rolling: funded === undefined ? undefined : { funded, terms },
           });
           let actual = "ok";
           try {
             await pc.call({
               account: buyer.account.address,
               to: market,
-              data: encodeFunctionData({
-                abi: sdk.gridleaseMarketAbi,
-                functionName: "openLease",
-                args: [offerId, units, duration, maxPrice ?? maxUint256, buyerPublicKey],
-              }),
+              data:
+                funded === undefined
+                  ? encodeFunctionData({
+                      abi: sdk.gridleaseMarketAbi,
+                      functionName: "openLease",
+                      args: [offerId, units, duration, maxPrice ?? maxUint256, buyerPublicKey],
+                    })
+                  : encodeFunctionData({
+                      abi: sdk.gridleaseMarketAbi,
+                      functionName: "openRollingLease",
+                      args: [
+                        offerId,
+                        units,
+                        duration,
+                        funded,
+                        maxPrice ?? maxUint256,
+                        buyerPublicKey,
+                      ],
+                    }),
               ...at,
             });
           } catch (error) {
@@ -279,7 +347,7 @@ describe("canLease", () => {
             verdict.ok && verdict.deposit > balance && actual === "ERC20InsufficientBalance";
           if (actual !== expected && !buyersProblem)
             mismatches.push(
-              `seed ${SEED} round ${round} offer ${offerId} units ${units} duration ${duration} maxPrice ${maxPrice}: canLease ${expected}, openLease ${actual}`,
+              `seed ${SEED} round ${round} offer ${offerId} units ${units} duration ${duration} funded ${funded} maxPrice ${maxPrice}: canLease ${expected}, the market ${actual}`,
             );
         }
       }
@@ -290,6 +358,11 @@ describe("canLease", () => {
     // The random states must have reached both answers and most of the errors, or the test proves little.
     expect(outcomes.get("ok") ?? 0).toBeGreaterThan(0);
     expect(outcomes.get("PolicyDecides")).toBeUndefined();
+    // Rolling requests were asked, and some failed on their funding.
+    expect(
+      outcomes.get("Market_FundingOutOfRange") ?? 0,
+      JSON.stringify([...outcomes]),
+    ).toBeGreaterThan(0);
     expect([...outcomes.keys()].length, JSON.stringify([...outcomes])).toBeGreaterThanOrEqual(10);
   });
 });

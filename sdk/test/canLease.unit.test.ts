@@ -25,7 +25,7 @@ const open = {
   duration: 3600n,
   marketPaused: false,
   penaltyBps: 5000n,
-  provider: { bond: 1000n, lockedBond: 0n },
+  provider: { bond: 2_000_000n, lockedBond: 0n },
   tokenAllowed: true,
 };
 
@@ -36,12 +36,60 @@ const errorOf = (o: Parameters<typeof canLease>[0], r: Partial<Parameters<typeof
 
 describe("canLease", () => {
   it("opens a lease that passes every check, with its price, deposit and reserved bond", () => {
+    // The penalty is 10% of the deposit, above the offer's floor of 1,000 × 50% = 500.
     expect(canLease(offer, open)).toEqual({
       ok: true,
       price: 2_000_000n,
       deposit: 16_000_000n,
+      penalty: 1_600_000n,
+    });
+    // A small lease reserves the floor.
+    expect(canLease({ ...offer, pricePerGpuHour: 500n }, open)).toMatchObject({
+      deposit: 4_000n,
       penalty: 500n,
     });
+  });
+
+  it("prices and checks a rolling lease: funded seconds plus the exit escrow, within the prepaid window", () => {
+    const terms = {
+      prepaidWindow: 7_200n,
+      commitment: 3_600n,
+      noticePeriod: 1_800n,
+      exitFeeBps: 0n,
+    };
+    const term = 86_400n;
+    // Two hours funded (32,000,000) plus a half-hour notice escrowed (8,000,000).
+    expect(
+      canLease(offer, {
+        ...open,
+        provider: { bond: 10n ** 9n, lockedBond: 0n },
+        duration: term,
+        rolling: { funded: 7_200n, terms },
+      }),
+    ).toEqual({
+      ok: true,
+      price: 2_000_000n,
+      deposit: 40_000_000n,
+      penalty: 4_000_000n,
+    });
+    const rolling = (funded: bigint, t = terms) => ({
+      duration: term,
+      rolling: { funded, terms: t },
+    });
+    expect(
+      errorOf(offer, { ...rolling(7_199n), provider: { bond: 10n ** 9n, lockedBond: 0n } }),
+    ).toBe("Market_FundingOutOfRange");
+    expect(canLease(offer, { ...open, ...rolling(term + 1n) })).toMatchObject({
+      error: "Market_FundingOutOfRange",
+      args: [term + 1n, 7_200n, term],
+    });
+    expect(errorOf(offer, rolling(7_200n, { ...terms, prepaidWindow: 0n }))).toBe(
+      "Market_NotRollingOffer",
+    );
+    // The funded deposit's 10% must fit the free bond.
+    expect(
+      errorOf(offer, { ...rolling(7_200n), provider: { bond: 3_999_999n, lockedBond: 0n } }),
+    ).toBe("Market_BondCommitted");
   });
 
   it("names each failing check's custom error with its arguments", () => {
@@ -63,10 +111,10 @@ describe("canLease", () => {
       "Market_InsufficientBond",
     );
     expect(errorOf(offer, { provider: undefined })).toBe("Market_InsufficientBond");
-    expect(errorOf(offer, { provider: { bond: 1400n, lockedBond: 901n } })).toBe(
+    expect(errorOf(offer, { provider: { bond: 2_000_000n, lockedBond: 400_001n } })).toBe(
       "Market_BondCommitted",
     );
-    expect(errorOf(offer, { provider: { bond: 1400n, lockedBond: 900n } })).toBe("ok");
+    expect(errorOf(offer, { provider: { bond: 2_000_000n, lockedBond: 400_000n } })).toBe("ok");
     expect(errorOf({ ...offer, pricePerGpuHour: 1n }, { duration: 3600n })).toBe("ok");
     expect(
       errorOf(
@@ -75,7 +123,10 @@ describe("canLease", () => {
       ),
     ).toBe("Market_DepositZero");
     expect(
-      errorOf({ ...offer, pricePerGpuHour: MAX_DEPOSIT, gpusPerUnit: 1n }, { duration: 3600n }),
+      errorOf(
+        { ...offer, pricePerGpuHour: MAX_DEPOSIT, gpusPerUnit: 1n },
+        { duration: 3600n, provider: { bond: MAX_DEPOSIT, lockedBond: 0n } },
+      ),
     ).toBe("ok");
     expect(
       errorOf(
@@ -102,12 +153,12 @@ describe("canLease", () => {
     });
     expect(errorOf(restricted, { buyerAllowed: true })).toBe("ok");
     expect(errorOf(restricted, { buyerAllowed: false })).toBe("Market_BuyerNotAllowed");
-    // The policy is asked after the bond checks and before the deposit ones, as in the contract.
+    // The policy is asked last, after the deposit, the token and the bond, as in the contract.
     expect(errorOf(restricted, { buyerAllowed: false, provider: undefined })).toBe(
       "Market_InsufficientBond",
     );
     expect(errorOf(restricted, { buyerAllowed: false, tokenAllowed: false })).toBe(
-      "Market_BuyerNotAllowed",
+      "Market_TokenNotAllowed",
     );
   });
 
@@ -128,9 +179,9 @@ describe("canLease", () => {
       "Market_UnitsUnavailable",
       "Market_DurationOutOfRange",
       "Market_PriceAboveMax",
-      "Market_InsufficientBond",
       "Market_TokenNotAllowed",
       "Market_InvalidPublicKey",
+      "Market_InsufficientBond",
     ]);
     expect(errorOf({ ...offer, paused: true }, everything)).toBe("Market_Paused");
     expect(errorOf({ offerId: 3n }, { ...everything, marketPaused: false })).toBe(

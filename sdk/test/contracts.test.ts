@@ -40,7 +40,7 @@ describe("deployment lookup", () => {
     expect(record.contracts).toEqual(known.contracts);
 
     const publicClient = await connection.viem.getPublicClient();
-    const [deployer, provider, buyer] = await connection.viem.getWalletClients();
+    const [, provider, buyer] = await connection.viem.getWalletClients();
     const { addresses, market, grid, usd } = sdk.getGridleaseContracts(publicClient);
     expect(addresses).toEqual({
       market: known.contracts.GridleaseMarket!.address,
@@ -56,16 +56,19 @@ describe("deployment lookup", () => {
     const as = (wallet: typeof buyer) =>
       sdk.getGridleaseContracts({ public: publicClient, wallet });
     const wait = (hash: `0x${string}`) => publicClient.waitForTransactionReceipt({ hash });
-    const bond = parseUnits("1000", 18);
-    await wait(await as(deployer).grid.write.transfer([provider.account.address, bond]));
+    // Bonds are held in the offer's payment token: tUSD here.
+    const bond = parseUnits("1000", 6);
+    await wait(await as(provider).usd!.write.mint([provider.account.address, bond]));
     await wait(await as(buyer).usd!.write.mint([buyer.account.address, parseUnits("100", 6)]));
 
     const m = addresses.market;
     await (await sdk.registerProvider(provider, { market: m, metadataURI: "ipfs://p" })).wait();
     await (
-      await sdk.ensureAllowance(provider, { token: addresses.grid, spender: m, amount: bond })
+      await sdk.ensureAllowance(provider, { token: addresses.usd!, spender: m, amount: bond })
     ).approval?.wait();
-    await (await sdk.depositBond(provider, { market: m, amount: bond })).wait();
+    await (
+      await sdk.depositBond(provider, { market: m, token: addresses.usd!, amount: bond })
+    ).wait();
     const { offerId } = await (
       await sdk.createOffer(provider, { market: m, offer: h100Offer(addresses.usd!) })
     ).wait();

@@ -45,17 +45,18 @@ async function explain(call: () => Promise<unknown>, context?: sdk.ErrorContext)
   return sdk.explainError(error, context);
 }
 
-/** A registered, bonded provider with an 8×H100 offer at $1.95 (id 1). */
+/** A registered provider bonded 5,000 GRID and 5,000 tUSD, with an 8×H100 offer at $1.95 (id 1). */
 async function listOffer() {
   await (await sdk.registerProvider(m.provider, { market, metadataURI: "ipfs://p" })).wait();
-  await (
-    await sdk.ensureAllowance(m.provider, {
-      token: m.grid.address,
-      spender: market,
-      amount: GRID("5000"),
-    })
-  ).approval?.wait();
-  await (await sdk.depositBond(m.provider, { market, amount: GRID("5000") })).wait();
+  for (const [token, amount] of [
+    [m.grid.address, GRID("5000")],
+    [m.usd.address, USD("5000")],
+  ] as const) {
+    await (
+      await sdk.ensureAllowance(m.provider, { token, spender: market, amount })
+    ).approval?.wait();
+    await (await sdk.depositBond(m.provider, { market, token, amount })).wait();
+  }
   await (await sdk.createOffer(m.provider, { market, offer: h100Offer(m.usd.address) })).wait();
   return 1n;
 }
@@ -94,8 +95,9 @@ describe("market reverts read as plain English", () => {
         amount: USD("100"),
       })
     ).approval?.wait();
-    const opened = await (await sdk.openLease(m.buyer, request())).wait();
-    const deadline = sdk.findEvent(opened.events, "LeaseOpened")!.args.activationDeadline;
+    await (await sdk.openLease(m.buyer, request())).wait();
+    // LeaseOpened no longer carries the deadline: getLease does.
+    const deadline = (await sdk.getLease(m.buyer, { market, leaseId: 1n })).activationDeadline;
 
     expect(
       (await explain(() => sdk.terminateLease(m.buyer, { market, leaseId: 1n }))).message,
@@ -128,14 +130,21 @@ describe("market reverts read as plain English", () => {
     );
   });
 
-  it("bond and owner errors show GRID amounts and the caller", async () => {
+  it("bond and owner errors show the bond's token amounts and the caller", async () => {
     await listOffer();
     expect(
-      (await explain(() => sdk.withdrawBond(m.provider, { market, amount: GRID("6000") }))).message,
-    ).toBe("Cannot withdraw 6,000 GRID: the bond is only 5,000 GRID.");
-    expect((await explain(() => sdk.depositBond(m.buyer, { market, amount: 1n }))).message).toBe(
-      `${addr(m.buyer)} is not registered as a provider: register first.`,
-    );
+      (
+        await explain(
+          () =>
+            sdk.withdrawBond(m.provider, { market, token: m.grid.address, amount: GRID("6000") }),
+          { token: { symbol: "GRID", decimals: 18 } },
+        )
+      ).message,
+    ).toBe("Cannot withdraw 6,000 GRID: the bond in that token is only 5,000 GRID.");
+    expect(
+      (await explain(() => sdk.depositBond(m.buyer, { market, token: m.usd.address, amount: 1n })))
+        .message,
+    ).toBe(`${addr(m.buyer)} is not registered as a provider: register first.`);
     expect((await explain(() => sdk.setProtocolFee(m.other, { market, feeBps: 1n }))).message).toBe(
       `Only the market's owner can do this, and ${addr(m.other)} is not the owner.`,
     );

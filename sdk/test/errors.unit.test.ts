@@ -123,13 +123,29 @@ describe("messages work the arguments in", () => {
     ).toBe("The price rose to 3.3 GRID per GPU-hour, above your maximum of 3 GRID.");
   });
 
-  it("shows bonds in GRID by default and token errors in the call's token", () => {
+  it("shows bonds and token errors in the call's token (bonds are held per payment token)", () => {
     expect(
       errorMessage(
-        encode("Market_InsufficientBond", [ADDRESS, 3000n * 10n ** 18n, 5000n * 10n ** 18n]),
+        encode("Market_InsufficientBond", [ADDRESS, 3000n * 10n ** 6n, 5000n * 10n ** 6n]),
+        {
+          token: tUSD,
+        },
       ),
     ).toBe(
-      `The provider ${ADDRESS} has a bond of 3,000 GRID, less than the 5,000 GRID this offer requires, so it takes no new leases.`,
+      `The provider ${ADDRESS} has a bond of $3,000.00 in this offer's payment token, less than the $5,000.00 this offer requires, so it takes no new leases.`,
+    );
+    expect(
+      errorMessage(encode("Market_TopUpAboveCap", [7n, 400n * 10n ** 6n, 375n * 10n ** 6n]), {
+        token: tUSD,
+      }),
+    ).toBe(
+      "This top-up of lease #7 costs $400.00, more than the $375.00 the buyer allows per top-up: top up less.",
+    );
+    expect(errorMessage(encode("Market_InvalidServerCount", [3n, 4n, 4n]))).toBe(
+      "Lease #3 has 4 servers: you can release or fail 1 to 3 of them, not 4 (to end them all, terminate the lease).",
+    );
+    expect(errorMessage(encode("Market_GraceNotOver", [3n, 1_800_000_000n]))).toMatch(
+      /grace period lasts until 2027-01-15 08:00:00 UTC/,
     );
     expect(
       errorMessage(viemRevert(encode("ERC20InsufficientAllowance", [ADDRESS, 0n, 15_600_000n])), {

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, keccak256, maxUint256, toHex, type Address, type Hex } from "viem";
 import * as sdk from "@gridlease/sdk";
 import { rng } from "./support/rng.ts";
-import { deployMarket, GRID, h100Offer, USD } from "../../scripts/lib/fixture.ts";
+import { deployMarket, h100Offer, USD } from "../../scripts/lib/fixture.ts";
 
 const SEED = Number(process.env.OUTAGES_SEED ?? 20261207);
 const LEASES = 10;
@@ -43,14 +43,15 @@ describe("outage billing", () => {
 
     await mined(sdk.registerProvider(provider, { market, metadataURI: "ipfs://p" }));
     for (const [w, token] of [
-      [provider, m.grid.address],
+      [provider, m.usd.address],
       [buyer, m.usd.address],
     ] as const) {
       await (
         await sdk.ensureAllowance(w, { token, spender: market, amount: maxUint256 })
       ).approval?.wait();
     }
-    await mined(sdk.depositBond(provider, { market, amount: GRID("100000") }));
+    // Penalties are 10% of a lease's deposit above the floor: bond most of the provider's tUSD.
+    await mined(sdk.depositBond(provider, { market, token: m.usd.address, amount: USD("900000") }));
     const offer = h100Offer(m.usd.address, {
       totalUnits: 200n,
       minDuration: 600n,

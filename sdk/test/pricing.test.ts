@@ -4,7 +4,15 @@
  * the uint104 limit. Reads happen at chosen block times, set on the chain rather than waited for.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cost, deposit, elapsed, feeOn, settle, type LeaseTerms } from "@gridlease/sdk/pricing";
+import {
+  cost,
+  deposit,
+  elapsed,
+  feeOn,
+  settle,
+  stakePenalty,
+  type LeaseTerms,
+} from "@gridlease/sdk/pricing";
 import { GRID, USD } from "../../scripts/lib/fixture.ts";
 import {
   BUYER_KEY,
@@ -50,9 +58,22 @@ async function offer(token: Token, price: bigint, gpusPerUnit: bigint, totalUnit
   return h.market.read.offerCount();
 }
 
-/** Gives the buyer enough tUSD for `amount` (tUSD mints freely; GRID holdings come from the fixture). */
+/**
+ * Gives the buyer enough tUSD for a deposit of `amount` (tUSD mints freely; GRID holdings come from the fixture),
+ * and the provider the free bond in `token` that the lease's penalty reserves: 10% of the deposit, as these offers
+ * set no floor (GRID comes from the deployer, who holds the rest of the supply).
+ */
 async function fund(token: Token, amount: bigint) {
   if (token === "usd") await h.send(h.usd.write.mint([h.address.buyer, amount]));
+  const bond = await h.market.read.bondOf([h.address.provider, h.tokenAddress[token]]);
+  const needed = stakePenalty(0n, amount) - (bond.amount - bond.locked);
+  if (needed <= 0n) return;
+  if (token === "usd") await h.send(h.usd.write.mint([h.address.provider, needed]));
+  else await h.send(h.grid.write.transfer([h.address.provider, needed]));
+  // Both tokens are OpenZeppelin ERC-20s: one type serves for `approve`.
+  const erc20 = h.as.provider[token] as typeof h.as.provider.usd;
+  await h.send(erc20.write.approve([h.market.address, needed]));
+  await h.send(h.as.provider.market.write.depositBond([h.tokenAddress[token], needed]));
 }
 
 interface Case {
@@ -156,8 +177,8 @@ describe("SDK lease math against getLease, settlement and claims", () => {
     const held = deposit(terms);
     expect(held).toBeGreaterThan(0n);
     await fund(c.token, held);
-    const { leaseId, tx: opened } = await h.openLease("buyer", offerId, c.units, c.duration);
-    expect(opened.logs[0].args.deposit).toBe(held);
+    const { leaseId } = await h.openLease("buyer", offerId, c.units, c.duration);
+    expect(await h.market.read.escrowOf([leaseId])).toBe(held);
     const start = (await h.activate(leaseId)).timestamp;
 
     let settled = 0n;
@@ -274,8 +295,8 @@ describe("limits of the lease math", () => {
     );
     // One more second makes it one wei.
     expect(deposit({ ...terms, duration: HOUR })).toBe(1n);
-    const { tx } = await h.openLease("buyer", offerId, 1n, HOUR);
-    expect(tx.logs[0].args.deposit).toBe(1n);
+    const { leaseId } = await h.openLease("buyer", offerId, 1n, HOUR);
+    expect(await h.market.read.escrowOf([leaseId])).toBe(1n);
   });
 
   it("rejects a deposit or an extension past uint104, with the SDK's amount in the error", async () => {
@@ -339,10 +360,10 @@ describe("limits of the lease math", () => {
     const usdOffer = await offer("usd", USD("3.3"), 8n, 1n);
     const gridOffer = await offer("grid", GRID("3.3"), 8n, 1n);
     const duration = 5n * HOUR + 7n;
-    const { tx: a } = await h.openLease("buyer", usdOffer, 1n, duration);
-    const { tx: b } = await h.openLease("buyer", gridOffer, 1n, duration);
-    const usdDeposit = a.logs[0].args.deposit as bigint;
-    const gridDeposit = b.logs[0].args.deposit as bigint;
+    const { leaseId: a } = await h.openLease("buyer", usdOffer, 1n, duration);
+    const { leaseId: b } = await h.openLease("buyer", gridOffer, 1n, duration);
+    const usdDeposit = await h.market.read.escrowOf([a]);
+    const gridDeposit = await h.market.read.escrowOf([b]);
     const terms = { pricePerGpuHour: USD("3.3"), gpusPerUnit: 8n, units: 1n, duration, feeBps: 0n };
     expect(usdDeposit).toBe(deposit(terms));
     expect(gridDeposit).toBe(deposit({ ...terms, pricePerGpuHour: GRID("3.3") }));

@@ -198,6 +198,7 @@ describe("end reasons and status names", () => {
       "ProviderTerminated",
       "NoShowCancelled",
       "OutageUnresolved",
+      "Unfunded",
     ];
     names.forEach((name, i) => {
       expect(endReasonName(i)).toBe(name);
@@ -205,7 +206,8 @@ describe("end reasons and status names", () => {
     });
     expect(endReasonLabel(3)).toBe("Ended early by the provider");
     expect(endReasonLabel("Expired")).toBe("Ran its full term");
-    expect(() => endReasonName(6)).toThrow(/Unknown end reason 6/);
+    expect(endReasonLabel("Unfunded")).toMatch(/funding ran out/);
+    expect(() => endReasonName(7)).toThrow(/Unknown end reason 7/);
     expect(() => endReasonName(1.5)).toThrow(/Unknown end reason/);
     expect(() => endReasonFromName("Lost" as never)).toThrow(/Unknown end reason "Lost"/);
     expect(leaseStatusName(2)).toBe("Active");

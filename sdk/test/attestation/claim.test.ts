@@ -25,7 +25,7 @@ import {
   verifyOfferClaim,
 } from "@gridlease/sdk/attestation";
 import { createTestGpu, type TestGpu } from "@gridlease/sdk/attestation/testing";
-import { deployMarket, GRID, h100Offer } from "../../../scripts/lib/fixture.ts";
+import { deployMarket, h100Offer, USD } from "../../../scripts/lib/fixture.ts";
 
 type Deployed = Awaited<ReturnType<typeof deployMarket>>;
 
@@ -49,17 +49,17 @@ beforeEach(async () => {
 
 const providerAddress = () => getAddress(m.provider.account.address);
 
-/** Registers and bonds the provider and lists an 8×H100 offer (id 1). */
+/** Registers the provider, bonds it in tUSD and lists an 8×H100 tUSD offer (id 1). */
 async function listOffer(): Promise<bigint> {
   const p = m.provider;
   await (await sdk.registerProvider(p, { market, metadataURI: "ipfs://provider/sg1" })).wait();
   const { approval } = await sdk.ensureAllowance(p, {
-    token: m.grid.address,
+    token: m.usd.address,
     spender: market,
-    amount: GRID("5000"),
+    amount: USD("5000"),
   });
   await approval?.wait();
-  await (await sdk.depositBond(p, { market, amount: GRID("5000") })).wait();
+  await (await sdk.depositBond(p, { market, token: m.usd.address, amount: USD("5000") })).wait();
   const offer = h100Offer(m.usd.address);
   return (await (await sdk.createOffer(p, { market, offer })).wait()).offerId;
 }

@@ -38,7 +38,7 @@ import {
   vetBuyer,
   type EasDeployment,
 } from "@gridlease/sdk/eas";
-import { deployMarket, GRID, h100Offer } from "../../../scripts/lib/fixture.ts";
+import { deployMarket, h100Offer, USD } from "../../../scripts/lib/fixture.ts";
 import { deployAttestations } from "../support/easFixture.ts";
 
 type Deployed = Awaited<ReturnType<typeof deployMarket>> & {
@@ -58,9 +58,11 @@ async function deployed(): Promise<Deployed> {
   const p = d.provider;
   await (await sdk.registerProvider(p, { market: mk, metadataURI: "ipfs://p" })).wait();
   await (
-    await sdk.ensureAllowance(p, { token: d.grid.address, spender: mk, amount: GRID("5000") })
+    await sdk.ensureAllowance(p, { token: d.usd.address, spender: mk, amount: USD("5000") })
   ).approval?.wait();
-  await (await sdk.depositBond(p, { market: mk, amount: GRID("5000") })).wait();
+  await (
+    await sdk.depositBond(p, { market: mk, token: d.usd.address, amount: USD("5000") })
+  ).wait();
   const { offerId } = await (
     await sdk.createOffer(p, { market: mk, offer: h100Offer(d.usd.address) })
   ).wait();
