@@ -259,6 +259,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   // Read before the update: Ponder's store may hand back the cached row that the update then changes in place.
   const wasActive = before.status === "Active";
   const wasOpen = before.outageOpen;
+  const reservedLeft = before.reservedPenalty;
   // Seconds served: from activation to the end (0 if never activated); the end includes the time resolved
   // outages added. An outage still open is down up to the end.
   // A rolling lease is billed up to its funded end only (the unfunded time after it is not served).
@@ -321,7 +322,7 @@ ponder.on("GridleaseMarket:LeaseEnded", async ({ event, context }) => {
   const m = await marketRow(db, event.log.address);
   await upsertProviderBond(db, m, before.provider, before.paymentToken, timestamp, (row) => ({
     amount: row.amount - a.penalty,
-    locked: row.locked - before.reservedPenalty,
+    locked: row.locked - reservedLeft,
     penaltiesPaid: row.penaltiesPaid + a.penalty,
   }));
   await upsertProvider(db, before.provider, timestamp, (row) => {
