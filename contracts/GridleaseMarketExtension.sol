@@ -619,7 +619,7 @@ contract GridleaseMarketExtension is
     }
 
     /// @dev The part of a lease's deposit (and escrowed exit terms) that `count` of its servers account for, and
-    /// the exit charge a release of them costs before the commitment is over (see `_releaseCharge`).
+    /// the exit charge a release of them costs (`_exitChargeFor`).
     function _releasedValue(
         uint256 leaseId,
         Lease memory snap,
@@ -635,34 +635,12 @@ contract GridleaseMarketExtension is
             LeaseMath.cost(price, gpusPerUnit * (units - count), snap.duration);
         if (offer.hasTerms) {
             OfferTerms memory terms = _offerTerms[snap.offerId];
-            uint256 escrowShare;
             if (snap.flags & FLAG_ROLLING != 0) {
-                escrowShare =
+                available +=
                     _exitEscrowOf(terms, price, gpusPerUnit * units) -
                     _exitEscrowOf(terms, price, gpusPerUnit * (units - count));
-                available += escrowShare;
             }
-            if (!failed) charge = _releaseCharge(leaseId, snap, terms, gpusPerUnit * count, escrowShare);
+            if (!failed) charge = _exitChargeFor(leaseId, snap, terms, gpusPerUnit, count, block.timestamp);
         }
-    }
-
-    /// @dev The exit charge of the buyer's release of servers with `gpus` GPUs: none while the lease's outage went
-    /// unresolved (the provider is at fault); their whole share of the escrowed exit once a committed rolling lease
-    /// ran unfunded before its commitment's end (as an Unfunded end would); otherwise the exit at this time.
-    function _releaseCharge(
-        uint256 leaseId,
-        Lease memory snap,
-        OfferTerms memory terms,
-        uint256 gpus,
-        uint256 escrowShare
-    ) private view returns (uint256) {
-        if (snap.flags & FLAG_OUTAGE != 0 && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, snap)))
-            return 0;
-        if (escrowShare != 0) {
-            uint256 fundedEnd = _fundedEndOf(leaseId, snap);
-            if (block.timestamp > fundedEnd && fundedEnd < uint256(snap.start) + terms.commitment)
-                return escrowShare;
-        }
-        return _exitChargeAt(terms, snap.pricePerGpuHour, gpus, snap.start, block.timestamp);
     }
 }

@@ -421,11 +421,12 @@ contract GridleaseMarketPeriphery is
             if (v.rolling) v.exitEscrow = _exitEscrowOf(terms, lease.pricePerGpuHour, gpus);
             if (active && v.committed) {
                 v.commitmentEnds = uint256(lease.start) + terms.commitment;
-                v.exitChargeNow = _exitChargeAt(
+                v.exitChargeNow = _exitChargeFor(
+                    leaseId,
+                    lease,
                     terms,
-                    lease.pricePerGpuHour,
-                    gpus,
-                    lease.start,
+                    offer.gpusPerUnit,
+                    lease.units,
                     block.timestamp
                 );
             }
@@ -444,13 +445,6 @@ contract GridleaseMarketPeriphery is
             revert Errors.Market_InvalidServerCount(leaseId, count, lease.units);
         Offer storage offer = _offers[lease.offerId];
         if (lease.phase != PHASE_ACTIVE || !offer.hasTerms) return 0;
-        return
-            _exitChargeAt(
-                _offerTerms[lease.offerId],
-                lease.pricePerGpuHour,
-                uint256(offer.gpusPerUnit) * count,
-                lease.start,
-                at
-            );
+        return _exitChargeFor(leaseId, lease, _offerTerms[lease.offerId], offer.gpusPerUnit, count, at);
     }
 }

@@ -117,7 +117,14 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
             uint256 escrow = snap.flags & FLAG_ROLLING != 0 ? _exitEscrowOf(offerTerms, price, gpus) : 0;
             deposit += escrow;
             if (reason == EndReason.BuyerTerminated || reason == EndReason.Unfunded) {
-                charge = _exitChargeOnEnd(leaseId, snap, offerTerms, gpus, escrow);
+                charge = _exitChargeFor(
+                    leaseId,
+                    snap,
+                    offerTerms,
+                    offer.gpusPerUnit,
+                    snap.units,
+                    block.timestamp
+                );
             }
             // The charge comes out of what the buyer would get back, never beyond it.
             if (charge > deposit - accrued) charge = deposit - accrued;
@@ -130,26 +137,6 @@ abstract contract GridleaseMarketSettlement is IGridleaseMarketEvents, Gridlease
         terms.penalty = 0;
         terms.frozen = uint104(frozen + charge);
         return (deposit, accrued, reserved);
-    }
-
-    /// @dev The exit charge of a buyer's termination or an Unfunded end of a lease on a committed offer. Letting a
-    /// rolling lease's funding lapse before the commitment is over is never a cheaper way out: an Unfunded end, or
-    /// the buyer's termination once unfunded, costs the whole escrowed exit (the unfunded days were never billed).
-    /// Otherwise the exit at this time is charged: nothing after the commitment (an Unfunded end comes after the
-    /// funded end, so one whose funding outlasted the commitment costs nothing).
-    function _exitChargeOnEnd(
-        uint256 leaseId,
-        Lease memory snap,
-        OfferTerms memory offerTerms,
-        uint256 gpus,
-        uint256 escrow
-    ) private view returns (uint256) {
-        uint256 commitEnd = uint256(snap.start) + offerTerms.commitment;
-        if (escrow != 0) {
-            uint256 fundedEnd = _fundedEndOf(leaseId, snap);
-            if (block.timestamp > fundedEnd && fundedEnd < commitEnd) return escrow;
-        }
-        return _exitChargeAt(offerTerms, snap.pricePerGpuHour, gpus, snap.start, block.timestamp);
     }
 
     /// @dev Sends `amount` of `token` to `to`, or credits it to `to` when the transfer fails (the receiver is

@@ -277,6 +277,36 @@ abstract contract GridleaseMarketState {
         return LeaseMath.feeOn(LeaseMath.cost(price, gpus, terms.commitment), terms.exitFeeBps);
     }
 
+    /// @dev What the buyer's exit of `count` of an active lease's servers at `t` costs under `terms` — the one rule
+    /// that termination, release and the quotes (`exitChargeAt`, `getLeaseTerms`) share: nothing while the lease's
+    /// outage went unresolved (the provider is at fault); once a committed rolling lease ran unfunded before its
+    /// commitment's end, those servers' whole share of the escrowed exit (letting funding lapse is never a cheaper
+    /// way out, and the unfunded time was never billed); otherwise the exit at `t` (`_exitChargeAt`).
+    function _exitChargeFor(
+        uint256 leaseId,
+        Lease memory lease,
+        OfferTerms memory terms,
+        uint256 gpusPerUnit,
+        uint256 count,
+        uint256 t
+    ) internal view returns (uint256) {
+        if (terms.commitment == 0) return 0;
+        uint8 flags = lease.flags;
+        if (flags & FLAG_OUTAGE != 0 && _unresolvedExitOpen(_outages[leaseId], _endOf(leaseId, lease)))
+            return 0;
+        uint256 price = lease.pricePerGpuHour;
+        if (flags & FLAG_ROLLING != 0) {
+            uint256 fundedEnd = _fundedEndOf(leaseId, lease);
+            if (t > fundedEnd && fundedEnd < uint256(lease.start) + terms.commitment) {
+                uint256 units = lease.units;
+                return
+                    _exitEscrowOf(terms, price, gpusPerUnit * units) -
+                    _exitEscrowOf(terms, price, gpusPerUnit * (units - count));
+            }
+        }
+        return _exitChargeAt(terms, price, gpusPerUnit * count, lease.start, t);
+    }
+
     /// @dev What the buyer's exit at `t` costs `gpus` GPUs of a lease activated at `start` under `terms`: nothing
     /// after the commitment; before it, the notice (at most the committed time left) or the exit fee on the
     /// remaining committed value. The committed time left is counted in whole hours, so the quote a buyer sees

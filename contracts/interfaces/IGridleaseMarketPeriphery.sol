@@ -174,8 +174,11 @@ interface IGridleaseMarketPeriphery is IGridleaseMarketEvents {
     /// @notice A lease's top-up allowance (all zero when none is set).
     function getTopUpAllowance(uint256 leaseId) external view returns (TopUpAllowance memory);
 
-    /// @notice What the buyer's exit of `count` servers would be charged under the commitment at time `at` (zero
-    /// for a lease that is not active or not committed). The charge counts whole hours of committed time left, so
-    /// a quote for now holds until the next hour.
+    /// @notice What the buyer's exit of `count` servers (all of them: a termination) would be charged under the
+    /// commitment at time `at`, by the rule termination and release apply: zero for a lease that is not active or
+    /// not committed, after the commitment, or while its outage went unresolved; once a committed rolling lease ran
+    /// unfunded before the commitment's end, those servers' whole share of the escrowed exit; otherwise the notice's
+    /// cost or the exit fee on the committed value left, counted in whole hours, so a quote holds until the hour
+    /// turns.
     function exitChargeAt(uint256 leaseId, uint256 count, uint256 at) external view returns (uint256);
 }
