@@ -44,6 +44,22 @@ export class FundingKeeper {
     this.log = log;
   }
 
+  /**
+   * For a lease past its funded end (the SDK's status says "Expired" from start + duration): true when it is a
+   * rolling lease funded short of its term, so it is unfunded, in or past its grace, not over: the agent must
+   * not deprovision or close it. Such a lease is served here (a top-up, or the Unfunded end if configured).
+   */
+  async servesUnfunded(id: string, lease: { duration: bigint }, now: bigint): Promise<boolean> {
+    if (this.notRolling.has(id)) return false;
+    const terms = await getLeaseTerms(this.ctx.client, {
+      market: this.ctx.market,
+      leaseId: BigInt(id),
+    });
+    if (!terms.rolling || lease.duration >= terms.term) return false;
+    await this.serve(id, now);
+    return true;
+  }
+
   /** Tops `id` up when its allowance permits, or ends it when unfunded past its grace (if configured). */
   async serve(id: string, now: bigint): Promise<void> {
     if ((!this.options.topUps && !this.options.endUnfunded) || this.notRolling.has(id)) return;

@@ -310,6 +310,8 @@ export class Agent {
       }
       case "Expired": {
         this.healer.clear(id);
+        // A rolling lease past its funded end but short of its term is unfunded, not over: keep it served.
+        if (await this.funding.servesUnfunded(id, lease, now)) return;
         if (record.provisioned || record.phase === "active" || record.phase === "activating") {
           if (!(await this.deprovision(id, lease, "expired"))) return;
         }

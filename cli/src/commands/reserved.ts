@@ -169,8 +169,11 @@ const release = defineCommand({
         `Lease #${leaseId} has ${lease.units} server(s): release fewer than that, or end it with \`lease terminate\`. Nothing was sent.`,
         "Market_InvalidServerCount",
       );
-    const now = (await c.client.getBlock()).timestamp;
-    const charge = await exitChargeAt(c.client, { market: c.market, leaseId, count, at: now });
+    // Quoted for the next block (the earliest the release can be mined): the charge only falls as time passes.
+    const latest = (await c.client.getBlock()).timestamp;
+    const wallClock = BigInt(Math.floor(Date.now() / 1000));
+    const at = wallClock > latest ? wallClock : latest + 1n;
+    const charge = await exitChargeAt(c.client, { market: c.market, leaseId, count, at });
     out.progress(
       charge > 0n
         ? `Releasing ${count} server(s) of lease #${leaseId} before its commitment ends costs an exit charge of ${formatTokenAmount(charge, token)} (until the hour turns).`
