@@ -188,11 +188,21 @@ contract Admin_Unit_Test is MarketStateTest {
         p.paymentToken = address(last);
         uint256 offerId = _createOffer(p);
         assertEq(market.getOffer(offerId).tokenIndex, 63, "top bit");
+        // The provider bonds in the 64th token too: a lease's penalty comes from the bond in its token.
+        last.mint(provider, MIN_BOND);
+        vm.prank(provider);
+        last.approve(address(market), MIN_BOND);
+        _depositBond(provider, address(last), MIN_BOND);
+        assertEq(_bondOf(provider, address(last)), MIN_BOND, "bonded in the 64th token");
         last.mint(buyer, 1e12);
         vm.prank(buyer);
         last.approve(address(market), type(uint256).max);
         uint256 id = _open(buyer, offerId, 1, 1 hours);
-        assertEq(last.balanceOf(address(market)), _cost(H100_PRICE, 8, 1 hours), "deposit in the 64th token");
+        assertEq(
+            last.balanceOf(address(market)),
+            MIN_BOND + _cost(H100_PRICE, 8, 1 hours),
+            "bond and deposit in the 64th token"
+        );
 
         vm.prank(owner);
         market.setPaymentToken(address(last), false);
@@ -324,7 +334,9 @@ contract Admin_Unit_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(grid);
         p.pricePerGpuHour = 1e18;
+        p.minProviderBond = GRID_MIN_BOND;
         uint256 gridOffer = _createOffer(p);
+        _depositBond(provider, address(grid), GRID_BOND);
         uint256 id = _openActive(gridOffer, 1, 1 hours);
         vm.warp(START_TIME + 2 hours);
         uint256[] memory ids = new uint256[](1);
@@ -336,7 +348,8 @@ contract Admin_Unit_Test is MarketStateTest {
 
         market.withdrawFees(address(grid));
         assertEq(grid.balanceOf(treasury), gridFee, "GRID fee to treasury");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond untouched");
+        assertEq(_bondOf(provider, address(grid)), GRID_BOND, "GRID bond untouched");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND, "USD bond untouched");
         assertGt(market.protocolFees(address(usd)), 0, "USD fees stay");
     }
 

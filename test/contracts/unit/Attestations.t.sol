@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {AttestationBase} from "./AttestationBase.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
-import {IGridleaseMarketExtension} from "../../../contracts/interfaces/IGridleaseMarketExtension.sol";
+import {IGridleaseMarketPeriphery} from "../../../contracts/interfaces/IGridleaseMarketPeriphery.sol";
 import {OfferAttestation} from "../../../contracts/types/DataTypes.sol";
 
 contract Attestations_Unit_Test is AttestationBase {
@@ -12,12 +12,13 @@ contract Attestations_Unit_Test is AttestationBase {
                           publishOfferAttestation
     //////////////////////////////////////////////////////////////*/
 
-    function test_RevertWhen_CalledOnTheExtension() public {
-        IGridleaseMarketExtension extension = IGridleaseMarketExtension(market.EXTENSION());
+    /// @dev Attestation claims are the periphery's since issue #12 (market -> extension -> periphery).
+    function test_RevertWhen_CalledOnThePeriphery() public {
+        IGridleaseMarketPeriphery periphery = IGridleaseMarketPeriphery(market.PERIPHERY());
         bytes32 nonce = _nonce(offerId, provider, FIRST_BLOCK - 1);
         vm.expectRevert(Errors.Market_NotDelegated.selector);
         vm.prank(provider);
-        extension.publishOfferAttestation(offerId, HOPPER, FIRST_BLOCK - 1, _hopperReport(nonce), _chain(10));
+        periphery.publishOfferAttestation(offerId, HOPPER, FIRST_BLOCK - 1, _hopperReport(nonce), _chain(10));
     }
 
     function test_RevertGiven_UnknownOffer() public {
@@ -138,7 +139,7 @@ contract Attestations_Unit_Test is AttestationBase {
         // provider2 lists the same hardware and replays provider's published report on its own offer.
         vm.startPrank(provider2);
         market.registerProvider("ipfs://provider/copycat");
-        market.depositBond(PROVIDER_BOND);
+        market.depositBond(address(usd), PROVIDER_BOND);
         uint256 copycatOffer = market.createOffer(_h100Params());
         vm.stopPrank();
         uint256 secondOffer = _createDefaultOffer();

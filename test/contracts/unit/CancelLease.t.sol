@@ -94,7 +94,6 @@ contract CancelLease_Unit_Test is MarketStateTest {
     function test_WhenDeadlinePassed_Cancel() public {
         vm.warp(deadline + 1);
         uint256 buyerUsd = usd.balanceOf(buyer);
-        uint256 buyerGrid = grid.balanceOf(buyer);
 
         _expectMarketEvent();
         emit IGridleaseMarketEvents.LeaseEnded(
@@ -108,10 +107,10 @@ contract CancelLease_Unit_Test is MarketStateTest {
         vm.prank(buyer);
         market.cancelLease(leaseId);
 
-        assertEq(usd.balanceOf(buyer), buyerUsd + deposit, "whole deposit back");
-        assertEq(grid.balanceOf(buyer), buyerGrid + PENALTY, "penalty");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - PENALTY, "bond slashed");
-        assertEq(usd.balanceOf(address(market)), 0, "no escrow left");
+        assertEq(usd.balanceOf(buyer), buyerUsd + deposit + PENALTY, "whole deposit back, with the penalty");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - PENALTY, "bond slashed");
+        assertEq(_lockedOf(provider, address(usd)), 0, "reservation released");
+        assertEq(usd.balanceOf(address(market)), PROVIDER_BOND - PENALTY, "no escrow left, only the bond");
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
         assertEq(market.escrowOf(leaseId), 0, "escrow");
 
@@ -137,29 +136,46 @@ contract CancelLease_Unit_Test is MarketStateTest {
         uint256 before = usd.balanceOf(buyer);
         vm.prank(buyer);
         market.cancelLease(leaseId);
-        assertEq(usd.balanceOf(buyer) - before, _cost(H100_PRICE, 24, 24 hours), "deposit and top-up back");
-        assertEq(usd.balanceOf(address(market)), 0, "market empty");
+        assertEq(
+            usd.balanceOf(buyer) - before,
+            _cost(H100_PRICE, 24, 24 hours) + PENALTY,
+            "deposit and top-up back, with the penalty"
+        );
+        assertEq(usd.balanceOf(address(market)), PROVIDER_BOND - PENALTY, "no escrow left, only the bond");
     }
 
-    function test_GivenOfferWithoutBond_NoPenalty() public {
+    /// @notice Issue #12: an offer without a bond floor no longer means no penalty: the lease reserves, and a no-show
+    /// pays, STAKE_PENALTY_BPS (10%) of its deposit.
+    function test_GivenOfferWithoutBondFloor_StakePenalty() public {
         OfferParams memory p = _h100Params();
         p.minProviderBond = 0;
         uint256 free = _createOffer(p);
         uint256 id = _open(buyer, free, 1, 1 hours);
+        uint256 paid = _cost(H100_PRICE, 8, 1 hours);
+        uint256 stakePenalty = paid / 10;
+        assertEq(market.getLeaseTerms(id).penalty, stakePenalty, "reserved at open");
         vm.warp(deadline + 1);
-        uint256 buyerGrid = grid.balanceOf(buyer);
+        uint256 buyerUsd = usd.balanceOf(buyer);
         _expectMarketEvent();
         emit IGridleaseMarketEvents.LeaseEnded(
             id,
             EndReason.NoShowCancelled,
             deadline + 1,
             0,
-            _cost(H100_PRICE, 8, 1 hours),
-            0
+            paid,
+            stakePenalty
         );
         vm.prank(buyer);
         market.cancelLease(id);
-        assertEq(grid.balanceOf(buyer), buyerGrid, "no penalty");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond untouched");
+        assertEq(
+            usd.balanceOf(buyer) - buyerUsd,
+            paid + stakePenalty,
+            "deposit back, with the stake penalty"
+        );
+        assertEq(
+            _bondOf(provider, address(usd)),
+            PROVIDER_BOND - stakePenalty,
+            "bond cut by the stake penalty"
+        );
     }
 }
