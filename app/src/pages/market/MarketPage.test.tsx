@@ -29,6 +29,10 @@ const row = (id: number, p: Record<string, unknown> = {}) => ({
   minDuration: "3600",
   maxDuration: "2592000",
   repairWindow: "14400",
+  prepaidWindow: "0",
+  commitment: "0",
+  noticePeriod: "0",
+  exitFeeBps: "0",
   minProviderBond: "0",
   buyerPolicy: "0x0000000000000000000000000000000000000000",
   specHash: `0x${"00".repeat(32)}`,
@@ -61,69 +65,81 @@ function respond(offers: unknown[], world: World = {}) {
       pageInfo: { hasNextPage: false, endCursor: null },
     });
     const q = body.query;
+    // The provider's bond in each token it sells in (the penalty is reserved from the bond in the offer's token).
+    const bonds = [USD, GRID].map((token) => ({
+      id: `${PROVIDER}:${token}`,
+      provider: { id: PROVIDER },
+      token,
+      amount: world.bond ?? "10000000000000000000000",
+      locked: world.lockedBond ?? "0",
+      penaltiesPaid: "0",
+      updatedAt: "1",
+    }));
     const data = q.includes("audits(")
       ? { audits: page(world.audits ?? []) }
-      : q.includes("offers(")
-        ? { offers: page(offers) }
-        : q.includes("markets(")
-          ? {
-              markets: {
-                items: [
-                  {
-                    id: "0x01",
-                    treasury: "0x02",
-                    feeBps: "250",
-                    activationWindow: "3600",
-                    paused: world.marketPaused ?? false,
-                    bondToken: GRID,
-                    penaltyBps: "5000",
-                    providerCount: 1,
-                    offerCount: offers.length,
-                    leaseCount: 0,
-                  },
-                ],
-              },
-            }
-          : q.includes("paymentTokens(")
+      : q.includes("providerBonds(")
+        ? { providerBonds: page(bonds) }
+        : q.includes("offers(")
+          ? { offers: page(offers) }
+          : q.includes("markets(")
             ? {
-                paymentTokens: {
-                  items: (world.allowed ?? [USD, GRID]).map((id) => ({
-                    id,
-                    allowed: true,
-                    leaseCount: 0,
-                    volume: "0",
-                    refunded: "0",
-                    paidToProviders: "0",
-                    feesAccrued: "0",
-                    feesWithdrawn: "0",
-                  })),
+                markets: {
+                  items: [
+                    {
+                      id: "0x01",
+                      treasury: "0x02",
+                      feeBps: "250",
+                      activationWindow: "3600",
+                      paused: world.marketPaused ?? false,
+                      bondToken: GRID,
+                      penaltyBps: "5000",
+                      providerCount: 1,
+                      offerCount: offers.length,
+                      leaseCount: 0,
+                    },
+                  ],
                 },
               }
-            : {
-                providers: page([
-                  {
-                    id: PROVIDER,
-                    metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
-                    bond: world.bond ?? "10000000000000000000000",
-                    lockedBond: world.lockedBond ?? "0",
-                    offerCount: 1,
-                    leaseCount: 31,
-                    leasesServed: 31,
-                    gpuSecondsServed: String(3600 * 1234),
-                    noShows: 2,
-                    providerTerminations: 0,
-                    penaltiesPaid: "0",
-                    gpuSecondsDown: "3600",
-                    availabilityBps: 9_850,
-                    outageReports: 0,
-                    openOutages: 0,
-                    outagesUnresolved: 0,
-                    firstSeenAt: "1",
-                    lastSeenAt: "1",
-                    ...world.evidence,
+            : q.includes("paymentTokens(")
+              ? {
+                  paymentTokens: {
+                    items: (world.allowed ?? [USD, GRID]).map((id) => ({
+                      id,
+                      allowed: true,
+                      leaseCount: 0,
+                      volume: "0",
+                      refunded: "0",
+                      paidToProviders: "0",
+                      feesAccrued: "0",
+                      feesWithdrawn: "0",
+                    })),
                   },
-                ]),
-              };
+                }
+              : {
+                  providers: page([
+                    {
+                      id: PROVIDER,
+                      metadataURI: `data:application/json,${encodeURIComponent('{"name":"Lion City GPU"}')}`,
+                      bond: world.bond ?? "10000000000000000000000",
+                      lockedBond: world.lockedBond ?? "0",
+                      offerCount: 1,
+                      leaseCount: 31,
+                      leasesServed: 31,
+                      gpuSecondsServed: String(3600 * 1234),
+                      noShows: 2,
+                      providerTerminations: 0,
+                      penaltiesPaid: "0",
+                      gpuSecondsDown: "3600",
+                      availabilityBps: 9_850,
+                      outageReports: 0,
+                      openOutages: 0,
+                      outagesUnresolved: 0,
+                      firstSeenAt: "1",
+                      lastSeenAt: "1",
+                      ...world.evidence,
+                    },
+                  ]),
+                };
     return new Response(JSON.stringify({ data }), {
       status: 200,
       headers: { "content-type": "application/json" },

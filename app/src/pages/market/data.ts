@@ -12,6 +12,9 @@ import {
   listPaymentTokens,
   listProviders,
   marketPenaltyBps,
+  PROVIDER_BOND_FIELDS,
+  toProviderBond,
+  type RawProviderBond,
   type IndexedOffer,
   type IndexedProvider,
 } from "@gridlease/sdk";
@@ -28,6 +31,8 @@ export interface MarketConditions {
   penaltyBps: bigint;
   /** Payment tokens the market allows now (lowercase addresses). */
   allowedTokens: ReadonlySet<string>;
+  /** Every provider's bond per payment token. */
+  bonds: BondIndex;
 }
 
 /**
@@ -37,13 +42,14 @@ export interface MarketConditions {
  */
 export function refusalOf(
   offer: IndexedOffer,
-  provider: IndexedProvider | undefined,
+  bond: { bond: bigint; lockedBond: bigint } | undefined,
   c: MarketConditions,
 ): string | undefined {
   const conditions = {
     marketPaused: c.marketPaused,
     penaltyBps: c.penaltyBps,
-    provider,
+    // The provider's bond in the offer's payment token: the penalty is reserved from it and paid in it.
+    provider: bond,
     tokenAllowed: c.allowedTokens.has(offer.paymentToken.toLowerCase()),
   };
   let answer = canLease(offer, { ...conditions, units: 1n, duration: offer.minDuration });
@@ -92,10 +98,44 @@ export function toMarketOffers(
         providerTerminations: p.providerTerminations,
         availabilityBps: p.availabilityBps,
       },
-      refusal: refusalOf(o, p, conditions),
+      refusal: refusalOf(o, bondIn(conditions.bonds, o.provider, o.paymentToken), conditions),
       hasAttestationClaim: o.attestation !== null,
     };
   });
+}
+
+/** Every provider's bond per token, keyed `<provider>:<token>` (lowercase), as the indexer's ProviderBond rows. */
+export type BondIndex = ReadonlyMap<string, { bond: bigint; lockedBond: bigint }>;
+
+/** The bond of `provider` in `token`, undefined for none (canLease then refuses an offer that needs one). */
+const bondIn = (bonds: BondIndex, provider: string, token: string) =>
+  bonds.get(`${provider.toLowerCase()}:${token.toLowerCase()}`);
+
+const BONDS = /* GraphQL */ `
+  query Bonds($after: String, $limit: Int) {
+    providerBonds(orderBy: "id", orderDirection: "asc", limit: $limit, after: $after) {
+      items { ${PROVIDER_BOND_FIELDS} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** Every provider's bond per token (a row per provider and token it bonded in: a few per provider). */
+async function listBonds(signal: AbortSignal): Promise<BondIndex> {
+  const rows = await indexer.queryAll<RawProviderBond>(
+    BONDS,
+    "providerBonds",
+    { limit: 1000 },
+    { signal },
+  );
+  return new Map(
+    rows
+      .map(toProviderBond)
+      .map((b) => [
+        `${b.provider.toLowerCase()}:${b.token.toLowerCase()}`,
+        { bond: b.amount, lockedBond: b.locked },
+      ]),
+  );
 }
 
 /** The market's PENALTY_BPS: recorded with the deployment, else read once from the chain. */
@@ -123,16 +163,17 @@ export function useMarketOffers() {
     queryKey: ["market", "offers"],
     refetchInterval: 15_000,
     queryFn: async ({ signal }) => {
-      const [offers, providers, market, tokens] = await Promise.all([
+      const [offers, providers, market, tokens, bonds] = await Promise.all([
         listOffers(indexer, { paused: false }, { signal }),
         listProviders(indexer, { signal }),
         getIndexedMarket(indexer, { signal }),
         listPaymentTokens(indexer, { signal }),
+        listBonds(signal),
       ]);
       const allowedTokens = new Set(
         tokens.filter((t) => t.allowed).map((t) => t.address.toLowerCase()),
       );
-      return { offers, providers, marketPaused: market?.paused ?? false, allowedTokens };
+      return { offers, providers, bonds, marketPaused: market?.paused ?? false, allowedTokens };
     },
   });
   const raw = query.data;

@@ -262,16 +262,24 @@ const rawProvider = (p: Partial<RawProvider> = {}): RawProvider => ({
   lastSeenAt: "1",
   ...p,
 });
+// The provider's bond in the offer's token (tUSD): 5,000 with nothing locked, unless a test says otherwise.
+const BOND = 5000n * 10n ** 18n;
 const conditions: MarketConditions = {
   marketPaused: false,
   penaltyBps: 5000n,
   allowedTokens: new Set([USD]),
+  bonds: new Map([[`${PROVIDER}:${USD}`.toLowerCase(), { bond: BOND, lockedBond: 0n }]]),
 };
 const refusal = (
   o: Partial<RawOffer> = {},
-  p: Partial<RawProvider> = {},
+  b: { bond?: bigint; lockedBond?: bigint } = {},
   c: Partial<MarketConditions> = {},
-) => refusalOf(toOffer(rawOffer(o)), toProvider(rawProvider(p)), { ...conditions, ...c });
+) =>
+  refusalOf(
+    toOffer(rawOffer(o)),
+    { bond: b.bond ?? BOND, lockedBond: b.lockedBond ?? 0n },
+    { ...conditions, ...c },
+  );
 
 describe("toMarketOffers", () => {
   it("joins the provider's track record and reads the spec document", () => {
@@ -323,13 +331,25 @@ describe("refusalOf (the SDK's canLease at the smallest lease)", () => {
   });
 
   it("hides an offer whose provider's free bond cannot cover one more penalty", () => {
-    // Penalty 1,000 GRID × 50% = 500 GRID; 4,600 of the 5,000 bonded are reserved by live leases.
-    expect(refusal({}, { lockedBond: "4600000000000000000000" })).toBeDefined();
-    expect(refusal({}, { lockedBond: "4500000000000000000000" })).toBeUndefined();
+    // Penalty 1,000 × 50% = 500 in the offer's token; 4,600 of the 5,000 bonded in it are reserved by live leases.
+    expect(refusal({}, { lockedBond: 4600n * 10n ** 18n })).toBeDefined();
+    expect(refusal({}, { lockedBond: 4500n * 10n ** 18n })).toBeUndefined();
   });
 
   it("hides an offer whose provider's bond is below the offer's minimum", () => {
-    expect(refusal({}, { bond: "999000000000000000000" })).toBeDefined();
+    expect(refusal({}, { bond: 999n * 10n ** 18n })).toBeDefined();
+  });
+
+  it("judges an offer by the provider's bond in the offer's own token, not in another", () => {
+    const offers = [rawOffer()].map(toOffer);
+    const providers = [rawProvider()].map(toProvider);
+    const gridOnly = new Map([
+      [`${PROVIDER}:${GRID}`.toLowerCase(), { bond: BOND, lockedBond: 0n }],
+    ]);
+    expect(toMarketOffers(offers, providers, conditions)[0].refusal).toBeUndefined();
+    expect(
+      toMarketOffers(offers, providers, { ...conditions, bonds: gridOnly })[0].refusal,
+    ).toMatch(/bond/);
   });
 
   it("hides an offer whose payment token the market no longer allows", () => {
