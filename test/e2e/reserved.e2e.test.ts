@@ -217,9 +217,10 @@ describe("reserved capacity in the app", () => {
     expect(allowance.perTopUp).toBe(1_000n * USD6);
     expect(allowance.remaining).toBe(5_000n * USD6);
 
-    // Half a day on, the runway (12 h) is under the threshold and the window allows 12 h more: the agent tops up.
+    // Half a day on (less half an hour, so the release below is quoted mid-hour of the commitment), the runway is
+    // under the threshold and the window allows about 11.5 h more: the agent tops up.
     const before = await readMarket<{ fundedUntil: bigint }>("getLeaseTerms", [state.leaseId]);
-    await advance(DAY / 2n);
+    await advance(DAY / 2n - 1_800n);
     await expect
       .poll(
         async () =>

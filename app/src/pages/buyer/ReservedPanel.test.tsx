@@ -125,10 +125,11 @@ describe("ReservedPanel", () => {
     expect(screen.getByText("Runway").nextElementSibling?.textContent).toBe("2d 00:00:00");
     expect(screen.getByText("Exit escrow").nextElementSibling?.textContent).toBe("$50.00");
     expect(screen.getByText("Provider penalty").nextElementSibling?.textContent).toBe("$100.00");
-    // Quoted for the whole lease (4 servers) and for the servers typed (1), at the next block's time.
+    // Quoted for the whole lease (4 servers) and for the servers typed (1), for the next block: at the end of its
+    // whole-hour bucket (10 days less a second left: 239 whole hours, the same charge as at NOW + 1).
     expect(screen.getByTestId("end-charge").textContent).toBe("Exit charge to end now: $40.00");
     expect(screen.getByTestId("release-charge").textContent).toBe("Exit charge: $10.00");
-    expect(reads.exitChargeAt).toContainEqual([7n, 4n, NOW + 1n]);
+    expect(reads.exitChargeAt).toContainEqual([7n, 4n, NOW + HOUR]);
     expect(writes.terminateLease).not.toHaveBeenCalled();
   });
 

@@ -18,7 +18,13 @@ import { formatCountdown } from "../../lib/chainClock.ts";
 import { amountText } from "../../components/Amount.tsx";
 import { Field } from "../../components/Field.tsx";
 import { useTopUps } from "./data.ts";
-import { checkTopUpInput, exitChargedIn, quoteHoldsFor, type TopUpInput } from "./reserved.ts";
+import {
+  checkTopUpInput,
+  exitChargedIn,
+  exitQuoteTime,
+  quoteHoldsFor,
+  type TopUpInput,
+} from "./reserved.ts";
 
 type Props = {
   market: Address;
@@ -308,10 +314,8 @@ function ExitControls({
   const [countText, setCountText] = useState("1");
   const count = /^\d+$/.test(countText.trim()) ? BigInt(countText.trim()) : 0n;
   const countOk = count > 0n && count < units;
-  // The charge counts whole hours of committed time left and only falls with time, so a quote for the next block
-  // (at the latest 15 s of chain time early, so the read is not redone every second) is what a transaction sent
-  // now pays, unless the hour turns first.
-  const at = now - (now % 15n) + 1n;
+  // The charge counts whole hours of committed time left: quoted for the next block, read again when the hour turns.
+  const at = exitQuoteTime(commitmentEnds, now);
   const endQuote = useMarketRead({ functionName: "exitChargeAt", args: [leaseId, units, at] }).data;
   const releaseQuote = useMarketRead({
     functionName: "exitChargeAt",

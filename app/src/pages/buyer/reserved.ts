@@ -66,3 +66,15 @@ export function quoteHoldsFor(commitmentEnds: bigint, now: bigint): bigint {
   const left = commitmentEnds - now;
   return left % 3600n;
 }
+
+/**
+ * The time to quote an exit at for a transaction sent now: the next block's earliest time (`now + 1`), moved to the
+ * end of its whole-hour bucket of the commitment, where the charge is the same (the contract counts whole hours
+ * left, rounded down). The quote is then read again only when the hour turns, not every second.
+ */
+export function exitQuoteTime(commitmentEnds: bigint, now: bigint): bigint {
+  const next = now + 1n;
+  if (next >= commitmentEnds) return next;
+  const wholeHoursLeft = (commitmentEnds - next) / 3600n;
+  return commitmentEnds - wholeHoursLeft * 3600n;
+}
