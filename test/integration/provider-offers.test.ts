@@ -24,7 +24,7 @@ beforeEach(async () => {
 });
 
 describe("provider onboarding", () => {
-  it("registers, updates its metadata, bonds GRID and lists offers in both tokens", async () => {
+  it("registers, updates its metadata, bonds in GRID and tUSD and lists offers in both tokens", async () => {
     const p = h.as.provider.market.write;
     const provider = h.address.provider;
     const start = await h.balances();
@@ -35,29 +35,48 @@ describe("provider onboarding", () => {
     h.expectLogs(await h.send(p.updateProvider(["ipfs://provider/brisbane-dc1-v2"])), [
       h.log.market("ProviderUpdated", { provider, metadataURI: "ipfs://provider/brisbane-dc1-v2" }),
     ]);
-    expect(await h.market.read.getProvider([provider])).toEqual({
-      bond: 0n,
-      lockedBond: 0n,
-      registered: true,
+    expect(await h.market.read.getProvider([provider])).toEqual({ registered: true });
+    expect(await h.market.read.bondOf([provider, h.tokenAddress.grid])).toEqual({
+      amount: 0n,
+      locked: 0n,
     });
 
-    // Two deposits: the event carries the running total.
+    // Two deposits in GRID: the event carries the token and the running total.
     const first = GRID("3000");
     const second = GRID("2000");
     h.expectLogs(
       await h.send(h.as.provider.grid.write.approve([h.market.address, first + second])),
       [h.log.approval("grid", provider, h.address.market, first + second)],
     );
-    h.expectLogs(await h.send(p.depositBond([first])), [
-      h.log.market("BondDeposited", { provider, amount: first, newBond: first }),
+    const grid = h.tokenAddress.grid;
+    h.expectLogs(await h.send(p.depositBond([grid, first])), [
+      h.log.market("BondDeposited", { provider, token: grid, amount: first, newBond: first }),
       h.log.transfer("grid", provider, h.address.market, first),
     ]);
-    h.expectLogs(await h.send(p.depositBond([second])), [
-      h.log.market("BondDeposited", { provider, amount: second, newBond: first + second }),
+    h.expectLogs(await h.send(p.depositBond([grid, second])), [
+      h.log.market("BondDeposited", {
+        provider,
+        token: grid,
+        amount: second,
+        newBond: first + second,
+      }),
       h.log.transfer("grid", provider, h.address.market, second),
+    ]);
+    // A bond in tUSD is a separate balance: the tUSD offer's penalties come out of it.
+    const usdBond = USD("1500");
+    await h.send(h.as.provider.usd.write.approve([h.market.address, usdBond]));
+    h.expectLogs(await h.send(p.depositBond([h.tokenAddress.usd, usdBond])), [
+      h.log.market("BondDeposited", {
+        provider,
+        token: h.tokenAddress.usd,
+        amount: usdBond,
+        newBond: usdBond,
+      }),
+      h.log.transfer("usd", provider, h.address.market, usdBond),
     ]);
     await h.expectBalanceChanges(start, {
       grid: { provider: -(first + second), market: first + second },
+      usd: { provider: -usdBond, market: usdBond },
     });
 
     const beforeOffers = await h.balances();
@@ -80,10 +99,13 @@ describe("provider onboarding", () => {
     await h.expectBalanceChanges(beforeOffers, {});
 
     expect(await h.market.read.offerCount()).toBe(2n);
-    expect(await h.market.read.getProvider([provider])).toEqual({
-      bond: first + second,
-      lockedBond: 0n,
-      registered: true,
+    expect(await h.market.read.bondOf([provider, grid])).toEqual({
+      amount: first + second,
+      locked: 0n,
+    });
+    expect(await h.market.read.bondOf([provider, h.tokenAddress.usd])).toEqual({
+      amount: usdBond,
+      locked: 0n,
     });
     const stored = await h.market.read.getOffer([2n]);
     expect(stored).toMatchObject({
@@ -107,31 +129,42 @@ describe("provider onboarding", () => {
   it("lets the provider withdraw only the bond no live lease has reserved", async () => {
     const { usdOfferId } = await h.listOffers();
     const { leaseId } = await h.openLease("buyer", usdOfferId, 1n, 3600n);
+    // The tUSD lease reserves its penalty out of the tUSD bond; the GRID bond stays free.
+    const usd = h.tokenAddress.usd;
     const penalty = h.penaltyFor(h.usdOffer);
-    expect((await h.market.read.getProvider([h.address.provider])).lockedBond).toBe(penalty);
-    await expectRevert(h.as.provider.market.write.withdrawBond([h.bond]), "Market_BondLocked", [
-      h.address.provider,
-      penalty,
-      h.bond - penalty,
-    ]);
+    expect(await h.market.read.bondOf([h.address.provider, usd])).toEqual({
+      amount: h.usdBond,
+      locked: penalty,
+    });
+    expect((await h.market.read.bondOf([h.address.provider, h.tokenAddress.grid])).locked).toBe(0n);
+    await expectRevert(
+      h.as.provider.market.write.withdrawBond([usd, h.usdBond]),
+      "Market_BondLocked",
+      [h.address.provider, penalty, h.usdBond - penalty],
+    );
 
     // The provider refuses the pending lease: that pays the buyer the reserved penalty and frees the rest.
     await h.send(h.as.provider.market.write.terminateLease([leaseId]));
-    const left = h.bond - penalty;
-    expect((await h.market.read.getProvider([h.address.provider])).bond).toBe(left);
+    const left = h.usdBond - penalty;
+    expect((await h.market.read.bondOf([h.address.provider, usd])).amount).toBe(left);
 
     await expectRevert(
-      h.as.provider.market.write.withdrawBond([left + 1n]),
+      h.as.provider.market.write.withdrawBond([usd, left + 1n]),
       "Market_WithdrawalExceedsBond",
       [h.address.provider, left, left + 1n],
     );
     const before = await h.balances();
-    const tx = await h.send(h.as.provider.market.write.withdrawBond([left]));
+    const tx = await h.send(h.as.provider.market.write.withdrawBond([usd, left]));
     h.expectLogs(tx, [
-      h.log.market("BondWithdrawn", { provider: h.address.provider, amount: left, newBond: 0n }),
-      h.log.transfer("grid", h.address.market, h.address.provider, left),
+      h.log.market("BondWithdrawn", {
+        provider: h.address.provider,
+        token: usd,
+        amount: left,
+        newBond: 0n,
+      }),
+      h.log.transfer("usd", h.address.market, h.address.provider, left),
     ]);
-    await h.expectBalanceChanges(before, { grid: { provider: left, market: -left } });
+    await h.expectBalanceChanges(before, { usd: { provider: left, market: -left } });
     await h.expectConservation();
   });
 });
@@ -158,10 +191,9 @@ describe("offer terms", () => {
     const { leaseId: repriced, tx } = await h.openLease("other", usdOfferId, 1n, 86_400n);
     const repricedTerms = await h.termsOf(repriced);
     expect(repricedTerms.pricePerGpuHour).toBe(newPrice);
-    expect(tx.logs[0]).toMatchObject({
-      eventName: "LeaseOpened",
-      args: { leaseId: repriced, pricePerGpuHour: newPrice, deposit: deposit(repricedTerms) },
-    });
+    // LeaseOpened no longer carries the price: the lease records it, and escrows its deposit.
+    expect(tx.logs[0]).toMatchObject({ eventName: "LeaseOpened", args: { leaseId: repriced } });
+    expect(await h.market.read.escrowOf([repriced])).toBe(deposit(repricedTerms));
 
     // The open lease still reads, extends and settles at the old price.
     const keptView = await h.market.read.getLease([kept]);
