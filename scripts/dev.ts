@@ -171,7 +171,12 @@ async function main() {
     console.log(
       "scripts/lib/demo-hook.ts: it provisions nothing). A lease opened from now on is activated within seconds;",
     );
-    console.log("the seeded history is left as it is. `npm run dev -- --no-agent` turns this off.");
+    console.log(
+      "the seeded history is left as it is, except that a seeded rolling lease under a top-up allowance is kept",
+    );
+    console.log(
+      "funded: its provider's agent executes the top-ups (issue #12). `npm run dev -- --no-agent` turns this off.",
+    );
     for (const p of stack.agents)
       console.log(
         `  #${String(p.index).padEnd(3)}${`${p.name} (${p.region})`.padEnd(40)} ${p.address}  offers ${p.offers.join(", ")}`,

@@ -4,8 +4,9 @@
  * in the app is activated within a few seconds and its buyer can reveal (demo) access details. The same hook is
  * the health hook: it answers healthy, so an outage reported in the app is resolved within a few seconds.
  *
- * Only leases opened after the agents start are served: the seeded history keeps its pending, no-show and
- * expired-but-not-closed leases as the seed left them. The CLI has no flag for that, so each agent gets a state
+ * Only leases opened after the agents start are served, and the seeded rolling leases under a top-up allowance
+ * (the agent tops them up, issue #12): the seeded history keeps its pending, no-show and expired-but-not-closed
+ * leases as the seed left them. The CLI has no flag for that, so each agent gets a state
  * file written here in the agent's documented format (cli/README.md, "State file"): the provider's offers are
  * already known and the chain's current head counts as handled, so the agent scans only newer blocks. (A
  * `--from-block` alone would not do: the agent learns a provider's offers from OfferCreated events, and the seeded
@@ -16,6 +17,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getAddress, toHex, type Address, type PublicClient } from "viem";
 import { gridleaseMarketAbi } from "@gridlease/sdk/abis";
+import { LeaseStatus } from "@gridlease/sdk/status";
 import { hardhatAccount } from "./dev-accounts.ts";
 import { startService, waitUntilReady, type Service } from "./services.ts";
 
@@ -67,14 +69,44 @@ function parseEntry(line: string): AgentLogEntry | undefined {
   return undefined;
 }
 
-/** The Hardhat account index of `address` among the first `max` accounts of the default mnemonic. */
-function accountIndex(address: Address, max = 60): number {
+/** The Hardhat account index of `address` among the first `max` accounts (the seed's deals use #54-#67). */
+function accountIndex(address: Address, max = 100): number {
   for (let i = 0; i < max; i++) if (hardhatAccount(i).address === getAddress(address)) return i;
   throw new Error(`${address} is not one of the first ${max} Hardhat accounts: no key to serve it`);
 }
 
 /** Quotes `value` for `sh -c` (the agent runs its hooks through the shell). */
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/** The seeded leases with a top-up allowance that are active at `head`, with what the agent's state records. */
+async function fundedLeases(client: PublicClient, market: Address, head: bigint) {
+  const range = { address: market, abi: gridleaseMarketAbi, fromBlock: 0n, toBlock: head };
+  const [opened, allowances] = await Promise.all([
+    client.getContractEvents({ ...range, eventName: "LeaseOpened", strict: true }),
+    client.getContractEvents({ ...range, eventName: "TopUpAllowanceSet", strict: true }),
+  ]);
+  const withAllowance = new Set(allowances.map((e) => e.args.leaseId));
+  const candidates = opened.filter((e) => withAllowance.has(e.args.leaseId));
+  const views = await Promise.all(
+    candidates.map((e) =>
+      client.readContract({
+        address: market,
+        abi: gridleaseMarketAbi,
+        functionName: "getLease",
+        args: [e.args.leaseId],
+        blockNumber: head,
+      }),
+    ),
+  );
+  return candidates
+    .filter((_, i) => views[i].status === LeaseStatus.Active)
+    .map((e) => ({
+      leaseId: e.args.leaseId,
+      offerId: e.args.offerId,
+      buyer: getAddress(e.args.buyer),
+      buyerPublicKey: e.args.buyerPublicKey,
+    }));
+}
 
 /** Starts one agent per provider and resolves once every one has logged "started". */
 export async function startAgents(options: AgentsOptions): Promise<ServedProvider[]> {
@@ -88,6 +120,7 @@ export async function startAgents(options: AgentsOptions): Promise<ServedProvide
     toBlock: head,
     strict: true,
   });
+  const funded = await fundedLeases(publicClient, market, head);
   const hook = `${shellQuote(process.execPath)} ${shellQuote(join(options.root, "scripts", "lib", "demo-hook.ts"))}`;
   const secret = toHex(randomBytes(32));
   const served: ServedProvider[] = [];
@@ -108,7 +141,22 @@ export async function startAgents(options: AgentsOptions): Promise<ServedProvide
       provider: address,
       lastBlock: head.toString(),
       offers: offers.map(String),
-      leases: {},
+      // The seeded rolling leases under a top-up allowance are served from the start: the agent tops them up.
+      leases: Object.fromEntries(
+        funded
+          .filter((l) => offers.includes(l.offerId))
+          .map((l) => [
+            String(l.leaseId),
+            {
+              offerId: String(l.offerId),
+              buyer: l.buyer,
+              buyerPublicKey: l.buyerPublicKey,
+              phase: "active",
+              provisioned: true,
+              updatedAt: new Date().toISOString(),
+            },
+          ]),
+      ),
     };
     writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     const agent = startService(

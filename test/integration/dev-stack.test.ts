@@ -1,8 +1,8 @@
 /**
  * `npm run dev` as a newcomer runs it: the stack comes up on spare ports, serves a seeded market, its provider
  * agents activate a lease opened on a seeded offer (and leave the seeded history alone), resolve an outage its
- * buyer reports (the demo hook answers healthy as the health hook), indexes the seed's test-PKI attestation claim,
- * and Ctrl-C stops everything it started.
+ * buyer reports (the demo hook answers healthy as the health hook), top up the seeded datacenter lease under its
+ * allowance (issue #12), indexes the seed's test-PKI attestation claim, and Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -40,12 +40,14 @@ import {
   getLease,
   getLeaseState,
   getOffer,
+  getLeaseTerms,
   getOfferAttestation,
   openLease,
   reportOutage,
 } from "@gridlease/sdk/actions";
 import { deployments } from "@gridlease/sdk/deployments";
 import { LeaseStatus } from "./support/market.ts";
+import { DEAL_ACCOUNTS } from "../../scripts/lib/seed/deals.ts";
 
 const market = deployments["31337"].contracts.GridleaseMarket.address;
 const grid = deployments["31337"].contracts.GridleaseToken.address;
@@ -336,6 +338,38 @@ describe("npm run dev", () => {
       expect((await getLease(client, { market, leaseId: id })).status, `seeded lease ${id}`).toBe(
         LeaseStatus.Pending,
       );
+  });
+
+  it("keeps the seeded datacenter lease funded: its provider's agent executes the top-up the allowance permits", async () => {
+    const provider = getAddress(hardhatAccount(DEAL_ACCOUNTS.datacenter).address);
+    expect(dev.output()).toMatch(new RegExp(`#${DEAL_ACCOUNTS.datacenter} .*${provider}`));
+    // The seed's last top-ups were hours of chain time before it ended at the present: the runway is below the
+    // allowance's threshold, so the agent's first passes top up. Poll, with a bounded wait.
+    // The seeded history's last block, from the printed summary ("blocks 18..823").
+    const seededEnd = BigInt(/blocks \d+\.\.(\d+)/.exec(dev.output())![1]);
+    const deadline = Date.now() + 60_000;
+    const byAgent = async () => {
+      const events = await client.getContractEvents({
+        address: market,
+        abi: gridleaseMarketAbi,
+        eventName: "TopUpExecuted",
+        fromBlock: 0n,
+        strict: true,
+      });
+      return events.filter(
+        (e) => e.blockNumber > seededEnd && getAddress(e.args.executor) === provider,
+      );
+    };
+    let executed = await byAgent();
+    while (executed.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      executed = await byAgent();
+    }
+    expect(executed.length, `a top-up by the agent\n${dev.output()}`).toBeGreaterThan(0);
+    const [top] = executed;
+    const terms = await getLeaseTerms(client, { market, leaseId: top.args.leaseId });
+    expect(terms.rolling).toBe(true);
+    expect(terms.fundedUntil).toBeGreaterThanOrEqual(top.args.fundedUntil);
   });
 
   it("agrees with the contract on which seeded offers can be leased: canLease on the indexer's rows vs eth_call of openLease", async () => {
