@@ -101,7 +101,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
 
     function test_RevertGiven_BondWithdrawnBelowMinimum() public {
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND - MIN_BOND + 1);
+        market.withdrawBond(address(usd), PROVIDER_BOND - MIN_BOND + 1);
         vm.expectRevert(
             abi.encodeWithSelector(Errors.Market_InsufficientBond.selector, provider, MIN_BOND - 1, MIN_BOND)
         );
@@ -109,10 +109,10 @@ contract OpenLease_Unit_Test is MarketStateTest {
     }
 
     function test_RevertGiven_BondFullyReserved() public {
-        // Each live lease reserves half the offer's minimum bond: ten leases take the whole 5,000 GRID bond.
+        // Each live lease reserves half the offer's minimum bond: ten leases take the whole 5,000 USD bond.
         uint256 penalty = (MIN_BOND * PENALTY_BPS) / 10_000;
         for (uint256 i = 0; i < PROVIDER_BOND / penalty; ++i) _open(buyer, offerId, 1, 1 hours);
-        assertEq(market.getProvider(provider).lockedBond, PROVIDER_BOND, "all reserved");
+        assertEq(_lockedOf(provider, address(usd)), PROVIDER_BOND, "all reserved");
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, 0, penalty));
         _open(buyer2, offerId, 1, 1 hours);
     }
@@ -199,18 +199,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
         uint256 buyerBefore = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarketEvents.LeaseOpened(
-            1,
-            offerId,
-            buyer,
-            2,
-            24 hours,
-            H100_PRICE,
-            deposit,
-            FEE_BPS,
-            START_TIME + WINDOW,
-            PUBKEY
-        );
+        emit IGridleaseMarketEvents.LeaseOpened(1, offerId, buyer, 2, 24 hours, PUBKEY);
         vm.prank(buyer);
         // The buyer accepts up to $3 per GPU-hour; it pays the listed $1.95.
         uint256 id = market.openLease(offerId, 2, 24 hours, 3_000_000, PUBKEY);
@@ -219,7 +208,7 @@ contract OpenLease_Unit_Test is MarketStateTest {
         assertEq(market.leaseCount(), 1, "lease count");
         assertEq(deposit, 748_800_000, "premise: $748.80");
         assertEq(usd.balanceOf(buyer), buyerBefore - deposit, "buyer paid the deposit");
-        assertEq(usd.balanceOf(address(market)), deposit, "market holds the deposit");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, deposit, "market holds the deposit");
         assertEq(market.escrowOf(id), deposit, "escrow");
         assertEq(market.getOffer(offerId).unitsInUse, 2, "units in use");
 
@@ -244,17 +233,19 @@ contract OpenLease_Unit_Test is MarketStateTest {
         // Price equal to the maximum, every unit, the shortest duration...
         vm.prank(buyer);
         uint256 a = market.openLease(offerId, 10, 1 hours, H100_PRICE, PUBKEY);
-        // ...then the rest of the units for the longest duration.
+        // ...then the rest of the units for the longest duration, whose 10% stake penalty (6,739 USD) needs more bond.
+        _depositBond(provider, address(usd), 10_000e6);
         vm.prank(buyer2);
         uint256 b = market.openLease(offerId, 6, 30 days, H100_PRICE, PUBKEY);
         assertEq(market.getOffer(offerId).unitsInUse, 16, "all units in use");
         assertEq(market.getLease(a).deposit, _cost(H100_PRICE, 80, 1 hours), "deposit a");
         assertEq(market.getLease(b).deposit, _cost(H100_PRICE, 48, 30 days), "deposit b");
         assertEq(
-            usd.balanceOf(address(market)),
+            usd.balanceOf(address(market)) - PROVIDER_BOND - 10_000e6,
             _cost(H100_PRICE, 80, 1 hours) + _cost(H100_PRICE, 48, 30 days),
-            "both deposits held"
+            "both deposits held, beside the bond"
         );
+        assertEq(market.getLeaseTerms(b).penalty, _cost(H100_PRICE, 48, 30 days) / 10, "b's stake penalty");
     }
 
     function test_GivenPolicyAllowsBuyer_Open() public {
@@ -276,12 +267,16 @@ contract OpenLease_Unit_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(grid);
         p.pricePerGpuHour = 3e18; // 3 GRID per GPU-hour
+        p.minProviderBond = GRID_MIN_BOND;
         uint256 gridOffer = _createOffer(p);
+        _depositBond(provider, address(grid), GRID_BOND);
         uint256 gridBefore = grid.balanceOf(address(market));
         uint256 id = _open(buyer, gridOffer, 1, 2 hours);
         assertEq(grid.balanceOf(address(market)) - gridBefore, 48e18, "8 GPUs x 2 h x 3 GRID");
         assertEq(market.getLease(id).paymentToken, address(grid), "token");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond kept apart");
+        assertEq(_bondOf(provider, address(grid)), GRID_BOND, "GRID bond kept apart");
+        assertEq(_lockedOf(provider, address(grid)), GRID_MIN_BOND / 2, "the GRID bond reserves the penalty");
+        assertEq(_lockedOf(provider, address(usd)), 0, "the USD bond reserves nothing");
     }
 
     function test_WhenFeeAndWindowChangeLater_TermsStayLocked() public {

@@ -52,25 +52,14 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         uint256 before = usd.balanceOf(buyer);
 
         _expectMarketEvent();
-        emit IGridleaseMarketEvents.LeaseOpened(
-            1,
-            offerId,
-            buyer,
-            1,
-            1 hours,
-            H100_PRICE,
-            deposit,
-            FEE_BPS,
-            START_TIME + WINDOW,
-            PUBKEY
-        );
+        emit IGridleaseMarketEvents.LeaseOpened(1, offerId, buyer, 1, 1 hours, PUBKEY);
         uint256 id = _openWithPermit(buyer, deposit, v, r, s);
 
         assertEq(id, 1, "lease id");
         assertEq(usd.nonces(buyer), 1, "permit consumed");
         assertEq(usd.allowance(buyer, address(market)), 0, "allowance spent exactly");
         assertEq(usd.balanceOf(buyer), before - deposit, "deposit pulled");
-        assertEq(usd.balanceOf(address(market)), deposit, "market holds it");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, deposit, "market holds it");
     }
 
     function test_WhenPermitAboveDeposit_Open() public {
@@ -83,7 +72,9 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(grid);
         p.pricePerGpuHour = 3e18;
+        p.minProviderBond = GRID_MIN_BOND;
         uint256 gridOffer = _createOffer(p);
+        _depositBond(provider, address(grid), GRID_BOND);
         vm.prank(buyer);
         grid.approve(address(market), 0);
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(BUYER_KEY, address(grid), buyer, 24e18, deadline);
@@ -134,7 +125,7 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         assertEq(second, 2, "second lease");
         assertEq(usd.nonces(buyer), 1, "one permit");
         assertEq(usd.allowance(buyer, address(market)), 0, "allowance spent");
-        assertEq(usd.balanceOf(address(market)), 2 * deposit, "two deposits");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, 2 * deposit, "two deposits");
     }
 
     function test_RevertWhen_PermitSignedBySomeoneElse() public {
@@ -198,6 +189,10 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(plain);
         uint256 plainOffer = _createOffer(p);
+        plain.mint(provider, MIN_BOND);
+        vm.prank(provider);
+        plain.approve(address(market), MIN_BOND);
+        _depositBond(provider, address(plain), MIN_BOND);
         plain.mint(buyer, deposit);
         vm.prank(buyer);
         plain.approve(address(market), deposit);
@@ -216,7 +211,7 @@ contract OpenLeaseWithPermit_Unit_Test is MarketStateTest {
             bytes32(uint256(2))
         );
         assertEq(market.getLease(id).paymentToken, address(plain), "opened");
-        assertEq(plain.balanceOf(address(market)), deposit, "deposit pulled");
+        assertEq(plain.balanceOf(address(market)) - MIN_BOND, deposit, "deposit pulled, beside the bond");
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -167,7 +167,11 @@ contract Views_Unit_Test is MarketStateTest {
         vm.prank(provider);
         market.claim(ids);
         assertEq(market.escrowOf(id), 0, "all paid");
-        assertEq(usd.balanceOf(address(market)), market.protocolFees(address(usd)), "only fees held");
+        assertEq(
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
+            market.protocolFees(address(usd)),
+            "only fees held"
+        );
     }
 
     function test_WhenOffersAndLeasesAdded_CountsGrow() public {
@@ -202,6 +206,7 @@ contract Views_Unit_Test is MarketStateTest {
         assertEq(o.totalUnits, 0, "no units");
         Provider memory p = market.getProvider(stranger);
         assertFalse(p.registered, "not registered");
-        assertEq(p.bond, 0, "no bond");
+        assertEq(_bondOf(stranger, address(usd)), 0, "no bond");
+        assertEq(_lockedOf(stranger, address(usd)), 0, "nothing reserved");
     }
 }
