@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {ReservedBase} from "./ReservedBase.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMarketEvents.sol";
@@ -172,5 +173,41 @@ contract ReservedTopUps_Unit_Test is ReservedBase {
         assertEq(t.fundedUntil, t0 + 42 hours, "funded until now + window");
         assertEq(t.graceEnds, t0 + 42 hours + GRACE, "grace follows");
         assertEq(market.getTopUpAllowance(leaseId).remaining, _costOf(2, 3 days) - amount, "remaining");
+    }
+
+    function test_WhenPermitGiven_SetsAllowanceAndApproves() public {
+        vm.prank(buyer);
+        usd.approve(address(market), 0);
+        uint256 value = _costOf(2, 3 days);
+        uint256 deadline = vm.getBlockTimestamp() + 1 hours;
+        bytes32 typehash = keccak256(
+            "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                typehash,
+                buyer,
+                address(market),
+                value,
+                IERC20Permit(address(usd)).nonces(buyer),
+                deadline
+            )
+        );
+        bytes32 digest = keccak256(
+            abi.encodePacked("\x19\x01", IERC20Permit(address(usd)).DOMAIN_SEPARATOR(), structHash)
+        );
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(BUYER_KEY, digest);
+        vm.prank(buyer);
+        market.setTopUpAllowanceWithPermit(leaseId, value, value, 12 hours, value, deadline, v, r, s);
+        assertEq(usd.allowance(buyer, address(market)), value, "permit approved the market");
+        assertEq(market.getTopUpAllowance(leaseId).remaining, value, "allowance set");
+        vm.warp(t0 + 18 hours);
+        vm.prank(stranger);
+        market.executeTopUp(leaseId, 18 hours);
+        assertEq(
+            market.getLeaseTerms(leaseId).fundedUntil,
+            t0 + 42 hours,
+            "a keeper tops up on the permit alone"
+        );
     }
 }
