@@ -20,6 +20,11 @@
  * and buyers' reviews at the end. The auditors #17 and #18 are seeded buyers too, as they were before they audited
  * (the end-to-end tests rent with their seeded balances).
  *
+ * Reserved capacity (./deals.ts, issue #12): a Datasection-like rolling lease of 1,875 B200 servers kept funded by
+ * top-ups (one server failed and replaced), an Edge Matrix-like pool of small GRID providers selling H100 below $2,
+ * and a Singapore H200 lease that leaves its 90-day commitment for the exit fee. Every provider bonds in each token
+ * it sells in, and a provider bonds more before a lease whose scaled penalty its free bond cannot reserve.
+ *
  *   const summary = await seedMarket(connection, { seed: 7 });
  */
 import { pbkdf2Sync } from "node:crypto";
