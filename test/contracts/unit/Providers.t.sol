@@ -28,8 +28,8 @@ contract Providers_Unit_Test is MarketStateTest {
 
         Provider memory p = market.getProvider(provider2);
         assertTrue(p.registered, "registered");
-        assertEq(p.bond, 0, "no bond");
-        assertEq(p.lockedBond, 0, "nothing reserved");
+        assertEq(_bondOf(provider2, address(usd)), 0, "no bond");
+        assertEq(_lockedOf(provider2, address(usd)), 0, "nothing reserved");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -58,23 +58,25 @@ contract Providers_Unit_Test is MarketStateTest {
     function test_RevertGiven_DepositNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_ProviderNotRegistered.selector, provider2));
         vm.prank(provider2);
-        market.depositBond(1e18);
+        market.depositBond(address(usd), 1e6);
     }
 
     function test_RevertWhen_DepositZero() public {
         vm.expectRevert(Errors.Market_ZeroAmount.selector);
         vm.prank(provider);
-        market.depositBond(0);
+        market.depositBond(address(usd), 0);
     }
 
     function test_RevertWhen_DepositAboveUint128() public {
         // A market bonded in the mintable test dollar, so that more than 2^128 base units can exist.
         IMarketUnderTest m = _deployMarket(owner, treasury, IERC20(address(usd)), FEE_BPS, WINDOW, 0);
+        vm.prank(owner);
+        m.setPaymentToken(address(usd), true);
         usd.mint(provider2, uint256(type(uint128).max) + 1);
         vm.startPrank(provider2);
         usd.approve(address(m), type(uint256).max);
         m.registerProvider("");
-        m.depositBond(type(uint128).max); // exactly the cap is fine
+        m.depositBond(address(usd), type(uint128).max); // exactly the cap is fine
         vm.expectRevert(
             abi.encodeWithSelector(
                 Errors.Market_InvalidBond.selector,
@@ -82,39 +84,39 @@ contract Providers_Unit_Test is MarketStateTest {
                 type(uint128).max
             )
         );
-        m.depositBond(1);
+        m.depositBond(address(usd), 1);
         vm.stopPrank();
-        assertEq(m.getProvider(provider2).bond, type(uint128).max, "bond at the cap");
+        assertEq(m.bondOf(provider2, address(usd)).amount, type(uint128).max, "bond at the cap");
         assertEq(usd.balanceOf(address(m)), type(uint128).max, "market holds the cap");
     }
 
     function test_RevertWhen_DepositAllowanceTooSmall() public {
         vm.prank(provider);
-        grid.approve(address(market), 1e18 - 1);
+        usd.approve(address(market), 1e6 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IERC20Errors.ERC20InsufficientAllowance.selector,
                 address(market),
-                1e18 - 1,
-                1e18
+                1e6 - 1,
+                1e6
             )
         );
         vm.prank(provider);
-        market.depositBond(1e18);
+        market.depositBond(address(usd), 1e6);
     }
 
     function test_WhenDepositValid() public {
-        uint256 providerBefore = grid.balanceOf(provider);
-        uint256 marketBefore = grid.balanceOf(address(market));
+        uint256 providerBefore = usd.balanceOf(provider);
+        uint256 marketBefore = usd.balanceOf(address(market));
 
         _expectMarketEvent();
-        emit IGridleaseMarketEvents.BondDeposited(provider, 250e18, PROVIDER_BOND + 250e18);
+        emit IGridleaseMarketEvents.BondDeposited(provider, address(usd), 250e6, PROVIDER_BOND + 250e6);
         vm.prank(provider);
-        market.depositBond(250e18);
+        market.depositBond(address(usd), 250e6);
 
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND + 250e18, "bond");
-        assertEq(grid.balanceOf(provider), providerBefore - 250e18, "provider paid");
-        assertEq(grid.balanceOf(address(market)), marketBefore + 250e18, "market received");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND + 250e6, "bond");
+        assertEq(usd.balanceOf(provider), providerBefore - 250e6, "provider paid");
+        assertEq(usd.balanceOf(address(market)), marketBefore + 250e6, "market received");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -124,7 +126,7 @@ contract Providers_Unit_Test is MarketStateTest {
     function test_RevertWhen_WithdrawZero() public {
         vm.expectRevert(Errors.Market_ZeroAmount.selector);
         vm.prank(provider);
-        market.withdrawBond(0);
+        market.withdrawBond(address(usd), 0);
     }
 
     function test_RevertWhen_WithdrawAboveBond() public {
@@ -137,21 +139,21 @@ contract Providers_Unit_Test is MarketStateTest {
             )
         );
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND + 1);
+        market.withdrawBond(address(usd), PROVIDER_BOND + 1);
     }
 
     function test_RevertWhen_WithdrawWithoutBond() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_WithdrawalExceedsBond.selector, stranger, 0, 1));
         vm.prank(stranger);
-        market.withdrawBond(1);
+        market.withdrawBond(address(usd), 1);
     }
 
-    uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000; // 500 GRID reserved per live lease
+    uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000; // 500 USD reserved per live lease
 
     function test_RevertGiven_PendingLease() public {
         uint256 offerId = _createDefaultOffer();
         _open(buyer, offerId, 3, 1 hours);
-        assertEq(market.getProvider(provider).lockedBond, PENALTY, "one penalty reserved");
+        assertEq(_lockedOf(provider, address(usd)), PENALTY, "one penalty reserved");
         vm.expectRevert(
             abi.encodeWithSelector(
                 Errors.Market_BondLocked.selector,
@@ -161,7 +163,7 @@ contract Providers_Unit_Test is MarketStateTest {
             )
         );
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND - PENALTY + 1);
+        market.withdrawBond(address(usd), PROVIDER_BOND - PENALTY + 1);
     }
 
     function test_RevertGiven_ExpiredLeaseNotClosed() public {
@@ -177,11 +179,11 @@ contract Providers_Unit_Test is MarketStateTest {
             )
         );
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND);
+        market.withdrawBond(address(usd), PROVIDER_BOND);
         market.closeLease(id);
-        assertEq(market.getProvider(provider).lockedBond, 0, "closing releases the reservation");
+        assertEq(_lockedOf(provider, address(usd)), 0, "closing releases the reservation");
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND);
+        market.withdrawBond(address(usd), PROVIDER_BOND);
     }
 
     function test_GivenLeasesOnTwoOffers_LocksTwoPenalties() public {
@@ -191,43 +193,43 @@ contract Providers_Unit_Test is MarketStateTest {
         _open(buyer2, second, 5, 1 hours);
         uint256 free = PROVIDER_BOND - 2 * PENALTY;
         vm.prank(provider);
-        market.withdrawBond(free);
+        market.withdrawBond(address(usd), free);
         vm.expectRevert(abi.encodeWithSelector(Errors.Market_BondLocked.selector, provider, 2 * PENALTY, 0));
         vm.prank(provider);
-        market.withdrawBond(1);
-        assertEq(market.getProvider(provider).bond, 2 * PENALTY, "exactly the reservations stay");
+        market.withdrawBond(address(usd), 1);
+        assertEq(_bondOf(provider, address(usd)), 2 * PENALTY, "exactly the reservations stay");
     }
 
     function test_GivenLiveLease_WithdrawFreePart() public {
         _open(buyer, _createDefaultOffer(), 1, 1 hours);
-        uint256 before = grid.balanceOf(provider);
+        uint256 before = usd.balanceOf(provider);
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND - PENALTY);
-        assertEq(grid.balanceOf(provider), before + PROVIDER_BOND - PENALTY, "free part paid");
-        assertEq(market.getProvider(provider).bond, PENALTY, "the reservation stays");
+        market.withdrawBond(address(usd), PROVIDER_BOND - PENALTY);
+        assertEq(usd.balanceOf(provider), before + PROVIDER_BOND - PENALTY, "free part paid");
+        assertEq(_bondOf(provider, address(usd)), PENALTY, "the reservation stays");
     }
 
     function test_GivenNoUnitsInUse_WithdrawPart() public {
         _createDefaultOffer(); // an idle offer does not lock the bond
-        uint256 before = grid.balanceOf(provider);
+        uint256 before = usd.balanceOf(provider);
 
         _expectMarketEvent();
-        emit IGridleaseMarketEvents.BondWithdrawn(provider, 1_500e18, PROVIDER_BOND - 1_500e18);
+        emit IGridleaseMarketEvents.BondWithdrawn(provider, address(usd), 1_500e6, PROVIDER_BOND - 1_500e6);
         vm.prank(provider);
-        market.withdrawBond(1_500e18);
+        market.withdrawBond(address(usd), 1_500e6);
 
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - 1_500e18, "bond");
-        assertEq(grid.balanceOf(provider), before + 1_500e18, "provider received");
-        assertEq(grid.balanceOf(address(market)), PROVIDER_BOND - 1_500e18, "market keeps the rest");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - 1_500e6, "bond");
+        assertEq(usd.balanceOf(provider), before + 1_500e6, "provider received");
+        assertEq(usd.balanceOf(address(market)), PROVIDER_BOND - 1_500e6, "market keeps the rest");
     }
 
     function test_GivenNoUnitsInUse_WithdrawAll() public {
         _expectMarketEvent();
-        emit IGridleaseMarketEvents.BondWithdrawn(provider, PROVIDER_BOND, 0);
+        emit IGridleaseMarketEvents.BondWithdrawn(provider, address(usd), PROVIDER_BOND, 0);
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND);
-        assertEq(market.getProvider(provider).bond, 0, "bond empty");
-        assertEq(grid.balanceOf(address(market)), 0, "market empty");
+        market.withdrawBond(address(usd), PROVIDER_BOND);
+        assertEq(_bondOf(provider, address(usd)), 0, "bond empty");
+        assertEq(usd.balanceOf(address(market)), 0, "market empty");
         assertTrue(market.getProvider(provider).registered, "still registered");
     }
 
@@ -240,9 +242,9 @@ contract Providers_Unit_Test is MarketStateTest {
         vm.prank(buyer);
         market.terminateLease(b);
 
-        uint256 before = grid.balanceOf(provider);
+        uint256 before = usd.balanceOf(provider);
         vm.prank(provider);
-        market.withdrawBond(PROVIDER_BOND);
-        assertEq(grid.balanceOf(provider), before + PROVIDER_BOND, "whole bond back");
+        market.withdrawBond(address(usd), PROVIDER_BOND);
+        assertEq(usd.balanceOf(provider), before + PROVIDER_BOND, "whole bond back");
     }
 }
