@@ -7,7 +7,7 @@ import {IGridleaseMarketEvents} from "../../../contracts/interfaces/IGridleaseMa
 import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts/types/DataTypes.sol";
 
 contract TerminateLease_Unit_Test is MarketStateTest {
-    uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000; // 500 GRID
+    uint256 internal constant PENALTY = (MIN_BOND * PENALTY_BPS) / 10_000; // 500 USD
 
     uint256 internal offerId;
     uint256 internal deposit;
@@ -107,8 +107,12 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         assertEq(refund, _cost(H100_PRICE, 16, 18 hours), "premise: 18 of 24 hours unused");
         assertEq(usd.balanceOf(buyer), buyerUsd + refund, "refund");
         assertEq(grid.balanceOf(buyer), buyerGrid, "no penalty");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond untouched");
-        assertEq(usd.balanceOf(address(market)), accrued, "market keeps what the provider earned");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND, "bond untouched");
+        assertEq(
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
+            accrued,
+            "market keeps what the provider earned"
+        );
         assertEq(market.escrowOf(id), accrued, "escrow is the provider's accrual");
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
 
@@ -125,7 +129,11 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         vm.warp(START_TIME + 10 days);
         assertEq(market.getLease(id).accrued, accrued, "accrual stopped");
         _claimAs(provider, id);
-        assertEq(usd.balanceOf(address(market)), (accrued * FEE_BPS) / 10_000, "only the fee is left");
+        assertEq(
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
+            (accrued * FEE_BPS) / 10_000,
+            "only the fee is left"
+        );
     }
 
     function test_GivenBuyerInActivationSecond_FullRefund() public {
@@ -136,7 +144,7 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         vm.prank(buyer);
         market.terminateLease(id);
         assertEq(usd.balanceOf(buyer) - before, deposit, "whole deposit back");
-        assertEq(usd.balanceOf(address(market)), 0, "market empty");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, 0, "market empty");
     }
 
     function test_GivenRefundRoundsToZero_Terminate() public {
@@ -174,11 +182,18 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         vm.prank(provider);
         market.terminateLease(id);
 
-        assertEq(usd.balanceOf(buyer), buyerUsd + deposit, "whole deposit back");
-        assertEq(grid.balanceOf(buyer), buyerGrid + PENALTY, "penalty in GRID");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - PENALTY, "bond slashed");
-        assertEq(grid.balanceOf(address(market)), PROVIDER_BOND - PENALTY, "market GRID is the bond");
-        assertEq(usd.balanceOf(address(market)), 0, "no escrow left");
+        assertEq(
+            usd.balanceOf(buyer),
+            buyerUsd + deposit + PENALTY,
+            "whole deposit back, with the USD penalty"
+        );
+        assertEq(grid.balanceOf(buyer), buyerGrid, "nothing in GRID");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - PENALTY, "bond slashed");
+        assertEq(
+            usd.balanceOf(address(market)),
+            PROVIDER_BOND - PENALTY,
+            "no escrow left: the market's USD is the bond"
+        );
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
 
         LeaseView memory l = market.getLease(id);
@@ -209,26 +224,30 @@ contract TerminateLease_Unit_Test is MarketStateTest {
         vm.prank(provider);
         market.terminateLease(id);
 
-        assertEq(usd.balanceOf(buyer), buyerUsd + refund, "refund");
-        assertEq(grid.balanceOf(buyer), buyerGrid + PENALTY, "penalty");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - PENALTY, "bond slashed");
-        assertEq(usd.balanceOf(address(market)), accrued, "accrual stays for the provider");
+        assertEq(usd.balanceOf(buyer), buyerUsd + refund + PENALTY, "refund and penalty, in USD");
+        assertEq(grid.balanceOf(buyer), buyerGrid, "nothing in GRID");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - PENALTY, "bond slashed");
+        assertEq(
+            usd.balanceOf(address(market)) - (PROVIDER_BOND - PENALTY),
+            accrued,
+            "accrual stays for the provider"
+        );
         assertEq(uint8(market.getLease(id).endReason), uint8(EndReason.ProviderTerminated), "reason");
     }
 
     function test_GivenPenaltiesReserved_PaysEachInFull() public {
-        // The offer asks for 4,000 GRID, so each lease reserves a 2,000 penalty; the 5,000 bond covers two.
+        // The offer asks for 4,000 USD, so each lease reserves a 2,000 penalty; the 5,000 bond covers two.
         OfferParams memory p = _h100Params();
-        p.minProviderBond = 4_000e18;
+        p.minProviderBond = 4_000e6;
         uint256 strict = _createOffer(p);
         uint256[2] memory ids = [_openActive(strict, 1, 1 hours), _openActive(strict, 1, 1 hours)];
         vm.expectRevert(
-            abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, 1_000e18, 2_000e18)
+            abi.encodeWithSelector(Errors.Market_BondCommitted.selector, provider, 1_000e6, 2_000e6)
         );
         _open(buyer2, strict, 1, 1 hours);
 
         for (uint256 i = 0; i < 2; ++i) {
-            uint256 buyerGrid = grid.balanceOf(buyer);
+            uint256 buyerUsd = usd.balanceOf(buyer);
             _expectMarketEvent();
             emit IGridleaseMarketEvents.LeaseEnded(
                 ids[i],
@@ -236,27 +255,41 @@ contract TerminateLease_Unit_Test is MarketStateTest {
                 START_TIME,
                 0,
                 _cost(H100_PRICE, 8, 1 hours),
-                2_000e18
+                2_000e6
             );
             vm.prank(provider);
             market.terminateLease(ids[i]);
-            assertEq(grid.balanceOf(buyer) - buyerGrid, 2_000e18, "the full penalty");
+            assertEq(
+                usd.balanceOf(buyer) - buyerUsd,
+                _cost(H100_PRICE, 8, 1 hours) + 2_000e6,
+                "refund and the full penalty"
+            );
         }
-        assertEq(market.getProvider(provider).bond, 1_000e18, "the free part is left");
-        assertEq(market.getProvider(provider).lockedBond, 0, "nothing reserved");
-        assertEq(grid.balanceOf(address(market)), 1_000e18, "GRID left is the bond");
+        assertEq(_bondOf(provider, address(usd)), 1_000e6, "the free part is left");
+        assertEq(_lockedOf(provider, address(usd)), 0, "nothing reserved");
+        assertEq(usd.balanceOf(address(market)), 1_000e6, "USD left is the bond");
     }
 
-    function test_GivenOfferWithoutBond_NoPenalty() public {
+    /// @notice Issue #12: without a bond floor the provider's termination still pays the 10% stake penalty.
+    function test_GivenOfferWithoutBondFloor_StakePenalty() public {
         OfferParams memory p = _h100Params();
         p.minProviderBond = 0;
         uint256 free = _createOffer(p);
         uint256 id = _openActive(free, 1, 1 hours);
-        uint256 buyerGrid = grid.balanceOf(buyer);
+        uint256 paid = _cost(H100_PRICE, 8, 1 hours);
+        uint256 buyerUsd = usd.balanceOf(buyer);
         vm.prank(provider);
         market.terminateLease(id);
-        assertEq(grid.balanceOf(buyer), buyerGrid, "no penalty");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond untouched");
+        assertEq(
+            usd.balanceOf(buyer) - buyerUsd,
+            paid + paid / 10,
+            "whole deposit back, with the stake penalty"
+        );
+        assertEq(
+            _bondOf(provider, address(usd)),
+            PROVIDER_BOND - paid / 10,
+            "the stake penalty left the bond"
+        );
     }
 
     function test_GivenFreedUnits_ReusedByNewLease() public {
