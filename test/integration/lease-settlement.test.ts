@@ -4,7 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deposit, feeOn, settle, type LeaseTerms } from "@gridlease/sdk/pricing";
-import { GRID } from "../../scripts/lib/fixture.ts";
+import { USD } from "../../scripts/lib/fixture.ts";
 import {
   BUYER_KEY,
   connectMarket,
@@ -80,7 +80,7 @@ describe("ending a lease", () => {
     await h.expectConservation();
   });
 
-  it("by the provider refunds the unused part and pays the buyer the bond penalty in GRID", async () => {
+  it("by the provider refunds the unused part and pays the buyer the bond penalty in the lease's token", async () => {
     const { leaseId } = await h.openLease("buyer", usdOfferId, 1n, DAY);
     const terms = await h.termsOf(leaseId);
     const depositHeld = (await h.market.read.getLease([leaseId])).deposit;
@@ -102,14 +102,15 @@ describe("ending a lease", () => {
         penalty,
       }),
       h.log.transfer("usd", h.address.market, h.address.buyer, s.refund),
-      h.log.transfer("grid", h.address.market, h.address.buyer, penalty),
+      h.log.transfer("usd", h.address.market, h.address.buyer, penalty),
     ]);
     await h.expectBalanceChanges(before, {
-      usd: { buyer: s.refund, market: -s.refund },
-      grid: { buyer: penalty, market: -penalty },
+      usd: { buyer: s.refund + penalty, market: -(s.refund + penalty) },
     });
     expect(ended(tx).refund + ended(tx).accrued).toBe(depositHeld);
-    expect((await h.market.read.getProvider([h.address.provider])).bond).toBe(h.bond - penalty);
+    expect((await h.market.read.bondOf([h.address.provider, h.tokenAddress.usd])).amount).toBe(
+      h.usdBond - penalty,
+    );
 
     await claimEnded(h, leaseId, terms, used, "usd");
     await h.expectConservation();
@@ -143,18 +144,19 @@ describe("ending a lease", () => {
 
   it("reserves each live lease's penalty, so every buyer a provider fails is paid in full", async () => {
     // A second provider bonds exactly one offer's minimum: enough to reserve two half-bond penalties.
-    const small = { ...h.usdOffer, minProviderBond: GRID("1000") };
+    const small = { ...h.usdOffer, minProviderBond: USD("1000") };
     const o = h.as.other;
+    const usd = h.tokenAddress.usd;
     await h.send(o.market.write.registerProvider(["ipfs://provider/osaka-1"]));
-    await h.send(o.grid.write.approve([h.market.address, small.minProviderBond]));
-    await h.send(o.market.write.depositBond([small.minProviderBond]));
+    await h.send(o.usd.write.approve([h.market.address, small.minProviderBond]));
+    await h.send(o.market.write.depositBond([usd, small.minProviderBond]));
     await h.send(o.market.write.createOffer([small]));
     const offerId = await h.market.read.offerCount();
     const penalty = h.penaltyFor(small);
     const leases = [];
     for (let i = 0; i < 2; i++)
       leases.push((await h.openLease("buyer", offerId, 1n, HOUR)).leaseId);
-    expect((await h.market.read.getProvider([h.address.other])).lockedBond).toBe(2n * penalty);
+    expect((await h.market.read.bondOf([h.address.other, usd])).locked).toBe(2n * penalty);
     // A third lease cannot reserve a penalty: it is refused and nothing moves.
     const before3 = await h.balances();
     await expectRevert(
@@ -179,18 +181,17 @@ describe("ending a lease", () => {
           penalty,
         }),
         h.log.transfer("usd", h.address.market, h.address.buyer, held),
-        h.log.transfer("grid", h.address.market, h.address.buyer, penalty),
+        h.log.transfer("usd", h.address.market, h.address.buyer, penalty),
       ]);
       await h.expectBalanceChanges(before, {
-        usd: { buyer: held, market: -held },
-        grid: { buyer: penalty, market: -penalty },
+        usd: { buyer: held + penalty, market: -(held + penalty) },
       });
       bond -= penalty;
-      expect((await h.market.read.getProvider([h.address.other])).bond).toBe(bond);
+      expect((await h.market.read.bondOf([h.address.other, usd])).amount).toBe(bond);
     }
     // Two full penalties used the whole bond; nothing is reserved any more.
     expect(bond).toBe(0n);
-    expect((await h.market.read.getProvider([h.address.other])).lockedBond).toBe(0n);
+    expect((await h.market.read.bondOf([h.address.other, usd])).locked).toBe(0n);
     await h.expectConservation();
   });
 
@@ -241,11 +242,10 @@ describe("ending a lease", () => {
         penalty,
       }),
       h.log.transfer("usd", h.address.market, h.address.buyer, depositHeld),
-      h.log.transfer("grid", h.address.market, h.address.buyer, penalty),
+      h.log.transfer("usd", h.address.market, h.address.buyer, penalty),
     ]);
     await h.expectBalanceChanges(before, {
-      usd: { buyer: depositHeld, market: -depositHeld },
-      grid: { buyer: penalty, market: -penalty },
+      usd: { buyer: depositHeld + penalty, market: -(depositHeld + penalty) },
     });
     expect(await h.market.read.getLease([leaseId])).toMatchObject({
       status: LeaseStatus.Ended,
@@ -254,7 +254,9 @@ describe("ending a lease", () => {
       accrued: 0n,
       claimable: 0n,
     });
-    expect((await h.market.read.getProvider([h.address.provider])).bond).toBe(h.bond - penalty);
+    expect((await h.market.read.bondOf([h.address.provider, h.tokenAddress.usd])).amount).toBe(
+      h.usdBond - penalty,
+    );
     await h.expectConservation();
   });
 
@@ -321,10 +323,10 @@ describe("claims and fees", () => {
       units: bigint,
       duration: bigint,
     ) => {
-      const { leaseId, tx } = await h.openLease(who, offerId, units, duration);
+      const { leaseId } = await h.openLease(who, offerId, units, duration);
       opened.set(leaseId, {
         token: offerId === gridOfferId ? "grid" : "usd",
-        deposit: tx.logs[0].args.deposit as bigint,
+        deposit: await h.market.read.escrowOf([leaseId]),
         terms: await h.termsOf(leaseId),
       });
       return leaseId;
@@ -503,7 +505,8 @@ describe("claims and fees", () => {
       h.log.market("ActivationWindowSet", { oldWindow, newWindow }),
     ]);
     const { leaseId: after, tx } = await h.openLease("buyer", usdOfferId, 1n, DAY);
-    expect(tx.logs[0].args).toMatchObject({
+    // LeaseOpened does not carry them (the lease records them): getLease reads them back.
+    expect(await h.market.read.getLease([after])).toMatchObject({
       feeBps: newFee,
       activationDeadline: tx.timestamp + newWindow,
     });
