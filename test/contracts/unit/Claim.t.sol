@@ -52,7 +52,7 @@ contract Claim_Unit_Test is MarketStateTest {
         uint256 mine = _openActive(offerId, 1, 1 hours);
         vm.startPrank(provider2);
         market.registerProvider("");
-        market.depositBond(MIN_BOND);
+        market.depositBond(address(usd), MIN_BOND);
         uint256 theirOffer = market.createOffer(_h100Params());
         vm.stopPrank();
         uint256 theirs = _open(buyer, theirOffer, 1, 1 hours);
@@ -114,9 +114,9 @@ contract Claim_Unit_Test is MarketStateTest {
         assertEq(l.settled, gross, "settled");
         assertEq(l.claimable, 0, "nothing left to claim now");
         assertEq(
-            usd.balanceOf(address(market)),
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
             market.escrowOf(id) + market.protocolFees(address(usd)),
-            "market holds escrow and fees"
+            "market holds escrow and fees, beside the bond"
         );
     }
 
@@ -133,7 +133,7 @@ contract Claim_Unit_Test is MarketStateTest {
         uint256 totalFee = (deposit * FEE_BPS) / 10_000;
         assertEq(usd.balanceOf(provider) - before, deposit - totalFee, "whole deposit less the fee");
         assertEq(market.protocolFees(address(usd)), totalFee, "fee on the total");
-        assertEq(usd.balanceOf(address(market)), totalFee, "only fees left");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, totalFee, "only fees left");
         assertEq(market.escrowOf(id), 0, "escrow empty");
     }
 
@@ -187,7 +187,11 @@ contract Claim_Unit_Test is MarketStateTest {
         emit IGridleaseMarketEvents.EarningsClaimed(id, provider, gross, (gross * FEE_BPS) / 10_000);
         vm.prank(provider);
         market.claim(_list(id));
-        assertEq(usd.balanceOf(address(market)), (gross * FEE_BPS) / 10_000, "only the fee left");
+        assertEq(
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
+            (gross * FEE_BPS) / 10_000,
+            "only the fee left"
+        );
     }
 
     function test_GivenPendingAndDuplicates_SkipsThem() public {
@@ -210,7 +214,9 @@ contract Claim_Unit_Test is MarketStateTest {
         OfferParams memory p = _h100Params();
         p.paymentToken = address(grid);
         p.pricePerGpuHour = 3e18;
+        p.minProviderBond = GRID_MIN_BOND;
         uint256 gridOffer = _createOffer(p);
+        _depositBond(provider, address(grid), GRID_BOND);
         uint256 a = _openActive(offerId, 1, 2 hours);
         uint256 b = _openActive(gridOffer, 1, 2 hours);
         uint256 c = _openActive(offerId, 2, 2 hours);
@@ -238,7 +244,7 @@ contract Claim_Unit_Test is MarketStateTest {
         assertEq(grid.balanceOf(provider) - gridBefore, grossB - feeB, "GRID");
         assertEq(market.protocolFees(address(usd)), feeA + feeC, "USD fees");
         assertEq(market.protocolFees(address(grid)), feeB, "GRID fees");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND, "bond apart from GRID earnings");
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND, "bond apart from GRID earnings");
     }
 
     function test_GivenFeeChangedAfterOpen_UsesLockedFee() public {
@@ -264,13 +270,13 @@ contract Claim_Unit_Test is MarketStateTest {
         market.claim(_list(id));
         assertEq(usd.balanceOf(provider) - before, _cost(H100_PRICE, 8, 1 hours), "all of it");
         assertEq(market.protocolFees(address(usd)), 0, "no fees");
-        assertEq(usd.balanceOf(address(market)), 0, "market empty");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, 0, "market empty");
     }
 
     function test_GivenMaxBatch_Claim() public {
         vm.startPrank(provider);
         market.setOfferUnits(offerId, 200);
-        market.depositBond(100_000e18); // 200 live leases reserve 500 GRID each
+        market.depositBond(address(usd), 100_000e6); // 200 live leases reserve 500 USD each
         vm.stopPrank();
         uint256[] memory ids = new uint256[](200);
         for (uint256 i = 0; i < 200; ++i) ids[i] = _openActive(offerId, 1, 1 hours);

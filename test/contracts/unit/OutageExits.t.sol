@@ -98,11 +98,19 @@ contract OutageExits_Unit_Test is OutageBase {
         vm.prank(stranger);
         market.endUnresolvedOutage(leaseId);
 
-        assertEq(usd.balanceOf(buyer) - usdBefore, refund, "the whole unused deposit back");
-        assertEq(grid.balanceOf(buyer) - gridBefore, penalty, "the penalty paid");
-        assertEq(marketUsd - usd.balanceOf(address(market)), refund, "the market paid the refund");
-        assertEq(market.getProvider(provider).bond, PROVIDER_BOND - penalty, "bond cut");
-        assertEq(market.getProvider(provider).lockedBond, 0, "reservation released");
+        assertEq(
+            usd.balanceOf(buyer) - usdBefore,
+            refund + penalty,
+            "the whole unused deposit back, with the penalty"
+        );
+        assertEq(grid.balanceOf(buyer), gridBefore, "nothing in GRID");
+        assertEq(
+            marketUsd - usd.balanceOf(address(market)),
+            refund + penalty,
+            "the market paid refund and penalty"
+        );
+        assertEq(_bondOf(provider, address(usd)), PROVIDER_BOND - penalty, "bond cut");
+        assertEq(_lockedOf(provider, address(usd)), 0, "reservation released");
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
         assertEq(market.escrowOf(leaseId), accrued, "only the billed part stays, for the provider");
         LeaseView memory l = market.getLease(leaseId);
@@ -176,7 +184,7 @@ contract OutageExits_Unit_Test is OutageBase {
     function test_WhenProviderTerminatesWithExitOpen_EndsAsUnresolved() public {
         _report(4);
         vm.warp(START_TIME + REPAIR_WINDOW + 1);
-        uint256 gridBefore = grid.balanceOf(buyer);
+        uint256 usdBefore = usd.balanceOf(buyer);
         _expectMarketEvent();
         emit IGridleaseMarketEvents.LeaseEnded(
             leaseId,
@@ -188,7 +196,11 @@ contract OutageExits_Unit_Test is OutageBase {
         );
         vm.prank(provider);
         market.terminateLease(leaseId);
-        assertEq(grid.balanceOf(buyer) - gridBefore, penalty, "the provider cannot dodge the penalty");
+        assertEq(
+            usd.balanceOf(buyer) - usdBefore,
+            deposit + penalty,
+            "the provider cannot dodge the penalty"
+        );
     }
 
     function test_WhenBuyerTerminatesBeforeDeadline_EndsAsTerminated() public {
@@ -252,7 +264,7 @@ contract OutageExits_Unit_Test is OutageBase {
         market.closeLease(leaseId);
         assertEq(usd.balanceOf(buyer) - usdBefore, deposit - accrued, "downtime refunded");
         assertEq(market.getOffer(offerId).unitsInUse, 0, "units freed");
-        assertEq(market.getProvider(provider).lockedBond, 0, "reservation released");
+        assertEq(_lockedOf(provider, address(usd)), 0, "reservation released");
     }
 
     function test_WhenCloseAfterResolution_RefundsTheLeftoverUnitSeconds() public {
