@@ -140,7 +140,9 @@ export async function ensureFreeBond(
   let need = free < penalty ? penalty - free : 0n;
   if (p.bond[token] + need < minBond) need = minBond - p.bond[token];
   if (need === 0n) return;
-  const amount = roundUp(need, units(token, 1000, 0));
+  // With its usual headroom on top, so that the next buyer (one renting in the app, say) is not refused with
+  // Market_BondCommitted because a big lease took every free unit of the bond.
+  const amount = roundUp(need + p.targetBond[token], units(token, 1000, 0));
   await depositBond(s, p, token, amount);
   if (p.targetBond[token] < p.bond[token]) p.targetBond[token] = p.bond[token];
 }
