@@ -36,6 +36,8 @@ async function state() {
     offers: await h.market.read.offerCount(),
     leases: await h.market.read.leaseCount(),
     provider: await h.market.read.getProvider([h.address.provider]),
+    usdBond: await h.market.read.bondOf([h.address.provider, h.tokenAddress.usd]),
+    gridBond: await h.market.read.bondOf([h.address.provider, h.tokenAddress.grid]),
     offer: await h.market.read.getOffer([usdOfferId]),
     fees: await h.market.read.protocolFees([h.tokenAddress.usd]),
   };
@@ -193,8 +195,8 @@ describe("custom errors", () => {
   });
 
   it("an offer's bond, policy and token requirements decode to their errors", async () => {
-    // An offer that wants more bond than the provider holds.
-    const bigBond = h.bond + 1n;
+    // An offer that wants more bond (in its payment token, tUSD) than the provider holds in it.
+    const bigBond = h.usdBond + 1n;
     await h.send(
       h.as.provider.market.write.createOffer([{ ...h.usdOffer, minProviderBond: bigBond }]),
     );
@@ -209,7 +211,7 @@ describe("custom errors", () => {
         BUYER_KEY,
       ]),
       "Market_InsufficientBond",
-      [h.address.provider, h.bond, bigBond],
+      [h.address.provider, h.usdBond, bigBond],
     );
 
     // An offer restricted to the provider's allowlist.
@@ -336,14 +338,16 @@ describe("custom errors", () => {
       "Market_ProviderNotRegistered",
       [h.address.other],
     );
-    await expectRevert(h.as.other.market.write.depositBond([1n]), "Market_ProviderNotRegistered", [
-      h.address.other,
-    ]);
+    await expectRevert(
+      h.as.other.market.write.depositBond([h.tokenAddress.usd, 1n]),
+      "Market_ProviderNotRegistered",
+      [h.address.other],
+    );
     await expectRevert(p.registerProvider(["again"]), "Market_ProviderAlreadyRegistered", [
       h.address.provider,
     ]);
-    await expectRevert(p.depositBond([0n]), "Market_ZeroAmount");
-    await expectRevert(p.withdrawBond([0n]), "Market_ZeroAmount");
+    await expectRevert(p.depositBond([h.tokenAddress.usd, 0n]), "Market_ZeroAmount");
+    await expectRevert(p.withdrawBond([h.tokenAddress.usd, 0n]), "Market_ZeroAmount");
 
     const maxFee = await h.market.read.MAX_FEE_BPS();
     await expectRevert(h.market.write.setProtocolFee([maxFee + 1n]), "Market_FeeTooHigh", [
@@ -431,8 +435,10 @@ describe("a paused market", () => {
     );
     await h.send(h.as.provider.market.write.claim([[toClose, toTerminate, toActivate]]));
     await h.send(h.as.other.market.write.withdrawFees([h.usd.address]));
-    const bond = (await h.market.read.getProvider([h.address.provider])).bond;
-    await h.send(h.as.provider.market.write.withdrawBond([bond]));
+    for (const token of [h.tokenAddress.usd, h.tokenAddress.grid]) {
+      const { amount } = await h.market.read.bondOf([h.address.provider, token]);
+      await h.send(h.as.provider.market.write.withdrawBond([token, amount]));
+    }
     for (const id of [toCancel, toActivate, toTerminate, toClose]) {
       expect((await h.market.read.getLease([id])).status).toBe(LeaseStatus.Ended);
     }
