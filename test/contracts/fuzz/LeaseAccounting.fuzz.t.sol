@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
 import {BaseTest} from "../utils/BaseTest.sol";
 import {Errors} from "../../../contracts/libraries/Errors.sol";
 import {IMarketUnderTest} from "../utils/IMarketUnderTest.sol";
@@ -130,13 +132,13 @@ contract LeaseAccountingFuzzTest is BaseTest {
 
         uint256 buyerBefore = _bal(t.token, buyer);
         uint256 buyerGridBefore = _bal(address(grid), buyer);
-        uint256 bondBefore = market.getProvider(provider).bond;
+        uint256 bondBefore = _bondOf(provider, address(usd));
         vm.prank(buyer);
         market.terminateLease(id);
 
         assertEq(_bal(t.token, buyer) - buyerBefore, deposit - accrued, "refund == deposit - accrued");
         if (!inGrid) assertEq(_bal(address(grid), buyer), buyerGridBefore, "no penalty when the buyer ends");
-        assertEq(market.getProvider(provider).bond, bondBefore, "bond untouched");
+        assertEq(_bondOf(provider, address(usd)), bondBefore, "bond untouched");
         LeaseView memory v = market.getLease(id);
         assertEq(uint256(v.endReason), uint256(EndReason.BuyerTerminated), "reason");
         assertEq(v.duration, elapsed, "billed duration cut to the time used");
@@ -174,7 +176,7 @@ contract LeaseAccountingFuzzTest is BaseTest {
             vm.warp(vm.getBlockTimestamp() + elapsed);
         }
         uint256 accrued = _cost(t.price, t.gpus, elapsed);
-        uint256 bondBefore = market.getProvider(provider).bond;
+        uint256 bondBefore = _bondOf(provider, address(usd));
         uint256 penalty = _min(bondBefore, (MIN_BOND * PENALTY_BPS) / 10_000);
 
         uint256 buyerBefore = _bal(t.token, buyer);
@@ -192,7 +194,7 @@ contract LeaseAccountingFuzzTest is BaseTest {
             assertEq(_bal(t.token, buyer) - buyerBefore, deposit - accrued, "refund");
             assertEq(_bal(address(grid), buyer) - buyerGridBefore, penalty, "penalty");
         }
-        assertEq(market.getProvider(provider).bond, bondBefore - penalty, "penalty taken from the bond");
+        assertEq(_bondOf(provider, address(usd)), bondBefore - penalty, "penalty taken from the bond");
         assertEq(market.escrowOf(id), accrued, "escrow left == accrued");
         LeaseView memory v = market.getLease(id);
         assertEq(uint256(v.endReason), uint256(EndReason.ProviderTerminated), "reason");
@@ -226,7 +228,7 @@ contract LeaseAccountingFuzzTest is BaseTest {
         vm.startPrank(provider2);
         grid.approve(address(m), type(uint256).max);
         m.registerProvider("ipfs://provider/no-show");
-        m.depositBond(minBond + count * reserve);
+        m.depositBond(address(usd), minBond + count * reserve);
         vm.stopPrank();
 
         Terms memory t = _terms(inGrid, gpusSeed, unitsSeed, durationSeed, priceSeed, 4);
@@ -256,11 +258,11 @@ contract LeaseAccountingFuzzTest is BaseTest {
         m.activateLease(ids[0], _access());
 
         uint256 bond = minBond + count * reserve;
-        assertEq(m.getProvider(provider2).lockedBond, count * reserve, "one penalty reserved per lease");
+        assertEq(m.bondOf(provider2, address(usd)).locked, count * reserve, "one penalty reserved per lease");
         for (uint256 i = 0; i < count; ++i) {
             _cancelAndCheckRefund(m, ids[i], t.token, deposit, reserve);
             bond -= reserve;
-            assertEq(m.getProvider(provider2).bond, bond, "bond after the penalty");
+            assertEq(m.bondOf(provider2, address(usd)).amount, bond, "bond after the penalty");
             assertEq(m.escrowOf(ids[i]), 0, "no escrow left");
             assertEq(uint256(m.getLease(ids[i]).endReason), uint256(EndReason.NoShowCancelled), "reason");
         }
@@ -546,8 +548,16 @@ contract LeaseAccountingFuzzTest is BaseTest {
         p.maxDuration = market.MAX_LEASE_DURATION();
     }
 
-    function _offerFor(Terms memory t) internal returns (uint256) {
-        return _createOffer(_paramsFor(t));
+    /// @dev Lists the offer and bonds its provider in the offer's token (issue #12: a lease's penalty comes from the
+    /// bond in its token and is 10% of the deposit when that is above the floor): a fifth of the token's budget covers
+    /// the stake penalties of every lease a test opens.
+    function _offerFor(Terms memory t) internal returns (uint256 offerId) {
+        offerId = _createOffer(_paramsFor(t));
+        uint256 bond = (t.token == address(usd) ? USD_BUDGET : GRID_BUDGET) / 5;
+        _fund(provider, t.token, bond);
+        vm.prank(provider);
+        IERC20(t.token).approve(address(market), type(uint256).max);
+        _depositBond(provider, t.token, bond);
     }
 
     function _openFunded(address who, uint256 offerId, Terms memory t) internal returns (uint256) {
