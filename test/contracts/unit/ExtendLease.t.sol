@@ -65,6 +65,9 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         uint256 huge = _createOffer(p);
         uint256 firstDeposit = _cost(type(uint96).max, 8, 1 hours);
         usd.mint(buyer, firstDeposit);
+        // Its 10% stake penalty needs a bond to match.
+        usd.mint(provider, firstDeposit / 10);
+        _depositBond(provider, address(usd), firstDeposit / 10);
         uint256 id = _open(buyer, huge, 1, 1 hours);
 
         uint256 newDeposit = _cost(type(uint96).max, 8, 100 hours);
@@ -103,9 +106,9 @@ contract ExtendLease_Unit_Test is MarketStateTest {
 
         assertEq(usd.balanceOf(buyer), buyerBefore - topUp, "top-up paid");
         assertEq(
-            usd.balanceOf(address(market)),
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
             _cost(H100_PRICE, 16, 6 hours),
-            "market holds the new deposit"
+            "market holds the new deposit, beside the bond"
         );
         LeaseView memory l = market.getLease(id);
         assertEq(l.duration, 6 hours, "duration");
@@ -152,7 +155,11 @@ contract ExtendLease_Unit_Test is MarketStateTest {
             gross - (gross * FEE_BPS) / 10_000,
             "paid to new end"
         );
-        assertEq(usd.balanceOf(address(market)), market.protocolFees(address(usd)), "escrow emptied");
+        assertEq(
+            usd.balanceOf(address(market)) - PROVIDER_BOND,
+            market.protocolFees(address(usd)),
+            "escrow emptied"
+        );
     }
 
     function test_WhenOfferPriceChanged_ChargesLockedPrice() public {
@@ -210,6 +217,6 @@ contract ExtendLease_Unit_Test is MarketStateTest {
         market.extendLease(id, 1);
         assertEq(market.getLease(id).duration, 1 hours + 1, "extended");
         assertEq(market.getLease(id).deposit, 1, "deposit unchanged");
-        assertEq(usd.balanceOf(address(market)), 1, "no tokens moved");
+        assertEq(usd.balanceOf(address(market)) - PROVIDER_BOND, 1, "no tokens moved");
     }
 }
