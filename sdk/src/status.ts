@@ -104,6 +104,12 @@ export interface LeaseSnapshot {
   settled: bigint;
   /** The lease's outage record (`getOutage`), for a lease that had outage reports; absent means none. */
   outage?: OutageRecord;
+  /**
+   * Its reserved-capacity record (`getLeaseTerms`), for a lease that has one; absent means a plain lease. A rolling
+   * lease runs to start + term while `duration` is only what is funded; `frozen` is what released or failed
+   * servers and exit charges earned, and `exitEscrow` what a committed rolling lease holds for its exit.
+   */
+  reserved?: { rolling: boolean; term: bigint; frozen: bigint; exitEscrow: bigint };
 }
 
 /** A lease's state at a given time, with the amounts that matter to each party. */
@@ -154,6 +160,9 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
     feeBps: lease.feeBps,
   };
   const endReason = endReasonName(lease.endReason);
+  const reserved = lease.reserved;
+  const rolling = reserved?.rolling === true && Number(lease.status) !== LeaseStatus.Ended;
+  const length = rolling ? reserved.term : lease.duration;
   let status: DerivedStatus;
   switch (Number(lease.status)) {
     case LeaseStatus.Pending:
@@ -162,8 +171,9 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
       break;
     case LeaseStatus.Active:
     case LeaseStatus.Expired:
-      // The contract's rule: expired from its end on (start + duration + outage extension).
-      status = now >= leaseEnd(lease.start, lease.duration, lease.outage) ? "Expired" : "Active";
+      // The contract's rule: expired from its end on (start + duration, or a rolling lease's term, + outage
+      // extension). A rolling lease whose funding ran out is still active: unfunded, in or past its grace.
+      status = now >= leaseEnd(lease.start, length, lease.outage) ? "Expired" : "Active";
       break;
     case LeaseStatus.Ended:
       status = "Ended";
@@ -173,9 +183,11 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
   }
   const started = status === "Active" || status === "Expired" || status === "Ended";
   const outage = lease.outage;
-  const end = started ? leaseEnd(lease.start, lease.duration, outage) : 0n;
-  const paid = depositOf(terms);
-  const accrued = started ? accruedAt({ ...terms, start: lease.start }, now, outage) : 0n;
+  const end = started ? leaseEnd(lease.start, length, outage) : 0n;
+  // What released or failed servers and exit charges earned is in both the deposit and the accrual, as on chain.
+  const frozen = reserved?.frozen ?? 0n;
+  const paid = depositOf(terms) + frozen + (rolling ? reserved.exitEscrow : 0n);
+  const accrued = started ? accruedAt({ ...terms, start: lease.start }, now, outage) + frozen : 0n;
   // An ended lease's deposit is what it billed: the rest went back to the buyer (as `getLease` reports it).
   const deposit = status === "Ended" ? accrued : paid;
   const live = status === "Active" || status === "Expired";
@@ -187,7 +199,7 @@ export function leaseStateAt(lease: LeaseSnapshot, now: bigint): LeaseState {
     endReason,
     remainingSeconds:
       status === "Pending" || status === "ActivationOverdue"
-        ? lease.duration
+        ? length
         : status === "Active"
           ? end - now
           : 0n,

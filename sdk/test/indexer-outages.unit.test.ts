@@ -82,6 +82,20 @@ const openLease: RawLease = {
   outageDowntime: "300",
   downUnitSeconds: "600",
   updatedAt: "1600",
+  // A plain (not rolling) lease: its reserved-capacity fields at their defaults.
+  rolling: false,
+  term: "3600",
+  fundedUntil: "4900",
+  exitEscrow: "0",
+  reservedPenalty: "0",
+  exitCharge: "0",
+  unitsReleased: "0",
+  unitsFailed: "0",
+  topUpPerTopUp: "0",
+  topUpRemaining: "0",
+  topUpThreshold: "0",
+  topUpRevoked: false,
+  topUpCount: 0,
 };
 
 describe("outage queries", () => {

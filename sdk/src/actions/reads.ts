@@ -180,8 +180,18 @@ export async function getLeaseState(
   c: ReadClient,
   p: OnMarket & { leaseId: bigint; now?: bigint },
 ): Promise<{ lease: LeaseView; state: LeaseState; now: bigint }> {
-  const [lease, now] = await Promise.all([getLease(c, p), p.now ?? chainTime(c)]);
+  const [lease, now, terms] = await Promise.all([
+    getLease(c, p),
+    p.now ?? chainTime(c),
+    read(c, p.market, "getLeaseTerms", [p.leaseId]),
+  ]);
   // Only a lease that had outage reports has an outage record worth a second read.
   const outage = lease.outageReports > 0n ? toOutageRecord(await getOutage(c, p)) : undefined;
-  return { lease, now, state: leaseStateAt({ ...lease, outage }, now) };
+  const reserved = {
+    rolling: terms.rolling,
+    term: terms.term,
+    frozen: terms.frozen,
+    exitEscrow: terms.exitEscrow,
+  };
+  return { lease, now, state: leaseStateAt({ ...lease, outage, reserved }, now) };
 }
