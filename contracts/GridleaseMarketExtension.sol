@@ -72,6 +72,9 @@ contract GridleaseMarketExtension is
     /// @dev Every function not defined here is the periphery's: run it on the market's storage.
     // solhint-disable-next-line no-complex-fallback
     fallback() external {
+        // Called on this contract itself, the periphery would run on this contract's empty storage: refuse, as
+        // every function here does.
+        if (address(this) == _SELF) revert Errors.Market_NotDelegated();
         address periphery = PERIPHERY;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
