@@ -19,18 +19,26 @@ contract MarketBytecode_Unit_Test is BaseTest {
         _assertRuntimeIsArtifact(address(m), MARKET_ARTIFACT, immutables);
     }
 
-    function test_WhenTheMarketDeploysItsExtension_ItShouldRunTheArtifactsRuntimeCode() public {
+    function test_WhenTheTestsDeployTheExtension_ItShouldRunTheArtifactsRuntimeCode() public {
         IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, ODD_PENALTY_BPS);
-        // The extension's immutables: the market's two, and its own address (its guard against direct calls).
-        bytes32[] memory immutables = new bytes32[](3);
+        // The extension's immutables: the market's two, its own address (its guard against direct calls) and the
+        // periphery it delegates to.
+        bytes32[] memory immutables = new bytes32[](4);
         immutables[0] = bytes32(uint256(uint160(address(grid))));
         immutables[1] = bytes32(ODD_PENALTY_BPS);
         immutables[2] = bytes32(uint256(uint160(m.EXTENSION())));
-        _assertRuntimeIsArtifact(
-            m.EXTENSION(),
-            "contracts/GridleaseMarketExtension.sol:GridleaseMarketExtension",
-            immutables
-        );
+        immutables[3] = bytes32(uint256(uint160(m.PERIPHERY())));
+        _assertRuntimeIsArtifact(m.EXTENSION(), EXTENSION_ARTIFACT, immutables);
+    }
+
+    function test_WhenTheTestsDeployThePeriphery_ItShouldRunTheArtifactsRuntimeCode() public {
+        IMarketUnderTest m = _deployMarket(owner, treasury, grid, FEE_BPS, WINDOW, ODD_PENALTY_BPS);
+        // The periphery's immutables: the market's two and its own address (its guard against direct calls).
+        bytes32[] memory immutables = new bytes32[](3);
+        immutables[0] = bytes32(uint256(uint160(address(grid))));
+        immutables[1] = bytes32(ODD_PENALTY_BPS);
+        immutables[2] = bytes32(uint256(uint160(m.PERIPHERY())));
+        _assertRuntimeIsArtifact(m.PERIPHERY(), PERIPHERY_ARTIFACT, immutables);
     }
 
     /// @dev The code at `at` is the artifact's runtime code, with only the immutables `values` filled in.
@@ -42,7 +50,7 @@ contract MarketBytecode_Unit_Test is BaseTest {
         bytes memory artifact = vm.getDeployedCode(artifactName);
         bytes memory deployed = at.code;
         assertEq(deployed.length, artifact.length, "runtime size");
-        uint256 filled = 0;
+        bool[] memory found = new bool[](values.length);
         uint256 i = 0;
         while (i < deployed.length) {
             if (deployed[i] == artifact[i]) {
@@ -52,13 +60,16 @@ contract MarketBytecode_Unit_Test is BaseTest {
             // A difference must lie in an immutable's slot: 32 bytes left zero in the artifact, holding one of the
             // constructor's values in the deployed code. Values are right-aligned, so the slot starts up to 31
             // bytes before the first differing byte.
-            uint256 slot = _immutableSlotAround(artifact, deployed, i, values);
+            (uint256 slot, uint256 value) = _immutableSlotAround(artifact, deployed, i, values);
             assertTrue(slot != type(uint256).max, "a byte differs outside the immutables");
-            ++filled;
+            found[value] = true;
             i = slot + 32;
         }
-        // The immutables are read by the code, so a comparison that masked nothing would be vacuous.
-        assertTrue(filled >= values.length, "immutables not found in the runtime code");
+        // Every immutable is read by the code, so each must have been filled in somewhere: a comparison that
+        // masked nothing would be vacuous, and a missing one means the code is not the one the artifact describes.
+        for (uint256 v = 0; v < values.length; ++v) {
+            assertTrue(found[v], "an immutable is not found in the runtime code");
+        }
     }
 
     function test_WhenTheTestsDeployTheMarket_ItShouldAnswerEveryFunctionTheTestInterfaceDeclares()
@@ -98,22 +109,22 @@ contract MarketBytecode_Unit_Test is BaseTest {
     }
 
     /// @dev The start of the 32-byte slot covering byte `i` that is zero in `artifact` and holds one of `values` in
-    /// `deployed`; type(uint256).max if there is none.
+    /// `deployed`, and that value's index; type(uint256).max if there is none.
     function _immutableSlotAround(
         bytes memory artifact,
         bytes memory deployed,
         uint256 i,
         bytes32[] memory values
-    ) internal pure returns (uint256) {
+    ) internal pure returns (uint256, uint256) {
         uint256 from = i < 31 ? 0 : i - 31;
         for (uint256 start = from; start <= i && start + 32 <= deployed.length; ++start) {
             if (_wordAt(artifact, start) != bytes32(0)) continue;
             bytes32 word = _wordAt(deployed, start);
             for (uint256 v = 0; v < values.length; ++v) {
-                if (word == values[v]) return start;
+                if (word == values[v]) return (start, v);
             }
         }
-        return type(uint256).max;
+        return (type(uint256).max, 0);
     }
 
     function _wordAt(bytes memory data, uint256 offset) internal pure returns (bytes32 word) {
