@@ -366,6 +366,17 @@ describe("row mappers", () => {
               outagesUnresolved: 0,
               firstSeenAt: "1",
               lastSeenAt: "2",
+              // Its bonds per token: the one in the offer's payment token (0xaa) is what canLease counts.
+              bonds: {
+                items: [
+                  { token: "0x00000000000000000000000000000000000000bb", amount: "9", locked: "9" },
+                  {
+                    token: "0x00000000000000000000000000000000000000AA",
+                    amount: "3000",
+                    locked: "1000",
+                  },
+                ],
+              },
             },
             paymentToken: {
               id: "0x00000000000000000000000000000000000000aa",
@@ -389,7 +400,7 @@ describe("row mappers", () => {
     expect(leaseConditions(ctx, 5000n)).toEqual({
       marketPaused: true,
       penaltyBps: 5000n,
-      provider: expect.objectContaining({ bond: 3000n, lockedBond: 1000n }),
+      provider: { bond: 3000n, lockedBond: 1000n },
       tokenAllowed: false,
     });
   });

@@ -247,6 +247,8 @@ export interface IndexedLeaseContext {
   offer: IndexedOffer | undefined;
   provider: IndexedProvider | undefined;
   paymentToken: IndexedPaymentToken | undefined;
+  /** The provider's bond in the offer's payment token, which backs the lease's penalty; undefined for none. */
+  bond?: { amount: bigint; locked: bigint };
 }
 
 /**
@@ -259,13 +261,16 @@ export async function getLeaseContext(
   opts: RequestOptions = {},
 ): Promise<IndexedLeaseContext> {
   type Nested = Omit<RawOffer, "provider" | "paymentToken"> & {
-    provider: RawProvider | null;
+    provider: (RawProvider & { bonds: { items: BondRow[] } }) | null;
     paymentToken: RawPaymentToken | null;
   };
-  const nested = OFFER_FIELDS.replace("provider { id }", `provider { ${PROVIDER_FIELDS} }`).replace(
-    "paymentToken { id }",
-    `paymentToken { ${PAYMENT_TOKEN_FIELDS} }`,
-  );
+  type BondRow = { token: string; amount: string; locked: string };
+  // The provider's bonds ride along (a provider bonds in a few tokens), so the one in the offer's token is read at
+  // the same block as the rest.
+  const nested = OFFER_FIELDS.replace(
+    "provider { id }",
+    `provider { ${PROVIDER_FIELDS} bonds(limit: 100) { items { token amount locked } } }`,
+  ).replace("paymentToken { id }", `paymentToken { ${PAYMENT_TOKEN_FIELDS} }`);
   const d = await client.query<{ markets: { items: RawMarket[] }; offer: Nested | null }>(
     `query ($id: String!) {
   markets(limit: 1) { items { ${MARKET_FIELDS} } }
@@ -281,11 +286,14 @@ export async function getLeaseContext(
   // index, which is better reported than guessed around.
   if (!raw.provider || !raw.paymentToken)
     throw new RangeError(`The indexer's offer #${offerId} has no provider or payment-token row`);
+  const token = raw.paymentToken.id.toLowerCase();
+  const bond = raw.provider.bonds.items.find((b) => b.token.toLowerCase() === token);
   return {
     market,
     offer: toOffer({ ...raw, provider: raw.provider, paymentToken: raw.paymentToken }),
     provider: toProvider(raw.provider),
     paymentToken: toPaymentToken(raw.paymentToken),
+    bond: bond && { amount: BigInt(bond.amount), locked: BigInt(bond.locked) },
   };
 }
 
@@ -299,7 +307,8 @@ export const leaseConditions = (
 ): LeaseConditions => ({
   marketPaused: context.market?.paused ?? false,
   penaltyBps,
-  provider: context.provider,
+  // The bond that counts is the one in the offer's payment token (the provider row's bond is its GRID one).
+  provider: context.bond && { bond: context.bond.amount, lockedBond: context.bond.locked },
   tokenAllowed: context.paymentToken?.allowed ?? false,
 });
 
