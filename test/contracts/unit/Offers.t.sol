@@ -182,14 +182,14 @@ contract Offers_Unit_Test is MarketStateTest {
         _createOffer(p);
     }
 
-    function test_RevertWhen_MinBondAboveUint128() public {
+    function test_RevertWhen_MinBondAboveUint104() public {
         OfferParams memory p = _h100Params();
-        p.minProviderBond = uint256(type(uint128).max) + 1;
+        p.minProviderBond = uint256(type(uint104).max) + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
                 Errors.Market_InvalidBond.selector,
-                uint256(type(uint128).max) + 1,
-                type(uint128).max
+                uint256(type(uint104).max) + 1,
+                type(uint104).max
             )
         );
         _createOffer(p);
@@ -242,7 +242,7 @@ contract Offers_Unit_Test is MarketStateTest {
         p.pricePerGpuHour = type(uint96).max;
         p.minDuration = MAX_DURATION;
         p.maxDuration = MAX_DURATION;
-        p.minProviderBond = type(uint128).max;
+        p.minProviderBond = type(uint104).max;
         uint256 offerId = _createOffer(p);
         Offer memory o = market.getOffer(offerId);
         assertEq(o.gpusPerUnit, MAX_GPUS, "gpus");
@@ -250,7 +250,7 @@ contract Offers_Unit_Test is MarketStateTest {
         assertEq(o.pricePerGpuHour, type(uint96).max, "price");
         assertEq(o.minDuration, MAX_DURATION, "min");
         assertEq(o.maxDuration, MAX_DURATION, "max");
-        assertEq(o.minProviderBond, type(uint128).max, "bond");
+        assertEq(o.minProviderBond, type(uint104).max, "bond");
     }
 
     function test_WhenParamsAtLowerBounds_Create() public {
