@@ -8,7 +8,7 @@
 import { network } from "hardhat";
 import { formatUnits, keccak256, parseEventLogs, toHex } from "viem";
 import { deposit as depositFor, settle } from "@gridlease/sdk/pricing";
-import { deployMarket, GRID, h100Offer, wait } from "./lib/fixture.ts";
+import { deployMarket, h100Offer, USD, wait } from "./lib/fixture.ts";
 
 const usd = (v: bigint) =>
   `$${Number(formatUnits(v, 6)).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
@@ -27,14 +27,15 @@ console.log(`  buyer    ${buyer.account.address}`);
 
 step(
   1,
-  "The provider registers, posts a 5,000 GRID bond and lists 8xH100 servers in Brisbane (AU-QLD)",
+  "The provider registers, posts a $5,000 bond in the offer's token and lists 8xH100 servers in Brisbane (AU-QLD)",
 );
 await wait(publicClient, await asProvider.write.registerProvider(["ipfs://provider/brisbane-dc1"]));
+// The bond is in the payment token of the offers it backs: a lease's penalty is paid in the lease's token.
 await wait(
   publicClient,
-  await (await m.gridAs(provider)).write.approve([m.market.address, GRID("5000")]),
+  await (await m.usdAs(provider)).write.approve([m.market.address, USD("5000")]),
 );
-await wait(publicClient, await asProvider.write.depositBond([GRID("5000")]));
+await wait(publicClient, await asProvider.write.depositBond([m.usd.address, USD("5000")]));
 const offer = h100Offer(m.usd.address);
 const created = await wait(publicClient, await asProvider.write.createOffer([offer]));
 const [{ args: offerEvent }] = parseEventLogs({
@@ -75,8 +76,10 @@ const [{ args: openEvent }] = parseEventLogs({
   eventName: "LeaseOpened",
 });
 const leaseId = openEvent.leaseId;
+// LeaseOpened carries only what nothing else gives; the lease's view has the deposit and the deadline.
+const openedLease = await m.market.read.getLease([leaseId]);
 console.log(
-  `   lease #${leaseId} opened, ${usd(openEvent.deposit)} escrowed; the provider has until ${new Date(Number(openEvent.activationDeadline) * 1000).toISOString()} to activate`,
+  `   lease #${leaseId} opened, ${usd(openedLease.deposit)} escrowed; the provider has until ${new Date(Number(openedLease.activationDeadline) * 1000).toISOString()} to activate`,
 );
 
 step(3, "The provider activates the lease and posts the (encrypted) connection details");
