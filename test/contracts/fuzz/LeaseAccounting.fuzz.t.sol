@@ -13,7 +13,8 @@ import {EndReason, LeaseStatus, LeaseView, OfferParams} from "../../../contracts
 /// 18-decimal GRID, which is also the bond token).
 /// @dev Every expected amount is restated here from the rules (contracts/README.md), never read from the market:
 /// cost(seconds) = floor(price * gpusPerUnit * units * seconds / 3600), fee = floor(gross * feeBps / 10_000) on
-/// cumulative amounts, penalty = min(bond, offer.minProviderBond * PENALTY_BPS / 10_000).
+/// cumulative amounts, penalty = max(offer.minProviderBond * PENALTY_BPS / 10_000, deposit * STAKE_PENALTY_BPS /
+/// 10_000), reserved at open out of the provider's bond in the lease's token and paid in that token.
 /// Times are read with `vm.getBlockTimestamp()`, never `block.timestamp`: via-IR may re-read TIMESTAMP after a
 /// later `vm.warp` in the same function, so a saved `block.timestamp` can silently move.
 contract LeaseAccountingFuzzTest is BaseTest {
@@ -21,6 +22,8 @@ contract LeaseAccountingFuzzTest is BaseTest {
     /// deposit cap; GRID has a fixed supply, of which this contract holds most.
     uint256 internal constant USD_BUDGET = type(uint104).max;
     uint256 internal constant GRID_BUDGET = 50_000_000e18;
+    /// @dev The share of its escrowed deposit a lease reserves as its penalty when that is above the offer's floor.
+    uint256 internal constant STAKE_PENALTY_BPS = 1_000;
 
     struct Terms {
         address token;
@@ -154,7 +157,8 @@ contract LeaseAccountingFuzzTest is BaseTest {
     }
 
     /// @notice A provider ending a pending or active lease at t refunds exactly deposit - accrued(t) and pays
-    /// the buyer min(bond, minProviderBond * PENALTY_BPS / 10_000) in GRID out of its bond.
+    /// the buyer the penalty the lease reserved, max(minProviderBond * PENALTY_BPS / 10_000, 10% of the deposit),
+    /// in the lease's token out of its bond in that token.
     function testFuzz_ProviderTerminateRefundsAndPaysPenalty(
         bool inGrid,
         bool whilePending,
@@ -176,25 +180,28 @@ contract LeaseAccountingFuzzTest is BaseTest {
             vm.warp(vm.getBlockTimestamp() + elapsed);
         }
         uint256 accrued = _cost(t.price, t.gpus, elapsed);
-        uint256 bondBefore = _bondOf(provider, address(usd));
-        uint256 penalty = _min(bondBefore, (MIN_BOND * PENALTY_BPS) / 10_000);
+        uint256 bondBefore = _bondOf(provider, t.token);
+        uint256 penalty = _penalty((MIN_BOND * PENALTY_BPS) / 10_000, deposit);
+        assertEq(_lockedOf(provider, t.token), penalty, "the lease reserved its penalty");
 
+        address other = inGrid ? address(usd) : address(grid);
         uint256 buyerBefore = _bal(t.token, buyer);
-        uint256 buyerGridBefore = _bal(address(grid), buyer);
+        uint256 buyerOtherBefore = _bal(other, buyer);
         vm.prank(provider);
         market.terminateLease(id);
 
-        if (inGrid) {
-            assertEq(
-                _bal(t.token, buyer) - buyerBefore,
-                deposit - accrued + penalty,
-                "refund + penalty in GRID"
-            );
-        } else {
-            assertEq(_bal(t.token, buyer) - buyerBefore, deposit - accrued, "refund");
-            assertEq(_bal(address(grid), buyer) - buyerGridBefore, penalty, "penalty");
-        }
-        assertEq(_bondOf(provider, address(usd)), bondBefore - penalty, "penalty taken from the bond");
+        assertEq(
+            _bal(t.token, buyer) - buyerBefore,
+            deposit - accrued + penalty,
+            "refund + penalty in its token"
+        );
+        assertEq(_bal(other, buyer), buyerOtherBefore, "nothing in the other token");
+        assertEq(
+            _bondOf(provider, t.token),
+            bondBefore - penalty,
+            "penalty taken from the bond in its token"
+        );
+        assertEq(_lockedOf(provider, t.token), 0, "nothing reserved any more");
         assertEq(market.escrowOf(id), accrued, "escrow left == accrued");
         LeaseView memory v = market.getLease(id);
         assertEq(uint256(v.endReason), uint256(EndReason.ProviderTerminated), "reason");
@@ -221,24 +228,26 @@ contract LeaseAccountingFuzzTest is BaseTest {
         m.setPaymentToken(address(usd), true);
         m.setPaymentToken(address(grid), true);
         vm.stopPrank();
-        // The provider posts the offer's minimum plus exactly the penalties its leases will reserve.
+        Terms memory t = _terms(inGrid, gpusSeed, unitsSeed, durationSeed, priceSeed, 4);
+        uint256 deposit = _cost(t.price, t.gpus, t.duration);
+        // The provider posts, in the offer's token, the offer's minimum plus exactly the penalties its leases will
+        // reserve: each the floor or 10% of its deposit, whichever is more.
         uint256 minBond = bound(minBondSeed, 1, 100_000e18);
         uint256 count = bound(leasesSeed, 1, 4);
-        uint256 reserve = (minBond * penaltyBps) / 10_000;
+        uint256 reserve = _penalty((minBond * penaltyBps) / 10_000, deposit);
+        _fund(provider2, t.token, minBond + count * reserve);
         vm.startPrank(provider2);
-        grid.approve(address(m), type(uint256).max);
+        IERC20(t.token).approve(address(m), type(uint256).max);
         m.registerProvider("ipfs://provider/no-show");
-        m.depositBond(address(usd), minBond + count * reserve);
+        m.depositBond(t.token, minBond + count * reserve);
         vm.stopPrank();
 
-        Terms memory t = _terms(inGrid, gpusSeed, unitsSeed, durationSeed, priceSeed, 4);
         OfferParams memory p = _paramsFor(t);
         p.totalUnits = t.units * count;
         p.minProviderBond = minBond;
         vm.prank(provider2);
         uint256 offerId = m.createOffer(p);
 
-        uint256 deposit = _cost(t.price, t.gpus, t.duration);
         uint256[] memory ids = new uint256[](count);
         vm.startPrank(buyer);
         usd.approve(address(m), type(uint256).max);
@@ -258,22 +267,24 @@ contract LeaseAccountingFuzzTest is BaseTest {
         m.activateLease(ids[0], _access());
 
         uint256 bond = minBond + count * reserve;
-        assertEq(m.bondOf(provider2, address(usd)).locked, count * reserve, "one penalty reserved per lease");
+        assertEq(m.bondOf(provider2, t.token).locked, count * reserve, "one penalty reserved per lease");
         for (uint256 i = 0; i < count; ++i) {
             _cancelAndCheckRefund(m, ids[i], t.token, deposit, reserve);
             bond -= reserve;
-            assertEq(m.bondOf(provider2, address(usd)).amount, bond, "bond after the penalty");
+            assertEq(m.bondOf(provider2, t.token).amount, bond, "bond after the penalty");
             assertEq(m.escrowOf(ids[i]), 0, "no escrow left");
             assertEq(uint256(m.getLease(ids[i]).endReason), uint256(EndReason.NoShowCancelled), "reason");
         }
-        assertEq(_bal(address(usd), address(m)), 0, "no USD left in the market");
-        assertEq(_bal(address(grid), address(m)), bond, "only the rest of the bond left in GRID");
+        assertEq(m.bondOf(provider2, t.token).locked, 0, "nothing reserved any more");
+        assertEq(_bal(t.token, address(m)), bond, "only the rest of the bond left in the lease's token");
+        assertEq(_bal(inGrid ? address(usd) : address(grid), address(m)), 0, "nothing in the other token");
         vm.expectRevert(Errors.Market_NothingToClaim.selector);
         vm.prank(provider2);
         m.claim(ids);
     }
 
-    /// @dev The buyer cancels a lease its provider never activated: it gets the whole deposit and the penalty back.
+    /// @dev The buyer cancels a lease its provider never activated: it gets the whole deposit and the penalty
+    /// back, both in the lease's token.
     function _cancelAndCheckRefund(
         IMarketUnderTest m,
         uint256 leaseId,
@@ -281,16 +292,17 @@ contract LeaseAccountingFuzzTest is BaseTest {
         uint256 deposit,
         uint256 penalty
     ) internal {
+        address other = token == address(grid) ? address(usd) : address(grid);
         uint256 buyerBefore = _bal(token, buyer);
-        uint256 buyerGridBefore = _bal(address(grid), buyer);
+        uint256 buyerOtherBefore = _bal(other, buyer);
         vm.prank(buyer);
         m.cancelLease(leaseId);
-        if (token == address(grid)) {
-            assertEq(_bal(token, buyer) - buyerBefore, deposit + penalty, "deposit + penalty in GRID");
-        } else {
-            assertEq(_bal(token, buyer) - buyerBefore, deposit, "whole deposit back");
-            assertEq(_bal(address(grid), buyer) - buyerGridBefore, penalty, "penalty");
-        }
+        assertEq(
+            _bal(token, buyer) - buyerBefore,
+            deposit + penalty,
+            "deposit + penalty in the lease's token"
+        );
+        assertEq(_bal(other, buyer), buyerOtherBefore, "nothing in the other token");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -316,6 +328,7 @@ contract LeaseAccountingFuzzTest is BaseTest {
         OfferParams memory p = _paramsFor(t);
         p.totalUnits = 2 * t.units;
         uint256 offerId = _createOffer(p);
+        _bondIn(t.token);
         uint256 many = _openFunded(buyer, offerId, t);
         uint256 once = _openFunded(buyer2, offerId, t);
         uint256 start = vm.getBlockTimestamp();
@@ -553,11 +566,22 @@ contract LeaseAccountingFuzzTest is BaseTest {
     /// the stake penalties of every lease a test opens.
     function _offerFor(Terms memory t) internal returns (uint256 offerId) {
         offerId = _createOffer(_paramsFor(t));
-        uint256 bond = (t.token == address(usd) ? USD_BUDGET : GRID_BUDGET) / 5;
-        _fund(provider, t.token, bond);
+        _bondIn(t.token);
+    }
+
+    /// @dev The provider bonds a fifth of `token`'s budget in `token` (see `_offerFor`).
+    function _bondIn(address token) internal {
+        uint256 bond = (token == address(usd) ? USD_BUDGET : GRID_BUDGET) / 5;
+        _fund(provider, token, bond);
         vm.prank(provider);
-        IERC20(t.token).approve(address(market), type(uint256).max);
-        _depositBond(provider, t.token, bond);
+        IERC20(token).approve(address(market), type(uint256).max);
+        _depositBond(provider, token, bond);
+    }
+
+    /// @dev The penalty a lease with `deposit` escrowed reserves on an offer whose floor is `floor`.
+    function _penalty(uint256 floor, uint256 deposit) internal pure returns (uint256) {
+        uint256 stake = (deposit * STAKE_PENALTY_BPS) / 10_000;
+        return stake > floor ? stake : floor;
     }
 
     function _openFunded(address who, uint256 offerId, Terms memory t) internal returns (uint256) {
