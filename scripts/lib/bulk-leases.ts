@@ -9,7 +9,8 @@
  *   - the provider claims them all, 200 leases per claim.
  *
  * The provider and buyers send through the node: accounts the node holds keys for, or any address (the node is
- * asked to impersonate it and give it ETH for gas). The funder (usually the deployer) must hold the GRID.
+ * asked to impersonate it and give it ETH for gas). The funder (usually the deployer) mints the provider's bond in
+ * test USD, the offers' payment token, which is the token the bond must be in (#12: bonds per payment token).
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import {
@@ -19,10 +20,10 @@ import {
   type ContractFunctionName,
   type Hex,
 } from "viem";
-import { gridleaseMarketAbi, gridleaseTokenAbi, testUSDAbi } from "@gridlease/sdk/abis";
+import { gridleaseMarketAbi, testUSDAbi } from "@gridlease/sdk/abis";
 import { encodeGpuModel, encodeRegion } from "@gridlease/sdk/labels";
 import { BlockBatcher } from "./block-batcher.ts";
-import { GRID, USD } from "./fixture.ts";
+import { USD } from "./fixture.ts";
 
 type MarketAbi = typeof gridleaseMarketAbi;
 
@@ -30,9 +31,16 @@ export const BULK_MODELS = ["H100-SXM-80GB", "H200-141GB", "B200-192GB", "A100-8
 export const BULK_REGIONS = ["AU-QLD", "SG", "US-CA", "JP-13"] as const;
 const PRICES = [USD("1.95"), USD("3.3"), USD("5.2"), USD("1.2")];
 const HOUR = 3600n;
+/** The longest bulk lease, in hours (they run 1 to 48 hours). */
+const MAX_HOURS = 48n;
 const DAY = 86_400n;
-/** The offers' minimum provider bond: small, so that one bond covers the penalties of N live leases. */
-const MIN_BOND = GRID("1");
+/** The offers' minimum provider bond, in their payment token (USD): small, so one bond covers N live leases. */
+const MIN_BOND = USD("1");
+/**
+ * The largest penalty a bulk lease reserves: 10 % of its deposit (the stake penalty, above the floor of half of
+ * MIN_BOND), the deposit being at most the dearest offer's 8 GPUs for 48 hours.
+ */
+const MAX_LEASE_PENALTY = (PRICES.reduce((a, b) => (a > b ? a : b)) * 8n * MAX_HOURS) / 10n;
 /** Gas limit of every bulk transaction but claims (openLease, the largest, uses about 200k). */
 const GAS = 300_000n;
 /** Leases per claim, and the gas limit of such a claim. */
@@ -45,7 +53,7 @@ export interface BulkLeaseOptions {
   leases: number;
   provider: Address;
   buyers: readonly Address[];
-  /** Holds GRID: sends the provider its bond. */
+  /** Mints the provider its bond in test USD (anyone may mint test USD). */
   funder: Address;
   /** Timestamp of the first block this writes; default: a minute after the latest block. */
   startTime?: bigint;
@@ -74,7 +82,7 @@ export async function openBulkLeases(
   if (!Number.isInteger(N) || N < 10 || N > 100_000)
     throw new Error(`leases must be a whole number from 10 to 100000, got ${N}`);
   const BATCH = options.batch ?? 150;
-  const { market, usd, grid } = options.addresses;
+  const { market, usd } = options.addresses;
   const { provider, buyers, funder } = options;
   const publicClient = await connection.viem.getPublicClient();
   const marketCount = (functionName: "offerCount" | "leaseCount") =>
@@ -93,9 +101,9 @@ export async function openBulkLeases(
   const latest = await publicClient.getBlock();
   let clock = options.startTime ?? latest.timestamp + 60n;
   if (clock <= latest.timestamp) clock = latest.timestamp + 1n;
-  // Every live lease reserves its no-show penalty (a share of the offer's minimum bond) out of the provider's
-  // bond: one minimum bond per lease, plus a margin, covers all N at once.
-  const bond = GRID("10000") + MIN_BOND * BigInt(N);
+  // Every live lease reserves its no-show penalty (the larger of half the offer's minimum bond and 10 % of its
+  // deposit) out of the provider's USD bond: the largest such penalty per lease, plus a margin, covers all N at once.
+  const bond = USD("10000") + MAX_LEASE_PENALTY * BigInt(N);
   const offerBase = await marketCount("offerCount");
   const leaseBase = await marketCount("leaseCount");
 
@@ -133,9 +141,9 @@ export async function openBulkLeases(
           send: () =>
             blocks.write({
               from: funder,
-              to: grid,
-              abi: gridleaseTokenAbi,
-              functionName: "transfer",
+              to: usd,
+              abi: testUSDAbi,
+              functionName: "mint",
               args: [provider, bond],
               gas: GAS,
             }),
@@ -157,8 +165,8 @@ export async function openBulkLeases(
           send: () =>
             blocks.write({
               from: provider,
-              to: grid,
-              abi: gridleaseTokenAbi,
+              to: usd,
+              abi: testUSDAbi,
               functionName: "approve",
               args: [market, maxUint256],
               gas: GAS,
@@ -177,7 +185,7 @@ export async function openBulkLeases(
         })),
       ],
       [onMarket(provider, "registerProvider", ["ipfs://provider/bench"])],
-      [onMarket(provider, "depositBond", [bond])],
+      [onMarket(provider, "depositBond", [usd, bond])],
       BULK_MODELS.map((model, i) =>
         onMarket(provider, "createOffer", [
           {
@@ -213,7 +221,7 @@ export async function openBulkLeases(
       onMarket(buyers[i % buyers.length]!, "openLease", [
         offerIds[i % offerIds.length]!,
         1n,
-        (1n + BigInt(i % 48)) * HOUR,
+        (1n + (BigInt(i) % MAX_HOURS)) * HOUR,
         maxUint256,
         key,
       ]),
