@@ -1,6 +1,6 @@
 /**
  * The whole journey of a lease through the app, with two browser tabs on one chain:
- * a new provider (dev account #19) registers, deposits a bond and lists an offer; a buyer (dev account #15) finds
+ * a new provider (dev account #19) registers, deposits a bond in TestUSD and lists a TestUSD offer; a buyer (dev account #15) finds
  * it on the market and rents it; the provider activates it with sealed access details; the buyer reads them,
  * extends and terminates the lease; the provider claims; the explorer shows the lease and its settlement.
  * Every step is checked on-chain as well as on the page. The steps share state and run in order.
@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { getContractEvents } from "viem/actions";
 import { parseUnits, stringToHex } from "viem";
 import {
+  bondOf,
   formatTokenAmount,
   getAccessPayload,
   getLease,
@@ -117,7 +118,7 @@ describe("a lease from listing to settlement", () => {
     await providerPage.getByRole("button", { name: "Register as provider", exact: true }).click();
 
     // Registered: the page turns into the dashboard.
-    await providerPage.getByRole("heading", { name: "Bond", exact: true }).waitFor();
+    await providerPage.getByRole("heading", { name: "Bonds", exact: true }).waitFor();
     await providerPage.getByRole("heading", { name: "Profile", exact: true }).waitFor();
     const after = await getProvider(client() as never, {
       market: market(),
@@ -127,24 +128,21 @@ describe("a lease from listing to settlement", () => {
     await expectNoSeriousA11yViolations(providerPage);
   });
 
-  it("deposits a bond", async () => {
-    const before = await getProvider(client() as never, {
-      market: market(),
-      provider: providerAddress(),
-    });
-    await providerPage.getByLabel("Bond amount (GRID)", { exact: true }).fill("1500");
-    await providerPage.getByRole("button", { name: "Deposit bond", exact: true }).click();
+  it("deposits a bond in the token its offer will be paid in", async () => {
+    // Bonds are per payment token (#12): a TestUSD offer's penalty comes from the provider's TestUSD bond.
+    const bond = () =>
+      bondOf(client() as never, { market: market(), provider: providerAddress(), token: usd() });
+    const before = await bond();
+    await providerPage.getByLabel(`Bond amount (${TOKEN.symbol})`, { exact: true }).fill("1500");
+    await providerPage
+      .getByRole("button", { name: `Deposit ${TOKEN.symbol} bond`, exact: true })
+      .click();
     await expect
-      .poll(
-        async () =>
-          (await getProvider(client() as never, { market: market(), provider: providerAddress() }))
-            .bond,
-        {
-          timeout: CONFIRM_TIMEOUT,
-        },
-      )
-      .toBe(before.bond + parseUnits("1500", 18));
-    const progress = providerPage.getByRole("region", { name: "Bond transaction" });
+      .poll(async () => (await bond()).amount, { timeout: CONFIRM_TIMEOUT })
+      .toBe(before.amount + parseUnits("1500", TOKEN.decimals));
+    const progress = providerPage.getByRole("region", {
+      name: `${TOKEN.symbol} bond transaction`,
+    });
     await progress
       .getByText(/^Confirmed/)
       .last()
@@ -162,7 +160,7 @@ describe("a lease from listing to settlement", () => {
     await form.getByLabel("Price per GPU-hour", { exact: true }).fill(PRICE);
     await form.getByLabel("Min duration (hours)", { exact: true }).fill("1");
     await form.getByLabel("Max duration (hours)", { exact: true }).fill("48");
-    await form.getByLabel("Min provider bond (GRID)", { exact: true }).fill("1000");
+    await form.getByLabel(`Min provider bond (${TOKEN.symbol})`, { exact: true }).fill("1000");
     await form.getByRole("button", { name: "Create offer", exact: true }).click();
 
     const listed = form.getByRole("status").filter({ hasText: /^Offer #\d+ is listed\.$/ });
@@ -178,7 +176,8 @@ describe("a lease from listing to settlement", () => {
     expect(BigInt(offer.totalUnits)).toBe(SERVERS);
     expect(BigInt(offer.minDuration)).toBe(3600n);
     expect(BigInt(offer.maxDuration)).toBe(48n * 3600n);
-    expect(offer.minProviderBond).toBe(parseUnits("1000", 18));
+    // The floor is in the offer's payment token.
+    expect(offer.minProviderBond).toBe(parseUnits("1000", TOKEN.decimals));
     expect(offer.paused).toBe(false);
     await expectNoSeriousA11yViolations(providerPage);
   });

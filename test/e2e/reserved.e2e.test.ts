@@ -242,7 +242,7 @@ describe("reserved capacity in the app", () => {
           await bell.click();
           return page.getByRole("region", { name: "Notifications" }).textContent();
         },
-        { timeout: CONFIRM_TIMEOUT, intervals: [5_000] },
+        { timeout: CONFIRM_TIMEOUT, interval: 5_000 },
       )
       .toContain("Top-up executed");
   });
