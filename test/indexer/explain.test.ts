@@ -2,8 +2,9 @@
  * The plans of the explorer's queries on PostgreSQL. Ponder runs on a server that logs every statement
  * (`log_statement=all`); each explorer route is called (every filter and order, a first page and a cursor page),
  * the SQL the API sent is read back from the server's log with its parameters, and `EXPLAIN (FORMAT JSON)` of it
- * runs with `enable_seqscan = off` (the scenario's tables are small, and PostgreSQL scans small tables whatever the
- * indexes). The plans must not read a whole large table: no Seq Scan, no index walked without a condition and
+ * runs with `enable_seqscan = off` and `enable_bitmapscan = off` (the scenario's tables are small, and PostgreSQL
+ * scans small tables whatever the indexes, or gathers a few pages by bitmap and sorts them, as it did once the
+ * lease row grew the reserved-capacity columns of #12). The plans must not read a whole large table: no Seq Scan, no index walked without a condition and
  * filtered row by row, and, for keyset pages, no Sort (the index gives the order).
  */
 import { readFileSync, statSync } from "node:fs";
@@ -110,7 +111,7 @@ interface PlanNode {
 async function explain(s: Statement): Promise<PlanNode> {
   const literal = s.sql.replace(/\$(\d+)(?!\d)/g, (_, n: string) => s.params[Number(n) - 1]!);
   const out = await databases.postgres.query(
-    `SET enable_seqscan = off; SET search_path = gridlease; EXPLAIN (FORMAT JSON) ${literal}`,
+    `SET enable_seqscan = off; SET enable_bitmapscan = off; SET search_path = gridlease; EXPLAIN (FORMAT JSON) ${literal}`,
     database,
   );
   // psql prints "SET" for each SET before the plan.
