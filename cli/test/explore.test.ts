@@ -33,6 +33,8 @@ let chain: Chain;
 let connection: NetworkConnection;
 let scenario: ScenarioResult;
 let ponder: PonderProcess | undefined;
+/** The id of the cheaper H100 offer this file adds after the scenario. */
+let cheap: string;
 const provider = privateKeyToAccount(PROVIDER_KEY).address;
 const buyer = privateKeyToAccount(BUYER_KEY).address;
 
@@ -40,7 +42,7 @@ beforeAll(async () => {
   chain = await startChain(await sparePort(portBase(9000, 0)));
   connection = await network.create({ network: "localhost", override: { url: chain.url } });
   scenario = await runScenario(connection);
-  // A second, cheaper H100 offer (offer #4) from the scenario's second provider.
+  // A second, cheaper H100 offer from the scenario's second provider (after the scenario's reserved offers).
   const ctx = await scenarioContext(
     connection,
     (await (await connection.viem.getPublicClient()).getBlock()).timestamp,
@@ -62,13 +64,14 @@ beforeAll(async () => {
         minDuration: 3600n,
         maxDuration: 86_400n,
         repairWindow: 3600n,
-        minProviderBond: 1000n * 10n ** 18n,
+        minProviderBond: USD("1000"), // in the offer's token
         buyerPolicy: "0x0000000000000000000000000000000000000000",
         specHash: `0x${"44".repeat(32)}` as Hex,
         specURI: "ipfs://spec/h100-4",
       },
     ]),
   );
+  cheap = String(await market.read.offerCount());
   const last = await (await connection.viem.getPublicClient()).getBlockNumber();
   ponder = await startPonder({ rpcUrl: chain.url, port: await sparePort(portBase(43000, 100)) });
   await waitForIndexed(ponder, Number(last));
@@ -89,7 +92,7 @@ const ok = <T extends { code: number | null; stderr: string; stdout: string }>(r
 describe("market search", () => {
   it("lists only open H100 offers, cheapest first, with the provider's track record", async () => {
     const r = ok(await run(["market", "search", "--gpu", "H100", "--json"]));
-    expect(r.json.offers.map((o: any) => o.offerId)).toEqual(["4", "1"]);
+    expect(r.json.offers.map((o: any) => o.offerId)).toEqual([cheap, "1"]);
     for (const o of r.json.offers) expect(o.gpuModel).toMatch(/^H100-/);
     const prices = r.json.offers.map((o: any) => Number(o.price));
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
@@ -140,13 +143,13 @@ describe("market search", () => {
     const human = ok(await run(["market", "search", "--gpu", "h100"]));
     expect(human.stdout).toContain("H100-SXM-80GB");
     expect(human.stdout).not.toContain("B200");
-    expect(human.stdout.indexOf("#4")).toBeLessThan(human.stdout.indexOf("#1"));
+    expect(human.stdout.indexOf(`#${cheap}`)).toBeLessThan(human.stdout.indexOf("#1"));
     expect(human.stdout).toContain("$1.50");
     expect(human.stdout).toMatch(/2 open offers/);
     expect(human.stdout).toMatch(
       /^#1: attestation claim \(unverified; run gridlease attest verify --offer 1\): Hopper, published /m,
     );
-    expect(human.stdout).not.toMatch(/#4: attestation/);
+    expect(human.stdout).not.toContain(`#${cheap}: attestation`);
     expect(human.stdout).not.toMatch(/\battested\b/i);
   });
 
@@ -154,11 +157,25 @@ describe("market search", () => {
     const ids = async (args: string[]) =>
       ok(await run(["market", "search", ...args, "--json"])).json.offers.map((o: any) => o.offerId);
     expect(await ids(["--region", "AU-QLD"])).toEqual(["1"]);
-    expect(await ids(["--max-price", "1.6"])).toEqual(["4"]);
-    expect(await ids(["--min-gpus", "8", "--sort", "region"])).toEqual(["1", "3"]);
+    expect(await ids(["--max-price", "1.6"])).toEqual([cheap]);
+    // The reserved offers (#12): B200 in JP-27 and H200 in SG, 8 GPUs a server, in tUSD.
+    const { exitFee, notice } = scenario.reserved.offers;
+    expect(await ids(["--min-gpus", "8", "--sort", "region"])).toEqual([
+      "1",
+      String(exitFee),
+      String(notice),
+      "3",
+    ]);
     // GRID is no longer a payment token and the H200 offer is paused: nothing open in GRID.
     expect(await ids(["--token", "GRID"])).toEqual([]);
-    expect(await ids(["--token", "tUSD", "--sort", "gpus"])).toEqual(["1", "3", "4"]);
+    // B200 #3 and the free exit-fee offer have 64 GPUs each: the cheaper first.
+    expect(await ids(["--token", "tUSD", "--sort", "gpus"])).toEqual([
+      "1",
+      String(exitFee),
+      "3",
+      String(notice),
+      cheap,
+    ]);
     const bad = await run(["market", "search", "--sort", "cheap"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sort must be one of/);
@@ -236,7 +253,11 @@ describe("explore address", () => {
       noShows: gql.data.provider.noShows,
       leaseCount: gql.data.provider.leaseCount,
     });
-    expect(p.json.provider.offers.map((o: any) => o.offerId)).toEqual(["1", "2"]);
+    expect(p.json.provider.offers.map((o: any) => o.offerId)).toEqual([
+      "1",
+      "2",
+      String(scenario.reserved.offers.exitFee),
+    ]);
     expect(p.json.provider.offers[0].attestation).toMatchObject({ generation: "hopper" });
     expect(p.json.provider.offers[1].attestation).toBeNull();
     expect(p.json.provider.earnings.length).toBeGreaterThan(0);
@@ -391,7 +412,10 @@ describe("explore leases", () => {
     const prefix = provider.slice(0, 8);
     const cases: [string[], string[]][] = [
       [["--gpu", "H100-SXM-80GB"], ids((l) => l.gpuModel === "H100-SXM-80GB")],
-      [["--gpu", "B200-192GB", "--region", "US-CA"], ids((l) => l.gpuModel === "B200-192GB")],
+      [
+        ["--gpu", "B200-192GB", "--region", "US-CA"],
+        ids((l) => l.gpuModel === "B200-192GB" && l.region === "US-CA"),
+      ],
       [["--status", "Ended"], ids((l) => l.status === 4)],
       [["--status", "Expired"], ids((l) => l.expiredAt)],
       [["--reason", "ProviderTerminated"], ids((l) => l.endReason === "ProviderTerminated")],
@@ -576,7 +600,7 @@ describe("open offers", () => {
       return r.json.offers.map((o: any) => o.offerId);
     };
     const before = await usdBond();
-    const penalty = bond / 2n;
+    const penalty = minBond / 2n;
     if (before.amount - before.locked >= penalty) expect(await listed()).toEqual([String(offerId)]);
     // Lease until the free bond is below one penalty; the offer still has free servers and a bond >= its minimum.
     for (;;) {

@@ -9,6 +9,7 @@ import {
   getIndexedMarket,
   listOffers,
   listPaymentTokens,
+  listProviderBonds,
   listProviders,
   type IndexedOffer,
   type IndexedProvider,
@@ -56,8 +57,13 @@ interface SearchConditions {
   marketPaused: boolean;
   penaltyBps: bigint;
   providers: Map<string, IndexedProvider>;
+  /** Each provider's bond per payment token, by `bondKey`: an offer is backed by the bond in its own token. */
+  bonds: Map<string, { bond: bigint; lockedBond: bigint }>;
   allowedTokens: Set<string>;
 }
+
+const bondKey = (provider: Address, token: Address) =>
+  `${provider.toLowerCase()}:${token.toLowerCase()}`;
 
 /**
  * Whether a lease of one server for the offer's shortest term could open now, by the SDK's `canLease` (the
@@ -70,7 +76,7 @@ function isOpen(o: IndexedOffer, c: SearchConditions): boolean {
     duration: o.minDuration,
     marketPaused: c.marketPaused,
     penaltyBps: c.penaltyBps,
-    provider: c.providers.get(o.provider),
+    provider: c.bonds.get(bondKey(o.provider, o.paymentToken)),
     tokenAllowed: c.allowedTokens.has(o.paymentToken),
   });
   return answer.ok || answer.error === "PolicyDecides";
@@ -90,9 +96,9 @@ const marketSearch = defineCommand({
   --limit N        show at most N offers (default 50)
 
 Open means the market would let one server be leased for the offer's shortest term now (the SDK's canLease:
-market and offer not paused, a server free, the payment token allowed, the provider's bond at least the
-offer's minimum with one more penalty free of its live leases' reservations). Offers with a buyer policy are
-listed ("restricted" in --json): the policy decides. An offer whose provider published an NVIDIA attestation
+market and offer not paused, a server free, the payment token allowed, the provider's bond in the offer's token
+at least the offer's minimum with one more penalty free of its live leases' reservations). Offers with a buyer
+policy are listed ("restricted" in --json): the policy decides. An offer whose provider published an NVIDIA attestation
 claim says so ("attestation" in --json), unverified: gridlease attest verify --offer N checks it. ${NEEDS_INDEXER}`,
   options: {
     gpu: { type: "string" },
@@ -136,10 +142,17 @@ claim says so ("attestation" in --json), unverified: gridlease attest verify --o
         }),
       ),
     ]);
+    // Bonds are per payment token (the provider row's bond is its GRID one): read those of the listed providers.
+    const bonds = new Map<string, { bond: bigint; lockedBond: bigint }>();
+    const listed = [...new Set(offers.map((o) => o.provider))];
+    for (const rows of await Promise.all(listed.map((p) => listProviderBonds(indexer, p))))
+      for (const b of rows)
+        bonds.set(bondKey(b.provider, b.token), { bond: b.amount, lockedBond: b.locked });
     const conditions: SearchConditions = {
       marketPaused: market?.paused ?? false,
       penaltyBps,
       providers: new Map(providers.map((p) => [p.address, p])),
+      bonds,
       allowedTokens: new Set(tokens.filter((t) => t.allowed).map((t) => t.address)),
     };
     const rows: SearchRow[] = [];
