@@ -4,14 +4,22 @@
  * shipped ssh-account hook and activates it with the sealed report; the machine then reports other GPUs (the
  * MISMATCH fixture), so `lease verify --report-outage-on-mismatch` fails and reports an outage with the verdict's
  * hash; the agent's health hook fails, so it never resolves; after the repair window (chain time advanced) the
- * buyer ends the lease with `lease outage end`, and its token and GRID balances grow by exactly the refund (the
- * deposit less what was billed until the report) and the bond penalty. Accounts are removed even when it fails.
+ * buyer ends the lease with `lease outage end`, and its tUSD balance grows by exactly the refund (the deposit less
+ * what was billed until the report) plus the bond penalty, paid in the lease's token from the provider's tUSD bond
+ * (its GRID balance does not move). Accounts are removed even when it fails.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { cost, getLease, gridleaseMarketAbi, gridleaseTokenAbi, penalty } from "@gridlease/sdk";
+import {
+  cost,
+  getLease,
+  gridleaseMarketAbi,
+  gridleaseTokenAbi,
+  penalty,
+  stakePenalty,
+} from "@gridlease/sdk";
 import { BUYER_KEY, FIXTURES, okJson, type AgentProcess, type Chain } from "./support.ts";
 import { accountExists, sshdUnavailable, type Sshd } from "./support/sshd.ts";
 import { startSshHost, type SshHost } from "./support/sshHost.ts";
@@ -103,11 +111,11 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
     const ended = await ok(host.run(BUYER_KEY, ["lease", "outage", "end", leaseId]));
     const refund = BigInt(ended.refund);
     const paidPenalty = BigInt(ended.penalty);
-    expect(await balance(chain.usd)).toBe(usdBefore + refund);
-    expect(await balance(chain.grid)).toBe(gridBefore + paidPenalty);
+    expect(await balance(chain.usd)).toBe(usdBefore + refund + paidPenalty);
+    expect(await balance(chain.grid)).toBe(gridBefore);
 
     // The refund is the deposit less what was billed until the report (the one server was down from then on);
-    // the penalty is the offer's minimum bond at the market's penalty rate.
+    // the penalty is the offer's minimum bond (in tUSD) at the market's penalty rate, or 10% of the deposit if more.
     const lease = await getLease(client, { market: chain.market, leaseId: BigInt(leaseId) });
     const reportBlock = await client.getBlock({
       blockNumber: (await client.getTransactionReceipt({ hash: reportTx })).blockNumber,
@@ -119,7 +127,9 @@ describe.skipIf(skip)("the mismatch loop: verify fails, outage, no repair, the b
       abi: gridleaseMarketAbi,
       functionName: "PENALTY_BPS",
     });
-    expect(paidPenalty).toBe(penalty(10n ** 21n, penaltyBps)); // --min-bond 1000 GRID
+    const floor = penalty(1000n * 10n ** 6n, penaltyBps); // --min-bond 1000 (tUSD, the offer's token)
+    expect(paidPenalty).toBe(stakePenalty(floor, cost(lease.pricePerGpuHour, 8n, 2n * 3600n)));
+    expect(paidPenalty).toBe(floor); // $32 deposited: the floor wins
     const shown = await ok(host.run(BUYER_KEY, ["lease", "show", "--lease", leaseId]));
     expect(shown).toMatchObject({ status: "Ended", endReason: "OutageUnresolved" });
 
