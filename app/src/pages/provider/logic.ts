@@ -219,7 +219,7 @@ export function buildOffer(
         "minBond",
         parseAmount(f.minBond, token.decimals, {
           allowZero: true,
-          max: 2n ** 120n - 1n,
+          max: 2n ** 104n - 1n, // the contract's bound (Market_InvalidBond)
           maxMessage: "That bond is too large.",
         }),
       )
