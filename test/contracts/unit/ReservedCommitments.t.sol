@@ -128,11 +128,17 @@ contract ReservedCommitments_Unit_Test is ReservedBase {
         vm.warp(vm.getBlockTimestamp() + 2 days);
         uint256 quote = _costOf(2, 3 days); // 8 days left: the whole notice
         assertEq(market.getLeaseTerms(id).exitChargeNow, quote, "exitChargeNow");
-        vm.warp(vm.getBlockTimestamp() + 6 days); // 2 days left: only those, in whole hours
-        quote = _costOf(2, 2 days);
-        assertEq(market.exitChargeAt(id, 2, vm.getBlockTimestamp()), quote, "notice capped at what is left");
+        vm.warp(vm.getBlockTimestamp() + 6 days); // 2 days left, but the 5 funded days ran out on day 5
+        // Unfunded before the commitment's end: the quote is the whole escrowed notice, as the charge would be.
+        assertEq(
+            market.exitChargeAt(id, 2, vm.getBlockTimestamp()),
+            _costOf(2, 3 days),
+            "lapsed: whole escrow"
+        );
         vm.prank(buyer);
-        market.extendLease(id, 4 days); // funded past now, so the quote is the charge
+        market.extendLease(id, 4 days); // funded past now again
+        quote = _costOf(2, 2 days); // only what is left of the commitment, in whole hours
+        assertEq(market.exitChargeAt(id, 2, vm.getBlockTimestamp()), quote, "notice capped at what is left");
         vm.expectEmit(true, false, false, true, address(market));
         emit IGridleaseMarketEvents.ExitCharged(id, quote);
         vm.prank(buyer);
