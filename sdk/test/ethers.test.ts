@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { describe, expect, it } from "vitest";
 import { BrowserProvider, Contract, type Eip1193Provider, type Log } from "ethers";
 import * as sdk from "@gridlease/sdk";
-import { deployMarket, GRID, h100Offer, USD } from "../../scripts/lib/fixture.ts";
+import { deployMarket, h100Offer, USD } from "../../scripts/lib/fixture.ts";
 
 describe("ethers v6 with the SDK's ABIs", () => {
   it("runs a whole lease through ethers' Contract", async () => {
@@ -22,7 +22,7 @@ describe("ethers v6 with the SDK's ABIs", () => {
     const marketAddress = m.market.address;
     const asProvider = new Contract(marketAddress, sdk.gridleaseMarketAbi, providerSigner);
     const asBuyer = new Contract(marketAddress, sdk.gridleaseMarketAbi, buyerSigner);
-    const gridAsProvider = new Contract(m.grid.address, sdk.gridleaseTokenAbi, providerSigner);
+    const usdAsProvider = new Contract(m.usd.address, sdk.testUSDAbi, providerSigner);
     const usdAsBuyer = new Contract(m.usd.address, sdk.testUSDAbi, buyerSigner);
     const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait() as never;
     const eventsOf = (receipt: { logs: readonly Log[] }) =>
@@ -31,10 +31,11 @@ describe("ethers v6 with the SDK's ABIs", () => {
         .map((log) => asBuyer.interface.parseLog(log)!);
 
     // Provider: register, bond, list (the struct goes in as an object, as with viem).
-    const bond = GRID("2000");
+    // The bond is in the offer's payment token (tUSD): a lease's penalty is paid in it.
+    const bond = USD("2000");
     await send(asProvider.registerProvider("ipfs://provider/ethers"));
-    await send(gridAsProvider.approve(marketAddress, bond));
-    await send(asProvider.depositBond(bond));
+    await send(usdAsProvider.approve(marketAddress, bond));
+    await send(asProvider.depositBond(m.usd.address, bond));
     await send(asProvider.createOffer(h100Offer(m.usd.address)));
     const offerId = 1n;
 
@@ -67,7 +68,9 @@ describe("ethers v6 with the SDK's ABIs", () => {
     );
     expect(opened.map((e) => e.name)).toEqual(["LeaseOpened"]);
     const leaseId = opened[0].args.leaseId as bigint;
-    expect(opened[0].args.deposit).toBe(deposit);
+    // LeaseOpened carries the units and duration; the escrowed deposit is the lease view's (and the SDK's math).
+    expect(opened[0].args.duration).toBe(7200n);
+    expect((await asBuyer.getLease(leaseId)).deposit).toBe(deposit);
 
     // Provider: activate with details sealed to the key from the event; the buyer opens them.
     const details = {
@@ -114,7 +117,7 @@ describe("ethers v6 with the SDK's ABIs", () => {
     expect(claimed[0].name).toBe("EarningsClaimed");
     expect([claimed[0].args.gross, claimed[0].args.fee]).toEqual([expected.accrued, expected.fee]);
     expect(await m.usd.read.balanceOf([m.provider.account.address])).toBe(
-      USD("1000000") + expected.toProvider,
+      USD("1000000") - bond + expected.toProvider, // its tUSD bond stays posted
     );
     expect((await asBuyer.getLease(leaseId)).claimable).toBe(0n);
   });

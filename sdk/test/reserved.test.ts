@@ -176,7 +176,14 @@ describe("a rolling lease under a notice commitment", () => {
         expect(
           await sdk.exitChargeAt(m.buyer, { market, leaseId, count, at }),
           `${count} server(s) at commitEnd ${at - commitEnd}s`,
-        ).toBe(sdk.exitCharge(NOTICE, { price, gpus: 8n * count, start, at }));
+        ).toBe(
+          // Past the funded end (start + funded), before the commitment's end, the lease has lapsed: its exit is
+          // those servers' whole share of the escrowed notice, as termination and release charge it.
+          at > start + funded && start + funded < commitEnd
+            ? sdk.exitEscrow(NOTICE, price, 8n * units) -
+                sdk.exitEscrow(NOTICE, price, 8n * (units - count))
+            : sdk.exitCharge(NOTICE, { price, gpus: 8n * count, start, at }),
+        );
 
     // Auto top-up: granted with a permit (no approval), executed by a third party once the runway is low.
     const perTopUp = sdk.cost(price, gpus, DAY);
