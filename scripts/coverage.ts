@@ -176,11 +176,18 @@ try {
   const tests = testFiles();
   if (tests.length === 0) throw new Error("no unit or adversarial Solidity tests found");
   console.log(`Running ${tests.length} Solidity test files with coverage instrumentation…`);
-  const run = spawnSync("npx", ["hardhat", "test", "solidity", "--coverage", ...tests], {
-    cwd: work,
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
+  // Tests that sweep gas limits measure the production code's gas, which the instrumentation (a hit recorded per
+  // statement) changes: they run in `npm run test:contracts`, and are left out here.
+  const gasSweeps = ["--grep-exclude", "AnyGasLimit"];
+  const run = spawnSync(
+    "npx",
+    ["hardhat", "test", "solidity", "--coverage", ...gasSweeps, ...tests],
+    {
+      cwd: work,
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+    },
+  );
   const summary = run.stdout.split("\n").filter((l) => /passing|failing|✘|Error/.test(l));
   console.log(summary.join("\n"));
   if (run.status !== 0) {
