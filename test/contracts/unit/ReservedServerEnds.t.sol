@@ -143,4 +143,44 @@ contract ReservedServerEnds_Unit_Test is ReservedBase {
         uint256 earned = _costOf(3, 1 days + 10 minutes) - _costOf(2, 1 days + 10 minutes);
         assertEq(market.getLeaseTerms(id).frozen, earned + quote, "charged exactly the quote");
     }
+
+    function test_WhenServersEndDuringOutage_DownCountFollows() public {
+        uint256 paid = _costOf(4, 2 days);
+        uint256 buyerBefore = usd.balanceOf(buyer);
+        uint256 bondBefore = market.bondOf(provider, address(usd)).amount;
+        vm.warp(t0 + 1 hours);
+        vm.prank(buyer);
+        market.reportOutage(leaseId, 2, keccak256("2 of 4 down"));
+        // The provider fails one of the two down servers: one stays down, billing keeps excluding it.
+        vm.warp(t0 + 2 hours);
+        vm.prank(provider);
+        market.failServers(leaseId, 1);
+        assertEq(market.getOutage(leaseId).downUnits, 1, "a failure takes a down server off the count");
+        assertEq(market.getOutage(leaseId).since, t0 + 2 hours, "the open outage counts on from now");
+        assertEq(market.getLease(leaseId).units, 3, "three servers left");
+        // All three down; then the buyer releases two: at most the one left can stay down.
+        vm.warp(t0 + 3 hours);
+        vm.prank(buyer);
+        market.reportOutage(leaseId, 3, keccak256("3 of 3 down"));
+        vm.warp(t0 + 4 hours);
+        vm.prank(buyer);
+        market.releaseServers(leaseId, 2);
+        assertEq(market.getOutage(leaseId).downUnits, 1, "a release caps the count at the servers left");
+        assertEq(market.getLease(leaseId).units, 1, "one server left");
+        // However it ends, what the buyer got back and what the provider earned add up to what was paid.
+        vm.warp(t0 + 3 days);
+        market.closeLease(leaseId);
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = leaseId;
+        uint256 providerBefore = usd.balanceOf(provider);
+        vm.prank(provider);
+        market.claim(ids);
+        uint256 net = usd.balanceOf(provider) - providerBefore;
+        uint256 gross = market.getLease(leaseId).accrued;
+        uint256 penaltyPaid = bondBefore - market.bondOf(provider, address(usd)).amount;
+        uint256 refunds = usd.balanceOf(buyer) - buyerBefore - penaltyPaid;
+        assertEq(refunds + gross, paid, "refunds + earnings == deposit");
+        assertEq(net, gross - (gross * FEE_BPS) / 10_000, "the provider is paid its earnings less the fee");
+        assertLt(gross, _costOf(1, 2 days) + _costOf(3, 4 hours), "down time was never billed");
+    }
 }
